@@ -1,0 +1,101 @@
+package org.fbs;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import org.fbs.cluster.ClusterNode;
+import org.fbs.config.FbsConfig;
+import org.fbs.master.MasterRole;
+import org.fbs.worker.WorkerRole;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code java -jar fbs.jar --role=master|worker|standalone [--config FILE]}. */
+@Command(name = "fbs", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+    description = "FBS, the on-demand Fedora build service: runs a master, a worker, or both in one process.")
+public final class Main implements Callable<Integer> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Main.class);
+
+    /** What this process runs. */
+    enum Role { master, worker, standalone }
+
+    @Option(names = "--role", required = true, description = "master, worker, or standalone (both, no cluster)")
+    Role role;
+
+    @Option(names = "--config", paramLabel = "FILE", description = "the node's YAML configuration (see conf/fbs.yaml)")
+    Path config;
+
+    public static void main(String[] args) {
+        int code = new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true).execute(args);
+        if (code != 0) {
+            System.exit(code);
+        }
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        FbsConfig cfg;
+        Vertx reader = Vertx.vertx();
+        try {
+            cfg = FbsConfig.load(reader, config).toCompletionStage().toCompletableFuture().get();
+        } catch (Exception e) {
+            System.err.println("fbs: " + rootMessage(e));
+            return 2;
+        } finally {
+            reader.close();
+        }
+        Future<Vertx> node = role == Role.standalone
+            ? Future.succeededFuture(Vertx.vertx())
+            : ClusterNode.join(cfg.cluster());
+        Vertx vertx;
+        try {
+            vertx = node.toCompletionStage().toCompletableFuture().get(2, TimeUnit.MINUTES);
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> close(vertx), "fbs-shutdown"));
+            Future<String> started = switch (role) {
+                case master -> MasterRole.deploy(vertx, cfg.master());
+                case worker -> WorkerRole.deploy(vertx, cfg.worker());
+                case standalone -> MasterRole.deploy(vertx, cfg.master())
+                    .compose(id -> WorkerRole.deploy(vertx, cfg.worker()));
+            };
+            started.toCompletionStage().toCompletableFuture().get(2, TimeUnit.MINUTES);
+        } catch (Exception e) {
+            System.err.println("fbs: could not start the " + role + ": " + rootMessage(e));
+            LOG.debug("start-up failure", e);
+            System.exit(1);
+        }
+        LOG.info("fbs {} started", role);
+        return 0;
+    }
+
+    /** A clean leave on SIGTERM: Vert.x closes its verticles and leaves the cluster. */
+    private static void close(Vertx vertx) {
+        try {
+            vertx.close().toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            System.err.println("fbs: shutdown was not clean: " + rootMessage(e));
+        }
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && (t.getMessage() == null || t instanceof java.util.concurrent.ExecutionException)) {
+            t = t.getCause();
+        }
+        return t.getMessage() != null ? t.getMessage() : t.toString();
+    }
+
+    /** The version from the jar's manifest. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = Main.class.getPackage().getImplementationVersion();
+            return new String[] {"fbs " + (v == null ? "(development build)" : v)};
+        }
+    }
+}

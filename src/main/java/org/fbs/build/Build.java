@@ -1,0 +1,100 @@
+package org.fbs.build;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A build as the master records it. Immutable: each change returns a new Build with the change in its history.
+ *
+ * @param id       the store's id (0 before the build is stored)
+ * @param spec     the spec in its canonical JSON form
+ * @param address  the event-bus address its offers go to
+ * @param stage    the stage while RUNNING, else null
+ * @param reason   why it waits, failed or was canceled; null when there is nothing to say
+ * @param lastSeq  the sequence number of the last worker event applied (events are applied once)
+ */
+public record Build(long id, JsonObject spec, String address, BuildState state, String stage, String worker,
+                    String logUrl, List<Artifact> artifacts, List<Transition> history, String reason,
+                    long lastSeq) {
+
+    public Build {
+        artifacts = List.copyOf(artifacts);
+        history = List.copyOf(history);
+    }
+
+    public static Build queued(JsonObject spec, String address, Instant now) {
+        return new Build(0, spec, address, BuildState.QUEUED, null, null, null, List.of(),
+            List.of(new Transition(BuildState.QUEUED, null, now, null)), null, 0);
+    }
+
+    public Build withId(long newId) {
+        return new Build(newId, spec, address, state, stage, worker, logUrl, artifacts, history, reason, lastSeq);
+    }
+
+    /** Still queued, with a new reason why. Not a state change, so no history entry. */
+    public Build waiting(String why) {
+        return new Build(id, spec, address, state, stage, worker, logUrl, artifacts, history, why, lastSeq);
+    }
+
+    public Build assigned(String toWorker, String workerLogUrl, Instant at) {
+        return new Build(id, spec, address, BuildState.ASSIGNED, null, toWorker, workerLogUrl, artifacts,
+            append(new Transition(BuildState.ASSIGNED, null, at, toWorker)), null, lastSeq);
+    }
+
+    public Build running(String newStage, Instant at, long seq) {
+        return new Build(id, spec, address, BuildState.RUNNING, newStage, worker, logUrl, artifacts,
+            append(new Transition(BuildState.RUNNING, newStage, at, null)), null, seq);
+    }
+
+    public Build finished(BuildState end, String why, List<Artifact> results, Instant at, long seq) {
+        return new Build(id, spec, address, end, null, worker, logUrl, results,
+            append(new Transition(end, null, at, why)), why, seq);
+    }
+
+    /** When the build last entered {@code s}, or null. */
+    public Instant enteredAt(BuildState s) {
+        Instant at = null;
+        for (Transition t : history) {
+            if (t.state() == s && at == null) {
+                at = t.at();
+            }
+        }
+        return at;
+    }
+
+    private List<Transition> append(Transition t) {
+        List<Transition> next = new ArrayList<>(history);
+        next.add(t);
+        return next;
+    }
+
+    public JsonObject toJson() {
+        JsonArray hist = new JsonArray();
+        history.forEach(t -> hist.add(t.toJson()));
+        return new JsonObject()
+            .put("id", id)
+            .put("state", state.name())
+            .put("stage", stage)
+            .put("spec", spec)
+            .put("address", address)
+            .put("worker", worker)
+            .put("logUrl", logUrl)
+            .put("artifacts", Artifact.toJson(artifacts))
+            .put("history", hist)
+            .put("reason", reason)
+            .put("lastSeq", lastSeq);
+    }
+
+    public static Build fromJson(JsonObject json) {
+        List<Transition> hist = json.getJsonArray("history", new JsonArray()).stream()
+            .map(o -> Transition.fromJson((JsonObject) o))
+            .toList();
+        return new Build(json.getLong("id", 0L), json.getJsonObject("spec"), json.getString("address"),
+            BuildState.valueOf(json.getString("state")), json.getString("stage"), json.getString("worker"),
+            json.getString("logUrl"), Artifact.fromJson(json.getJsonArray("artifacts")), hist,
+            json.getString("reason"), json.getLong("lastSeq", 0L));
+    }
+}

@@ -1,0 +1,26 @@
+package org.fbs.config;
+
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+
+/**
+ * How a node joins the Hazelcast cluster. Empty values leave cluster.xml's own settings alone.
+ *
+ * @param name    the cluster name: nodes join only a cluster of the same name
+ * @param members host or host:port of the members to contact (TCP-IP join)
+ * @param host    the address this node binds and announces for Hazelcast and the event bus
+ * @param port    the Hazelcast port (0 = cluster.xml's)
+ * @param config  a cluster.xml to read instead of ./cluster.xml or the one in the jar
+ */
+public record ClusterSettings(String name, List<String> members, String host, int port, String config) {
+
+    static ClusterSettings from(JsonObject json) {
+        ConfigValues v = new ConfigValues(json, "cluster");
+        return new ClusterSettings(
+            v.string("name", "fbs"),
+            v.list("members", List.of()),
+            v.string("host", "127.0.0.1"),
+            v.integer("port", 0, 0, 65535),
+            v.string("config", null));
+    }
+}

@@ -1,0 +1,22 @@
+package org.fbs.config;
+
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
+
+/** The master's settings ({@code master.*}). */
+public record MasterSettings(String httpHost, int httpPort, Path dataDir, String publicUrl) {
+
+    static MasterSettings from(JsonObject json) {
+        ConfigValues v = new ConfigValues(json, "master");
+        ConfigValues http = new ConfigValues(v.section("http"), "master.http");
+        String host = http.string("host", "127.0.0.1");
+        int port = http.integer("port", 5000, 0, 65535);
+        return new MasterSettings(host, port,
+            Path.of(v.string("data-dir", "fbs-data/master")).toAbsolutePath().normalize(),
+            trimSlash(v.string("public-url", "http://" + host + ":" + port)));
+    }
+
+    static String trimSlash(String url) {
+        return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+    }
+}

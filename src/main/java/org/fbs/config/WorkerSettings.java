@@ -1,0 +1,112 @@
+package org.fbs.config;
+
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The worker's settings ({@code worker.*}).
+ *
+ * @param id            the name the worker goes by in builds and the cluster view (default: host name)
+ * @param arches        the architectures it builds (default: the host's)
+ * @param releases      the releases it builds (default: the host's, from /etc/os-release)
+ * @param slots         how many builds it runs at once
+ * @param workDir       where it keeps per-build work dirs and logs
+ * @param stagingRoots  the only folders that file:// staging may write under
+ * @param tools         tool name to program path (e.g. lorax -> /usr/sbin/lorax)
+ */
+public record WorkerSettings(String id, String httpHost, int httpPort, String publicUrl, List<String> arches,
+                             List<String> releases, int slots, Path workDir, List<Path> stagingRoots,
+                             Map<String, String> tools) {
+
+    static final Map<String, String> DEFAULT_TOOLS = Map.of("lorax", "/usr/sbin/lorax");
+
+    public WorkerSettings {
+        arches = List.copyOf(arches);
+        releases = List.copyOf(releases);
+        stagingRoots = List.copyOf(stagingRoots);
+        tools = Map.copyOf(tools);
+    }
+
+    /** The program to run for {@code tool}. */
+    public String tool(String tool) {
+        return tools.getOrDefault(tool, tool);
+    }
+
+    static WorkerSettings from(JsonObject json) {
+        ConfigValues v = new ConfigValues(json, "worker");
+        ConfigValues http = new ConfigValues(v.section("http"), "worker.http");
+        String host = http.string("host", "127.0.0.1");
+        int port = http.integer("port", 5100, 0, 65535);
+        Map<String, String> tools = new HashMap<>(DEFAULT_TOOLS);
+        v.section("tools").forEach(e -> tools.put(e.getKey(), String.valueOf(e.getValue())));
+        List<Path> roots = v.list("staging-roots", List.of("/srv/fbs", "/var/tmp/fbs", "/tmp")).stream()
+            .map(p -> Path.of(p).toAbsolutePath().normalize())
+            .toList();
+        return new WorkerSettings(
+            v.string("id", hostName()),
+            host, port,
+            MasterSettings.trimSlash(v.string("public-url", "http://" + host + ":" + port)),
+            v.list("arches", List.of(HostFacts.arch())),
+            v.list("releases", List.of(HostFacts.release())),
+            v.integer("slots", 1, 1, 1024),
+            Path.of(v.string("work-dir", "fbs-data/worker")).toAbsolutePath().normalize(),
+            roots,
+            tools);
+    }
+
+    private static String hostName() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (IOException e) {
+            return "worker";
+        }
+    }
+
+    /** What the host itself is: the defaults for arches and releases. */
+    static final class HostFacts {
+
+        static String arch() {
+            String arch = System.getProperty("os.arch", "x86_64").toLowerCase(Locale.ROOT);
+            return switch (arch) {
+                case "amd64" -> "x86_64";
+                case "arm64" -> "aarch64";
+                case "x86", "i386" -> "i686";
+                default -> arch;
+            };
+        }
+
+        /** The release from /etc/os-release: rawhide where any field says so, else VERSION_ID. */
+        static String release() {
+            return release(Path.of("/etc/os-release"));
+        }
+
+        static String release(Path osRelease) {
+            try {
+                String versionId = "rawhide";
+                for (String line : Files.readAllLines(osRelease)) {
+                    int eq = line.indexOf('=');
+                    if (eq < 0) {
+                        continue;
+                    }
+                    String value = line.substring(eq + 1).replace("\"", "").replace("'", "").trim();
+                    if (value.equalsIgnoreCase("rawhide")) {
+                        return "rawhide";
+                    }
+                    if (line.startsWith("VERSION_ID=") && !value.isEmpty()) {
+                        versionId = value;
+                    }
+                }
+                return versionId;
+            } catch (IOException e) {
+                return "rawhide";
+            }
+        }
+    }
+}

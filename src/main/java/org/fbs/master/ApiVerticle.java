@@ -1,0 +1,221 @@
+package org.fbs.master;
+
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.util.List;
+import java.util.Locale;
+import org.fbs.build.Build;
+import org.fbs.build.BuildState;
+import org.fbs.config.MasterSettings;
+import org.fbs.protocol.Addresses;
+import org.fbs.spec.BuildSpec;
+import org.fbs.spec.SpecException;
+import org.fbs.spec.SpecParser;
+import org.fbs.store.AsyncBuildStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The master's HTTP face: the REST API under /api/v1. */
+public final class ApiVerticle extends VerticleBase {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ApiVerticle.class);
+    static final long MAX_BODY = 1024 * 1024;
+    static final int MAX_LIST = 1000;
+
+    private final MasterSettings settings;
+    private final AsyncBuildStore store;
+    private HttpServer server;
+
+    public ApiVerticle(MasterSettings settings, AsyncBuildStore store) {
+        this.settings = settings;
+        this.store = store;
+    }
+
+    @Override
+    public Future<?> start() {
+        Router router = Router.router(vertx);
+        router.post("/api/*").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY));
+        router.post("/api/v1/builds").handler(this::submit);
+        router.get("/api/v1/builds").handler(this::list);
+        router.get("/api/v1/builds/:id").handler(this::get);
+        router.get("/api/v1/workers").handler(this::workers);
+        router.get("/").handler(ctx -> ctx.response().putHeader("content-type", "text/plain; charset=utf-8")
+            .end("FBS master. REST API: " + settings.publicUrl() + "/api/v1/builds\n"));
+        router.route().failureHandler(this::failure);
+        return vertx.createHttpServer()
+            .requestHandler(router)
+            .listen(settings.httpPort(), settings.httpHost())
+            .onSuccess(s -> server = s);
+    }
+
+    /** The port actually bound (for port 0 in tests). */
+    public int port() {
+        return server.actualPort();
+    }
+
+    private void submit(RoutingContext ctx) {
+        BuildSpec spec;
+        try {
+            spec = parse(ctx);
+        } catch (SpecException e) {
+            error(ctx, 400, "the build spec has errors", e.errors());
+            return;
+        } catch (UnsupportedType e) {
+            error(ctx, 415, "send the spec as application/json or as INI text with Content-Type: text/plain",
+                List.of());
+            return;
+        }
+        JsonObject request = new JsonObject().put("spec", spec.toJson()).put("address", spec.address());
+        vertx.eventBus().<JsonObject>request(Addresses.MASTER_SUBMIT, request)
+            .onSuccess(reply -> {
+                JsonObject build = reply.body();
+                ctx.response()
+                    .setStatusCode(201)
+                    .putHeader("Location", "/api/v1/builds/" + build.getLong("id"))
+                    .putHeader("content-type", "application/json")
+                    .end(publicView(build).encode());
+            })
+            .onFailure(err -> {
+                LOG.error("submit failed", err);
+                error(ctx, 503, "the build could not be stored; nothing was queued", List.of());
+            });
+    }
+
+    private static BuildSpec parse(RoutingContext ctx) throws SpecException, UnsupportedType {
+        String type = ctx.request().getHeader("content-type");
+        String mime = type == null ? "" : type.split(";")[0].trim().toLowerCase(Locale.ROOT);
+        String text = ctx.body().asString();
+        if (text == null || text.isBlank()) {
+            throw new SpecException(List.of("spec: the request body is empty"));
+        }
+        switch (mime) {
+            case "application/json" -> {
+                try {
+                    Object json = io.vertx.core.json.Json.decodeValue(text);
+                    if (!(json instanceof JsonObject object)) {
+                        throw new SpecException(List.of("spec: expected a JSON object"));
+                    }
+                    return SpecParser.fromJson(object);
+                } catch (DecodeException e) {
+                    throw new SpecException(List.of("spec: not valid JSON"));
+                }
+            }
+            case "text/plain" -> {
+                return SpecParser.fromIni(text);
+            }
+            default -> throw new UnsupportedType();
+        }
+    }
+
+    private void get(RoutingContext ctx) {
+        long id = buildId(ctx.pathParam("id"));
+        if (id <= 0) {
+            error(ctx, 404, "no such build", List.of());
+            return;
+        }
+        store.get(id).onComplete(found -> {
+            if (found.failed()) {
+                ctx.fail(found.cause());
+            } else if (found.result().isEmpty()) {
+                error(ctx, 404, "no such build", List.of());
+            } else {
+                json(ctx, 200, publicView(found.result().get().toJson()));
+            }
+        });
+    }
+
+    private void list(RoutingContext ctx) {
+        BuildState state;
+        int limit;
+        try {
+            String s = ctx.queryParams().get("state");
+            state = s == null ? null : BuildState.valueOf(s.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            error(ctx, 400, "state: expected one of " + List.of(BuildState.values()), List.of());
+            return;
+        }
+        try {
+            String l = ctx.queryParams().get("limit");
+            limit = l == null ? 100 : Integer.parseInt(l);
+            if (limit < 1 || limit > MAX_LIST) {
+                throw new NumberFormatException();
+            }
+        } catch (NumberFormatException e) {
+            error(ctx, 400, "limit: expected a number from 1 to " + MAX_LIST, List.of());
+            return;
+        }
+        store.list(state, limit).onComplete(found -> {
+            if (found.failed()) {
+                ctx.fail(found.cause());
+                return;
+            }
+            JsonArray builds = new JsonArray();
+            found.result().stream().map(Build::toJson).map(ApiVerticle::publicView).forEach(builds::add);
+            json(ctx, 200, new JsonObject().put("builds", builds));
+        });
+    }
+
+    private void workers(RoutingContext ctx) {
+        vertx.eventBus().<JsonArray>request(Addresses.MASTER_WORKERS, null)
+            .onSuccess(reply -> json(ctx, 200, new JsonObject().put("workers", reply.body())))
+            .onFailure(ctx::fail);
+    }
+
+    /** The build as users see it: without the internal bookkeeping. */
+    private static JsonObject publicView(JsonObject build) {
+        JsonObject view = build.copy();
+        view.remove("lastSeq");
+        view.remove("address");
+        return view;
+    }
+
+    private static long buildId(String s) {
+        if (s == null || !s.matches("[0-9]{1,18}")) {
+            return -1;
+        }
+        return Long.parseLong(s);
+    }
+
+    private void failure(RoutingContext ctx) {
+        int status = ctx.statusCode();
+        if (status == 413) {
+            error(ctx, 413, "the request body is larger than " + MAX_BODY + " bytes", List.of());
+        } else if (status >= 400 && status < 500) {
+            error(ctx, status, "bad request", List.of());
+        } else {
+            Throwable cause = ctx.failure();
+            LOG.error("request {} {} failed", ctx.request().method(), ctx.request().path(),
+                cause instanceof ReplyException ? null : cause);
+            error(ctx, 500, "internal error; the master's log has the details", List.of());
+        }
+    }
+
+    private static void error(RoutingContext ctx, int status, String message, List<String> errors) {
+        JsonObject body = new JsonObject().put("error", message);
+        if (!errors.isEmpty()) {
+            body.put("errors", new JsonArray(errors));
+        }
+        json(ctx, status, body);
+    }
+
+    private static void json(RoutingContext ctx, int status, JsonObject body) {
+        if (!ctx.response().ended()) {
+            ctx.response().setStatusCode(status).putHeader("content-type", "application/json").end(body.encode());
+        }
+    }
+
+    /** The request's Content-Type is neither JSON nor INI text. */
+    private static final class UnsupportedType extends Exception {
+        UnsupportedType() {
+            super(null, null, false, false);
+        }
+    }
+}

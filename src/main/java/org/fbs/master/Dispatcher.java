@@ -1,0 +1,200 @@
+package org.fbs.master;
+
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import org.fbs.build.Build;
+import org.fbs.build.BuildState;
+import org.fbs.protocol.Addresses;
+import org.fbs.protocol.BuildEvent;
+import org.fbs.protocol.JobOffer;
+import org.fbs.protocol.OfferReply;
+import org.fbs.protocol.WorkerStatus;
+import org.fbs.store.AsyncBuildStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one owner of build state on the master: stores new builds, offers queued ones to workers, and applies
+ * the workers' events. Every change is written to the store before it is acknowledged.
+ */
+public final class Dispatcher extends VerticleBase {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
+    static final long OFFER_TIMEOUT_MS = 10_000;
+    static final long SWEEP_MS = 5_000;
+
+    private final AsyncBuildStore store;
+    /** Builds that have not ended, by id (so in submission order). */
+    private final Map<Long, Build> active = new TreeMap<>();
+    /** Addresses with an offer in flight: one at a time per address keeps the queue first-in first-out. */
+    private final Set<String> offering = new HashSet<>();
+    private final WorkerDirectory workers = new WorkerDirectory(Duration.ofSeconds(20));
+
+    public Dispatcher(AsyncBuildStore store) {
+        this.store = store;
+    }
+
+    @Override
+    public Future<?> start() {
+        return store.unfinished().compose(builds -> {
+            builds.forEach(b -> active.put(b.id(), b));
+            var bus = vertx.eventBus();
+            var consumers = java.util.List.of(
+                bus.<JsonObject>localConsumer(Addresses.MASTER_SUBMIT, this::submit).completion(),
+                bus.<JsonObject>localConsumer(Addresses.MASTER_WORKERS, m -> m.reply(workers.toJson())).completion(),
+                bus.<JsonObject>consumer(Addresses.EVENTS, this::onEvent).completion(),
+                bus.<JsonObject>consumer(Addresses.WORKERS, this::onWorker).completion());
+            vertx.setPeriodic(SWEEP_MS, id -> sweep());
+            return Future.all(consumers).onSuccess(v -> dispatchAll());
+        });
+    }
+
+    private void submit(Message<JsonObject> msg) {
+        JsonObject body = msg.body();
+        Build fresh = Build.queued(body.getJsonObject("spec"), body.getString("address"), Instant.now());
+        store.insert(fresh)
+            .onSuccess(stored -> {
+                active.put(stored.id(), stored);
+                msg.reply(stored.toJson());
+                pump(stored.address());
+            })
+            .onFailure(err -> {
+                LOG.error("could not store a new build", err);
+                msg.fail(500, "the build could not be stored");
+            });
+    }
+
+    private void onWorker(Message<JsonObject> msg) {
+        WorkerStatus status = WorkerStatus.fromJson(msg.body());
+        workers.heard(status, Instant.now());
+        if (status.free() > 0) {
+            status.addresses().forEach(this::pump);
+        }
+    }
+
+    private void sweep() {
+        workers.expire(Instant.now());
+        dispatchAll();
+    }
+
+    private void dispatchAll() {
+        active.values().stream().filter(b -> b.state() == BuildState.QUEUED).map(Build::address).distinct()
+            .toList().forEach(this::pump);
+    }
+
+    /** Offers the oldest queued build for {@code address}; on acceptance, goes on with the next. */
+    private void pump(String address) {
+        if (offering.contains(address)) {
+            return;
+        }
+        Build next = active.values().stream()
+            .filter(b -> b.state() == BuildState.QUEUED && b.address().equals(address))
+            .findFirst().orElse(null);
+        if (next == null) {
+            return;
+        }
+        offering.add(address);
+        // A declined offer goes to the next consumer (the event bus round-robins), so try each known worker once.
+        offer(next, Math.max(1, workers.serving(address))).onComplete(accepted -> {
+            offering.remove(address);
+            if (accepted.succeeded() && accepted.result()) {
+                pump(address);
+            }
+        });
+    }
+
+    private Future<Boolean> offer(Build build, int tries) {
+        DeliveryOptions options = new DeliveryOptions().setSendTimeout(OFFER_TIMEOUT_MS);
+        Promise<Boolean> done = Promise.promise();
+        vertx.eventBus().<JsonObject>request(build.address(), new JobOffer(build.id(), build.spec()).toJson(), options)
+            .onSuccess(reply -> {
+                OfferReply answer = OfferReply.fromJson(reply.body());
+                if (answer.accepted()) {
+                    assign(build.id(), answer).onComplete(v -> done.complete(true));
+                } else if (tries > 1) {
+                    offer(build, tries - 1).onComplete(done);
+                } else {
+                    wait(build.id(), "all workers for " + WorkerDirectory.describe(build.address())
+                        + " are busy; waiting for a free slot").onComplete(v -> done.complete(false));
+                }
+            })
+            .onFailure(err -> wait(build.id(), whyUnanswered(build.address(), err))
+                .onComplete(v -> done.complete(false)));
+        return done.future();
+    }
+
+    private static String whyUnanswered(String address, Throwable err) {
+        String where = WorkerDirectory.describe(address);
+        if (err instanceof ReplyException re && re.failureType() == ReplyFailure.NO_HANDLERS) {
+            return "no worker online for " + where;
+        }
+        if (err instanceof ReplyException re && re.failureType() == ReplyFailure.TIMEOUT) {
+            return "a worker for " + where + " did not answer the offer; trying again";
+        }
+        return "could not offer the build to a worker for " + where + ": " + err.getMessage();
+    }
+
+    private Future<Void> assign(long id, OfferReply answer) {
+        Build build = active.get(id);
+        if (build == null || build.state() != BuildState.QUEUED) {
+            LOG.warn("worker {} accepted build {} which is no longer queued", answer.worker(), id);
+            return Future.succeededFuture();
+        }
+        return save(build.assigned(answer.worker(), answer.logUrl(), Instant.now()));
+    }
+
+    private Future<Void> wait(long id, String reason) {
+        Build build = active.get(id);
+        if (build == null || build.state() != BuildState.QUEUED || reason.equals(build.reason())) {
+            return Future.succeededFuture();
+        }
+        return save(build.waiting(reason));
+    }
+
+    private void onEvent(Message<JsonObject> msg) {
+        BuildEvent event;
+        try {
+            event = BuildEvent.fromJson(msg.body());
+        } catch (RuntimeException e) {
+            LOG.warn("dropping a malformed build event: {}", e.toString());
+            msg.fail(400, "malformed event");
+            return;
+        }
+        Build build = active.get(event.buildId());
+        if (build == null || event.seq() <= build.lastSeq()) {
+            msg.reply(null); // already applied, or the build already ended: acknowledge, apply nothing
+            return;
+        }
+        Build next = switch (event.kind()) {
+            case STAGE -> build.running(event.stage(), event.at(), event.seq());
+            case SUCCEEDED -> build.finished(BuildState.SUCCEEDED, null, event.artifacts(), event.at(), event.seq());
+            case FAILED -> build.finished(BuildState.FAILED, event.reason(), event.artifacts(), event.at(),
+                event.seq());
+        };
+        save(next)
+            .onSuccess(v -> msg.reply(null))
+            .onFailure(err -> msg.fail(500, "not stored: " + err.getMessage()));
+    }
+
+    /** Writes a changed build and keeps the in-memory view in step. */
+    private Future<Void> save(Build build) {
+        if (build.state().isFinal()) {
+            active.remove(build.id());
+        } else {
+            active.put(build.id(), build);
+        }
+        return store.update(build).onFailure(err -> LOG.error("could not store build {}", build.id(), err));
+    }
+}

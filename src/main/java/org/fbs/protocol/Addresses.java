@@ -1,0 +1,34 @@
+package org.fbs.protocol;
+
+/** Every event-bus address FBS uses. Message shapes are the records beside this class. */
+public final class Addresses {
+
+    /** Job offers for one arch and release, consumed by the workers that build them (request/reply). */
+    public static final String BUILD_PREFIX = "build.";
+
+    /** Worker to master: progress and results, acknowledged by reply, resent until acknowledged. */
+    public static final String EVENTS = "fbs.events";
+
+    /** Worker announcements (capabilities, free slots, running builds), published. */
+    public static final String WORKERS = "fbs.workers";
+
+    /** Master-local: store a new build and queue it; replies with the stored build. */
+    public static final String MASTER_SUBMIT = "fbs.master.submit";
+
+    /** Master-local: the workers the dispatcher knows of; replies with a JSON array. */
+    public static final String MASTER_WORKERS = "fbs.master.workers";
+
+    /** Worker-local: new lines of one build's log, for live followers; suffixed by the build id. */
+    public static final String LOG_PREFIX = "fbs.log.";
+
+    private Addresses() {
+    }
+
+    public static String build(String arch, String release) {
+        return BUILD_PREFIX + arch + "." + release;
+    }
+
+    public static String log(long buildId) {
+        return LOG_PREFIX + buildId;
+    }
+}

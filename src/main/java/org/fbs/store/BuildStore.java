@@ -1,0 +1,125 @@
+package org.fbs.store;
+
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.fbs.build.Build;
+import org.fbs.build.BuildState;
+
+/**
+ * Every build, durably, in SQLite under the master's data dir. Blocking and single-connection: callers run it
+ * on one ordered worker thread ({@link AsyncBuildStore}), which also keeps writes and reads in order.
+ */
+public final class BuildStore implements AutoCloseable {
+
+    private final Connection db;
+
+    private BuildStore(Connection db) {
+        this.db = db;
+    }
+
+    public static BuildStore open(Path dataDir) throws IOException, SQLException {
+        Files.createDirectories(dataDir);
+        Connection db = DriverManager.getConnection("jdbc:sqlite:" + dataDir.resolve("fbs.db"));
+        try (Statement s = db.createStatement()) {
+            // WAL with synchronous=FULL: a commit is on disk before we answer the user.
+            s.execute("PRAGMA journal_mode=WAL");
+            s.execute("PRAGMA synchronous=FULL");
+            s.execute("PRAGMA busy_timeout=5000");
+            s.execute("""
+                CREATE TABLE IF NOT EXISTS builds (
+                  id INTEGER PRIMARY KEY AUTOINCREMENT,
+                  state TEXT NOT NULL,
+                  doc TEXT NOT NULL
+                )""");
+            s.execute("CREATE INDEX IF NOT EXISTS builds_state ON builds(state)");
+        }
+        return new BuildStore(db);
+    }
+
+    /** Stores a new build and returns it with its id. */
+    public Build insert(Build build) throws SQLException {
+        try (PreparedStatement ps = db.prepareStatement("INSERT INTO builds(state, doc) VALUES (?, ?)",
+            Statement.RETURN_GENERATED_KEYS)) {
+            ps.setString(1, build.state().name());
+            ps.setString(2, document(build));
+            ps.executeUpdate();
+            try (ResultSet keys = ps.getGeneratedKeys()) {
+                keys.next();
+                return build.withId(keys.getLong(1));
+            }
+        }
+    }
+
+    public void update(Build build) throws SQLException {
+        try (PreparedStatement ps = db.prepareStatement("UPDATE builds SET state = ?, doc = ? WHERE id = ?")) {
+            ps.setString(1, build.state().name());
+            ps.setString(2, document(build));
+            ps.setLong(3, build.id());
+            if (ps.executeUpdate() != 1) {
+                throw new SQLException("no build " + build.id());
+            }
+        }
+    }
+
+    public Optional<Build> get(long id) throws SQLException {
+        try (PreparedStatement ps = db.prepareStatement("SELECT id, doc FROM builds WHERE id = ?")) {
+            ps.setLong(1, id);
+            List<Build> found = read(ps);
+            return found.stream().findFirst();
+        }
+    }
+
+    /** Newest first; {@code state} null for all. */
+    public List<Build> list(BuildState state, int limit) throws SQLException {
+        String where = state == null ? "" : " WHERE state = ?";
+        try (PreparedStatement ps = db.prepareStatement(
+            "SELECT id, doc FROM builds" + where + " ORDER BY id DESC LIMIT ?")) {
+            int i = 1;
+            if (state != null) {
+                ps.setString(i++, state.name());
+            }
+            ps.setInt(i, limit);
+            return read(ps);
+        }
+    }
+
+    /** The builds that have not ended, oldest first: what the dispatcher picks up at start. */
+    public List<Build> unfinished() throws SQLException {
+        try (PreparedStatement ps = db.prepareStatement(
+            "SELECT id, doc FROM builds WHERE state IN ('QUEUED', 'ASSIGNED', 'RUNNING') ORDER BY id")) {
+            return read(ps);
+        }
+    }
+
+    private static String document(Build build) {
+        JsonObject doc = build.toJson();
+        doc.remove("id");
+        return doc.encode();
+    }
+
+    private static List<Build> read(PreparedStatement ps) throws SQLException {
+        List<Build> out = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                out.add(Build.fromJson(new JsonObject(rs.getString(2)).put("id", rs.getLong(1))));
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public void close() throws SQLException {
+        db.close();
+    }
+}

@@ -1,0 +1,99 @@
+package org.fbs.worker;
+
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import org.fbs.protocol.Addresses;
+
+/**
+ * One build's log on the worker: timestamped lines in {@code <work-dir>/logs/<id>.log}, each also published
+ * on the local event bus with its byte offset so that live followers get it at once and exactly once.
+ * Safe to call from any thread.
+ */
+public final class BuildLog implements AutoCloseable {
+
+    /** Longer lines are cut: a tool printing megabytes without a newline must not exhaust memory. */
+    static final int MAX_LINE = 16 * 1024;
+
+    private final long buildId;
+    private final Path file;
+    private final OutputStream out;
+    private final EventBus bus;
+    private final LiveLogs live;
+    private long committed;
+
+    private BuildLog(long buildId, Path file, OutputStream out, long committed, EventBus bus, LiveLogs live) {
+        this.buildId = buildId;
+        this.file = file;
+        this.out = out;
+        this.committed = committed;
+        this.bus = bus;
+        this.live = live;
+    }
+
+    /** The log file of {@code buildId} under {@code logsDir}; the name is made from the number alone. */
+    public static Path fileOf(Path logsDir, long buildId) {
+        return logsDir.resolve(buildId + ".log");
+    }
+
+    static BuildLog open(Path logsDir, long buildId, EventBus bus, LiveLogs live) throws IOException {
+        Files.createDirectories(logsDir);
+        Path file = fileOf(logsDir, buildId);
+        OutputStream out = Files.newOutputStream(file, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        BuildLog log = new BuildLog(buildId, file, out, Files.size(file), bus, live);
+        live.add(log);
+        return log;
+    }
+
+    long buildId() {
+        return buildId;
+    }
+
+    Path file() {
+        return file;
+    }
+
+    /** Bytes written so far: every line that starts below this offset is in the file. */
+    synchronized long committed() {
+        return committed;
+    }
+
+    public void stage(String name) {
+        line("== " + name + " ==");
+    }
+
+    public synchronized void line(String text) {
+        String clean = text.replace("\r", "");
+        if (clean.length() > MAX_LINE) {
+            clean = clean.substring(0, MAX_LINE) + " [line cut at " + MAX_LINE + " characters]";
+        }
+        byte[] bytes = (Instant.now() + " " + clean + "\n").getBytes(StandardCharsets.UTF_8);
+        try {
+            out.write(bytes);
+            out.flush();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("cannot write the build log " + file, e);
+        }
+        long offset = committed;
+        committed += bytes.length;
+        bus.publish(Addresses.log(buildId), new JsonObject().put("offset", offset)
+            .put("text", new String(bytes, StandardCharsets.UTF_8)));
+    }
+
+    /** Ends the log: the file is complete, and followers are told so. */
+    @Override
+    public synchronized void close() throws IOException {
+        try {
+            out.close();
+        } finally {
+            live.remove(buildId);
+            bus.publish(Addresses.log(buildId), new JsonObject().put("end", true));
+        }
+    }
+}

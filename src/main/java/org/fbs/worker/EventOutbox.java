@@ -1,0 +1,82 @@
+package org.fbs.worker;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.fbs.build.Artifact;
+import org.fbs.build.Stage;
+import org.fbs.protocol.Addresses;
+import org.fbs.protocol.BuildEvent;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The worker's events to the master, sent one at a time in order and resent until the master acknowledges
+ * each. Numbered per build so the master applies each once. Use on the worker verticle's context only.
+ */
+final class EventOutbox {
+
+    private static final Logger LOG = LoggerFactory.getLogger(EventOutbox.class);
+    static final long ACK_TIMEOUT_MS = 10_000;
+    static final long MAX_BACKOFF_MS = 30_000;
+
+    private final Vertx vertx;
+    private final String worker;
+    private final Map<Long, Long> lastSeq = new HashMap<>();
+    private final Deque<BuildEvent> queue = new ArrayDeque<>();
+    private boolean sending;
+    private long backoffMs;
+
+    EventOutbox(Vertx vertx, String worker) {
+        this.vertx = vertx;
+        this.worker = worker;
+    }
+
+    void stage(long build, Stage stage) {
+        add(build, BuildEvent.Kind.STAGE, stage.label(), null, List.of());
+    }
+
+    void succeeded(long build, List<Artifact> artifacts) {
+        add(build, BuildEvent.Kind.SUCCEEDED, null, null, artifacts);
+    }
+
+    void failed(long build, String reason, List<Artifact> artifacts) {
+        add(build, BuildEvent.Kind.FAILED, null, reason, artifacts);
+    }
+
+    private void add(long build, BuildEvent.Kind kind, String stage, String reason, List<Artifact> artifacts) {
+        long seq = lastSeq.merge(build, 1L, Long::sum);
+        if (kind != BuildEvent.Kind.STAGE) {
+            lastSeq.remove(build);
+        }
+        queue.add(new BuildEvent(build, seq, worker, kind, stage, reason, artifacts, Instant.now()));
+        send();
+    }
+
+    private void send() {
+        if (sending || queue.isEmpty()) {
+            return;
+        }
+        sending = true;
+        BuildEvent head = queue.peek();
+        vertx.eventBus().request(Addresses.EVENTS, head.toJson(), new DeliveryOptions().setSendTimeout(ACK_TIMEOUT_MS))
+            .onComplete(ack -> {
+                sending = false;
+                if (ack.succeeded()) {
+                    queue.poll();
+                    backoffMs = 0;
+                    send();
+                } else {
+                    backoffMs = Math.min(MAX_BACKOFF_MS, Math.max(500, backoffMs * 2));
+                    LOG.warn("event {} of build {} not acknowledged ({}); resending in {} ms", head.seq(),
+                        head.buildId(), ack.cause().getMessage(), backoffMs);
+                    vertx.setTimer(backoffMs, t -> send());
+                }
+            });
+    }
+}

@@ -1,0 +1,138 @@
+package org.fbs.worker;
+
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.WorkerExecutor;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.fbs.config.WorkerSettings;
+import org.fbs.protocol.Addresses;
+import org.fbs.protocol.JobOffer;
+import org.fbs.protocol.OfferReply;
+import org.fbs.protocol.WorkerStatus;
+import org.fbs.spec.BuildSpec;
+import org.fbs.spec.SpecException;
+import org.fbs.spec.SpecParser;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Takes job offers for the arches and releases this worker builds, while it has a free slot, runs each build
+ * on a thread of its own and reports to the master. Announces itself at start, on a heartbeat, and whenever a
+ * slot frees.
+ */
+public final class WorkerVerticle extends VerticleBase {
+
+    private static final Logger LOG = LoggerFactory.getLogger(WorkerVerticle.class);
+    static final long HEARTBEAT_MS = 5_000;
+
+    private final WorkerSettings settings;
+    private final LiveLogs live;
+    private final Set<Long> running = new LinkedHashSet<>();
+    private final List<String> addresses = new ArrayList<>();
+    private BuildRunner runner;
+    private EventOutbox outbox;
+    private WorkerExecutor builds;
+
+    public WorkerVerticle(WorkerSettings settings, LiveLogs live) {
+        this.settings = settings;
+        this.live = live;
+    }
+
+    @Override
+    public Future<?> start() {
+        runner = new BuildRunner(settings);
+        outbox = new EventOutbox(vertx, settings.id());
+        // Builds take hours: a pool of their own, without blocked-thread warnings.
+        builds = vertx.createSharedWorkerExecutor("fbs-builds-" + settings.id(), settings.slots(), 7, TimeUnit.DAYS);
+        List<Future<Void>> ready = new ArrayList<>();
+        for (String arch : settings.arches()) {
+            for (String release : settings.releases()) {
+                String address = Addresses.build(arch, release);
+                addresses.add(address);
+                ready.add(vertx.eventBus().<JsonObject>consumer(address, this::onOffer).completion());
+            }
+        }
+        return Future.all(ready).onSuccess(v -> {
+            announce();
+            vertx.setPeriodic(HEARTBEAT_MS, t -> announce());
+            LOG.info("worker {} ready: builds {} with {} slot(s), logs at {}/log/<id>", settings.id(),
+                addresses, settings.slots(), settings.publicUrl());
+        });
+    }
+
+    @Override
+    public Future<?> stop() {
+        return builds.close();
+    }
+
+    private void onOffer(Message<JsonObject> msg) {
+        JobOffer offer;
+        try {
+            offer = JobOffer.fromJson(msg.body());
+        } catch (RuntimeException e) {
+            msg.fail(400, "malformed job offer");
+            return;
+        }
+        long id = offer.buildId();
+        if (running.contains(id)) {
+            // The master resent an offer whose answer it missed: it is ours already.
+            msg.reply(OfferReply.accept(settings.id(), logUrl(id)).toJson());
+            return;
+        }
+        if (running.size() >= settings.slots()) {
+            msg.reply(OfferReply.decline(settings.id(), "no free slot").toJson());
+            return;
+        }
+        running.add(id);
+        msg.reply(OfferReply.accept(settings.id(), logUrl(id)).toJson());
+        run(id, offer.spec());
+    }
+
+    private void run(long id, JsonObject specJson) {
+        BuildSpec spec;
+        try {
+            spec = SpecParser.fromJson(specJson);
+        } catch (SpecException e) {
+            finish(id, BuildRunner.Outcome.failed("the worker cannot read this spec: " + e.getMessage()));
+            return;
+        }
+        builds.executeBlocking(() -> {
+            try (BuildLog log = BuildLog.open(runner.logsDir(), id, vertx.eventBus(), live)) {
+                return runner.run(id, spec, log, stage -> context.runOnContext(v -> outbox.stage(id, stage)));
+            }
+        }, false).onComplete(done -> {
+            if (done.failed()) {
+                LOG.error("build {} broke on this worker", id, done.cause());
+                finish(id, BuildRunner.Outcome.failed("worker error: " + done.cause().getMessage()));
+            } else {
+                finish(id, done.result());
+            }
+        });
+    }
+
+    private void finish(long id, BuildRunner.Outcome outcome) {
+        if (outcome.succeeded()) {
+            outbox.succeeded(id, outcome.artifacts());
+        } else {
+            outbox.failed(id, outcome.reason(), outcome.artifacts());
+        }
+        running.remove(id);
+        announce();
+    }
+
+    private String logUrl(long id) {
+        return settings.publicUrl() + "/log/" + id;
+    }
+
+    private void announce() {
+        WorkerStatus status = new WorkerStatus(settings.id(), settings.publicUrl(), addresses, settings.slots(),
+            List.copyOf(running));
+        vertx.eventBus().publish(Addresses.WORKERS, status.toJson());
+    }
+}

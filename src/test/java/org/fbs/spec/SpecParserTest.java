@@ -1,0 +1,516 @@
+package org.fbs.spec;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.fail;
+
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class SpecParserTest {
+
+    /** The 2012 sample from the docs, with nvr emptied (Koji packages are not available yet). */
+    private static final String SAMPLE_2012 = """
+        [DEFAULT]
+        type=boot
+        arch=x86_64
+        release=17
+        #staging=10.0.0.27
+        staging=file:///tmp/staging
+        email=amitsaha.in@gmail.com
+        [boot]
+        product=fedora
+        release=17
+        version=17
+        updates=0
+        updates-testing=0
+        17_url=http://download.fedoraproject.org/releases/17/Everything/x86_64/os
+        17_mirror=http://mirrors.fedoraproject.org/metalink?repo=fedora-17&arch=x86_64
+        #17-updates_url=http://download.fedoraproject.org/updates/17/i386
+        #17-updates_mirror=https://mirrors.fedoraproject.org/metalink?repo=updates-released-f17&arch=i386
+        proxy=
+        nvr=
+        bid=
+        outdir=/tmp/lorax_op
+        workdir=/tmp/lorax_work
+        """;
+
+    private static final String MINIMAL = "[DEFAULT]\ntype=boot\narch=x86_64\nrelease=41\n";
+
+    private static final String DL = "https://dl.fedoraproject.org/pub/fedora/linux/";
+    private static final String METALINK = "https://mirrors.fedoraproject.org/metalink?repo=";
+
+    /** A valid boot spec with these extra lines in [boot]. */
+    private static String boot(String... lines) {
+        return MINIMAL + "[boot]\n" + String.join("\n", lines) + "\n";
+    }
+
+    /** A spec whose [DEFAULT] is type=boot plus these lines, and no [boot] section. */
+    private static String defaults(String... lines) {
+        return "[DEFAULT]\ntype=boot\n" + String.join("\n", lines) + "\n";
+    }
+
+    private static List<String> errorsOf(String ini) {
+        try {
+            SpecParser.fromIni(ini);
+        } catch (SpecException e) {
+            return e.errors();
+        }
+        return fail("expected a SpecException for:\n" + ini);
+    }
+
+    private static List<String> errorsOf(JsonObject json) {
+        try {
+            SpecParser.fromJson(json);
+        } catch (SpecException e) {
+            return e.errors();
+        }
+        return fail("expected a SpecException for " + json.encode());
+    }
+
+    @Test
+    void sample2012Parses() throws SpecException {
+        BuildSpec spec = SpecParser.fromIni(SAMPLE_2012);
+
+        assertThat(spec).isEqualTo(new BuildSpec(ImageType.BOOT, "x86_64", "17", "file:///tmp/staging",
+            List.of("amitsaha.in@gmail.com"),
+            new BootOptions("fedora", "17", "17",
+                List.of(new Repo("17", "http://download.fedoraproject.org/releases/17/Everything/x86_64/os",
+                    "http://mirrors.fedoraproject.org/metalink?repo=fedora-17&arch=x86_64")),
+                null, false, false)));
+        assertThat(spec.address()).isEqualTo("build.x86_64.17");
+    }
+
+    @Test
+    void minimalSpecGetsDefaults() throws SpecException {
+        BuildSpec spec = SpecParser.fromIni(MINIMAL);
+
+        assertThat(spec).isEqualTo(new BuildSpec(ImageType.BOOT, "x86_64", "41", null, List.of(),
+            new BootOptions("Fedora", "41", "41",
+                List.of(new Repo("41", DL + "releases/41/Everything/x86_64/os/",
+                    METALINK + "fedora-41&arch=x86_64")),
+                null, false, false)));
+    }
+
+    @Test
+    void updatesReposFollowTheFlags() throws SpecException {
+        BuildSpec spec = SpecParser.fromIni(
+            "[DEFAULT]\ntype=boot\narch=aarch64\nrelease=40\n[boot]\nupdates=YES\nupdates-testing=true\n");
+
+        assertThat(spec.boot().repos()).containsExactly(
+            new Repo("40", DL + "releases/40/Everything/aarch64/os/", METALINK + "fedora-40&arch=aarch64"),
+            new Repo("40-updates", DL + "updates/40/Everything/aarch64/",
+                METALINK + "updates-released-f40&arch=aarch64"),
+            new Repo("40-updates-testing", DL + "updates/testing/40/Everything/aarch64/",
+                METALINK + "updates-testing-f40&arch=aarch64"));
+        assertThat(spec.boot().updates()).isTrue();
+        assertThat(spec.boot().updatesTesting()).isTrue();
+    }
+
+    @Test
+    void onlyUpdatesTestingWhenOnlyItIsOn() throws SpecException {
+        BuildSpec spec = SpecParser.fromIni(boot("updates-testing=1"));
+
+        assertThat(spec.boot().repos()).extracting(Repo::key).containsExactly("41", "41-updates-testing");
+    }
+
+    @Test
+    void secondaryArchesUseFedoraSecondary() throws SpecException {
+        BuildSpec spec = SpecParser.fromIni("[DEFAULT]\ntype=boot\narch=s390x\nrelease=41\n[boot]\nupdates=1\n");
+
+        assertThat(spec.boot().repos()).containsExactly(
+            new Repo("41", "https://dl.fedoraproject.org/pub/fedora-secondary/releases/41/Everything/s390x/os/",
+                METALINK + "fedora-41&arch=s390x"),
+            new Repo("41-updates", "https://dl.fedoraproject.org/pub/fedora-secondary/updates/41/Everything/s390x/",
+                METALINK + "updates-released-f41&arch=s390x"));
+    }
+
+    @Test
+    void rawhideDefaults() throws SpecException {
+        BuildSpec spec = SpecParser.fromIni("[DEFAULT]\ntype=boot\narch=x86_64\nrelease=rawhide\n");
+
+        assertThat(spec.boot()).isEqualTo(new BootOptions("Fedora", "rawhide", "rawhide",
+            List.of(new Repo("rawhide", DL + "development/rawhide/Everything/x86_64/os/",
+                METALINK + "rawhide&arch=x86_64")),
+            null, false, false));
+    }
+
+    @Test
+    void userReposAreTakenExactly() throws SpecException {
+        BuildSpec spec = SpecParser.fromIni(boot("41_url=https://example.org/f41/", "updates=1",
+            "41-updates_mirror=https://example.org/metalink?u"));
+
+        assertThat(spec.boot().repos()).containsExactly(
+            new Repo("41", "https://example.org/f41/", null),
+            new Repo("41-updates", null, "https://example.org/metalink?u"));
+    }
+
+    @Test
+    void iniSyntaxVariants() throws SpecException {
+        BuildSpec spec = SpecParser.fromIni("\uFEFF; a comment\r\n[DEFAULT]\r\n  type : boot \r\n"
+            + "arch=x86_64\r\n\r\n# another\r\nrelease: 41\r\nemail = a@example.org; b@example.org,c@example.org\r\n"
+            + "[dvd]\r\nflavor=whatever\r\n[boot]\r\nproxy=http://proxy.example.org:3128\r\nrelease=41\r\n"
+            + "arch=x86_64\r\nversion=41.1\r\nproduct=Fedora Remix\r\n");
+
+        assertThat(spec.email()).containsExactly("a@example.org", "b@example.org", "c@example.org");
+        assertThat(spec.boot().proxy()).isEqualTo("http://proxy.example.org:3128");
+        assertThat(spec.boot().version()).isEqualTo("41.1");
+        assertThat(spec.boot().product()).isEqualTo("Fedora Remix");
+    }
+
+    @Test
+    void bootReleaseDefaultsToTheDefaultRelease() throws SpecException {
+        BuildSpec spec = SpecParser.fromIni(boot("41_url=https://example.org/f41/"));
+
+        assertThat(spec.boot().release()).isEqualTo("41");
+        assertThat(spec.boot().version()).isEqualTo("41");
+    }
+
+    @Test
+    void jsonEqualsIni() throws SpecException {
+        String ini = """
+            [DEFAULT]
+            type=boot
+            arch=ppc64le
+            release=40
+            staging=file:///srv/staging
+            email=a@example.org, b@example.org
+            [boot]
+            product=Fedora
+            version=40
+            updates=1
+            40_mirror=https://example.org/metalink
+            proxy=https://proxy.example.org/
+            outdir=/ignored
+            """;
+        JsonObject json = new JsonObject()
+            .put("type", "boot")
+            .put("arch", "ppc64le")
+            .put("release", 40)
+            .put("staging", "file:///srv/staging")
+            .put("email", new JsonArray().add("a@example.org").add("b@example.org"))
+            .put("boot", new JsonObject()
+                .put("product", "Fedora")
+                .put("version", 40)
+                .put("updates", true)
+                .put("updates-testing", false)
+                .put("40_mirror", "https://example.org/metalink")
+                .put("proxy", "https://proxy.example.org/")
+                .putNull("nvr")
+                .put("workdir", "/ignored"));
+
+        assertThat(SpecParser.fromJson(json)).isEqualTo(SpecParser.fromIni(ini));
+    }
+
+    static Stream<String> validSpecs() {
+        return Stream.of(SAMPLE_2012, MINIMAL,
+            boot("updates=1", "updates-testing=1", "proxy=http://p.example.org:8080/"),
+            boot("41_url=https://example.org/41/", "product=My Spin", "version=41-beta"),
+            boot("41_mirror=https://example.org/m", "updates=1", "41-updates_url=ftp://example.org/u/"),
+            defaults("arch=s390x", "release=rawhide", "email=a@example.org b@example.org"),
+            defaults("arch=i686", "release=39", "staging=file:///var/lib/fbs/out"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("validSpecs")
+    void canonicalJsonRoundTrips(String ini) throws SpecException {
+        BuildSpec spec = SpecParser.fromIni(ini);
+
+        assertThat(SpecParser.fromJson(spec.toJson())).isEqualTo(spec);
+        assertThat(SpecParser.fromJson(new JsonObject(spec.toJson().encode()))).isEqualTo(spec);
+    }
+
+    static Stream<Arguments> badSpecs() {
+        return Stream.of(
+            Arguments.of("", List.of("[DEFAULT] type: required", "[DEFAULT] arch: required",
+                "[DEFAULT] release: required")),
+            Arguments.of("[DEFAULT]\ntype=\narch=x86_64\nrelease=41\n", List.of("[DEFAULT] type: required")),
+            Arguments.of("[DEFAULT]\ntype=dvd\narch=x86_64\nrelease=41\n[dvd]\nname=x\n",
+                List.of("[DEFAULT] type: dvd images are not available yet; this service builds boot images")),
+            Arguments.of("[DEFAULT]\ntype=live\narch=x86_64\nrelease=41\n",
+                List.of("[DEFAULT] type: live images are not available yet; this service builds boot images")),
+            Arguments.of("[DEFAULT]\ntype=Boot\narch=x86_64\nrelease=41\n",
+                List.of("[DEFAULT] type: expected boot, dvd or live")),
+            Arguments.of(defaults("arch=sparc", "release=41"), List.of("[DEFAULT] arch: unknown arch 'sparc' "
+                + "(expected one of x86_64, aarch64, i686, ppc64le, s390x, armhfp)")),
+            Arguments.of(defaults("arch=x86_64", "release=041"),
+                List.of("[DEFAULT] release: expected a positive whole number or rawhide")),
+            Arguments.of(defaults("arch=x86_64", "release=0"),
+                List.of("[DEFAULT] release: expected a positive whole number or rawhide")),
+            Arguments.of(defaults("arch=x86_64", "release=41", "staging=10.0.0.27"),
+                List.of("[DEFAULT] staging: FTP staging is not available yet; use file:///path")),
+            Arguments.of(defaults("arch=x86_64", "release=41", "staging=ftp://example.org:2121/pub/out"),
+                List.of("[DEFAULT] staging: FTP staging is not available yet; use file:///path")),
+            Arguments.of(defaults("arch=x86_64", "release=41", "staging=file://tmp/staging"),
+                List.of("[DEFAULT] staging: expected file:///absolute/path or ftp://[user[:pass]@]host[:port]/path")),
+            Arguments.of(defaults("arch=x86_64", "release=41", "staging=file:///tmp/../etc"),
+                List.of("[DEFAULT] staging: expected file:///absolute/path or ftp://[user[:pass]@]host[:port]/path")),
+            Arguments.of(defaults("arch=x86_64", "release=41", "staging=file:///tmp/%2e%2e/etc"),
+                List.of("[DEFAULT] staging: expected file:///absolute/path or ftp://[user[:pass]@]host[:port]/path")),
+            Arguments.of(defaults("arch=x86_64", "release=41", "staging=/tmp/staging"),
+                List.of("[DEFAULT] staging: expected file:///absolute/path or ftp://[user[:pass]@]host[:port]/path")),
+            Arguments.of(defaults("arch=x86_64", "release=41", "staging=ftp://example.org:99999/pub"),
+                List.of("[DEFAULT] staging: expected file:///absolute/path or ftp://[user[:pass]@]host[:port]/path")),
+            Arguments.of(defaults("arch=x86_64", "release=41", "email=a@example.org, <b@example.org>"),
+                List.of("[DEFAULT] email: not an email address '<b@example.org>'")),
+            Arguments.of(defaults("arch=x86_64", "release=41", "email=alice"),
+                List.of("[DEFAULT] email: not an email address 'alice'")),
+            Arguments.of(defaults("arch=x86_64", "release=41", "colour=red"),
+                List.of("[DEFAULT] colour: unknown key")),
+            Arguments.of(boot("foo=1"), List.of("[boot] foo: unknown key")),
+            Arguments.of(boot("updates=2"), List.of("[boot] updates: expected 0, 1, true or false")),
+            Arguments.of(boot("updates-testing=maybe"),
+                List.of("[boot] updates-testing: expected 0, 1, true or false")),
+            Arguments.of(boot("17_url=http://download.fedoraproject.org/releases/17/Everything/x86_64/os"),
+                List.of("[boot] 17_url: does not match release 41")),
+            Arguments.of(boot("41_url=file:///srv/repo"), List.of("[boot] 41_url: not an http, https or ftp URL")),
+            Arguments.of(boot("41-updates_mirror=http:///metalink"),
+                List.of("[boot] 41-updates_mirror: not an http, https or ftp URL")),
+            Arguments.of(boot("proxy=socks5://proxy.example.org:1080"),
+                List.of("[boot] proxy: not an http or https URL")),
+            Arguments.of(boot("product=-o /etc"), List.of("[boot] product: expected 1 to 64 letters, digits, "
+                + "spaces, dots, dashes or underscores, not starting with a dash")),
+            Arguments.of(boot("version=41 beta"), List.of("[boot] version: expected 1 to 32 letters, digits, "
+                + "dots, dashes or underscores, not starting with a dash")),
+            Arguments.of(boot("release=forty"),
+                List.of("[boot] release: expected a positive whole number or rawhide")),
+            Arguments.of("[DEFAULT]\ntype=boot\narch=x86_64\nrelease=rawhide\n[boot]\nupdates=1\nupdates-testing=1\n",
+                List.of("[boot] updates: rawhide has no updates repository",
+                    "[boot] updates-testing: rawhide has no updates-testing repository")),
+            Arguments.of(boot("bid=1234;abc; ;0"), List.of("[boot] bid: not a Koji build id 'abc'",
+                "[boot] bid: not a Koji build id '0'", "[boot] bid: extra packages from Koji are not available yet")),
+            Arguments.of(boot("nvr=wget;-x-1-2;bash-5.2-1.fc41"), List.of(
+                "[boot] nvr: not a name-version-release 'wget'", "[boot] nvr: not a name-version-release '-x-1-2'",
+                "[boot] nvr: extra packages from Koji are not available yet")),
+            Arguments.of(boot("arch=aarch64"), List.of("[boot] arch: differs from [DEFAULT]; set it there")),
+            Arguments.of("type=boot\n[DEFAULT]\narch=x86_64\nrelease=41\n",
+                List.of("line 1: outside any [section]", "[DEFAULT] type: required")),
+            Arguments.of(MINIMAL + "arch=aarch64\n", List.of("line 5: duplicate key arch in [DEFAULT]")),
+            Arguments.of(MINIMAL + "[boot]\n[boot]\nupdates=1\n", List.of("line 6: duplicate section [boot]")),
+            Arguments.of(defaults("arch\t=x86_64", "release=41", "=oops", "[oops"),
+                List.of("line 5: expected key=value", "line 6: expected key=value")),
+            Arguments.of(defaults("arch=x86_64", "release=41", "email=x\u0007@example.org"),
+                List.of("[DEFAULT] email: not an email address 'x?@example.org'")));
+    }
+
+    @ParameterizedTest
+    @MethodSource("badSpecs")
+    void badSpecsAreRejectedWithExactErrors(String ini, List<String> expected) {
+        assertThat(errorsOf(ini)).containsExactlyElementsOf(expected);
+    }
+
+    @Test
+    void everyFaultIsReported() {
+        String ini = """
+            [DEFAULT]
+            type=boot
+            arch=x86-64
+            release=41
+            staging=file:///tmp/a/../b
+            email=ok@example.org, bad
+            colour=blue
+            [boot]
+            product=
+            version=-41
+            updates=perhaps
+            17_mirror=https://example.org/
+            41_url=gopher://example.org/
+            proxy=ftp://proxy
+            nvr=foo-1-1
+            this line is wrong
+            """;
+
+        assertThat(errorsOf(ini)).containsExactly(
+            "line 16: expected key=value",
+            "[DEFAULT] colour: unknown key",
+            "[DEFAULT] arch: unknown arch 'x86-64' (expected one of x86_64, aarch64, i686, ppc64le, s390x, armhfp)",
+            "[DEFAULT] staging: expected file:///absolute/path or ftp://[user[:pass]@]host[:port]/path",
+            "[DEFAULT] email: not an email address 'bad'",
+            "[boot] version: expected 1 to 32 letters, digits, dots, dashes or underscores, not starting with a dash",
+            "[boot] updates: expected 0, 1, true or false",
+            "[boot] proxy: not an http or https URL",
+            "[boot] nvr: extra packages from Koji are not available yet",
+            "[boot] 17_mirror: does not match release 41",
+            "[boot] 41_url: not an http, https or ftp URL");
+    }
+
+    @Test
+    void exceptionMessageJoinsTheErrors() {
+        assertThatThrownBy(() -> SpecParser.fromIni(""))
+            .isInstanceOf(SpecException.class)
+            .hasMessage("[DEFAULT] type: required; [DEFAULT] arch: required; [DEFAULT] release: required");
+    }
+
+    @Test
+    void sampleNvrIsRefusedForNow() {
+        String ini = SAMPLE_2012.replace("nvr=\n", "nvr=wget-1.13.4-4.fc17\n");
+
+        assertThat(errorsOf(ini)).containsExactly("[boot] nvr: extra packages from Koji are not available yet");
+    }
+
+    @Test
+    void stagingPasswordIsNeverShown() {
+        for (String staging : List.of("ftp://fbs:s3cret@ftp.example.org:21/pub/fbs",
+            "ftp://fbs:s3cret@ftp.example.org/no space allowed", "ftp://fbs:s3cret@", "fbs:s3cret@host")) {
+            try {
+                SpecParser.fromIni(defaults("arch=x86_64", "release=41", "staging=" + staging));
+                fail("accepted " + staging);
+            } catch (SpecException e) {
+                assertThat(e.getMessage()).doesNotContain("s3cret").startsWith("[DEFAULT] staging: ");
+                assertThat(e.errors()).hasSize(1);
+            }
+        }
+    }
+
+    @Test
+    void jsonShapeErrorsNameTheKey() {
+        JsonObject json = new JsonObject()
+            .put("type", "boot")
+            .put("arch", "x86_64")
+            .put("release", 41)
+            .put("email", new JsonArray().add("a@example.org").add(new JsonObject()))
+            .put("extra", new JsonObject())
+            .put("boot", new JsonObject().put("product", new JsonObject()).put("updates", new JsonArray()))
+            .put("dvd", "x");
+
+        assertThat(errorsOf(json)).containsExactly(
+            "[DEFAULT] email: expected a string, number, boolean or array of those",
+            "[DEFAULT] extra: expected a string, number, boolean or array of those",
+            "[boot] product: expected a string, number, boolean or array of those",
+            "[dvd]: expected a JSON object");
+    }
+
+    @Test
+    void jsonBootMustBeAnObject() {
+        JsonObject json = new JsonObject().put("type", "boot").put("arch", "x86_64").put("release", "41")
+            .put("boot", new JsonArray().add("updates=1"));
+
+        assertThat(errorsOf(json)).containsExactly("[boot]: expected a JSON object");
+    }
+
+    @Test
+    void jsonNullIsAbsentAndNumbersAreText() throws SpecException {
+        JsonObject json = new JsonObject().put("type", "boot").put("arch", "x86_64").put("release", 41)
+            .putNull("staging").put("email", "")
+            .put("boot", new JsonObject().put("updates", 1).putNull("proxy"));
+
+        BuildSpec spec = SpecParser.fromJson(json);
+
+        assertThat(spec.staging()).isNull();
+        assertThat(spec.email()).isEmpty();
+        assertThat(spec.boot().updates()).isTrue();
+        assertThat(errorsOf(json.copy().put("release", 41.0)))
+            .containsExactly("[DEFAULT] release: expected a positive whole number or rawhide");
+    }
+
+    @Test
+    void nullAndHugeInputs() {
+        assertThatThrownBy(() -> SpecParser.fromIni(null)).isInstanceOf(SpecException.class)
+            .hasMessage("spec: no input");
+        assertThatThrownBy(() -> SpecParser.fromJson(null)).isInstanceOf(SpecException.class)
+            .hasMessage("spec: no input");
+        String huge = MINIMAL + "#" + "x".repeat(64 * 1024) + "\n";
+        assertThatThrownBy(() -> SpecParser.fromIni(huge)).isInstanceOf(SpecException.class)
+            .hasMessage("spec: larger than 64 KiB");
+        // 30,000 two-byte characters: under 64 Ki characters, over 64 KiB of UTF-8.
+        String wide = MINIMAL + "#" + "é".repeat(33_000) + "\n";
+        assertThatThrownBy(() -> SpecParser.fromIni(wide)).isInstanceOf(SpecException.class)
+            .hasMessage("spec: larger than 64 KiB");
+    }
+
+    @Test
+    void longValuesAreCutInMessages() {
+        String ini = defaults("arch=" + "a".repeat(60_000), "release=41", "staging=" + "a.".repeat(30_000) + "a");
+
+        assertThat(errorsOf(ini)).containsExactly(
+            "[DEFAULT] arch: unknown arch '" + "a".repeat(64) + "...' (expected one of x86_64, aarch64, i686, "
+                + "ppc64le, s390x, armhfp)",
+            "[DEFAULT] staging: expected file:///absolute/path or ftp://[user[:pass]@]host[:port]/path");
+    }
+
+    @Test
+    void randomInputsOnlyEverThrowSpecException() throws SpecException {
+        Random random = new Random(20120811);
+        String json = SpecParser.fromIni(SAMPLE_2012).toJson().encode();
+        String alphabet = "[]=:;#\n\r\t -_./@%\u0000\u00e9abcz019DEFAULTbootdvdlive{}\",";
+        for (int i = 0; i < 2000; i++) {
+            String ini = mutate(SAMPLE_2012, random, alphabet);
+            check(() -> SpecParser.fromIni(ini), ini);
+            JsonObject object = decode(mutate(json, random, alphabet));
+            if (object != null) {
+                check(() -> SpecParser.fromJson(object), object.encode());
+            }
+            JsonObject reshaped = reshape(new JsonObject(json), random);
+            check(() -> SpecParser.fromJson(reshaped), reshaped.encode());
+        }
+    }
+
+    private interface Parse {
+        BuildSpec run() throws SpecException;
+    }
+
+    private static void check(Parse parse, String input) {
+        try {
+            parse.run();
+        } catch (SpecException e) {
+            assertThat(e.errors()).isNotEmpty();
+        } catch (RuntimeException | Error e) {
+            throw new AssertionError("unexpected " + e + " for input:\n" + input, e);
+        }
+    }
+
+    private static String mutate(String text, Random random, String alphabet) {
+        StringBuilder out = new StringBuilder(text);
+        int edits = 1 + random.nextInt(8);
+        for (int e = 0; e < edits && out.length() > 0; e++) {
+            int at = random.nextInt(out.length());
+            char c = alphabet.charAt(random.nextInt(alphabet.length()));
+            switch (random.nextInt(4)) {
+                case 0 -> out.deleteCharAt(at);
+                case 1 -> out.insert(at, c);
+                case 2 -> out.setCharAt(at, c);
+                default -> out.insert(at, String.valueOf(c).repeat(random.nextInt(300)));
+            }
+        }
+        return out.toString();
+    }
+
+    private static JsonObject decode(String text) {
+        try {
+            return new JsonObject(text);
+        } catch (DecodeException | ClassCastException e) {
+            return null; // not JSON, or not an object: the HTTP layer rejects it before we see it
+        }
+    }
+
+    /** Replaces a random member, top-level or in boot, with a random JSON value of any shape. */
+    private static JsonObject reshape(JsonObject json, Random random) {
+        JsonObject target = random.nextBoolean() ? json : json.getJsonObject("boot");
+        List<String> names = new ArrayList<>(target.fieldNames());
+        names.add("boot");
+        names.add("live");
+        names.add("17_url");
+        String name = names.get(random.nextInt(names.size()));
+        Object value = switch (random.nextInt(8)) {
+            case 0 -> null;
+            case 1 -> random.nextLong();
+            case 2 -> random.nextDouble();
+            case 3 -> random.nextBoolean();
+            case 4 -> new JsonArray().add(1).add("a").add(random.nextBoolean() ? new JsonArray() : "b");
+            case 5 -> new JsonObject().put("x", random.nextInt());
+            case 6 -> "\u0000\r\n" + random.nextInt();
+            default -> "";
+        };
+        target.put(name, value);
+        return json;
+    }
+}
