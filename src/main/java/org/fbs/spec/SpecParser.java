@@ -87,10 +87,12 @@ public final class SpecParser {
         Map<String, String> defaults = new LinkedHashMap<>();
         sections.put(DEFAULT, defaults);
         for (String key : json.fieldNames()) {
-            Object value = json.getValue(key);
-            if (key == null) {
+            if (key == null) { // only a JsonObject built from a Java map can have one
                 errors.add("spec: a JSON member has no name");
-            } else if (!SECTIONS.contains(key)) {
+                continue;
+            }
+            Object value = json.getValue(key);
+            if (!SECTIONS.contains(key)) {
                 put(defaults, DEFAULT, key, value);
             } else if (value instanceof JsonObject section) {
                 Map<String, String> values = new LinkedHashMap<>();
@@ -228,7 +230,12 @@ public final class SpecParser {
     /** The staging target in canonical form (a bare host means anonymous FTP to /pub), or null if malformed. */
     private static String normalizedStaging(String value) {
         if (value.startsWith("file://")) {
-            return isCleanAbsolutePath(value.substring("file://".length())) ? value : null;
+            // One trailing slash is how people write folders (and what Path.toUri() gives): drop it.
+            String path = value.substring("file://".length());
+            if (path.length() > 1 && path.endsWith("/")) {
+                path = path.substring(0, path.length() - 1);
+            }
+            return isCleanAbsolutePath(path) ? "file://" + path : null;
         }
         if (value.startsWith("ftp://")) {
             return isFtpTarget(value.substring("ftp://".length())) ? value : null;

@@ -3,7 +3,6 @@ package org.fbs.staging;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.URI;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -79,16 +78,11 @@ public final class FileStager {
 
     /** The staging URL's folder, if it lies under an allowed root (symbolic links resolved). */
     private Path allowedRoot(String stagingUrl) throws StagingException {
-        Path path;
-        try {
-            URI uri = URI.create(stagingUrl);
-            if (!"file".equals(uri.getScheme())) {
-                throw new StagingException("only file:/// staging is available on this worker: " + uri.getScheme());
-            }
-            path = Path.of(uri).normalize();
-        } catch (IllegalArgumentException e) {
-            throw new StagingException("staging: not a file:/// URL");
+        if (!stagingUrl.startsWith("file:///")) {
+            throw new StagingException("only file:/// staging is available on this worker");
         }
+        // The spec parser took the path literally (no percent-decoding), so this does too.
+        Path path = Path.of(stagingUrl.substring("file://".length())).normalize();
         Path real = realPathOfNearestExisting(path);
         for (Path root : allowedRoots) {
             Path realRoot = realPathOfNearestExisting(root);

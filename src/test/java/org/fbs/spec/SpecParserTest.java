@@ -8,7 +8,9 @@ import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -45,6 +47,9 @@ class SpecParserTest {
         """;
 
     private static final String MINIMAL = "[DEFAULT]\ntype=boot\narch=x86_64\nrelease=41\n";
+
+    private static final JsonObject MINIMAL_JSON =
+        new JsonObject().put("type", "boot").put("arch", "x86_64").put("release", "41");
 
     private static final String DL = "https://dl.fedoraproject.org/pub/fedora/linux/";
     private static final String METALINK = "https://mirrors.fedoraproject.org/metalink?repo=";
@@ -391,8 +396,7 @@ class SpecParserTest {
 
     @Test
     void jsonBootMustBeAnObject() {
-        JsonObject json = new JsonObject().put("type", "boot").put("arch", "x86_64").put("release", "41")
-            .put("boot", new JsonArray().add("updates=1"));
+        JsonObject json = MINIMAL_JSON.copy().put("boot", new JsonArray().add("updates=1"));
 
         assertThat(errorsOf(json)).containsExactly("[boot]: expected a JSON object");
     }
@@ -413,6 +417,18 @@ class SpecParserTest {
     }
 
     @Test
+    void memberWithoutNameIsAnError() {
+        Map<String, Object> map = new HashMap<>(MINIMAL_JSON.getMap());
+        map.put(null, "x");
+        Map<String, Object> boot = new HashMap<>();
+        boot.put(null, "y");
+        map.put("boot", boot);
+
+        assertThat(errorsOf(new JsonObject(map)))
+            .containsExactlyInAnyOrder("spec: a JSON member has no name", "[boot]: a JSON member has no name");
+    }
+
+    @Test
     void nullAndHugeInputs() {
         assertThatThrownBy(() -> SpecParser.fromIni(null)).isInstanceOf(SpecException.class)
             .hasMessage("spec: no input");
@@ -429,9 +445,12 @@ class SpecParserTest {
 
     @Test
     void longValuesAreCutInMessages() {
-        String ini = defaults("arch=" + "a".repeat(60_000), "release=41", "staging=" + "a.".repeat(30_000) + "a");
+        String ini = defaults("arch=" + "a".repeat(30_000), "release=41", "staging=" + "a.".repeat(15_000) + "a");
+        // JSON has no size limit here (the HTTP layer bounds it), so values can be far longer.
+        JsonObject json = new JsonObject().put("type", "boot").put("arch", "a".repeat(1_000_000)).put("release", 41)
+            .put("staging", "a.".repeat(500_000) + "a");
 
-        assertThat(errorsOf(ini)).containsExactly(
+        assertThat(errorsOf(json)).isEqualTo(errorsOf(ini)).containsExactly(
             "[DEFAULT] arch: unknown arch '" + "a".repeat(64) + "...' (expected one of x86_64, aarch64, i686, "
                 + "ppc64le, s390x, armhfp)",
             "[DEFAULT] staging: expected file:///absolute/path or ftp://[user[:pass]@]host[:port]/path");
@@ -512,5 +531,14 @@ class SpecParserTest {
         };
         target.put(name, value);
         return json;
+    }
+
+    @Test
+    void aTrailingSlashOnAFileStagingFolderIsDropped() throws SpecException {
+        BuildSpec spec = SpecParser.fromIni(defaults("arch=x86_64", "release=41", "staging=file:///srv/out/"));
+
+        assertThat(spec.staging()).isEqualTo("file:///srv/out");
+        assertThatThrownBy(() -> SpecParser.fromIni(defaults("arch=x86_64", "release=41", "staging=file:///srv//")))
+            .isInstanceOf(SpecException.class);
     }
 }

@@ -1,0 +1,345 @@
+package org.fbs.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The whole path with real processes: a master and two workers started from the packaged fbs.jar, joined in
+ * one Hazelcast cluster on loopback, builds submitted through the REST API.
+ *
+ * The workers run src/test/standins/lorax instead of lorax (which cannot run on Debian): a stand-in that
+ * checks its arguments as lorax does (required -p -v -r, at least one -s, output dir must not exist, one
+ * value per option) and writes a real ISO 9660 images/boot.iso with xorriso.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@Timeout(value = 4, unit = java.util.concurrent.TimeUnit.MINUTES)
+class ClusterEndToEndIT {
+
+    static final Path STANDINS = Path.of(System.getProperty("fbs.standins", "src/test/standins")).toAbsolutePath();
+    static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    static Path dir;
+    static Path staging;
+    static String clusterName;
+    static List<Integer> hazelcastPorts = new ArrayList<>();
+    static List<FbsNode> nodes = new ArrayList<>();
+    static String master;
+    static String x86Worker;
+    static String armWorker;
+    static List<String> timings = new ArrayList<>();
+
+    @BeforeAll
+    static void startCluster() throws Exception {
+        dir = Files.createDirectories(Path.of("target", "e2e", "cluster-" + System.currentTimeMillis()))
+            .toAbsolutePath();
+        staging = Files.createDirectories(dir.resolve("staging"));
+        clusterName = "fbs-e2e-" + UUID.randomUUID();
+        for (int i = 0; i < 3; i++) {
+            hazelcastPorts.add(FbsNode.freePort());
+        }
+        int masterPort = FbsNode.freePort();
+        master = "http://127.0.0.1:" + masterPort;
+        nodes.add(FbsNode.start("master", "master", clusterYaml(0) + """
+            master:
+              http: {host: 127.0.0.1, port: %d}
+              data-dir: %s
+            """.formatted(masterPort, dir.resolve("master-data")), dir, Map.of()));
+        x86Worker = startWorker("w-x86", 1, "x86_64", "41", Map.of());
+        // This one's lorax takes a few seconds, so that its log can be followed while it grows.
+        armWorker = startWorker("w-arm", 2, "aarch64", "rawhide", Map.of("FBS_STANDIN_SLEEP", "3"));
+        waitForWorkers("w-x86", "w-arm");
+    }
+
+    static String clusterYaml(int index) {
+        StringBuilder members = new StringBuilder();
+        for (int port : hazelcastPorts) {
+            members.append(members.length() == 0 ? "" : ", ").append("\"127.0.0.1:").append(port).append('"');
+        }
+        return """
+            cluster:
+              name: %s
+              host: 127.0.0.1
+              port: %d
+              members: [%s]
+            """.formatted(clusterName, hazelcastPorts.get(index), members);
+    }
+
+    static String startWorker(String id, int index, String arch, String release, Map<String, String> env)
+        throws IOException {
+        int port = FbsNode.freePort();
+        nodes.add(FbsNode.start(id, "worker", clusterYaml(index) + """
+            worker:
+              id: %s
+              http: {host: 127.0.0.1, port: %d}
+              arches: [%s]
+              releases: ["%s"]
+              work-dir: %s
+              staging-roots: [%s]
+              tools:
+                lorax: %s
+            """.formatted(id, port, arch, release, dir.resolve(id), staging, STANDINS.resolve("lorax")), dir, env));
+        return "http://127.0.0.1:" + port;
+    }
+
+    @AfterAll
+    static void stopCluster() throws Exception {
+        for (FbsNode node : nodes) {
+            node.close();
+        }
+        if (!timings.isEmpty()) {
+            Files.writeString(Path.of("target", "e2e", "timings.txt"), String.join("\n", timings) + "\n");
+        }
+    }
+
+    @Test
+    @Order(1)
+    void eachBuildRunsOnTheWorkerForItsArchAndRelease() throws Exception {
+        long x86 = submitIni(bootSpec("x86_64", "41"));
+        long arm = submitJson(new JsonObject().put("type", "boot").put("arch", "aarch64").put("release", "rawhide")
+            .put("staging", staging.toUri().toString()));
+
+        // Follow the aarch64 build's log while it runs: the stream ends by itself when the build ends.
+        JsonObject armRunning = waitFor(arm, b -> b.getString("logUrl") != null, Duration.ofSeconds(30));
+        String followed = HTTP.send(HttpRequest.newBuilder(URI.create(armRunning.getString("logUrl") + "?follow=true"))
+            .timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString()).body();
+        assertThat(followed).contains("== image ==", "creating boot.iso", "build " + arm + " succeeded");
+
+        JsonObject x86Build = waitFor(x86, b -> isFinal(b), Duration.ofSeconds(60));
+        JsonObject armBuild = waitFor(arm, b -> isFinal(b), Duration.ofSeconds(60));
+        assertSucceededOn(x86Build, "w-x86", x86Worker, "x86_64", "41");
+        assertSucceededOn(armBuild, "w-arm", armWorker, "aarch64", "rawhide");
+        assertThat(followed).isEqualTo(get(armWorker + "/log/" + arm).body());
+    }
+
+    @Test
+    @Order(2)
+    void aBuildWithNoWorkerWaitsWithTheReasonAndRunsWhenOneJoins() throws Exception {
+        long id = submitIni(bootSpec("s390x", "41"));
+        JsonObject waiting = waitFor(id, b -> b.getString("reason") != null, Duration.ofSeconds(20));
+        assertThat(waiting.getString("state")).isEqualTo("QUEUED");
+        assertThat(waiting.getString("reason")).isEqualTo("no worker online for s390x/41");
+
+        String s390Worker = startWorker("w-s390", 0, "s390x", "41", Map.of());
+        JsonObject done = waitFor(id, b -> isFinal(b), Duration.ofSeconds(90));
+        assertSucceededOn(done, "w-s390", s390Worker, "s390x", "41");
+    }
+
+    @Test
+    @Order(3)
+    void theLogEndpointKnowsOnlyBuildIds() throws Exception {
+        List<String> tricks = List.of(
+            "/log/../../etc/passwd",
+            "/log/..%2f..%2fetc%2fpasswd",
+            "/log/%2e%2e%2f%2e%2e%2fetc%2fpasswd",
+            "/log/..%252f..%252fetc%252fpasswd",
+            "/log/1%2f..%2f..%2f..%2fetc%2fpasswd",
+            "/log//etc/passwd",
+            "/log/%2fetc%2fpasswd",
+            "/log/1.log",
+            "/log/-1",
+            "/log/1%00",
+            "/log/99999999",
+            "/log/",
+            "/etc/passwd",
+            "/../../etc/passwd");
+        for (String trick : tricks) {
+            String answer = rawGet(x86Worker, trick);
+            assertThat(answer).as(trick).startsWith("HTTP/1.1 404").doesNotContain("root:");
+        }
+    }
+
+    @Test
+    @Order(4)
+    void badSpecsAreRefusedWithTheKeyAndNothingIsStored() throws Exception {
+        int before = listBuilds().size();
+        HttpResponse<String> bad = post("text/plain", "[DEFAULT]\ntype=boot\narch=x86\nrelease=41\n");
+        assertThat(bad.statusCode()).isEqualTo(400);
+        assertThat(new JsonObject(bad.body()).getJsonArray("errors").encode()).contains("[DEFAULT] arch");
+        assertThat(post("application/json", "{not json").statusCode()).isEqualTo(400);
+        assertThat(post("application/xml", "<spec/>").statusCode()).isEqualTo(415);
+        assertThat(get(master + "/api/v1/builds/abc").statusCode()).isEqualTo(404);
+        assertThat(listBuilds()).hasSize(before);
+    }
+
+    // --- helpers ---
+
+    static String bootSpec(String arch, String release) {
+        return """
+            # written as the 2012 users wrote theirs
+            [DEFAULT]
+            type=boot
+            arch=%s
+            release=%s
+            staging=%s
+            email=
+            [boot]
+            product=Fedora
+            proxy=
+            bid=
+            outdir=/tmp/lorax_op
+            workdir=/tmp/lorax_work
+            """.formatted(arch, release, staging.toUri());
+    }
+
+    void assertSucceededOn(JsonObject build, String workerId, String workerUrl, String arch, String release)
+        throws Exception {
+        long id = build.getLong("id");
+        assertThat(build.getString("state")).as(build.encodePrettily()).isEqualTo("SUCCEEDED");
+        assertThat(build.getString("worker")).isEqualTo(workerId);
+        assertThat(build.getString("logUrl")).isEqualTo(workerUrl + "/log/" + id);
+
+        JsonObject iso = build.getJsonArray("artifacts").stream().map(JsonObject.class::cast)
+            .filter(a -> a.getString("name").equals("boot.iso")).findFirst().orElseThrow();
+        Path staged = Path.of(URI.create(iso.getString("location")));
+        assertThat(staged).isEqualTo(staging.resolve("Fedora-" + arch + "-" + release + "-" + id).resolve("boot.iso"));
+        byte[] bytes = Files.readAllBytes(staged);
+        assertThat(bytes.length).isEqualTo(iso.getLong("size"));
+        assertThat(new String(bytes, 32769, 5, StandardCharsets.US_ASCII)).isEqualTo("CD001");
+        assertThat(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes)))
+            .isEqualTo(iso.getString("sha256"));
+
+        HttpResponse<String> log = get(workerUrl + "/log/" + id);
+        assertThat(log.statusCode()).isEqualTo(200);
+        assertThat(log.body()).contains("--buildarch " + arch, "staged boot.iso", "build " + id + " succeeded");
+
+        List<String> states = build.getJsonArray("history").stream().map(JsonObject.class::cast)
+            .map(h -> h.getString("state")).distinct().toList();
+        assertThat(states).containsExactly("QUEUED", "ASSIGNED", "RUNNING", "SUCCEEDED");
+        timings.add("build %d (%s/%s on %s): submit to RUNNING %d ms".formatted(id, arch, release, workerId,
+            millisBetween(build, "QUEUED", "RUNNING")));
+    }
+
+    static long millisBetween(JsonObject build, String from, String to) {
+        Instant a = null;
+        Instant b = null;
+        for (Object o : build.getJsonArray("history")) {
+            JsonObject h = (JsonObject) o;
+            if (a == null && h.getString("state").equals(from)) {
+                a = Instant.parse(h.getString("at"));
+            }
+            if (b == null && h.getString("state").equals(to)) {
+                b = Instant.parse(h.getString("at"));
+            }
+        }
+        return Duration.between(a, b).toMillis();
+    }
+
+    static boolean isFinal(JsonObject b) {
+        return List.of("SUCCEEDED", "FAILED", "CANCELED").contains(b.getString("state"));
+    }
+
+    static long submitIni(String ini) throws Exception {
+        return created(post("text/plain", ini));
+    }
+
+    static long submitJson(JsonObject spec) throws Exception {
+        return created(post("application/json", spec.encode()));
+    }
+
+    static long created(HttpResponse<String> response) {
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
+        JsonObject build = new JsonObject(response.body());
+        assertThat(response.headers().firstValue("Location")).hasValue("/api/v1/builds/" + build.getLong("id"));
+        assertThat(build.getString("state")).isEqualTo("QUEUED");
+        return build.getLong("id");
+    }
+
+    static HttpResponse<String> post(String contentType, String body) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(master + "/api/v1/builds"))
+            .header("Content-Type", contentType)
+            .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    static HttpResponse<String> get(String url) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    static JsonArray listBuilds() throws Exception {
+        return new JsonObject(get(master + "/api/v1/builds").body()).getJsonArray("builds");
+    }
+
+    static JsonObject waitFor(long id, Predicate<JsonObject> done, Duration limit) throws Exception {
+        Instant end = Instant.now().plus(limit);
+        JsonObject build = null;
+        while (Instant.now().isBefore(end)) {
+            HttpResponse<String> response = get(master + "/api/v1/builds/" + id);
+            if (response.statusCode() == 200) {
+                build = new JsonObject(response.body());
+                if (done.test(build)) {
+                    return build;
+                }
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("build " + id + " did not get there in " + limit + "; last seen: "
+            + (build == null ? "nothing" : build.encodePrettily()) + "\n" + nodeOutputs());
+    }
+
+    static void waitForWorkers(String... ids) throws Exception {
+        Instant end = Instant.now().plus(Duration.ofSeconds(90));
+        while (Instant.now().isBefore(end)) {
+            try {
+                String body = get(master + "/api/v1/workers").body();
+                if (List.of(ids).stream().allMatch(id -> body.contains("\"" + id + "\""))) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                // the master is still starting
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("workers did not join: " + nodeOutputs());
+    }
+
+    static String nodeOutputs() {
+        StringBuilder out = new StringBuilder();
+        for (FbsNode node : nodes) {
+            out.append("\n--- ").append(node.name).append(node.isAlive() ? "" : " (exited)").append(" ---\n")
+                .append(node.output());
+        }
+        return out.toString();
+    }
+
+    /** A GET with the request target sent byte for byte as given (HTTP clients would normalize it). */
+    static String rawGet(String base, String target) throws IOException {
+        URI uri = URI.create(base);
+        try (Socket socket = new Socket(uri.getHost(), uri.getPort())) {
+            socket.setSoTimeout(5000);
+            OutputStream out = socket.getOutputStream();
+            out.write(("GET " + target + " HTTP/1.1\r\nHost: " + uri.getHost() + "\r\nConnection: close\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            InputStream in = socket.getInputStream();
+            return new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
+        }
+    }
+}

@@ -1,0 +1,65 @@
+package org.fbs.e2e;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** One real {@code java -jar fbs.jar} process of the end-to-end tests, with its YAML config and its output file. */
+final class FbsNode implements AutoCloseable {
+
+    final String name;
+    final Path output;
+    private final Process process;
+
+    private FbsNode(String name, Path output, Process process) {
+        this.name = name;
+        this.output = output;
+        this.process = process;
+    }
+
+    static FbsNode start(String name, String role, String yaml, Path dir, Map<String, String> env)
+        throws IOException {
+        Path config = dir.resolve(name + ".yaml");
+        Files.writeString(config, yaml);
+        Path output = dir.resolve(name + ".out");
+        String jar = System.getProperty("fbs.jar", "target/fbs.jar");
+        ProcessBuilder builder = new ProcessBuilder(List.of(
+            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "-Xmx256m", "-jar", jar, "--role=" + role, "--config", config.toString()))
+            .directory(dir.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(output.toFile());
+        builder.environment().putAll(env);
+        return new FbsNode(name, output, builder.start());
+    }
+
+    boolean isAlive() {
+        return process.isAlive();
+    }
+
+    String output() {
+        try {
+            return Files.readString(output);
+        } catch (IOException e) {
+            return "(no output: " + e + ")";
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(20, TimeUnit.SECONDS)) {
+            process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}
