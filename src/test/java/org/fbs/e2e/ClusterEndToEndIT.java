@@ -222,7 +222,7 @@ class ClusterEndToEndIT {
         Path staged = Path.of(URI.create(iso.getString("location")));
         assertThat(staged).isEqualTo(staging.resolve("Fedora-" + arch + "-" + release + "-" + id).resolve("boot.iso"));
         byte[] bytes = Files.readAllBytes(staged);
-        assertThat(bytes.length).isEqualTo(iso.getLong("size"));
+        assertThat((long) bytes.length).isEqualTo(iso.getLong("size"));
         assertThat(new String(bytes, 32769, 5, StandardCharsets.US_ASCII)).isEqualTo("CD001");
         assertThat(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes)))
             .isEqualTo(iso.getString("sha256"));
