@@ -45,7 +45,11 @@ public record WorkerSettings(String id, String httpHost, int httpPort, String pu
         String host = http.string("host", "127.0.0.1");
         int port = http.integer("port", 5100, 0, 65535);
         Map<String, String> tools = new HashMap<>(DEFAULT_TOOLS);
-        v.section("tools").forEach(e -> tools.put(e.getKey(), String.valueOf(e.getValue())));
+        // A relative path would be looked up from the build's work dir, where tools run: make it absolute here.
+        v.section("tools").forEach(e -> {
+            String program = String.valueOf(e.getValue());
+            tools.put(e.getKey(), program.contains("/") ? Path.of(program).toAbsolutePath().toString() : program);
+        });
         List<Path> roots = v.list("staging-roots", List.of("/srv/fbs", "/var/tmp/fbs", "/tmp")).stream()
             .map(p -> Path.of(p).toAbsolutePath().normalize())
             .toList();

@@ -1,0 +1,107 @@
+package org.fbs.build;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.fbs.spec.BuildSpec;
+import org.fbs.spec.SpecParser;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The lorax argument list for boot specs, checked against lorax's documented options. */
+class LoraxCommandTest {
+
+    static final Path WORK = Path.of("/var/lib/fbs/work/builds/7");
+
+    static BuildSpec spec(String ini) throws Exception {
+        return SpecParser.fromIni(ini);
+    }
+
+    @Test
+    void aMinimalSpecGetsFedorasRepoAndMetalinkAndWorkerChosenPaths() throws Exception {
+        BuildSpec spec = spec("[DEFAULT]\ntype=boot\narch=x86_64\nrelease=41\n");
+
+        assertThat(new LoraxCommand("/usr/sbin/lorax", spec, WORK).arguments()).containsExactly(
+            "/usr/sbin/lorax",
+            "-p", "Fedora",
+            "-v", "41",
+            "-r", "41",
+            "-s", "https://dl.fedoraproject.org/pub/fedora/linux/releases/41/Everything/x86_64/os/",
+            "-m", "https://mirrors.fedoraproject.org/metalink?repo=fedora-41&arch=x86_64",
+            "--buildarch", "x86_64",
+            "--logfile", "/var/lib/fbs/work/builds/7/lorax.log",
+            "--tmp", "/var/lib/fbs/work/builds/7/tmp",
+            "/var/lib/fbs/work/builds/7/lorax-out");
+    }
+
+    @Test
+    void updatesReposMirrorsAndProxyGoInOrderAndRequestPathsAreIgnored() throws Exception {
+        BuildSpec spec = spec("""
+            [DEFAULT]
+            type=boot
+            arch=aarch64
+            release=40
+            [boot]
+            product=Fedora
+            version=40
+            updates=1
+            updates-testing=1
+            40_url=http://mirror.example.org/releases/40/Everything/aarch64/os/
+            40_mirror=https://mirrors.fedoraproject.org/metalink?repo=fedora-40&arch=aarch64
+            40-updates_url=http://mirror.example.org/updates/40/Everything/aarch64/
+            40-updates-testing_mirror=https://mirrors.fedoraproject.org/metalink?repo=updates-testing-f40&arch=aarch64
+            proxy=http://proxy.example.org:3128
+            outdir=/etc
+            workdir=/root
+            """);
+
+        List<String> args = new LoraxCommand("lorax", spec, WORK).arguments();
+
+        assertThat(args).containsSubsequence(
+            "-s", "http://mirror.example.org/releases/40/Everything/aarch64/os/",
+            "-s", "http://mirror.example.org/updates/40/Everything/aarch64/",
+            "-m", "https://mirrors.fedoraproject.org/metalink?repo=fedora-40&arch=aarch64",
+            "-m", "https://mirrors.fedoraproject.org/metalink?repo=updates-testing-f40&arch=aarch64",
+            "--proxy", "http://proxy.example.org:3128",
+            "--buildarch", "aarch64");
+        assertThat(args).filteredOn(a -> a.equals("-s")).hasSize(2);
+        assertThat(args).filteredOn(a -> a.equals("-m")).hasSize(2);
+        assertThat(args).noneMatch(a -> a.startsWith("/etc") || a.startsWith("/root"));
+        assertThat(args.get(args.size() - 1)).isEqualTo(WORK.resolve("lorax-out").toString());
+    }
+
+    @Test
+    void buildarchIsOneOptionWithItsValueNotTheBrokenFormOf2012() throws Exception {
+        List<String> args = new LoraxCommand("lorax", spec("[DEFAULT]\ntype=boot\narch=ppc64le\nrelease=rawhide\n"),
+            WORK).arguments();
+
+        int at = args.indexOf("--buildarch");
+        assertThat(args.get(at + 1)).isEqualTo("ppc64le");
+        assertThat(args).doesNotContain("--buildarch=").noneMatch(a -> a.startsWith("--buildarch="));
+        assertThat(args).containsSequence("-r", "rawhide");
+    }
+
+    @Test
+    void theIsoIsWhereLoraxWritesIt() throws Exception {
+        LoraxCommand lorax = new LoraxCommand("lorax", spec("[DEFAULT]\ntype=boot\narch=x86_64\nrelease=41\n"), WORK);
+
+        assertThat(lorax.bootIso()).isEqualTo(WORK.resolve("lorax-out/images/boot.iso"));
+    }
+
+    /** The same argument list, given to the lorax stand-in (it parses options as lorax does), makes an ISO. */
+    @Test
+    void theStandInLoraxAcceptsTheArgumentList(@TempDir Path work) throws Exception {
+        BuildSpec spec = spec("[DEFAULT]\ntype=boot\narch=x86_64\nrelease=41\n[boot]\nproxy=http://proxy:3128\n");
+        LoraxCommand lorax = new LoraxCommand(Path.of("src/test/standins/lorax").toAbsolutePath().toString(), spec,
+            work);
+
+        Process process = new ProcessBuilder(lorax.arguments()).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+
+        assertThat(process.waitFor()).as(output).isZero();
+        assertThat(Files.size(lorax.bootIso())).isPositive();
+    }
+}
