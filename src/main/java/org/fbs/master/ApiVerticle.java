@@ -29,6 +29,9 @@ public final class ApiVerticle extends VerticleBase {
     private static final Logger LOG = LoggerFactory.getLogger(ApiVerticle.class);
     static final long MAX_BODY = 1024 * 1024;
     static final int MAX_LIST = 1000;
+    /** Content types that say nothing about the spec's form. */
+    static final java.util.Set<String> SNIFFED =
+        java.util.Set.of("", "application/x-www-form-urlencoded", "application/octet-stream");
 
     private final MasterSettings settings;
     private final AsyncBuildStore store;
@@ -95,6 +98,10 @@ public final class ApiVerticle extends VerticleBase {
         String text = ctx.body().asString();
         if (text == null || text.isBlank()) {
             throw new SpecException(List.of("spec: the request body is empty"));
+        }
+        if (SNIFFED.contains(mime)) {
+            // curl --data-binary sends form-urlencoded unless told otherwise: go by the body instead.
+            mime = text.strip().startsWith("{") ? "application/json" : "text/plain";
         }
         switch (mime) {
             case "application/json" -> {

@@ -1,0 +1,185 @@
+package org.fbs.config;
+
+import static java.util.concurrent.TimeUnit.SECONDS;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.vertx.core.Vertx;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.ExecutionException;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class FbsConfigTest {
+
+    private static Vertx vertx;
+
+    @TempDir
+    Path tmp;
+
+    @BeforeAll
+    static void startVertx() {
+        vertx = Vertx.vertx();
+    }
+
+    @AfterAll
+    static void closeVertx() throws Exception {
+        vertx.close().toCompletionStage().toCompletableFuture().get(10, SECONDS);
+    }
+
+    private static FbsConfig load(Path file) throws Exception {
+        return FbsConfig.load(vertx, file).toCompletionStage().toCompletableFuture().get(10, SECONDS);
+    }
+
+    private FbsConfig loadYaml(String yaml) throws Exception {
+        return load(Files.writeString(tmp.resolve("fbs.yaml"), yaml));
+    }
+
+    /** The host's arch the way Fedora names it, worked out independently of HostFacts. */
+    private static String fedoraHostArch() {
+        String arch = System.getProperty("os.arch");
+        return switch (arch) {
+            case "amd64" -> "x86_64";
+            case "arm64" -> "aarch64";
+            default -> arch;
+        };
+    }
+
+    @Test
+    void withoutAFileTheDefaultsApply() throws Exception {
+        FbsConfig config = load(null);
+
+        assertThat(config.master().httpHost()).isEqualTo("127.0.0.1");
+        assertThat(config.master().httpPort()).isEqualTo(5000);
+        assertThat(config.master().publicUrl()).isEqualTo("http://127.0.0.1:5000");
+        assertThat(config.worker().httpPort()).isEqualTo(5100);
+        assertThat(config.worker().slots()).isEqualTo(1);
+        assertThat(config.worker().tool("lorax")).isEqualTo("/usr/sbin/lorax");
+        assertThat(config.worker().arches()).containsExactly(fedoraHostArch());
+        assertThat(config.cluster().name()).isEqualTo("fbs");
+        assertThat(config.cluster().members()).isEmpty();
+    }
+
+    @Test
+    void theHostArchIsNamedTheFedoraWay() {
+        String saved = System.getProperty("os.arch");
+        try {
+            System.setProperty("os.arch", "amd64");
+            assertThat(WorkerSettings.HostFacts.arch()).isEqualTo("x86_64");
+            System.setProperty("os.arch", "aarch64");
+            assertThat(WorkerSettings.HostFacts.arch()).isEqualTo("aarch64");
+        } finally {
+            System.setProperty("os.arch", saved);
+        }
+    }
+
+    @Test
+    void aYamlFileSetsNestedKeys() throws Exception {
+        FbsConfig config = loadYaml("""
+            cluster:
+              name: test-cluster
+              members:
+                - 10.0.0.1:5701
+                - 10.0.0.2
+            master:
+              http:
+                port: 8080
+              public-url: https://fbs.example.org/
+            worker:
+              slots: 3
+              arches: [x86_64, aarch64]
+              tools:
+                lorax: /opt/standins/lorax
+            """);
+
+        assertThat(config.cluster().name()).isEqualTo("test-cluster");
+        assertThat(config.cluster().members()).containsExactly("10.0.0.1:5701", "10.0.0.2");
+        assertThat(config.master().httpPort()).isEqualTo(8080);
+        assertThat(config.master().publicUrl()).isEqualTo("https://fbs.example.org");
+        assertThat(config.worker().slots()).isEqualTo(3);
+        assertThat(config.worker().arches()).containsExactly("x86_64", "aarch64");
+        assertThat(config.worker().tool("lorax")).isEqualTo("/opt/standins/lorax");
+        assertThat(config.worker().httpPort()).isEqualTo(5100);
+    }
+
+    @Test
+    void clusterMembersMayBeOneCommaSeparatedString() throws Exception {
+        FbsConfig config = loadYaml("""
+            cluster:
+              members: "10.0.0.1:5701, 10.0.0.2:5702,,"
+            """);
+
+        assertThat(config.cluster().members()).containsExactly("10.0.0.1:5701", "10.0.0.2:5702");
+    }
+
+    @Test
+    void aMissingConfigFileFailsNamingTheFile() {
+        Path missing = tmp.resolve("nope/fbs.yaml");
+
+        assertThatThrownBy(() -> load(missing))
+            .isInstanceOf(ExecutionException.class)
+            .cause()
+            .isInstanceOf(IllegalArgumentException.class)
+            .hasMessageContaining(missing.toString());
+    }
+
+    static Stream<Arguments> badValues() {
+        return Stream.of(
+            Arguments.of("worker:\n  slots: 0\n", "worker.slots"),
+            Arguments.of("worker:\n  slots: abc\n", "worker.slots"),
+            Arguments.of("master:\n  http:\n    port: 99999\n", "master.http.port"),
+            Arguments.of("cluster:\n  port: -1\n", "cluster.port"),
+            Arguments.of("worker:\n  arches: {a: b}\n", "worker.arches"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("badValues")
+    void aBadValueFailsNamingTheFullKey(String yaml, String key) {
+        assertThatThrownBy(() -> loadYaml(yaml))
+            .isInstanceOf(ExecutionException.class)
+            .cause()
+            .isInstanceOf(IllegalArgumentException.class)
+            .hasMessageStartingWith(key + ":");
+    }
+
+    @Test
+    void theReleaseOfFedora41Is41() throws Exception {
+        Path osRelease = Files.writeString(tmp.resolve("os-release"), """
+            NAME="Fedora Linux"
+            VERSION="41 (Workstation Edition)"
+            ID=fedora
+            VERSION_ID=41
+            PRETTY_NAME="Fedora Linux 41 (Workstation Edition)"
+            REDHAT_SUPPORT_PRODUCT="Fedora"
+            REDHAT_SUPPORT_PRODUCT_VERSION=41
+            """);
+
+        assertThat(WorkerSettings.HostFacts.release(osRelease)).isEqualTo("41");
+    }
+
+    @Test
+    void theReleaseOfRawhideIsRawhideDespiteItsVersionId() throws Exception {
+        Path osRelease = Files.writeString(tmp.resolve("os-release"), """
+            NAME="Fedora Linux"
+            VERSION="43 (Container Image Prerelease)"
+            ID=fedora
+            VERSION_ID=43
+            REDHAT_BUGZILLA_PRODUCT_VERSION=rawhide
+            REDHAT_SUPPORT_PRODUCT_VERSION=rawhide
+            """);
+
+        assertThat(WorkerSettings.HostFacts.release(osRelease)).isEqualTo("rawhide");
+    }
+
+    @Test
+    void withoutAnOsReleaseFileTheReleaseIsRawhide() {
+        assertThat(WorkerSettings.HostFacts.release(tmp.resolve("missing"))).isEqualTo("rawhide");
+    }
+}

@@ -1,0 +1,175 @@
+package org.fbs.master;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.fbs.master.MasterTestBed.await;
+
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.fbs.build.Artifact;
+import org.fbs.protocol.Addresses;
+import org.fbs.protocol.BuildEvent;
+import org.fbs.protocol.JobOffer;
+import org.fbs.protocol.OfferReply;
+import org.fbs.protocol.WorkerStatus;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The master's dispatcher against workers played by the test on the event bus, speaking the real protocol. */
+class DispatcherTest {
+
+    static final String ADDRESS = Addresses.build("x86_64", "41");
+    static final String INI = "[DEFAULT]\ntype=boot\narch=x86_64\nrelease=41\n";
+
+    @TempDir
+    Path data;
+    MasterTestBed master;
+
+    @BeforeEach
+    void start() throws Exception {
+        master = new MasterTestBed(data);
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        master.close();
+    }
+
+    /** A worker that answers offers as told and remembers what it was offered. */
+    final class PlayedWorker {
+        final String name;
+        final AtomicBoolean accepting = new AtomicBoolean();
+        final List<Long> offered = new CopyOnWriteArrayList<>();
+        final List<Long> accepted = new CopyOnWriteArrayList<>();
+        final MessageConsumer<JsonObject> consumer;
+
+        PlayedWorker(String name, boolean accepts) throws Exception {
+            this.name = name;
+            accepting.set(accepts);
+            consumer = master.vertx.eventBus().consumer(ADDRESS, msg -> {
+                long id = JobOffer.fromJson(msg.body()).buildId();
+                offered.add(id);
+                if (accepting.get()) {
+                    accepted.add(id);
+                    msg.reply(OfferReply.accept(name, "http://" + name + ":5100/log/" + id).toJson());
+                } else {
+                    msg.reply(OfferReply.decline(name, "no free slot").toJson());
+                }
+            });
+            await(consumer.completion());
+        }
+
+        void announce(int slots, List<Long> running) {
+            master.vertx.eventBus().publish(Addresses.WORKERS,
+                new WorkerStatus(name, "http://" + name + ":5100", List.of(ADDRESS), slots, running).toJson());
+        }
+    }
+
+    long submit() throws Exception {
+        return new JsonObject(master.post("text/plain", INI).body()).getLong("id");
+    }
+
+    void event(long build, long seq, BuildEvent.Kind kind, String stage, List<Artifact> artifacts) throws Exception {
+        BuildEvent event = new BuildEvent(build, seq, "w1", kind, stage, null, artifacts, Instant.now());
+        await(master.vertx.eventBus().request(Addresses.EVENTS, event.toJson()));
+    }
+
+    @Test
+    void aDeclinedBuildWaitsWithTheReasonAndIsOfferedAgainWhenASlotFrees() throws Exception {
+        PlayedWorker worker = new PlayedWorker("w1", false);
+        worker.announce(1, List.of(99L));
+        long id = submit();
+
+        JsonObject waiting = master.awaitBuild(id, b -> b.getString("reason") != null);
+        assertThat(waiting.getString("state")).isEqualTo("QUEUED");
+        assertThat(waiting.getString("reason")).isEqualTo("all workers for x86_64/41 are busy; waiting for a free slot");
+
+        worker.accepting.set(true);
+        worker.announce(1, List.of());
+
+        JsonObject assigned = master.awaitBuild(id, b -> b.getString("state").equals("ASSIGNED"));
+        assertThat(assigned.getString("worker")).isEqualTo("w1");
+        assertThat(assigned.getString("logUrl")).isEqualTo("http://w1:5100/log/" + id);
+        assertThat(assigned.getValue("reason")).isNull();
+    }
+
+    @Test
+    void anOfferDeclinedByOneWorkerGoesToTheNext() throws Exception {
+        PlayedWorker busy = new PlayedWorker("busy", false);
+        PlayedWorker free = new PlayedWorker("free", true);
+        busy.announce(1, List.of(99L));
+        free.announce(1, List.of());
+        Thread.sleep(200); // let both announcements arrive before the offer
+
+        for (int i = 0; i < 4; i++) {
+            long id = submit();
+            JsonObject build = master.awaitBuild(id, b -> b.getString("state").equals("ASSIGNED"));
+            assertThat(build.getString("worker")).isEqualTo("free");
+        }
+        assertThat(free.accepted).hasSize(4);
+    }
+
+    @Test
+    void queuedBuildsAreOfferedOldestFirst() throws Exception {
+        PlayedWorker worker = new PlayedWorker("w1", false);
+        long first = submit();
+        long second = submit();
+        long third = submit();
+        master.awaitBuild(first, b -> b.getString("reason") != null);
+
+        worker.accepting.set(true);
+        worker.announce(1, List.of());
+
+        master.awaitBuild(third, b -> b.getString("state").equals("ASSIGNED"));
+        assertThat(worker.accepted).containsExactly(first, second, third);
+    }
+
+    @Test
+    void workerEventsAreAppliedOnceAndInOrder() throws Exception {
+        PlayedWorker worker = new PlayedWorker("w1", true);
+        long id = submit();
+        master.awaitBuild(id, b -> b.getString("state").equals("ASSIGNED"));
+
+        event(id, 1, BuildEvent.Kind.STAGE, "side-repo", List.of());
+        event(id, 2, BuildEvent.Kind.STAGE, "image", List.of());
+        event(id, 1, BuildEvent.Kind.STAGE, "side-repo", List.of()); // a resend: acknowledged, not applied
+        JsonObject running = master.build(id);
+        assertThat(running.getString("state")).isEqualTo("RUNNING");
+        assertThat(running.getString("stage")).isEqualTo("image");
+        assertThat(running.getJsonArray("history")).hasSize(4);
+
+        Artifact iso = new Artifact("boot.iso", 3, "ab".repeat(32), "file:///srv/fbs/boot.iso");
+        event(id, 3, BuildEvent.Kind.SUCCEEDED, null, List.of(iso));
+        event(id, 3, BuildEvent.Kind.SUCCEEDED, null, List.of(iso));
+
+        JsonObject done = master.build(id);
+        assertThat(done.getString("state")).isEqualTo("SUCCEEDED");
+        assertThat(done.getValue("stage")).isNull();
+        assertThat(done.getJsonArray("artifacts").getJsonObject(0).getString("location"))
+            .isEqualTo("file:///srv/fbs/boot.iso");
+        assertThat(done.getJsonArray("history").stream().map(h -> ((JsonObject) h).getString("state")))
+            .containsExactly("QUEUED", "ASSIGNED", "RUNNING", "RUNNING", "SUCCEEDED");
+        assertThat(worker.offered).containsExactly(id);
+    }
+
+    @Test
+    void aFailedBuildKeepsTheWorkersReason() throws Exception {
+        new PlayedWorker("w1", true);
+        long id = submit();
+        master.awaitBuild(id, b -> b.getString("state").equals("ASSIGNED"));
+
+        BuildEvent failed = new BuildEvent(id, 1, "w1", BuildEvent.Kind.FAILED, null, "lorax exited with status 1",
+            List.of(), Instant.now());
+        await(master.vertx.eventBus().request(Addresses.EVENTS, failed.toJson()));
+
+        JsonObject done = master.build(id);
+        assertThat(done.getString("state")).isEqualTo("FAILED");
+        assertThat(done.getString("reason")).isEqualTo("lorax exited with status 1");
+    }
+}

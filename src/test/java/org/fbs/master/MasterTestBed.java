@@ -1,0 +1,74 @@
+package org.fbs.master;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.fbs.config.FbsConfig;
+import org.fbs.config.MasterSettings;
+import io.vertx.core.json.JsonObject;
+
+/** A real master (store, dispatcher, HTTP API) on a local Vert.x, for tests that play the workers themselves. */
+final class MasterTestBed implements AutoCloseable {
+
+    final Vertx vertx = Vertx.vertx();
+    final String url;
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    MasterTestBed(Path dataDir) throws Exception {
+        int port;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        MasterSettings settings = FbsConfig.from(new JsonObject().put("master", new JsonObject()
+            .put("http", new JsonObject().put("host", "127.0.0.1").put("port", port))
+            .put("data-dir", dataDir.toString()))).master();
+        await(MasterRole.deploy(vertx, settings));
+        url = "http://127.0.0.1:" + port;
+    }
+
+    static <T> T await(Future<T> future) throws Exception {
+        return future.toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+    }
+
+    HttpResponse<String> post(String contentType, String body) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url + "/api/v1/builds"))
+            .POST(HttpRequest.BodyPublishers.ofString(body));
+        if (contentType != null) {
+            request.header("Content-Type", contentType);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    HttpResponse<String> get(String path) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(url + path)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    JsonObject build(long id) throws Exception {
+        return new JsonObject(get("/api/v1/builds/" + id).body());
+    }
+
+    /** Polls the build until {@code check} holds, up to 20 s. */
+    JsonObject awaitBuild(long id, java.util.function.Predicate<JsonObject> check) throws Exception {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        JsonObject build = build(id);
+        while (!check.test(build)) {
+            if (System.nanoTime() > end) {
+                throw new AssertionError("build " + id + " never got there: " + build.encodePrettily());
+            }
+            Thread.sleep(20);
+            build = build(id);
+        }
+        return build;
+    }
+
+    @Override
+    public void close() throws Exception {
+        await(vertx.close());
+    }
+}

@@ -1,0 +1,190 @@
+package org.fbs.store;
+
+import static java.util.concurrent.TimeUnit.SECONDS;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.List;
+import org.fbs.build.Artifact;
+import org.fbs.build.Build;
+import org.fbs.build.BuildState;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class BuildStoreTest {
+
+    private static final Instant T0 = Instant.parse("2025-03-01T10:00:00.123456789Z");
+
+    @TempDir
+    Path dataDir;
+
+    private BuildStore store;
+
+    @BeforeEach
+    void open() throws Exception {
+        store = BuildStore.open(dataDir);
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        store.close();
+    }
+
+    private static Build queued(String arch) {
+        JsonObject spec = new JsonObject().put("type", "boot").put("arch", arch).put("release", "rawhide")
+            .put("boot", new JsonObject().put("product", "Fedora").put("updates", 1));
+        return Build.queued(spec, "build." + arch + ".rawhide", T0);
+    }
+
+    private Build insertIn(BuildState state) throws SQLException {
+        Build b = store.insert(queued("x86_64"));
+        Build moved = switch (state) {
+            case QUEUED -> b;
+            case ASSIGNED -> b.assigned("w1", "http://w1:5100/log/" + b.id(), T0.plusSeconds(1));
+            case RUNNING -> b.assigned("w1", null, T0.plusSeconds(1)).running("image", T0.plusSeconds(2), 1);
+            default -> b.finished(state, "done", List.of(), T0.plusSeconds(3), 2);
+        };
+        if (moved != b) {
+            store.update(moved);
+        }
+        return moved;
+    }
+
+    private void reopen() throws Exception {
+        store.close();
+        store = BuildStore.open(dataDir);
+    }
+
+    @Test
+    void insertAssignsIncreasingIds() throws Exception {
+        Build first = store.insert(queued("x86_64"));
+        Build second = store.insert(queued("aarch64"));
+
+        assertThat(first.id()).isPositive();
+        assertThat(second.id()).isGreaterThan(first.id());
+        assertThat(second.spec().getString("arch")).isEqualTo("aarch64");
+    }
+
+    @Test
+    void aStoredBuildComesBackEqualAfterTheStoreIsReopened() throws Exception {
+        Build b = store.insert(queued("x86_64"));
+        Build done = b.assigned("w1", "http://w1:5100/log/" + b.id(), T0.plusSeconds(1))
+            .running("image", T0.plusSeconds(2), 3)
+            .finished(BuildState.SUCCEEDED, null,
+                List.of(new Artifact("boot.iso", 123_456_789_012L, "ab".repeat(32), "file:///srv/fbs/x/boot.iso")),
+                T0.plusSeconds(3), 4);
+        store.update(done);
+
+        reopen();
+
+        assertThat(store.get(b.id())).contains(done);
+        assertThat(store.get(b.id() + 1000)).isEmpty();
+    }
+
+    @Test
+    void updatePersistsTheNewStateAndHistory() throws Exception {
+        Build b = store.insert(queued("x86_64"));
+        store.update(b.assigned("w1", null, T0.plusSeconds(1)).running("side-repo", T0.plusSeconds(2), 1));
+
+        reopen();
+
+        Build read = store.get(b.id()).orElseThrow();
+        assertThat(read.state()).isEqualTo(BuildState.RUNNING);
+        assertThat(read.stage()).isEqualTo("side-repo");
+        assertThat(read.history()).extracting(t -> t.state())
+            .containsExactly(BuildState.QUEUED, BuildState.ASSIGNED, BuildState.RUNNING);
+        // The state column, not only the document, follows the update.
+        assertThat(store.list(BuildState.RUNNING, 10)).extracting(Build::id).containsExactly(b.id());
+        assertThat(store.list(BuildState.QUEUED, 10)).isEmpty();
+    }
+
+    @Test
+    void listIsNewestFirstFilteredByStateAndLimited() throws Exception {
+        Build q1 = insertIn(BuildState.QUEUED);
+        Build f1 = insertIn(BuildState.FAILED);
+        Build q2 = insertIn(BuildState.QUEUED);
+        Build q3 = insertIn(BuildState.QUEUED);
+
+        assertThat(store.list(null, 10)).extracting(Build::id).containsExactly(q3.id(), q2.id(), f1.id(), q1.id());
+        assertThat(store.list(BuildState.QUEUED, 10)).extracting(Build::id).containsExactly(q3.id(), q2.id(), q1.id());
+        assertThat(store.list(BuildState.QUEUED, 2)).extracting(Build::id).containsExactly(q3.id(), q2.id());
+        assertThat(store.list(BuildState.FAILED, 10)).extracting(Build::id).containsExactly(f1.id());
+        assertThat(store.list(BuildState.CANCELED, 10)).isEmpty();
+    }
+
+    @Test
+    void unfinishedReturnsOnlyQueuedAssignedAndRunningOldestFirst() throws Exception {
+        Build running = insertIn(BuildState.RUNNING);
+        insertIn(BuildState.SUCCEEDED);
+        Build queued = insertIn(BuildState.QUEUED);
+        insertIn(BuildState.FAILED);
+        Build assigned = insertIn(BuildState.ASSIGNED);
+        insertIn(BuildState.CANCELED);
+
+        assertThat(store.unfinished()).extracting(Build::id)
+            .containsExactly(running.id(), queued.id(), assigned.id());
+    }
+
+    @Test
+    void updateOfAnUnknownIdThrows() throws Exception {
+        Build ghost = queued("x86_64").withId(4242);
+
+        assertThatThrownBy(() -> store.update(ghost)).isInstanceOf(SQLException.class).hasMessageContaining("4242");
+        assertThat(store.list(null, 10)).isEmpty();
+    }
+
+    @Test
+    void theDatabaseIsInTheDataDirAndUsesWriteAheadLogging() throws Exception {
+        Path nested = dataDir.resolve("not/yet/there");
+        try (BuildStore other = BuildStore.open(nested)) {
+            other.insert(queued("x86_64"));
+            assertThat(nested.resolve("fbs.db")).isRegularFile();
+            try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + nested.resolve("fbs.db"));
+                 Statement s = c.createStatement();
+                 ResultSet rs = s.executeQuery("PRAGMA journal_mode")) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getString(1)).isEqualToIgnoringCase("wal");
+            }
+        }
+        assertThat(Files.list(nested)).allMatch(p -> p.getFileName().toString().startsWith("fbs.db"));
+    }
+
+    @Test
+    void theAsyncStoreRunsTheSameOperationsOffTheEventLoop() throws Exception {
+        Vertx vertx = Vertx.vertx();
+        try {
+            AsyncBuildStore async = new AsyncBuildStore(vertx, store);
+            Build a = await(async.insert(queued("x86_64")));
+            Build b = await(async.insert(queued("aarch64")));
+            Build running = a.assigned("w1", null, T0.plusSeconds(1)).running("image", T0.plusSeconds(2), 1);
+            await(async.update(running));
+
+            assertThat(await(async.get(a.id()))).contains(running);
+            assertThat(await(async.list(null, 10))).extracting(Build::id).containsExactly(b.id(), a.id());
+            assertThat(await(async.unfinished())).extracting(Build::id).containsExactly(a.id(), b.id());
+
+            await(async.close());
+            assertThatThrownBy(() -> store.get(a.id())).isInstanceOf(SQLException.class);
+            store = BuildStore.open(dataDir); // for @AfterEach
+        } finally {
+            await(vertx.close());
+        }
+    }
+
+    private static <T> T await(Future<T> future) throws Exception {
+        return future.toCompletionStage().toCompletableFuture().get(10, SECONDS);
+    }
+}
