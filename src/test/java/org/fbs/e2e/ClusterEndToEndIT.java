@@ -73,6 +73,8 @@ class ClusterEndToEndIT {
               http: {host: 127.0.0.1, port: %d}
               data-dir: %s
             """.formatted(masterPort, dir.resolve("master-data")), dir, Map.of()));
+        // The master first: nodes that start together each form a cluster of one and merge only later.
+        waitForWorkers();
         x86Worker = startWorker("w-x86", 1, "x86_64", "41", Map.of());
         // This one's lorax takes a few seconds, so that its log can be followed while it grows.
         armWorker = startWorker("w-arm", 2, "aarch64", "rawhide", Map.of("FBS_STANDIN_SLEEP", "3"));

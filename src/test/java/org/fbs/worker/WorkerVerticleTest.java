@@ -1,0 +1,417 @@
+package org.fbs.worker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
+import java.util.function.Predicate;
+import java.util.stream.Stream;
+import org.fbs.build.Artifact;
+import org.fbs.config.WorkerSettings;
+import org.fbs.protocol.Addresses;
+import org.fbs.protocol.BuildEvent;
+import org.fbs.protocol.BuildEvent.Kind;
+import org.fbs.protocol.JobOffer;
+import org.fbs.protocol.OfferReply;
+import org.fbs.protocol.WorkerStatus;
+import org.fbs.spec.SpecParser;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The real worker (WorkerVerticle and LogHttpVerticle, deployed by WorkerRole) on a local Vert.x, with this test
+ * playing the master: it offers jobs on {@code build.x86_64.41}, acknowledges (or refuses) events on
+ * {@code fbs.events}, and listens to announcements on {@code fbs.workers}. lorax is the test stand-in, run through
+ * small wrapper scripts that set its test controls.
+ */
+class WorkerVerticleTest {
+
+    private static final Path STANDIN_LORAX = Path.of("src/test/standins/lorax").toAbsolutePath();
+    private static final String OFFERS = Addresses.build("x86_64", "41");
+    private static final Duration WAIT = Duration.ofSeconds(30);
+
+    @TempDir
+    Path tmp;
+
+    private Path workDir;
+    private Path staging;
+    private Vertx vertx;
+    private int port;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+
+    /** Every delivery on fbs.events, refused or not, in arrival order. */
+    private final List<JsonObject> deliveries = new CopyOnWriteArrayList<>();
+    /** The events this "master" acknowledged, in arrival order. */
+    private final List<BuildEvent> events = new CopyOnWriteArrayList<>();
+    private final List<WorkerStatus> announcements = new CopyOnWriteArrayList<>();
+    /** Which deliveries the master fails instead of acknowledging. */
+    private volatile Predicate<JsonObject> refuse = event -> false;
+
+    @BeforeEach
+    void startMasterSide() throws Exception {
+        workDir = Files.createDirectories(tmp.resolve("work"));
+        staging = Files.createDirectories(tmp.resolve("staging"));
+        vertx = Vertx.vertx();
+        MessageConsumer<JsonObject> eventConsumer = vertx.eventBus().consumer(Addresses.EVENTS, this::onEvent);
+        MessageConsumer<JsonObject> workerConsumer = vertx.eventBus().consumer(Addresses.WORKERS,
+            msg -> announcements.add(WorkerStatus.fromJson(msg.body())));
+        await(eventConsumer.completion());
+        await(workerConsumer.completion());
+    }
+
+    @AfterEach
+    void stopVertx() throws Exception {
+        await(vertx.close());
+    }
+
+    private void onEvent(Message<JsonObject> msg) {
+        deliveries.add(msg.body());
+        if (refuse.test(msg.body())) {
+            msg.fail(503, "the test master refuses this delivery");
+            return;
+        }
+        events.add(BuildEvent.fromJson(msg.body()));
+        msg.reply(new JsonObject().put("ack", true));
+    }
+
+    // ---- the tests ----------------------------------------------------------------------------------------------
+
+    @Test
+    void anAcceptedOfferRunsLoraxAndReportsItsStagesThenSuccessWithTheStagedFiles() throws Exception {
+        startWorker(STANDIN_LORAX);
+
+        OfferReply reply = offer(7);
+
+        assertThat(reply.accepted()).as("accepted: %s", reply).isTrue();
+        assertThat(reply.worker()).isEqualTo("w-test");
+        assertThat(reply.logUrl()).isEqualTo("http://127.0.0.1:" + port + "/log/7");
+
+        List<BuildEvent> seen = awaitEvents(7, 4);
+        assertThat(seen).extracting(BuildEvent::seq).containsExactly(1L, 2L, 3L, 4L);
+        assertThat(seen).extracting(BuildEvent::kind)
+            .containsExactly(Kind.STAGE, Kind.STAGE, Kind.STAGE, Kind.SUCCEEDED);
+        assertThat(seen.subList(0, 3)).extracting(BuildEvent::stage).containsExactly("side-repo", "image", "staging");
+        assertThat(seen).extracting(BuildEvent::worker).containsOnly("w-test");
+
+        BuildEvent succeeded = seen.get(3);
+        Path folder = staging.resolve("Fedora-x86_64-41-7");
+        assertThat(folder).isDirectory();
+        assertThat(succeeded.artifacts()).extracting(Artifact::name).containsExactly("boot.iso", "build-7.log");
+        for (Artifact artifact : succeeded.artifacts()) {
+            Path file = folder.resolve(artifact.name());
+            assertThat(file).isRegularFile();
+            assertThat(artifact.size()).as("size of %s", artifact.name()).isEqualTo(Files.size(file));
+            assertThat(artifact.sha256()).as("sha256 of %s", artifact.name()).isEqualTo(sha256(file));
+            assertThat(artifact.location()).isEqualTo(file.toUri().toString());
+        }
+        assertThat(isoVolumeDescriptor(folder.resolve("boot.iso"))).as("ISO 9660 signature").isEqualTo("CD001");
+        assertThat(workDir.resolve("builds").resolve("7")).doesNotExist();
+
+        HttpResponse<String> log = get("/log/7");
+        assertThat(log.statusCode()).isEqualTo(200);
+        assertThat(log.body()).contains("== image ==", "build 7 succeeded");
+    }
+
+    @Test
+    void aBusyWorkerDeclinesOtherOffersAndAcceptsARepeatedOfferOfItsRunningBuildWithoutRunningItTwice()
+        throws Exception {
+        Path runs = tmp.resolve("runs.txt");
+        // Each run leaves its working directory (the build's work dir) in runs.txt before lorax starts.
+        startWorker(wrapper("lorax-slow", "printf '%s\\n' \"$PWD\" >> " + quoted(runs) + "\n"
+            + "export FBS_STANDIN_SLEEP=2\n"
+            + "exec " + quoted(STANDIN_LORAX) + " \"$@\"\n"));
+        int announcedBefore = announcements.size();
+
+        assertThat(offer(1).accepted()).isTrue();
+        OfferReply other = offer(2);
+        OfferReply again = offer(1);
+
+        assertThat(other).isEqualTo(OfferReply.decline("w-test", "no free slot"));
+        assertThat(again).isEqualTo(OfferReply.accept("w-test", "http://127.0.0.1:" + port + "/log/1"));
+        assertThat(awaitEnd(1).kind()).isEqualTo(Kind.SUCCEEDED);
+        until("an announcement with the slot free again", () -> announcements.stream().skip(announcedBefore)
+            .anyMatch(s -> s.free() == 1 && s.running().isEmpty()));
+        WorkerStatus freed = announcements.stream().skip(announcedBefore)
+            .filter(s -> s.running().isEmpty()).findFirst().orElseThrow();
+        assertThat(freed.toJson().getInteger("free")).isEqualTo(1);
+        assertThat(freed.slots()).isEqualTo(1);
+        assertThat(freed.addresses()).containsExactly(OFFERS);
+
+        // A duplicate run of build 1 would have been queued on the worker's single build thread before build 3,
+        // and its events before build 3's: once build 3 has ended, nothing more can come for build 1.
+        assertThat(offer(3).accepted()).isTrue();
+        assertThat(awaitEnd(3).kind()).isEqualTo(Kind.SUCCEEDED);
+        assertThat(eventsOf(1)).extracting(BuildEvent::seq).containsExactly(1L, 2L, 3L, 4L);
+        assertThat(eventsOf(1)).filteredOn(e -> e.kind() == Kind.SUCCEEDED).hasSize(1);
+        assertThat(eventsOf(2)).isEmpty();
+        assertThat(Files.readAllLines(runs)).containsExactly(
+            workDir.resolve("builds/1").toString(), workDir.resolve("builds/3").toString());
+    }
+
+    @Test
+    void anEventTheMasterDoesNotAcknowledgeIsResentAndTheSequenceStillEndsInSuccess() throws Exception {
+        AtomicBoolean refusedOnce = new AtomicBoolean();
+        refuse = event -> event.getLong("seq") == 1 && refusedOnce.compareAndSet(false, true);
+        startWorker(STANDIN_LORAX);
+
+        assertThat(offer(5).accepted()).isTrue();
+
+        assertThat(awaitEnd(5).kind()).isEqualTo(Kind.SUCCEEDED);
+        List<JsonObject> delivered = deliveries.stream().filter(d -> d.getLong("build") == 5).toList();
+        assertThat(delivered).extracting(d -> d.getLong("seq")).containsExactly(1L, 1L, 2L, 3L, 4L);
+        assertThat(delivered.get(1)).as("the resent event is the same event").isEqualTo(delivered.get(0));
+        assertThat(eventsOf(5)).extracting(BuildEvent::seq).containsExactly(1L, 2L, 3L, 4L);
+        assertThat(eventsOf(5)).extracting(BuildEvent::kind)
+            .containsExactly(Kind.STAGE, Kind.STAGE, Kind.STAGE, Kind.SUCCEEDED);
+    }
+
+    @Test
+    void aToolThatExitsNonZeroEndsInFailureWithItsStatusAndLastLine() throws Exception {
+        startWorker(wrapper("lorax-broken", "echo 'setting up build architecture'\n"
+            + "echo 'installing runtime packages'\n"
+            + "echo 'error: the disk is on fire' >&2\n"
+            + "exit 3\n"));
+
+        assertThat(offer(11).accepted()).isTrue();
+
+        BuildEvent end = awaitEnd(11);
+        assertThat(end.kind()).isEqualTo(Kind.FAILED);
+        assertThat(end.reason()).contains("status 3", "error: the disk is on fire");
+        assertThat(end.artifacts()).isEmpty();
+        assertThat(eventsOf(11)).extracting(BuildEvent::stage).containsExactly("side-repo", "image", null);
+        assertThat(staging).isEmptyDirectory();
+        assertThat(workDir.resolve("builds/11")).doesNotExist();
+        assertThat(get("/log/11").body()).contains("installing runtime packages", "build failed: ");
+    }
+
+    @Test
+    void aMissingToolEndsInFailureThatNamesTheSettingToFix() throws Exception {
+        startWorker(tmp.resolve("no-such-dir/lorax"));
+
+        assertThat(offer(12).accepted()).isTrue();
+
+        BuildEvent end = awaitEnd(12);
+        assertThat(end.kind()).isEqualTo(Kind.FAILED);
+        assertThat(end.reason()).contains("lorax could not be started", "worker.tools.lorax");
+        assertThat(eventsOf(12)).extracting(BuildEvent::seq).containsExactly(1L, 2L, 3L);
+        assertThat(workDir.resolve("builds/12")).doesNotExist();
+    }
+
+    @Test
+    void stagingOutsideTheAllowedRootsFailsNamingTheSettingAndWritesNothingThere() throws Exception {
+        Path elsewhere = Files.createDirectories(tmp.resolve("elsewhere"));
+        startWorker(STANDIN_LORAX);
+
+        assertThat(offer(21, elsewhere).accepted()).isTrue();
+
+        BuildEvent end = awaitEnd(21);
+        assertThat(end.kind()).isEqualTo(Kind.FAILED);
+        assertThat(end.reason()).contains("worker.staging-roots", elsewhere.toString());
+        assertThat(end.artifacts()).isEmpty();
+        assertThat(elsewhere).isEmptyDirectory();
+        assertThat(staging).isEmptyDirectory();
+        assertThat(workDir.resolve("builds/21")).doesNotExist();
+    }
+
+    @Test
+    void followingALiveLogStreamsItUntilTheBuildEndsAndGivesTheWholeLog() throws Exception {
+        startWorker(slowLorax(3));
+
+        assertThat(offer(31).accepted()).isTrue();
+        awaitEvents(31, 1); // the log exists once the first stage has been entered
+
+        HttpResponse<InputStream> response = http.sendAsync(request("/log/31?follow=true"),
+            HttpResponse.BodyHandlers.ofInputStream()).get(60, TimeUnit.SECONDS);
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(eventsOf(31)).as("the follow began while the build ran")
+            .noneMatch(e -> e.kind() != Kind.STAGE);
+        String followed = readToEnd(response.body(), Duration.ofSeconds(60));
+
+        assertThat(awaitEnd(31).kind()).isEqualTo(Kind.SUCCEEDED);
+        String whole = get("/log/31").body();
+        assertThat(followed).isEqualTo(whole);
+        assertThat(followed).contains("== side-repo ==", "== image ==", "== staging ==", "creating boot.iso",
+            "staged boot.iso", "build 31 succeeded");
+    }
+
+    @Test
+    void followingALogLeavesNoFileOpenOnceTheResponseHasEnded() throws Exception {
+        startWorker(slowLorax(2));
+
+        assertThat(offer(41).accepted()).isTrue();
+        awaitEvents(41, 1);
+        HttpResponse<InputStream> response = http.sendAsync(request("/log/41?follow=true"),
+            HttpResponse.BodyHandlers.ofInputStream()).get(60, TimeUnit.SECONDS);
+        readToEnd(response.body(), Duration.ofSeconds(60));
+        awaitEnd(41);
+
+        Path log = BuildLog.fileOf(workDir.resolve("logs"), 41).toRealPath();
+        until("the worker to close " + log, () -> openFilesOfThisProcess().noneMatch(log::equals));
+    }
+
+    // ---- the worker ---------------------------------------------------------------------------------------------
+
+    /** Deploys the worker with lorax at {@code lorax}, and waits for its first announcement. */
+    private void startWorker(Path lorax) throws Exception {
+        port = freePort();
+        WorkerSettings settings = new WorkerSettings("w-test", "127.0.0.1", port, "http://127.0.0.1:" + port,
+            List.of("x86_64"), List.of("41"), 1, workDir, List.of(staging), Map.of("lorax", lorax.toString()));
+        await(WorkerRole.deploy(vertx, settings));
+        until("the worker's first announcement", () -> !announcements.isEmpty());
+        assertThat(announcements.get(0).worker()).isEqualTo("w-test");
+        assertThat(announcements.get(0).running()).isEmpty();
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    /** An executable /bin/sh script in the temp dir. */
+    private Path wrapper(String name, String body) throws IOException {
+        Path script = tmp.resolve(name);
+        Files.writeString(script, "#!/bin/sh\n" + body);
+        Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
+        return script;
+    }
+
+    /** The lorax stand-in, taking {@code seconds} over its work. */
+    private Path slowLorax(int seconds) throws IOException {
+        return wrapper("lorax-slow-" + seconds, "export FBS_STANDIN_SLEEP=" + seconds + "\n"
+            + "exec " + quoted(STANDIN_LORAX) + " \"$@\"\n");
+    }
+
+    private static String quoted(Path path) {
+        return "'" + path.toString().replace("'", "'\\''") + "'";
+    }
+
+    // ---- the master's side --------------------------------------------------------------------------------------
+
+    /** Offers build {@code id} (staging into the allowed staging folder) and returns the worker's answer. */
+    private OfferReply offer(long id) throws Exception {
+        return offer(id, staging);
+    }
+
+    private OfferReply offer(long id, Path stagingDir) throws Exception {
+        JsonObject spec = SpecParser.fromIni("[DEFAULT]\ntype=boot\narch=x86_64\nrelease=41\nstaging=file://"
+            + stagingDir + "\n").toJson();
+        Message<JsonObject> reply = await(vertx.eventBus().request(OFFERS, new JobOffer(id, spec).toJson(),
+            new DeliveryOptions().setSendTimeout(10_000)));
+        return OfferReply.fromJson(reply.body());
+    }
+
+    private List<BuildEvent> eventsOf(long build) {
+        return events.stream().filter(e -> e.buildId() == build).toList();
+    }
+
+    /** Waits until {@code n} events of {@code build} have been acknowledged, and returns them in order. */
+    private List<BuildEvent> awaitEvents(long build, int n) throws InterruptedException {
+        until(n + " events of build " + build + " (so far " + eventsOf(build) + ")", () -> eventsOf(build).size() >= n);
+        return eventsOf(build);
+    }
+
+    /** Waits for the SUCCEEDED or FAILED event of {@code build}, and returns it. */
+    private BuildEvent awaitEnd(long build) throws InterruptedException {
+        until("the end of build " + build, () -> eventsOf(build).stream().anyMatch(e -> e.kind() != Kind.STAGE));
+        return eventsOf(build).stream().filter(e -> e.kind() != Kind.STAGE).findFirst().orElseThrow();
+    }
+
+    // ---- HTTP ---------------------------------------------------------------------------------------------------
+
+    private HttpRequest request(String path) {
+        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+            .timeout(Duration.ofSeconds(60)).GET().build();
+    }
+
+    private HttpResponse<String> get(String path) throws Exception {
+        return http.send(request(path), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+    }
+
+    /** The rest of a response body, which must end by itself within {@code limit}. */
+    private static String readToEnd(InputStream body, Duration limit) throws Exception {
+        try (body) {
+            return CompletableFuture.supplyAsync(() -> {
+                try {
+                    return new String(body.readAllBytes(), StandardCharsets.UTF_8);
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }).get(limit.toSeconds(), TimeUnit.SECONDS);
+        }
+    }
+
+    // ---- small helpers ------------------------------------------------------------------------------------------
+
+    private static <T> T await(Future<T> future) throws Exception {
+        return future.toCompletionStage().toCompletableFuture().get(WAIT.toSeconds(), TimeUnit.SECONDS);
+    }
+
+    /** Polls {@code condition} until it holds, failing after 30 s. */
+    private static void until(String what, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                fail("gave up after " + WAIT.toSeconds() + " s waiting for " + what);
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    private static String sha256(Path file) throws Exception {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
+    }
+
+    /** The standard identifier of the first volume descriptor (bytes 32769-32773): "CD001" in an ISO 9660 image. */
+    private static String isoVolumeDescriptor(Path iso) throws IOException {
+        byte[] bytes = Files.readAllBytes(iso);
+        return bytes.length < 32774 ? "" : new String(Arrays.copyOfRange(bytes, 32769, 32774), StandardCharsets.US_ASCII);
+    }
+
+    /** The files this JVM has open (Linux: the targets of /proc/self/fd). */
+    private static Stream<Path> openFilesOfThisProcess() {
+        List<Path> open = new ArrayList<>();
+        try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
+            for (Path fd : fds.toList()) {
+                try {
+                    open.add(Files.readSymbolicLink(fd));
+                } catch (IOException e) {
+                    // closed meanwhile
+                }
+            }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return open.stream();
+    }
+}
