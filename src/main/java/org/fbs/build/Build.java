@@ -54,17 +54,6 @@ public record Build(long id, JsonObject spec, String address, BuildState state, 
             append(new Transition(end, null, at, why)), why, seq);
     }
 
-    /** When the build last entered {@code s}, or null. */
-    public Instant enteredAt(BuildState s) {
-        Instant at = null;
-        for (Transition t : history) {
-            if (t.state() == s && at == null) {
-                at = t.at();
-            }
-        }
-        return at;
-    }
-
     private List<Transition> append(Transition t) {
         List<Transition> next = new ArrayList<>(history);
         next.add(t);

@@ -13,7 +13,20 @@ public record MasterSettings(String httpHost, int httpPort, Path dataDir, String
         int port = http.integer("port", 5000, 0, 65535);
         return new MasterSettings(host, port,
             Path.of(v.string("data-dir", "fbs-data/master")).toAbsolutePath().normalize(),
-            trimSlash(v.string("public-url", "http://" + host + ":" + port)));
+            trimSlash(v.string("public-url", defaultUrl(host, port))));
+    }
+
+    /** http://HOST:PORT, with this machine's name in place of a wildcard address, which nobody can reach. */
+    static String defaultUrl(String host, int port) {
+        String reachable = host;
+        if (host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]")) {
+            try {
+                reachable = java.net.InetAddress.getLocalHost().getCanonicalHostName();
+            } catch (java.io.IOException e) {
+                reachable = "localhost";
+            }
+        }
+        return "http://" + reachable + ":" + port;
     }
 
     static String trimSlash(String url) {

@@ -47,6 +47,9 @@ public record WorkerSettings(String id, String httpHost, int httpPort, String pu
         Map<String, String> tools = new HashMap<>(DEFAULT_TOOLS);
         // A relative path would be looked up from the build's work dir, where tools run: make it absolute here.
         v.section("tools").forEach(e -> {
+            if (e.getValue() == null || String.valueOf(e.getValue()).isBlank()) {
+                throw v.error("tools." + e.getKey(), "expected a program path");
+            }
             String program = String.valueOf(e.getValue());
             tools.put(e.getKey(), program.contains("/") ? Path.of(program).toAbsolutePath().toString() : program);
         });
@@ -56,7 +59,7 @@ public record WorkerSettings(String id, String httpHost, int httpPort, String pu
         return new WorkerSettings(
             v.string("id", hostName()),
             host, port,
-            MasterSettings.trimSlash(v.string("public-url", "http://" + host + ":" + port)),
+            MasterSettings.trimSlash(v.string("public-url", MasterSettings.defaultUrl(host, port))),
             v.list("arches", List.of(HostFacts.arch())),
             v.list("releases", List.of(HostFacts.release())),
             v.integer("slots", 1, 1, 1024),

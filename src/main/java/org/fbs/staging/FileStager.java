@@ -11,8 +11,12 @@ import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
 import org.fbs.build.Artifact;
 
 /**
@@ -40,9 +44,19 @@ public final class FileStager {
         if (!folder.matches("[A-Za-z0-9._+-]+") || folder.startsWith(".")) {
             throw new StagingException("bad staging folder name: " + folder);
         }
-        Path target = root.resolve(folder);
+        Set<String> names = new HashSet<>();
+        for (Path file : files) {
+            if (!names.add(file.getFileName().toString())) {
+                throw new StagingException("two files named " + file.getFileName() + "; one would replace the other");
+            }
+        }
         try {
             Files.createDirectories(root);
+        } catch (IOException e) {
+            throw new StagingException("cannot create the staging folder " + root + ": " + e.getMessage(), e);
+        }
+        Path target = root.resolve(folder);
+        try {
             Files.createDirectory(target);
         } catch (FileAlreadyExistsException e) {
             throw new StagingException("staging folder " + target + " already exists; not overwriting it");
@@ -50,10 +64,26 @@ public final class FileStager {
             throw new StagingException("cannot create staging folder " + target + ": " + e.getMessage(), e);
         }
         List<Artifact> staged = new ArrayList<>();
-        for (Path file : files) {
-            staged.add(copy(file, target));
+        try {
+            for (Path file : files) {
+                staged.add(copy(file, target));
+            }
+        } catch (StagingException e) {
+            removeQuietly(target);
+            throw e;
         }
         return staged;
+    }
+
+    /** Takes back a half-staged folder, so that a retry of the build can stage again. */
+    private static void removeQuietly(Path folder) {
+        try (Stream<Path> paths = Files.walk(folder)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException ignored) {
+            // the failure being reported matters more than the leftovers
+        }
     }
 
     private static Artifact copy(Path file, Path target) throws StagingException {

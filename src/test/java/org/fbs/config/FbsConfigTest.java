@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.ExecutionException;
@@ -181,5 +182,24 @@ class FbsConfigTest {
     @Test
     void withoutAnOsReleaseFileTheReleaseIsRawhide() {
         assertThat(WorkerSettings.HostFacts.release(tmp.resolve("missing"))).isEqualTo("rawhide");
+    }
+
+    @Test
+    void anEmptyToolPathIsRefusedByItsKey() {
+        JsonObject json = new JsonObject().put("worker", new JsonObject()
+            .put("tools", new JsonObject().putNull("lorax")));
+
+        assertThatThrownBy(() -> FbsConfig.from(json))
+            .isInstanceOf(IllegalArgumentException.class)
+            .hasMessage("worker.tools.lorax: expected a program path");
+    }
+
+    @Test
+    void aWildcardAddressIsNotUsedInLinks() {
+        JsonObject json = new JsonObject().put("worker", new JsonObject()
+            .put("http", new JsonObject().put("host", "0.0.0.0").put("port", 5100)));
+
+        assertThat(FbsConfig.from(json).worker().publicUrl()).startsWith("http://").endsWith(":5100")
+            .doesNotContain("0.0.0.0");
     }
 }

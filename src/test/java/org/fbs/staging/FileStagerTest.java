@@ -14,7 +14,6 @@ import java.util.Random;
 import java.util.stream.Stream;
 import org.fbs.build.Artifact;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -161,13 +160,24 @@ class FileStagerTest {
     }
 
     @Test
-    @Disabled("bug: two inputs with the same file name silently overwrite each other (ATOMIC_MOVE replaces) and "
-        + "the returned artifacts describe a file that is no longer there")
     void twoInputsWithTheSameFileNameAreRefused() throws Exception {
         Path elsewhere = Files.createDirectories(tmp.resolve("elsewhere"));
         Path secondIso = Files.writeString(elsewhere.resolve("boot.iso"), "another boot.iso");
 
         assertThatThrownBy(() -> stager.stage(url(allowed), "b1", List.of(iso, secondIso)))
-            .isInstanceOf(StagingException.class);
+            .isInstanceOf(StagingException.class)
+            .hasMessageContaining("two files named boot.iso");
+        assertThat(allowed.resolve("b1")).doesNotExist();
+    }
+
+    @Test
+    void aCopyThatFailsHalfwayLeavesNothingBehind() throws Exception {
+        Path missing = tmp.resolve("gone.iso");
+
+        assertThatThrownBy(() -> stager.stage(url(allowed), "b1", List.of(iso, missing)))
+            .isInstanceOf(StagingException.class)
+            .hasMessageContaining("gone.iso");
+        assertThat(allowed.resolve("b1")).doesNotExist();
+        assertThat(stager.stage(url(allowed), "b1", List.of(iso))).hasSize(1);
     }
 }
