@@ -33,6 +33,11 @@ public final class FileStager {
         this.allowedRoots = List.copyOf(allowedRoots);
     }
 
+    /** Fails now if this worker may not stage to {@code stagingUrl}: better before the build than after it. */
+    public void check(String stagingUrl) throws StagingException {
+        allowedRoot(stagingUrl);
+    }
+
     /** Stages into {@code <staging path>/<folder>/}, checking the path against the allowed roots. */
     public List<Artifact> stage(String stagingUrl, String folder, List<Path> files) throws StagingException {
         Path root = allowedRoot(stagingUrl);

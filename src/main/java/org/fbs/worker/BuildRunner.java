@@ -46,6 +46,10 @@ final class BuildRunner {
             log.line("build " + id + ": " + spec.type().section() + " image for " + spec.arch() + "/"
                 + spec.release() + " on worker " + settings.id());
 
+            if (spec.staging() != null) {
+                stager.check(spec.staging());
+            }
+
             enter(Stage.SIDE_REPO, log, entering);
             log.line("no extra packages requested; no side repository needed");
 

@@ -99,8 +99,14 @@ public final class LogHttpVerticle extends VerticleBase {
             long upTo = open.committed();
             response.setChunked(true).putHeader("content-type", TEXT).putHeader("cache-control", "no-cache");
             vertx.fileSystem().open(file.toString(), new OpenOptions().setRead(true))
-                .compose(f -> f.setReadLength(upTo).pipe().endOnComplete(false).to(response))
+                .compose(f -> f.setReadLength(upTo).pipe().endOnComplete(false).to(response).eventually(f::close))
                 .onComplete(done -> {
+                    if (done.failed()) {
+                        // The reader went away (or the file could not be read): nothing more to send.
+                        consumer.unregister();
+                        response.reset();
+                        return;
+                    }
                     sent[0] = upTo;
                     caughtUp[0] = true;
                     pending.forEach(m -> forward(response, consumer, m, sent, ended));
@@ -111,7 +117,7 @@ public final class LogHttpVerticle extends VerticleBase {
 
     private static void forward(HttpServerResponse response, MessageConsumer<JsonObject> consumer, JsonObject msg,
                                 long[] sent, boolean[] ended) {
-        if (ended[0]) {
+        if (ended[0] || response.closed()) {
             return;
         }
         if (msg.getBoolean("end", false)) {

@@ -90,20 +90,31 @@ public final class WorkerVerticle extends VerticleBase {
             return;
         }
         running.add(id);
-        msg.reply(OfferReply.accept(settings.id(), logUrl(id)).toJson());
-        run(id, offer.spec());
+        // The log exists before the answer, so that the log link the master hands out works at once.
+        vertx.executeBlocking(() -> BuildLog.open(runner.logsDir(), id, vertx.eventBus(), live))
+            .onSuccess(log -> {
+                msg.reply(OfferReply.accept(settings.id(), logUrl(id)).toJson());
+                run(id, offer.spec(), log);
+            })
+            .onFailure(err -> {
+                running.remove(id);
+                LOG.error("cannot open the log of build {}", id, err);
+                msg.reply(OfferReply.decline(settings.id(), "cannot write build logs: " + err.getMessage()).toJson());
+            });
     }
 
-    private void run(long id, JsonObject specJson) {
-        BuildSpec spec;
-        try {
-            spec = SpecParser.fromJson(specJson);
-        } catch (SpecException e) {
-            finish(id, BuildRunner.Outcome.failed("the worker cannot read this spec: " + e.getMessage()));
-            return;
-        }
+    /** Runs the build on a build thread; the log is closed there when the build ends. */
+    private void run(long id, JsonObject specJson, BuildLog log) {
         builds.executeBlocking(() -> {
-            try (BuildLog log = BuildLog.open(runner.logsDir(), id, vertx.eventBus(), live)) {
+            try (log) {
+                BuildSpec spec;
+                try {
+                    spec = SpecParser.fromJson(specJson);
+                } catch (SpecException e) {
+                    String reason = "the worker cannot read this spec: " + e.getMessage();
+                    log.line("build failed: " + reason);
+                    return BuildRunner.Outcome.failed(reason);
+                }
                 return runner.run(id, spec, log, stage -> context.runOnContext(v -> outbox.stage(id, stage)));
             }
         }, false).onComplete(done -> {

@@ -238,6 +238,8 @@ class WorkerVerticleTest {
         assertThat(end.kind()).isEqualTo(Kind.FAILED);
         assertThat(end.reason()).contains("worker.staging-roots", elsewhere.toString());
         assertThat(end.artifacts()).isEmpty();
+        // Refused before the build, not after hours of lorax: no stage was ever entered.
+        assertThat(eventsOf(21)).extracting(BuildEvent::kind).containsExactly(Kind.FAILED);
         assertThat(elsewhere).isEmptyDirectory();
         assertThat(staging).isEmptyDirectory();
         assertThat(workDir.resolve("builds/21")).doesNotExist();
@@ -277,6 +279,20 @@ class WorkerVerticleTest {
 
         Path log = BuildLog.fileOf(workDir.resolve("logs"), 41).toRealPath();
         until("the worker to close " + log, () -> openFilesOfThisProcess().noneMatch(log::equals));
+    }
+
+    @Test
+    void theLogUrlOfAnAcceptedBuildAnswersAtOnce() throws Exception {
+        startWorker(wrapper("lorax-quick-fail", "exit 3\n"));
+
+        for (long id = 100; id < 150; id++) {
+            OfferReply reply = offer(id);
+            HttpResponse<String> log = http.send(HttpRequest.newBuilder(URI.create(reply.logUrl()))
+                .timeout(Duration.ofSeconds(60)).GET().build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(log.statusCode()).as("GET %s right after the offer was accepted", reply.logUrl())
+                .isEqualTo(200);
+            awaitEnd(id);
+        }
     }
 
     // ---- the worker ---------------------------------------------------------------------------------------------
