@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
+import org.fbs.build.Secrets;
 import org.fbs.protocol.Addresses;
 
 /**
@@ -69,7 +70,8 @@ public final class BuildLog implements AutoCloseable {
     }
 
     public synchronized void line(String text) {
-        String clean = text.replace("\r", "");
+        // Every line, ours or a tool's, loses URL passwords (a proxy's, say) before anyone can read it.
+        String clean = Secrets.mask(text.replace("\r", ""));
         if (clean.length() > MAX_LINE) {
             clean = clean.substring(0, MAX_LINE) + " [line cut at " + MAX_LINE + " characters]";
         }

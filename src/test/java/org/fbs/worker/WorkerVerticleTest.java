@@ -332,6 +332,18 @@ class WorkerVerticleTest {
         return "'" + path.toString().replace("'", "'\\''") + "'";
     }
 
+    @Test
+    void aProxyPasswordNeverReachesTheBuildLog() throws Exception {
+        startWorker(STANDIN_LORAX);
+
+        assertThat(offer(41, staging, "proxy=http://qa:hunter2@proxy.example.org:3128\n").accepted()).isTrue();
+
+        assertThat(awaitEnd(41).kind()).isEqualTo(Kind.SUCCEEDED);
+        String log = http.send(request("/log/41"), HttpResponse.BodyHandlers.ofString()).body();
+        // Both our command line and the stand-in's echo of its options carry the proxy.
+        assertThat(log).contains("--proxy http://qa:***@proxy.example.org:3128").doesNotContain("hunter2");
+    }
+
     // ---- the master's side --------------------------------------------------------------------------------------
 
     /** Offers build {@code id} (staging into the allowed staging folder) and returns the worker's answer. */
@@ -340,8 +352,12 @@ class WorkerVerticleTest {
     }
 
     private OfferReply offer(long id, Path stagingDir) throws Exception {
+        return offer(id, stagingDir, "");
+    }
+
+    private OfferReply offer(long id, Path stagingDir, String bootSection) throws Exception {
         JsonObject spec = SpecParser.fromIni("[DEFAULT]\ntype=boot\narch=x86_64\nrelease=41\nstaging=file://"
-            + stagingDir + "\n").toJson();
+            + stagingDir + "\n[boot]\n" + bootSection).toJson();
         Message<JsonObject> reply = await(vertx.eventBus().request(OFFERS, new JobOffer(id, spec).toJson(),
             new DeliveryOptions().setSendTimeout(10_000)));
         return OfferReply.fromJson(reply.body());

@@ -1,0 +1,40 @@
+package org.fbs.master;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
+import org.fbs.config.FbsConfig;
+import org.fbs.config.MasterSettings;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class MasterRoleTest {
+
+    @Test
+    void withoutLoginTheMasterRefusesToListenBeyondLoopbackAndOpensNothing(@TempDir Path data) throws Exception {
+        MasterSettings open = FbsConfig.from(new JsonObject().put("master", new JsonObject()
+            .put("http", new JsonObject().put("host", "0.0.0.0"))
+            .put("data-dir", data.resolve("db").toString()))).master();
+        Vertx vertx = Vertx.vertx();
+        try {
+            assertThatThrownBy(() -> MasterTestBed.await(MasterRole.deploy(vertx, open)))
+                .hasMessageContaining("master.http.host is 0.0.0.0")
+                .hasMessageContaining("loopback only");
+            assertThat(data.resolve("db")).doesNotExist();
+        } finally {
+            MasterTestBed.await(vertx.close());
+        }
+    }
+
+    @Test
+    void loopbackNamesAreLoopback() {
+        assertThat(MasterRole.isLoopback("127.0.0.1")).isTrue();
+        assertThat(MasterRole.isLoopback("::1")).isTrue();
+        assertThat(MasterRole.isLoopback("localhost")).isTrue();
+        assertThat(MasterRole.isLoopback("0.0.0.0")).isFalse();
+        assertThat(MasterRole.isLoopback("no-such-host.invalid")).isFalse();
+    }
+}
