@@ -28,10 +28,16 @@ final class BuildRunner {
 
     private final WorkerSettings settings;
     private final FileStager stager;
+    private final RunningTools tools = new RunningTools();
 
     BuildRunner(WorkerSettings settings) {
         this.settings = settings;
         this.stager = new FileStager(settings.stagingRoots());
+    }
+
+    /** Stops every tool still running (the worker is stopping). Blocking. */
+    void stopTools() {
+        tools.stopAll();
     }
 
     Path logsDir() {
@@ -58,7 +64,7 @@ final class BuildRunner {
             log.line("running: " + String.join(" ", lorax.arguments()));
             ToolProcess.Result result;
             try {
-                result = ToolProcess.run(lorax.arguments(), dir, log);
+                result = ToolProcess.run(lorax.arguments(), dir, log, tools);
             } catch (IOException e) {
                 return fail(log, "lorax could not be started (" + lorax.program() + ", worker.tools.lorax): "
                     + e.getMessage());

@@ -22,12 +22,14 @@ final class ToolProcess {
     private ToolProcess() {
     }
 
-    static Result run(List<String> args, Path dir, BuildLog log) throws IOException, InterruptedException {
+    static Result run(List<String> args, Path dir, BuildLog log, RunningTools running)
+        throws IOException, InterruptedException {
         ProcessBuilder builder = new ProcessBuilder(args)
             .directory(dir.toFile())
             .redirectErrorStream(true)
             .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
         Process process = builder.start();
+        running.add(process);
         Deque<String> tail = new ArrayDeque<>();
         try (BufferedReader out = new BufferedReader(
             new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
@@ -42,6 +44,8 @@ final class ToolProcess {
         } catch (IOException | InterruptedException | RuntimeException e) {
             process.destroyForcibly();
             throw e;
+        } finally {
+            running.remove(process);
         }
     }
 }

@@ -68,7 +68,10 @@ public final class WorkerVerticle extends VerticleBase {
 
     @Override
     public Future<?> stop() {
-        return builds.close();
+        return vertx.executeBlocking(() -> {
+            runner.stopTools();
+            return null;
+        }).eventually(builds::close);
     }
 
     private void onOffer(Message<JsonObject> msg) {

@@ -344,6 +344,37 @@ class WorkerVerticleTest {
         assertThat(log).contains("--proxy http://qa:***@proxy.example.org:3128").doesNotContain("hunter2");
     }
 
+    @Test
+    void aStoppingWorkerLeavesNoToolOrChildOfItRunning() throws Exception {
+        Path pids = tmp.resolve("pids");
+        startWorker(wrapper("lorax-with-child", "sleep 300 &\n"
+            + "echo $! > " + quoted(pids) + ".child\n"
+            + "echo $$ > " + quoted(pids) + ".tool\n"
+            + "wait\n"));
+        assertThat(offer(51).accepted()).isTrue();
+        Path childPid = Path.of(pids + ".child");
+        Path toolPid = Path.of(pids + ".tool");
+        until("the tool and its child to start", () -> pid(toolPid) > 0 && pid(childPid) > 0);
+        long tool = pid(toolPid);
+        long child = pid(childPid);
+        assertThat(ProcessHandle.of(child)).hasValueSatisfying(p -> assertThat(p.isAlive()).isTrue());
+
+        await(vertx.close());
+
+        assertThat(ProcessHandle.of(tool).filter(ProcessHandle::isAlive)).as("the tool").isEmpty();
+        assertThat(ProcessHandle.of(child).filter(ProcessHandle::isAlive)).as("its child").isEmpty();
+    }
+
+    /** The pid written in {@code file}, or 0 while it is not there yet. */
+    private static long pid(Path file) {
+        try {
+            String text = Files.readString(file).trim();
+            return text.isEmpty() ? 0 : Long.parseLong(text);
+        } catch (IOException | NumberFormatException e) {
+            return 0;
+        }
+    }
+
     // ---- the master's side --------------------------------------------------------------------------------------
 
     /** Offers build {@code id} (staging into the allowed staging folder) and returns the worker's answer. */
