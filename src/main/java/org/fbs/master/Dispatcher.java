@@ -61,6 +61,11 @@ public final class Dispatcher extends VerticleBase {
         });
     }
 
+    @Override
+    public Future<?> stop() {
+        return store.close();
+    }
+
     private void submit(Message<JsonObject> msg) {
         JsonObject body = msg.body();
         Build fresh = Build.queued(body.getJsonObject("spec"), body.getString("address"), Instant.now());
@@ -126,11 +131,11 @@ public final class Dispatcher extends VerticleBase {
                 } else if (tries > 1) {
                     offer(build, tries - 1).onComplete(done);
                 } else {
-                    wait(build.id(), "all workers for " + WorkerDirectory.describe(build.address())
+                    markWaiting(build.id(), "all workers for " + WorkerDirectory.describe(build.address())
                         + " are busy; waiting for a free slot").onComplete(v -> done.complete(false));
                 }
             })
-            .onFailure(err -> wait(build.id(), whyUnanswered(build.address(), err))
+            .onFailure(err -> markWaiting(build.id(), whyUnanswered(build.address(), err))
                 .onComplete(v -> done.complete(false)));
         return done.future();
     }
@@ -155,7 +160,7 @@ public final class Dispatcher extends VerticleBase {
         return save(build.assigned(answer.worker(), answer.logUrl(), Instant.now()));
     }
 
-    private Future<Void> wait(long id, String reason) {
+    private Future<Void> markWaiting(long id, String reason) {
         Build build = active.get(id);
         if (build == null || build.state() != BuildState.QUEUED || reason.equals(build.reason())) {
             return Future.succeededFuture();

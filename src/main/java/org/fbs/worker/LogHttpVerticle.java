@@ -9,7 +9,6 @@ import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -59,15 +58,16 @@ public final class LogHttpVerticle extends VerticleBase {
         }
         long id = Long.parseLong(raw);
         Path file = BuildLog.fileOf(logsDir, id);
-        if (!Files.isRegularFile(file)) {
-            notFound(ctx.response());
-            return;
-        }
-        if ("true".equals(ctx.queryParams().get("follow"))) {
-            follow(ctx.response(), id, file);
-        } else {
-            ctx.response().putHeader("content-type", TEXT).sendFile(file.toString());
-        }
+        boolean follow = "true".equals(ctx.queryParams().get("follow"));
+        vertx.fileSystem().props(file.toString()).onComplete(props -> {
+            if (props.failed() || !props.result().isRegularFile()) {
+                notFound(ctx.response());
+            } else if (follow) {
+                follow(ctx.response(), id, file);
+            } else {
+                ctx.response().putHeader("content-type", TEXT).sendFile(file.toString());
+            }
+        });
     }
 
     /**
