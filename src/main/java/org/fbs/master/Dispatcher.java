@@ -1,7 +1,6 @@
 package org.fbs.master;
 
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
@@ -82,7 +81,13 @@ public final class Dispatcher extends VerticleBase {
     }
 
     private void onWorker(Message<JsonObject> msg) {
-        WorkerStatus status = WorkerStatus.fromJson(msg.body());
+        WorkerStatus status;
+        try {
+            status = WorkerStatus.fromJson(msg.body());
+        } catch (RuntimeException e) {
+            LOG.warn("dropping a malformed worker announcement: {}", e.toString());
+            return;
+        }
         workers.heard(status, Instant.now());
         if (status.free() > 0) {
             status.addresses().forEach(this::pump);
@@ -120,28 +125,33 @@ public final class Dispatcher extends VerticleBase {
         });
     }
 
+    /** Offers {@code build}; completes with whether a worker took it. Never fails, so the pump always goes on. */
     private Future<Boolean> offer(Build build, int tries) {
         DeliveryOptions options = new DeliveryOptions().setSendTimeout(OFFER_TIMEOUT_MS);
-        Promise<Boolean> done = Promise.promise();
-        vertx.eventBus().<JsonObject>request(build.address(), new JobOffer(build.id(), build.spec()).toJson(), options)
-            .onSuccess(reply -> {
-                OfferReply answer = OfferReply.fromJson(reply.body());
-                if (answer.accepted()) {
-                    assign(build.id(), answer).onComplete(v -> done.complete(true));
-                } else if (tries > 1) {
-                    offer(build, tries - 1).onComplete(done);
-                } else {
-                    markWaiting(build.id(), "all workers for " + WorkerDirectory.describe(build.address())
-                        + " are busy; waiting for a free slot").onComplete(v -> done.complete(false));
+        String where = WorkerDirectory.describe(build.address());
+        return vertx.eventBus().<JsonObject>request(build.address(), new JobOffer(build.id(), build.spec()).toJson(), options)
+            .transform(sent -> {
+                if (sent.failed()) {
+                    return waiting(build.id(), whyUnanswered(where, sent.cause()));
                 }
-            })
-            .onFailure(err -> markWaiting(build.id(), whyUnanswered(build.address(), err))
-                .onComplete(v -> done.complete(false)));
-        return done.future();
+                OfferReply answer;
+                try {
+                    answer = OfferReply.fromJson(sent.result().body());
+                } catch (RuntimeException e) {
+                    LOG.warn("unreadable answer to the offer of build {}: {}", build.id(), e.toString());
+                    return waiting(build.id(), "a worker for " + where + " gave an unreadable answer");
+                }
+                if (answer.accepted()) {
+                    return assign(build.id(), answer).transform(v -> Future.succeededFuture(true));
+                }
+                if (tries > 1) {
+                    return offer(build, tries - 1);
+                }
+                return waiting(build.id(), "all workers for " + where + " are busy; waiting for a free slot");
+            });
     }
 
-    private static String whyUnanswered(String address, Throwable err) {
-        String where = WorkerDirectory.describe(address);
+    private static String whyUnanswered(String where, Throwable err) {
         if (err instanceof ReplyException re && re.failureType() == ReplyFailure.NO_HANDLERS) {
             return "no worker online for " + where;
         }
@@ -160,12 +170,13 @@ public final class Dispatcher extends VerticleBase {
         return save(build.assigned(answer.worker(), answer.logUrl(), Instant.now()));
     }
 
-    private Future<Void> markWaiting(long id, String reason) {
+    /** Records why the build still waits; completes with false (not taken), whatever the store says. */
+    private Future<Boolean> waiting(long id, String reason) {
         Build build = active.get(id);
         if (build == null || build.state() != BuildState.QUEUED || reason.equals(build.reason())) {
-            return Future.succeededFuture();
+            return Future.succeededFuture(false);
         }
-        return save(build.waiting(reason));
+        return save(build.waiting(reason)).transform(v -> Future.succeededFuture(false));
     }
 
     private void onEvent(Message<JsonObject> msg) {

@@ -172,4 +172,21 @@ class DispatcherTest {
         assertThat(done.getString("state")).isEqualTo("FAILED");
         assertThat(done.getString("reason")).isEqualTo("lorax exited with status 1");
     }
+
+    @Test
+    void anUnreadableAnswerLeavesTheBuildQueuedAndTheQueueMoving() throws Exception {
+        MessageConsumer<JsonObject> broken = master.vertx.eventBus().consumer(ADDRESS,
+            msg -> msg.reply(new JsonObject().put("accepted", "maybe")));
+        await(broken.completion());
+        long id = submit();
+
+        JsonObject waiting = master.awaitBuild(id, b -> b.getString("reason") != null);
+        assertThat(waiting.getString("reason")).isEqualTo("a worker for x86_64/41 gave an unreadable answer");
+
+        await(broken.unregister());
+        PlayedWorker worker = new PlayedWorker("w1", true);
+        worker.announce(1, List.of());
+        assertThat(master.awaitBuild(id, b -> b.getString("state").equals("ASSIGNED")).getString("worker"))
+            .isEqualTo("w1");
+    }
 }
