@@ -30,7 +30,8 @@ public record FbsConfig(ClusterSettings cluster, MasterSettings master, WorkerSe
             .addStore(yaml));
         return retriever.getConfig()
             .eventually(retriever::close)
-            .map(FbsConfig::from);
+            .map(FbsConfig::from)
+            .recover(err -> Future.failedFuture(new IllegalArgumentException(file + ": " + err.getMessage(), err)));
     }
 
     public static FbsConfig from(JsonObject json) {

@@ -133,21 +133,21 @@ class FbsConfigTest {
 
     static Stream<Arguments> badValues() {
         return Stream.of(
-            Arguments.of("worker:\n  slots: 0\n", "worker.slots"),
-            Arguments.of("worker:\n  slots: abc\n", "worker.slots"),
-            Arguments.of("master:\n  http:\n    port: 99999\n", "master.http.port"),
-            Arguments.of("cluster:\n  port: -1\n", "cluster.port"),
-            Arguments.of("worker:\n  arches: {a: b}\n", "worker.arches"));
+            Arguments.of("worker:\n  slots: 0\n", "worker.slots", "must be between 1 and 1024"),
+            Arguments.of("worker:\n  slots: abc\n", "worker.slots", "expected a whole number, got 'abc'"),
+            Arguments.of("master:\n  http:\n    port: 99999\n", "master.http.port", "must be between 0 and 65535"),
+            Arguments.of("cluster:\n  port: -1\n", "cluster.port", "must be between 0 and 65535"),
+            Arguments.of("worker:\n  arches: {a: b}\n", "worker.arches", "expected a list"));
     }
 
     @ParameterizedTest
     @MethodSource("badValues")
-    void aBadValueFailsNamingTheFullKey(String yaml, String key) {
+    void aBadValueFailsNamingTheFileAndTheFullKey(String yaml, String key, String reason) {
         assertThatThrownBy(() -> loadYaml(yaml))
             .isInstanceOf(ExecutionException.class)
             .cause()
             .isInstanceOf(IllegalArgumentException.class)
-            .hasMessageStartingWith(key + ":");
+            .hasMessage(tmp.resolve("fbs.yaml") + ": " + key + ": " + reason);
     }
 
     @Test
@@ -201,5 +201,14 @@ class FbsConfigTest {
 
         assertThat(FbsConfig.from(json).worker().publicUrl()).startsWith("http://").endsWith(":5100")
             .doesNotContain("0.0.0.0");
+    }
+
+    @Test
+    void brokenYamlFailsNamingTheFile() {
+        assertThatThrownBy(() -> loadYaml("worker: [\n"))
+            .isInstanceOf(ExecutionException.class)
+            .cause()
+            .isInstanceOf(IllegalArgumentException.class)
+            .hasMessageStartingWith(tmp.resolve("fbs.yaml") + ": ");
     }
 }
