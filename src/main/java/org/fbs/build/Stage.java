@@ -13,13 +13,4 @@ public enum Stage {
     public String label() {
         return label;
     }
-
-    public static Stage of(String label) {
-        for (Stage s : values()) {
-            if (s.label.equals(label)) {
-                return s;
-            }
-        }
-        throw new IllegalArgumentException("unknown stage: " + label);
-    }
 }

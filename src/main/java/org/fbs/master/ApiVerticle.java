@@ -3,7 +3,6 @@ package org.fbs.master;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.ReplyException;
-import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -35,7 +34,6 @@ public final class ApiVerticle extends VerticleBase {
 
     private final MasterSettings settings;
     private final AsyncBuildStore store;
-    private HttpServer server;
 
     public ApiVerticle(MasterSettings settings, AsyncBuildStore store) {
         this.settings = settings;
@@ -55,14 +53,9 @@ public final class ApiVerticle extends VerticleBase {
         router.route().failureHandler(this::failure);
         return vertx.createHttpServer()
             .requestHandler(router)
-            .listen(settings.httpPort(), settings.httpHost())
-            .onSuccess(s -> server = s);
+            .listen(settings.httpPort(), settings.httpHost());
     }
 
-    /** The port actually bound (for port 0 in tests). */
-    public int port() {
-        return server.actualPort();
-    }
 
     private void submit(RoutingContext ctx) {
         BuildSpec spec;

@@ -4,7 +4,6 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.file.OpenOptions;
-import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -27,7 +26,6 @@ public final class LogHttpVerticle extends VerticleBase {
     private final WorkerSettings settings;
     private final LiveLogs live;
     private final Path logsDir;
-    private HttpServer server;
 
     public LogHttpVerticle(WorkerSettings settings, LiveLogs live) {
         this.settings = settings;
@@ -42,13 +40,9 @@ public final class LogHttpVerticle extends VerticleBase {
         router.route().handler(ctx -> notFound(ctx.response()));
         return vertx.createHttpServer()
             .requestHandler(router)
-            .listen(settings.httpPort(), settings.httpHost())
-            .onSuccess(s -> server = s);
+            .listen(settings.httpPort(), settings.httpHost());
     }
 
-    public int port() {
-        return server.actualPort();
-    }
 
     private void log(RoutingContext ctx) {
         String raw = ctx.pathParam("id");
