@@ -34,6 +34,11 @@ public record WorkerSettings(String id, String httpHost, int httpPort, String pu
         tools = Map.copyOf(tools);
     }
 
+    /** Where build logs live, one {@code <id>.log} per build: written by the builds, served by the log server. */
+    public Path logsDir() {
+        return workDir.resolve("logs");
+    }
+
     /** The program to run for {@code tool}. */
     public String tool(String tool) {
         return tools.getOrDefault(tool, tool);

@@ -40,10 +40,6 @@ final class BuildRunner {
         tools.stopAll();
     }
 
-    Path logsDir() {
-        return settings.workDir().resolve("logs");
-    }
-
     Outcome run(long id, BuildSpec spec, BuildLog log, Consumer<Stage> entering) {
         Path dir = settings.workDir().resolve("builds").resolve(Long.toString(id));
         try {

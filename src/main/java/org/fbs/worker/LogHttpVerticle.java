@@ -2,17 +2,11 @@ package org.fbs.worker;
 
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.eventbus.MessageConsumer;
-import io.vertx.core.file.OpenOptions;
 import io.vertx.core.http.HttpServerResponse;
-import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import org.fbs.config.WorkerSettings;
-import org.fbs.protocol.Addresses;
 
 /**
  * The worker's HTTP face: {@code GET /log/<id>} serves a build's log as plain text, and with
@@ -21,7 +15,7 @@ import org.fbs.protocol.Addresses;
  */
 public final class LogHttpVerticle extends VerticleBase {
 
-    private static final String TEXT = "text/plain; charset=utf-8";
+    private static final String TEXT = LogFollower.TEXT;
 
     private final WorkerSettings settings;
     private final LiveLogs live;
@@ -30,7 +24,7 @@ public final class LogHttpVerticle extends VerticleBase {
     public LogHttpVerticle(WorkerSettings settings, LiveLogs live) {
         this.settings = settings;
         this.live = live;
-        this.logsDir = settings.workDir().resolve("logs");
+        this.logsDir = settings.logsDir();
     }
 
     @Override
@@ -57,74 +51,11 @@ public final class LogHttpVerticle extends VerticleBase {
             if (props.failed() || !props.result().isRegularFile()) {
                 notFound(ctx.response());
             } else if (follow) {
-                follow(ctx.response(), id, file);
+                LogFollower.start(vertx, live, ctx.response(), id, file);
             } else {
                 ctx.response().putHeader("content-type", TEXT).sendFile(file.toString());
             }
         });
-    }
-
-    /**
-     * Sends the file up to the log's committed offset, then every line published from that offset on. Lines
-     * that arrive while the file is being sent wait in {@code pending}.
-     */
-    private void follow(HttpServerResponse response, long id, Path file) {
-        List<JsonObject> pending = new ArrayList<>();
-        boolean[] caughtUp = {false};
-        boolean[] ended = {false};
-        long[] sent = {0};
-        MessageConsumer<JsonObject> consumer = vertx.eventBus().localConsumer(Addresses.log(id));
-        consumer.handler(msg -> {
-            if (!caughtUp[0]) {
-                pending.add(msg.body());
-            } else {
-                forward(response, consumer, msg.body(), sent, ended);
-            }
-        });
-        response.closeHandler(v -> consumer.unregister());
-        consumer.completion().onSuccess(v -> {
-            BuildLog open = live.get(id);
-            if (open == null) {
-                // Already ended: the file is complete.
-                consumer.unregister();
-                response.putHeader("content-type", TEXT).sendFile(file.toString());
-                return;
-            }
-            long upTo = open.committed();
-            response.setChunked(true).putHeader("content-type", TEXT).putHeader("cache-control", "no-cache");
-            vertx.fileSystem().open(file.toString(), new OpenOptions().setRead(true))
-                .compose(f -> f.setReadLength(upTo).pipe().endOnComplete(false).to(response).eventually(f::close))
-                .onComplete(done -> {
-                    if (done.failed()) {
-                        // The reader went away (or the file could not be read): nothing more to send.
-                        consumer.unregister();
-                        response.reset();
-                        return;
-                    }
-                    sent[0] = upTo;
-                    caughtUp[0] = true;
-                    pending.forEach(m -> forward(response, consumer, m, sent, ended));
-                    pending.clear();
-                });
-        });
-    }
-
-    private static void forward(HttpServerResponse response, MessageConsumer<JsonObject> consumer, JsonObject msg,
-                                long[] sent, boolean[] ended) {
-        if (ended[0] || response.closed()) {
-            return;
-        }
-        if (msg.getBoolean("end", false)) {
-            ended[0] = true;
-            consumer.unregister();
-            response.end();
-            return;
-        }
-        if (msg.getLong("offset") >= sent[0]) {
-            String text = msg.getString("text");
-            response.write(text);
-            sent[0] = msg.getLong("offset") + text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
-        }
     }
 
     private static void notFound(HttpServerResponse response) {
