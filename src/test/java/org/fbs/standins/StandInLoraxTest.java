@@ -89,12 +89,12 @@ class StandInLoraxTest {
     }
 
     private Result run(Map<String, String> env, List<String> args) throws Exception {
-        return run(List.of(), env, args);
+        return run(List.of(LORAX.toString()), env, args);
     }
 
-    private Result run(List<String> prefix, Map<String, String> env, List<String> args) throws Exception {
-        List<String> command = new ArrayList<>(prefix);
-        command.add(LORAX.toString());
+    /** Runs {@code program} (the stand-in, perhaps behind another command) with {@code args}. */
+    private Result run(List<String> program, Map<String, String> env, List<String> args) throws Exception {
+        List<String> command = new ArrayList<>(program);
         command.addAll(args);
         int n = runs.incrementAndGet();
         Path out = dir.resolve("run" + n + ".stdout");
@@ -391,14 +391,17 @@ class StandInLoraxTest {
     @Test
     void rootIsRequiredWhenAsked() throws Exception {
         int uid = (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
-        List<String> prefix = List.of();
+        List<String> program = List.of(LORAX.toString());
         if (uid == 0) {
-            // As root the check cannot fail: run the stand-in as nobody instead (setpriv is in util-linux).
-            prefix = List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups");
+            // As root the check cannot fail: run the stand-in as nobody instead (setpriv is in util-linux), from a
+            // copy in the test's own folder, since nobody may not be allowed into the checkout's folders.
             Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
+            Path copy = Files.copy(LORAX, dir.resolve("lorax-copy"));
+            Files.setPosixFilePermissions(copy, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+            program = List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", copy.toString());
         }
 
-        Result r = run(prefix, Map.of("FBS_STANDIN_REQUIRE_ROOT", "1"),
+        Result r = run(program, Map.of("FBS_STANDIN_REQUIRE_ROOT", "1"),
             with(validOptions(), dir.resolve("results").toString()));
 
         assertThat(r.exitCode()).isEqualTo(1);
