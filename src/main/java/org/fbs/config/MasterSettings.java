@@ -1,6 +1,8 @@
 package org.fbs.config;
 
 import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.net.InetAddress;
 import java.nio.file.Path;
 
 /** The master's settings ({@code master.*}). */
@@ -21,8 +23,8 @@ public record MasterSettings(String httpHost, int httpPort, Path dataDir, String
         String reachable = host;
         if (host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]")) {
             try {
-                reachable = java.net.InetAddress.getLocalHost().getCanonicalHostName();
-            } catch (java.io.IOException e) {
+                reachable = InetAddress.getLocalHost().getCanonicalHostName();
+            } catch (IOException e) {
                 reachable = "localhost";
             }
         }

@@ -4,6 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -11,6 +12,7 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import org.fbs.build.Build;
 import org.fbs.build.BuildState;
 import org.fbs.config.MasterSettings;
@@ -29,8 +31,7 @@ public final class ApiVerticle extends VerticleBase {
     static final long MAX_BODY = 1024 * 1024;
     static final int MAX_LIST = 1000;
     /** Content types that say nothing about the spec's form. */
-    static final java.util.Set<String> SNIFFED =
-        java.util.Set.of("", "application/x-www-form-urlencoded", "application/octet-stream");
+    static final Set<String> SNIFFED = Set.of("", "application/x-www-form-urlencoded", "application/octet-stream");
 
     private final MasterSettings settings;
     private final AsyncBuildStore store;
@@ -99,7 +100,7 @@ public final class ApiVerticle extends VerticleBase {
         switch (mime) {
             case "application/json" -> {
                 try {
-                    Object json = io.vertx.core.json.Json.decodeValue(text);
+                    Object json = Json.decodeValue(text);
                     if (!(json instanceof JsonObject object)) {
                         throw new SpecException(List.of("spec: expected a JSON object"));
                     }

@@ -10,6 +10,7 @@ import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -50,7 +51,7 @@ public final class Dispatcher extends VerticleBase {
         return store.unfinished().compose(builds -> {
             builds.forEach(b -> active.put(b.id(), b));
             var bus = vertx.eventBus();
-            var consumers = java.util.List.of(
+            var consumers = List.of(
                 bus.<JsonObject>localConsumer(Addresses.MASTER_SUBMIT, this::submit).completion(),
                 bus.<JsonObject>localConsumer(Addresses.MASTER_WORKERS, m -> m.reply(workers.toJson())).completion(),
                 bus.<JsonObject>consumer(Addresses.EVENTS, this::onEvent).completion(),

@@ -11,13 +11,12 @@ import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
-import java.util.stream.Stream;
 import org.fbs.build.Artifact;
+import org.fbs.build.FileTrees;
 
 /**
  * Copies a build's files into a new folder of their own under a {@code file:///} staging root: each file via a
@@ -82,10 +81,8 @@ public final class FileStager {
 
     /** Takes back a half-staged folder, so that a retry of the build can stage again. */
     private static void removeQuietly(Path folder) {
-        try (Stream<Path> paths = Files.walk(folder)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
+        try {
+            FileTrees.delete(folder);
         } catch (IOException ignored) {
             // the failure being reported matters more than the leftovers
         }

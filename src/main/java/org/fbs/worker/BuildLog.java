@@ -4,6 +4,7 @@ import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -80,7 +81,7 @@ public final class BuildLog implements AutoCloseable {
             out.write(bytes);
             out.flush();
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException("cannot write the build log " + file, e);
+            throw new UncheckedIOException("cannot write the build log " + file, e);
         }
         long offset = committed;
         committed += bytes.length;

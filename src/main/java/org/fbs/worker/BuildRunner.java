@@ -3,11 +3,10 @@ package org.fbs.worker;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.List;
 import java.util.function.Consumer;
-import java.util.stream.Stream;
 import org.fbs.build.Artifact;
+import org.fbs.build.FileTrees;
 import org.fbs.build.LoraxCommand;
 import org.fbs.build.Stage;
 import org.fbs.config.WorkerSettings;
@@ -43,7 +42,7 @@ final class BuildRunner {
     Outcome run(long id, BuildSpec spec, BuildLog log, Consumer<Stage> entering) {
         Path dir = settings.workDir().resolve("builds").resolve(Long.toString(id));
         try {
-            deleteTree(dir);
+            FileTrees.delete(dir);
             Files.createDirectories(dir);
             log.line("build " + id + ": " + spec.type().section() + " image for " + spec.arch() + "/"
                 + spec.release() + " on worker " + settings.id());
@@ -92,7 +91,7 @@ final class BuildRunner {
             return fail(log, "the worker stopped during the build");
         } finally {
             try {
-                deleteTree(dir);
+                FileTrees.delete(dir);
             } catch (IOException e) {
                 log.line("could not remove the work dir " + dir + ": " + e.getMessage());
             }
@@ -116,16 +115,5 @@ final class BuildRunner {
     private static Outcome fail(BuildLog log, String reason) {
         log.line("build failed: " + reason);
         return Outcome.failed(reason);
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
     }
 }
