@@ -8,18 +8,32 @@ import java.util.Objects;
  * One validated, immutable build request. Made only by {@link SpecParser}; its canonical JSON form
  * ({@link #toJson()}) parses back to an equal spec, which is how it travels to a worker.
  *
- * @param staging where results go, as written by the user (file:///abs/path or ftp://...)
- * @param email   addresses told about the build; may be empty
- * @param boot    the [boot] options; present when {@code type} is BOOT
+ * @param staging  where results go: file:///abs/path, ftp://..., or {@link #WORKER_STAGING} (kept on the worker,
+ *                 the default)
+ * @param email    addresses told about the build; may be empty
+ * @param packages extra packages from Koji for the side repository; {@link KojiPackages#NONE} when none
+ * @param boot     the [boot] options; present when {@code type} is BOOT, else null
+ * @param dvd      the [dvd] options; present when {@code type} is DVD, else null
+ * @param live     the [live] options; present when {@code type} is LIVE, else null
  */
 public record BuildSpec(ImageType type, String arch, String release, String staging, List<String> email,
-                        BootOptions boot) {
+                        KojiPackages packages, BootOptions boot, DvdOptions dvd, LiveOptions live) {
+
+    /** The staging value that keeps results on the worker, served at /artifacts/{id}/{file}. */
+    public static final String WORKER_STAGING = "worker";
 
     public BuildSpec {
         Objects.requireNonNull(type, "type");
         Objects.requireNonNull(arch, "arch");
         Objects.requireNonNull(release, "release");
+        Objects.requireNonNull(staging, "staging");
+        Objects.requireNonNull(packages, "packages");
         email = List.copyOf(email);
+    }
+
+    /** True when results stay on the worker. */
+    public boolean stagedOnWorker() {
+        return WORKER_STAGING.equals(staging);
     }
 
     /** The event-bus address of the workers that can build this spec. */
@@ -33,10 +47,8 @@ public record BuildSpec(ImageType type, String arch, String release, String stag
             .put("type", type.section())
             .put("arch", arch)
             .put("release", release)
-            .put("email", String.join(",", email));
-        if (staging != null) {
-            json.put("staging", staging);
-        }
+            .put("email", String.join(",", email))
+            .put("staging", staging);
         if (boot != null) {
             json.put("boot", boot.toJson());
         }

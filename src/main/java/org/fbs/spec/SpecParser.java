@@ -174,7 +174,7 @@ public final class SpecParser {
         if (!errors.isEmpty()) {
             throw new SpecException(errors);
         }
-        return new BuildSpec(type, arch, release, staging, email, boot);
+        return new BuildSpec(type, arch, release, staging, email, KojiPackages.NONE, boot, null, null);
     }
 
     /** The type, or null (with an error) if it is missing, wrong, or not buildable yet. */
@@ -212,8 +212,8 @@ public final class SpecParser {
     }
 
     private String staging(String value) {
-        if (value == null) {
-            return null;
+        if (value == null || value.equals(BuildSpec.WORKER_STAGING)) {
+            return BuildSpec.WORKER_STAGING;
         }
         String normalized = normalizedStaging(value);
         if (normalized == null) {

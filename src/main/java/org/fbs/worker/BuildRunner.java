@@ -47,7 +47,7 @@ final class BuildRunner {
             log.line("build " + id + ": " + spec.type().section() + " image for " + spec.arch() + "/"
                 + spec.release() + " on worker " + settings.id());
 
-            if (spec.staging() != null) {
+            if (!spec.stagedOnWorker()) {
                 stager.check(spec.staging());
             }
 
@@ -100,7 +100,7 @@ final class BuildRunner {
 
     private List<Artifact> stage(long id, BuildSpec spec, List<Path> files) throws StagingException {
         String folder = spec.boot().product().replace(' ', '_') + "-" + spec.arch() + "-" + spec.release() + "-" + id;
-        if (spec.staging() == null) {
+        if (spec.stagedOnWorker()) {
             // No staging asked for: the files stay on this worker, beside its logs.
             return FileStager.copyInto(settings.workDir().resolve("results"), folder, files);
         }

@@ -87,11 +87,11 @@ class SpecParserTest {
         BuildSpec spec = SpecParser.fromIni(SAMPLE_2012);
 
         assertThat(spec).isEqualTo(new BuildSpec(ImageType.BOOT, "x86_64", "17", "file:///tmp/staging",
-            List.of("amitsaha.in@gmail.com"),
+            List.of("amitsaha.in@gmail.com"), KojiPackages.NONE,
             new BootOptions("fedora", "17", "17",
                 List.of(new Repo("17", "http://download.fedoraproject.org/releases/17/Everything/x86_64/os",
                     "http://mirrors.fedoraproject.org/metalink?repo=fedora-17&arch=x86_64")),
-                null, false, false)));
+                null, false, false), null, null));
         assertThat(spec.address()).isEqualTo("build.x86_64.17");
     }
 
@@ -99,11 +99,12 @@ class SpecParserTest {
     void minimalSpecGetsDefaults() throws SpecException {
         BuildSpec spec = SpecParser.fromIni(MINIMAL);
 
-        assertThat(spec).isEqualTo(new BuildSpec(ImageType.BOOT, "x86_64", "41", null, List.of(),
+        assertThat(spec).isEqualTo(new BuildSpec(ImageType.BOOT, "x86_64", "41", BuildSpec.WORKER_STAGING, List.of(),
+            KojiPackages.NONE,
             new BootOptions("Fedora", "41", "41",
                 List.of(new Repo("41", DL + "releases/41/Everything/x86_64/os/",
                     METALINK + "fedora-41&arch=x86_64")),
-                null, false, false)));
+                null, false, false), null, null));
     }
 
     @Test
@@ -409,7 +410,7 @@ class SpecParserTest {
 
         BuildSpec spec = SpecParser.fromJson(json);
 
-        assertThat(spec.staging()).isNull();
+        assertThat(spec.staging()).isEqualTo(BuildSpec.WORKER_STAGING);
         assertThat(spec.email()).isEmpty();
         assertThat(spec.boot().updates()).isTrue();
         assertThat(errorsOf(json.copy().put("release", 41.0)))
