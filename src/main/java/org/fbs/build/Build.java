@@ -15,14 +15,22 @@ import java.util.List;
  * @param stage    the stage while RUNNING, else null
  * @param reason   why it waits, failed or was canceled; null when there is nothing to say
  * @param lastSeq  the sequence number of the last worker event applied (events are applied once)
+ * @param extraPackages the packages from Koji that went into its side repository; empty when none
  */
 public record Build(long id, JsonObject spec, String address, BuildState state, String stage, String worker,
                     String logUrl, List<Artifact> artifacts, List<Transition> history, String reason,
-                    long lastSeq) {
+                    long lastSeq, List<ExtraPackage> extraPackages) {
 
     public Build {
         artifacts = List.copyOf(artifacts);
         history = List.copyOf(history);
+        extraPackages = List.copyOf(extraPackages);
+    }
+
+    /** A build without extra packages. */
+    public Build(long id, JsonObject spec, String address, BuildState state, String stage, String worker,
+                 String logUrl, List<Artifact> artifacts, List<Transition> history, String reason, long lastSeq) {
+        this(id, spec, address, state, stage, worker, logUrl, artifacts, history, reason, lastSeq, List.of());
     }
 
     public static Build queued(JsonObject spec, String address, Instant now) {
@@ -31,27 +39,35 @@ public record Build(long id, JsonObject spec, String address, BuildState state, 
     }
 
     public Build withId(long newId) {
-        return new Build(newId, spec, address, state, stage, worker, logUrl, artifacts, history, reason, lastSeq);
+        return new Build(newId, spec, address, state, stage, worker, logUrl, artifacts, history, reason, lastSeq,
+            extraPackages);
     }
 
     /** Still queued, with a new reason why. Not a state change, so no history entry. */
     public Build waiting(String why) {
-        return new Build(id, spec, address, state, stage, worker, logUrl, artifacts, history, why, lastSeq);
+        return new Build(id, spec, address, state, stage, worker, logUrl, artifacts, history, why, lastSeq,
+            extraPackages);
     }
 
     public Build assigned(String toWorker, String workerLogUrl, Instant at) {
         return new Build(id, spec, address, BuildState.ASSIGNED, null, toWorker, workerLogUrl, artifacts,
-            append(new Transition(BuildState.ASSIGNED, null, at, toWorker)), null, lastSeq);
+            append(new Transition(BuildState.ASSIGNED, null, at, toWorker)), null, lastSeq, extraPackages);
     }
 
     public Build running(String newStage, Instant at, long seq) {
         return new Build(id, spec, address, BuildState.RUNNING, newStage, worker, logUrl, artifacts,
-            append(new Transition(BuildState.RUNNING, newStage, at, null)), null, seq);
+            append(new Transition(BuildState.RUNNING, newStage, at, null)), null, seq, extraPackages);
     }
 
     public Build finished(BuildState end, String why, List<Artifact> results, Instant at, long seq) {
         return new Build(id, spec, address, end, null, worker, logUrl, results,
-            append(new Transition(end, null, at, why)), why, seq);
+            append(new Transition(end, null, at, why)), why, seq, extraPackages);
+    }
+
+    /** The same build, recording the extra packages that went into it. */
+    public Build withExtraPackages(List<ExtraPackage> packages) {
+        return new Build(id, spec, address, state, stage, worker, logUrl, artifacts, history, reason, lastSeq,
+            packages);
     }
 
     private List<Transition> append(Transition t) {
@@ -74,7 +90,8 @@ public record Build(long id, JsonObject spec, String address, BuildState state, 
             .put("artifacts", Artifact.toJson(artifacts))
             .put("history", hist)
             .put("reason", reason)
-            .put("lastSeq", lastSeq);
+            .put("lastSeq", lastSeq)
+            .put("extraPackages", ExtraPackage.toJson(extraPackages));
     }
 
     public static Build fromJson(JsonObject json) {
@@ -84,6 +101,7 @@ public record Build(long id, JsonObject spec, String address, BuildState state, 
         return new Build(json.getLong("id", 0L), json.getJsonObject("spec"), json.getString("address"),
             BuildState.valueOf(json.getString("state")), json.getString("stage"), json.getString("worker"),
             json.getString("logUrl"), Artifact.fromJson(json.getJsonArray("artifacts")), hist,
-            json.getString("reason"), json.getLong("lastSeq", 0L));
+            json.getString("reason"), json.getLong("lastSeq", 0L),
+            ExtraPackage.fromJson(json.getJsonArray("extraPackages")));
     }
 }

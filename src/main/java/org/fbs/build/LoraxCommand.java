@@ -11,9 +11,10 @@ import org.fbs.spec.Repo;
  * The lorax command line for a boot spec, as an argument list (never a shell string). The worker chooses
  * every path; nothing in the spec names one.
  *
- * @param workDir the build's own folder: lorax's log, temp dir and output dir go inside it
+ * @param workDir  the build's own folder: lorax's log, temp dir and output dir go inside it
+ * @param sideRepo the build's side repository of extra packages from Koji; null when there is none
  */
-public record LoraxCommand(String program, BuildSpec spec, Path workDir) {
+public record LoraxCommand(String program, BuildSpec spec, Path workDir, Path sideRepo) {
 
     /** lorax refuses an output dir that exists, so this one is fresh inside the work dir. */
     public Path outputDir() {
@@ -36,6 +37,10 @@ public record LoraxCommand(String program, BuildSpec spec, Path workDir) {
                 args.add("-s");
                 args.add(repo.url());
             }
+        }
+        if (sideRepo != null) {
+            args.add("-s");
+            args.add("file://" + sideRepo);
         }
         for (Repo repo : boot.repos()) {
             if (repo.mirror() != null) {

@@ -2,8 +2,13 @@ package org.fbs.config;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** Typed reads from a config section; every error names the full key. */
 final class ConfigValues {
@@ -40,6 +45,50 @@ final class ConfigValues {
             return n;
         } catch (NumberFormatException e) {
             throw error(key, "expected a whole number, got '" + s + "'");
+        }
+    }
+
+    /** An absolute http(s) URL. */
+    URI httpUrl(String key, String fallback) {
+        String s = string(key, fallback).trim();
+        try {
+            URI uri = new URI(s);
+            if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
+                throw error(key, "expected an http:// or https:// URL, got '" + s + "'");
+            }
+            return uri;
+        } catch (URISyntaxException e) {
+            throw error(key, "expected an http:// or https:// URL, got '" + s + "'");
+        }
+    }
+
+    private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*([KMGT]?)(i?B)?", Pattern.CASE_INSENSITIVE);
+
+    /** A size in bytes: a number, optionally with K, M, G or T (powers of 1024; "10 GiB", "500M" and "10G" all work). */
+    long bytes(String key, long fallback) {
+        String s = string(key, null);
+        if (s == null) {
+            return fallback;
+        }
+        Matcher m = SIZE.matcher(s.trim());
+        if (!m.matches()) {
+            throw error(key, "expected a size such as 10GiB or 500MiB, got '" + s + "'");
+        }
+        int shift = switch (m.group(2).toUpperCase(Locale.ROOT)) {
+            case "K" -> 10;
+            case "M" -> 20;
+            case "G" -> 30;
+            case "T" -> 40;
+            default -> 0;
+        };
+        try {
+            long n = Long.parseLong(m.group(1));
+            if (n > (Long.MAX_VALUE >> shift)) {
+                throw error(key, "too large: '" + s + "'");
+            }
+            return n << shift;
+        } catch (NumberFormatException e) {
+            throw error(key, "too large: '" + s + "'");
         }
     }
 

@@ -20,10 +20,11 @@ import java.util.Map;
  * @param workDir       where it keeps per-build work dirs and logs
  * @param stagingRoots  the only folders that file:// staging may write under
  * @param tools         tool name to program path (e.g. lorax -> /usr/sbin/lorax)
+ * @param koji          where extra packages come from ({@code worker.koji.*})
  */
 public record WorkerSettings(String id, String httpHost, int httpPort, String publicUrl, List<String> arches,
                              List<String> releases, int slots, Path workDir, List<Path> stagingRoots,
-                             Map<String, String> tools) {
+                             Map<String, String> tools, KojiSettings koji) {
 
     static final Map<String, String> DEFAULT_TOOLS = Map.of("lorax", "/usr/sbin/lorax");
 
@@ -32,6 +33,14 @@ public record WorkerSettings(String id, String httpHost, int httpPort, String pu
         releases = List.copyOf(releases);
         stagingRoots = List.copyOf(stagingRoots);
         tools = Map.copyOf(tools);
+    }
+
+    /** Settings with Koji's defaults. */
+    public WorkerSettings(String id, String httpHost, int httpPort, String publicUrl, List<String> arches,
+                          List<String> releases, int slots, Path workDir, List<Path> stagingRoots,
+                          Map<String, String> tools) {
+        this(id, httpHost, httpPort, publicUrl, arches, releases, slots, workDir, stagingRoots, tools,
+            KojiSettings.DEFAULTS);
     }
 
     /** Where build logs live, one {@code <id>.log} per build: written by the builds, served by the log server. */
@@ -70,7 +79,8 @@ public record WorkerSettings(String id, String httpHost, int httpPort, String pu
             v.integer("slots", 1, 1, 1024),
             Path.of(v.string("work-dir", "fbs-data/worker")).toAbsolutePath().normalize(),
             roots,
-            tools);
+            tools,
+            KojiSettings.from(new ConfigValues(v.section("koji"), "worker.koji")));
     }
 
     private static String hostName() {

@@ -196,7 +196,8 @@ public final class Dispatcher extends VerticleBase {
         }
         Build next = switch (event.kind()) {
             case STAGE -> build.running(event.stage(), event.at(), event.seq());
-            case SUCCEEDED -> build.finished(BuildState.SUCCEEDED, null, event.artifacts(), event.at(), event.seq());
+            case SUCCEEDED -> build.finished(BuildState.SUCCEEDED, null, event.artifacts(), event.at(), event.seq())
+                .withExtraPackages(event.extraPackages());
             case FAILED -> build.finished(BuildState.FAILED, event.reason(), event.artifacts(), event.at(),
                 event.seq());
         };

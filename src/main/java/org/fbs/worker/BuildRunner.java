@@ -6,10 +6,12 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.function.Consumer;
 import org.fbs.build.Artifact;
+import org.fbs.build.ExtraPackage;
 import org.fbs.build.FileTrees;
 import org.fbs.build.LoraxCommand;
 import org.fbs.build.Stage;
 import org.fbs.config.WorkerSettings;
+import org.fbs.koji.KojiException;
 import org.fbs.spec.BuildSpec;
 import org.fbs.staging.FileStager;
 import org.fbs.staging.StagingException;
@@ -18,20 +20,22 @@ import org.fbs.staging.StagingException;
 final class BuildRunner {
 
     /** How a build ended on the worker. */
-    record Outcome(boolean succeeded, String reason, List<Artifact> artifacts) {
+    record Outcome(boolean succeeded, String reason, List<Artifact> artifacts, List<ExtraPackage> extraPackages) {
 
         static Outcome failed(String reason) {
-            return new Outcome(false, reason, List.of());
+            return new Outcome(false, reason, List.of(), List.of());
         }
     }
 
     private final WorkerSettings settings;
     private final FileStager stager;
     private final RunningTools tools = new RunningTools();
+    private final SideRepoStage sideRepos;
 
     BuildRunner(WorkerSettings settings) {
         this.settings = settings;
         this.stager = new FileStager(settings.stagingRoots());
+        this.sideRepos = new SideRepoStage(settings, tools);
     }
 
     /** Stops every tool still running (the worker is stopping). Blocking. */
@@ -52,10 +56,11 @@ final class BuildRunner {
             }
 
             enter(Stage.SIDE_REPO, log, entering);
-            log.line("no extra packages requested; no side repository needed");
+            SideRepoStage.SideRepo side = sideRepos.build(spec, dir, log);
+            Path sideRepo = side == null ? null : side.dir();
 
             enter(Stage.IMAGE, log, entering);
-            LoraxCommand lorax = new LoraxCommand(settings.tool("lorax"), spec, dir);
+            LoraxCommand lorax = new LoraxCommand(settings.tool("lorax"), spec, dir, sideRepo);
             log.line("running: " + String.join(" ", lorax.arguments()));
             ToolProcess.Result result;
             try {
@@ -81,8 +86,8 @@ final class BuildRunner {
                     + a.location());
             }
             log.line("build " + id + " succeeded");
-            return new Outcome(true, null, artifacts);
-        } catch (StagingException e) {
+            return new Outcome(true, null, artifacts, side == null ? List.of() : side.packages());
+        } catch (StagingException | KojiException e) {
             return fail(log, e.getMessage());
         } catch (IOException e) {
             return fail(log, "worker error: " + e.getMessage());

@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.fbs.build.Artifact;
+import org.fbs.build.ExtraPackage;
 import org.fbs.build.Stage;
 import org.fbs.protocol.Addresses;
 import org.fbs.protocol.BuildEvent;
@@ -38,23 +39,24 @@ final class EventOutbox {
     }
 
     void stage(long build, Stage stage) {
-        add(build, BuildEvent.Kind.STAGE, stage.label(), null, List.of());
+        add(build, BuildEvent.Kind.STAGE, stage.label(), null, List.of(), List.of());
     }
 
-    void succeeded(long build, List<Artifact> artifacts) {
-        add(build, BuildEvent.Kind.SUCCEEDED, null, null, artifacts);
+    void succeeded(long build, List<Artifact> artifacts, List<ExtraPackage> extraPackages) {
+        add(build, BuildEvent.Kind.SUCCEEDED, null, null, artifacts, extraPackages);
     }
 
     void failed(long build, String reason, List<Artifact> artifacts) {
-        add(build, BuildEvent.Kind.FAILED, null, reason, artifacts);
+        add(build, BuildEvent.Kind.FAILED, null, reason, artifacts, List.of());
     }
 
-    private void add(long build, BuildEvent.Kind kind, String stage, String reason, List<Artifact> artifacts) {
+    private void add(long build, BuildEvent.Kind kind, String stage, String reason, List<Artifact> artifacts,
+                     List<ExtraPackage> extraPackages) {
         long seq = lastSeq.merge(build, 1L, Long::sum);
         if (kind != BuildEvent.Kind.STAGE) {
             lastSeq.remove(build);
         }
-        queue.add(new BuildEvent(build, seq, worker, kind, stage, reason, artifacts, Instant.now()));
+        queue.add(new BuildEvent(build, seq, worker, kind, stage, reason, artifacts, Instant.now(), extraPackages));
         send();
     }
 

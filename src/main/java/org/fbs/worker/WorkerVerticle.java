@@ -132,7 +132,7 @@ public final class WorkerVerticle extends VerticleBase {
 
     private void finish(long id, BuildRunner.Outcome outcome) {
         if (outcome.succeeded()) {
-            outbox.succeeded(id, outcome.artifacts());
+            outbox.succeeded(id, outcome.artifacts(), outcome.extraPackages());
         } else {
             outbox.failed(id, outcome.reason(), outcome.artifacts());
         }

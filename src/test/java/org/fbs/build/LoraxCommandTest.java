@@ -24,7 +24,7 @@ class LoraxCommandTest {
     void aMinimalSpecGetsFedorasRepoAndMetalinkAndWorkerChosenPaths() throws Exception {
         BuildSpec spec = spec("[DEFAULT]\ntype=boot\narch=x86_64\nrelease=41\n");
 
-        assertThat(new LoraxCommand("/usr/sbin/lorax", spec, WORK).arguments()).containsExactly(
+        assertThat(new LoraxCommand("/usr/sbin/lorax", spec, WORK, null).arguments()).containsExactly(
             "/usr/sbin/lorax",
             "-p", "Fedora",
             "-v", "41",
@@ -58,7 +58,7 @@ class LoraxCommandTest {
             workdir=/root
             """);
 
-        List<String> args = new LoraxCommand("lorax", spec, WORK).arguments();
+        List<String> args = new LoraxCommand("lorax", spec, WORK, null).arguments();
 
         assertThat(args).containsSubsequence(
             "-s", "http://mirror.example.org/releases/40/Everything/aarch64/os/",
@@ -74,9 +74,23 @@ class LoraxCommandTest {
     }
 
     @Test
+    void aSideRepoComesAfterTheReleaseReposAsAFileUrl() throws Exception {
+        BuildSpec spec = spec("[DEFAULT]\ntype=boot\narch=x86_64\nrelease=41\n[boot]\nupdates=1\n");
+
+        List<String> args = new LoraxCommand("lorax", spec, WORK, WORK.resolve("side-repo")).arguments();
+
+        assertThat(args).containsSubsequence(
+            "-s", "https://dl.fedoraproject.org/pub/fedora/linux/releases/41/Everything/x86_64/os/",
+            "-s", "https://dl.fedoraproject.org/pub/fedora/linux/updates/41/Everything/x86_64/",
+            "-s", "file:///var/lib/fbs/work/builds/7/side-repo",
+            "-m", "https://mirrors.fedoraproject.org/metalink?repo=fedora-41&arch=x86_64");
+        assertThat(args).filteredOn(a -> a.equals("-s")).hasSize(3);
+    }
+
+    @Test
     void buildarchIsOneOptionWithItsValueNotTheBrokenFormOf2012() throws Exception {
         List<String> args = new LoraxCommand("lorax", spec("[DEFAULT]\ntype=boot\narch=ppc64le\nrelease=rawhide\n"),
-            WORK).arguments();
+            WORK, null).arguments();
 
         int at = args.indexOf("--buildarch");
         assertThat(args.get(at + 1)).isEqualTo("ppc64le");
@@ -86,7 +100,7 @@ class LoraxCommandTest {
 
     @Test
     void theIsoIsWhereLoraxWritesIt() throws Exception {
-        LoraxCommand lorax = new LoraxCommand("lorax", spec("[DEFAULT]\ntype=boot\narch=x86_64\nrelease=41\n"), WORK);
+        LoraxCommand lorax = new LoraxCommand("lorax", spec("[DEFAULT]\ntype=boot\narch=x86_64\nrelease=41\n"), WORK, null);
 
         assertThat(lorax.bootIso()).isEqualTo(WORK.resolve("lorax-out/images/boot.iso"));
     }
@@ -96,7 +110,7 @@ class LoraxCommandTest {
     void theStandInLoraxAcceptsTheArgumentList(@TempDir Path work) throws Exception {
         BuildSpec spec = spec("[DEFAULT]\ntype=boot\narch=x86_64\nrelease=41\n[boot]\nproxy=http://proxy:3128\n");
         LoraxCommand lorax = new LoraxCommand(Path.of("src/test/standins/lorax").toAbsolutePath().toString(), spec,
-            work);
+            work, null);
 
         Process process = new ProcessBuilder(lorax.arguments()).redirectErrorStream(true).start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
