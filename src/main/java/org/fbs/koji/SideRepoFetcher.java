@@ -10,6 +10,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorCompletionService;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.fbs.build.ExtraPackage;
 import org.fbs.config.KojiSettings;
@@ -98,7 +99,12 @@ public final class SideRepoFetcher {
                 }
             }
         } finally {
-            pool.shutdownNow(); // after a failure, the other downloads stop: the build fails anyway
+            // After a failure the other downloads stop (the build fails anyway); waiting for them means each
+            // has removed its temp file before the build goes on.
+            pool.shutdownNow();
+            if (!pool.awaitTermination(1, TimeUnit.MINUTES)) {
+                log.accept("some downloads did not stop within a minute");
+            }
         }
     }
 
