@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.ExecutionException;
@@ -64,6 +65,8 @@ class FbsConfigTest {
         assertThat(config.worker().slots()).isEqualTo(1);
         assertThat(config.worker().tool("lorax")).isEqualTo("/usr/sbin/lorax");
         assertThat(config.worker().arches()).containsExactly(fedoraHostArch());
+        assertThat(config.worker().koji()).isEqualTo(new KojiSettings(URI.create("https://koji.fedoraproject.org/kojihub"),
+            URI.create("https://kojipkgs.fedoraproject.org/"), 4, 10L * 1024 * 1024 * 1024));
         assertThat(config.cluster().name()).isEqualTo("fbs");
         assertThat(config.cluster().members()).isEmpty();
     }
@@ -111,6 +114,25 @@ class FbsConfigTest {
     }
 
     @Test
+    void kojiSettingsAreReadWithSizesInBinaryUnits() throws Exception {
+        FbsConfig config = loadYaml("""
+            worker:
+              koji:
+                hub: http://koji.example.org/kojihub
+                topurl: http://pkgs.example.org/kojifiles
+                parallel: 8
+                cache-size: 500 MiB
+            """);
+
+        assertThat(config.worker().koji()).isEqualTo(new KojiSettings(URI.create("http://koji.example.org/kojihub"),
+            URI.create("http://pkgs.example.org/kojifiles/"), 8, 500L * 1024 * 1024));
+        assertThat(loadYaml("worker:\n  koji:\n    cache-size: 2G\n").worker().koji().cacheBytes())
+            .isEqualTo(2L << 30);
+        assertThat(loadYaml("worker:\n  koji:\n    cache-size: 4096\n").worker().koji().cacheBytes())
+            .isEqualTo(4096);
+    }
+
+    @Test
     void clusterMembersMayBeOneCommaSeparatedString() throws Exception {
         FbsConfig config = loadYaml("""
             cluster:
@@ -137,7 +159,15 @@ class FbsConfigTest {
             Arguments.of("worker:\n  slots: abc\n", "worker.slots", "expected a whole number, got 'abc'"),
             Arguments.of("master:\n  http:\n    port: 99999\n", "master.http.port", "must be between 0 and 65535"),
             Arguments.of("cluster:\n  port: -1\n", "cluster.port", "must be between 0 and 65535"),
-            Arguments.of("worker:\n  arches: {a: b}\n", "worker.arches", "expected a list"));
+            Arguments.of("worker:\n  arches: {a: b}\n", "worker.arches", "expected a list"),
+            Arguments.of("worker:\n  koji:\n    hub: koji.example.org\n", "worker.koji.hub",
+                "expected an http:// or https:// URL, got 'koji.example.org'"),
+            Arguments.of("worker:\n  koji:\n    topurl: ftp://x/\n", "worker.koji.topurl",
+                "expected an http:// or https:// URL, got 'ftp://x/'"),
+            Arguments.of("worker:\n  koji:\n    parallel: 0\n", "worker.koji.parallel", "must be between 1 and 64"),
+            Arguments.of("worker:\n  koji:\n    cache-size: lots\n", "worker.koji.cache-size",
+                "expected a size such as 10GiB or 500MiB, got 'lots'"),
+            Arguments.of("worker:\n  koji: yes\n", "worker.koji", "expected a mapping"));
     }
 
     @ParameterizedTest

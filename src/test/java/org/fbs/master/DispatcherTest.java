@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.fbs.build.Artifact;
+import org.fbs.build.ExtraPackage;
 import org.fbs.protocol.Addresses;
 import org.fbs.protocol.BuildEvent;
 import org.fbs.protocol.JobOffer;
@@ -156,6 +157,22 @@ class DispatcherTest {
         assertThat(done.getJsonArray("history").stream().map(h -> ((JsonObject) h).getString("state")))
             .containsExactly("QUEUED", "ASSIGNED", "RUNNING", "RUNNING", "SUCCEEDED");
         assertThat(worker.offered).containsExactly(id);
+    }
+
+    @Test
+    void theExtraPackagesASucceededBuildReportsAreShownWithIt() throws Exception {
+        new PlayedWorker("w1", true);
+        long id = submit();
+        master.awaitBuild(id, b -> b.getString("state").equals("ASSIGNED"));
+
+        BuildEvent succeeded = new BuildEvent(id, 1, "w1", BuildEvent.Kind.SUCCEEDED, null, null, List.of(),
+            Instant.now(), List.of(new ExtraPackage("anaconda-41.35-1.fc41.x86_64", 2_345_678)));
+        await(master.vertx.eventBus().request(Addresses.EVENTS, succeeded.toJson()));
+
+        JsonObject done = master.build(id);
+        assertThat(done.getString("state")).isEqualTo("SUCCEEDED");
+        assertThat(done.getJsonArray("extraPackages")).containsExactly(
+            new JsonObject().put("nvra", "anaconda-41.35-1.fc41.x86_64").put("size", 2_345_678));
     }
 
     @Test

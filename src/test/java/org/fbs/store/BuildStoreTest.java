@@ -19,6 +19,7 @@ import java.util.List;
 import org.fbs.build.Artifact;
 import org.fbs.build.Build;
 import org.fbs.build.BuildState;
+import org.fbs.build.ExtraPackage;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -92,6 +93,24 @@ class BuildStoreTest {
 
         assertThat(store.get(b.id())).contains(done);
         assertThat(store.get(b.id() + 1000)).isEmpty();
+    }
+
+    @Test
+    void theExtraPackagesOfABuildAreStoredAndARecordWithoutThemReadsAsNone() throws Exception {
+        Build b = store.insert(queued("x86_64"));
+        Build done = b.assigned("w1", null, T0.plusSeconds(1))
+            .finished(BuildState.SUCCEEDED, null, List.of(), T0.plusSeconds(3), 4)
+            .withExtraPackages(List.of(new ExtraPackage("anaconda-41.35-1.fc41.x86_64", 2_345_678),
+                new ExtraPackage("anaconda-core-41.35-1.fc41.x86_64", 3_000_000_000L)));
+        store.update(done);
+
+        reopen();
+
+        assertThat(store.get(b.id())).contains(done);
+        JsonObject older = done.toJson();
+        older.remove("extraPackages");
+        assertThat(Build.fromJson(older).extraPackages()).isEmpty();
+        assertThat(Build.fromJson(done.toJson())).isEqualTo(done);
     }
 
     @Test
