@@ -38,6 +38,8 @@ public final class SpecParser {
     private static final List<String> ARCHES = List.of("x86_64", "aarch64", "i686", "ppc64le", "s390x", "armhfp");
     /** Fedora publishes these under /pub/fedora-secondary instead of /pub/fedora/linux. */
     private static final List<String> SECONDARY_ARCHES = List.of("ppc64le", "s390x");
+    /** Fedora publishes no trees for these any more (i686 since 31, armhfp since 37). */
+    private static final List<String> NO_DEFAULT_TREE = List.of("i686", "armhfp");
     private static final List<String> DEFAULT_KEYS = List.of("type", "arch", "release", "staging", "email");
     private static final List<String> KOJI_KEYS = List.of("nvr", "bid");
     /** Where the 2012 tools wrote; accepted and ignored, because the worker chooses every path itself. */
@@ -463,6 +465,8 @@ public final class SpecParser {
             if (URI.create(config).getRawUserInfo() != null) {
                 error(section, CONFIG, "a URL with a user or password is not accepted");
             }
+        } else if (config.contains("://")) {
+            error(section, CONFIG, "not an http or https URL");
         } else if (containsAny(config, "/\\")) {
             error(section, CONFIG, "a path is never read; give an http or https URL, or send the kickstart text");
         } else if (!FILE_NAME.matcher(config).matches()) {
@@ -556,27 +560,31 @@ public final class SpecParser {
         }
     }
 
-    /** The release repo, then updates and updates-testing when enabled; Fedora's public ones by default. */
-    private static List<Repo> repos(Map<String, String> own, String release, String arch, boolean updates,
-                                    boolean updatesTesting) {
+    /**
+     * The release repo, then updates and updates-testing when enabled; Fedora's public ones by default. Fedora
+     * stopped publishing i686 trees after release 30 and armhfp trees after 36 (old releases live on in
+     * archives.fedoraproject.org, which no metalink serves): for those arches the user must name the repos.
+     */
+    private List<Repo> repos(Map<String, String> own, String release, String arch, boolean updates,
+                             boolean updatesTesting) {
         String tree = SECONDARY_ARCHES.contains(arch)
             ? "https://dl.fedoraproject.org/pub/fedora-secondary/"
             : "https://dl.fedoraproject.org/pub/fedora/linux/";
         String archParam = "&arch=" + arch;
         List<Repo> repos = new ArrayList<>();
         if (release.equals("rawhide")) {
-            repos.add(repo(own, release, tree + "development/rawhide/Everything/" + arch + "/os/",
+            repos.add(repo(own, arch, release, tree + "development/rawhide/Everything/" + arch + "/os/",
                 METALINK + "rawhide" + archParam));
         } else {
-            repos.add(repo(own, release, tree + "releases/" + release + "/Everything/" + arch + "/os/",
+            repos.add(repo(own, arch, release, tree + "releases/" + release + "/Everything/" + arch + "/os/",
                 METALINK + "fedora-" + release + archParam));
         }
         if (updates) {
-            repos.add(repo(own, release + "-updates", tree + "updates/" + release + "/Everything/" + arch + "/",
+            repos.add(repo(own, arch, release + "-updates", tree + "updates/" + release + "/Everything/" + arch + "/",
                 METALINK + "updates-released-f" + release + archParam));
         }
         if (updatesTesting) {
-            repos.add(repo(own, release + "-updates-testing",
+            repos.add(repo(own, arch, release + "-updates-testing",
                 tree + "updates/testing/" + release + "/Everything/" + arch + "/",
                 METALINK + "updates-testing-f" + release + archParam));
         }
@@ -584,10 +592,17 @@ public final class SpecParser {
     }
 
     /** What the user gave for this repo, exactly; Fedora's url and mirror if they gave neither. */
-    private static Repo repo(Map<String, String> own, String key, String defaultUrl, String defaultMirror) {
+    private Repo repo(Map<String, String> own, String arch, String key, String defaultUrl, String defaultMirror) {
         String url = value(own, key + "_url");
         String mirror = value(own, key + "_mirror");
-        return url == null && mirror == null ? new Repo(key, defaultUrl, defaultMirror) : new Repo(key, url, mirror);
+        if (url != null || mirror != null) {
+            return new Repo(key, url, mirror);
+        }
+        if (NO_DEFAULT_TREE.contains(arch)) {
+            error(BOOT, key + "_url", "required for " + arch + ": Fedora no longer publishes " + arch
+                + " trees; give " + key + "_url or " + key + "_mirror");
+        }
+        return new Repo(key, defaultUrl, defaultMirror);
     }
 
     // ---- helpers ----------------------------------------------------------------------------------------------

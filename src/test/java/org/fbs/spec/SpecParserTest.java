@@ -59,6 +59,24 @@ class SpecParserTest {
         return MINIMAL + "[boot]\n" + String.join("\n", lines) + "\n";
     }
 
+    private static final String KS_URL = "config=https://example.org/ks/fedora.ks";
+    private static final String BAD_STAGING =
+        "[DEFAULT] staging: expected file:///absolute/path or ftp://[user[:pass]@]host[:port]/path";
+    private static final String NOT_PRODUCT =
+        "expected 1 to 64 letters, digits, spaces, dots, dashes or underscores, not starting with a dash";
+    private static final String NOT_VERSION =
+        "expected 1 to 32 letters, digits, dots, dashes or underscores, not starting with a dash";
+
+    /** A dvd spec for x86_64/41 with these lines in [dvd]. */
+    private static String dvd(String... lines) {
+        return "[DEFAULT]\ntype=dvd\narch=x86_64\nrelease=41\n[dvd]\n" + String.join("\n", lines) + "\n";
+    }
+
+    /** A live spec for x86_64/41 with these lines in [live]. */
+    private static String live(String... lines) {
+        return "[DEFAULT]\ntype=live\narch=x86_64\nrelease=41\n[live]\n" + String.join("\n", lines) + "\n";
+    }
+
     /** A spec whose [DEFAULT] is type=boot plus these lines, and no [boot] section. */
     private static String defaults(String... lines) {
         return "[DEFAULT]\ntype=boot\n" + String.join("\n", lines) + "\n";
@@ -375,7 +393,9 @@ class SpecParserTest {
             boot("41_url=https://example.org/41/", "product=My Spin", "version=41-beta"),
             boot("41_mirror=https://example.org/m", "updates=1", "41-updates_url=ftp://example.org/u/"),
             defaults("arch=s390x", "release=rawhide", "email=a@example.org b@example.org"),
-            defaults("arch=i686", "release=39", "staging=file:///var/lib/fbs/out"));
+            defaults("arch=s390x", "release=39", "staging=file:///var/lib/fbs/out"),
+            boot("41_mirror=https://example.org/m").replace("x86_64", "i686"),
+            MINIMAL.replace("x86_64", "armhfp").replace("41", "36") + "[boot]\n36_url=https://archives.example.org/36/\n");
     }
 
     @ParameterizedTest
@@ -466,7 +486,79 @@ class SpecParserTest {
             Arguments.of(defaults("arch\t=x86_64", "release=41", "=oops", "[oops"),
                 List.of("line 5: expected key=value", "line 6: expected key=value")),
             Arguments.of(defaults("arch=x86_64", "release=41", "email=x\u0007@example.org"),
-                List.of("[DEFAULT] email: not an email address 'x?@example.org'")));
+                List.of("[DEFAULT] email: not an email address 'x?@example.org'")),
+            // release in [boot] / releasever in [live] must follow [DEFAULT], which chooses the worker
+            Arguments.of(boot("release=40"), List.of("[boot] release: differs from [DEFAULT] release 41; "
+                + "the release in [DEFAULT] chooses the worker, so set it there")),
+            Arguments.of(live("releasever=rawhide", KS_URL), List.of("[live] releasever: differs from [DEFAULT] "
+                + "release 41; the release in [DEFAULT] chooses the worker, so set it there")),
+            // arches Fedora no longer publishes trees for
+            Arguments.of(MINIMAL.replace("x86_64", "i686"), List.of("[boot] 41_url: required for i686: Fedora no "
+                + "longer publishes i686 trees; give 41_url or 41_mirror")),
+            Arguments.of(boot("41_url=https://example.org/41/", "updates=1").replace("x86_64", "armhfp"),
+                List.of("[boot] 41-updates_url: required for armhfp: Fedora no longer publishes armhfp trees; "
+                    + "give 41-updates_url or 41-updates_mirror")),
+            // FTP staging
+            Arguments.of(defaults("arch=x86_64", "release=41", "staging=ftp://example.org"), List.of(BAD_STAGING)),
+            Arguments.of(defaults("arch=x86_64", "release=41", "staging=ftp://example.org/a//b"),
+                List.of(BAD_STAGING)),
+            Arguments.of(defaults("arch=x86_64", "release=41", "staging=ftp://example.org/pub?x=1"),
+                List.of(BAD_STAGING)),
+            Arguments.of(defaults("arch=x86_64", "release=41", "staging=ftp://@example.org/pub"),
+                List.of(BAD_STAGING)),
+            Arguments.of(defaults("arch=x86_64", "release=41", "staging=ftp://ex_ample.org/pub"),
+                List.of(BAD_STAGING)),
+            Arguments.of(defaults("arch=x86_64", "release=41", "staging=sftp://example.org/pub"),
+                List.of(BAD_STAGING)),
+            // Koji packages
+            Arguments.of(MINIMAL + "nvr=bash-5.2\n", List.of("[DEFAULT] nvr: not a name-version-release 'bash-5.2'")),
+            Arguments.of(boot("bid=12345678901234567890"),
+                List.of("[boot] bid: not a Koji build id '12345678901234567890'")),
+            Arguments.of(dvd("nvr=a-1-1;b-1-1-;", KS_URL), List.of("[dvd] nvr: not a name-version-release 'b-1-1-'")),
+            Arguments.of(boot("bid=" + "1;".repeat(50) + String.join(";", java.util.stream.IntStream.rangeClosed(2, 101)
+                .mapToObj(String::valueOf).toList())), List.of("[boot] bid: at most 100 builds")),
+            // dvd
+            Arguments.of(dvd("stage=-X", KS_URL), List.of("[dvd] stage: expected all, -G, -C, -B or -I")),
+            Arguments.of(dvd("nosource=y", KS_URL), List.of("[dvd] nosource: expected 0, 1, true or false")),
+            Arguments.of(dvd("force=2", "sourceisos=on", KS_URL), List.of(
+                "[dvd] sourceisos: expected 0, 1, true or false", "[dvd] force: expected 0, 1, true or false")),
+            Arguments.of(dvd("bugurl=mailto:bugs@example.org", KS_URL),
+                List.of("[dvd] bugurl: not an http or https URL")),
+            Arguments.of(dvd("flavor=--destdir=/", KS_URL), List.of("[dvd] flavor: " + NOT_VERSION)),
+            Arguments.of(dvd("name=$(reboot)", KS_URL), List.of("[dvd] name: " + NOT_PRODUCT)),
+            Arguments.of(dvd("version=17 final", KS_URL), List.of("[dvd] version: " + NOT_VERSION)),
+            Arguments.of(dvd("label=x", KS_URL), List.of("[dvd] label: unknown key")),
+            Arguments.of(dvd("config=/etc/shadow"), List.of("[dvd] config: a path is never read; "
+                + "give an http or https URL, or send the kickstart text")),
+            Arguments.of(dvd("config=../../etc/cron.d/x"), List.of("[dvd] config: a path is never read; "
+                + "give an http or https URL, or send the kickstart text")),
+            Arguments.of(dvd("config=file:///etc/passwd"), List.of("[dvd] config: not an http or https URL")),
+            Arguments.of(dvd("config=ftp://example.org/dvd.ks"), List.of("[dvd] config: not an http or https URL")),
+            Arguments.of(dvd("config=fedora-install.ks"), List.of("[dvd] config: a file name alone cannot be "
+                + "fetched; give an http or https URL, or send the kickstart text")),
+            Arguments.of(dvd("config=.hidden"), List.of(
+                "[dvd] config: expected an http or https URL, or a file name with the kickstart text")),
+            Arguments.of(dvd("config=https://me:secret@example.org/dvd.ks"),
+                List.of("[dvd] config: a URL with a user or password is not accepted")),
+            Arguments.of(dvd("kickstart=%packages", KS_URL),
+                List.of("[dvd] kickstart: only in the JSON form; in INI give config=URL")),
+            // live
+            Arguments.of(live("tool=livecd-creator", KS_URL), List.of("[live] tool: expected livemedia-creator or kiwi")),
+            Arguments.of(live("tool=kiwi", KS_URL), List.of("[live] profile: required when tool is kiwi")),
+            Arguments.of(live("profile=KDE", KS_URL), List.of("[live] profile: only for tool=kiwi")),
+            Arguments.of(live("tool=kiwi", "profile=-x", KS_URL), List.of("[live] profile: expected 1 to 64 "
+                + "letters, digits, dots, dashes, underscores or plus signs, not starting with a dash")),
+            Arguments.of(live("label=" + "L".repeat(33), KS_URL), List.of("[live] label: expected 1 to 32 letters, "
+                + "digits, dots, dashes or underscores, not starting with a dash")),
+            Arguments.of(live("title=A;B", KS_URL), List.of("[live] title: " + NOT_PRODUCT)),
+            Arguments.of(live("product=-Fedora", KS_URL), List.of("[live] product: " + NOT_PRODUCT)),
+            Arguments.of(live("releasever=f41", KS_URL),
+                List.of("[live] releasever: expected a positive whole number or rawhide")),
+            Arguments.of(live("updates=1", KS_URL), List.of("[live] updates: unknown key")),
+            Arguments.of(live("arch=x86_64", "type=boot", KS_URL),
+                List.of("[live] type: differs from [DEFAULT]; set it there")),
+            Arguments.of(live(), List.of("[live] config: required: an http or https URL to the kickstart"
+                + " (or, in the JSON form, its text in kickstart)")));
     }
 
     @ParameterizedTest
