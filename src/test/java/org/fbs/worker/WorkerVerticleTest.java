@@ -35,7 +35,11 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
 import org.fbs.build.Artifact;
+import org.fbs.build.ExtraPackage;
+import org.fbs.config.KojiSettings;
 import org.fbs.config.WorkerSettings;
+import org.fbs.koji.LocalKoji;
+import org.fbs.koji.TestRpms;
 import org.fbs.protocol.Addresses;
 import org.fbs.protocol.BuildEvent;
 import org.fbs.protocol.BuildEvent.Kind;
@@ -295,13 +299,52 @@ class WorkerVerticleTest {
         }
     }
 
+    /**
+     * Extra packages from Koji: a real RPM (rpmbuild) from a local Koji stand-in (XML-RPC hub and package tree, see
+     * LocalKoji) goes into a side repository made by real createrepo_c, which lorax (the stand-in, checking that the
+     * file:// repository has repodata) gets with -s after the release repository.
+     */
+    @Test
+    void aBootBuildWithAnNvrHandsLoraxTheSideRepoAndReportsThePackage() throws Exception {
+        try (LocalKoji koji = LocalKoji.start(tmp.resolve("kojipkgs"))) {
+            List<Path> rpms = TestRpms.build(tmp.resolve("rpms"), "fixed", "1.0", "1.fc41", "x86_64",
+                List.of(new TestRpms.Package("", false, 12_000)));
+            koji.add(77, "fixed", "1.0", "1.fc41", 1, "DEFAULT", rpms);
+            Path args = tmp.resolve("lorax-args");
+            startWorker(wrapper("lorax-recording", "printf '%s\\n' \"$@\" > " + quoted(args) + "\n"
+                + "exec " + quoted(STANDIN_LORAX) + " \"$@\"\n"), new KojiSettings(koji.hub(), koji.topurl(), 2, 1L << 30));
+
+            assertThat(offer(31, staging, "nvr=fixed-1.0-1.fc41\n").accepted()).isTrue();
+            BuildEvent end = awaitEnd(31);
+
+            assertThat(end.kind()).as(end.reason()).isEqualTo(Kind.SUCCEEDED);
+            assertThat(end.extraPackages()).containsExactly(
+                new ExtraPackage("fixed-1.0-1.fc41.x86_64", Files.size(rpms.get(0))));
+            assertThat(Files.readAllLines(args)).containsSubsequence(
+                "-s", "https://dl.fedoraproject.org/pub/fedora/linux/releases/41/Everything/x86_64/os/",
+                "-s", "file://" + workDir.resolve("builds/31/side-repo"),
+                "-m", "https://mirrors.fedoraproject.org/metalink?repo=fedora-41&arch=x86_64");
+            assertThat(get("/log/31").body()).contains("downloaded fixed-1.0-1.fc41.x86_64")
+                .contains("Added 'lorax-repo-1': file://" + workDir.resolve("builds/31/side-repo"));
+
+            assertThat(offer(32, staging, "nvr=fixed-1.0-2.fc41\n").accepted()).isTrue();
+            BuildEvent unknown = awaitEnd(32);
+            assertThat(unknown.kind()).isEqualTo(Kind.FAILED);
+            assertThat(unknown.reason()).isEqualTo("Koji build fixed-1.0-2.fc41 does not exist");
+        }
+    }
+
     // ---- the worker ---------------------------------------------------------------------------------------------
 
     /** Deploys the worker with lorax at {@code lorax}, and waits for its first announcement. */
     private void startWorker(Path lorax) throws Exception {
+        startWorker(lorax, KojiSettings.DEFAULTS);
+    }
+
+    private void startWorker(Path lorax, KojiSettings koji) throws Exception {
         port = freePort();
         WorkerSettings settings = new WorkerSettings("w-test", "127.0.0.1", port, "http://127.0.0.1:" + port,
-            List.of("x86_64"), List.of("41"), 1, workDir, List.of(staging), Map.of("lorax", lorax.toString()));
+            List.of("x86_64"), List.of("41"), 1, workDir, List.of(staging), Map.of("lorax", lorax.toString()), koji);
         await(WorkerRole.deploy(vertx, settings));
         until("the worker's first announcement", () -> !announcements.isEmpty());
         assertThat(announcements.get(0).worker()).isEqualTo("w-test");
