@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -84,7 +85,7 @@ class SideRepoStageTest {
             TestRpms.build(rpms, "short", "1", "1.fc41", "x86_64", List.of(new Package("", false, 50_000))));
         Path served = koji.served(short1, "short-1-1.fc41.x86_64");
         byte[] whole = Files.readAllBytes(served);
-        Files.write(served, java.util.Arrays.copyOf(whole, whole.length / 2)); // the server sends half, every time
+        Files.write(served, Arrays.copyOf(whole, whole.length / 2)); // the server sends half, every time
     }
 
     @AfterAll
