@@ -126,6 +126,8 @@ class FbsConfigTest {
 
         assertThat(config.worker().koji()).isEqualTo(new KojiSettings(URI.create("http://koji.example.org/kojihub"),
             URI.create("http://pkgs.example.org/kojifiles/"), 8, 500L * 1024 * 1024));
+        assertThat(load(Path.of("conf/fbs.yaml")).worker().koji()).as("the shipped file shows the defaults")
+            .isEqualTo(KojiSettings.DEFAULTS);
         assertThat(loadYaml("worker:\n  koji:\n    cache-size: 2G\n").worker().koji().cacheBytes())
             .isEqualTo(2L << 30);
         assertThat(loadYaml("worker:\n  koji:\n    cache-size: 4096\n").worker().koji().cacheBytes())
