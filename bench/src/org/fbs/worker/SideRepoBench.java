@@ -52,7 +52,8 @@ public final class SideRepoBench {
                 + r.getFileName())).toList();
             System.out.printf(Locale.ROOT, "%d RPMs, %.1f MB in all, %d run(s) each, median%n%n", rpms.size(),
                 total / 1e6, runs);
-            System.out.println("| Server | curl, sequential | FBS side repo, cold cache | curl / FBS | FBS, warm cache |");
+            System.out.println("| Server | curl, sequential | FBS side repo, cold cache | curl / FBS "
+                + "| FBS, warm cache |");
             System.out.println("| --- | --- | --- | --- | --- |");
             for (long limit : new long[] {0, THROTTLE}) {
                 koji.throttle(limit);

@@ -9,6 +9,7 @@ import org.fbs.build.Artifact;
 import org.fbs.build.ExtraPackage;
 import org.fbs.build.FileTrees;
 import org.fbs.build.LoraxCommand;
+import org.fbs.build.Secrets;
 import org.fbs.build.Stage;
 import org.fbs.config.WorkerSettings;
 import org.fbs.koji.KojiException;
@@ -87,8 +88,11 @@ final class BuildRunner {
             }
             log.line("build " + id + " succeeded");
             return new Outcome(true, null, artifacts, side == null ? List.of() : side.packages());
-        } catch (StagingException | KojiException e) {
+        } catch (StagingException e) {
             return fail(log, e.getMessage());
+        } catch (KojiException e) {
+            // Its reason may quote a hub or package URL: no password in it reaches the build record.
+            return fail(log, Secrets.mask(e.getMessage()));
         } catch (IOException e) {
             return fail(log, "worker error: " + e.getMessage());
         } catch (InterruptedException e) {

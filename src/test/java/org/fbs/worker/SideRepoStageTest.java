@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -203,6 +204,22 @@ class SideRepoStageTest {
         assertThat(koji.downloads("gone-1-1.fc41.x86_64") - before).as("two runs, one GET each: a 404 is not retried")
             .isEqualTo(2);
         assertNothingHalfWritten();
+    }
+
+    @Test
+    void aPasswordInTheKojiUrlsNeverReachesTheReasonOrTheLog() throws Exception {
+        URI topurl = URI.create(koji.topurl().toString().replace("http://", "http://fbs:s3cret@"));
+        settings = new WorkerSettings("w-test", "127.0.0.1", 0, "http://127.0.0.1:0", List.of("x86_64"),
+            List.of("41"), 1, tmp.resolve("work"), List.of(tmp), Map.of("lorax", STANDIN_LORAX.toString()),
+            new KojiSettings(koji.hub(), topurl, 4, 1L << 30));
+        BuildLog log = log(41);
+
+        BuildRunner.Outcome outcome = new BuildRunner(settings).run(41, spec(List.of("gone-1-1.fc41"), List.of()),
+            log, stage -> { });
+
+        assertThat(outcome.reason()).startsWith("gone-1-1.fc41.x86_64 is not on the package server: HTTP 404 for "
+            + "http://fbs:***@").doesNotContain("s3cret");
+        assertThat(text(log)).contains("http://fbs:***@").doesNotContain("s3cret");
     }
 
     @Test
