@@ -1,6 +1,6 @@
 package org.fbs.koji;
 
-/** The side repository cannot be made; the message names the Koji build or package and says why. */
+/** The side repository cannot be made; the message says why, naming the Koji build or package at fault. */
 public final class KojiException extends Exception {
 
     public KojiException(String message) {

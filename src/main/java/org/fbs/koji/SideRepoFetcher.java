@@ -52,7 +52,8 @@ public final class SideRepoFetcher {
         try {
             rpms = resolver.resolve(packages, arch);
         } catch (IOException e) {
-            throw new KojiException("cannot reach the Koji hub " + settings.hub() + ": " + e.getMessage());
+            throw new KojiException("cannot reach the Koji hub " + settings.hub() + ": "
+                + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
         }
         List<RemoteRpm> missing = new ArrayList<>();
         for (RemoteRpm rpm : rpms) {

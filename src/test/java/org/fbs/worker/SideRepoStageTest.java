@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -207,6 +208,20 @@ class SideRepoStageTest {
     }
 
     @Test
+    void anUnreachableHubFailsTheBuildSayingWhichHub() throws Exception {
+        URI closed = URI.create("http://127.0.0.1:" + closedPort() + "/kojihub");
+        settings = new WorkerSettings("w-test", "127.0.0.1", 0, "http://127.0.0.1:0", List.of("x86_64"),
+            List.of("41"), 1, tmp.resolve("work"), List.of(tmp), Map.of("lorax", STANDIN_LORAX.toString()),
+            new KojiSettings(closed, koji.topurl(), 4, 1L << 30));
+
+        BuildRunner.Outcome outcome = new BuildRunner(settings).run(51, spec(List.of("hello-1.0-1.fc41"), List.of()),
+            log(51), stage -> { });
+
+        assertThat(outcome.succeeded()).isFalse();
+        assertThat(outcome.reason()).startsWith("cannot reach the Koji hub " + closed + ": ");
+    }
+
+    @Test
     void aPasswordInTheKojiUrlsNeverReachesTheReasonOrTheLog() throws Exception {
         URI topurl = URI.create(koji.topurl().toString().replace("http://", "http://fbs:s3cret@"));
         settings = new WorkerSettings("w-test", "127.0.0.1", 0, "http://127.0.0.1:0", List.of("x86_64"),
@@ -266,6 +281,12 @@ class SideRepoStageTest {
                 assertThat(names).noneMatch(n -> n.endsWith(".part")).noneMatch(n -> n.startsWith("short-"))
                     .noneMatch(n -> n.startsWith("gone-"));
             }
+        }
+    }
+
+    private static int closedPort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort(); // closed again on return: nothing listens there
         }
     }
 
