@@ -1,6 +1,7 @@
 package org.fbs.koji;
 
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * The fields of a Koji {@code getBuild} answer that the side repository needs.
@@ -15,14 +16,30 @@ record KojiBuild(long id, String nvr, String packageName, String version, String
     static final int COMPLETE = 1;
     private static final String[] STATES = {"BUILDING", "COMPLETE", "DELETED", "FAILED", "CANCELED"};
 
+    /** What Koji's names, versions, releases, arches and volumes are made of; nothing that walks a path. */
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_+~^][A-Za-z0-9._+~^-]*");
+
     static KojiBuild from(Map<?, ?> info) throws KojiException {
         try {
+            Object volume = info.get("volume_name");
             return new KojiBuild(((Number) info.get("id")).longValue(), (String) info.get("nvr"),
-                (String) info.get("package_name"), (String) info.get("version"), (String) info.get("release"),
-                ((Number) info.get("state")).intValue(), (String) info.get("volume_name"));
+                name(info, "package_name"), name(info, "version"), name(info, "release"),
+                ((Number) info.get("state")).intValue(), volume == null ? null : name(info, "volume_name"));
         } catch (ClassCastException | NullPointerException e) {
             throw new KojiException("Koji's getBuild answer lacks a field FBS needs: " + info.keySet());
         }
+    }
+
+    /**
+     * A field that becomes part of a URL path or a file name, checked: the hub's answer must not lead a download
+     * or a file anywhere else.
+     */
+    static String name(Map<?, ?> info, String field) throws KojiException {
+        Object value = info.get(field);
+        if (!(value instanceof String s) || !NAME.matcher(s).matches()) {
+            throw new KojiException("Koji's answer has an unusable " + field + ": " + value);
+        }
+        return s;
     }
 
     String stateName() {

@@ -7,8 +7,8 @@ record KojiRpm(String name, String version, String release, String arch, long si
 
     static KojiRpm from(Map<?, ?> info) throws KojiException {
         try {
-            return new KojiRpm((String) info.get("name"), (String) info.get("version"), (String) info.get("release"),
-                (String) info.get("arch"), ((Number) info.get("size")).longValue());
+            return new KojiRpm(KojiBuild.name(info, "name"), KojiBuild.name(info, "version"),
+                KojiBuild.name(info, "release"), KojiBuild.name(info, "arch"), ((Number) info.get("size")).longValue());
         } catch (ClassCastException | NullPointerException e) {
             throw new KojiException("Koji's listRPMs answer lacks a field FBS needs: " + info.keySet());
         }

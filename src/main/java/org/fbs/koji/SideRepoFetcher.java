@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorCompletionService;
 import java.util.concurrent.ExecutorService;
@@ -71,7 +72,7 @@ public final class SideRepoFetcher {
         downloadAll(missing, repoDir, log);
         if (!missing.isEmpty()) {
             double seconds = (System.nanoTime() - start) / 1e9;
-            log.accept(String.format("downloaded %d package(s), %d bytes, in %.1f s", missing.size(), bytes, seconds));
+            log.accept(String.format(Locale.ROOT, "downloaded %d package(s), %d bytes, in %.1f s", missing.size(), bytes, seconds));
         }
         return rpms.stream().map(r -> new ExtraPackage(r.nvra(), r.size())).toList();
     }
