@@ -1,5 +1,6 @@
 package org.fbs.master;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -41,15 +42,20 @@ public final class Dispatcher extends VerticleBase {
     /** Addresses with an offer in flight: one at a time per address keeps the queue first-in first-out. */
     private final Set<String> offering = new HashSet<>();
     private final WorkerDirectory workers = new WorkerDirectory(Duration.ofSeconds(20));
+    private final BuildMetrics metrics;
 
-    public Dispatcher(AsyncBuildStore store) {
+    public Dispatcher(AsyncBuildStore store, MeterRegistry registry) {
         this.store = store;
+        this.metrics = new BuildMetrics(registry);
     }
 
     @Override
     public Future<?> start() {
         return store.unfinished().compose(builds -> {
-            builds.forEach(b -> active.put(b.id(), b));
+            builds.forEach(b -> {
+                active.put(b.id(), b);
+                metrics.stored(b);
+            });
             var bus = vertx.eventBus();
             var consumers = List.of(
                 bus.<JsonObject>localConsumer(Addresses.MASTER_SUBMIT, this::submit).completion(),
@@ -72,6 +78,7 @@ public final class Dispatcher extends VerticleBase {
         store.insert(fresh)
             .onSuccess(stored -> {
                 active.put(stored.id(), stored);
+                metrics.stored(stored);
                 msg.reply(stored.toJson());
                 pump(stored.address());
             })
@@ -130,6 +137,7 @@ public final class Dispatcher extends VerticleBase {
     private Future<Boolean> offer(Build build, int tries) {
         DeliveryOptions options = new DeliveryOptions().setSendTimeout(OFFER_TIMEOUT_MS);
         String where = WorkerDirectory.describe(build.address());
+        long offeredAt = System.nanoTime();
         return vertx.eventBus().<JsonObject>request(build.address(), new JobOffer(build.id(), build.spec()).toJson(), options)
             .transform(sent -> {
                 if (sent.failed()) {
@@ -143,6 +151,7 @@ public final class Dispatcher extends VerticleBase {
                     return waiting(build.id(), "a worker for " + where + " gave an unreadable answer");
                 }
                 if (answer.accepted()) {
+                    metrics.offerAccepted(Duration.ofNanos(System.nanoTime() - offeredAt));
                     return assign(build.id(), answer).transform(v -> Future.succeededFuture(true));
                 }
                 if (tries > 1) {
@@ -212,6 +221,8 @@ public final class Dispatcher extends VerticleBase {
         } else {
             active.put(build.id(), build);
         }
-        return store.update(build).onFailure(err -> LOG.error("could not store build {}", build.id(), err));
+        return store.update(build)
+            .onSuccess(v -> metrics.stored(build))
+            .onFailure(err -> LOG.error("could not store build {}", build.id(), err));
     }
 }

@@ -43,6 +43,13 @@ public final class AsyncBuildStore {
         return run(store::unfinished);
     }
 
+    public Future<Void> ping() {
+        return run(() -> {
+            store.ping();
+            return null;
+        });
+    }
+
     private <T> Future<T> run(Callable<T> work) {
         return thread.executeBlocking(work, true);
     }

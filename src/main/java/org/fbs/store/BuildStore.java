@@ -118,6 +118,13 @@ public final class BuildStore implements AutoCloseable {
         return out;
     }
 
+    /** Fails unless the database answers a query: the readiness check of the master. */
+    public void ping() throws SQLException {
+        try (var statement = db.createStatement()) {
+            statement.executeQuery("SELECT count(*) FROM builds").close();
+        }
+    }
+
     @Override
     public void close() throws SQLException {
         db.close();
