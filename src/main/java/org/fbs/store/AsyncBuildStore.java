@@ -10,7 +10,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Queue;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.RejectedExecutionException;
 import org.fbs.build.Build;
 import org.fbs.build.BuildState;
 
@@ -112,10 +114,16 @@ public final class AsyncBuildStore {
 
     /** Writes what is still queued, then closes the database. */
     public Future<Void> close() {
-        return thread.<Void>executeBlocking(() -> {
+        Callable<Void> closing = () -> {
             drain();
             store.close();
             return null;
-        }, true).eventually(thread::close);
+        };
+        try {
+            return thread.executeBlocking(closing, true).eventually(thread::close);
+        } catch (RejectedExecutionException e) {
+            // Vert.x is closing and has shut this store's thread before undeploying its users: close on its pool.
+            return vertx.executeBlocking(closing);
+        }
     }
 }
