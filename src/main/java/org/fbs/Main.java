@@ -1,13 +1,17 @@
 package org.fbs;
 
 import io.vertx.core.Future;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import org.fbs.cluster.ClusterNode;
 import org.fbs.config.FbsConfig;
 import org.fbs.master.MasterRole;
+import org.fbs.ops.BuildInfo;
+import org.fbs.ops.NodeMetrics;
 import org.fbs.worker.WorkerRole;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,18 +54,19 @@ public final class Main implements Callable<Integer> {
         } finally {
             reader.close();
         }
+        PrometheusMeterRegistry registry = NodeMetrics.newRegistry();
         Future<Vertx> node = role == Role.standalone
-            ? Future.succeededFuture(Vertx.vertx())
-            : ClusterNode.join(cfg.cluster());
+            ? Future.succeededFuture(NodeMetrics.builder(new VertxOptions(), registry).build())
+            : ClusterNode.join(cfg.cluster(), registry);
         Vertx vertx;
         try {
             vertx = node.toCompletionStage().toCompletableFuture().get(2, TimeUnit.MINUTES);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> close(vertx), "fbs-shutdown"));
             Future<String> started = switch (role) {
-                case master -> MasterRole.deploy(vertx, cfg.master());
-                case worker -> WorkerRole.deploy(vertx, cfg.worker());
-                case standalone -> MasterRole.deploy(vertx, cfg.master())
-                    .compose(id -> WorkerRole.deploy(vertx, cfg.worker()));
+                case master -> MasterRole.deploy(vertx, cfg.master(), registry);
+                case worker -> WorkerRole.deploy(vertx, cfg.worker(), registry);
+                case standalone -> MasterRole.deploy(vertx, cfg.master(), registry)
+                    .compose(id -> WorkerRole.deploy(vertx, cfg.worker(), registry));
             };
             started.toCompletionStage().toCompletableFuture().get(2, TimeUnit.MINUTES);
         } catch (Exception e) {
@@ -90,12 +95,11 @@ public final class Main implements Callable<Integer> {
         return t.getMessage() != null ? t.getMessage() : t.toString();
     }
 
-    /** The version from the jar's manifest. */
+    /** {@code fbs --version}: the version, commit and build time the jar was made with. */
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            String v = Main.class.getPackage().getImplementationVersion();
-            return new String[] {"fbs " + (v == null ? "(development build)" : v)};
+            return new String[] {BuildInfo.current().line()};
         }
     }
 }

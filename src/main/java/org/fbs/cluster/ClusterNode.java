@@ -4,6 +4,7 @@ import com.hazelcast.config.Config;
 import com.hazelcast.config.InterfacesConfig;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.XmlConfigBuilder;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -14,6 +15,7 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.fbs.config.ClusterSettings;
+import org.fbs.ops.NodeMetrics;
 
 /** Starts this node's Vert.x inside the Hazelcast cluster described by cluster.xml and {@code cluster.*}. */
 public final class ClusterNode {
@@ -21,7 +23,8 @@ public final class ClusterNode {
     private ClusterNode() {
     }
 
-    public static Future<Vertx> join(ClusterSettings settings) {
+    /** Joins the cluster; Vert.x reports its metrics to {@code registry}. */
+    public static Future<Vertx> join(ClusterSettings settings, PrometheusMeterRegistry registry) {
         Config hazelcast;
         try {
             hazelcast = hazelcastConfig(settings);
@@ -32,8 +35,7 @@ public final class ClusterNode {
             .setHost(settings.host())
             .setClusterPublicHost(settings.host())
             .setPort(0);
-        return Vertx.builder()
-            .with(new VertxOptions().setEventBusOptions(eventBus))
+        return NodeMetrics.builder(new VertxOptions().setEventBusOptions(eventBus), registry)
             .withClusterManager(new HazelcastClusterManager(hazelcast))
             .buildClustered();
     }

@@ -16,6 +16,8 @@ import java.util.Set;
 import org.fbs.build.Build;
 import org.fbs.build.BuildState;
 import org.fbs.config.MasterSettings;
+import org.fbs.ops.BuildInfo;
+import org.fbs.ops.OpsRoutes;
 import org.fbs.protocol.Addresses;
 import org.fbs.spec.BuildSpec;
 import org.fbs.spec.SpecException;
@@ -35,10 +37,12 @@ public final class ApiVerticle extends VerticleBase {
 
     private final MasterSettings settings;
     private final AsyncBuildStore store;
+    private final OpsRoutes ops;
 
-    public ApiVerticle(MasterSettings settings, AsyncBuildStore store) {
+    public ApiVerticle(MasterSettings settings, AsyncBuildStore store, OpsRoutes ops) {
         this.settings = settings;
         this.store = store;
+        this.ops = ops;
     }
 
     @Override
@@ -49,6 +53,9 @@ public final class ApiVerticle extends VerticleBase {
         router.get("/api/v1/builds").handler(this::list);
         router.get("/api/v1/builds/:id").handler(this::get);
         router.get("/api/v1/workers").handler(this::workers);
+        router.get("/api/v1/info").handler(ctx -> json(ctx, 200,
+            BuildInfo.current().toJson("master", settings.publicUrl())));
+        ops.mount(router, vertx);
         router.get("/").handler(ctx -> ctx.response().putHeader("content-type", "text/plain; charset=utf-8")
             .end("FBS master. REST API: " + settings.publicUrl() + "/api/v1/builds\n"));
         router.route().failureHandler(this::failure);

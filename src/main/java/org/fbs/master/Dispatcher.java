@@ -1,5 +1,6 @@
 package org.fbs.master;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -9,6 +10,7 @@ import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -34,22 +36,30 @@ public final class Dispatcher extends VerticleBase {
     private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
     static final long OFFER_TIMEOUT_MS = 10_000;
     static final long SWEEP_MS = 5_000;
+    /** The most offers in flight for one address, however many slots its workers announce. */
+    static final int MAX_OFFERS_IN_FLIGHT = 64;
 
     private final AsyncBuildStore store;
     /** Builds that have not ended, by id (so in submission order). */
     private final Map<Long, Build> active = new TreeMap<>();
-    /** Addresses with an offer in flight: one at a time per address keeps the queue first-in first-out. */
-    private final Set<String> offering = new HashSet<>();
+    /** Offers in flight per address, and the builds they are for (each build is offered once at a time). */
+    private final Map<String, Integer> inFlight = new HashMap<>();
+    private final Set<Long> beingOffered = new HashSet<>();
     private final WorkerDirectory workers = new WorkerDirectory(Duration.ofSeconds(20));
+    private final BuildMetrics metrics;
 
-    public Dispatcher(AsyncBuildStore store) {
+    public Dispatcher(AsyncBuildStore store, MeterRegistry registry) {
         this.store = store;
+        this.metrics = new BuildMetrics(registry);
     }
 
     @Override
     public Future<?> start() {
         return store.unfinished().compose(builds -> {
-            builds.forEach(b -> active.put(b.id(), b));
+            builds.forEach(b -> {
+                active.put(b.id(), b);
+                metrics.stored(b);
+            });
             var bus = vertx.eventBus();
             var consumers = List.of(
                 bus.<JsonObject>localConsumer(Addresses.MASTER_SUBMIT, this::submit).completion(),
@@ -72,6 +82,7 @@ public final class Dispatcher extends VerticleBase {
         store.insert(fresh)
             .onSuccess(stored -> {
                 active.put(stored.id(), stored);
+                metrics.stored(stored);
                 msg.reply(stored.toJson());
                 pump(stored.address());
             })
@@ -105,31 +116,43 @@ public final class Dispatcher extends VerticleBase {
             .toList().forEach(this::pump);
     }
 
-    /** Offers the oldest queued build for {@code address}; on acceptance, goes on with the next. */
+    /**
+     * Offers the oldest queued builds for {@code address}, several at once up to the free slots its workers last
+     * announced: a burst fills every free slot in one round trip instead of one offer after another, and busy
+     * workers are not flooded with offers they must decline. Each acceptance pumps again.
+     */
     private void pump(String address) {
-        if (offering.contains(address)) {
-            return;
-        }
-        Build next = active.values().stream()
-            .filter(b -> b.state() == BuildState.QUEUED && b.address().equals(address))
-            .findFirst().orElse(null);
-        if (next == null) {
-            return;
-        }
-        offering.add(address);
-        // A declined offer goes to the next consumer (the event bus round-robins), so try each known worker once.
-        offer(next, Math.max(1, workers.serving(address))).onComplete(accepted -> {
-            offering.remove(address);
-            if (accepted.succeeded() && accepted.result()) {
-                pump(address);
+        int window = Math.max(1, Math.min(MAX_OFFERS_IN_FLIGHT, workers.freeSlots(address)));
+        // Set when an offer is not taken; an offer that fails at once (no worker at all) must end this loop.
+        boolean[] refused = {false};
+        while (!refused[0] && inFlight.getOrDefault(address, 0) < window) {
+            Build next = active.values().stream()
+                .filter(b -> b.state() == BuildState.QUEUED && b.address().equals(address)
+                    && !beingOffered.contains(b.id()))
+                .findFirst().orElse(null);
+            if (next == null) {
+                return;
             }
-        });
+            beingOffered.add(next.id());
+            inFlight.merge(address, 1, Integer::sum);
+            // A declined offer goes to the next consumer (the event bus round-robins), so try each known worker once.
+            offer(next, Math.max(1, workers.serving(address))).onComplete(accepted -> {
+                beingOffered.remove(next.id());
+                inFlight.computeIfPresent(address, (a, n) -> n > 1 ? n - 1 : null);
+                if (accepted.succeeded() && accepted.result()) {
+                    pump(address);
+                } else {
+                    refused[0] = true;
+                }
+            });
+        }
     }
 
     /** Offers {@code build}; completes with whether a worker took it. Never fails, so the pump always goes on. */
     private Future<Boolean> offer(Build build, int tries) {
         DeliveryOptions options = new DeliveryOptions().setSendTimeout(OFFER_TIMEOUT_MS);
         String where = WorkerDirectory.describe(build.address());
+        long offeredAt = System.nanoTime();
         return vertx.eventBus().<JsonObject>request(build.address(), new JobOffer(build.id(), build.spec()).toJson(), options)
             .transform(sent -> {
                 if (sent.failed()) {
@@ -143,6 +166,7 @@ public final class Dispatcher extends VerticleBase {
                     return waiting(build.id(), "a worker for " + where + " gave an unreadable answer");
                 }
                 if (answer.accepted()) {
+                    metrics.offerAccepted(Duration.ofNanos(System.nanoTime() - offeredAt));
                     return assign(build.id(), answer).transform(v -> Future.succeededFuture(true));
                 }
                 if (tries > 1) {
@@ -171,13 +195,22 @@ public final class Dispatcher extends VerticleBase {
         return save(build.assigned(answer.worker(), answer.logUrl(), Instant.now()));
     }
 
-    /** Records why the build still waits; completes with false (not taken), whatever the store says. */
+    /**
+     * Records why the build still waits, and on the builds queued behind it for the same address, which wait for
+     * the same reason; completes with false (not taken), whatever the store says.
+     */
     private Future<Boolean> waiting(long id, String reason) {
         Build build = active.get(id);
-        if (build == null || build.state() != BuildState.QUEUED || reason.equals(build.reason())) {
+        if (build == null || build.state() != BuildState.QUEUED) {
             return Future.succeededFuture(false);
         }
-        return save(build.waiting(reason)).transform(v -> Future.succeededFuture(false));
+        List<Future<Void>> saves = active.values().stream()
+            .filter(b -> b.state() == BuildState.QUEUED && b.address().equals(build.address())
+                && (b.id() == id || !beingOffered.contains(b.id())) && !reason.equals(b.reason()))
+            .toList().stream()
+            .map(b -> save(b.waiting(reason)))
+            .toList();
+        return Future.join(saves).transform(v -> Future.succeededFuture(false));
     }
 
     private void onEvent(Message<JsonObject> msg) {
@@ -213,6 +246,8 @@ public final class Dispatcher extends VerticleBase {
         } else {
             active.put(build.id(), build);
         }
-        return store.update(build).onFailure(err -> LOG.error("could not store build {}", build.id(), err));
+        return store.update(build)
+            .onSuccess(v -> metrics.stored(build))
+            .onFailure(err -> LOG.error("could not store build {}", build.id(), err));
     }
 }

@@ -1,10 +1,15 @@
 package org.fbs.master;
 
 import io.vertx.core.Future;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.healthchecks.Status;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import org.fbs.config.MasterSettings;
+import org.fbs.ops.NodeMetrics;
+import org.fbs.ops.OpsRoutes;
 import org.fbs.store.AsyncBuildStore;
 import org.fbs.store.BuildStore;
 import org.slf4j.Logger;
@@ -18,7 +23,12 @@ public final class MasterRole {
     private MasterRole() {
     }
 
+    /** Deploys with a registry of its own (tests; Main passes the one its Vert.x reports to). */
     public static Future<String> deploy(Vertx vertx, MasterSettings settings) {
+        return deploy(vertx, settings, NodeMetrics.newRegistry());
+    }
+
+    public static Future<String> deploy(Vertx vertx, MasterSettings settings, PrometheusMeterRegistry registry) {
         if (!isLoopback(settings.httpHost())) {
             // Until login and API tokens exist, the write API must not be reachable from other hosts.
             return Future.failedFuture(new IllegalArgumentException("master.http.host is " + settings.httpHost()
@@ -27,8 +37,12 @@ public final class MasterRole {
         return vertx.executeBlocking(() -> BuildStore.open(settings.dataDir()))
             .compose(blocking -> {
                 AsyncBuildStore store = new AsyncBuildStore(vertx, blocking);
-                return vertx.deployVerticle(new Dispatcher(store))
-                    .compose(d -> vertx.deployVerticle(new ApiVerticle(settings, store)));
+                OpsRoutes ops = OpsRoutes.forNode(vertx, registry);
+                ops.readiness().register("store", promise -> store.ping().onComplete(ping -> promise.complete(
+                    ping.succeeded() ? Status.OK() : Status.KO(new JsonObject().put("reason", "the build store "
+                        + "does not answer: " + ping.cause().getMessage())))));
+                return vertx.deployVerticle(new Dispatcher(store, registry))
+                    .compose(d -> vertx.deployVerticle(new ApiVerticle(settings, store, ops)));
             })
             .onSuccess(id -> LOG.info("master ready: API at {}/api/v1/builds, builds stored in {}",
                 settings.publicUrl(), settings.dataDir()));

@@ -34,6 +34,12 @@ final class WorkerDirectory {
         return (int) workers.values().stream().filter(s -> s.status().addresses().contains(address)).count();
     }
 
+    /** The free slots that the workers consuming {@code address} last announced. */
+    int freeSlots(String address) {
+        return workers.values().stream().filter(s -> s.status().addresses().contains(address))
+            .mapToInt(s -> s.status().free()).sum();
+    }
+
     JsonArray toJson() {
         JsonArray out = new JsonArray();
         workers.values().forEach(seen -> out.add(seen.status().toJson().put("lastSeen", seen.at().toString())));

@@ -7,10 +7,12 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.nio.file.Path;
 import org.fbs.config.WorkerSettings;
+import org.fbs.ops.OpsRoutes;
 
 /**
  * The worker's HTTP face: {@code GET /log/<id>} serves a build's log as plain text, and with
- * {@code ?follow=true} keeps the response open and streams new lines until the build ends. Only build ids
+ * {@code ?follow=true} keeps the response open and streams new lines until the build ends; the operators' routes
+ * ({@link OpsRoutes}) sit beside it. Only build ids
  * reach the file system: the file name is made from the parsed number, never from the URL's text.
  */
 public final class LogHttpVerticle extends VerticleBase {
@@ -20,17 +22,20 @@ public final class LogHttpVerticle extends VerticleBase {
     private final WorkerSettings settings;
     private final LiveLogs live;
     private final Path logsDir;
+    private final OpsRoutes ops;
 
-    public LogHttpVerticle(WorkerSettings settings, LiveLogs live) {
+    public LogHttpVerticle(WorkerSettings settings, LiveLogs live, OpsRoutes ops) {
         this.settings = settings;
         this.live = live;
         this.logsDir = settings.logsDir();
+        this.ops = ops;
     }
 
     @Override
     public Future<?> start() {
         Router router = Router.router(vertx);
         router.get("/log/:id").handler(this::log);
+        ops.mount(router, vertx);
         router.route().handler(ctx -> notFound(ctx.response()));
         return vertx.createHttpServer()
             .requestHandler(router)

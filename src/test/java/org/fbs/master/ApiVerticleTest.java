@@ -101,6 +101,8 @@ class ApiVerticleTest {
     void aStoredBuildOutlivesTheMaster() throws Exception {
         long id = new JsonObject(master.post("text/plain", INI).body()).getLong("id");
         master.close();
+        // A clean close checkpoints the write-ahead log into the database and removes it.
+        assertThat(data.resolve("fbs.db-wal")).doesNotExist();
 
         master = new MasterTestBed(data);
 

@@ -3,10 +3,12 @@ package org.fbs.master;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.fbs.master.MasterTestBed.await;
 
+import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -129,6 +131,46 @@ class DispatcherTest {
 
         master.awaitBuild(third, b -> b.getString("state").equals("ASSIGNED"));
         assertThat(worker.accepted).containsExactly(first, second, third);
+    }
+
+    @Test
+    void aWorkerWithFreeSlotsIsOfferedSeveralBuildsBeforeItAnswersTheFirst() throws Exception {
+        List<Message<JsonObject>> held = new CopyOnWriteArrayList<>();
+        MessageConsumer<JsonObject> slow = master.vertx.eventBus().consumer(ADDRESS, held::add);
+        await(slow.completion());
+        master.vertx.eventBus().publish(Addresses.WORKERS,
+            new WorkerStatus("slow", "http://slow:5100", List.of(ADDRESS), 8, List.of()).toJson());
+        Thread.sleep(200); // the announcement arrives before the builds
+
+        List<Long> ids = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            ids.add(submit());
+        }
+
+        // All eight offers are out while none has been answered: one offer at a time would have sent one.
+        long end = System.nanoTime() + 10_000_000_000L;
+        while (held.size() < 8 && System.nanoTime() < end) {
+            Thread.sleep(10);
+        }
+        assertThat(held).hasSize(8);
+        held.forEach(m -> m.reply(OfferReply.accept("slow", "http://slow:5100/log/"
+            + JobOffer.fromJson(m.body()).buildId()).toJson()));
+        for (long id : ids) {
+            assertThat(master.awaitBuild(id, b -> b.getString("state").equals("ASSIGNED")).getString("worker"))
+                .isEqualTo("slow");
+        }
+    }
+
+    @Test
+    void buildsQueuedBehindAWaitingOneShowTheSameReason() throws Exception {
+        long first = submit();
+        long second = submit();
+        long third = submit();
+
+        for (long id : List.of(first, second, third)) {
+            assertThat(master.awaitBuild(id, b -> b.getString("reason") != null).getString("reason"))
+                .isEqualTo("no worker online for x86_64/41");
+        }
     }
 
     @Test

@@ -1,7 +1,9 @@
 package org.fbs.master;
 
 import io.vertx.core.Future;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -11,12 +13,15 @@ import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import org.fbs.config.FbsConfig;
 import org.fbs.config.MasterSettings;
+import org.fbs.ops.NodeMetrics;
 import io.vertx.core.json.JsonObject;
 
 /** A real master (store, dispatcher, HTTP API) on a local Vert.x, for tests that play the workers themselves. */
 final class MasterTestBed implements AutoCloseable {
 
-    final Vertx vertx = Vertx.vertx();
+    // Metrics wired as Main wires them, so /metrics shows Vert.x's own figures too.
+    final PrometheusMeterRegistry registry = NodeMetrics.newRegistry();
+    final Vertx vertx = NodeMetrics.builder(new VertxOptions(), registry).build();
     final String url;
     private final HttpClient http = HttpClient.newHttpClient();
 
@@ -28,7 +33,7 @@ final class MasterTestBed implements AutoCloseable {
         MasterSettings settings = FbsConfig.from(new JsonObject().put("master", new JsonObject()
             .put("http", new JsonObject().put("host", "127.0.0.1").put("port", port))
             .put("data-dir", dataDir.toString()))).master();
-        await(MasterRole.deploy(vertx, settings));
+        await(MasterRole.deploy(vertx, settings, registry));
         url = "http://127.0.0.1:" + port;
     }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
@@ -15,7 +16,10 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.fbs.build.Artifact;
 import org.fbs.build.Build;
 import org.fbs.build.BuildState;
@@ -198,6 +202,68 @@ class BuildStoreTest {
             await(async.close());
             assertThatThrownBy(() -> store.get(a.id())).isInstanceOf(SQLException.class);
             store = BuildStore.open(dataDir); // for @AfterEach
+        } finally {
+            await(vertx.close());
+        }
+    }
+
+    @Test
+    void aBatchCommitsTogetherAndAFailingPieceIsUndoneAlone() throws Exception {
+        Build existing = store.insert(queued("x86_64"));
+        Build ghost = queued("s390x").withId(4242);
+        Build moved = existing.assigned("w1", null, T0.plusSeconds(1));
+
+        List<BuildStore.Outcome> outcomes = store.batch(List.of(
+            s -> s.insert(queued("aarch64")),
+            s -> {
+                s.update(ghost); // no such build: this piece fails
+                return null;
+            },
+            s -> {
+                s.insert(queued("ppc64le"));
+                throw new IllegalStateException("a bug in a piece of work"); // undone, with its insert
+            },
+            s -> {
+                s.update(moved);
+                return null;
+            }));
+
+        assertThat(outcomes.get(0).error()).isNull();
+        assertThat(((Build) outcomes.get(0).value()).spec().getString("arch")).isEqualTo("aarch64");
+        assertThat(outcomes.get(1).error()).isInstanceOf(SQLException.class).hasMessageContaining("4242");
+        assertThat(outcomes.get(2).error()).isInstanceOf(IllegalStateException.class);
+        assertThat(outcomes.get(3).error()).isNull();
+        store.close();
+        store = BuildStore.open(dataDir);
+        assertThat(store.list(null, 10)).extracting(b -> b.spec().getString("arch"))
+            .containsExactly("aarch64", "x86_64");
+        assertThat(store.get(existing.id())).contains(moved);
+    }
+
+    @Test
+    void concurrentAsyncWritesAreGroupedYetEachIsStoredAndAnsweredOnItsCallersContext() throws Exception {
+        Vertx vertx = Vertx.vertx();
+        try {
+            AsyncBuildStore async = new AsyncBuildStore(vertx, store);
+            int n = 300;
+            List<Future<Build>> inserts = new ArrayList<>();
+            Set<String> threads = ConcurrentHashMap.newKeySet();
+            Promise<Void> sent = Promise.promise();
+            vertx.runOnContext(v -> {
+                for (int i = 0; i < n; i++) {
+                    inserts.add(async.insert(queued(i % 2 == 0 ? "x86_64" : "aarch64"))
+                        .onSuccess(b -> threads.add(Thread.currentThread().getName())));
+                }
+                sent.complete();
+            });
+            await(sent.future());
+            List<Build> stored = await(Future.all(inserts)).list();
+
+            assertThat(stored).extracting(Build::id).doesNotHaveDuplicates().hasSize(n);
+            assertThat(threads).allMatch(t -> t.startsWith("vert.x-eventloop-thread"));
+            await(async.close());
+            store = BuildStore.open(dataDir);
+            assertThat(store.list(null, 1000)).hasSize(n);
         } finally {
             await(vertx.close());
         }

@@ -1,0 +1,177 @@
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * The benchmark client that bench/service.sh drives (run as a source file: java -cp target/fbs.jar bench/src/ServiceBench.java ...).
+ *
+ *   dispatch MASTER_URL BUILDS CLIENTS RELEASE   submit BUILDS boot builds for x86_64/RELEASE from CLIENTS
+ *                                                threads; print the time from each POST being sent to the
+ *                                                worker's RUNNING timestamp for that build (p50, p99, max)
+ *   follow MASTER_URL RELEASE                    submit a build for x86_64/RELEASE whose tool prints "tick
+ *                                                <epoch µs>" lines, follow its live log, and print how long
+ *                                                each line took from the tool to this reader (p50, p99, max)
+ *
+ *   section FILE                                 replace (or add) the "## ..." section read from stdin in FILE
+ *
+ * Output: one line of JSON, for bench/run to put in BENCHMARKS.md.
+ */
+public final class ServiceBench {
+
+    static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+        .connectTimeout(Duration.ofSeconds(10)).build();
+
+    public static void main(String[] args) throws Exception {
+        switch (args[0]) {
+            case "dispatch" -> dispatch(args[1], Integer.parseInt(args[2]), Integer.parseInt(args[3]), args[4]);
+            case "follow" -> follow(args[1], args[2]);
+            case "section" -> section(Path.of(args[1]), new String(System.in.readAllBytes(), StandardCharsets.UTF_8));
+            default -> throw new IllegalArgumentException("unknown benchmark " + args[0]);
+        }
+    }
+
+    static void dispatch(String master, int builds, int clients, String release) throws Exception {
+        String spec = "[DEFAULT]\ntype=boot\narch=x86_64\nrelease=" + release + "\n";
+        Map<Long, Instant> sent = new ConcurrentHashMap<>();
+        ExecutorService pool = Executors.newFixedThreadPool(clients);
+        List<Future<?>> done = new ArrayList<>();
+        for (int c = 0; c < clients; c++) {
+            int share = builds / clients + (c < builds % clients ? 1 : 0);
+            done.add(pool.submit(() -> {
+                for (int i = 0; i < share; i++) {
+                    HttpRequest post = HttpRequest.newBuilder(URI.create(master + "/api/v1/builds"))
+                        .header("Content-Type", "text/plain").POST(HttpRequest.BodyPublishers.ofString(spec)).build();
+                    Instant at = Instant.now();
+                    HttpResponse<String> answer = HTTP.send(post, HttpResponse.BodyHandlers.ofString());
+                    if (answer.statusCode() != 201) {
+                        throw new IllegalStateException("POST answered " + answer.statusCode() + ": " + answer.body());
+                    }
+                    sent.put(new JsonObject(answer.body()).getLong("id"), at);
+                }
+                return null;
+            }));
+        }
+        for (Future<?> f : done) {
+            f.get();
+        }
+        pool.shutdown();
+        List<Double> millis = new ArrayList<>();
+        for (Map.Entry<Long, Instant> e : sent.entrySet()) {
+            Instant running = runningAt(master, e.getKey());
+            millis.add(e.getValue().until(running, ChronoUnit.MICROS) / 1000.0);
+        }
+        System.out.println(summary(millis).put("builds", builds).put("clients", clients).encode());
+    }
+
+    /** The worker's timestamp of the build's first RUNNING transition, waiting up to a minute for it. */
+    static Instant runningAt(String master, long id) throws Exception {
+        long end = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+        while (System.nanoTime() < end) {
+            HttpResponse<String> got = HTTP.send(HttpRequest.newBuilder(URI.create(master + "/api/v1/builds/" + id))
+                .build(), HttpResponse.BodyHandlers.ofString());
+            JsonArray history = new JsonObject(got.body()).getJsonArray("history");
+            for (Object t : history) {
+                JsonObject transition = (JsonObject) t;
+                if ("RUNNING".equals(transition.getString("state"))) {
+                    return Instant.parse(transition.getString("at"));
+                }
+            }
+            Thread.sleep(50);
+        }
+        throw new IllegalStateException("build " + id + " never ran");
+    }
+
+    static void follow(String master, String release) throws Exception {
+        HttpResponse<String> created = HTTP.send(HttpRequest.newBuilder(URI.create(master + "/api/v1/builds"))
+            .header("Content-Type", "text/plain")
+            .POST(HttpRequest.BodyPublishers.ofString("[DEFAULT]\ntype=boot\narch=x86_64\nrelease=" + release + "\n"))
+            .build(), HttpResponse.BodyHandlers.ofString());
+        long id = new JsonObject(created.body()).getLong("id");
+        String logUrl = null;
+        while (logUrl == null) {
+            Thread.sleep(5);
+            logUrl = new JsonObject(HTTP.send(HttpRequest.newBuilder(URI.create(master + "/api/v1/builds/" + id))
+                .build(), HttpResponse.BodyHandlers.ofString()).body()).getString("logUrl");
+        }
+        HttpResponse<java.io.InputStream> stream = HTTP.send(
+            HttpRequest.newBuilder(URI.create(logUrl + "?follow=true")).build(),
+            HttpResponse.BodyHandlers.ofInputStream());
+        // Lines written before the reader was connected arrive at once as the log's beginning: not live, not counted.
+        long connected = micros(Instant.now());
+        List<Double> millis = new ArrayList<>();
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(stream.body(), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = in.readLine()) != null) {
+                int tick = line.indexOf("tick ");
+                if (tick >= 0) {
+                    long now = micros(Instant.now());
+                    long stamp = Long.parseLong(line.substring(tick + 5).trim());
+                    if (stamp >= connected) {
+                        millis.add((now - stamp) / 1000.0);
+                    }
+                }
+            }
+        }
+        System.out.println(summary(millis).encode());
+    }
+
+    static long micros(Instant t) {
+        return t.getEpochSecond() * 1_000_000 + t.getNano() / 1000;
+    }
+
+    /** Replaces the section with the same "## " title in the file, or appends it; other sections stay. */
+    static void section(Path file, String section) throws Exception {
+        String title = section.strip().lines().findFirst().orElseThrow();
+        String text = Files.exists(file) ? Files.readString(file)
+            : "# FBS benchmarks\n\nFigures from the scripts in bench/; `bench/run` runs them all. Targets are goals,"
+                + " not tests.\n";
+        int at = text.indexOf(title + "\n");
+        if (at < 0) {
+            text = text.stripTrailing() + "\n\n" + section.strip() + "\n";
+        } else {
+            int next = text.indexOf("\n## ", at + title.length());
+            text = text.substring(0, at) + section.strip() + "\n" + (next < 0 ? "" : text.substring(next));
+        }
+        Files.writeString(file, text);
+    }
+
+    static JsonObject summary(List<Double> millis) {
+        Collections.sort(millis);
+        return new JsonObject()
+            .put("n", millis.size())
+            .put("p50_ms", round(percentile(millis, 50)))
+            .put("p99_ms", round(percentile(millis, 99)))
+            .put("max_ms", round(millis.isEmpty() ? 0 : millis.get(millis.size() - 1)));
+    }
+
+    static double percentile(List<Double> sorted, double p) {
+        if (sorted.isEmpty()) {
+            return 0;
+        }
+        int rank = (int) Math.ceil(p / 100.0 * sorted.size());
+        return sorted.get(Math.max(0, Math.min(sorted.size() - 1, rank - 1)));
+    }
+
+    static double round(double ms) {
+        return Math.round(ms * 100) / 100.0;
+    }
+}

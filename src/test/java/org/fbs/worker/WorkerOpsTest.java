@@ -1,0 +1,92 @@
+package org.fbs.worker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.fbs.config.WorkerSettings;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The worker's operator endpoints beside /log: readiness says whether its tools are installed. */
+class WorkerOpsTest {
+
+    static final String STANDIN_LORAX = Path.of(System.getProperty("fbs.standins", "src/test/standins"))
+        .resolve("lorax").toAbsolutePath().toString();
+
+    @TempDir
+    Path workDir;
+    final Vertx vertx = Vertx.vertx();
+    final HttpClient http = HttpClient.newHttpClient();
+    String url;
+
+    @AfterEach
+    void stop() throws Exception {
+        await(vertx.close());
+    }
+
+    @Test
+    void aWorkerWithItsToolIsReadyAndListsIt() throws Exception {
+        start(Map.of("lorax", STANDIN_LORAX));
+
+        HttpResponse<String> ready = get("/readyz");
+
+        assertThat(ready.statusCode()).isEqualTo(200);
+        JsonObject tools = check(new JsonObject(ready.body()), "tools");
+        assertThat(tools.getString("status")).isEqualTo("UP");
+        assertThat(tools.getJsonObject("data").getJsonArray("present")).containsExactly("lorax=" + STANDIN_LORAX);
+        assertThat(check(new JsonObject(ready.body()), "builds").getString("status")).isEqualTo("UP");
+    }
+
+    @Test
+    void aWorkerWithoutAnyToolIsNotReadyAndSaysWhich() throws Exception {
+        String missing = workDir.resolve("no-such-lorax").toString();
+        start(Map.of("lorax", missing));
+
+        HttpResponse<String> ready = get("/readyz");
+
+        assertThat(ready.statusCode()).isEqualTo(503);
+        JsonObject tools = check(new JsonObject(ready.body()), "tools");
+        assertThat(tools.getString("status")).isEqualTo("DOWN");
+        assertThat(tools.getJsonObject("data").getJsonArray("missing")).containsExactly("lorax=" + missing);
+        assertThat(get("/healthz").statusCode()).isEqualTo(200);
+        assertThat(get("/metrics").statusCode()).isEqualTo(200);
+    }
+
+    private void start(Map<String, String> tools) throws Exception {
+        int port;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        url = "http://127.0.0.1:" + port;
+        WorkerSettings settings = new WorkerSettings("w-ops", "127.0.0.1", port, url, List.of("x86_64"),
+            List.of("41"), 1, workDir, List.of(workDir), tools);
+        await(WorkerRole.deploy(vertx, settings));
+    }
+
+    private HttpResponse<String> get(String path) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(url + path)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static JsonObject check(JsonObject answer, String id) {
+        JsonArray checks = answer.getJsonArray("checks");
+        return checks.stream().map(JsonObject.class::cast).filter(c -> id.equals(c.getString("id"))).findFirst()
+            .orElseThrow(() -> new AssertionError("no check " + id + " in " + answer.encode()));
+    }
+
+    private static <T> T await(Future<T> future) throws Exception {
+        return future.toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+    }
+}
