@@ -25,7 +25,6 @@ import java.util.regex.Pattern;
 public final class SpecParser {
 
     static final int MAX_INI_BYTES = 64 * 1024;
-    static final int MAX_KICKSTART_BYTES = 1024 * 1024;
     private static final int MAX_KOJI_BUILDS = 100;
 
     private static final String DEFAULT = "DEFAULT";
@@ -77,23 +76,50 @@ public final class SpecParser {
     private static final String METALINK = "https://mirrors.fedoraproject.org/metalink?repo=";
 
     private final List<String> errors = new ArrayList<>();
-    /** The spec came as INI text, where a kickstart's text cannot be written. */
-    private final boolean ini;
 
-    private SpecParser(boolean ini) {
-        this.ini = ini;
+    private SpecParser() {
     }
 
     /** Parses the INI form (the 2012 boot_imagebuild.conf format). */
     public static BuildSpec fromIni(String text) throws SpecException {
+        return fromIni(text, null, null);
+    }
+
+    /**
+     * Parses the INI form with a kickstart sent beside it, as the 2012 REST clients did: when given, the name
+     * replaces the dvd or live section's {@code config} and the text becomes its kickstart.
+     *
+     * @param kickstartName a file name (a label) or the http(s) URL to fetch it from, or null
+     * @param kickstartText the kickstart itself, or null
+     */
+    public static BuildSpec fromIni(String text, String kickstartName, String kickstartText) throws SpecException {
         if (text == null) {
             throw new SpecException(List.of("spec: no input"));
         }
         if (text.length() > MAX_INI_BYTES || text.getBytes(StandardCharsets.UTF_8).length > MAX_INI_BYTES) {
             throw new SpecException(List.of("spec: larger than 64 KiB"));
         }
-        SpecParser parser = new SpecParser(true);
-        return parser.validate(IniFile.read(text, parser.errors));
+        SpecParser parser = new SpecParser();
+        Map<String, Map<String, String>> sections = IniFile.read(text, parser.errors);
+        for (String section : List.of(DVD, LIVE)) {
+            if (sections.getOrDefault(section, Map.of()).containsKey(KICKSTART)) {
+                // One line cannot hold a kickstart, and a value here would be taken for its text.
+                parser.error(section, KICKSTART, "only in the JSON form; in INI give config=URL");
+            }
+        }
+        String type = sections.getOrDefault(DEFAULT, Map.of()).get("type");
+        if ((DVD.equals(type) || LIVE.equals(type)) && (kickstartName != null || kickstartText != null)) {
+            Map<String, String> own = sections.computeIfAbsent(type, t -> new LinkedHashMap<>());
+            own.remove(CONFIG);
+            own.remove(KICKSTART);
+            if (kickstartName != null) {
+                own.put(CONFIG, kickstartName.strip());
+            }
+            if (kickstartText != null) {
+                own.put(KICKSTART, kickstartText);
+            }
+        }
+        return parser.validate(sections);
     }
 
     /** Parses the JSON form: top-level members are [DEFAULT] keys, a boot, dvd or live object is that section. */
@@ -101,7 +127,7 @@ public final class SpecParser {
         if (json == null) {
             throw new SpecException(List.of("spec: no input"));
         }
-        SpecParser parser = new SpecParser(false);
+        SpecParser parser = new SpecParser();
         return parser.validate(parser.sections(json));
     }
 
@@ -310,9 +336,6 @@ public final class SpecParser {
                 error(section, key, "differs from [DEFAULT]; set it there");
             }
         }
-        if (own.containsKey(KICKSTART) && ini) {
-            error(section, KICKSTART, "only in the JSON form; in INI give config=URL");
-        }
     }
 
     /** The [boot] options, or null when [DEFAULT] was too broken to build them (its errors are recorded). */
@@ -450,8 +473,8 @@ public final class SpecParser {
         if (text != null && text.isBlank()) {
             text = null;
         }
-        if (text != null && (text.length() > MAX_KICKSTART_BYTES
-            || text.getBytes(StandardCharsets.UTF_8).length > MAX_KICKSTART_BYTES)) {
+        if (text != null && (text.length() > Kickstart.MAX_BYTES
+            || text.getBytes(StandardCharsets.UTF_8).length > Kickstart.MAX_BYTES)) {
             error(section, KICKSTART, "larger than 1 MiB");
         }
         if (config == null) {
