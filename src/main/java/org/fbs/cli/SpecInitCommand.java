@@ -49,7 +49,9 @@ public final class SpecInitCommand implements Callable<Integer> {
             e.errors().forEach(error -> err.println("fbs spec init: " + error));
             return 1;
         }
-        command.commandLine().getOut().print(spec);
+        PrintWriter out = command.commandLine().getOut();
+        out.print(spec);
+        out.flush(); // print() does not flush, and the JVM exits without flushing a PrintWriter
         return 0;
     }
 
