@@ -232,7 +232,8 @@ public final class ApiVerticle extends VerticleBase {
     private void failure(RoutingContext ctx) {
         int status = ctx.statusCode();
         if (status == 413) {
-            error(ctx, 413, "the request body is larger than " + MAX_BODY + " bytes", List.of());
+            long limit = ctx.request().path().equals("/rest") ? RestCompatHandler.MAX_BODY : MAX_BODY;
+            error(ctx, 413, "the request body is larger than " + limit + " bytes", List.of());
         } else if (status >= 400 && status < 500) {
             error(ctx, status, "bad request", List.of());
         } else {
