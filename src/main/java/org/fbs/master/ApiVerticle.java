@@ -35,10 +35,11 @@ public final class ApiVerticle extends VerticleBase {
     /** Content types that say nothing about the spec's form. */
     static final Set<String> SNIFFED = Set.of("", "application/x-www-form-urlencoded", "application/octet-stream");
 
-    private final MasterSettings settings;
-    private final AsyncBuildStore store;
     /** How long the master waits for a kickstart URL to answer in full. */
     static final Duration KICKSTART_TIMEOUT = Duration.ofSeconds(30);
+
+    private final MasterSettings settings;
+    private final AsyncBuildStore store;
     private KickstartFetcher kickstarts;
 
     public ApiVerticle(MasterSettings settings, AsyncBuildStore store) {
@@ -48,10 +49,10 @@ public final class ApiVerticle extends VerticleBase {
 
     @Override
     public Future<?> start() {
+        kickstarts = new KickstartFetcher(vertx, KICKSTART_TIMEOUT);
         Router router = Router.router(vertx);
         router.post("/api/*").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY));
         router.post("/api/v1/builds").handler(this::submit);
-        kickstarts = new KickstartFetcher(vertx, KICKSTART_TIMEOUT);
         router.post("/rest").handler(BodyHandler.create(false).setBodyLimit(RestCompatHandler.MAX_BODY));
         router.post("/rest").handler(new RestCompatHandler(this::store));
         router.get("/api/v1/builds").handler(this::list);
@@ -87,9 +88,10 @@ public final class ApiVerticle extends VerticleBase {
      */
     void store(RoutingContext ctx, BuildSpec parsed) {
         withKickstart(parsed).onComplete(ready -> {
-            if (ready.failed()) {
-                error(ctx, 400, "the build spec has errors", ready.cause() instanceof SpecException e
-                    ? e.errors() : List.of(ready.cause().getMessage()));
+            if (ready.failed() && ready.cause() instanceof SpecException e) {
+                error(ctx, 400, "the build spec has errors", e.errors());
+            } else if (ready.failed()) {
+                ctx.fail(ready.cause());
             } else {
                 queue(ctx, ready.result());
             }
