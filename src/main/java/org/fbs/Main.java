@@ -7,6 +7,7 @@ import io.vertx.core.VertxOptions;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
+import org.fbs.cli.SpecCommand;
 import org.fbs.cluster.ClusterNode;
 import org.fbs.config.FbsConfig;
 import org.fbs.master.MasterRole;
@@ -21,7 +22,11 @@ import picocli.CommandLine.Option;
 
 /** {@code java -jar fbs.jar --role=master|worker|standalone [--config FILE]}. */
 @Command(name = "fbs", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-    description = "FBS, the on-demand Fedora build service: runs a master, a worker, or both in one process.")
+    description = "FBS, the on-demand Fedora build service: runs a master, a worker, or both in one process.",
+    // One command per line, so that each new command is a one-line change.
+    subcommands = {
+        SpecCommand.class,
+    })
 public final class Main implements Callable<Integer> {
 
     private static final Logger LOG = LoggerFactory.getLogger(Main.class);
@@ -29,7 +34,8 @@ public final class Main implements Callable<Integer> {
     /** What this process runs. */
     enum Role { master, worker, standalone }
 
-    @Option(names = "--role", required = true, description = "master, worker, or standalone (both, no cluster)")
+    // Not required by picocli: a command (fbs spec ...) runs without it.
+    @Option(names = "--role", description = "master, worker, or standalone (both, no cluster)")
     Role role;
 
     @Option(names = "--config", paramLabel = "FILE", description = "the node's YAML configuration (see conf/fbs.yaml)")
@@ -44,6 +50,10 @@ public final class Main implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (role == null) {
+            System.err.println("fbs: give --role=master|worker|standalone, or a command (fbs --help lists them)");
+            return 2;
+        }
         FbsConfig cfg;
         Vertx reader = Vertx.vertx();
         try {

@@ -10,6 +10,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -20,6 +21,7 @@ import org.fbs.ops.BuildInfo;
 import org.fbs.ops.OpsRoutes;
 import org.fbs.protocol.Addresses;
 import org.fbs.spec.BuildSpec;
+import org.fbs.spec.Kickstart;
 import org.fbs.spec.SpecException;
 import org.fbs.spec.SpecParser;
 import org.fbs.store.AsyncBuildStore;
@@ -35,9 +37,13 @@ public final class ApiVerticle extends VerticleBase {
     /** Content types that say nothing about the spec's form. */
     static final Set<String> SNIFFED = Set.of("", "application/x-www-form-urlencoded", "application/octet-stream");
 
+    /** How long the master waits for a kickstart URL to answer in full. */
+    static final Duration KICKSTART_TIMEOUT = Duration.ofSeconds(30);
+
     private final MasterSettings settings;
     private final AsyncBuildStore store;
     private final OpsRoutes ops;
+    private KickstartFetcher kickstarts;
 
     public ApiVerticle(MasterSettings settings, AsyncBuildStore store, OpsRoutes ops) {
         this.settings = settings;
@@ -47,9 +53,12 @@ public final class ApiVerticle extends VerticleBase {
 
     @Override
     public Future<?> start() {
+        kickstarts = new KickstartFetcher(vertx, KICKSTART_TIMEOUT);
         Router router = Router.router(vertx);
         router.post("/api/*").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY));
         router.post("/api/v1/builds").handler(this::submit);
+        router.post("/rest").handler(BodyHandler.create(false).setBodyLimit(RestCompatHandler.MAX_BODY));
+        router.post("/rest").handler(new RestCompatHandler(this::store));
         router.get("/api/v1/builds").handler(this::list);
         router.get("/api/v1/builds/:id").handler(this::get);
         router.get("/api/v1/workers").handler(this::workers);
@@ -77,6 +86,43 @@ public final class ApiVerticle extends VerticleBase {
                 List.of());
             return;
         }
+        store(ctx, spec);
+    }
+
+    /**
+     * Stores and queues a parsed spec and answers 201 with the build, for POST /api/v1/builds and POST /rest. A
+     * kickstart named by URL is fetched first, so that the stored spec carries its text.
+     */
+    void store(RoutingContext ctx, BuildSpec parsed) {
+        withKickstart(parsed).onComplete(ready -> {
+            if (ready.failed() && ready.cause() instanceof SpecException e) {
+                error(ctx, 400, "the build spec has errors", e.errors());
+            } else if (ready.failed()) {
+                ctx.fail(ready.cause());
+            } else {
+                queue(ctx, ready.result());
+            }
+        });
+    }
+
+    private Future<BuildSpec> withKickstart(BuildSpec spec) {
+        Kickstart kickstart = spec.kickstart();
+        if (kickstart == null || !kickstart.needsFetch()) {
+            return Future.succeededFuture(spec);
+        }
+        String key = "[" + spec.type().section() + "] config: ";
+        return kickstarts.fetch(kickstart.name())
+            .recover(err -> Future.failedFuture(new SpecException(List.of(key + err.getMessage()))))
+            .compose(text -> {
+                try {
+                    return Future.succeededFuture(SpecParser.fromJson(spec.withKickstartText(text).toJson()));
+                } catch (SpecException e) {
+                    return Future.failedFuture(e);
+                }
+            });
+    }
+
+    private void queue(RoutingContext ctx, BuildSpec spec) {
         JsonObject request = new JsonObject().put("spec", spec.toJson()).put("address", spec.address());
         vertx.eventBus().<JsonObject>request(Addresses.MASTER_SUBMIT, request)
             .onSuccess(reply -> {
@@ -195,7 +241,8 @@ public final class ApiVerticle extends VerticleBase {
     private void failure(RoutingContext ctx) {
         int status = ctx.statusCode();
         if (status == 413) {
-            error(ctx, 413, "the request body is larger than " + MAX_BODY + " bytes", List.of());
+            long limit = ctx.request().path().equals("/rest") ? RestCompatHandler.MAX_BODY : MAX_BODY;
+            error(ctx, 413, "the request body is larger than " + limit + " bytes", List.of());
         } else if (status >= 400 && status < 500) {
             error(ctx, status, "bad request", List.of());
         } else {
@@ -206,7 +253,7 @@ public final class ApiVerticle extends VerticleBase {
         }
     }
 
-    private static void error(RoutingContext ctx, int status, String message, List<String> errors) {
+    static void error(RoutingContext ctx, int status, String message, List<String> errors) {
         JsonObject body = new JsonObject().put("error", message);
         if (!errors.isEmpty()) {
             body.put("errors", new JsonArray(errors));

@@ -34,7 +34,7 @@ final class IniFile {
             if (header != null) {
                 currentName = header;
                 if (sections.containsKey(header)) {
-                    errors.add("line " + number + ": duplicate section [" + SpecParser.printable(header) + "]");
+                    errors.add("line " + number + ": duplicate section [" + Section.printable(header) + "]");
                     // Keys of the repeated section go nowhere, so they do not add a duplicate-key error each.
                     current = new LinkedHashMap<>();
                 } else {
@@ -57,8 +57,8 @@ final class IniFile {
             if (key.isEmpty()) {
                 errors.add("line " + number + ": expected key=value");
             } else if (current.putIfAbsent(key, value) != null) {
-                errors.add("line " + number + ": duplicate key " + SpecParser.printable(key) + " in ["
-                    + SpecParser.printable(currentName) + "]");
+                errors.add("line " + number + ": duplicate key " + Section.printable(key) + " in ["
+                    + Section.printable(currentName) + "]");
             }
         }
         return sections;

@@ -12,6 +12,9 @@ import java.util.Objects;
  */
 public record Kickstart(String name, String text) {
 
+    /** The largest kickstart accepted, uploaded or fetched: 1 MiB of UTF-8. */
+    public static final int MAX_BYTES = 1024 * 1024;
+
     public Kickstart {
         Objects.requireNonNull(name, "name");
     }

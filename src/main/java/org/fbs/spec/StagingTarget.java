@@ -22,7 +22,8 @@ final class StagingTarget {
         if (value.startsWith("ftp://")) {
             return ftp(value);
         }
-        return SpecParser.isHost(value) ? "ftp://" + value + "/pub" : null;
+        // Checked as the URL it stands for, so that the canonical form is accepted in its turn.
+        return SpecParser.isHost(value) ? ftp("ftp://" + value + "/pub") : null;
     }
 
     /** ftp://[user[:pass]@]host[:port]/path, checked with java.net.URI so that the stager can parse it the same way. */

@@ -602,6 +602,37 @@ class SpecParserTest {
     }
 
     @Test
+    void everyFaultOfALiveSpecIsReported() {
+        String ini = """
+            [DEFAULT]
+            type=live
+            arch=aarch64
+            release=42
+            staging=ftp://fbs:pw@ftp.example.org:0/up
+            nvr=glibc-2.40
+            [live]
+            tool=kiwi
+            label=-bad
+            releasever=41
+            bid=7;x
+            tmpdir=/ignored
+            kickstart=%packages
+            config=../my.ks
+            """;
+
+        assertThat(errorsOf(ini)).containsExactly(
+            "[live] kickstart: only in the JSON form; in INI give config=URL",
+            "[DEFAULT] staging: expected file:///absolute/path or ftp://[user[:pass]@]host[:port]/path",
+            "[DEFAULT] nvr: not a name-version-release 'glibc-2.40'",
+            "[live] bid: not a Koji build id 'x'",
+            "[live] profile: required when tool is kiwi",
+            "[live] releasever: differs from [DEFAULT] release 42; the release in [DEFAULT] chooses the worker, "
+                + "so set it there",
+            "[live] label: " + NOT_VERSION,
+            "[live] config: a path is never read; give an http or https URL, or send the kickstart text");
+    }
+
+    @Test
     void exceptionMessageJoinsTheErrors() {
         assertThatThrownBy(() -> SpecParser.fromIni(""))
             .isInstanceOf(SpecException.class)
