@@ -5,10 +5,13 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The worker's settings ({@code worker.*}).
@@ -20,10 +23,11 @@ import java.util.Map;
  * @param workDir       where it keeps per-build work dirs and logs
  * @param stagingRoots  the only folders that file:// staging may write under
  * @param tools         tool name to program path (e.g. lorax -> /usr/sbin/lorax)
+ * @param retention     how long files kept on the worker ({@code worker} staging) stay before they are removed
  */
 public record WorkerSettings(String id, String httpHost, int httpPort, String publicUrl, List<String> arches,
                              List<String> releases, int slots, Path workDir, List<Path> stagingRoots,
-                             Map<String, String> tools) {
+                             Map<String, String> tools, Duration retention) {
 
     static final Map<String, String> DEFAULT_TOOLS = Map.of("lorax", "/usr/sbin/lorax");
 
@@ -37,6 +41,11 @@ public record WorkerSettings(String id, String httpHost, int httpPort, String pu
     /** Where build logs live, one {@code <id>.log} per build: written by the builds, served by the log server. */
     public Path logsDir() {
         return workDir.resolve("logs");
+    }
+
+    /** Where results staged on the worker itself are kept, one folder per build, served at /artifacts. */
+    public Path artifactsDir() {
+        return workDir.resolve("artifacts");
     }
 
     /** The program to run for {@code tool}. */
@@ -70,7 +79,24 @@ public record WorkerSettings(String id, String httpHost, int httpPort, String pu
             v.integer("slots", 1, 1, 1024),
             Path.of(v.string("work-dir", "fbs-data/worker")).toAbsolutePath().normalize(),
             roots,
-            tools);
+            tools,
+            duration(v, "retention", "7d"));
+    }
+
+    /** A duration written as a number and a unit: 7d, 36h, 90m or 30s. */
+    private static Duration duration(ConfigValues v, String key, String fallback) {
+        String text = v.string(key, fallback).trim();
+        Matcher m = Pattern.compile("([0-9]{1,9})\\s*([dhms])").matcher(text);
+        if (!m.matches() || Long.parseLong(m.group(1)) == 0) {
+            throw v.error(key, "expected a duration such as 7d, 36h, 90m or 30s, not '" + text + "'");
+        }
+        long n = Long.parseLong(m.group(1));
+        return switch (m.group(2)) {
+            case "d" -> Duration.ofDays(n);
+            case "h" -> Duration.ofHours(n);
+            case "m" -> Duration.ofMinutes(n);
+            default -> Duration.ofSeconds(n);
+        };
     }
 
     private static String hostName() {

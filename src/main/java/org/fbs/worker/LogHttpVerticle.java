@@ -7,10 +7,12 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.nio.file.Path;
 import org.fbs.config.WorkerSettings;
+import org.fbs.staging.KeptArtifacts;
 
 /**
  * The worker's HTTP face: {@code GET /log/<id>} serves a build's log as plain text, and with
- * {@code ?follow=true} keeps the response open and streams new lines until the build ends. Only build ids
+ * {@code ?follow=true} keeps the response open and streams new lines until the build ends; {@code GET
+ * /artifacts/<id>/<file>} serves the files kept on the worker ({@link ArtifactDownloads}). Only build ids
  * reach the file system: the file name is made from the parsed number, never from the URL's text.
  */
 public final class LogHttpVerticle extends VerticleBase {
@@ -31,6 +33,8 @@ public final class LogHttpVerticle extends VerticleBase {
     public Future<?> start() {
         Router router = Router.router(vertx);
         router.get("/log/:id").handler(this::log);
+        new ArtifactDownloads(vertx, new KeptArtifacts(settings.artifactsDir()), settings.artifactsDir().toString())
+            .mount(router);
         router.route().handler(ctx -> notFound(ctx.response()));
         return vertx.createHttpServer()
             .requestHandler(router)
