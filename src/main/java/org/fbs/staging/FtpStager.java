@@ -159,6 +159,8 @@ public final class FtpStager implements Stager {
         private final String dir;
         private final List<String> written = new ArrayList<>();
         private FTPClient client;
+        /** Cleared when the server refuses to resume: from then on, failed files are sent again whole. */
+        private boolean resumable = true;
 
         FtpFolder(FtpTarget target, String dir, FTPClient client) {
             this.target = target;
@@ -228,7 +230,7 @@ public final class FtpStager implements Stager {
          * set and the server supports REST; returns the file's SHA-256, computed as it is read.
          */
         private String upload(Path file, String remote, boolean resume) throws IOException {
-            long offset = resume && client.hasFeature("REST", "STREAM") ? Math.max(0, remoteSize(remote)) : 0;
+            long offset = resume && resumable && client.hasFeature("REST", "STREAM") ? Math.max(0, remoteSize(remote)) : 0;
             MessageDigest sha = sha256();
             try (InputStream in = new DigestInputStream(Files.newInputStream(file), sha)) {
                 // What the server has must still be part of the checksum: read it through the digest.
@@ -245,6 +247,7 @@ public final class FtpStager implements Stager {
                 boolean stored = client.storeFile(remote, in);
                 client.setRestartOffset(0);
                 if (!stored) {
+                    resumable &= offset == 0;
                     throw new IOException("the server did not take " + remote + " (" + reply(client) + ")");
                 }
             }
