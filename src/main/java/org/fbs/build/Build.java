@@ -54,6 +54,12 @@ public record Build(long id, JsonObject spec, String address, BuildState state, 
             append(new Transition(end, null, at, why)), why, seq);
     }
 
+    /** The same build with the passwords in its spec masked: what is kept once nothing needs them any more. */
+    public Build withoutSecrets() {
+        return new Build(id, Secrets.mask(spec), address, state, stage, worker, logUrl, artifacts, history, reason,
+            lastSeq);
+    }
+
     private List<Transition> append(Transition t) {
         List<Transition> next = new ArrayList<>(history);
         next.add(t);

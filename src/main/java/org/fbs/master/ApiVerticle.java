@@ -15,6 +15,7 @@ import java.util.Locale;
 import java.util.Set;
 import org.fbs.build.Build;
 import org.fbs.build.BuildState;
+import org.fbs.build.Secrets;
 import org.fbs.config.MasterSettings;
 import org.fbs.protocol.Addresses;
 import org.fbs.spec.BuildSpec;
@@ -49,6 +50,7 @@ public final class ApiVerticle extends VerticleBase {
         router.get("/api/v1/builds").handler(this::list);
         router.get("/api/v1/builds/:id").handler(this::get);
         router.get("/api/v1/workers").handler(this::workers);
+        router.get("/api/v1/mails").handler(this::mails);
         router.get("/").handler(ctx -> ctx.response().putHeader("content-type", "text/plain; charset=utf-8")
             .end("FBS master. REST API: " + settings.publicUrl() + "/api/v1/builds\n"));
         router.route().failureHandler(this::failure);
@@ -170,9 +172,33 @@ public final class ApiVerticle extends VerticleBase {
             .onFailure(ctx::fail);
     }
 
-    /** The build as users see it: without the internal bookkeeping. */
+    /** The mail outbox, newest first: what was sent, what waits, and (with no SMTP server) what was only logged. */
+    private void mails(RoutingContext ctx) {
+        int limit;
+        try {
+            String l = ctx.queryParams().get("limit");
+            limit = l == null ? 100 : Integer.parseInt(l);
+            if (limit < 1 || limit > MAX_LIST) {
+                throw new NumberFormatException();
+            }
+        } catch (NumberFormatException e) {
+            error(ctx, 400, "limit: expected a number from 1 to " + MAX_LIST, List.of());
+            return;
+        }
+        store.mails(limit).onComplete(found -> {
+            if (found.failed()) {
+                ctx.fail(found.cause());
+                return;
+            }
+            JsonArray mails = new JsonArray();
+            found.result().forEach(m -> mails.add(m.toJson()));
+            json(ctx, 200, new JsonObject().put("mails", mails));
+        });
+    }
+
+    /** The build as users see it: without the internal bookkeeping, and never with a password in it. */
     private static JsonObject publicView(JsonObject build) {
-        JsonObject view = build.copy();
+        JsonObject view = Secrets.mask(build);
         view.remove("lastSeq");
         view.remove("address");
         return view;

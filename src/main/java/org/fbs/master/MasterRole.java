@@ -5,12 +5,13 @@ import io.vertx.core.Vertx;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import org.fbs.config.MasterSettings;
+import org.fbs.notify.Notifier;
 import org.fbs.store.AsyncBuildStore;
 import org.fbs.store.BuildStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Starts the master's parts on a Vert.x instance: the store, the dispatcher, then the HTTP API. */
+/** Starts the master's parts on a Vert.x instance: the store, the notifier, the dispatcher, then the HTTP API. */
 public final class MasterRole {
 
     private static final Logger LOG = LoggerFactory.getLogger(MasterRole.class);
@@ -27,7 +28,9 @@ public final class MasterRole {
         return vertx.executeBlocking(() -> BuildStore.open(settings.dataDir()))
             .compose(blocking -> {
                 AsyncBuildStore store = new AsyncBuildStore(vertx, blocking);
-                return vertx.deployVerticle(new Dispatcher(store))
+                // The notifier first, so that it hears of every change the dispatcher makes.
+                return vertx.deployVerticle(new Notifier(settings, store))
+                    .compose(n -> vertx.deployVerticle(new Dispatcher(store)))
                     .compose(d -> vertx.deployVerticle(new ApiVerticle(settings, store)));
             })
             .onSuccess(id -> LOG.info("master ready: API at {}/api/v1/builds, builds stored in {}",

@@ -13,14 +13,24 @@ import org.fbs.build.Artifact;
  * @param seq   1, 2, 3... per build, in the order the worker made them
  * @param stage the stage entered, for STAGE
  * @param reason why it failed, for FAILED
+ * @param logTail the last lines of the build's log, for SUCCEEDED and FAILED: the master mails them
  */
 public record BuildEvent(long buildId, long seq, String worker, Kind kind, String stage, String reason,
-                         List<Artifact> artifacts, Instant at) {
+                         List<Artifact> artifacts, Instant at, List<String> logTail) {
 
     public enum Kind { STAGE, SUCCEEDED, FAILED }
 
+    /** The last this many lines of the log travel with the final event. */
+    public static final int LOG_TAIL_LINES = 50;
+
     public BuildEvent {
         artifacts = List.copyOf(artifacts);
+        logTail = List.copyOf(logTail);
+    }
+
+    public BuildEvent(long buildId, long seq, String worker, Kind kind, String stage, String reason,
+                      List<Artifact> artifacts, Instant at) {
+        this(buildId, seq, worker, kind, stage, reason, artifacts, at, List.of());
     }
 
     public JsonObject toJson() {
@@ -32,12 +42,14 @@ public record BuildEvent(long buildId, long seq, String worker, Kind kind, Strin
             .put("stage", stage)
             .put("reason", reason)
             .put("artifacts", Artifact.toJson(artifacts))
-            .put("at", at.toString());
+            .put("at", at.toString())
+            .put("logTail", new JsonArray(logTail));
     }
 
     public static BuildEvent fromJson(JsonObject json) {
         return new BuildEvent(json.getLong("build"), json.getLong("seq"), json.getString("worker"),
             Kind.valueOf(json.getString("kind")), json.getString("stage"), json.getString("reason"),
-            Artifact.fromJson(json.getJsonArray("artifacts", new JsonArray())), Instant.parse(json.getString("at")));
+            Artifact.fromJson(json.getJsonArray("artifacts", new JsonArray())), Instant.parse(json.getString("at")),
+            json.getJsonArray("logTail", new JsonArray()).stream().map(String::valueOf).toList());
     }
 }

@@ -3,6 +3,7 @@ package org.fbs.store;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -41,6 +42,25 @@ public final class AsyncBuildStore {
 
     public Future<List<Build>> unfinished() {
         return run(store::unfinished);
+    }
+
+    public Future<OutboxMail> insertMail(OutboxMail mail) {
+        return run(() -> store.insertMail(mail));
+    }
+
+    public Future<Void> updateMail(OutboxMail mail) {
+        return run(() -> {
+            store.updateMail(mail);
+            return null;
+        });
+    }
+
+    public Future<List<OutboxMail>> dueMails(Instant now, int limit) {
+        return run(() -> store.dueMails(now, limit));
+    }
+
+    public Future<List<OutboxMail>> mails(int limit) {
+        return run(() -> store.mails(limit));
     }
 
     private <T> Future<T> run(Callable<T> work) {

@@ -38,23 +38,24 @@ final class EventOutbox {
     }
 
     void stage(long build, Stage stage) {
-        add(build, BuildEvent.Kind.STAGE, stage.label(), null, List.of());
+        add(build, BuildEvent.Kind.STAGE, stage.label(), null, List.of(), List.of());
     }
 
-    void succeeded(long build, List<Artifact> artifacts) {
-        add(build, BuildEvent.Kind.SUCCEEDED, null, null, artifacts);
+    void succeeded(long build, List<Artifact> artifacts, List<String> logTail) {
+        add(build, BuildEvent.Kind.SUCCEEDED, null, null, artifacts, logTail);
     }
 
-    void failed(long build, String reason, List<Artifact> artifacts) {
-        add(build, BuildEvent.Kind.FAILED, null, reason, artifacts);
+    void failed(long build, String reason, List<Artifact> artifacts, List<String> logTail) {
+        add(build, BuildEvent.Kind.FAILED, null, reason, artifacts, logTail);
     }
 
-    private void add(long build, BuildEvent.Kind kind, String stage, String reason, List<Artifact> artifacts) {
+    private void add(long build, BuildEvent.Kind kind, String stage, String reason, List<Artifact> artifacts,
+                     List<String> logTail) {
         long seq = lastSeq.merge(build, 1L, Long::sum);
         if (kind != BuildEvent.Kind.STAGE) {
             lastSeq.remove(build);
         }
-        queue.add(new BuildEvent(build, seq, worker, kind, stage, reason, artifacts, Instant.now()));
+        queue.add(new BuildEvent(build, seq, worker, kind, stage, reason, artifacts, Instant.now(), logTail));
         send();
     }
 
