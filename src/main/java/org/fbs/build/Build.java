@@ -56,7 +56,7 @@ public record Build(long id, JsonObject spec, String address, BuildState state, 
 
     /** The same build with the passwords in its spec masked: what is kept once nothing needs them any more. */
     public Build withoutSecrets() {
-        return new Build(id, Secrets.mask(spec), address, state, stage, worker, logUrl, artifacts, history, reason,
+        return new Build(id, Secrets.maskJson(spec), address, state, stage, worker, logUrl, artifacts, history, reason,
             lastSeq);
     }
 

@@ -17,7 +17,7 @@ public final class Secrets {
     }
 
     /** A copy of {@code json} with every string in it, however deep, masked. */
-    public static JsonObject mask(JsonObject json) {
+    public static JsonObject maskJson(JsonObject json) {
         if (json == null) {
             return null;
         }
@@ -31,7 +31,7 @@ public final class Secrets {
             return mask(s);
         }
         if (value instanceof JsonObject o) {
-            return mask(o);
+            return maskJson(o);
         }
         if (value instanceof JsonArray a) {
             JsonArray out = new JsonArray();

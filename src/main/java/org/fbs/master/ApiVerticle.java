@@ -198,7 +198,7 @@ public final class ApiVerticle extends VerticleBase {
 
     /** The build as users see it: without the internal bookkeeping, and never with a password in it. */
     private static JsonObject publicView(JsonObject build) {
-        JsonObject view = Secrets.mask(build);
+        JsonObject view = Secrets.maskJson(build);
         view.remove("lastSeq");
         view.remove("address");
         return view;
