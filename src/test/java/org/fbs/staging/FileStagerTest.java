@@ -58,7 +58,8 @@ class FileStagerTest {
 
     @Test
     void filesLandInTheFolderWithTheirSizeChecksumAndFileLocation() throws Exception {
-        List<Artifact> staged = stager.stage(url(allowed.resolve("images")), 7, "Fedora-x86_64-41-7", List.of(iso, sums));
+        List<Artifact> staged = stager.stage(url(allowed.resolve("images")), 7, "Fedora-x86_64-41-7",
+            List.of(iso, sums));
 
         Path folder = allowed.resolve("images/Fedora-x86_64-41-7");
         assertThat(staged).extracting(Artifact::name).containsExactly("boot.iso", "SHA256SUMS");
@@ -97,6 +98,21 @@ class FileStagerTest {
         assertThat(allowed.resolve("b1/boot.iso")).hasBinaryContent(firstIso);
         assertThat(allowed.resolve("b1/SHA256SUMS")).hasBinaryContent(firstSums);
         assertThat(tree(allowed.resolve("b1"))).hasSize(2);
+    }
+
+    @Test
+    void stagingIntoAFolderThatHoldsOtherBuildsFilesLeavesThemUntouched() throws Exception {
+        Path shared = Files.createDirectories(allowed.resolve("images"));
+        Path theirs = Files.createDirectories(shared.resolve("Fedora-x86_64-41-6"));
+        Files.writeString(theirs.resolve("boot.iso"), "build 6's image");
+        Files.writeString(shared.resolve("boot.iso"), "someone's loose file");
+
+        stager.stage(url(shared), 7, "Fedora-x86_64-41-7", List.of(iso, sums));
+
+        assertThat(theirs.resolve("boot.iso")).hasContent("build 6's image");
+        assertThat(shared.resolve("boot.iso")).hasContent("someone's loose file");
+        assertThat(tree(theirs)).hasSize(1);
+        assertThat(shared.resolve("Fedora-x86_64-41-7/boot.iso")).hasSameBinaryContentAs(iso);
     }
 
     @Test
