@@ -3,8 +3,11 @@ package org.fbs.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -56,6 +59,20 @@ class SmtpAndRetentionSettingsTest {
     @CsvSource({"7d, PT168H", "36h, PT36H", "90m, PT1H30M", "45s, PT45S"})
     void retentionIsANumberAndAUnit(String value, String expected) {
         assertThat(retention(value)).isEqualTo(Duration.parse(expected));
+    }
+
+    @Test
+    void theShippedConfigFileSaysWhatTheDefaultsAre() throws Exception {
+        Vertx vertx = Vertx.vertx();
+        try {
+            FbsConfig shipped = FbsConfig.load(vertx, Path.of("conf/fbs.yaml")).toCompletionStage()
+                .toCompletableFuture().get(10, TimeUnit.SECONDS);
+            FbsConfig defaults = FbsConfig.from(new JsonObject());
+            assertThat(shipped.master().smtp()).isEqualTo(defaults.master().smtp());
+            assertThat(shipped.worker().retention()).isEqualTo(defaults.worker().retention());
+        } finally {
+            vertx.close();
+        }
     }
 
     @Test
