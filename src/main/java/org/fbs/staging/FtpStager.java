@@ -230,7 +230,8 @@ public final class FtpStager implements Stager {
          * set and the server supports REST; returns the file's SHA-256, computed as it is read.
          */
         private String upload(Path file, String remote, boolean resume) throws IOException {
-            long offset = resume && resumable && client.hasFeature("REST", "STREAM") ? Math.max(0, remoteSize(remote)) : 0;
+            boolean resuming = resume && resumable && client.hasFeature("REST", "STREAM");
+            long offset = resuming ? Math.max(0, remoteSize(remote)) : 0;
             MessageDigest sha = sha256();
             try (InputStream in = new DigestInputStream(Files.newInputStream(file), sha)) {
                 // What the server has must still be part of the checksum: read it through the digest.

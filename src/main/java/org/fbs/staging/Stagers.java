@@ -13,13 +13,9 @@ public final class Stagers implements Stager {
     private final FtpStager ftp;
 
     public Stagers(KeptArtifacts kept, String workerPublicUrl, List<Path> stagingRoots) {
-        this(new WorkerStager(kept, workerPublicUrl), new FileStager(stagingRoots), new FtpStager());
-    }
-
-    Stagers(WorkerStager worker, FileStager file, FtpStager ftp) {
-        this.worker = worker;
-        this.file = file;
-        this.ftp = ftp;
+        this.worker = new WorkerStager(kept, workerPublicUrl);
+        this.file = new FileStager(stagingRoots);
+        this.ftp = new FtpStager();
     }
 
     Stager forUrl(String stagingUrl) throws StagingException {

@@ -142,7 +142,8 @@ public final class BuildStore implements AutoCloseable {
     }
 
     public void updateMail(OutboxMail mail) throws SQLException {
-        try (PreparedStatement ps = db.prepareStatement("UPDATE mails SET status = ?, next_try = ?, doc = ? WHERE id = ?")) {
+        try (PreparedStatement ps = db.prepareStatement(
+            "UPDATE mails SET status = ?, next_try = ?, doc = ? WHERE id = ?")) {
             bindMail(ps, mail);
             ps.setLong(4, mail.id());
             if (ps.executeUpdate() != 1) {

@@ -32,7 +32,8 @@ public record OutboxMail(long id, long build, String kind, List<String> to, Stri
     }
 
     public OutboxMail withId(long newId) {
-        return new OutboxMail(newId, build, kind, to, subject, text, html, status, attempts, nextTry, lastError, created);
+        return new OutboxMail(newId, build, kind, to, subject, text, html, status, attempts, nextTry, lastError,
+            created);
     }
 
     public OutboxMail with(Status newStatus) {

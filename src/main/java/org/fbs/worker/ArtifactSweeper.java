@@ -18,13 +18,10 @@ public final class ArtifactSweeper extends VerticleBase {
     private final long periodMs;
 
     public ArtifactSweeper(KeptArtifacts kept, Duration retention) {
-        this(kept, retention, Math.min(Duration.ofHours(1).toMillis(), Math.max(1_000, retention.toMillis() / 4)));
-    }
-
-    ArtifactSweeper(KeptArtifacts kept, Duration retention, long periodMs) {
         this.kept = kept;
         this.retention = retention;
-        this.periodMs = periodMs;
+        // Hourly, or more often for a short retention, so that nothing stays much longer than asked.
+        this.periodMs = Math.min(Duration.ofHours(1).toMillis(), Math.max(1_000, retention.toMillis() / 4));
     }
 
     @Override

@@ -5,7 +5,10 @@ import io.vertx.core.Vertx;
 import org.fbs.config.WorkerSettings;
 import org.fbs.staging.KeptArtifacts;
 
-/** Starts the worker's parts on a Vert.x instance: the log server first, then the build taker, then the sweeper of old kept files. */
+/**
+ * Starts the worker's parts on a Vert.x instance: the log server first, then the build taker, then the sweeper of
+ * old kept files.
+ */
 public final class WorkerRole {
 
     private WorkerRole() {

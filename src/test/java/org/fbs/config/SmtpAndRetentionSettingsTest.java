@@ -36,7 +36,8 @@ class SmtpAndRetentionSettingsTest {
     @Test
     void everyKeyIsReadAndThePasswordNeverShowsInText() {
         SmtpSettings s = smtp(new JsonObject().put("host", "smtp.example.org").put("port", 587)
-            .put("starttls", "required").put("login", "fbs").put("password", "mail-secret").put("from", "fbs@example.org"));
+            .put("starttls", "required").put("login", "fbs").put("password", "mail-secret")
+            .put("from", "fbs@example.org"));
 
         assertThat(s).extracting(SmtpSettings::host, SmtpSettings::port, SmtpSettings::starttls, SmtpSettings::login,
             SmtpSettings::password, SmtpSettings::from)

@@ -25,6 +25,7 @@ import java.util.stream.IntStream;
 import org.fbs.build.Artifact;
 import org.fbs.build.Build;
 import org.fbs.build.BuildState;
+import org.fbs.build.Transition;
 import org.fbs.config.FbsConfig;
 import org.fbs.config.MasterSettings;
 import org.fbs.protocol.Addresses;
@@ -74,10 +75,10 @@ class NotifierTest {
 
         publish(new BuildChange(BuildState.ASSIGNED, running, List.of()));
         received(2, "the start mail, to both");
+        String folder = "ftp://bob@ftp.example.org/pub/Fedora-x86_64-41-7/";
         Build done = running.finished(BuildState.SUCCEEDED, null, List.of(
-            new Artifact("boot.iso", 1234, "ab".repeat(32), "ftp://bob@ftp.example.org/pub/Fedora-x86_64-41-7/boot.iso"),
-            new Artifact("build-7.log", 99, "cd".repeat(32), "ftp://bob@ftp.example.org/pub/Fedora-x86_64-41-7/build-7.log")),
-            T0.plusSeconds(3723), 4);
+            new Artifact("boot.iso", 1234, "ab".repeat(32), folder + "boot.iso"),
+            new Artifact("build-7.log", 99, "cd".repeat(32), folder + "build-7.log")), T0.plusSeconds(3723), 4);
         List<String> tail = IntStream.rangeClosed(1, 50).mapToObj(i -> "log line " + i).toList();
         publish(new BuildChange(BuildState.RUNNING, done, tail));
         received(4, "the finish mail, to both");
@@ -171,8 +172,28 @@ class NotifierTest {
         received(1, "the mail");
         String html = part(smtp.getReceivedMessages()[0], "text/html");
         assertThat(html)
-            .contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;quotes&quot;", "&lt;b&gt;not bold&lt;/b&gt;")
+            .contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;quotes&quot;")
+            .contains("&lt;b&gt;not bold&lt;/b&gt;")
             .doesNotContain("<script>", "<b>not bold");
+    }
+
+    @Test
+    void aBuildThatGoesBackToTheQueueAfterLosingItsWorkerGetsAShortNotice() throws Exception {
+        startSmtp(ServerSetupTest.SMTP.dynamicPort());
+        deploy(smtpConfig(smtp.getSmtp().getPort()));
+        Build running = running(spec("qa@example.org"));
+        List<Transition> history = new ArrayList<>(running.history());
+        history.add(new Transition(BuildState.QUEUED, null, T0.plusSeconds(90), "worker w1 was lost"));
+        Build requeued = new Build(7, running.spec(), running.address(), BuildState.QUEUED, null, null, null,
+            List.of(), history, "worker w1 stopped answering; queued again (retry 1 of 2)", 2);
+
+        publish(new BuildChange(BuildState.RUNNING, requeued, List.of()));
+
+        received(1, "the requeue notice");
+        MimeMessage mail = smtp.getReceivedMessages()[0];
+        assertThat(mail.getSubject()).isEqualTo("[FBS] build 7 queued again: Fedora boot x86_64/41");
+        assertThat(part(mail, "text/plain")).contains("lost its worker and is queued again",
+            "Why: worker w1 stopped answering; queued again (retry 1 of 2)");
     }
 
     @Test

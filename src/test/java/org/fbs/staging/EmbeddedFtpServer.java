@@ -65,7 +65,8 @@ public final class EmbeddedFtpServer implements AutoCloseable {
         UserManager manager = users.createUserManager();
         manager.save(user("anonymous", null, List.of(new WritePermission())));
         manager.save(user(USER, PASSWORD, List.of(new WritePermission())));
-        manager.save(user(SLOW_USER, SLOW_USER, List.of(new WritePermission(), new TransferRatePermission(0, SLOW_RATE))));
+        manager.save(user(SLOW_USER, SLOW_USER,
+            List.of(new WritePermission(), new TransferRatePermission(0, SLOW_RATE))));
 
         FtpServerFactory factory = new FtpServerFactory();
         ListenerFactory listener = new ListenerFactory();

@@ -59,7 +59,8 @@ class FtpStagerTest {
             assertThat(folder.resolve(a.name())).hasSameBinaryContentAs(source);
             assertThat(a.size()).isEqualTo(Files.size(source));
             assertThat(a.sha256()).isEqualTo(sha256(source));
-            assertThat(a.location()).isEqualTo("ftp://127.0.0.1:" + ftp.port + "/pub/images/" + FOLDER + "/" + a.name());
+            assertThat(a.location())
+                .isEqualTo("ftp://127.0.0.1:" + ftp.port + "/pub/images/" + FOLDER + "/" + a.name());
         }
         assertThat(names(folder)).containsExactlyInAnyOrder("boot.iso", "CHECKSUM", "build-7.log");
         assertThat(ftp.commands).contains("USER anonymous", "TYPE I").anyMatch(c -> c.startsWith("PASV")

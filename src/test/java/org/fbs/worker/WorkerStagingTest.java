@@ -127,7 +127,8 @@ class WorkerStagingTest {
 
         for (String path : List.of("/artifacts/9/extra.txt", "/artifacts/9/.record.json", "/artifacts/9/",
             "/artifacts/9/..%2F..%2Fsecret.txt", "/artifacts/9/../../secret.txt", "/artifacts/x/boot.iso",
-            "/artifacts/10/boot.iso", "/artifacts/9/boot.iso/", "/artifacts/-9/boot.iso", "/artifacts/9/%2e%2e%2fsecret.txt",
+            "/artifacts/10/boot.iso", "/artifacts/9/boot.iso/", "/artifacts/-9/boot.iso",
+            "/artifacts/9/%2e%2e%2fsecret.txt",
             "/artifacts/9/%2e%2e/%2e%2e/secret.txt")) {
             HttpResponse<byte[]> response = get(path, null);
             assertThat(response.statusCode()).as(path).isEqualTo(404);
