@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Staging benchmark: a 1 GiB file over FTP on loopback (FtpStager vs curl -T, same server) and to a local folder
-# (FileStager vs cp). Usage: bench/staging/run.sh [size in MiB, default 1024] [runs, default 3]
+# (FileStager vs cp, and vs cp + sha256sum). Needs curl and coreutils. Usage: bench/staging/run.sh [size in MiB, default 1024] [runs, default 3]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 size_mib=${1:-1024}
