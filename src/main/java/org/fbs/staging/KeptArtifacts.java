@@ -66,7 +66,7 @@ public final class KeptArtifacts {
         Files.move(partial, folder.resolve(RECORD), StandardCopyOption.ATOMIC_MOVE);
     }
 
-    /** Removes each build whose files were recorded more than {@code retention} before {@code now}. */
+    /** Removes each build whose files were recorded (or left unrecorded) more than {@code retention} ago. */
     public List<Long> removeOlderThan(Duration retention, Instant now) throws IOException {
         List<Long> removed = new ArrayList<>();
         if (!Files.isDirectory(dir)) {
@@ -78,8 +78,10 @@ public final class KeptArtifacts {
             builds = list.filter(p -> p.getFileName().toString().matches("[0-9]{1,18}")).toList();
         }
         for (Path build : builds) {
+            // A folder without a record is a staging the worker never finished (it stopped): its own age counts.
             Path record = build.resolve(RECORD);
-            if (Files.isRegularFile(record) && Files.getLastModifiedTime(record).toInstant().isBefore(cutoff)) {
+            Path dated = Files.isRegularFile(record) ? record : build;
+            if (Files.getLastModifiedTime(dated).toInstant().isBefore(cutoff)) {
                 FileTrees.delete(build);
                 removed.add(Long.parseLong(build.getFileName().toString()));
             }

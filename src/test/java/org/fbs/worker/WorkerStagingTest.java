@@ -142,14 +142,30 @@ class WorkerStagingTest {
         build(11, "");
         Path oldRecord = workDir.resolve("artifacts/10/.record.json");
         Files.setLastModifiedTime(oldRecord, FileTime.from(Instant.now().minus(Duration.ofDays(8))));
+        Path unfinished = Files.createDirectories(workDir.resolve("artifacts/12"));
+        Files.writeString(unfinished.resolve(".boot.iso.partial"), "left by a worker that stopped mid-staging");
+        Files.setLastModifiedTime(unfinished, FileTime.from(Instant.now().minus(Duration.ofDays(8))));
 
         List<Long> removed = new KeptArtifacts(workDir.resolve("artifacts")).removeOlderThan(Duration.ofDays(7),
             Instant.now());
 
-        assertThat(removed).containsExactly(10L);
+        assertThat(removed).containsExactlyInAnyOrder(10L, 12L);
+        assertThat(unfinished).doesNotExist();
         assertThat(workDir.resolve("artifacts/10")).doesNotExist();
         assertThat(get("/artifacts/10/boot.iso", null).statusCode()).isEqualTo(404);
         assertThat(get("/artifacts/11/boot.iso", null).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void theSweeperRemovesKeptFilesOnceTheRetentionHasPassed() throws Exception {
+        build(14, "");
+        assertThat(get("/artifacts/14/boot.iso", null).statusCode()).isEqualTo(200);
+
+        await(vertx.deployVerticle(new ArtifactSweeper(new KeptArtifacts(workDir.resolve("artifacts")),
+            Duration.ofSeconds(2))));
+
+        until("the sweep of build 14", () -> !Files.exists(workDir.resolve("artifacts/14")));
+        assertThat(get("/artifacts/14/boot.iso", null).statusCode()).isEqualTo(404);
     }
 
     @Test
