@@ -271,9 +271,12 @@ public final class FtpStager implements Stager {
 
         @Override
         protected void release(boolean keep) {
-            if (!keep && client != null) {
+            if (!keep) {
                 // Take back this build's own files only; the folder was new, so nothing else is in it.
                 try {
+                    if (client == null) {
+                        client = reconnect();
+                    }
                     for (String name : written) {
                         client.deleteFile(name);
                     }

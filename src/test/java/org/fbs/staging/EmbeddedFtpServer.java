@@ -39,8 +39,8 @@ import org.apache.ftpserver.usermanager.impl.WritePermission;
 /**
  * A real FTP server (Apache FtpServer) on loopback for tests, serving {@code root}. Users: anonymous, {@link #USER}
  * with {@link #PASSWORD}, and {@link #SLOW_USER} whose uploads are held to {@link #SLOW_RATE} bytes/s. It records
- * every command it receives, and can be told to break the next upload once the file has a given size, or to
- * refuse REST.
+ * every command it receives, and can be told to break the next upload once the file has a given size, to refuse
+ * REST, or to refuse every upload.
  */
 public final class EmbeddedFtpServer implements AutoCloseable {
 
@@ -57,6 +57,7 @@ public final class EmbeddedFtpServer implements AutoCloseable {
     private final FtpServer server;
     private final AtomicLong dropNextUploadAt = new AtomicLong(-1);
     private volatile boolean refuseRest;
+    private volatile boolean refuseUploads;
 
     public EmbeddedFtpServer(Path root) throws FtpException {
         this.root = root;
@@ -98,6 +99,11 @@ public final class EmbeddedFtpServer implements AutoCloseable {
     /** From now on, REST is answered 502 (not implemented), as by a server that cannot resume. */
     public void refuseRest() {
         refuseRest = true;
+    }
+
+    /** From now on, every upload is refused (552), as by a server whose disk is full. */
+    public void refuseUploads() {
+        refuseUploads = true;
     }
 
     public String url(String user, String password, String path) {
@@ -179,6 +185,10 @@ public final class EmbeddedFtpServer implements AutoCloseable {
         @Override
         public FtpletResult beforeCommand(FtpSession session, FtpRequest request) throws FtpException, IOException {
             commands.add(request.getCommand().equals("PASS") ? "PASS ***" : request.getRequestLine());
+            if (refuseUploads && request.getCommand().equals("STOR")) {
+                session.write(new DefaultFtpReply(552, "Quota exceeded"));
+                return FtpletResult.SKIP;
+            }
             if (refuseRest && request.getCommand().equals("REST")) {
                 session.write(new DefaultFtpReply(502, "REST not implemented here"));
                 return FtpletResult.SKIP;

@@ -128,6 +128,19 @@ class FtpStagerTest {
     }
 
     @Test
+    void anUploadTheServerKeepsRefusingFailsAfterThreeAttemptsAndLeavesNoFolderBehind() {
+        ftp.refuseUploads();
+
+        assertThatThrownBy(() -> stager.stage(ftp.url(null, null, "/pub"), 7, FOLDER, List.of(iso)))
+            .isInstanceOf(StagingException.class)
+            .hasMessageContaining("failed after 3 attempts")
+            .hasMessageContaining("552 Quota exceeded");
+
+        assertThat(ftp.commands.stream().filter(c -> c.startsWith("STOR "))).hasSize(3);
+        assertThat(served.resolve("pub")).isEmptyDirectory();
+    }
+
+    @Test
     void anotherBuildsFolderOnTheServerIsNeverWrittenInto() throws Exception {
         Path theirs = Files.createDirectories(served.resolve("pub").resolve(FOLDER));
         Files.writeString(theirs.resolve("boot.iso"), "another build's image");
