@@ -70,6 +70,12 @@ public record Build(long id, JsonObject spec, String address, BuildState state, 
             packages);
     }
 
+    /** The same build with the passwords in its spec masked: what is kept once nothing needs them any more. */
+    public Build withoutSecrets() {
+        return new Build(id, Secrets.maskJson(spec), address, state, stage, worker, logUrl, artifacts, history, reason,
+            lastSeq, extraPackages);
+    }
+
     private List<Transition> append(Transition t) {
         List<Transition> next = new ArrayList<>(history);
         next.add(t);

@@ -6,7 +6,7 @@ import java.net.InetAddress;
 import java.nio.file.Path;
 
 /** The master's settings ({@code master.*}). */
-public record MasterSettings(String httpHost, int httpPort, Path dataDir, String publicUrl) {
+public record MasterSettings(String httpHost, int httpPort, Path dataDir, String publicUrl, SmtpSettings smtp) {
 
     static MasterSettings from(JsonObject json) {
         ConfigValues v = new ConfigValues(json, "master");
@@ -15,7 +15,8 @@ public record MasterSettings(String httpHost, int httpPort, Path dataDir, String
         int port = http.integer("port", 5000, 0, 65535);
         return new MasterSettings(host, port,
             Path.of(v.string("data-dir", "fbs-data/master")).toAbsolutePath().normalize(),
-            trimSlash(v.string("public-url", defaultUrl(host, port))));
+            trimSlash(v.string("public-url", defaultUrl(host, port))),
+            SmtpSettings.from(v.section("smtp")));
     }
 
     /** http://HOST:PORT, with this machine's name in place of a wildcard address, which nobody can reach. */

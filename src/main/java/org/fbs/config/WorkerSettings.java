@@ -5,10 +5,13 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The worker's settings ({@code worker.*}).
@@ -21,12 +24,14 @@ import java.util.Map;
  * @param stagingRoots  the only folders that file:// staging may write under
  * @param tools         tool name to program path (e.g. lorax -> /usr/sbin/lorax)
  * @param koji          where extra packages come from ({@code worker.koji.*})
+ * @param retention     how long files kept on the worker ({@code worker} staging) stay before they are removed
  */
 public record WorkerSettings(String id, String httpHost, int httpPort, String publicUrl, List<String> arches,
                              List<String> releases, int slots, Path workDir, List<Path> stagingRoots,
-                             Map<String, String> tools, KojiSettings koji) {
+                             Map<String, String> tools, KojiSettings koji, Duration retention) {
 
     static final Map<String, String> DEFAULT_TOOLS = Map.of("lorax", "/usr/sbin/lorax");
+    static final Duration DEFAULT_RETENTION = Duration.ofDays(7);
 
     public WorkerSettings {
         arches = List.copyOf(arches);
@@ -35,17 +40,22 @@ public record WorkerSettings(String id, String httpHost, int httpPort, String pu
         tools = Map.copyOf(tools);
     }
 
-    /** Settings with Koji's defaults. */
+    /** Settings with Koji's defaults and the default retention (tests). */
     public WorkerSettings(String id, String httpHost, int httpPort, String publicUrl, List<String> arches,
                           List<String> releases, int slots, Path workDir, List<Path> stagingRoots,
                           Map<String, String> tools) {
         this(id, httpHost, httpPort, publicUrl, arches, releases, slots, workDir, stagingRoots, tools,
-            KojiSettings.DEFAULTS);
+            KojiSettings.DEFAULTS, DEFAULT_RETENTION);
     }
 
     /** Where build logs live, one {@code <id>.log} per build: written by the builds, served by the log server. */
     public Path logsDir() {
         return workDir.resolve("logs");
+    }
+
+    /** Where results staged on the worker itself are kept, one folder per build, served at /artifacts. */
+    public Path artifactsDir() {
+        return workDir.resolve("artifacts");
     }
 
     /** The program to run for {@code tool}. */
@@ -80,7 +90,24 @@ public record WorkerSettings(String id, String httpHost, int httpPort, String pu
             Path.of(v.string("work-dir", "fbs-data/worker")).toAbsolutePath().normalize(),
             roots,
             tools,
-            KojiSettings.from(new ConfigValues(v.section("koji"), "worker.koji")));
+            KojiSettings.from(new ConfigValues(v.section("koji"), "worker.koji")),
+            duration(v, "retention", "7d"));
+    }
+
+    /** A duration written as a number and a unit: 7d, 36h, 90m or 30s. */
+    private static Duration duration(ConfigValues v, String key, String fallback) {
+        String text = v.string(key, fallback).trim();
+        Matcher m = Pattern.compile("([0-9]{1,9})\\s*([dhms])").matcher(text);
+        if (!m.matches() || Long.parseLong(m.group(1)) == 0) {
+            throw v.error(key, "expected a duration such as 7d, 36h, 90m or 30s, not '" + text + "'");
+        }
+        long n = Long.parseLong(m.group(1));
+        return switch (m.group(2)) {
+            case "d" -> Duration.ofDays(n);
+            case "h" -> Duration.ofHours(n);
+            case "m" -> Duration.ofMinutes(n);
+            default -> Duration.ofSeconds(n);
+        };
     }
 
     private static String hostName() {

@@ -16,6 +16,7 @@ import java.util.Locale;
 import java.util.Set;
 import org.fbs.build.Build;
 import org.fbs.build.BuildState;
+import org.fbs.build.Secrets;
 import org.fbs.config.MasterSettings;
 import org.fbs.ops.BuildInfo;
 import org.fbs.ops.OpsRoutes;
@@ -65,6 +66,7 @@ public final class ApiVerticle extends VerticleBase {
         router.get("/api/v1/info").handler(ctx -> json(ctx, 200,
             BuildInfo.current().toJson("master", settings.publicUrl())));
         ops.mount(router, vertx);
+        router.get("/api/v1/mails").handler(this::mails);
         router.get("/").handler(ctx -> ctx.response().putHeader("content-type", "text/plain; charset=utf-8")
             .end("FBS master. REST API: " + settings.publicUrl() + "/api/v1/builds\n"));
         router.route().failureHandler(this::failure);
@@ -223,9 +225,33 @@ public final class ApiVerticle extends VerticleBase {
             .onFailure(ctx::fail);
     }
 
-    /** The build as users see it: without the internal bookkeeping. */
+    /** The mail outbox, newest first: what was sent, what waits, and (with no SMTP server) what was only logged. */
+    private void mails(RoutingContext ctx) {
+        int limit;
+        try {
+            String l = ctx.queryParams().get("limit");
+            limit = l == null ? 100 : Integer.parseInt(l);
+            if (limit < 1 || limit > MAX_LIST) {
+                throw new NumberFormatException();
+            }
+        } catch (NumberFormatException e) {
+            error(ctx, 400, "limit: expected a number from 1 to " + MAX_LIST, List.of());
+            return;
+        }
+        store.mails(limit).onComplete(found -> {
+            if (found.failed()) {
+                ctx.fail(found.cause());
+                return;
+            }
+            JsonArray mails = new JsonArray();
+            found.result().forEach(m -> mails.add(m.toJson()));
+            json(ctx, 200, new JsonObject().put("mails", mails));
+        });
+    }
+
+    /** The build as users see it: without the internal bookkeeping, and never with a password in it. */
     private static JsonObject publicView(JsonObject build) {
-        JsonObject view = build.copy();
+        JsonObject view = Secrets.maskJson(build);
         view.remove("lastSeq");
         view.remove("address");
         return view;

@@ -19,6 +19,7 @@ import java.util.TreeMap;
 import org.fbs.build.Build;
 import org.fbs.build.BuildState;
 import org.fbs.protocol.Addresses;
+import org.fbs.protocol.BuildChange;
 import org.fbs.protocol.BuildEvent;
 import org.fbs.protocol.JobOffer;
 import org.fbs.protocol.OfferReply;
@@ -234,20 +235,35 @@ public final class Dispatcher extends VerticleBase {
             case FAILED -> build.finished(BuildState.FAILED, event.reason(), event.artifacts(), event.at(),
                 event.seq());
         };
-        save(next)
+        save(next, event.logTail())
             .onSuccess(v -> msg.reply(null))
             .onFailure(err -> msg.fail(500, "not stored: " + err.getMessage()));
     }
 
     /** Writes a changed build and keeps the in-memory view in step. */
     private Future<Void> save(Build build) {
+        return save(build, List.of());
+    }
+
+    /**
+     * Writes a changed build, keeps the in-memory view in step, and tells the notifier once it is stored. A build
+     * that has ended is kept without the passwords in its spec: nothing needs them any more.
+     */
+    private Future<Void> save(Build changed, List<String> logTail) {
+        Build build = changed.state().isFinal() ? changed.withoutSecrets() : changed;
+        Build before = active.get(build.id());
         if (build.state().isFinal()) {
             active.remove(build.id());
         } else {
             active.put(build.id(), build);
         }
         return store.update(build)
-            .onSuccess(v -> metrics.stored(build))
+            .onSuccess(v -> {
+                metrics.stored(build);
+                vertx.eventBus().publish(Addresses.MASTER_BUILD_CHANGED,
+                    new BuildChange(before == null ? null : before.state(), build, logTail).toJson(),
+                    new DeliveryOptions().setLocalOnly(true));
+            })
             .onFailure(err -> LOG.error("could not store build {}", build.id(), err));
     }
 }

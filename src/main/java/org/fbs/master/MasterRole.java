@@ -10,12 +10,13 @@ import java.net.UnknownHostException;
 import org.fbs.config.MasterSettings;
 import org.fbs.ops.NodeMetrics;
 import org.fbs.ops.OpsRoutes;
+import org.fbs.notify.Notifier;
 import org.fbs.store.AsyncBuildStore;
 import org.fbs.store.BuildStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Starts the master's parts on a Vert.x instance: the store, the dispatcher, then the HTTP API. */
+/** Starts the master's parts on a Vert.x instance: the store, the notifier, the dispatcher, then the HTTP API. */
 public final class MasterRole {
 
     private static final Logger LOG = LoggerFactory.getLogger(MasterRole.class);
@@ -41,7 +42,9 @@ public final class MasterRole {
                 ops.readiness().register("store", promise -> store.ping().onComplete(ping -> promise.complete(
                     ping.succeeded() ? Status.OK() : Status.KO(new JsonObject().put("reason", "the build store "
                         + "does not answer: " + ping.cause().getMessage())))));
-                return vertx.deployVerticle(new Dispatcher(store, registry))
+                // The notifier first, so that it hears of every change the dispatcher makes.
+                return vertx.deployVerticle(new Notifier(settings, store))
+                    .compose(n -> vertx.deployVerticle(new Dispatcher(store, registry)))
                     .compose(d -> vertx.deployVerticle(new ApiVerticle(settings, store, ops)));
             })
             .onSuccess(id -> LOG.info("master ready: API at {}/api/v1/builds, builds stored in {}",

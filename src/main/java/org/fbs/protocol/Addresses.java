@@ -18,6 +18,9 @@ public final class Addresses {
     /** Master-local: the workers the dispatcher knows of; replies with a JSON array. */
     public static final String MASTER_WORKERS = "fbs.master.workers";
 
+    /** Master-local, published: each stored change of a build, as a {@link BuildChange} (for notifications). */
+    public static final String MASTER_BUILD_CHANGED = "fbs.master.build-changed";
+
     /** Worker-local: new lines of one build's log, for live followers; suffixed by the build id. */
     public static final String LOG_PREFIX = "fbs.log.";
 

@@ -15,21 +15,27 @@ import org.fbs.build.ExtraPackage;
  * @param stage the stage entered, for STAGE
  * @param reason why it failed, for FAILED
  * @param extraPackages the packages from Koji that went into the build's side repository, for SUCCEEDED
+ * @param logTail the last lines of the build's log, for SUCCEEDED and FAILED: the master mails them
  */
 public record BuildEvent(long buildId, long seq, String worker, Kind kind, String stage, String reason,
-                         List<Artifact> artifacts, Instant at, List<ExtraPackage> extraPackages) {
+                         List<Artifact> artifacts, Instant at, List<ExtraPackage> extraPackages,
+                         List<String> logTail) {
 
     public enum Kind { STAGE, SUCCEEDED, FAILED }
+
+    /** The last this many lines of the log travel with the final event. */
+    public static final int LOG_TAIL_LINES = 50;
 
     public BuildEvent {
         artifacts = List.copyOf(artifacts);
         extraPackages = List.copyOf(extraPackages);
+        logTail = List.copyOf(logTail);
     }
 
-    /** An event without extra packages. */
+    /** An event without extra packages or log lines: a stage, or a test's. */
     public BuildEvent(long buildId, long seq, String worker, Kind kind, String stage, String reason,
                       List<Artifact> artifacts, Instant at) {
-        this(buildId, seq, worker, kind, stage, reason, artifacts, at, List.of());
+        this(buildId, seq, worker, kind, stage, reason, artifacts, at, List.of(), List.of());
     }
 
     public JsonObject toJson() {
@@ -42,13 +48,15 @@ public record BuildEvent(long buildId, long seq, String worker, Kind kind, Strin
             .put("reason", reason)
             .put("artifacts", Artifact.toJson(artifacts))
             .put("at", at.toString())
-            .put("extraPackages", ExtraPackage.toJson(extraPackages));
+            .put("extraPackages", ExtraPackage.toJson(extraPackages))
+            .put("logTail", new JsonArray(logTail));
     }
 
     public static BuildEvent fromJson(JsonObject json) {
         return new BuildEvent(json.getLong("build"), json.getLong("seq"), json.getString("worker"),
             Kind.valueOf(json.getString("kind")), json.getString("stage"), json.getString("reason"),
             Artifact.fromJson(json.getJsonArray("artifacts", new JsonArray())), Instant.parse(json.getString("at")),
-            ExtraPackage.fromJson(json.getJsonArray("extraPackages")));
+            ExtraPackage.fromJson(json.getJsonArray("extraPackages")),
+            json.getJsonArray("logTail", new JsonArray()).stream().map(String::valueOf).toList());
     }
 }

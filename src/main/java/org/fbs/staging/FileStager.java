@@ -1,29 +1,17 @@
 package org.fbs.staging;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.security.DigestOutputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.List;
-import java.util.Set;
-import org.fbs.build.Artifact;
-import org.fbs.build.FileTrees;
+import org.fbs.build.Secrets;
 
 /**
- * Copies a build's files into a new folder of their own under a {@code file:///} staging root: each file via a
- * temporary name and an atomic rename, so nobody sees half a file, and never into another build's folder.
- * Blocking.
+ * Staging to {@code file:///path}: copies a build's files into a new folder of their own under the path, each via
+ * a temporary name and an atomic rename, never into another build's folder, and only under the folders this
+ * worker may write to. Blocking.
  */
-public final class FileStager {
+public final class FileStager implements Stager {
 
     private final List<Path> allowedRoots;
 
@@ -32,86 +20,22 @@ public final class FileStager {
         this.allowedRoots = List.copyOf(allowedRoots);
     }
 
-    /** Fails now if this worker may not stage to {@code stagingUrl}: better before the build than after it. */
+    @Override
     public void check(String stagingUrl) throws StagingException {
         allowedRoot(stagingUrl);
     }
 
-    /** Stages into {@code <staging path>/<folder>/}, checking the path against the allowed roots. */
-    public List<Artifact> stage(String stagingUrl, String folder, List<Path> files) throws StagingException {
-        Path root = allowedRoot(stagingUrl);
-        return copyInto(root, folder, files);
-    }
-
-    /** Stages into {@code root/<folder>/} with no root check: for places the worker chose itself. */
-    public static List<Artifact> copyInto(Path root, String folder, List<Path> files) throws StagingException {
-        if (!folder.matches("[A-Za-z0-9._+-]+") || folder.startsWith(".")) {
-            throw new StagingException("bad staging folder name: " + folder);
-        }
-        Set<String> names = new HashSet<>();
-        for (Path file : files) {
-            if (!names.add(file.getFileName().toString())) {
-                throw new StagingException("two files named " + file.getFileName() + "; one would replace the other");
-            }
-        }
-        try {
-            Files.createDirectories(root);
-        } catch (IOException e) {
-            throw new StagingException("cannot create the staging folder " + root + ": " + e.getMessage(), e);
-        }
-        Path target = root.resolve(folder);
-        try {
-            Files.createDirectory(target);
-        } catch (FileAlreadyExistsException e) {
-            throw new StagingException("staging folder " + target + " already exists; not overwriting it");
-        } catch (IOException e) {
-            throw new StagingException("cannot create staging folder " + target + ": " + e.getMessage(), e);
-        }
-        List<Artifact> staged = new ArrayList<>();
-        try {
-            for (Path file : files) {
-                staged.add(copy(file, target));
-            }
-        } catch (StagingException e) {
-            removeQuietly(target);
-            throw e;
-        }
-        return staged;
-    }
-
-    /** Takes back a half-staged folder, so that a retry of the build can stage again. */
-    private static void removeQuietly(Path folder) {
-        try {
-            FileTrees.delete(folder);
-        } catch (IOException ignored) {
-            // the failure being reported matters more than the leftovers
-        }
-    }
-
-    private static Artifact copy(Path file, Path target) throws StagingException {
-        String name = file.getFileName().toString();
-        Path partial = target.resolve("." + name + ".partial");
-        Path dest = target.resolve(name);
-        try {
-            MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            long size;
-            try (InputStream in = Files.newInputStream(file);
-                 OutputStream out = new DigestOutputStream(Files.newOutputStream(partial), sha)) {
-                size = in.transferTo(out);
-            }
-            Files.move(partial, dest, StandardCopyOption.ATOMIC_MOVE);
-            return new Artifact(name, size, HexFormat.of().formatHex(sha.digest()), dest.toUri().toString());
-        } catch (IOException e) {
-            throw new StagingException("cannot copy " + name + " to " + target + ": " + e.getMessage(), e);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+    /** Creates {@code <staging path>/<folder>/}, checking the path against the allowed roots. */
+    @Override
+    public StagingFolder open(String stagingUrl, long buildId, String folder) throws StagingException {
+        Stager.checkFolderName(folder);
+        return LocalFolder.create(allowedRoot(stagingUrl), folder, dest -> dest.toUri().toString());
     }
 
     /** The staging URL's folder, if it lies under an allowed root (symbolic links resolved). */
     private Path allowedRoot(String stagingUrl) throws StagingException {
         if (!stagingUrl.startsWith("file:///")) {
-            throw new StagingException("only file:/// staging is available on this worker");
+            throw new StagingException("staging: expected a file:/// URL, not " + Secrets.mask(stagingUrl));
         }
         // The spec parser took the path literally (no percent-decoding), so this does too.
         Path path = Path.of(stagingUrl.substring("file://".length())).normalize();

@@ -7,6 +7,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.Queue;
@@ -81,6 +82,25 @@ public final class AsyncBuildStore {
             s.ping();
             return null;
         });
+    }
+
+    public Future<OutboxMail> insertMail(OutboxMail mail) {
+        return run(s -> s.insertMail(mail));
+    }
+
+    public Future<Void> updateMail(OutboxMail mail) {
+        return run(s -> {
+            s.updateMail(mail);
+            return null;
+        });
+    }
+
+    public Future<List<OutboxMail>> dueMails(Instant now, int limit) {
+        return run(s -> s.dueMails(now, limit));
+    }
+
+    public Future<List<OutboxMail>> mails(int limit) {
+        return run(s -> s.mails(limit));
     }
 
     private <T> Future<T> run(BuildStore.Work<T> work) {

@@ -11,6 +11,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Savepoint;
 import java.sql.Statement;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -44,6 +45,15 @@ public final class BuildStore implements AutoCloseable {
                   doc TEXT NOT NULL
                 )""");
             s.execute("CREATE INDEX IF NOT EXISTS builds_state ON builds(state)");
+            // The mail outbox: each mail is stored before it is sent, so none is lost to a restart.
+            s.execute("""
+                CREATE TABLE IF NOT EXISTS mails (
+                  id INTEGER PRIMARY KEY AUTOINCREMENT,
+                  status TEXT NOT NULL,
+                  next_try INTEGER NOT NULL,
+                  doc TEXT NOT NULL
+                )""");
+            s.execute("CREATE INDEX IF NOT EXISTS mails_due ON mails(status, next_try)");
         }
         return new BuildStore(db);
     }
@@ -166,6 +176,66 @@ public final class BuildStore implements AutoCloseable {
         try (var statement = db.createStatement()) {
             statement.executeQuery("SELECT count(*) FROM builds").close();
         }
+    }
+
+    /** Stores a new mail and returns it with its id. */
+    public OutboxMail insertMail(OutboxMail mail) throws SQLException {
+        try (PreparedStatement ps = db.prepareStatement("INSERT INTO mails(status, next_try, doc) VALUES (?, ?, ?)",
+            Statement.RETURN_GENERATED_KEYS)) {
+            bindMail(ps, mail);
+            ps.executeUpdate();
+            try (ResultSet keys = ps.getGeneratedKeys()) {
+                keys.next();
+                return mail.withId(keys.getLong(1));
+            }
+        }
+    }
+
+    public void updateMail(OutboxMail mail) throws SQLException {
+        try (PreparedStatement ps = db.prepareStatement(
+            "UPDATE mails SET status = ?, next_try = ?, doc = ? WHERE id = ?")) {
+            bindMail(ps, mail);
+            ps.setLong(4, mail.id());
+            if (ps.executeUpdate() != 1) {
+                throw new SQLException("no mail " + mail.id());
+            }
+        }
+    }
+
+    /** The pending mails whose next try is due at {@code now}, oldest first. */
+    public List<OutboxMail> dueMails(Instant now, int limit) throws SQLException {
+        try (PreparedStatement ps = db.prepareStatement(
+            "SELECT id, doc FROM mails WHERE status = 'PENDING' AND next_try <= ? ORDER BY id LIMIT ?")) {
+            ps.setLong(1, now.toEpochMilli());
+            ps.setInt(2, limit);
+            return readMails(ps);
+        }
+    }
+
+    /** The newest mails first, whatever their status. */
+    public List<OutboxMail> mails(int limit) throws SQLException {
+        try (PreparedStatement ps = db.prepareStatement("SELECT id, doc FROM mails ORDER BY id DESC LIMIT ?")) {
+            ps.setInt(1, limit);
+            return readMails(ps);
+        }
+    }
+
+    private static void bindMail(PreparedStatement ps, OutboxMail mail) throws SQLException {
+        ps.setString(1, mail.status().name());
+        ps.setLong(2, mail.nextTry().toEpochMilli());
+        JsonObject doc = mail.toJson();
+        doc.remove("id");
+        ps.setString(3, doc.encode());
+    }
+
+    private static List<OutboxMail> readMails(PreparedStatement ps) throws SQLException {
+        List<OutboxMail> out = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                out.add(OutboxMail.fromJson(new JsonObject(rs.getString(2)).put("id", rs.getLong(1))));
+            }
+        }
+        return out;
     }
 
     @Override

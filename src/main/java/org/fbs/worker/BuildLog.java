@@ -10,8 +10,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
 import org.fbs.build.Secrets;
 import org.fbs.protocol.Addresses;
+import org.fbs.protocol.BuildEvent;
 
 /**
  * One build's log on the worker: timestamped lines in {@code <work-dir>/logs/<id>.log}, each also published
@@ -29,6 +33,8 @@ public final class BuildLog implements AutoCloseable {
     private final EventBus bus;
     private final LiveLogs live;
     private long committed;
+    /** The last lines written, for the master's mail when the build ends. */
+    private final Deque<String> tail = new ArrayDeque<>();
 
     private BuildLog(long buildId, Path file, OutputStream out, long committed, EventBus bus, LiveLogs live) {
         this.buildId = buildId;
@@ -85,8 +91,17 @@ public final class BuildLog implements AutoCloseable {
         }
         long offset = committed;
         committed += bytes.length;
+        tail.addLast(clean);
+        if (tail.size() > BuildEvent.LOG_TAIL_LINES) {
+            tail.removeFirst();
+        }
         bus.publish(Addresses.log(buildId), new JsonObject().put("offset", offset)
             .put("text", new String(bytes, StandardCharsets.UTF_8)));
+    }
+
+    /** The last {@link BuildEvent#LOG_TAIL_LINES} lines, passwords masked, without their time stamps. */
+    synchronized List<String> tail() {
+        return List.copyOf(tail);
     }
 
     /** Ends the log: the file is complete, and followers are told so. */

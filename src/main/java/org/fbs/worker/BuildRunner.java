@@ -3,6 +3,7 @@ package org.fbs.worker;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 import org.fbs.build.Artifact;
@@ -14,8 +15,10 @@ import org.fbs.build.Stage;
 import org.fbs.config.WorkerSettings;
 import org.fbs.koji.KojiException;
 import org.fbs.spec.BuildSpec;
-import org.fbs.staging.FileStager;
+import org.fbs.staging.KeptArtifacts;
+import org.fbs.staging.Stagers;
 import org.fbs.staging.StagingException;
+import org.fbs.staging.StagingFolder;
 
 /** Runs one build on this worker, stage by stage, in a work dir of its own. Blocking: call it off the event loop. */
 final class BuildRunner {
@@ -29,13 +32,14 @@ final class BuildRunner {
     }
 
     private final WorkerSettings settings;
-    private final FileStager stager;
+    private final Stagers stager;
     private final RunningTools tools = new RunningTools();
     private final SideRepoStage sideRepos;
 
     BuildRunner(WorkerSettings settings) {
         this.settings = settings;
-        this.stager = new FileStager(settings.stagingRoots());
+        this.stager = new Stagers(new KeptArtifacts(settings.artifactsDir()), settings.publicUrl(),
+            settings.stagingRoots());
         this.sideRepos = new SideRepoStage(settings, tools);
     }
 
@@ -79,14 +83,7 @@ final class BuildRunner {
             }
 
             enter(Stage.STAGING, log, entering);
-            Path logCopy = dir.resolve("build-" + id + ".log");
-            Files.copy(log.file(), logCopy);
-            List<Artifact> artifacts = stage(id, spec, List.of(lorax.bootIso(), logCopy));
-            for (Artifact a : artifacts) {
-                log.line("staged " + a.name() + " (" + a.size() + " bytes, sha256 " + a.sha256() + ") at "
-                    + a.location());
-            }
-            log.line("build " + id + " succeeded");
+            List<Artifact> artifacts = stage(id, spec, List.of(lorax.bootIso()), log);
             return new Outcome(true, null, artifacts, side == null ? List.of() : side.packages());
         } catch (StagingException e) {
             return fail(log, e.getMessage());
@@ -107,13 +104,28 @@ final class BuildRunner {
         }
     }
 
-    private List<Artifact> stage(long id, BuildSpec spec, List<Path> files) throws StagingException {
+    /**
+     * Stages the build's files where its spec says, then its log, last, so that the staged log ends with every
+     * file's checksum and the build's outcome.
+     */
+    private List<Artifact> stage(long id, BuildSpec spec, List<Path> files, BuildLog log) throws StagingException {
         String folder = spec.boot().product().replace(' ', '_') + "-" + spec.arch() + "-" + spec.release() + "-" + id;
-        if (spec.stagedOnWorker()) {
-            // No staging asked for: the files stay on this worker, beside its logs.
-            return FileStager.copyInto(settings.workDir().resolve("results"), folder, files);
+        List<Artifact> staged = new ArrayList<>();
+        try (StagingFolder target = stager.open(spec.staging(), id, folder)) {
+            for (Path file : files) {
+                staged.add(logged(log, target.put(file, file.getFileName().toString())));
+            }
+            log.line("build " + id + " succeeded");
+            Artifact ownLog = target.put(log.file(), "build-" + id + ".log");
+            target.commit();
+            staged.add(logged(log, ownLog));
         }
-        return stager.stage(spec.staging(), folder, files);
+        return staged;
+    }
+
+    private static Artifact logged(BuildLog log, Artifact a) {
+        log.line("staged " + a.name() + " (" + a.size() + " bytes, sha256 " + a.sha256() + ") at " + a.location());
+        return a;
     }
 
     private static void enter(Stage stage, BuildLog log, Consumer<Stage> entering) {

@@ -39,24 +39,25 @@ final class EventOutbox {
     }
 
     void stage(long build, Stage stage) {
-        add(build, BuildEvent.Kind.STAGE, stage.label(), null, List.of(), List.of());
+        add(build, BuildEvent.Kind.STAGE, stage.label(), null, List.of(), List.of(), List.of());
     }
 
-    void succeeded(long build, List<Artifact> artifacts, List<ExtraPackage> extraPackages) {
-        add(build, BuildEvent.Kind.SUCCEEDED, null, null, artifacts, extraPackages);
+    void succeeded(long build, List<Artifact> artifacts, List<ExtraPackage> extraPackages, List<String> logTail) {
+        add(build, BuildEvent.Kind.SUCCEEDED, null, null, artifacts, extraPackages, logTail);
     }
 
-    void failed(long build, String reason, List<Artifact> artifacts) {
-        add(build, BuildEvent.Kind.FAILED, null, reason, artifacts, List.of());
+    void failed(long build, String reason, List<Artifact> artifacts, List<String> logTail) {
+        add(build, BuildEvent.Kind.FAILED, null, reason, artifacts, List.of(), logTail);
     }
 
     private void add(long build, BuildEvent.Kind kind, String stage, String reason, List<Artifact> artifacts,
-                     List<ExtraPackage> extraPackages) {
+                     List<ExtraPackage> extraPackages, List<String> logTail) {
         long seq = lastSeq.merge(build, 1L, Long::sum);
         if (kind != BuildEvent.Kind.STAGE) {
             lastSeq.remove(build);
         }
-        queue.add(new BuildEvent(build, seq, worker, kind, stage, reason, artifacts, Instant.now(), extraPackages));
+        queue.add(new BuildEvent(build, seq, worker, kind, stage, reason, artifacts, Instant.now(), extraPackages,
+            logTail));
         send();
     }
 

@@ -8,11 +8,13 @@ import io.vertx.ext.web.RoutingContext;
 import java.nio.file.Path;
 import org.fbs.config.WorkerSettings;
 import org.fbs.ops.OpsRoutes;
+import org.fbs.staging.KeptArtifacts;
 
 /**
  * The worker's HTTP face: {@code GET /log/<id>} serves a build's log as plain text, and with
- * {@code ?follow=true} keeps the response open and streams new lines until the build ends; the operators' routes
- * ({@link OpsRoutes}) sit beside it. Only build ids
+ * {@code ?follow=true} keeps the response open and streams new lines until the build ends; {@code GET
+ * /artifacts/<id>/<file>} serves the files kept on the worker ({@link ArtifactDownloads}); the operators' routes
+ * ({@link OpsRoutes}) sit beside them. Only build ids
  * reach the file system: the file name is made from the parsed number, never from the URL's text.
  */
 public final class LogHttpVerticle extends VerticleBase {
@@ -36,6 +38,8 @@ public final class LogHttpVerticle extends VerticleBase {
         Router router = Router.router(vertx);
         router.get("/log/:id").handler(this::log);
         ops.mount(router, vertx);
+        new ArtifactDownloads(vertx, new KeptArtifacts(settings.artifactsDir()), settings.artifactsDir().toString())
+            .mount(router);
         router.route().handler(ctx -> notFound(ctx.response()));
         return vertx.createHttpServer()
             .requestHandler(router)

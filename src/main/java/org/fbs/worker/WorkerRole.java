@@ -14,8 +14,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.fbs.config.WorkerSettings;
 import org.fbs.ops.NodeMetrics;
 import org.fbs.ops.OpsRoutes;
+import org.fbs.staging.KeptArtifacts;
 
-/** Starts the worker's parts on a Vert.x instance: the log server first, then the build taker. */
+/**
+ * Starts the worker's parts on a Vert.x instance: the log server first, then the build taker, then the sweeper of
+ * old kept files.
+ */
 public final class WorkerRole {
 
     private WorkerRole() {
@@ -37,6 +41,8 @@ public final class WorkerRole {
                 promise.complete(probe.succeeded() ? probe.result() : Status.KO())));
         return vertx.deployVerticle(new LogHttpVerticle(settings, live, ops))
             .compose(id -> vertx.deployVerticle(new WorkerVerticle(settings, live)))
+            .compose(id -> vertx.deployVerticle(new ArtifactSweeper(new KeptArtifacts(settings.artifactsDir()),
+                settings.retention())))
             .onSuccess(id -> taking.set(true));
     }
 

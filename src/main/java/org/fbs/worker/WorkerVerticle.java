@@ -123,18 +123,18 @@ public final class WorkerVerticle extends VerticleBase {
         }, false).onComplete(done -> {
             if (done.failed()) {
                 LOG.error("build {} broke on this worker", id, done.cause());
-                finish(id, BuildRunner.Outcome.failed("worker error: " + done.cause().getMessage()));
+                finish(id, BuildRunner.Outcome.failed("worker error: " + done.cause().getMessage()), log.tail());
             } else {
-                finish(id, done.result());
+                finish(id, done.result(), log.tail());
             }
         });
     }
 
-    private void finish(long id, BuildRunner.Outcome outcome) {
+    private void finish(long id, BuildRunner.Outcome outcome, List<String> logTail) {
         if (outcome.succeeded()) {
-            outbox.succeeded(id, outcome.artifacts(), outcome.extraPackages());
+            outbox.succeeded(id, outcome.artifacts(), outcome.extraPackages(), logTail);
         } else {
-            outbox.failed(id, outcome.reason(), outcome.artifacts());
+            outbox.failed(id, outcome.reason(), outcome.artifacts(), logTail);
         }
         running.remove(id);
         announce();

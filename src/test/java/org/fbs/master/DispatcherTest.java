@@ -208,7 +208,7 @@ class DispatcherTest {
         master.awaitBuild(id, b -> b.getString("state").equals("ASSIGNED"));
 
         BuildEvent succeeded = new BuildEvent(id, 1, "w1", BuildEvent.Kind.SUCCEEDED, null, null, List.of(),
-            Instant.now(), List.of(new ExtraPackage("anaconda-41.35-1.fc41.x86_64", 2_345_678)));
+            Instant.now(), List.of(new ExtraPackage("anaconda-41.35-1.fc41.x86_64", 2_345_678)), List.of());
         await(master.vertx.eventBus().request(Addresses.EVENTS, succeeded.toJson()));
 
         JsonObject done = master.build(id);

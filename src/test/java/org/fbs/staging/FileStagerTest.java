@@ -58,7 +58,8 @@ class FileStagerTest {
 
     @Test
     void filesLandInTheFolderWithTheirSizeChecksumAndFileLocation() throws Exception {
-        List<Artifact> staged = stager.stage(url(allowed.resolve("images")), "Fedora-x86_64-41-7", List.of(iso, sums));
+        List<Artifact> staged = stager.stage(url(allowed.resolve("images")), 7, "Fedora-x86_64-41-7",
+            List.of(iso, sums));
 
         Path folder = allowed.resolve("images/Fedora-x86_64-41-7");
         assertThat(staged).extracting(Artifact::name).containsExactly("boot.iso", "SHA256SUMS");
@@ -74,7 +75,7 @@ class FileStagerTest {
 
     @Test
     void noPartialFilesRemainAfterSuccess() throws Exception {
-        stager.stage(url(allowed), "b1", List.of(iso, sums));
+        stager.stage(url(allowed), 7, "b1", List.of(iso, sums));
 
         assertThat(tree(allowed)).extracting(p -> p.getFileName().toString())
             .containsExactlyInAnyOrder("b1", "boot.iso", "SHA256SUMS")
@@ -83,14 +84,14 @@ class FileStagerTest {
 
     @Test
     void aSecondStageIntoTheSameFolderFailsAndLeavesTheFirstBuildsFilesUntouched() throws Exception {
-        stager.stage(url(allowed), "b1", List.of(iso, sums));
+        stager.stage(url(allowed), 7, "b1", List.of(iso, sums));
         byte[] firstIso = Files.readAllBytes(allowed.resolve("b1/boot.iso"));
         byte[] firstSums = Files.readAllBytes(allowed.resolve("b1/SHA256SUMS"));
 
         Path other = Files.createDirectories(tmp.resolve("other"));
         Path otherIso = Files.writeString(other.resolve("boot.iso"), "a different image");
         Path otherSums = Files.writeString(other.resolve("SHA256SUMS"), "different sums");
-        assertThatThrownBy(() -> stager.stage(url(allowed), "b1", List.of(otherIso, otherSums)))
+        assertThatThrownBy(() -> stager.stage(url(allowed), 7, "b1", List.of(otherIso, otherSums)))
             .isInstanceOf(StagingException.class)
             .hasMessageContaining("already exists");
 
@@ -100,8 +101,23 @@ class FileStagerTest {
     }
 
     @Test
+    void stagingIntoAFolderThatHoldsOtherBuildsFilesLeavesThemUntouched() throws Exception {
+        Path shared = Files.createDirectories(allowed.resolve("images"));
+        Path theirs = Files.createDirectories(shared.resolve("Fedora-x86_64-41-6"));
+        Files.writeString(theirs.resolve("boot.iso"), "build 6's image");
+        Files.writeString(shared.resolve("boot.iso"), "someone's loose file");
+
+        stager.stage(url(shared), 7, "Fedora-x86_64-41-7", List.of(iso, sums));
+
+        assertThat(theirs.resolve("boot.iso")).hasContent("build 6's image");
+        assertThat(shared.resolve("boot.iso")).hasContent("someone's loose file");
+        assertThat(tree(theirs)).hasSize(1);
+        assertThat(shared.resolve("Fedora-x86_64-41-7/boot.iso")).hasSameBinaryContentAs(iso);
+    }
+
+    @Test
     void aStagingUrlOutsideTheAllowedRootsIsRefusedAndNothingIsCreatedThere() {
-        assertThatThrownBy(() -> stager.stage(url(outside.resolve("new")), "b1", List.of(iso)))
+        assertThatThrownBy(() -> stager.stage(url(outside.resolve("new")), 7, "b1", List.of(iso)))
             .isInstanceOf(StagingException.class)
             .hasMessageContaining("not under");
 
@@ -112,9 +128,9 @@ class FileStagerTest {
     void aSymbolicLinkInsideAnAllowedRootThatPointsOutsideIsRefused() throws Exception {
         Files.createSymbolicLink(allowed.resolve("link"), outside);
 
-        assertThatThrownBy(() -> stager.stage(url(allowed.resolve("link")), "b1", List.of(iso)))
+        assertThatThrownBy(() -> stager.stage(url(allowed.resolve("link")), 7, "b1", List.of(iso)))
             .isInstanceOf(StagingException.class);
-        assertThatThrownBy(() -> stager.stage(url(allowed.resolve("link/deeper")), "b1", List.of(iso)))
+        assertThatThrownBy(() -> stager.stage(url(allowed.resolve("link/deeper")), 7, "b1", List.of(iso)))
             .isInstanceOf(StagingException.class);
 
         assertThat(outside).isEmptyDirectory();
@@ -125,8 +141,8 @@ class FileStagerTest {
         String escape = url(allowed) + "/../outside/b";
         String ghost = url(allowed) + "/sub/../../ghost";
 
-        assertThatThrownBy(() -> stager.stage(escape, "b1", List.of(iso))).isInstanceOf(StagingException.class);
-        assertThatThrownBy(() -> stager.stage(ghost, "b1", List.of(iso))).isInstanceOf(StagingException.class);
+        assertThatThrownBy(() -> stager.stage(escape, 7, "b1", List.of(iso))).isInstanceOf(StagingException.class);
+        assertThatThrownBy(() -> stager.stage(ghost, 7, "b1", List.of(iso))).isInstanceOf(StagingException.class);
 
         assertThat(outside).isEmptyDirectory();
         assertThat(tmp.resolve("ghost")).doesNotExist();
@@ -135,7 +151,7 @@ class FileStagerTest {
 
     @Test
     void dotDotThatStaysInsideTheRootIsAccepted() throws Exception {
-        stager.stage(url(allowed) + "/a/../b", "b1", List.of(sums));
+        stager.stage(url(allowed) + "/a/../b", 7, "b1", List.of(sums));
 
         assertThat(allowed.resolve("b/b1/SHA256SUMS")).hasSameTextualContentAs(sums, StandardCharsets.UTF_8);
     }
@@ -143,7 +159,7 @@ class FileStagerTest {
     @ParameterizedTest
     @ValueSource(strings = {"a/b", "../b1", ".hidden", ".", "..", "", "b 1"})
     void aBadFolderNameIsRefused(String folder) {
-        assertThatThrownBy(() -> stager.stage(url(allowed), folder, List.of(iso)))
+        assertThatThrownBy(() -> stager.stage(url(allowed), 7, folder, List.of(iso)))
             .isInstanceOf(StagingException.class)
             .hasMessageContaining("folder name");
 
@@ -154,7 +170,7 @@ class FileStagerTest {
     @ValueSource(strings = {"ftp://10.0.0.27/pub", "http://example.org/x", "file://host/srv/fbs", "file:/srv/fbs",
         "/srv/fbs", "10.0.0.27"})
     void aNonFileUrlIsRefused(String stagingUrl) {
-        assertThatThrownBy(() -> stager.stage(stagingUrl, "b1", List.of(iso)))
+        assertThatThrownBy(() -> stager.stage(stagingUrl, 7, "b1", List.of(iso)))
             .isInstanceOf(StagingException.class)
             .hasMessageContaining("file:///");
     }
@@ -164,7 +180,7 @@ class FileStagerTest {
         Path elsewhere = Files.createDirectories(tmp.resolve("elsewhere"));
         Path secondIso = Files.writeString(elsewhere.resolve("boot.iso"), "another boot.iso");
 
-        assertThatThrownBy(() -> stager.stage(url(allowed), "b1", List.of(iso, secondIso)))
+        assertThatThrownBy(() -> stager.stage(url(allowed), 7, "b1", List.of(iso, secondIso)))
             .isInstanceOf(StagingException.class)
             .hasMessageContaining("two files named boot.iso");
         assertThat(allowed.resolve("b1")).doesNotExist();
@@ -174,10 +190,10 @@ class FileStagerTest {
     void aCopyThatFailsHalfwayLeavesNothingBehind() throws Exception {
         Path missing = tmp.resolve("gone.iso");
 
-        assertThatThrownBy(() -> stager.stage(url(allowed), "b1", List.of(iso, missing)))
+        assertThatThrownBy(() -> stager.stage(url(allowed), 7, "b1", List.of(iso, missing)))
             .isInstanceOf(StagingException.class)
             .hasMessageContaining("gone.iso");
         assertThat(allowed.resolve("b1")).doesNotExist();
-        assertThat(stager.stage(url(allowed), "b1", List.of(iso))).hasSize(1);
+        assertThat(stager.stage(url(allowed), 7, "b1", List.of(iso))).hasSize(1);
     }
 }

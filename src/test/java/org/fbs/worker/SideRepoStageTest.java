@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -100,7 +101,7 @@ class SideRepoStageTest {
         vertx = Vertx.vertx();
         settings = new WorkerSettings("w-test", "127.0.0.1", 0, "http://127.0.0.1:0", List.of("x86_64"),
             List.of("41"), 1, tmp.resolve("work"), List.of(tmp), Map.of("lorax", STANDIN_LORAX.toString()),
-            new KojiSettings(koji.hub(), koji.topurl(), 4, 1L << 30));
+            new KojiSettings(koji.hub(), koji.topurl(), 4, 1L << 30), Duration.ofDays(7));
     }
 
     @AfterEach
@@ -212,7 +213,7 @@ class SideRepoStageTest {
         URI closed = URI.create("http://127.0.0.1:" + closedPort() + "/kojihub");
         settings = new WorkerSettings("w-test", "127.0.0.1", 0, "http://127.0.0.1:0", List.of("x86_64"),
             List.of("41"), 1, tmp.resolve("work"), List.of(tmp), Map.of("lorax", STANDIN_LORAX.toString()),
-            new KojiSettings(closed, koji.topurl(), 4, 1L << 30));
+            new KojiSettings(closed, koji.topurl(), 4, 1L << 30), Duration.ofDays(7));
 
         BuildRunner.Outcome outcome = new BuildRunner(settings).run(51, spec(List.of("hello-1.0-1.fc41"), List.of()),
             log(51), stage -> { });
@@ -226,7 +227,7 @@ class SideRepoStageTest {
         URI topurl = URI.create(koji.topurl().toString().replace("http://", "http://fbs:s3cret@"));
         settings = new WorkerSettings("w-test", "127.0.0.1", 0, "http://127.0.0.1:0", List.of("x86_64"),
             List.of("41"), 1, tmp.resolve("work"), List.of(tmp), Map.of("lorax", STANDIN_LORAX.toString()),
-            new KojiSettings(koji.hub(), topurl, 4, 1L << 30));
+            new KojiSettings(koji.hub(), topurl, 4, 1L << 30), Duration.ofDays(7));
         BuildLog log = log(41);
 
         BuildRunner.Outcome outcome = new BuildRunner(settings).run(41, spec(List.of("gone-1-1.fc41"), List.of()),

@@ -344,7 +344,8 @@ class WorkerVerticleTest {
     private void startWorker(Path lorax, KojiSettings koji) throws Exception {
         port = freePort();
         WorkerSettings settings = new WorkerSettings("w-test", "127.0.0.1", port, "http://127.0.0.1:" + port,
-            List.of("x86_64"), List.of("41"), 1, workDir, List.of(staging), Map.of("lorax", lorax.toString()), koji);
+            List.of("x86_64"), List.of("41"), 1, workDir, List.of(staging), Map.of("lorax", lorax.toString()), koji,
+            Duration.ofDays(7));
         await(WorkerRole.deploy(vertx, settings));
         until("the worker's first announcement", () -> !announcements.isEmpty());
         assertThat(announcements.get(0).worker()).isEqualTo("w-test");

@@ -1,0 +1,150 @@
+package org.fbs.notify;
+
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import org.fbs.build.Artifact;
+import org.fbs.build.Build;
+import org.fbs.build.BuildState;
+import org.fbs.build.Secrets;
+import org.fbs.build.Transition;
+import org.fbs.protocol.BuildChange;
+import org.fbs.store.OutboxMail;
+
+/** Decides which change of a build its recipients hear about, and writes that mail. No I/O. */
+final class BuildMails {
+
+    static final String STARTED = "started";
+    static final String FINISHED = "finished";
+    static final String REQUEUED = "requeued";
+
+    private final String masterUrl;
+
+    /** @param masterUrl {@code master.public-url}, for the links to the build */
+    BuildMails(String masterUrl) {
+        this.masterUrl = masterUrl;
+    }
+
+    /** The mail this change calls for, if any: on start, on the end, and when a build goes back to the queue. */
+    Optional<OutboxMail> about(BuildChange change, Instant now) {
+        Build build = change.build();
+        List<String> to = recipients(build.spec());
+        BuildState before = change.before();
+        BuildState after = build.state();
+        if (to.isEmpty() || before == after) {
+            return Optional.empty();
+        }
+        if (after == BuildState.RUNNING) {
+            return Optional.of(started(build, to, now));
+        }
+        if (after.isFinal() && (before == null || !before.isFinal())) {
+            return Optional.of(finished(build, change.logTail(), to, now));
+        }
+        if (after == BuildState.QUEUED && (before == BuildState.ASSIGNED || before == BuildState.RUNNING)) {
+            return Optional.of(requeued(build, to, now));
+        }
+        return Optional.empty();
+    }
+
+    private OutboxMail started(Build build, List<String> to, Instant now) {
+        MailBody body = new MailBody()
+            .paragraph("Build " + build.id() + " (" + what(build) + ") has started on worker " + build.worker() + ".")
+            .link("Live log", nonNull(build.logUrl()))
+            .link("Build", buildUrl(build))
+            .field("Results go to", stagingOf(build));
+        return OutboxMail.pending(build.id(), STARTED, to, subject(build, "started"), body.text(), body.html(), now);
+    }
+
+    private OutboxMail finished(Build build, List<String> logTail, List<String> to, Instant now) {
+        MailBody body = new MailBody();
+        if (build.state() != BuildState.SUCCEEDED) {
+            body.paragraph("Build " + build.id() + " " + build.state() + ": " + nonNull(build.reason()));
+        } else {
+            body.paragraph("Build " + build.id() + " (" + what(build) + ") succeeded.");
+        }
+        body.field("State", build.state().name())
+            .field("Worker", nonNull(build.worker()))
+            .field("Duration", duration(build))
+            .link("Build", buildUrl(build))
+            .link("Full log", nonNull(build.logUrl()))
+            .gap();
+        for (Artifact a : build.artifacts()) {
+            body.field(a.name(), a.size() + " bytes, SHA256 " + a.sha256())
+                .link(a.name() + " is at", a.location());
+        }
+        if (!logTail.isEmpty()) {
+            body.gap().preformatted("The last " + logTail.size() + " lines of the log", logTail);
+        }
+        return OutboxMail.pending(build.id(), FINISHED, to, subject(build, build.state().name()), body.text(),
+            body.html(), now);
+    }
+
+    private OutboxMail requeued(Build build, List<String> to, Instant now) {
+        MailBody body = new MailBody()
+            .paragraph("Build " + build.id() + " (" + what(build) + ") lost its worker and is queued again; you will "
+                + "hear when it starts anew.")
+            .field("Why", build.reason() == null ? "its worker stopped answering" : build.reason())
+            .link("Build", buildUrl(build));
+        return OutboxMail.pending(build.id(), REQUEUED, to, subject(build, "queued again"), body.text(), body.html(),
+            now);
+    }
+
+    /** "[FBS] build 7 SUCCEEDED: Fedora boot x86_64/41", on one line whatever the fields hold. */
+    static String subject(Build build, String event) {
+        return oneLine("[FBS] build " + build.id() + " " + event + ": " + what(build));
+    }
+
+    /** Control characters (CR and LF above all) become spaces: a header value stays one header. */
+    static String oneLine(String s) {
+        return Secrets.mask(s).replaceAll("[\\p{Cntrl}\\u2028\\u2029\\u0085]", " ");
+    }
+
+    /** "Fedora boot x86_64/41": the product (where the type has one), the type, arch and release. */
+    private static String what(Build build) {
+        JsonObject spec = build.spec();
+        String type = spec.getString("type", "?");
+        JsonObject section = spec.getJsonObject(type);
+        String product = section == null ? null : section.getString("product", section.getString("name"));
+        return (product == null ? "" : product + " ") + type + " " + spec.getString("arch", "?") + "/"
+            + spec.getString("release", "?");
+    }
+
+    private static String stagingOf(Build build) {
+        String staging = build.spec().getString("staging", "worker");
+        return staging.equals("worker") ? "the worker (download links will be in the mail at the end)" : staging;
+    }
+
+    private String buildUrl(Build build) {
+        return masterUrl + "/api/v1/builds/" + build.id();
+    }
+
+    /** From the first time it ran (or was assigned) to its end. */
+    static String duration(Build build) {
+        List<Transition> history = build.history();
+        Instant end = history.get(history.size() - 1).at();
+        Instant start = history.stream().filter(t -> t.state() == BuildState.RUNNING).findFirst()
+            .or(() -> history.stream().filter(t -> t.state() == BuildState.ASSIGNED).findFirst())
+            .map(Transition::at).orElse(history.get(0).at());
+        Duration d = Duration.between(start, end);
+        return d.toHours() > 0
+            ? String.format("%d h %02d min %02d s", d.toHours(), d.toMinutesPart(), d.toSecondsPart())
+            : String.format("%d min %02d s", d.toMinutes(), d.toSecondsPart());
+    }
+
+    /** The spec's addresses that can safely go into a To header. */
+    static List<String> recipients(JsonObject spec) {
+        String email = spec.getString("email", "");
+        return Arrays.stream(email.split(","))
+            .map(String::trim)
+            .filter(a -> a.matches("[^\\s\\p{Cntrl}@<>\",;]+@[^\\s\\p{Cntrl}@<>\",;]+"))
+            .distinct()
+            .toList();
+    }
+
+    private static String nonNull(String s) {
+        return s == null ? "(none)" : s;
+    }
+}

@@ -1,0 +1,75 @@
+package org.fbs.store;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * A mail about a build, kept in the outbox from before it is sent: a master restart loses none, and an operator
+ * can see what went out.
+ *
+ * @param id        the store's id (0 before it is stored)
+ * @param kind      what it is about: started, finished, requeued
+ * @param status    where it is in its life
+ * @param attempts  how many times sending it failed
+ * @param nextTry   when to try sending it (again), for PENDING
+ * @param lastError why the last attempt failed; null if none did
+ */
+public record OutboxMail(long id, long build, String kind, List<String> to, String subject, String text, String html,
+                         Status status, int attempts, Instant nextTry, String lastError, Instant created) {
+
+    /** PENDING until sent (SENT), written to the log because no SMTP server is configured (LOGGED), or given up. */
+    public enum Status { PENDING, SENT, LOGGED, GAVE_UP }
+
+    public OutboxMail {
+        to = List.copyOf(to);
+    }
+
+    public static OutboxMail pending(long build, String kind, List<String> to, String subject, String text,
+                                     String html, Instant now) {
+        return new OutboxMail(0, build, kind, to, subject, text, html, Status.PENDING, 0, now, null, now);
+    }
+
+    public OutboxMail withId(long newId) {
+        return new OutboxMail(newId, build, kind, to, subject, text, html, status, attempts, nextTry, lastError,
+            created);
+    }
+
+    public OutboxMail with(Status newStatus) {
+        return new OutboxMail(id, build, kind, to, subject, text, html, newStatus, attempts, nextTry, lastError,
+            created);
+    }
+
+    /** One more failed attempt; the next one at {@code next}, or none if {@code next} is null. */
+    public OutboxMail failed(String error, Instant next) {
+        return new OutboxMail(id, build, kind, to, subject, text, html, next == null ? Status.GAVE_UP : Status.PENDING,
+            attempts + 1, next == null ? nextTry : next, error, created);
+    }
+
+    /** The mail as the API shows it. */
+    public JsonObject toJson() {
+        return new JsonObject()
+            .put("id", id)
+            .put("build", build)
+            .put("kind", kind)
+            .put("to", new JsonArray(to))
+            .put("subject", subject)
+            .put("text", text)
+            .put("html", html)
+            .put("status", status.name())
+            .put("attempts", attempts)
+            .put("nextTry", nextTry.toString())
+            .put("lastError", lastError)
+            .put("created", created.toString());
+    }
+
+    public static OutboxMail fromJson(JsonObject json) {
+        return new OutboxMail(json.getLong("id", 0L), json.getLong("build"), json.getString("kind"),
+            json.getJsonArray("to", new JsonArray()).stream().map(String::valueOf).toList(),
+            json.getString("subject"), json.getString("text"), json.getString("html"),
+            Status.valueOf(json.getString("status")), json.getInteger("attempts", 0),
+            Instant.parse(json.getString("nextTry")), json.getString("lastError"),
+            Instant.parse(json.getString("created")));
+    }
+}

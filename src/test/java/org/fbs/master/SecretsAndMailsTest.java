@@ -1,0 +1,136 @@
+package org.fbs.master;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.fbs.master.MasterTestBed.await;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.fbs.protocol.Addresses;
+import org.fbs.protocol.BuildEvent;
+import org.fbs.protocol.OfferReply;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A real master (no SMTP server configured) with the test playing a worker: passwords in a spec never show in the
+ * API or the mails and are gone from the store once the build ends, and the dispatcher's changes reach the
+ * outbox as start and finish mails, the finish mail with the log tail the worker sent.
+ */
+class SecretsAndMailsTest {
+
+    private static final String INI = """
+        [DEFAULT]
+        type=boot
+        arch=x86_64
+        release=41
+        email=qa@example.org
+        staging=ftp://bob:hunter2@ftp.example.org/pub
+        [boot]
+        proxy=http://qa:pxpass@proxy.example.org:3128
+        """;
+
+    @TempDir
+    Path data;
+    MasterTestBed master;
+
+    @BeforeEach
+    void start() throws Exception {
+        master = new MasterTestBed(data);
+        await(master.vertx.eventBus().consumer(DispatcherTest.ADDRESS, msg -> msg.reply(
+            OfferReply.accept("w1", "http://w1:5100/log/1").toJson())).completion());
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        master.close();
+    }
+
+    @Test
+    void passwordsAreMaskedInTheApiAtAllTimesAndDroppedFromTheStoreWhenTheBuildEnds() throws Exception {
+        String created = master.post("text/plain", INI).body();
+        long id = new JsonObject(created).getLong("id");
+        assertThat(created).doesNotContain("hunter2", "pxpass");
+
+        JsonObject assigned = master.awaitBuild(id, b -> b.getString("state").equals("ASSIGNED"));
+        assertThat(assigned.getJsonObject("spec").getString("staging")).isEqualTo("ftp://bob:***@ftp.example.org/pub");
+        assertThat(assigned.getJsonObject("spec").getJsonObject("boot").getString("proxy"))
+            .isEqualTo("http://qa:***@proxy.example.org:3128");
+        assertThat(master.get("/api/v1/builds").body()).doesNotContain("hunter2", "pxpass");
+        assertThat(storedDocs()).as("kept while the build may still need them (a retry)").contains("hunter2");
+
+        event(id, 1, BuildEvent.Kind.STAGE, "side-repo", null, List.of());
+        event(id, 2, BuildEvent.Kind.FAILED, null, "FTP server ftp.example.org:21 refused the login of user 'bob'",
+            List.of("== staging ==", "build failed: FTP server ftp.example.org:21 refused the login of user 'bob'"));
+
+        JsonObject failed = master.awaitBuild(id, b -> b.getString("state").equals("FAILED"));
+        assertThat(failed.getJsonObject("spec").getString("staging")).isEqualTo("ftp://bob:***@ftp.example.org/pub");
+        assertThat(storedDocs()).doesNotContain("hunter2", "pxpass").contains("ftp://bob:***@ftp.example.org/pub");
+    }
+
+    @Test
+    void theStartAndFinishMailsLandInTheOutboxWithTheLogTailAndNoPassword() throws Exception {
+        long id = new JsonObject(master.post("text/plain", INI).body()).getLong("id");
+        master.awaitBuild(id, b -> b.getString("state").equals("ASSIGNED"));
+
+        event(id, 1, BuildEvent.Kind.STAGE, "side-repo", null, List.of());
+        event(id, 2, BuildEvent.Kind.STAGE, "image", null, List.of());
+        event(id, 3, BuildEvent.Kind.FAILED, null, "lorax exited with status 3",
+            List.of("installing runtime packages", "build failed: lorax exited with status 3"));
+
+        JsonArray mails = awaitMails(2);
+        JsonObject finish = mails.getJsonObject(0);
+        JsonObject start = mails.getJsonObject(1);
+        assertThat(start.getString("subject")).isEqualTo("[FBS] build " + id + " started: Fedora boot x86_64/41");
+        assertThat(start.getString("status")).isEqualTo("LOGGED");
+        assertThat(start.getJsonArray("to")).containsExactly("qa@example.org");
+        assertThat(start.getString("text")).contains("Live log: http://w1:5100/log/1");
+        assertThat(finish.getString("subject")).isEqualTo("[FBS] build " + id + " FAILED: Fedora boot x86_64/41");
+        assertThat(finish.getString("text"))
+            .startsWith("Build " + id + " FAILED: lorax exited with status 3")
+            .contains("installing runtime packages", "build failed: lorax exited with status 3");
+        assertThat(mails.encode()).doesNotContain("hunter2", "pxpass");
+    }
+
+    private void event(long id, long seq, BuildEvent.Kind kind, String stage, String reason, List<String> tail)
+        throws Exception {
+        BuildEvent event = new BuildEvent(id, seq, "w1", kind, stage, reason, List.of(), Instant.now(), List.of(), tail);
+        await(master.vertx.eventBus().request(Addresses.EVENTS, event.toJson()));
+    }
+
+    private JsonArray awaitMails(int count) throws Exception {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        JsonArray mails = new JsonObject(master.get("/api/v1/mails").body()).getJsonArray("mails");
+        while (mails.size() < count || mails.stream().anyMatch(m -> ((JsonObject) m).getString("status")
+            .equals("PENDING"))) {
+            if (System.nanoTime() > end) {
+                throw new AssertionError("expected " + count + " mails, got " + mails.encodePrettily());
+            }
+            Thread.sleep(20);
+            mails = new JsonObject(master.get("/api/v1/mails").body()).getJsonArray("mails");
+        }
+        return mails;
+    }
+
+    /** Every stored build document, read straight from the SQLite file. */
+    private String storedDocs() throws Exception {
+        StringBuilder docs = new StringBuilder();
+        try (Connection db = DriverManager.getConnection("jdbc:sqlite:" + data.resolve("fbs.db"));
+             Statement s = db.createStatement();
+             ResultSet rs = s.executeQuery("SELECT doc FROM builds")) {
+            while (rs.next()) {
+                docs.append(rs.getString(1)).append('\n');
+            }
+        }
+        return docs.toString();
+    }
+}

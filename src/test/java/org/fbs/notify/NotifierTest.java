@@ -1,0 +1,350 @@
+package org.fbs.notify;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.ServerSetup;
+import com.icegreen.greenmail.util.ServerSetupTest;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import jakarta.mail.Multipart;
+import jakarta.mail.Part;
+import jakarta.mail.internet.MimeMessage;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.stream.IntStream;
+import org.fbs.build.Artifact;
+import org.fbs.build.Build;
+import org.fbs.build.BuildState;
+import org.fbs.build.Transition;
+import org.fbs.config.FbsConfig;
+import org.fbs.config.MasterSettings;
+import org.fbs.protocol.Addresses;
+import org.fbs.protocol.BuildChange;
+import org.fbs.store.AsyncBuildStore;
+import org.fbs.store.BuildStore;
+import org.fbs.store.OutboxMail;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The notifier with a real store and a real SMTP server (GreenMail); the test plays the dispatcher, publishing
+ * build changes as it does.
+ */
+class NotifierTest {
+
+    private static final Instant T0 = Instant.parse("2026-11-26T08:00:00Z");
+    private static final String LOG_URL = "http://w1.example.org:5100/log/7";
+
+    @TempDir
+    Path data;
+
+    private final Vertx vertx = Vertx.vertx();
+    private AsyncBuildStore store;
+    private GreenMail smtp;
+
+    @BeforeEach
+    void openStore() throws Exception {
+        store = new AsyncBuildStore(vertx, BuildStore.open(data));
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        await(vertx.close());
+        if (smtp != null) {
+            smtp.stop();
+        }
+    }
+
+    @Test
+    void startAndFinishMailsReachEveryRecipientWithTheirContentAndLinks() throws Exception {
+        startSmtp(ServerSetupTest.SMTP.dynamicPort());
+        deploy(smtpConfig(smtp.getSmtp().getPort()));
+        Build running = running(spec("qa@example.org, dev@example.org"));
+
+        publish(new BuildChange(BuildState.ASSIGNED, running, List.of()));
+        received(2, "the start mail, to both");
+        String folder = "ftp://bob@ftp.example.org/pub/Fedora-x86_64-41-7/";
+        Build done = running.finished(BuildState.SUCCEEDED, null, List.of(
+            new Artifact("boot.iso", 1234, "ab".repeat(32), folder + "boot.iso"),
+            new Artifact("build-7.log", 99, "cd".repeat(32), folder + "build-7.log")), T0.plusSeconds(3723), 4);
+        List<String> tail = IntStream.rangeClosed(1, 50).mapToObj(i -> "log line " + i).toList();
+        publish(new BuildChange(BuildState.RUNNING, done, tail));
+        received(4, "the finish mail, to both");
+
+        MimeMessage[] received = smtp.getReceivedMessages();
+        assertThat(received).as("one copy per recipient of each mail").hasSize(4);
+        for (MimeMessage m : received) {
+            assertThat(m.getAllRecipients()).extracting(Object::toString)
+                .containsExactly("qa@example.org", "dev@example.org");
+            assertThat(m.getFrom()[0].toString()).isEqualTo("fbs@example.org");
+        }
+
+        MimeMessage start = withSubject(received, "started");
+        assertThat(start.getSubject()).isEqualTo("[FBS] build 7 started: Fedora boot x86_64/41");
+        assertThat(part(start, "text/plain"))
+            .contains("Build 7 (Fedora boot x86_64/41) has started on worker w1.")
+            .contains("Live log: " + LOG_URL)
+            .contains("Build: http://master.example.org/api/v1/builds/7")
+            .contains("Results go to: ftp://bob:***@ftp.example.org/pub")
+            .doesNotContain("hunter2");
+        assertThat(part(start, "text/html")).contains("<a href=\"" + LOG_URL + "\">");
+
+        MimeMessage end = withSubject(received, "SUCCEEDED");
+        assertThat(end.getSubject()).isEqualTo("[FBS] build 7 SUCCEEDED: Fedora boot x86_64/41");
+        String text = part(end, "text/plain");
+        assertThat(text)
+            .startsWith("Build 7 (Fedora boot x86_64/41) succeeded.")
+            .contains("State: SUCCEEDED", "Worker: w1", "Duration: 1 h 02 min 03 s", "Full log: " + LOG_URL)
+            .contains("boot.iso: 1234 bytes, SHA256 " + "ab".repeat(32))
+            .contains("boot.iso is at: ftp://bob@ftp.example.org/pub/Fedora-x86_64-41-7/boot.iso")
+            .contains("The last 50 lines of the log:\n  log line 1\n  log line 2\n")
+            .doesNotContain("hunter2");
+        assertThat(text.strip()).endsWith("  log line 49\n  log line 50");
+        assertThat(part(end, "text/html")).contains("<pre>log line 1\n", "log line 50\n</pre>",
+            "<a href=\"" + LOG_URL + "\">");
+        assertThat(mails()).extracting(OutboxMail::status).containsOnly(OutboxMail.Status.SENT);
+    }
+
+    @Test
+    void aFailureMailGivesTheReasonFirst() throws Exception {
+        startSmtp(ServerSetupTest.SMTP.dynamicPort());
+        deploy(smtpConfig(smtp.getSmtp().getPort()));
+        Build failed = running(spec("qa@example.org")).finished(BuildState.FAILED,
+            "FTP server ftp.example.org:21 refused the login of user 'bob'", List.of(), T0.plusSeconds(60), 3);
+
+        publish(new BuildChange(BuildState.RUNNING, failed, List.of("build failed: FTP server refused the login")));
+
+        received(1, "the mail");
+        MimeMessage mail = smtp.getReceivedMessages()[0];
+        assertThat(mail.getSubject()).isEqualTo("[FBS] build 7 FAILED: Fedora boot x86_64/41");
+        assertThat(part(mail, "text/plain"))
+            .startsWith("Build 7 FAILED: FTP server ftp.example.org:21 refused the login of user 'bob'\n")
+            .contains("build failed: FTP server refused the login");
+    }
+
+    @Test
+    void lineBreaksInAnyFieldCannotAddAHeaderOrARecipient() throws Exception {
+        startSmtp(ServerSetupTest.SMTP.dynamicPort());
+        deploy(smtpConfig(smtp.getSmtp().getPort()));
+        JsonObject spec = spec("qa@example.org,evil@example.net\r\nBcc: boss@example.net");
+        spec.getJsonObject("boot").put("product", "Fedora\r\nBcc: evil@example.net\r\nX-Injected: yes");
+        Build build = Build.queued(spec, "build.x86_64.41", T0).withId(7)
+            .assigned("w1\r\nX-Worker: evil", LOG_URL, T0.plusSeconds(1))
+            .running("side-repo", T0.plusSeconds(2), 1);
+
+        publish(new BuildChange(BuildState.ASSIGNED, build, List.of()));
+
+        received(1, "the mail");
+        Thread.sleep(500); // any injected recipient would have had its copy by now
+        MimeMessage[] received = smtp.getReceivedMessages();
+        assertThat(received).hasSize(1);
+        MimeMessage mail = received[0];
+        assertThat(mail.getAllRecipients()).extracting(Object::toString).containsExactly("qa@example.org");
+        assertThat(mail.getHeader("Bcc")).isNull();
+        assertThat(mail.getHeader("X-Injected")).isNull();
+        assertThat(mail.getHeader("X-Worker")).isNull();
+        assertThat(mail.getSubject()).isEqualTo("[FBS] build 7 started: Fedora  Bcc: evil@example.net  X-Injected: yes"
+            + " boot x86_64/41");
+        assertThat(smtp.getReceivedMessagesForDomain("example.net")).isEmpty();
+    }
+
+    @Test
+    void userTextIsEscapedInTheHtmlPart() throws Exception {
+        startSmtp(ServerSetupTest.SMTP.dynamicPort());
+        deploy(smtpConfig(smtp.getSmtp().getPort()));
+        Build failed = running(spec("qa@example.org")).finished(BuildState.FAILED,
+            "<script>alert('x')</script> & \"quotes\"", List.of(), T0.plusSeconds(60), 3);
+
+        publish(new BuildChange(BuildState.RUNNING, failed, List.of("<b>not bold</b>")));
+
+        received(1, "the mail");
+        String html = part(smtp.getReceivedMessages()[0], "text/html");
+        assertThat(html)
+            .contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;quotes&quot;")
+            .contains("&lt;b&gt;not bold&lt;/b&gt;")
+            .doesNotContain("<script>", "<b>not bold");
+    }
+
+    @Test
+    void aBuildThatGoesBackToTheQueueAfterLosingItsWorkerGetsAShortNotice() throws Exception {
+        startSmtp(ServerSetupTest.SMTP.dynamicPort());
+        deploy(smtpConfig(smtp.getSmtp().getPort()));
+        Build running = running(spec("qa@example.org"));
+        List<Transition> history = new ArrayList<>(running.history());
+        history.add(new Transition(BuildState.QUEUED, null, T0.plusSeconds(90), "worker w1 was lost"));
+        Build requeued = new Build(7, running.spec(), running.address(), BuildState.QUEUED, null, null, null,
+            List.of(), history, "worker w1 stopped answering; queued again (retry 1 of 2)", 2);
+
+        publish(new BuildChange(BuildState.RUNNING, requeued, List.of()));
+
+        received(1, "the requeue notice");
+        MimeMessage mail = smtp.getReceivedMessages()[0];
+        assertThat(mail.getSubject()).isEqualTo("[FBS] build 7 queued again: Fedora boot x86_64/41");
+        assertThat(part(mail, "text/plain")).contains("lost its worker and is queued again",
+            "Why: worker w1 stopped answering; queued again (retry 1 of 2)");
+    }
+
+    @Test
+    void withoutAnSmtpServerMailsAreLoggedAndKeptInTheOutbox() throws Exception {
+        deploy(new JsonObject());
+
+        publish(new BuildChange(BuildState.ASSIGNED, running(spec("qa@example.org")), List.of()));
+
+        until("the mail in the outbox", () -> mails().size() == 1
+            && mails().get(0).status() == OutboxMail.Status.LOGGED);
+        OutboxMail mail = mails().get(0);
+        assertThat(mail.to()).containsExactly("qa@example.org");
+        assertThat(mail.kind()).isEqualTo("started");
+        assertThat(mail.text()).contains(LOG_URL);
+    }
+
+    @Test
+    void aBuildWithoutAddressesGetsNoMailAndStageChangesGetNone() throws Exception {
+        startSmtp(ServerSetupTest.SMTP.dynamicPort());
+        deploy(smtpConfig(smtp.getSmtp().getPort()));
+        Build running = running(spec("qa@example.org"));
+
+        publish(new BuildChange(BuildState.ASSIGNED, running(spec("")), List.of()));
+        publish(new BuildChange(BuildState.RUNNING, running.running("image", T0.plusSeconds(5), 2), List.of()));
+        publish(new BuildChange(BuildState.ASSIGNED, running, List.of()));
+
+        received(1, "the mail");
+        Thread.sleep(500);
+        assertThat(smtp.getReceivedMessages()).hasSize(1);
+        assertThat(mails()).hasSize(1);
+    }
+
+    @Test
+    void aMailThatCannotBeSentWaitsInTheOutboxAndGoesOutOnceTheServerAnswers() throws Exception {
+        int port;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        deploy(smtpConfig(port));
+
+        publish(new BuildChange(BuildState.ASSIGNED, running(spec("qa@example.org")), List.of()));
+        until("a failed attempt recorded", () -> !mails().isEmpty() && mails().get(0).attempts() >= 1);
+        OutboxMail waiting = mails().get(0);
+        assertThat(waiting.status()).isEqualTo(OutboxMail.Status.PENDING);
+        assertThat(waiting.lastError()).isNotBlank();
+
+        startSmtp(new ServerSetup(port, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
+        received(1, "the mail, sent on a later try");
+        until("the mail marked sent", () -> mails().get(0).status() == OutboxMail.Status.SENT);
+        assertThat(smtp.getReceivedMessages()[0].getSubject()).contains("build 7 started");
+    }
+
+    @Test
+    void aPendingMailLeftByAStoppedMasterIsSentAtStart() throws Exception {
+        startSmtp(ServerSetupTest.SMTP.dynamicPort());
+        await(store.insertMail(OutboxMail.pending(3, "finished", List.of("qa@example.org"), "[FBS] build 3 FAILED",
+            "text", "<p>html</p>", Instant.now())));
+
+        deploy(smtpConfig(smtp.getSmtp().getPort()));
+
+        received(1, "the mail");
+        assertThat(smtp.getReceivedMessages()[0].getSubject()).isEqualTo("[FBS] build 3 FAILED");
+        until("the mail marked sent", () -> mails().get(0).status() == OutboxMail.Status.SENT);
+    }
+
+    // ---- helpers ------------------------------------------------------------------------------------------------
+
+    private void startSmtp(ServerSetup setup) {
+        smtp = new GreenMail(setup);
+        smtp.start();
+    }
+
+    private static JsonObject smtpConfig(int port) {
+        return new JsonObject().put("host", "127.0.0.1").put("port", port).put("starttls", "disabled")
+            .put("from", "fbs@example.org");
+    }
+
+    private void deploy(JsonObject smtpJson) throws Exception {
+        MasterSettings settings = FbsConfig.from(new JsonObject().put("master", new JsonObject()
+            .put("public-url", "http://master.example.org").put("data-dir", data.toString())
+            .put("smtp", smtpJson))).master();
+        await(vertx.deployVerticle(new Notifier(settings, store, Duration.ofMillis(200), 100),
+            new DeploymentOptions()));
+    }
+
+    private void publish(BuildChange change) {
+        vertx.eventBus().publish(Addresses.MASTER_BUILD_CHANGED, change.toJson());
+    }
+
+    private static JsonObject spec(String email) {
+        return new JsonObject().put("type", "boot").put("arch", "x86_64").put("release", "41").put("email", email)
+            .put("staging", "ftp://bob:hunter2@ftp.example.org/pub")
+            .put("boot", new JsonObject().put("product", "Fedora"));
+    }
+
+    private static Build running(JsonObject spec) {
+        return Build.queued(spec, "build.x86_64.41", T0).withId(7)
+            .assigned("w1", LOG_URL, T0.plusSeconds(1))
+            .running("side-repo", T0, 1);
+    }
+
+    private List<OutboxMail> mails() {
+        try {
+            List<OutboxMail> newestFirst = new ArrayList<>(await(store.mails(100)));
+            Collections.reverse(newestFirst);
+            return newestFirst;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The decoded text of the first part of {@code type} in {@code part}, searching multiparts. */
+    static String part(Part part, String type) throws Exception {
+        if (part.isMimeType(type)) {
+            return ((String) part.getContent()).replace("\r\n", "\n");
+        }
+        if (part.getContent() instanceof Multipart multi) {
+            for (int i = 0; i < multi.getCount(); i++) {
+                String found = part(multi.getBodyPart(i), type);
+                if (found != null) {
+                    return found;
+                }
+            }
+        }
+        return null;
+    }
+
+    private static MimeMessage withSubject(MimeMessage[] messages, String word) throws Exception {
+        for (MimeMessage m : messages) {
+            if (m.getSubject().contains(word)) {
+                return m;
+            }
+        }
+        throw new AssertionError("no mail with '" + word + "' in its subject");
+    }
+
+    private void received(int count, String what) throws InterruptedException {
+        until(what, () -> smtp.getReceivedMessages().length >= count);
+    }
+
+    private static void until(String what, BooleanSupplier check) throws InterruptedException {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (!check.getAsBoolean()) {
+            if (System.nanoTime() > end) {
+                throw new AssertionError("never happened: " + what);
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    private static <T> T await(Future<T> future) throws Exception {
+        return future.toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+    }
+}

@@ -1,0 +1,196 @@
+package org.fbs.staging;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Random;
+import java.util.stream.Stream;
+import org.fbs.build.Artifact;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** FtpStager against a real FTP server (Apache FtpServer) on loopback. */
+class FtpStagerTest {
+
+    private static final String FOLDER = "Fedora-x86_64-41-7";
+
+    @TempDir
+    Path tmp;
+
+    private EmbeddedFtpServer ftp;
+    private Path served;
+    private Path iso;
+    private Path checksum;
+    private Path log;
+    private final FtpStager stager = new FtpStager(Duration.ofSeconds(10), Duration.ofMillis(50));
+
+    @BeforeEach
+    void start() throws Exception {
+        served = Files.createDirectories(tmp.resolve("served"));
+        ftp = new EmbeddedFtpServer(served);
+        Path in = Files.createDirectories(tmp.resolve("in"));
+        iso = Files.write(in.resolve("boot.iso"), random(300_000));
+        checksum = Files.writeString(in.resolve("CHECKSUM"), "SHA256 (boot.iso) = ...\n");
+        log = Files.writeString(in.resolve("build-7.log"), "line one\nline two\n");
+    }
+
+    @AfterEach
+    void stop() {
+        ftp.close();
+    }
+
+    @Test
+    void anonymousStagingPutsEveryFileUnderItsOwnNameInANewFolderInBinaryPassiveMode() throws Exception {
+        List<Artifact> staged = stager.stage(ftp.url(null, null, "/pub/images"), 7, FOLDER,
+            List.of(iso, checksum, log));
+
+        Path folder = served.resolve("pub/images").resolve(FOLDER);
+        assertThat(staged).extracting(Artifact::name).containsExactly("boot.iso", "CHECKSUM", "build-7.log");
+        for (Artifact a : staged) {
+            Path source = tmp.resolve("in").resolve(a.name());
+            assertThat(folder.resolve(a.name())).hasSameBinaryContentAs(source);
+            assertThat(a.size()).isEqualTo(Files.size(source));
+            assertThat(a.sha256()).isEqualTo(sha256(source));
+            assertThat(a.location())
+                .isEqualTo("ftp://127.0.0.1:" + ftp.port + "/pub/images/" + FOLDER + "/" + a.name());
+        }
+        assertThat(names(folder)).containsExactlyInAnyOrder("boot.iso", "CHECKSUM", "build-7.log");
+        assertThat(ftp.commands).contains("USER anonymous", "TYPE I").anyMatch(c -> c.startsWith("PASV")
+            || c.startsWith("EPSV"));
+    }
+
+    @Test
+    void aUserWithAPasswordStagesAndTheRecordedLocationsNameTheUserButNeverThePassword() throws Exception {
+        // The password "s3cr@t:pw" percent-encoded, as it must be inside a URL.
+        String url = ftp.url(EmbeddedFtpServer.USER, "s3cr%40t%3Apw", "/upload");
+
+        List<Artifact> staged = stager.stage(url, 7, FOLDER, List.of(iso, log));
+
+        assertThat(served.resolve("upload").resolve(FOLDER).resolve("boot.iso")).hasSameBinaryContentAs(iso);
+        assertThat(staged).extracting(Artifact::location).allSatisfy(location -> assertThat(location)
+            .startsWith("ftp://bob@127.0.0.1:" + ftp.port + "/upload/" + FOLDER + "/")
+            .doesNotContain("s3cr"));
+        assertThat(ftp.commands).contains("USER bob");
+    }
+
+    @Test
+    void aWrongPasswordFailsTheCheckWithAReasonThatNamesTheUserAndHidesThePassword() {
+        String url = ftp.url(EmbeddedFtpServer.USER, "wrong-secret", "/upload");
+
+        assertThatThrownBy(() -> stager.check(url))
+            .isInstanceOf(StagingException.class)
+            .hasMessageContaining("refused the login of user 'bob'")
+            .hasMessageContaining("check the user and password")
+            .message().doesNotContain("wrong-secret");
+        assertThatThrownBy(() -> stager.stage(url, 7, FOLDER, List.of(iso)))
+            .isInstanceOf(StagingException.class)
+            .hasMessageContaining("refused the login");
+        assertThat(served).isEmptyDirectory();
+    }
+
+    @Test
+    void anUploadWhoseConnectionDropsHalfwayResumesWhereItStoppedAndEndsComplete() throws Exception {
+        Path big = Files.write(tmp.resolve("in/big.iso"), random(4 * 1024 * 1024));
+        ftp.dropNextUploadAt(1024 * 1024);
+
+        List<Artifact> staged = stager.stage(ftp.url(EmbeddedFtpServer.SLOW_USER, EmbeddedFtpServer.SLOW_USER,
+            "/pub"), 7, FOLDER, List.of(big));
+
+        assertThat(served.resolve("pub").resolve(FOLDER).resolve("big.iso")).hasSameBinaryContentAs(big);
+        assertThat(staged.get(0).sha256()).isEqualTo(sha256(big));
+        assertThat(ftp.commands.stream().filter(c -> c.equals("STOR .big.iso.partial"))).hasSize(2);
+        long resumedAt = ftp.commands.stream().filter(c -> c.startsWith("REST ")).mapToLong(c -> Long.parseLong(
+            c.substring(5))).findFirst().orElseThrow(() -> new AssertionError("no REST sent: " + ftp.commands));
+        assertThat(resumedAt).isBetween(1024L * 1024, 4L * 1024 * 1024 - 1);
+    }
+
+    @Test
+    void whenTheServerCannotResumeTheWholeFileIsSentAgainAndEndsComplete() throws Exception {
+        Path big = Files.write(tmp.resolve("in/big.iso"), random(3 * 1024 * 1024));
+        ftp.refuseRest();
+        ftp.dropNextUploadAt(512 * 1024);
+
+        List<Artifact> staged = stager.stage(ftp.url(EmbeddedFtpServer.SLOW_USER, EmbeddedFtpServer.SLOW_USER,
+            "/pub"), 7, FOLDER, List.of(big));
+
+        assertThat(served.resolve("pub").resolve(FOLDER).resolve("big.iso")).hasSameBinaryContentAs(big);
+        assertThat(staged.get(0).sha256()).isEqualTo(sha256(big));
+        assertThat(ftp.commands).anyMatch(c -> c.startsWith("REST "));
+        assertThat(ftp.commands.stream().filter(c -> c.equals("STOR .big.iso.partial"))).hasSize(2);
+    }
+
+    @Test
+    void anUploadTheServerKeepsRefusingFailsAfterThreeAttemptsAndLeavesNoFolderBehind() {
+        ftp.refuseUploads();
+
+        assertThatThrownBy(() -> stager.stage(ftp.url(null, null, "/pub"), 7, FOLDER, List.of(iso)))
+            .isInstanceOf(StagingException.class)
+            .hasMessageContaining("failed after 3 attempts")
+            .hasMessageContaining("552 Quota exceeded");
+
+        assertThat(ftp.commands.stream().filter(c -> c.startsWith("STOR "))).hasSize(3);
+        assertThat(served.resolve("pub")).isEmptyDirectory();
+    }
+
+    @Test
+    void anotherBuildsFolderOnTheServerIsNeverWrittenInto() throws Exception {
+        Path theirs = Files.createDirectories(served.resolve("pub").resolve(FOLDER));
+        Files.writeString(theirs.resolve("boot.iso"), "another build's image");
+
+        assertThatThrownBy(() -> stager.stage(ftp.url(null, null, "/pub"), 7, FOLDER, List.of(iso)))
+            .isInstanceOf(StagingException.class)
+            .hasMessageContaining("already exists");
+
+        assertThat(theirs.resolve("boot.iso")).hasContent("another build's image");
+        assertThat(names(theirs)).containsExactly("boot.iso");
+    }
+
+    @Test
+    void aStagingThatFailsHalfwayTakesBackItsOwnFolderAndLeavesItsNeighboursAlone() throws Exception {
+        Path neighbour = Files.createDirectories(served.resolve("pub/Fedora-x86_64-41-6"));
+        Files.writeString(neighbour.resolve("boot.iso"), "build 6");
+        Path missing = tmp.resolve("in/gone.iso");
+
+        assertThatThrownBy(() -> stager.stage(ftp.url(null, null, "/pub"), 7, FOLDER, List.of(iso, missing)))
+            .isInstanceOf(StagingException.class)
+            .hasMessageContaining("gone.iso");
+
+        assertThat(served.resolve("pub").resolve(FOLDER)).doesNotExist();
+        assertThat(neighbour.resolve("boot.iso")).hasContent("build 6");
+    }
+
+    @Test
+    void anUnreachableServerFailsWithAReasonNamingIt() throws Exception {
+        int port = ftp.port;
+        ftp.close();
+
+        assertThatThrownBy(() -> stager.check("ftp://127.0.0.1:" + port + "/pub"))
+            .isInstanceOf(StagingException.class)
+            .hasMessageContaining("cannot reach the FTP server 127.0.0.1:" + port);
+    }
+
+    private static byte[] random(int size) {
+        byte[] bytes = new byte[size];
+        new Random(size).nextBytes(bytes);
+        return bytes;
+    }
+
+    static String sha256(Path file) throws Exception {
+        MessageDigest sha = MessageDigest.getInstance("SHA-256");
+        return HexFormat.of().formatHex(sha.digest(Files.readAllBytes(file)));
+    }
+
+    private static List<String> names(Path dir) throws Exception {
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.map(p -> p.getFileName().toString()).toList();
+        }
+    }
+}

@@ -1,0 +1,244 @@
+package org.fbs.worker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonObject;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.fbs.build.Artifact;
+import org.fbs.config.KojiSettings;
+import org.fbs.config.WorkerSettings;
+import org.fbs.protocol.Addresses;
+import org.fbs.protocol.BuildEvent;
+import org.fbs.protocol.BuildEvent.Kind;
+import org.fbs.protocol.JobOffer;
+import org.fbs.protocol.OfferReply;
+import org.fbs.spec.SpecParser;
+import org.fbs.staging.EmbeddedFtpServer;
+import org.fbs.staging.KeptArtifacts;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The real worker staging its results on itself (served at /artifacts) and over FTP (a real Apache FtpServer),
+ * with this test playing the master on the event bus. lorax is the test stand-in, which writes a real ISO.
+ */
+class WorkerStagingTest {
+
+    private static final Path STANDIN_LORAX = Path.of("src/test/standins/lorax").toAbsolutePath();
+    private static final String OFFERS = Addresses.build("x86_64", "41");
+
+    @TempDir
+    Path tmp;
+
+    private Path workDir;
+    private Vertx vertx;
+    private int port;
+    private EmbeddedFtpServer ftp;
+    private final List<BuildEvent> events = new CopyOnWriteArrayList<>();
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+
+    @BeforeEach
+    void start() throws Exception {
+        workDir = Files.createDirectories(tmp.resolve("work"));
+        vertx = Vertx.vertx();
+        await(vertx.eventBus().<JsonObject>consumer(Addresses.EVENTS, msg -> {
+            events.add(BuildEvent.fromJson(msg.body()));
+            msg.reply(new JsonObject());
+        }).completion());
+        try (ServerSocket socket = new ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        WorkerSettings settings = new WorkerSettings("w-test", "127.0.0.1", port, "http://127.0.0.1:" + port,
+            List.of("x86_64"), List.of("41"), 1, workDir, List.of(tmp), Map.of("lorax", STANDIN_LORAX.toString()),
+            KojiSettings.DEFAULTS, Duration.ofDays(7));
+        await(WorkerRole.deploy(vertx, settings));
+        ftp = new EmbeddedFtpServer(Files.createDirectories(tmp.resolve("ftp")));
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        ftp.close();
+        await(vertx.close());
+    }
+
+    @Test
+    void resultsKeptOnTheWorkerAreServedAndADownloadResumedWithRangeHasTheRecordedSha256() throws Exception {
+        BuildEvent end = build(7, "");
+
+        assertThat(end.kind()).as("%s", end).isEqualTo(Kind.SUCCEEDED);
+        assertThat(end.artifacts()).extracting(Artifact::name).containsExactly("boot.iso", "build-7.log");
+        Artifact iso = end.artifacts().get(0);
+        assertThat(iso.location()).isEqualTo("http://127.0.0.1:" + port + "/artifacts/7/boot.iso");
+
+        // A download that stopped after 1000 bytes, then resumed from there.
+        HttpResponse<byte[]> first = get("/artifacts/7/boot.iso", "bytes=0-999");
+        assertThat(first.statusCode()).isEqualTo(206);
+        assertThat(first.body()).hasSize(1000);
+        HttpResponse<byte[]> rest = get("/artifacts/7/boot.iso", "bytes=1000-");
+        assertThat(rest.statusCode()).isEqualTo(206);
+        assertThat(rest.headers().firstValue("Content-Range")).hasValue("bytes 1000-" + (iso.size() - 1) + "/"
+            + iso.size());
+        MessageDigest sha = MessageDigest.getInstance("SHA-256");
+        sha.update(first.body());
+        sha.update(rest.body());
+        assertThat(HexFormat.of().formatHex(sha.digest())).isEqualTo(iso.sha256());
+
+        HttpResponse<byte[]> whole = get("/artifacts/7/boot.iso", null);
+        assertThat(whole.statusCode()).isEqualTo(200);
+        assertThat(whole.headers().firstValue("Accept-Ranges")).hasValue("bytes");
+    }
+
+    @Test
+    void theStagedLogEndsWithTheBuildsOutcome() throws Exception {
+        BuildEvent end = build(8, "");
+
+        String staged = new String(get("/artifacts/8/build-8.log", null).body());
+        assertThat(staged).contains("staged boot.iso (").contains("build 8 succeeded");
+        assertThat(staged.strip()).endsWith("build 8 succeeded");
+        assertThat(end.logTail()).last().asString().startsWith("staged build-8.log");
+    }
+
+    @Test
+    void onlyFilesABuildRecordedAreServedAndPathTricksGetA404() throws Exception {
+        assertThat(build(9, "")).extracting(BuildEvent::kind).as("build 9").isEqualTo(Kind.SUCCEEDED);
+        Files.writeString(workDir.resolve("artifacts/9/extra.txt"), "not recorded");
+        Files.writeString(workDir.resolve("secret.txt"), "secret");
+
+        for (String path : List.of("/artifacts/9/extra.txt", "/artifacts/9/.record.json", "/artifacts/9/",
+            "/artifacts/9/..%2F..%2Fsecret.txt", "/artifacts/9/../../secret.txt", "/artifacts/x/boot.iso",
+            "/artifacts/10/boot.iso", "/artifacts/9/boot.iso/", "/artifacts/-9/boot.iso",
+            "/artifacts/9/%2e%2e%2fsecret.txt",
+            "/artifacts/9/%2e%2e/%2e%2e/secret.txt")) {
+            HttpResponse<byte[]> response = get(path, null);
+            assertThat(response.statusCode()).as(path).isEqualTo(404);
+            assertThat(new String(response.body())).as(path).doesNotContain("secret", "not recorded");
+        }
+    }
+
+    @Test
+    void keptFilesOlderThanTheRetentionAreRemovedAndNoLongerServed() throws Exception {
+        build(10, "");
+        build(11, "");
+        Path oldRecord = workDir.resolve("artifacts/10/.record.json");
+        Files.setLastModifiedTime(oldRecord, FileTime.from(Instant.now().minus(Duration.ofDays(8))));
+        Path unfinished = Files.createDirectories(workDir.resolve("artifacts/12"));
+        Files.writeString(unfinished.resolve(".boot.iso.partial"), "left by a worker that stopped mid-staging");
+        Files.setLastModifiedTime(unfinished, FileTime.from(Instant.now().minus(Duration.ofDays(8))));
+
+        List<Long> removed = new KeptArtifacts(workDir.resolve("artifacts")).removeOlderThan(Duration.ofDays(7),
+            Instant.now());
+
+        assertThat(removed).containsExactlyInAnyOrder(10L, 12L);
+        assertThat(unfinished).doesNotExist();
+        assertThat(workDir.resolve("artifacts/10")).doesNotExist();
+        assertThat(get("/artifacts/10/boot.iso", null).statusCode()).isEqualTo(404);
+        assertThat(get("/artifacts/11/boot.iso", null).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void theSweeperRemovesKeptFilesOnceTheRetentionHasPassed() throws Exception {
+        build(14, "");
+        assertThat(get("/artifacts/14/boot.iso", null).statusCode()).isEqualTo(200);
+
+        await(vertx.deployVerticle(new ArtifactSweeper(new KeptArtifacts(workDir.resolve("artifacts")),
+            Duration.ofSeconds(2))));
+
+        until("the sweep of build 14", () -> !Files.exists(workDir.resolve("artifacts/14")));
+        assertThat(get("/artifacts/14/boot.iso", null).statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void ftpStagingPutsEveryFileOnTheServerInTheBuildsOwnFolder() throws Exception {
+        BuildEvent end = build(12, ftp.url(EmbeddedFtpServer.USER, "s3cr%40t%3Apw", "/images"));
+
+        assertThat(end.kind()).as("%s", end).isEqualTo(Kind.SUCCEEDED);
+        Path folder = ftp.root.resolve("images/Fedora-x86_64-41-12");
+        assertThat(end.artifacts()).extracting(Artifact::name).containsExactly("boot.iso", "build-12.log");
+        for (Artifact a : end.artifacts()) {
+            assertThat(a.sha256()).isEqualTo(sha256(folder.resolve(a.name())));
+            assertThat(a.location()).isEqualTo("ftp://bob@127.0.0.1:" + ftp.port + "/images/Fedora-x86_64-41-12/"
+                + a.name());
+        }
+        assertThat(Files.readString(folder.resolve("build-12.log"))).contains("build 12 succeeded")
+            .doesNotContain("s3cr");
+    }
+
+    @Test
+    void wrongFtpCredentialsFailTheBuildWithAClearReasonAndItsLogStillReachesTheMaster() throws Exception {
+        BuildEvent end = build(13, ftp.url(EmbeddedFtpServer.USER, "not-the-password", "/images"));
+
+        assertThat(end.kind()).isEqualTo(Kind.FAILED);
+        assertThat(end.reason()).contains("refused the login of user 'bob'", "check the user and password")
+            .doesNotContain("not-the-password");
+        assertThat(end.logTail()).as("the log's last lines travel with the final event")
+            .anyMatch(line -> line.contains("build failed: FTP server 127.0.0.1:" + ftp.port))
+            .noneMatch(line -> line.contains("not-the-password"));
+        assertThat(new String(get("/log/13", null).body())).contains("refused the login")
+            .doesNotContain("not-the-password");
+        assertThat(ftp.root).isEmptyDirectory();
+    }
+
+    // ---- helpers ------------------------------------------------------------------------------------------------
+
+    /** Offers build {@code id} with {@code staging} (empty: the default, on the worker) and waits for its end. */
+    private BuildEvent build(long id, String staging) throws Exception {
+        String ini = "[DEFAULT]\ntype=boot\narch=x86_64\nrelease=41\n" + (staging.isEmpty() ? "" : "staging="
+            + staging + "\n");
+        JsonObject spec = SpecParser.fromIni(ini).toJson();
+        Message<JsonObject> reply = await(vertx.eventBus().request(OFFERS, new JobOffer(id, spec).toJson(),
+            new DeliveryOptions().setSendTimeout(10_000)));
+        assertThat(OfferReply.fromJson(reply.body()).accepted()).isTrue();
+        until("the end of build " + id, () -> events.stream().anyMatch(e -> e.buildId() == id
+            && e.kind() != Kind.STAGE));
+        return events.stream().filter(e -> e.buildId() == id && e.kind() != Kind.STAGE).findFirst().orElseThrow();
+    }
+
+    private HttpResponse<byte[]> get(String path, String range) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+            .timeout(Duration.ofSeconds(30));
+        if (range != null) {
+            request.header("Range", range);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    private static String sha256(Path file) throws Exception {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
+    }
+
+    private static void until(String what, BooleanSupplier check) throws InterruptedException {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!check.getAsBoolean()) {
+            if (System.nanoTime() > end) {
+                throw new AssertionError("never happened: " + what);
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    private static <T> T await(Future<T> future) throws Exception {
+        return future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    }
+}
