@@ -55,7 +55,7 @@ final class BuildRunner {
             log.line("no extra packages requested; no side repository needed");
 
             enter(Stage.IMAGE, log, entering);
-            LoraxCommand lorax = new LoraxCommand(settings.tool("lorax"), spec, dir);
+            LoraxCommand lorax = new LoraxCommand(settings.tool("lorax"), spec, dir, null);
             log.line("running: " + String.join(" ", lorax.arguments()));
             ToolProcess.Result result;
             try {
