@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -20,12 +21,29 @@ import java.util.Map;
  * @param workDir       where it keeps per-build work dirs and logs
  * @param stagingRoots  the only folders that file:// staging may write under
  * @param tools         tool name to program path (e.g. lorax -> /usr/sbin/lorax)
+ * @param buildTimeout  how long a build may run before it is stopped and fails
+ * @param keepFailedWorkdirs how many work dirs of failed builds are kept for debugging (the newest)
  */
 public record WorkerSettings(String id, String httpHost, int httpPort, String publicUrl, List<String> arches,
                              List<String> releases, int slots, Path workDir, List<Path> stagingRoots,
-                             Map<String, String> tools) {
+                             Map<String, String> tools, Duration buildTimeout, int keepFailedWorkdirs) {
 
-    static final Map<String, String> DEFAULT_TOOLS = Map.of("lorax", "/usr/sbin/lorax");
+    static final Map<String, String> DEFAULT_TOOLS = Map.of(
+        "lorax", "/usr/sbin/lorax",
+        "livemedia-creator", "/usr/sbin/livemedia-creator",
+        "kiwi-ng", "/usr/bin/kiwi-ng",
+        "pungi", "/usr/bin/pungi",
+        "ksflatten", "/usr/bin/ksflatten");
+    public static final Duration DEFAULT_BUILD_TIMEOUT = Duration.ofHours(6);
+    public static final int DEFAULT_KEEP_FAILED_WORKDIRS = 3;
+
+    /** The settings with the default build timeout and number of kept failed work dirs. */
+    public WorkerSettings(String id, String httpHost, int httpPort, String publicUrl, List<String> arches,
+                          List<String> releases, int slots, Path workDir, List<Path> stagingRoots,
+                          Map<String, String> tools) {
+        this(id, httpHost, httpPort, publicUrl, arches, releases, slots, workDir, stagingRoots, tools,
+            DEFAULT_BUILD_TIMEOUT, DEFAULT_KEEP_FAILED_WORKDIRS);
+    }
 
     public WorkerSettings {
         arches = List.copyOf(arches);
@@ -70,7 +88,9 @@ public record WorkerSettings(String id, String httpHost, int httpPort, String pu
             v.integer("slots", 1, 1, 1024),
             Path.of(v.string("work-dir", "fbs-data/worker")).toAbsolutePath().normalize(),
             roots,
-            tools);
+            tools,
+            v.duration("build-timeout", DEFAULT_BUILD_TIMEOUT),
+            v.integer("keep-failed-workdirs", DEFAULT_KEEP_FAILED_WORKDIRS, 0, 1000));
     }
 
     private static String hostName() {

@@ -16,11 +16,15 @@ import java.util.Set;
 import java.util.TreeMap;
 import org.fbs.build.Build;
 import org.fbs.build.BuildState;
+import org.fbs.build.ImageKinds;
 import org.fbs.protocol.Addresses;
 import org.fbs.protocol.BuildEvent;
+import org.fbs.protocol.CancelRequest;
 import org.fbs.protocol.JobOffer;
 import org.fbs.protocol.OfferReply;
 import org.fbs.protocol.WorkerStatus;
+import org.fbs.spec.SpecException;
+import org.fbs.spec.SpecParser;
 import org.fbs.store.AsyncBuildStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,6 +58,7 @@ public final class Dispatcher extends VerticleBase {
             var consumers = List.of(
                 bus.<JsonObject>localConsumer(Addresses.MASTER_SUBMIT, this::submit).completion(),
                 bus.<JsonObject>localConsumer(Addresses.MASTER_WORKERS, m -> m.reply(workers.toJson())).completion(),
+                bus.<JsonObject>localConsumer(Addresses.MASTER_CANCEL, this::cancel).completion(),
                 bus.<JsonObject>consumer(Addresses.EVENTS, this::onEvent).completion(),
                 bus.<JsonObject>consumer(Addresses.WORKERS, this::onWorker).completion());
             vertx.setPeriodic(SWEEP_MS, id -> sweep());
@@ -130,6 +135,10 @@ public final class Dispatcher extends VerticleBase {
     private Future<Boolean> offer(Build build, int tries) {
         DeliveryOptions options = new DeliveryOptions().setSendTimeout(OFFER_TIMEOUT_MS);
         String where = WorkerDirectory.describe(build.address());
+        String kind = kindOf(build);
+        if (workers.serving(build.address()) > 0 && workers.canBuild(build.address(), kind) == 0) {
+            return waiting(build.id(), cannotBuild(kind, where));
+        }
         return vertx.eventBus().<JsonObject>request(build.address(), new JobOffer(build.id(), build.spec()).toJson(), options)
             .transform(sent -> {
                 if (sent.failed()) {
@@ -148,8 +157,24 @@ public final class Dispatcher extends VerticleBase {
                 if (tries > 1) {
                     return offer(build, tries - 1);
                 }
+                if (workers.canBuild(build.address(), kind) == 0) {
+                    return waiting(build.id(), cannotBuild(kind, where));
+                }
                 return waiting(build.id(), "all workers for " + where + " are busy; waiting for a free slot");
             });
+    }
+
+    private static String cannotBuild(String kind, String where) {
+        return "no worker online can build " + ImageKinds.describe(kind) + " for " + where;
+    }
+
+    /** The image kind a build needs; its spec was valid when stored, so it parses. */
+    private static String kindOf(Build build) {
+        try {
+            return ImageKinds.of(SpecParser.fromJson(build.spec()));
+        } catch (SpecException e) {
+            return build.spec().getString("type", ImageKinds.BOOT);
+        }
     }
 
     private static String whyUnanswered(String where, Throwable err) {
@@ -165,7 +190,10 @@ public final class Dispatcher extends VerticleBase {
     private Future<Void> assign(long id, OfferReply answer) {
         Build build = active.get(id);
         if (build == null || build.state() != BuildState.QUEUED) {
-            LOG.warn("worker {} accepted build {} which is no longer queued", answer.worker(), id);
+            // Canceled while the offer was out: the worker must not build it.
+            LOG.warn("worker {} accepted build {} which is no longer queued; telling it to stop", answer.worker(), id);
+            vertx.eventBus().request(Addresses.cancel(answer.worker()), new CancelRequest(id).toJson(),
+                new DeliveryOptions().setSendTimeout(OFFER_TIMEOUT_MS));
             return Future.succeededFuture();
         }
         return save(build.assigned(answer.worker(), answer.logUrl(), Instant.now()));
@@ -199,10 +227,59 @@ public final class Dispatcher extends VerticleBase {
             case SUCCEEDED -> build.finished(BuildState.SUCCEEDED, null, event.artifacts(), event.at(), event.seq());
             case FAILED -> build.finished(BuildState.FAILED, event.reason(), event.artifacts(), event.at(),
                 event.seq());
+            case CANCELED -> build.finished(BuildState.CANCELED, event.reason(), event.artifacts(), event.at(),
+                event.seq());
         };
         save(next)
             .onSuccess(v -> msg.reply(null))
             .onFailure(err -> msg.fail(500, "not stored: " + err.getMessage()));
+    }
+
+    /**
+     * Cancels a build: a queued one at once, without touching a worker; a running one by telling its worker, which
+     * reports CANCELED once its tools are gone. Replies with the build; fails 404 (unknown) or 409 (already ended).
+     * Who may cancel is the API's concern (the owner or an admin, once there are accounts), not the dispatcher's.
+     */
+    private void cancel(Message<JsonObject> msg) {
+        long id = msg.body().getLong("build");
+        Build build = active.get(id);
+        if (build == null) {
+            store.get(id).onComplete(found -> {
+                if (found.failed()) {
+                    msg.fail(500, "the store could not be read");
+                } else if (found.result().isEmpty()) {
+                    msg.fail(404, "no such build");
+                } else {
+                    msg.fail(409, "build " + id + " has already ended: " + found.result().get().state());
+                }
+            });
+            return;
+        }
+        if (build.state() == BuildState.QUEUED) {
+            Build canceled = build.finished(BuildState.CANCELED, "canceled before a worker took it", List.of(),
+                Instant.now(), build.lastSeq());
+            save(canceled).onSuccess(v -> msg.reply(canceled.toJson()))
+                .onFailure(err -> msg.fail(500, "not stored: " + err.getMessage()));
+            return;
+        }
+        vertx.eventBus().<JsonObject>request(Addresses.cancel(build.worker()), new CancelRequest(id).toJson(),
+                new DeliveryOptions().setSendTimeout(OFFER_TIMEOUT_MS))
+            .onComplete(answer -> {
+                Build now = active.get(id);
+                if (now == null) {
+                    store.get(id).onComplete(found -> msg.reply(found.succeeded() && found.result().isPresent()
+                        ? found.result().get().toJson() : build.toJson()));
+                } else if (answer.succeeded() && answer.result().body().getBoolean("stopping", false)) {
+                    msg.reply(now.toJson().put("reason", "cancel requested; worker " + now.worker()
+                        + " is stopping the build"));
+                } else {
+                    // The worker is gone or does not run it: nothing runs, so the build ends here.
+                    Build canceled = now.finished(BuildState.CANCELED, "canceled; worker " + now.worker()
+                        + " was not running it", List.of(), Instant.now(), now.lastSeq());
+                    save(canceled).onSuccess(v -> msg.reply(canceled.toJson()))
+                        .onFailure(err -> msg.fail(500, "not stored: " + err.getMessage()));
+                }
+            });
     }
 
     /** Writes a changed build and keeps the in-memory view in step. */

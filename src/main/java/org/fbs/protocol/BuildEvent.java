@@ -12,12 +12,12 @@ import org.fbs.build.Artifact;
  *
  * @param seq   1, 2, 3... per build, in the order the worker made them
  * @param stage the stage entered, for STAGE
- * @param reason why it failed, for FAILED
+ * @param reason why it failed, for FAILED; how it was stopped, for CANCELED
  */
 public record BuildEvent(long buildId, long seq, String worker, Kind kind, String stage, String reason,
                          List<Artifact> artifacts, Instant at) {
 
-    public enum Kind { STAGE, SUCCEEDED, FAILED }
+    public enum Kind { STAGE, SUCCEEDED, FAILED, CANCELED }
 
     public BuildEvent {
         artifacts = List.copyOf(artifacts);

@@ -49,6 +49,10 @@ final class EventOutbox {
         add(build, BuildEvent.Kind.FAILED, null, reason, artifacts);
     }
 
+    void canceled(long build, String reason, List<Artifact> artifacts) {
+        add(build, BuildEvent.Kind.CANCELED, null, reason, artifacts);
+    }
+
     private void add(long build, BuildEvent.Kind kind, String stage, String reason, List<Artifact> artifacts) {
         long seq = lastSeq.merge(build, 1L, Long::sum);
         if (kind != BuildEvent.Kind.STAGE) {
