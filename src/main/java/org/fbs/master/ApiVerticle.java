@@ -10,6 +10,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -18,6 +19,7 @@ import org.fbs.build.BuildState;
 import org.fbs.config.MasterSettings;
 import org.fbs.protocol.Addresses;
 import org.fbs.spec.BuildSpec;
+import org.fbs.spec.Kickstart;
 import org.fbs.spec.SpecException;
 import org.fbs.spec.SpecParser;
 import org.fbs.store.AsyncBuildStore;
@@ -35,6 +37,9 @@ public final class ApiVerticle extends VerticleBase {
 
     private final MasterSettings settings;
     private final AsyncBuildStore store;
+    /** How long the master waits for a kickstart URL to answer in full. */
+    static final Duration KICKSTART_TIMEOUT = Duration.ofSeconds(30);
+    private KickstartFetcher kickstarts;
 
     public ApiVerticle(MasterSettings settings, AsyncBuildStore store) {
         this.settings = settings;
@@ -46,6 +51,9 @@ public final class ApiVerticle extends VerticleBase {
         Router router = Router.router(vertx);
         router.post("/api/*").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY));
         router.post("/api/v1/builds").handler(this::submit);
+        kickstarts = new KickstartFetcher(vertx, KICKSTART_TIMEOUT);
+        router.post("/rest").handler(BodyHandler.create(false).setBodyLimit(RestCompatHandler.MAX_BODY));
+        router.post("/rest").handler(new RestCompatHandler(this::store));
         router.get("/api/v1/builds").handler(this::list);
         router.get("/api/v1/builds/:id").handler(this::get);
         // No accounts yet (the API is loopback-only until then): an owner-or-admin check goes in front of this.
@@ -72,6 +80,42 @@ public final class ApiVerticle extends VerticleBase {
                 List.of());
             return;
         }
+        store(ctx, spec);
+    }
+
+    /**
+     * Stores and queues a parsed spec and answers 201 with the build, for POST /api/v1/builds and POST /rest. A
+     * kickstart named by URL is fetched first, so that the stored spec carries its text.
+     */
+    void store(RoutingContext ctx, BuildSpec parsed) {
+        withKickstart(parsed).onComplete(ready -> {
+            if (ready.failed()) {
+                error(ctx, 400, "the build spec has errors", ready.cause() instanceof SpecException e
+                    ? e.errors() : List.of(ready.cause().getMessage()));
+            } else {
+                queue(ctx, ready.result());
+            }
+        });
+    }
+
+    private Future<BuildSpec> withKickstart(BuildSpec spec) {
+        Kickstart kickstart = spec.kickstart();
+        if (kickstart == null || !kickstart.needsFetch()) {
+            return Future.succeededFuture(spec);
+        }
+        String key = "[" + spec.type().section() + "] config: ";
+        return kickstarts.fetch(kickstart.name())
+            .recover(err -> Future.failedFuture(new SpecException(List.of(key + err.getMessage()))))
+            .compose(text -> {
+                try {
+                    return Future.succeededFuture(SpecParser.fromJson(spec.withKickstartText(text).toJson()));
+                } catch (SpecException e) {
+                    return Future.failedFuture(e);
+                }
+            });
+    }
+
+    private void queue(RoutingContext ctx, BuildSpec spec) {
         JsonObject request = new JsonObject().put("spec", spec.toJson()).put("address", spec.address());
         vertx.eventBus().<JsonObject>request(Addresses.MASTER_SUBMIT, request)
             .onSuccess(reply -> {
@@ -222,7 +266,7 @@ public final class ApiVerticle extends VerticleBase {
         }
     }
 
-    private static void error(RoutingContext ctx, int status, String message, List<String> errors) {
+    static void error(RoutingContext ctx, int status, String message, List<String> errors) {
         JsonObject body = new JsonObject().put("error", message);
         if (!errors.isEmpty()) {
             body.put("errors", new JsonArray(errors));

@@ -3,6 +3,7 @@ package org.fbs.spec;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.Objects;
+import java.util.stream.Collectors;
 
 /**
  * One validated, immutable build request. Made only by {@link SpecParser}; its canonical JSON form
@@ -49,9 +50,40 @@ public record BuildSpec(ImageType type, String arch, String release, String stag
             .put("release", release)
             .put("email", String.join(",", email))
             .put("staging", staging);
-        if (boot != null) {
-            json.put("boot", boot.toJson());
+        JsonObject section = switch (type) {
+            case BOOT -> boot.toJson();
+            case DVD -> dvd.toJson();
+            case LIVE -> live.toJson();
+        };
+        if (!packages.nvrs().isEmpty()) {
+            section.put("nvr", String.join(";", packages.nvrs()));
         }
-        return json;
+        if (!packages.buildIds().isEmpty()) {
+            section.put("bid", packages.buildIds().stream().map(String::valueOf).collect(Collectors.joining(";")));
+        }
+        return json.put(type.section(), section);
+    }
+
+    /** The kickstart of a dvd or live build; null for a boot build. */
+    public Kickstart kickstart() {
+        return switch (type) {
+            case BOOT -> null;
+            case DVD -> dvd.kickstart();
+            case LIVE -> live.kickstart();
+        };
+    }
+
+    /** This spec with the kickstart text the master fetched from the kickstart's URL. */
+    public BuildSpec withKickstartText(String text) {
+        Kickstart fetched = new Kickstart(kickstart().name(), Objects.requireNonNull(text, "text"));
+        return switch (type) {
+            case BOOT -> throw new IllegalStateException("a boot build has no kickstart");
+            case DVD -> new BuildSpec(type, arch, release, staging, email, packages, boot,
+                new DvdOptions(dvd.name(), dvd.version(), dvd.flavor(), dvd.bugurl(), dvd.nosource(),
+                    dvd.sourceisos(), dvd.force(), dvd.stage(), fetched), live);
+            case LIVE -> new BuildSpec(type, arch, release, staging, email, packages, boot, dvd,
+                new LiveOptions(live.tool(), live.label(), live.title(), live.product(), live.releasever(),
+                    live.kiwiProfile(), fetched));
+        };
     }
 }

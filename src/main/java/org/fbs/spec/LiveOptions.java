@@ -1,5 +1,7 @@
 package org.fbs.spec;
 
+import io.vertx.core.json.JsonObject;
+
 /**
  * The [live] section: a live ISO made by livemedia-creator from a kickstart, or by kiwi-ng from a kiwi
  * description when {@code tool} is kiwi. Paths (tmpdir, cachedir, logfile) are not here: the worker chooses them.
@@ -20,5 +22,22 @@ public record LiveOptions(String tool, String label, String title, String produc
 
     public boolean kiwi() {
         return KIWI.equals(tool);
+    }
+
+    /** The INI keys of this section, so that the canonical form parses back to the same options. */
+    JsonObject toJson() {
+        JsonObject json = new JsonObject()
+            .put("tool", tool)
+            .put("label", label)
+            .put("product", product)
+            .put("releasever", releasever);
+        if (title != null) {
+            json.put("title", title);
+        }
+        if (kiwiProfile != null) {
+            json.put("profile", kiwiProfile);
+        }
+        kickstart.putInto(json);
+        return json;
     }
 }

@@ -6,13 +6,13 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.function.Predicate;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -25,21 +25,39 @@ import java.util.regex.Pattern;
 public final class SpecParser {
 
     static final int MAX_INI_BYTES = 64 * 1024;
+    private static final int MAX_KOJI_BUILDS = 100;
 
     private static final String DEFAULT = "DEFAULT";
     private static final String BOOT = "boot";
-    private static final List<String> SECTIONS = List.of("boot", "dvd", "live");
+    private static final String DVD = "dvd";
+    private static final String LIVE = "live";
+    private static final String CONFIG = "config";
+    private static final String KICKSTART = "kickstart";
+    private static final List<String> SECTIONS = List.of(BOOT, DVD, LIVE);
     private static final List<String> ARCHES = List.of("x86_64", "aarch64", "i686", "ppc64le", "s390x", "armhfp");
     /** Fedora publishes these under /pub/fedora-secondary instead of /pub/fedora/linux. */
     private static final List<String> SECONDARY_ARCHES = List.of("ppc64le", "s390x");
+    /** Fedora publishes no trees for these any more (i686 since 31, armhfp since 37). */
+    private static final List<String> NO_DEFAULT_TREE = List.of("i686", "armhfp");
     private static final List<String> DEFAULT_KEYS = List.of("type", "arch", "release", "staging", "email");
-    private static final List<String> BOOT_KEYS = List.of("product", "release", "version", "updates",
-        "updates-testing", "proxy", "nvr", "bid", "outdir", "workdir");
+    private static final List<String> KOJI_KEYS = List.of("nvr", "bid");
+    /** Where the 2012 tools wrote; accepted and ignored, because the worker chooses every path itself. */
+    private static final List<String> WORKER_PATHS =
+        List.of("outdir", "workdir", "destdir", "cachedir", "tmpdir", "logfile");
+    private static final Map<String, List<String>> SECTION_KEYS = Map.of(
+        BOOT, List.of("product", "release", "version", "updates", "updates-testing", "proxy"),
+        DVD, List.of("name", "version", "flavor", "bugurl", "nosource", "sourceisos", "force", "stage", CONFIG,
+            KICKSTART),
+        LIVE, List.of("tool", "profile", "label", "title", "product", "releasever", CONFIG, KICKSTART));
+    private static final List<String> STAGES = List.of("all", "-G", "-C", "-B", "-I");
 
     private static final Pattern RELEASE = Pattern.compile("[1-9][0-9]*|rawhide");
-    // product and version become lorax arguments: no leading dash, nothing a shell or option parser cares about.
+    // Names and versions become tool arguments: no leading dash, nothing a shell or option parser cares about.
     private static final Pattern PRODUCT = Pattern.compile("(?!-)[A-Za-z0-9._ -]{1,64}");
     private static final Pattern VERSION = Pattern.compile("(?!-)[A-Za-z0-9._-]{1,32}");
+    private static final Pattern LABEL = VERSION;
+    private static final Pattern PROFILE = Pattern.compile("(?!-)[A-Za-z0-9._+-]{1,64}");
+    private static final Pattern FILE_NAME = Pattern.compile("(?!\\.)[A-Za-z0-9._+-]{1,128}");
     private static final Pattern REPO_KEY =
         Pattern.compile("([1-9][0-9]*|rawhide)(-updates|-updates-testing)?_(url|mirror)");
     private static final Pattern NVR_NAME = Pattern.compile("(?!-)[A-Za-z0-9._+~^-]+(?<!-)");
@@ -47,11 +65,14 @@ public final class SpecParser {
     private static final Pattern BUILD_ID = Pattern.compile("[1-9][0-9]{0,17}");
     private static final Pattern EMAIL_LOCAL = Pattern.compile("[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]{1,64}");
     private static final Pattern HOST_LABEL = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?");
-    private static final Pattern PORT = Pattern.compile("[1-9][0-9]{0,4}");
     private static final Pattern UNPRINTABLE = Pattern.compile("[\\p{Cc}\\p{Cf}\\p{Zl}\\p{Zp}]");
 
     private static final String NOT_STAGING = "expected file:///absolute/path or ftp://[user[:pass]@]host[:port]/path";
     private static final String NOT_SCALAR = "expected a string, number, boolean or array of those";
+    private static final String NOT_PRODUCT = "expected 1 to 64 letters, digits, spaces, dots, dashes or underscores,"
+        + " not starting with a dash";
+    private static final String NOT_VERSION = "expected 1 to 32 letters, digits, dots, dashes or underscores,"
+        + " not starting with a dash";
     private static final String METALINK = "https://mirrors.fedoraproject.org/metalink?repo=";
 
     private final List<String> errors = new ArrayList<>();
@@ -61,6 +82,17 @@ public final class SpecParser {
 
     /** Parses the INI form (the 2012 boot_imagebuild.conf format). */
     public static BuildSpec fromIni(String text) throws SpecException {
+        return fromIni(text, null, null);
+    }
+
+    /**
+     * Parses the INI form with a kickstart sent beside it, as the 2012 REST clients did: when given, the name
+     * replaces the dvd or live section's {@code config} and the text becomes its kickstart.
+     *
+     * @param kickstartName a file name (a label) or the http(s) URL to fetch it from, or null
+     * @param kickstartText the kickstart itself, or null
+     */
+    public static BuildSpec fromIni(String text, String kickstartName, String kickstartText) throws SpecException {
         if (text == null) {
             throw new SpecException(List.of("spec: no input"));
         }
@@ -68,7 +100,26 @@ public final class SpecParser {
             throw new SpecException(List.of("spec: larger than 64 KiB"));
         }
         SpecParser parser = new SpecParser();
-        return parser.validate(IniFile.read(text, parser.errors));
+        Map<String, Map<String, String>> sections = IniFile.read(text, parser.errors);
+        for (String section : List.of(DVD, LIVE)) {
+            if (sections.getOrDefault(section, Map.of()).containsKey(KICKSTART)) {
+                // One line cannot hold a kickstart, and a value here would be taken for its text.
+                parser.error(section, KICKSTART, "only in the JSON form; in INI give config=URL");
+            }
+        }
+        String type = sections.getOrDefault(DEFAULT, Map.of()).get("type");
+        if ((DVD.equals(type) || LIVE.equals(type)) && (kickstartName != null || kickstartText != null)) {
+            Map<String, String> own = sections.computeIfAbsent(type, t -> new LinkedHashMap<>());
+            own.remove(CONFIG);
+            own.remove(KICKSTART);
+            if (kickstartName != null) {
+                own.put(CONFIG, kickstartName.strip());
+            }
+            if (kickstartText != null) {
+                own.put(KICKSTART, kickstartText);
+            }
+        }
+        return parser.validate(sections);
     }
 
     /** Parses the JSON form: top-level members are [DEFAULT] keys, a boot, dvd or live object is that section. */
@@ -116,7 +167,9 @@ public final class SpecParser {
         if (value == null) {
             return;
         }
-        String text = value instanceof JsonArray array ? joined(array) : scalar(value);
+        // A kickstart is kept byte for byte: its text is not a key's value to trim.
+        String text = key.equals(KICKSTART) && value instanceof String string ? string
+            : value instanceof JsonArray array ? joined(array) : scalar(value);
         if (text == null) {
             error(section, key, NOT_SCALAR);
         } else {
@@ -153,7 +206,7 @@ public final class SpecParser {
     private BuildSpec validate(Map<String, Map<String, String>> sections) throws SpecException {
         Map<String, String> defaults = sections.getOrDefault(DEFAULT, Map.of());
         for (String key : defaults.keySet()) {
-            if (!DEFAULT_KEYS.contains(key)) {
+            if (!DEFAULT_KEYS.contains(key) && !KOJI_KEYS.contains(key) && !WORKER_PATHS.contains(key)) {
                 error(DEFAULT, key, "unknown key");
             }
         }
@@ -163,30 +216,39 @@ public final class SpecParser {
         if (release == null) {
             error(DEFAULT, "release", "required");
         } else {
-            release = release(DEFAULT, release);
+            release = release(DEFAULT, "release", release);
         }
         String staging = staging(value(defaults, "staging"));
         List<String> email = email(value(defaults, "email"));
-        // Other sections are ignored: the 2012 files kept [boot], [dvd] and [live] side by side.
-        BootOptions boot = type == ImageType.BOOT
-            ? boot(sections.getOrDefault(BOOT, Map.of()), defaults, arch, release)
-            : null;
+        if (type == null) {
+            throw new SpecException(errors);
+        }
+        // Only the type's own section counts: the 2012 files kept [boot], [dvd] and [live] side by side.
+        String section = type.section();
+        Map<String, String> own = sections.getOrDefault(section, Map.of());
+        checkKeys(section, own, defaults);
+        KojiPackages packages = koji(section, own, defaults);
+        BootOptions boot = null;
+        DvdOptions dvd = null;
+        LiveOptions live = null;
+        switch (type) {
+            case BOOT -> boot = boot(own, defaults, arch, release);
+            case DVD -> dvd = dvd(own, release);
+            case LIVE -> live = live(own, release);
+        }
         if (!errors.isEmpty()) {
             throw new SpecException(errors);
         }
-        return new BuildSpec(type, arch, release, staging, email, KojiPackages.NONE, boot, null, null);
+        return new BuildSpec(type, arch, release, staging, email, packages, boot, dvd, live);
     }
 
-    /** The type, or null (with an error) if it is missing, wrong, or not buildable yet. */
     private ImageType type(String value) {
         if (value == null) {
             error(DEFAULT, "type", "required");
         } else if (!SECTIONS.contains(value)) {
             error(DEFAULT, "type", "expected boot, dvd or live");
-        } else if (ImageType.of(value) != ImageType.BOOT) {
-            error(DEFAULT, "type", value + " images are not available yet; this service builds boot images");
         } else {
-            return ImageType.BOOT;
+            return ImageType.of(value);
         }
         return null;
     }
@@ -203,11 +265,11 @@ public final class SpecParser {
         return null;
     }
 
-    private String release(String section, String value) {
+    private String release(String section, String key, String value) {
         if (RELEASE.matcher(value).matches()) {
             return value;
         }
-        error(section, "release", "expected a positive whole number or rawhide");
+        error(section, key, "expected a positive whole number or rawhide");
         return null;
     }
 
@@ -215,69 +277,16 @@ public final class SpecParser {
         if (value == null || value.equals(BuildSpec.WORKER_STAGING)) {
             return BuildSpec.WORKER_STAGING;
         }
-        String normalized = normalizedStaging(value);
+        String normalized = StagingTarget.normalize(value);
         if (normalized == null) {
-            error(DEFAULT, "staging", NOT_STAGING);
-        } else if (normalized.startsWith("ftp://")) {
             // Never echo the value: an FTP URL may carry a password.
-            error(DEFAULT, "staging", "FTP staging is not available yet; use file:///path");
-        } else {
-            return normalized;
+            error(DEFAULT, "staging", NOT_STAGING);
         }
-        return null;
-    }
-
-    /** The staging target in canonical form (a bare host means anonymous FTP to /pub), or null if malformed. */
-    private static String normalizedStaging(String value) {
-        if (value.startsWith("file://")) {
-            // One trailing slash is how people write folders (and what Path.toUri() gives): drop it.
-            String path = value.substring("file://".length());
-            if (path.length() > 1 && path.endsWith("/")) {
-                path = path.substring(0, path.length() - 1);
-            }
-            return isCleanAbsolutePath(path) ? "file://" + path : null;
-        }
-        if (value.startsWith("ftp://")) {
-            return isFtpTarget(value.substring("ftp://".length())) ? value : null;
-        }
-        return isHost(value) ? "ftp://" + value + "/pub" : null;
-    }
-
-    /**
-     * An absolute path without empty, "." or ".." segments. It is taken literally, so '%' is refused: a later
-     * percent-decoding must not be able to turn it into "..".
-     */
-    private static boolean isCleanAbsolutePath(String path) {
-        if (!path.startsWith("/") || path.length() == 1 || hasControl(path) || containsAny(path, "%?#\\")) {
-            return false;
-        }
-        for (String segment : path.substring(1).split("/", -1)) {
-            if (segment.isEmpty() || segment.equals(".") || segment.equals("..")) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /** {@code [user[:pass]@]host[:port]/path}: what follows "ftp://". */
-    private static boolean isFtpTarget(String rest) {
-        int slash = rest.indexOf('/');
-        if (slash < 0 || hasControl(rest) || containsAny(rest, " ")) {
-            return false;
-        }
-        String authority = rest.substring(0, slash);
-        String hostPort = authority.substring(authority.lastIndexOf('@') + 1);
-        int colon = hostPort.indexOf(':');
-        if (colon < 0) {
-            return isHost(hostPort);
-        }
-        String port = hostPort.substring(colon + 1);
-        return isHost(hostPort.substring(0, colon)) && PORT.matcher(port).matches()
-            && Integer.parseInt(port) <= 65535;
+        return normalized;
     }
 
     /** A DNS name or dotted IPv4 address. Checked label by label: a regex loop over 64 KiB could overflow. */
-    private static boolean isHost(String host) {
+    static boolean isHost(String host) {
         if (host.isEmpty() || host.length() > 253) {
             return false;
         }
@@ -309,36 +318,37 @@ public final class SpecParser {
         return addresses;
     }
 
-    /** The [boot] options, or null when [DEFAULT] was too broken to build them (its errors are recorded). */
-    private BootOptions boot(Map<String, String> own, Map<String, String> defaults, String arch,
-                             String defaultRelease) {
+    /**
+     * Unknown keys in the type's section, and [DEFAULT] keys repeated there with another value: configparser lets
+     * a section override [DEFAULT], but only [DEFAULT]'s value is used, so refuse a conflicting one rather than
+     * silently ignore it.
+     */
+    private void checkKeys(String section, Map<String, String> own, Map<String, String> defaults) {
+        List<String> keys = SECTION_KEYS.get(section);
         for (String key : own.keySet()) {
-            if (BOOT_KEYS.contains(key) || REPO_KEY.matcher(key).matches()) {
+            if (keys.contains(key) || KOJI_KEYS.contains(key) || WORKER_PATHS.contains(key)
+                || section.equals(BOOT) && REPO_KEY.matcher(key).matches()) {
                 continue;
             }
             if (!DEFAULT_KEYS.contains(key)) {
-                error(BOOT, key, "unknown key");
+                error(section, key, "unknown key");
             } else if (!Objects.equals(value(own, key), value(defaults, key))) {
-                // configparser lets a section override [DEFAULT], but only [DEFAULT]'s value is used: refuse a
-                // conflicting one rather than silently ignore it.
-                error(BOOT, key, "differs from [DEFAULT]; set it there");
+                error(section, key, "differs from [DEFAULT]; set it there");
             }
         }
-        String ownRelease = value(own, "release");
-        String release = ownRelease == null ? defaultRelease : release(BOOT, ownRelease);
+    }
 
-        String product = Objects.requireNonNullElse(value(own, "product"), "Fedora");
-        if (!PRODUCT.matcher(product).matches()) {
-            error(BOOT, "product", "expected 1 to 64 letters, digits, spaces, dots, dashes or underscores,"
-                + " not starting with a dash");
-        }
+    /** The [boot] options, or null when [DEFAULT] was too broken to build them (its errors are recorded). */
+    private BootOptions boot(Map<String, String> own, Map<String, String> defaults, String arch,
+                             String defaultRelease) {
+        String release = sameRelease(BOOT, "release", value(own, "release"), defaultRelease);
+        String product = product(BOOT, "product", own);
         String version = value(own, "version");
         if (version != null && !VERSION.matcher(version).matches()) {
-            error(BOOT, "version", "expected 1 to 32 letters, digits, dots, dashes or underscores,"
-                + " not starting with a dash");
+            error(BOOT, "version", NOT_VERSION);
         }
-        boolean updates = bool(own, "updates");
-        boolean updatesTesting = bool(own, "updates-testing");
+        boolean updates = bool(BOOT, own, "updates");
+        boolean updatesTesting = bool(BOOT, own, "updates-testing");
         if ("rawhide".equals(release)) {
             if (updates) {
                 error(BOOT, "updates", "rawhide has no updates repository");
@@ -351,10 +361,6 @@ public final class SpecParser {
         if (proxy != null && !isUrl(proxy, "http", "https")) {
             error(BOOT, "proxy", "not an http or https URL");
         }
-        koji(own, "nvr", SpecParser::isNvr, "not a name-version-release");
-        koji(own, "bid", id -> BUILD_ID.matcher(id).matches(), "not a Koji build id");
-        // outdir and workdir are accepted and ignored: the worker chooses its own paths, because a request must
-        // never pick where a root process writes.
         checkRepoKeys(own, release);
         if (release == null || arch == null) {
             return null;
@@ -363,8 +369,140 @@ public final class SpecParser {
             repos(own, release, arch, updates, updatesTesting), proxy, updates, updatesTesting);
     }
 
-    private boolean bool(Map<String, String> section, String key) {
-        String value = value(section, key);
+    /** The [dvd] options (pungi), or null when [DEFAULT] was too broken to build them. */
+    private DvdOptions dvd(Map<String, String> own, String release) {
+        String name = product(DVD, "name", own);
+        String version = value(own, "version");
+        if (version != null && !VERSION.matcher(version).matches()) {
+            error(DVD, "version", NOT_VERSION);
+        }
+        String flavor = value(own, "flavor");
+        if (flavor != null && !VERSION.matcher(flavor).matches()) {
+            error(DVD, "flavor", NOT_VERSION);
+        }
+        String bugurl = value(own, "bugurl");
+        if (bugurl != null && !isUrl(bugurl, "http", "https")) {
+            error(DVD, "bugurl", "not an http or https URL");
+        }
+        boolean nosource = bool(DVD, own, "nosource");
+        boolean sourceisos = bool(DVD, own, "sourceisos");
+        boolean force = bool(DVD, own, "force");
+        String stage = Objects.requireNonNullElse(value(own, "stage"), "all");
+        if (!STAGES.contains(stage)) {
+            error(DVD, "stage", "expected all, -G, -C, -B or -I");
+        }
+        Kickstart kickstart = kickstart(DVD, own, "kickstart.ks");
+        if (release == null) {
+            return null;
+        }
+        return new DvdOptions(name, version == null ? release : version, flavor, bugurl, nosource, sourceisos, force,
+            stage, kickstart);
+    }
+
+    /** The [live] options (livemedia-creator or kiwi), or null when [DEFAULT] was too broken to build them. */
+    private LiveOptions live(Map<String, String> own, String defaultRelease) {
+        String tool = Objects.requireNonNullElse(value(own, "tool"), LiveOptions.LIVEMEDIA_CREATOR);
+        if (!tool.equals(LiveOptions.LIVEMEDIA_CREATOR) && !tool.equals(LiveOptions.KIWI)) {
+            error(LIVE, "tool", "expected livemedia-creator or kiwi");
+        }
+        String profile = value(own, "profile");
+        if (tool.equals(LiveOptions.KIWI) && profile == null) {
+            error(LIVE, "profile", "required when tool is kiwi");
+        } else if (profile != null && !tool.equals(LiveOptions.KIWI)) {
+            error(LIVE, "profile", "only for tool=kiwi");
+        } else if (profile != null && !PROFILE.matcher(profile).matches()) {
+            error(LIVE, "profile", "expected 1 to 64 letters, digits, dots, dashes, underscores or plus signs,"
+                + " not starting with a dash");
+        }
+        String product = product(LIVE, "product", own);
+        String releasever = sameRelease(LIVE, "releasever", value(own, "releasever"), defaultRelease);
+        String label = value(own, "label");
+        if (label != null && !LABEL.matcher(label).matches()) {
+            error(LIVE, "label", "expected 1 to 32 letters, digits, dots, dashes or underscores,"
+                + " not starting with a dash");
+        }
+        String title = value(own, "title");
+        if (title != null && !PRODUCT.matcher(title).matches()) {
+            error(LIVE, "title", NOT_PRODUCT);
+        }
+        Kickstart kickstart = kickstart(LIVE, own, tool.equals(LiveOptions.KIWI) ? "config.kiwi" : "kickstart.ks");
+        if (releasever == null) {
+            return null;
+        }
+        if (label == null) {
+            String derived = product.replace(' ', '-') + "-Live-" + releasever;
+            label = derived.length() > 32 ? derived.substring(0, 32) : derived;
+        }
+        return new LiveOptions(tool, label, title, product, releasever, profile, kickstart);
+    }
+
+    /**
+     * A section's own release key: it may repeat [DEFAULT]'s release but not differ from it, because [DEFAULT]'s
+     * release chooses the worker: a different one here would build one release on a worker of another.
+     */
+    private String sameRelease(String section, String key, String own, String defaultRelease) {
+        if (own == null) {
+            return defaultRelease;
+        }
+        String release = release(section, key, own);
+        if (release != null && defaultRelease != null && !release.equals(defaultRelease)) {
+            error(section, key, "differs from [DEFAULT] release " + defaultRelease
+                + "; the release in [DEFAULT] chooses the worker, so set it there");
+            return null;
+        }
+        return release;
+    }
+
+    /** A product name (lorax -p, pungi --name, livemedia-creator --project); Fedora by default. */
+    private String product(String section, String key, Map<String, String> own) {
+        String product = Objects.requireNonNullElse(value(own, key), "Fedora");
+        if (!PRODUCT.matcher(product).matches()) {
+            error(section, key, NOT_PRODUCT);
+        }
+        return product;
+    }
+
+    /**
+     * The kickstart of a dvd or live build: {@code kickstart} holds the text (JSON only), {@code config} its file
+     * name or the http(s) URL the master fetches it from. A path is never read: the request does not choose what
+     * the master opens. The text is null when it is still to be fetched from the URL.
+     */
+    private Kickstart kickstart(String section, Map<String, String> own, String defaultName) {
+        String config = value(own, CONFIG);
+        String text = own.get(KICKSTART);
+        if (text != null && text.isBlank()) {
+            text = null;
+        }
+        if (text != null && (text.length() > Kickstart.MAX_BYTES
+            || text.getBytes(StandardCharsets.UTF_8).length > Kickstart.MAX_BYTES)) {
+            error(section, KICKSTART, "larger than 1 MiB");
+        }
+        if (config == null) {
+            if (text == null) {
+                error(section, CONFIG, "required: an http or https URL to the kickstart"
+                    + " (or, in the JSON form, its text in kickstart)");
+            }
+            return text == null ? null : new Kickstart(defaultName, text);
+        }
+        if (isUrl(config, "http", "https")) {
+            if (URI.create(config).getRawUserInfo() != null) {
+                error(section, CONFIG, "a URL with a user or password is not accepted");
+            }
+        } else if (config.contains("://")) {
+            error(section, CONFIG, "not an http or https URL");
+        } else if (containsAny(config, "/\\")) {
+            error(section, CONFIG, "a path is never read; give an http or https URL, or send the kickstart text");
+        } else if (!FILE_NAME.matcher(config).matches()) {
+            error(section, CONFIG, "expected an http or https URL, or a file name with the kickstart text");
+        } else if (text == null) {
+            error(section, CONFIG, "a file name alone cannot be fetched; give an http or https URL,"
+                + " or send the kickstart text");
+        }
+        return new Kickstart(config, text);
+    }
+
+    private boolean bool(String section, Map<String, String> own, String key) {
+        String value = value(own, key);
         if (value == null) {
             return false;
         }
@@ -372,26 +510,52 @@ public final class SpecParser {
             case "1", "true", "yes" -> true;
             case "0", "false", "no" -> false;
             default -> {
-                error(BOOT, key, "expected 0, 1, true or false");
+                error(section, key, "expected 0, 1, true or false");
                 yield false;
             }
         };
     }
 
-    /** nvr and bid: checked so that typos show now, then refused until side repositories exist. */
-    private void koji(Map<String, String> section, String key, Predicate<String> valid, String reason) {
-        String value = value(section, key);
-        List<String> items = value == null ? List.of()
-            : Arrays.stream(value.split(";")).map(String::strip).filter(s -> !s.isEmpty()).toList();
-        if (items.isEmpty()) {
-            return;
+    /**
+     * nvr and bid, {@code ;}-separated, from the type's section or else from [DEFAULT] (configparser's
+     * inheritance). Duplicates are dropped; the order is kept.
+     */
+    private KojiPackages koji(String section, Map<String, String> own, Map<String, String> defaults) {
+        List<String> nvrs = new ArrayList<>();
+        for (String nvr : kojiItems(section, own, defaults, "nvr")) {
+            nvrs.add(nvr);
         }
-        for (String item : items) {
-            if (!valid.test(item)) {
-                error(BOOT, key, reason + " " + quoted(item));
+        List<Long> ids = new ArrayList<>();
+        for (String id : kojiItems(section, own, defaults, "bid")) {
+            ids.add(Long.parseLong(id));
+        }
+        return nvrs.isEmpty() && ids.isEmpty() ? KojiPackages.NONE : new KojiPackages(nvrs, ids);
+    }
+
+    /** The valid, distinct items of nvr or bid; each bad one is an error naming where it was written. */
+    private Set<String> kojiItems(String section, Map<String, String> own, Map<String, String> defaults, String key) {
+        String where = value(own, key) != null ? section : DEFAULT;
+        String value = value(own, key) != null ? value(own, key) : value(defaults, key);
+        Set<String> items = new LinkedHashSet<>();
+        if (value == null) {
+            return items;
+        }
+        boolean nvr = key.equals("nvr");
+        for (String item : value.split(";")) {
+            String trimmed = item.strip();
+            if (trimmed.isEmpty()) {
+                continue;
+            }
+            if (nvr ? isNvr(trimmed) : BUILD_ID.matcher(trimmed).matches()) {
+                items.add(trimmed);
+            } else {
+                error(where, key, (nvr ? "not a name-version-release " : "not a Koji build id ") + quoted(trimmed));
             }
         }
-        error(BOOT, key, "extra packages from Koji are not available yet");
+        if (items.size() > MAX_KOJI_BUILDS) {
+            error(where, key, "at most " + MAX_KOJI_BUILDS + " builds");
+        }
+        return items;
     }
 
     /** name-version-release, split at the last two dashes: names may contain dashes, the others may not. */
@@ -419,27 +583,31 @@ public final class SpecParser {
         }
     }
 
-    /** The release repo, then updates and updates-testing when enabled; Fedora's public ones by default. */
-    private static List<Repo> repos(Map<String, String> own, String release, String arch, boolean updates,
-                                    boolean updatesTesting) {
+    /**
+     * The release repo, then updates and updates-testing when enabled; Fedora's public ones by default. Fedora
+     * stopped publishing i686 trees after release 30 and armhfp trees after 36 (old releases live on in
+     * archives.fedoraproject.org, which no metalink serves): for those arches the user must name the repos.
+     */
+    private List<Repo> repos(Map<String, String> own, String release, String arch, boolean updates,
+                             boolean updatesTesting) {
         String tree = SECONDARY_ARCHES.contains(arch)
             ? "https://dl.fedoraproject.org/pub/fedora-secondary/"
             : "https://dl.fedoraproject.org/pub/fedora/linux/";
         String archParam = "&arch=" + arch;
         List<Repo> repos = new ArrayList<>();
         if (release.equals("rawhide")) {
-            repos.add(repo(own, release, tree + "development/rawhide/Everything/" + arch + "/os/",
+            repos.add(repo(own, arch, release, tree + "development/rawhide/Everything/" + arch + "/os/",
                 METALINK + "rawhide" + archParam));
         } else {
-            repos.add(repo(own, release, tree + "releases/" + release + "/Everything/" + arch + "/os/",
+            repos.add(repo(own, arch, release, tree + "releases/" + release + "/Everything/" + arch + "/os/",
                 METALINK + "fedora-" + release + archParam));
         }
         if (updates) {
-            repos.add(repo(own, release + "-updates", tree + "updates/" + release + "/Everything/" + arch + "/",
+            repos.add(repo(own, arch, release + "-updates", tree + "updates/" + release + "/Everything/" + arch + "/",
                 METALINK + "updates-released-f" + release + archParam));
         }
         if (updatesTesting) {
-            repos.add(repo(own, release + "-updates-testing",
+            repos.add(repo(own, arch, release + "-updates-testing",
                 tree + "updates/testing/" + release + "/Everything/" + arch + "/",
                 METALINK + "updates-testing-f" + release + archParam));
         }
@@ -447,10 +615,17 @@ public final class SpecParser {
     }
 
     /** What the user gave for this repo, exactly; Fedora's url and mirror if they gave neither. */
-    private static Repo repo(Map<String, String> own, String key, String defaultUrl, String defaultMirror) {
+    private Repo repo(Map<String, String> own, String arch, String key, String defaultUrl, String defaultMirror) {
         String url = value(own, key + "_url");
         String mirror = value(own, key + "_mirror");
-        return url == null && mirror == null ? new Repo(key, defaultUrl, defaultMirror) : new Repo(key, url, mirror);
+        if (url != null || mirror != null) {
+            return new Repo(key, url, mirror);
+        }
+        if (NO_DEFAULT_TREE.contains(arch)) {
+            error(BOOT, key + "_url", "required for " + arch + ": Fedora no longer publishes " + arch
+                + " trees; give " + key + "_url or " + key + "_mirror");
+        }
+        return new Repo(key, defaultUrl, defaultMirror);
     }
 
     // ---- helpers ----------------------------------------------------------------------------------------------
@@ -471,11 +646,11 @@ public final class SpecParser {
         }
     }
 
-    private static boolean hasControl(String text) {
+    static boolean hasControl(String text) {
         return text.chars().anyMatch(c -> c < 0x20 || c == 0x7f);
     }
 
-    private static boolean containsAny(String text, String chars) {
+    static boolean containsAny(String text, String chars) {
         return text.chars().anyMatch(c -> chars.indexOf(c) >= 0);
     }
 

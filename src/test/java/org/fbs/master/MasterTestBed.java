@@ -37,7 +37,11 @@ final class MasterTestBed implements AutoCloseable {
     }
 
     HttpResponse<String> post(String contentType, String body) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url + "/api/v1/builds"))
+        return post("/api/v1/builds", contentType, body);
+    }
+
+    HttpResponse<String> post(String path, String contentType, String body) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url + path))
             .POST(HttpRequest.BodyPublishers.ofString(body));
         if (contentType != null) {
             request.header("Content-Type", contentType);

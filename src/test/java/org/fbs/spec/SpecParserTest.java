@@ -20,7 +20,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 class SpecParserTest {
 
-    /** The 2012 sample from the docs, with nvr emptied (Koji packages are not available yet). */
+    /** The 2012 sample from the docs, with nvr emptied. */
     private static final String SAMPLE_2012 = """
         [DEFAULT]
         type=boot
@@ -57,6 +57,24 @@ class SpecParserTest {
     /** A valid boot spec with these extra lines in [boot]. */
     private static String boot(String... lines) {
         return MINIMAL + "[boot]\n" + String.join("\n", lines) + "\n";
+    }
+
+    private static final String KS_URL = "config=https://example.org/ks/fedora.ks";
+    private static final String BAD_STAGING =
+        "[DEFAULT] staging: expected file:///absolute/path or ftp://[user[:pass]@]host[:port]/path";
+    private static final String NOT_PRODUCT =
+        "expected 1 to 64 letters, digits, spaces, dots, dashes or underscores, not starting with a dash";
+    private static final String NOT_VERSION =
+        "expected 1 to 32 letters, digits, dots, dashes or underscores, not starting with a dash";
+
+    /** A dvd spec for x86_64/41 with these lines in [dvd]. */
+    private static String dvd(String... lines) {
+        return "[DEFAULT]\ntype=dvd\narch=x86_64\nrelease=41\n[dvd]\n" + String.join("\n", lines) + "\n";
+    }
+
+    /** A live spec for x86_64/41 with these lines in [live]. */
+    private static String live(String... lines) {
+        return "[DEFAULT]\ntype=live\narch=x86_64\nrelease=41\n[live]\n" + String.join("\n", lines) + "\n";
     }
 
     /** A spec whose [DEFAULT] is type=boot plus these lines, and no [boot] section. */
@@ -217,13 +235,167 @@ class SpecParserTest {
         assertThat(SpecParser.fromJson(json)).isEqualTo(SpecParser.fromIni(ini));
     }
 
+    static final String DVD_2012 = """
+        [DEFAULT]
+        type=dvd
+        arch=i686
+        release=17
+        #staging=localhost
+        staging=file:///tmp/staging
+        email=amitsaha.in@gmail.com
+        [dvd]
+        name=fedora
+        version=17
+        flavor=Desktop
+        nvr=python-2.7.3-7.1.fc17
+        bid=
+        destdir=/tmp/pungi_op
+        cachedir=/tmp/pungi_cache
+        workdir=/tmp/pungi_work
+        bugurl=http://bugzilla.redhat.com
+        nosource=1
+        sourceisos=0
+        force=1
+        stage=all
+        config=http://git.fedorahosted.org/git/?p=spin-kickstarts.git;a=blob_plain;f=fedora-install-fedora.ks;hb=HEAD
+        """;
+
+    static final String LIVE_2012 = """
+        [DEFAULT]
+        type=live
+        arch=i686
+        release=rawhide
+        staging=10.0.0.27
+        #staging=file:///tmp/logs
+        email=amitsaha.in@gmail.com
+        [live]
+        label=FedoraDesktop
+        title=Desktop
+        product=fedora
+        releasever=rawhide
+        nvr=
+        bid=
+        tmpdir=/tmp/live_work
+        cachedir=/var/cache/liveimage
+        logfile=/tmp/liveimage.log
+        #config=fedora-live-desktop.ks
+        config=http://git.fedorahosted.org/cgit/spin-kickstarts.git/plain/fedora-live-mini.ks
+
+
+        """;
+
+    @Test
+    void dvdSample2012Parses() throws SpecException {
+        BuildSpec spec = SpecParser.fromIni(DVD_2012);
+
+        assertThat(spec).isEqualTo(new BuildSpec(ImageType.DVD, "i686", "17", "file:///tmp/staging",
+            List.of("amitsaha.in@gmail.com"), new KojiPackages(List.of("python-2.7.3-7.1.fc17"), List.of()),
+            null, new DvdOptions("fedora", "17", "Desktop", "http://bugzilla.redhat.com", true, false, true, "all",
+                new Kickstart("http://git.fedorahosted.org/git/?p=spin-kickstarts.git;a=blob_plain;"
+                    + "f=fedora-install-fedora.ks;hb=HEAD", null)), null));
+        assertThat(spec.kickstart().needsFetch()).isTrue();
+    }
+
+    @Test
+    void liveSample2012Parses() throws SpecException {
+        BuildSpec spec = SpecParser.fromIni(LIVE_2012);
+
+        assertThat(spec).isEqualTo(new BuildSpec(ImageType.LIVE, "i686", "rawhide", "ftp://10.0.0.27/pub",
+            List.of("amitsaha.in@gmail.com"), KojiPackages.NONE, null, null,
+            new LiveOptions("livemedia-creator", "FedoraDesktop", "Desktop", "fedora", "rawhide", null,
+                new Kickstart("http://git.fedorahosted.org/cgit/spin-kickstarts.git/plain/fedora-live-mini.ks",
+                    null))));
+    }
+
+    @Test
+    void liveDefaultsAndKiwi() throws SpecException {
+        BuildSpec lmc = SpecParser.fromIni("[DEFAULT]\ntype=live\narch=x86_64\nrelease=41\n[live]\n"
+            + "config=https://example.org/ks/fedora-live-xfce.ks\n");
+        BuildSpec kiwi = SpecParser.fromIni("[DEFAULT]\ntype=live\narch=aarch64\nrelease=42\n[live]\ntool=kiwi\n"
+            + "profile=Workstation-Live\nconfig=https://example.org/Fedora.kiwi\nproduct=Fedora Remix\n");
+
+        assertThat(lmc.live()).isEqualTo(new LiveOptions("livemedia-creator", "Fedora-Live-41", null, "Fedora", "41",
+            null, new Kickstart("https://example.org/ks/fedora-live-xfce.ks", null)));
+        assertThat(kiwi.live()).isEqualTo(new LiveOptions("kiwi", "Fedora-Remix-Live-42", null, "Fedora Remix", "42",
+            "Workstation-Live", new Kickstart("https://example.org/Fedora.kiwi", null)));
+        assertThat(kiwi.live().kiwi()).isTrue();
+    }
+
+    @Test
+    void jsonKickstartTextIsKeptExactlyAndConfigNamesIt() throws SpecException {
+        String text = "  # my kickstart\n%packages\n@core\n%end\n\n";
+        JsonObject json = new JsonObject().put("type", "dvd").put("arch", "x86_64").put("release", 41)
+            .put("dvd", new JsonObject().put("kickstart", text).put("config", "my-dvd.ks").put("flavor", "Server"));
+        JsonObject unnamed = new JsonObject().put("type", "live").put("arch", "x86_64").put("release", 41)
+            .put("live", new JsonObject().put("kickstart", text));
+
+        BuildSpec dvd = SpecParser.fromJson(json);
+
+        assertThat(dvd.dvd()).isEqualTo(new DvdOptions("Fedora", "41", "Server", null, false, false, false, "all",
+            new Kickstart("my-dvd.ks", text)));
+        assertThat(dvd.kickstart().needsFetch()).isFalse();
+        assertThat(SpecParser.fromJson(unnamed).kickstart()).isEqualTo(new Kickstart("kickstart.ks", text));
+    }
+
+    @Test
+    void fetchedKickstartTextTravelsInTheSpec() throws SpecException {
+        BuildSpec parsed = SpecParser.fromIni(LIVE_2012);
+
+        BuildSpec fetched = parsed.withKickstartText("%packages\n%end\n");
+
+        assertThat(fetched.kickstart()).isEqualTo(new Kickstart(parsed.kickstart().name(), "%packages\n%end\n"));
+        assertThat(fetched.toJson().getJsonObject("live").getString("kickstart")).isEqualTo("%packages\n%end\n");
+        assertThat(SpecParser.fromJson(fetched.toJson())).isEqualTo(fetched);
+    }
+
+    @Test
+    void kojiPackagesFromTheSectionOrElseFromDefault() throws SpecException {
+        BuildSpec fromSection = SpecParser.fromIni(MINIMAL + "nvr=ignored-1-1\n[boot]\n"
+            + "nvr=anaconda-41.1-1.fc41; lorax-41.3-1.fc41;anaconda-41.1-1.fc41;\nbid=2601234;17\n");
+        BuildSpec fromDefault = SpecParser.fromIni(MINIMAL + "bid=99\n");
+
+        assertThat(fromSection.packages()).isEqualTo(new KojiPackages(
+            List.of("anaconda-41.1-1.fc41", "lorax-41.3-1.fc41"), List.of(2601234L, 17L)));
+        assertThat(fromDefault.packages()).isEqualTo(new KojiPackages(List.of(), List.of(99L)));
+    }
+
+    @Test
+    void ftpStagingInCanonicalForm() throws SpecException {
+        Map<String, String> expected = Map.of(
+            "10.0.0.27", "ftp://10.0.0.27/pub",
+            "ftp.example.org", "ftp://ftp.example.org/pub",
+            "ftp://ftp.example.org/pub/fbs/", "ftp://ftp.example.org/pub/fbs",
+            "ftp://fbs@ftp.example.org:2121/in", "ftp://fbs@ftp.example.org:2121/in",
+            "ftp://fbs:s%40cret@ftp.example.org/", "ftp://fbs:s%40cret@ftp.example.org/",
+            "worker", BuildSpec.WORKER_STAGING);
+        for (Map.Entry<String, String> e : expected.entrySet()) {
+            BuildSpec spec = SpecParser.fromIni(defaults("arch=x86_64", "release=41", "staging=" + e.getKey()));
+            assertThat(spec.staging()).as(e.getKey()).isEqualTo(e.getValue());
+        }
+    }
+
+    @Test
+    void workerPathsAreAcceptedAndIgnored() throws SpecException {
+        String paths = "outdir=/etc/x\nworkdir=/etc/x\ndestdir=/etc/x\ncachedir=/etc/x\ntmpdir=/etc/x\nlogfile=/etc/x\n";
+        BuildSpec plain = SpecParser.fromIni(MINIMAL);
+
+        assertThat(SpecParser.fromIni(MINIMAL + paths + "[boot]\n" + paths)).isEqualTo(plain);
+        assertThat(plain.toJson().encode()).doesNotContain("/etc/x");
+    }
+
     static Stream<String> validSpecs() {
-        return Stream.of(SAMPLE_2012, MINIMAL,
+        return Stream.of(SAMPLE_2012, MINIMAL, DVD_2012, LIVE_2012,
+            "[DEFAULT]\ntype=live\narch=x86_64\nrelease=41\nstaging=ftp://u:p@h.example.org:21/up/\n[live]\n"
+                + "tool=kiwi\nprofile=KDE\nconfig=https://example.org/Fedora.kiwi\ntitle=My Spin\nbid=5;6\n",
+            "[DEFAULT]\ntype=dvd\narch=aarch64\nrelease=rawhide\n[dvd]\nstage=-G\nsourceisos=true\n"
+                + "config=https://example.org/dvd.ks\n",
             boot("updates=1", "updates-testing=1", "proxy=http://p.example.org:8080/"),
             boot("41_url=https://example.org/41/", "product=My Spin", "version=41-beta"),
             boot("41_mirror=https://example.org/m", "updates=1", "41-updates_url=ftp://example.org/u/"),
             defaults("arch=s390x", "release=rawhide", "email=a@example.org b@example.org"),
-            defaults("arch=i686", "release=39", "staging=file:///var/lib/fbs/out"));
+            defaults("arch=s390x", "release=39", "staging=file:///var/lib/fbs/out"),
+            boot("41_mirror=https://example.org/m").replace("x86_64", "i686"),
+            MINIMAL.replace("x86_64", "armhfp").replace("41", "36") + "[boot]\n36_url=https://archives.example.org/36/\n");
     }
 
     @ParameterizedTest
@@ -235,15 +407,29 @@ class SpecParserTest {
         assertThat(SpecParser.fromJson(new JsonObject(spec.toJson().encode()))).isEqualTo(spec);
     }
 
+    @Test
+    void canonicalJsonRoundTripsWithKickstartText() throws SpecException {
+        for (String type : List.of("dvd", "live")) {
+            JsonObject json = new JsonObject().put("type", type).put("arch", "x86_64").put("release", "41")
+                .put(type, new JsonObject().put("kickstart", "\tkeep  my\r\nspaces \n").put("nvr", "a-1-2"));
+            BuildSpec spec = SpecParser.fromJson(json);
+
+            assertThat(SpecParser.fromJson(spec.toJson())).isEqualTo(spec);
+            assertThat(SpecParser.fromJson(new JsonObject(spec.toJson().encode()))).isEqualTo(spec);
+        }
+    }
+
     static Stream<Arguments> badSpecs() {
         return Stream.of(
             Arguments.of("", List.of("[DEFAULT] type: required", "[DEFAULT] arch: required",
                 "[DEFAULT] release: required")),
             Arguments.of("[DEFAULT]\ntype=\narch=x86_64\nrelease=41\n", List.of("[DEFAULT] type: required")),
             Arguments.of("[DEFAULT]\ntype=dvd\narch=x86_64\nrelease=41\n[dvd]\nname=x\n",
-                List.of("[DEFAULT] type: dvd images are not available yet; this service builds boot images")),
+                List.of("[dvd] config: required: an http or https URL to the kickstart"
+                    + " (or, in the JSON form, its text in kickstart)")),
             Arguments.of("[DEFAULT]\ntype=live\narch=x86_64\nrelease=41\n",
-                List.of("[DEFAULT] type: live images are not available yet; this service builds boot images")),
+                List.of("[live] config: required: an http or https URL to the kickstart"
+                    + " (or, in the JSON form, its text in kickstart)")),
             Arguments.of("[DEFAULT]\ntype=Boot\narch=x86_64\nrelease=41\n",
                 List.of("[DEFAULT] type: expected boot, dvd or live")),
             Arguments.of(defaults("arch=sparc", "release=41"), List.of("[DEFAULT] arch: unknown arch 'sparc' "
@@ -252,10 +438,6 @@ class SpecParserTest {
                 List.of("[DEFAULT] release: expected a positive whole number or rawhide")),
             Arguments.of(defaults("arch=x86_64", "release=0"),
                 List.of("[DEFAULT] release: expected a positive whole number or rawhide")),
-            Arguments.of(defaults("arch=x86_64", "release=41", "staging=10.0.0.27"),
-                List.of("[DEFAULT] staging: FTP staging is not available yet; use file:///path")),
-            Arguments.of(defaults("arch=x86_64", "release=41", "staging=ftp://example.org:2121/pub/out"),
-                List.of("[DEFAULT] staging: FTP staging is not available yet; use file:///path")),
             Arguments.of(defaults("arch=x86_64", "release=41", "staging=file://tmp/staging"),
                 List.of("[DEFAULT] staging: expected file:///absolute/path or ftp://[user[:pass]@]host[:port]/path")),
             Arguments.of(defaults("arch=x86_64", "release=41", "staging=file:///tmp/../etc"),
@@ -293,10 +475,9 @@ class SpecParserTest {
                 List.of("[boot] updates: rawhide has no updates repository",
                     "[boot] updates-testing: rawhide has no updates-testing repository")),
             Arguments.of(boot("bid=1234;abc; ;0"), List.of("[boot] bid: not a Koji build id 'abc'",
-                "[boot] bid: not a Koji build id '0'", "[boot] bid: extra packages from Koji are not available yet")),
+                "[boot] bid: not a Koji build id '0'")),
             Arguments.of(boot("nvr=wget;-x-1-2;bash-5.2-1.fc41"), List.of(
-                "[boot] nvr: not a name-version-release 'wget'", "[boot] nvr: not a name-version-release '-x-1-2'",
-                "[boot] nvr: extra packages from Koji are not available yet")),
+                "[boot] nvr: not a name-version-release 'wget'", "[boot] nvr: not a name-version-release '-x-1-2'")),
             Arguments.of(boot("arch=aarch64"), List.of("[boot] arch: differs from [DEFAULT]; set it there")),
             Arguments.of("type=boot\n[DEFAULT]\narch=x86_64\nrelease=41\n",
                 List.of("line 1: outside any [section]", "[DEFAULT] type: required")),
@@ -305,7 +486,79 @@ class SpecParserTest {
             Arguments.of(defaults("arch\t=x86_64", "release=41", "=oops", "[oops"),
                 List.of("line 5: expected key=value", "line 6: expected key=value")),
             Arguments.of(defaults("arch=x86_64", "release=41", "email=x\u0007@example.org"),
-                List.of("[DEFAULT] email: not an email address 'x?@example.org'")));
+                List.of("[DEFAULT] email: not an email address 'x?@example.org'")),
+            // release in [boot] / releasever in [live] must follow [DEFAULT], which chooses the worker
+            Arguments.of(boot("release=40"), List.of("[boot] release: differs from [DEFAULT] release 41; "
+                + "the release in [DEFAULT] chooses the worker, so set it there")),
+            Arguments.of(live("releasever=rawhide", KS_URL), List.of("[live] releasever: differs from [DEFAULT] "
+                + "release 41; the release in [DEFAULT] chooses the worker, so set it there")),
+            // arches Fedora no longer publishes trees for
+            Arguments.of(MINIMAL.replace("x86_64", "i686"), List.of("[boot] 41_url: required for i686: Fedora no "
+                + "longer publishes i686 trees; give 41_url or 41_mirror")),
+            Arguments.of(boot("41_url=https://example.org/41/", "updates=1").replace("x86_64", "armhfp"),
+                List.of("[boot] 41-updates_url: required for armhfp: Fedora no longer publishes armhfp trees; "
+                    + "give 41-updates_url or 41-updates_mirror")),
+            // FTP staging
+            Arguments.of(defaults("arch=x86_64", "release=41", "staging=ftp://example.org"), List.of(BAD_STAGING)),
+            Arguments.of(defaults("arch=x86_64", "release=41", "staging=ftp://example.org/a//b"),
+                List.of(BAD_STAGING)),
+            Arguments.of(defaults("arch=x86_64", "release=41", "staging=ftp://example.org/pub?x=1"),
+                List.of(BAD_STAGING)),
+            Arguments.of(defaults("arch=x86_64", "release=41", "staging=ftp://@example.org/pub"),
+                List.of(BAD_STAGING)),
+            Arguments.of(defaults("arch=x86_64", "release=41", "staging=ftp://ex_ample.org/pub"),
+                List.of(BAD_STAGING)),
+            Arguments.of(defaults("arch=x86_64", "release=41", "staging=sftp://example.org/pub"),
+                List.of(BAD_STAGING)),
+            // Koji packages
+            Arguments.of(MINIMAL + "nvr=bash-5.2\n", List.of("[DEFAULT] nvr: not a name-version-release 'bash-5.2'")),
+            Arguments.of(boot("bid=12345678901234567890"),
+                List.of("[boot] bid: not a Koji build id '12345678901234567890'")),
+            Arguments.of(dvd("nvr=a-1-1;b-1-1-;", KS_URL), List.of("[dvd] nvr: not a name-version-release 'b-1-1-'")),
+            Arguments.of(boot("bid=" + "1;".repeat(50) + String.join(";", java.util.stream.IntStream.rangeClosed(2, 101)
+                .mapToObj(String::valueOf).toList())), List.of("[boot] bid: at most 100 builds")),
+            // dvd
+            Arguments.of(dvd("stage=-X", KS_URL), List.of("[dvd] stage: expected all, -G, -C, -B or -I")),
+            Arguments.of(dvd("nosource=y", KS_URL), List.of("[dvd] nosource: expected 0, 1, true or false")),
+            Arguments.of(dvd("force=2", "sourceisos=on", KS_URL), List.of(
+                "[dvd] sourceisos: expected 0, 1, true or false", "[dvd] force: expected 0, 1, true or false")),
+            Arguments.of(dvd("bugurl=mailto:bugs@example.org", KS_URL),
+                List.of("[dvd] bugurl: not an http or https URL")),
+            Arguments.of(dvd("flavor=--destdir=/", KS_URL), List.of("[dvd] flavor: " + NOT_VERSION)),
+            Arguments.of(dvd("name=$(reboot)", KS_URL), List.of("[dvd] name: " + NOT_PRODUCT)),
+            Arguments.of(dvd("version=17 final", KS_URL), List.of("[dvd] version: " + NOT_VERSION)),
+            Arguments.of(dvd("label=x", KS_URL), List.of("[dvd] label: unknown key")),
+            Arguments.of(dvd("config=/etc/shadow"), List.of("[dvd] config: a path is never read; "
+                + "give an http or https URL, or send the kickstart text")),
+            Arguments.of(dvd("config=../../etc/cron.d/x"), List.of("[dvd] config: a path is never read; "
+                + "give an http or https URL, or send the kickstart text")),
+            Arguments.of(dvd("config=file:///etc/passwd"), List.of("[dvd] config: not an http or https URL")),
+            Arguments.of(dvd("config=ftp://example.org/dvd.ks"), List.of("[dvd] config: not an http or https URL")),
+            Arguments.of(dvd("config=fedora-install.ks"), List.of("[dvd] config: a file name alone cannot be "
+                + "fetched; give an http or https URL, or send the kickstart text")),
+            Arguments.of(dvd("config=.hidden"), List.of(
+                "[dvd] config: expected an http or https URL, or a file name with the kickstart text")),
+            Arguments.of(dvd("config=https://me:secret@example.org/dvd.ks"),
+                List.of("[dvd] config: a URL with a user or password is not accepted")),
+            Arguments.of(dvd("kickstart=%packages", KS_URL),
+                List.of("[dvd] kickstart: only in the JSON form; in INI give config=URL")),
+            // live
+            Arguments.of(live("tool=livecd-creator", KS_URL), List.of("[live] tool: expected livemedia-creator or kiwi")),
+            Arguments.of(live("tool=kiwi", KS_URL), List.of("[live] profile: required when tool is kiwi")),
+            Arguments.of(live("profile=KDE", KS_URL), List.of("[live] profile: only for tool=kiwi")),
+            Arguments.of(live("tool=kiwi", "profile=-x", KS_URL), List.of("[live] profile: expected 1 to 64 "
+                + "letters, digits, dots, dashes, underscores or plus signs, not starting with a dash")),
+            Arguments.of(live("label=" + "L".repeat(33), KS_URL), List.of("[live] label: expected 1 to 32 letters, "
+                + "digits, dots, dashes or underscores, not starting with a dash")),
+            Arguments.of(live("title=A;B", KS_URL), List.of("[live] title: " + NOT_PRODUCT)),
+            Arguments.of(live("product=-Fedora", KS_URL), List.of("[live] product: " + NOT_PRODUCT)),
+            Arguments.of(live("releasever=f41", KS_URL),
+                List.of("[live] releasever: expected a positive whole number or rawhide")),
+            Arguments.of(live("updates=1", KS_URL), List.of("[live] updates: unknown key")),
+            Arguments.of(live("arch=x86_64", "type=boot", KS_URL),
+                List.of("[live] type: differs from [DEFAULT]; set it there")),
+            Arguments.of(live(), List.of("[live] config: required: an http or https URL to the kickstart"
+                + " (or, in the JSON form, its text in kickstart)")));
     }
 
     @ParameterizedTest
@@ -344,7 +597,6 @@ class SpecParserTest {
             "[boot] version: expected 1 to 32 letters, digits, dots, dashes or underscores, not starting with a dash",
             "[boot] updates: expected 0, 1, true or false",
             "[boot] proxy: not an http or https URL",
-            "[boot] nvr: extra packages from Koji are not available yet",
             "[boot] 17_mirror: does not match release 41",
             "[boot] 41_url: not an http, https or ftp URL");
     }
@@ -357,16 +609,17 @@ class SpecParserTest {
     }
 
     @Test
-    void sampleNvrIsRefusedForNow() {
+    void sampleNvrGoesToKojiPackages() throws SpecException {
         String ini = SAMPLE_2012.replace("nvr=\n", "nvr=wget-1.13.4-4.fc17\n");
 
-        assertThat(errorsOf(ini)).containsExactly("[boot] nvr: extra packages from Koji are not available yet");
+        assertThat(SpecParser.fromIni(ini).packages())
+            .isEqualTo(new KojiPackages(List.of("wget-1.13.4-4.fc17"), List.of()));
     }
 
     @Test
     void stagingPasswordIsNeverShown() {
-        for (String staging : List.of("ftp://fbs:s3cret@ftp.example.org:21/pub/fbs",
-            "ftp://fbs:s3cret@ftp.example.org/no space allowed", "ftp://fbs:s3cret@", "fbs:s3cret@host")) {
+        for (String staging : List.of("ftp://fbs:s3cret@ftp.example.org:99999/pub/fbs",
+            "ftp://fbs:s3cret@ftp.example.org/no space allowed", "ftp://fbs:s3cret@ftp.example.org/a/../b", "ftp://fbs:s3cret@", "fbs:s3cret@host")) {
             try {
                 SpecParser.fromIni(defaults("arch=x86_64", "release=41", "staging=" + staging));
                 fail("accepted " + staging);
