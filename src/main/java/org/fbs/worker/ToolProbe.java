@@ -96,7 +96,7 @@ final class ToolProbe {
     /** The program itself when it is a path, else the first match on PATH; null if none. */
     private static Path locate(String program) {
         if (program.contains("/")) {
-            return Path.of(program);
+            return Files.exists(Path.of(program)) ? Path.of(program) : null;
         }
         for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
             Path candidate = Path.of(dir.isEmpty() ? "." : dir).resolve(program);

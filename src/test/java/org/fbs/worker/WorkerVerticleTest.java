@@ -126,7 +126,7 @@ class WorkerVerticleTest {
         BuildEvent succeeded = seen.get(3);
         Path folder = staging.resolve("Fedora-x86_64-41-7");
         assertThat(folder).isDirectory();
-        assertThat(succeeded.artifacts()).extracting(Artifact::name).containsExactly("boot.iso", "build-7.log");
+        assertThat(succeeded.artifacts()).extracting(Artifact::name).containsExactly("boot.iso", "CHECKSUM", "build-7.log");
         for (Artifact artifact : succeeded.artifacts()) {
             Path file = folder.resolve(artifact.name());
             assertThat(file).isRegularFile();
@@ -215,15 +215,16 @@ class WorkerVerticleTest {
     }
 
     @Test
-    void aMissingToolEndsInFailureThatNamesTheSettingToFix() throws Exception {
+    void aMissingToolIsFoundAtStartAndItsJobsAreDeclinedNamingTheSettingToFix() throws Exception {
         startWorker(tmp.resolve("no-such-dir/lorax"));
 
-        assertThat(offer(12).accepted()).isTrue();
+        OfferReply reply = offer(12);
 
-        BuildEvent end = awaitEnd(12);
-        assertThat(end.kind()).isEqualTo(Kind.FAILED);
-        assertThat(end.reason()).contains("lorax could not be started", "worker.tools.lorax");
-        assertThat(eventsOf(12)).extracting(BuildEvent::seq).containsExactly(1L, 2L, 3L);
+        assertThat(reply.accepted()).isFalse();
+        assertThat(reply.reason()).isEqualTo("this worker cannot build boot images: lorax not found"
+            + " (worker.tools.lorax)");
+        assertThat(announcements.get(0).types()).doesNotContain("boot");
+        assertThat(eventsOf(12)).isEmpty();
         assertThat(workDir.resolve("builds/12")).doesNotExist();
     }
 
@@ -314,10 +315,10 @@ class WorkerVerticleTest {
         }
     }
 
-    /** An executable /bin/sh script in the temp dir. */
+    /** An executable /bin/sh script in the temp dir; it answers the worker's version probe (-V) and nothing else. */
     private Path wrapper(String name, String body) throws IOException {
         Path script = tmp.resolve(name);
-        Files.writeString(script, "#!/bin/sh\n" + body);
+        Files.writeString(script, "#!/bin/sh\n" + "if [ \"$1\" = -V ]; then echo " + name + "; exit 0; fi\n" + body);
         Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
         return script;
     }
