@@ -172,7 +172,9 @@ final class BuildRunner {
             throw new BuildFailure(job.tool() + " exited with status " + result.exitCode() + "; its last lines:\n"
                 + String.join("\n", result.tail()));
         }
-        List<Path> isos = job.isos().find();
+        // By name, as Fedora lists its images in a CHECKSUM file.
+        List<Path> isos = job.isos().find().stream()
+            .sorted(Comparator.comparing(p -> p.getFileName().toString())).toList();
         if (isos.isEmpty()) {
             throw new BuildFailure(job.tool() + " ended without writing an ISO image");
         }
