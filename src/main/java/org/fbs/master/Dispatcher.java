@@ -115,9 +115,18 @@ public final class Dispatcher extends VerticleBase {
         if (offering.contains(address)) {
             return;
         }
-        Build next = active.values().stream()
-            .filter(b -> b.state() == BuildState.QUEUED && b.address().equals(address))
-            .findFirst().orElse(null);
+        Build next = null;
+        for (Build queued : active.values().stream()
+            .filter(b -> b.state() == BuildState.QUEUED && b.address().equals(address)).toList()) {
+            String kind = kindOf(queued);
+            if (workers.serving(address) > 0 && workers.canBuild(address, kind) == 0) {
+                // Nobody here can build it: it waits, and does not hold up the builds behind it.
+                waiting(queued.id(), cannotBuild(kind, WorkerDirectory.describe(address)));
+                continue;
+            }
+            next = queued;
+            break;
+        }
         if (next == null) {
             return;
         }
@@ -136,9 +145,6 @@ public final class Dispatcher extends VerticleBase {
         DeliveryOptions options = new DeliveryOptions().setSendTimeout(OFFER_TIMEOUT_MS);
         String where = WorkerDirectory.describe(build.address());
         String kind = kindOf(build);
-        if (workers.serving(build.address()) > 0 && workers.canBuild(build.address(), kind) == 0) {
-            return waiting(build.id(), cannotBuild(kind, where));
-        }
         return vertx.eventBus().<JsonObject>request(build.address(), new JobOffer(build.id(), build.spec()).toJson(), options)
             .transform(sent -> {
                 if (sent.failed()) {
