@@ -127,7 +127,7 @@ final class BuildRunner {
 
     /** Prepares the image tool's input (a flattened kickstart, a kiwi description) and its command. */
     private ImageJob image(long id, BuildSpec spec, Path dir, Path sideRepo, BuildLog log, Instant deadline,
-                           List<Path> inputs) throws BuildFailure, IOException, InterruptedException {
+                           List<Path> inputs) throws BuildFailure, Canceled, IOException, InterruptedException {
         String kind = ImageKinds.of(spec);
         if (!found.usable(ImageKinds.TOOLS.get(kind))) {
             throw new BuildFailure(found.whyNot(kind));
@@ -135,7 +135,12 @@ final class BuildRunner {
         String flat = null;
         if (ImageJob.readsKickstart(spec)) {
             var kickstart = spec.type() == ImageType.DVD ? spec.dvd().kickstart() : spec.live().kickstart();
-            flat = flattener.flatten(id, kickstart, dir, log, remaining(deadline));
+            try {
+                flat = flattener.flatten(id, kickstart, dir, log, remaining(deadline));
+            } catch (BuildFailure e) {
+                checkGoingOn(id, deadline); // stopped by a cancel or the timeout: say that instead
+                throw e;
+            }
         }
         ImageJob job = ImageJob.of(spec, dir, sideRepo, settings, flat);
         if (job.input() != null) {
