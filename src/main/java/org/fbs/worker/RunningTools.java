@@ -65,6 +65,11 @@ final class RunningTools {
             all.addAll(process.descendants().toList());
             all.add(process.toHandle());
         }
+        stop(all);
+    }
+
+    /** TERM to each process, then KILL to those still there after the grace period. Blocking. */
+    static void stop(List<ProcessHandle> all) {
         all.forEach(ProcessHandle::destroy);
         long deadline = System.nanoTime() + GRACE.toNanos();
         for (ProcessHandle handle : all) {

@@ -624,6 +624,22 @@ class WorkerVerticleTest {
         assertThat(ProcessHandle.of(child).filter(ProcessHandle::isAlive)).as("its child").isEmpty();
     }
 
+    @Test
+    void whatAToolLeavesRunningIsStoppedAndDoesNotHoldTheBuild() throws Exception {
+        Path pid = tmp.resolve("leftover.pid");
+        // The background sleep keeps the tool's output open after the tool has ended, as a stray daemon would.
+        startWorker(wrapper("lorax-leaves-a-daemon", "export FBS_STANDIN_SLEEP=2\n"
+            + "sleep 300 &\n"
+            + "echo $! > " + quoted(pid) + "\n"
+            + "exec " + quoted(STANDIN_LORAX) + " \"$@\"\n"));
+
+        assertThat(offer(52).accepted()).isTrue();
+
+        assertThat(awaitEnd(52).kind()).isEqualTo(Kind.SUCCEEDED);
+        assertThat(ProcessHandle.of(pid(pid)).filter(ProcessHandle::isAlive)).as("the leftover sleep").isEmpty();
+        assertThat(get("/log/52").body()).contains("stopping 1 process(es) that lorax-leaves-a-daemon left running");
+    }
+
     /** The pid written in {@code file}, or 0 while it is not there yet. */
     private static long pid(Path file) {
         try {
