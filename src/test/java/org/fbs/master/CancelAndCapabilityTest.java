@@ -3,6 +3,7 @@ package org.fbs.master;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.fbs.master.MasterTestBed.await;
 
+import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
@@ -39,6 +40,9 @@ class CancelAndCapabilityTest {
     final List<Long> cancels = new CopyOnWriteArrayList<>();
     final AtomicBoolean accepting = new AtomicBoolean();
     final AtomicBoolean stopping = new AtomicBoolean(true);
+    /** When set, offers are kept unanswered here, so that a test can act while one is out. */
+    final AtomicBoolean holding = new AtomicBoolean();
+    final List<Message<JsonObject>> held = new CopyOnWriteArrayList<>();
 
     @BeforeEach
     void start() throws Exception {
@@ -46,6 +50,10 @@ class CancelAndCapabilityTest {
         MessageConsumer<JsonObject> offers = master.vertx.eventBus().consumer(ADDRESS, msg -> {
             long id = JobOffer.fromJson(msg.body()).buildId();
             offered.add(id);
+            if (holding.get()) {
+                held.add(msg);
+                return;
+            }
             msg.reply(accepting.get() ? OfferReply.accept("w1", "http://w1:5100/log/" + id).toJson()
                 : OfferReply.decline("w1", "no free slot").toJson());
         });
@@ -131,6 +139,28 @@ class CancelAndCapabilityTest {
         assertThat(answer.statusCode()).isEqualTo(200);
         assertThat(new JsonObject(answer.body()).getString("reason")).isEqualTo("canceled; worker w1 was not running it");
         assertThat(master.build(id).getString("state")).isEqualTo("CANCELED");
+    }
+
+    @Test
+    void aBuildCanceledWhileItsOfferWasOutIsStoppedOnTheWorkerThatTookIt() throws Exception {
+        holding.set(true);
+        long id = submit("text/plain", BOOT);
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (held.isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(held).as("the offer is out").hasSize(1);
+
+        assertThat(cancel(id).statusCode()).isEqualTo(200);
+        held.get(0).reply(OfferReply.accept("w1", "http://w1:5100/log/" + id).toJson());
+
+        while (cancels.isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(cancels).containsExactly(id);
+        JsonObject build = master.build(id);
+        assertThat(build.getString("state")).isEqualTo("CANCELED");
+        assertThat(build.getString("worker")).isNull();
     }
 
     @Test
