@@ -11,10 +11,13 @@ import org.fbs.spec.Repo;
  * The lorax command line for a boot spec, as an argument list (never a shell string). The worker chooses
  * every path; nothing in the spec names one.
  *
- * @param workDir  the build's own folder: lorax's log, temp dir and output dir go inside it
- * @param sideRepo the build's side repository of extra packages from Koji; null when there is none
+ * @param workDir the build's own folder: lorax's log, temp dir and output dir go inside it
+ * @param sideRepo the side repository (a createrepo_c repo dir) with the build's extra packages, or null
  */
 public record LoraxCommand(String program, BuildSpec spec, Path workDir, Path sideRepo) {
+
+    /** lorax refuses a volume id longer than this instead of shortening it. */
+    static final int MAX_VOLID = 32;
 
     /** lorax refuses an output dir that exists, so this one is fresh inside the work dir. */
     public Path outputDir() {
@@ -24,6 +27,20 @@ public record LoraxCommand(String program, BuildSpec spec, Path workDir, Path si
     /** Where lorax writes the boot ISO. */
     public Path bootIso() {
         return outputDir().resolve("images").resolve("boot.iso");
+    }
+
+    /**
+     * A volume id when lorax's own (PRODUCT-VERSION-ARCH) would be too long for it, else null. The product is cut,
+     * so that the version and arch, what testers look for, stay whole.
+     */
+    public String volid() {
+        String product = spec.boot().product().replace(' ', '-');
+        String suffix = "-" + spec.boot().version() + "-" + spec.arch();
+        if (product.length() + suffix.length() <= MAX_VOLID) {
+            return null;
+        }
+        String volid = product.substring(0, Math.max(1, MAX_VOLID - suffix.length())) + suffix;
+        return volid.length() <= MAX_VOLID ? volid : volid.substring(0, MAX_VOLID);
     }
 
     public List<String> arguments() {
@@ -55,6 +72,11 @@ public record LoraxCommand(String program, BuildSpec spec, Path workDir, Path si
         // One option, one value: the 2012 service passed "--buildarch=" and the arch apart, which lorax rejects.
         args.add("--buildarch");
         args.add(spec.arch());
+        String volid = volid();
+        if (volid != null) {
+            args.add("--volid");
+            args.add(volid);
+        }
         args.add("--logfile");
         args.add(workDir.resolve("lorax.log").toString());
         args.add("--tmp");

@@ -4,6 +4,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -12,6 +13,8 @@ import java.util.regex.Pattern;
 
 /** Typed reads from a config section; every error names the full key. */
 final class ConfigValues {
+
+    private static final Pattern DURATION = Pattern.compile("([0-9]{1,9})([smhd])");
 
     private final JsonObject json;
     private final String prefix;
@@ -90,6 +93,25 @@ final class ConfigValues {
         } catch (NumberFormatException e) {
             throw error(key, "too large: '" + s + "'");
         }
+    }
+
+    /** A duration written as a number and a unit: {@code 90s}, {@code 30m}, {@code 6h}, {@code 2d}. */
+    Duration duration(String key, Duration fallback) {
+        String s = string(key, null);
+        if (s == null) {
+            return fallback;
+        }
+        Matcher m = DURATION.matcher(s.trim());
+        if (!m.matches() || Long.parseLong(m.group(1)) == 0) {
+            throw error(key, "expected a positive duration such as 90s, 30m, 6h or 2d, got '" + s + "'");
+        }
+        long n = Long.parseLong(m.group(1));
+        return switch (m.group(2)) {
+            case "s" -> Duration.ofSeconds(n);
+            case "m" -> Duration.ofMinutes(n);
+            case "h" -> Duration.ofHours(n);
+            default -> Duration.ofDays(n);
+        };
     }
 
     /** A list written as a YAML sequence or as one comma-separated string. */

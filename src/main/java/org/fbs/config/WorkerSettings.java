@@ -10,8 +10,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The worker's settings ({@code worker.*}).
@@ -25,13 +23,23 @@ import java.util.regex.Pattern;
  * @param tools         tool name to program path (e.g. lorax -> /usr/sbin/lorax)
  * @param koji          where extra packages come from ({@code worker.koji.*})
  * @param retention     how long files kept on the worker ({@code worker} staging) stay before they are removed
+ * @param buildTimeout  how long a build may run before it is stopped and fails
+ * @param keepFailedWorkdirs how many work dirs of failed builds are kept for debugging (the newest)
  */
 public record WorkerSettings(String id, String httpHost, int httpPort, String publicUrl, List<String> arches,
                              List<String> releases, int slots, Path workDir, List<Path> stagingRoots,
-                             Map<String, String> tools, KojiSettings koji, Duration retention) {
+                             Map<String, String> tools, KojiSettings koji, Duration retention,
+                             Duration buildTimeout, int keepFailedWorkdirs) {
 
-    static final Map<String, String> DEFAULT_TOOLS = Map.of("lorax", "/usr/sbin/lorax");
-    static final Duration DEFAULT_RETENTION = Duration.ofDays(7);
+    static final Map<String, String> DEFAULT_TOOLS = Map.of(
+        "lorax", "/usr/sbin/lorax",
+        "livemedia-creator", "/usr/sbin/livemedia-creator",
+        "kiwi-ng", "/usr/bin/kiwi-ng",
+        "pungi", "/usr/bin/pungi",
+        "ksflatten", "/usr/bin/ksflatten");
+    public static final Duration DEFAULT_RETENTION = Duration.ofDays(7);
+    public static final Duration DEFAULT_BUILD_TIMEOUT = Duration.ofHours(6);
+    public static final int DEFAULT_KEEP_FAILED_WORKDIRS = 3;
 
     public WorkerSettings {
         arches = List.copyOf(arches);
@@ -40,12 +48,28 @@ public record WorkerSettings(String id, String httpHost, int httpPort, String pu
         tools = Map.copyOf(tools);
     }
 
-    /** Settings with Koji's defaults and the default retention (tests). */
+    /** Settings with the defaults of every key not given (tests). */
     public WorkerSettings(String id, String httpHost, int httpPort, String publicUrl, List<String> arches,
                           List<String> releases, int slots, Path workDir, List<Path> stagingRoots,
                           Map<String, String> tools) {
         this(id, httpHost, httpPort, publicUrl, arches, releases, slots, workDir, stagingRoots, tools,
             KojiSettings.DEFAULTS, DEFAULT_RETENTION);
+    }
+
+    /** Settings with the default build timeout and kept failed work dirs (tests). */
+    public WorkerSettings(String id, String httpHost, int httpPort, String publicUrl, List<String> arches,
+                          List<String> releases, int slots, Path workDir, List<Path> stagingRoots,
+                          Map<String, String> tools, KojiSettings koji, Duration retention) {
+        this(id, httpHost, httpPort, publicUrl, arches, releases, slots, workDir, stagingRoots, tools, koji,
+            retention, DEFAULT_BUILD_TIMEOUT, DEFAULT_KEEP_FAILED_WORKDIRS);
+    }
+
+    /** Settings with Koji's defaults and the default retention (tests). */
+    public WorkerSettings(String id, String httpHost, int httpPort, String publicUrl, List<String> arches,
+                          List<String> releases, int slots, Path workDir, List<Path> stagingRoots,
+                          Map<String, String> tools, Duration buildTimeout, int keepFailedWorkdirs) {
+        this(id, httpHost, httpPort, publicUrl, arches, releases, slots, workDir, stagingRoots, tools,
+            KojiSettings.DEFAULTS, DEFAULT_RETENTION, buildTimeout, keepFailedWorkdirs);
     }
 
     /** Where build logs live, one {@code <id>.log} per build: written by the builds, served by the log server. */
@@ -91,23 +115,9 @@ public record WorkerSettings(String id, String httpHost, int httpPort, String pu
             roots,
             tools,
             KojiSettings.from(new ConfigValues(v.section("koji"), "worker.koji")),
-            duration(v, "retention", "7d"));
-    }
-
-    /** A duration written as a number and a unit: 7d, 36h, 90m or 30s. */
-    private static Duration duration(ConfigValues v, String key, String fallback) {
-        String text = v.string(key, fallback).trim();
-        Matcher m = Pattern.compile("([0-9]{1,9})\\s*([dhms])").matcher(text);
-        if (!m.matches() || Long.parseLong(m.group(1)) == 0) {
-            throw v.error(key, "expected a duration such as 7d, 36h, 90m or 30s, not '" + text + "'");
-        }
-        long n = Long.parseLong(m.group(1));
-        return switch (m.group(2)) {
-            case "d" -> Duration.ofDays(n);
-            case "h" -> Duration.ofHours(n);
-            case "m" -> Duration.ofMinutes(n);
-            default -> Duration.ofSeconds(n);
-        };
+            v.duration("retention", DEFAULT_RETENTION),
+            v.duration("build-timeout", DEFAULT_BUILD_TIMEOUT),
+            v.integer("keep-failed-workdirs", DEFAULT_KEEP_FAILED_WORKDIRS, 0, 1000));
     }
 
     private static String hostName() {

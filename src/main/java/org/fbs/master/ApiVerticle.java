@@ -62,6 +62,8 @@ public final class ApiVerticle extends VerticleBase {
         router.post("/rest").handler(new RestCompatHandler(this::store));
         router.get("/api/v1/builds").handler(this::list);
         router.get("/api/v1/builds/:id").handler(this::get);
+        // No accounts yet (the API is loopback-only until then): an owner-or-admin check goes in front of this.
+        router.post("/api/v1/builds/:id/cancel").handler(this::cancel);
         router.get("/api/v1/workers").handler(this::workers);
         router.get("/api/v1/info").handler(ctx -> json(ctx, 200,
             BuildInfo.current().toJson("master", settings.publicUrl())));
@@ -186,6 +188,27 @@ public final class ApiVerticle extends VerticleBase {
                 json(ctx, 200, publicView(found.result().get().toJson()));
             }
         });
+    }
+
+    /** 200 with the build when it ended CANCELED at once, 202 while its worker stops it; 404, 409 as the name says. */
+    private void cancel(RoutingContext ctx) {
+        long id = buildId(ctx.pathParam("id"));
+        if (id <= 0) {
+            error(ctx, 404, "no such build", List.of());
+            return;
+        }
+        vertx.eventBus().<JsonObject>request(Addresses.MASTER_CANCEL, new JsonObject().put("build", id))
+            .onSuccess(reply -> {
+                JsonObject build = reply.body();
+                json(ctx, BuildState.valueOf(build.getString("state")).isFinal() ? 200 : 202, publicView(build));
+            })
+            .onFailure(err -> {
+                if (err instanceof ReplyException re && (re.failureCode() == 404 || re.failureCode() == 409)) {
+                    error(ctx, re.failureCode(), re.getMessage(), List.of());
+                } else {
+                    ctx.fail(err);
+                }
+            });
     }
 
     private void list(RoutingContext ctx) {

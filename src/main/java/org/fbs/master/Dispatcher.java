@@ -18,12 +18,16 @@ import java.util.Set;
 import java.util.TreeMap;
 import org.fbs.build.Build;
 import org.fbs.build.BuildState;
+import org.fbs.build.ImageKinds;
 import org.fbs.protocol.Addresses;
 import org.fbs.protocol.BuildChange;
 import org.fbs.protocol.BuildEvent;
+import org.fbs.protocol.CancelRequest;
 import org.fbs.protocol.JobOffer;
 import org.fbs.protocol.OfferReply;
 import org.fbs.protocol.WorkerStatus;
+import org.fbs.spec.SpecException;
+import org.fbs.spec.SpecParser;
 import org.fbs.store.AsyncBuildStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -65,6 +69,7 @@ public final class Dispatcher extends VerticleBase {
             var consumers = List.of(
                 bus.<JsonObject>localConsumer(Addresses.MASTER_SUBMIT, this::submit).completion(),
                 bus.<JsonObject>localConsumer(Addresses.MASTER_WORKERS, m -> m.reply(workers.toJson())).completion(),
+                bus.<JsonObject>localConsumer(Addresses.MASTER_CANCEL, this::cancel).completion(),
                 bus.<JsonObject>consumer(Addresses.EVENTS, this::onEvent).completion(),
                 bus.<JsonObject>consumer(Addresses.WORKERS, this::onWorker).completion());
             vertx.setPeriodic(SWEEP_MS, id -> sweep());
@@ -127,18 +132,29 @@ public final class Dispatcher extends VerticleBase {
         // Set when an offer is not taken; an offer that fails at once (no worker at all) must end this loop.
         boolean[] refused = {false};
         while (!refused[0] && inFlight.getOrDefault(address, 0) < window) {
-            Build next = active.values().stream()
+            Build next = null;
+            for (Build queued : active.values().stream()
                 .filter(b -> b.state() == BuildState.QUEUED && b.address().equals(address)
                     && !beingOffered.contains(b.id()))
-                .findFirst().orElse(null);
+                .toList()) {
+                String kind = kindOf(queued);
+                if (workers.serving(address) > 0 && workers.canBuild(address, kind) == 0) {
+                    // Nobody here can build it: it waits, and does not hold up the builds behind it.
+                    waiting(queued.id(), cannotBuild(kind, WorkerDirectory.describe(address)));
+                    continue;
+                }
+                next = queued;
+                break;
+            }
             if (next == null) {
                 return;
             }
-            beingOffered.add(next.id());
+            Build offered = next;
+            beingOffered.add(offered.id());
             inFlight.merge(address, 1, Integer::sum);
             // A declined offer goes to the next consumer (the event bus round-robins), so try each known worker once.
-            offer(next, Math.max(1, workers.serving(address))).onComplete(accepted -> {
-                beingOffered.remove(next.id());
+            offer(offered, Math.max(1, workers.serving(address))).onComplete(accepted -> {
+                beingOffered.remove(offered.id());
                 inFlight.computeIfPresent(address, (a, n) -> n > 1 ? n - 1 : null);
                 if (accepted.succeeded() && accepted.result()) {
                     pump(address);
@@ -154,6 +170,7 @@ public final class Dispatcher extends VerticleBase {
         DeliveryOptions options = new DeliveryOptions().setSendTimeout(OFFER_TIMEOUT_MS);
         String where = WorkerDirectory.describe(build.address());
         long offeredAt = System.nanoTime();
+        String kind = kindOf(build);
         return vertx.eventBus().<JsonObject>request(build.address(), new JobOffer(build.id(), build.spec()).toJson(), options)
             .transform(sent -> {
                 if (sent.failed()) {
@@ -173,8 +190,24 @@ public final class Dispatcher extends VerticleBase {
                 if (tries > 1) {
                     return offer(build, tries - 1);
                 }
+                if (workers.canBuild(build.address(), kind) == 0) {
+                    return waiting(build.id(), cannotBuild(kind, where));
+                }
                 return waiting(build.id(), "all workers for " + where + " are busy; waiting for a free slot");
             });
+    }
+
+    private static String cannotBuild(String kind, String where) {
+        return "no worker online can build " + ImageKinds.describe(kind) + " for " + where;
+    }
+
+    /** The image kind a build needs; its spec was valid when stored, so it parses. */
+    private static String kindOf(Build build) {
+        try {
+            return ImageKinds.of(SpecParser.fromJson(build.spec()));
+        } catch (SpecException e) {
+            return build.spec().getString("type", ImageKinds.BOOT);
+        }
     }
 
     private static String whyUnanswered(String where, Throwable err) {
@@ -190,23 +223,28 @@ public final class Dispatcher extends VerticleBase {
     private Future<Void> assign(long id, OfferReply answer) {
         Build build = active.get(id);
         if (build == null || build.state() != BuildState.QUEUED) {
-            LOG.warn("worker {} accepted build {} which is no longer queued", answer.worker(), id);
+            // Canceled while the offer was out: the worker must not build it.
+            LOG.warn("worker {} accepted build {} which is no longer queued; telling it to stop", answer.worker(), id);
+            vertx.eventBus().request(Addresses.cancel(answer.worker()), new CancelRequest(id).toJson(),
+                new DeliveryOptions().setSendTimeout(OFFER_TIMEOUT_MS));
             return Future.succeededFuture();
         }
         return save(build.assigned(answer.worker(), answer.logUrl(), Instant.now()));
     }
 
     /**
-     * Records why the build still waits, and on the builds queued behind it for the same address, which wait for
-     * the same reason; completes with false (not taken), whatever the store says.
+     * Records why the build still waits, and on the builds of the same kind queued behind it for the same address,
+     * which wait for the same reason; completes with false (not taken), whatever the store says.
      */
     private Future<Boolean> waiting(long id, String reason) {
         Build build = active.get(id);
         if (build == null || build.state() != BuildState.QUEUED) {
             return Future.succeededFuture(false);
         }
+        String kind = kindOf(build);
         List<Future<Void>> saves = active.values().stream()
             .filter(b -> b.state() == BuildState.QUEUED && b.address().equals(build.address())
+                && kindOf(b).equals(kind)
                 && (b.id() == id || !beingOffered.contains(b.id())) && !reason.equals(b.reason()))
             .toList().stream()
             .map(b -> save(b.waiting(reason)))
@@ -234,10 +272,59 @@ public final class Dispatcher extends VerticleBase {
                 .withExtraPackages(event.extraPackages());
             case FAILED -> build.finished(BuildState.FAILED, event.reason(), event.artifacts(), event.at(),
                 event.seq());
+            case CANCELED -> build.finished(BuildState.CANCELED, event.reason(), event.artifacts(), event.at(),
+                event.seq());
         };
         save(next, event.logTail())
             .onSuccess(v -> msg.reply(null))
             .onFailure(err -> msg.fail(500, "not stored: " + err.getMessage()));
+    }
+
+    /**
+     * Cancels a build: a queued one at once, without touching a worker; a running one by telling its worker, which
+     * reports CANCELED once its tools are gone. Replies with the build; fails 404 (unknown) or 409 (already ended).
+     * Who may cancel is the API's concern (the owner or an admin, once there are accounts), not the dispatcher's.
+     */
+    private void cancel(Message<JsonObject> msg) {
+        long id = msg.body().getLong("build");
+        Build build = active.get(id);
+        if (build == null) {
+            store.get(id).onComplete(found -> {
+                if (found.failed()) {
+                    msg.fail(500, "the store could not be read");
+                } else if (found.result().isEmpty()) {
+                    msg.fail(404, "no such build");
+                } else {
+                    msg.fail(409, "build " + id + " has already ended: " + found.result().get().state());
+                }
+            });
+            return;
+        }
+        if (build.state() == BuildState.QUEUED) {
+            Build canceled = build.finished(BuildState.CANCELED, "canceled before a worker took it", List.of(),
+                Instant.now(), build.lastSeq());
+            save(canceled).onSuccess(v -> msg.reply(canceled.toJson()))
+                .onFailure(err -> msg.fail(500, "not stored: " + err.getMessage()));
+            return;
+        }
+        vertx.eventBus().<JsonObject>request(Addresses.cancel(build.worker()), new CancelRequest(id).toJson(),
+                new DeliveryOptions().setSendTimeout(OFFER_TIMEOUT_MS))
+            .onComplete(answer -> {
+                Build now = active.get(id);
+                if (now == null) {
+                    store.get(id).onComplete(found -> msg.reply(found.succeeded() && found.result().isPresent()
+                        ? found.result().get().toJson() : build.toJson()));
+                } else if (answer.succeeded() && answer.result().body().getBoolean("stopping", false)) {
+                    msg.reply(now.toJson().put("reason", "cancel requested; worker " + now.worker()
+                        + " is stopping the build"));
+                } else {
+                    // The worker is gone or does not run it: nothing runs, so the build ends here.
+                    Build canceled = now.finished(BuildState.CANCELED, "canceled; worker " + now.worker()
+                        + " was not running it", List.of(), Instant.now(), now.lastSeq());
+                    save(canceled).onSuccess(v -> msg.reply(canceled.toJson()))
+                        .onFailure(err -> msg.fail(500, "not stored: " + err.getMessage()));
+                }
+            });
     }
 
     /** Writes a changed build and keeps the in-memory view in step. */

@@ -40,6 +40,12 @@ final class WorkerDirectory {
             .mapToInt(s -> s.status().free()).sum();
     }
 
+    /** How many known workers consume {@code address} and say they can build {@code kind} (or say nothing). */
+    int canBuild(String address, String kind) {
+        return (int) workers.values().stream()
+            .filter(s -> s.status().addresses().contains(address) && s.status().builds(kind)).count();
+    }
+
     JsonArray toJson() {
         JsonArray out = new JsonArray();
         workers.values().forEach(seen -> out.add(seen.status().toJson().put("lastSeen", seen.at().toString())));

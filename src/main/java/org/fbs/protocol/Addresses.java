@@ -21,6 +21,12 @@ public final class Addresses {
     /** Master-local, published: each stored change of a build, as a {@link BuildChange} (for notifications). */
     public static final String MASTER_BUILD_CHANGED = "fbs.master.build-changed";
 
+    /** Master-local: cancel a build; replies with the build, or fails 404 (unknown) or 409 (already ended). */
+    public static final String MASTER_CANCEL = "fbs.master.cancel";
+
+    /** Master to one worker: stop a build it runs ({@link CancelRequest}); suffixed by the worker's id. */
+    public static final String CANCEL_PREFIX = "fbs.cancel.";
+
     /** Worker-local: new lines of one build's log, for live followers; suffixed by the build id. */
     public static final String LOG_PREFIX = "fbs.log.";
 
@@ -29,6 +35,10 @@ public final class Addresses {
 
     public static String build(String arch, String release) {
         return BUILD_PREFIX + arch + "." + release;
+    }
+
+    public static String cancel(String worker) {
+        return CANCEL_PREFIX + worker;
     }
 
     public static String log(long buildId) {

@@ -13,15 +13,15 @@ import org.fbs.build.ExtraPackage;
  *
  * @param seq   1, 2, 3... per build, in the order the worker made them
  * @param stage the stage entered, for STAGE
- * @param reason why it failed, for FAILED
+ * @param reason why it failed, for FAILED; how it was stopped, for CANCELED
  * @param extraPackages the packages from Koji that went into the build's side repository, for SUCCEEDED
- * @param logTail the last lines of the build's log, for SUCCEEDED and FAILED: the master mails them
+ * @param logTail the last lines of the build's log, for SUCCEEDED, FAILED and CANCELED: the master mails them
  */
 public record BuildEvent(long buildId, long seq, String worker, Kind kind, String stage, String reason,
                          List<Artifact> artifacts, Instant at, List<ExtraPackage> extraPackages,
                          List<String> logTail) {
 
-    public enum Kind { STAGE, SUCCEEDED, FAILED }
+    public enum Kind { STAGE, SUCCEEDED, FAILED, CANCELED }
 
     /** The last this many lines of the log travel with the final event. */
     public static final int LOG_TAIL_LINES = 50;

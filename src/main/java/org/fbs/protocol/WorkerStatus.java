@@ -4,12 +4,30 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 
-/** A worker's announcement on {@link Addresses#WORKERS}: what it builds, its slots, what it runs now. */
-public record WorkerStatus(String worker, String url, List<String> addresses, int slots, List<Long> running) {
+/**
+ * A worker's announcement on {@link Addresses#WORKERS}: what it builds, its slots, what it runs now.
+ *
+ * @param types the image kinds its tools can make ({@code boot}, {@code live}, {@code live-kiwi}, {@code dvd}), for
+ *              every arch and release in {@code addresses}; null when it did not say (it then declines what it
+ *              cannot build)
+ */
+public record WorkerStatus(String worker, String url, List<String> addresses, int slots, List<Long> running,
+                           List<String> types) {
 
     public WorkerStatus {
         addresses = List.copyOf(addresses);
         running = List.copyOf(running);
+        types = types == null ? null : List.copyOf(types);
+    }
+
+    /** A worker that does not say which image kinds it builds. */
+    public WorkerStatus(String worker, String url, List<String> addresses, int slots, List<Long> running) {
+        this(worker, url, addresses, slots, running, null);
+    }
+
+    /** Whether it may build {@code kind}: it said so, or it said nothing. */
+    public boolean builds(String kind) {
+        return types == null || types.contains(kind);
     }
 
     public int free() {
@@ -23,7 +41,8 @@ public record WorkerStatus(String worker, String url, List<String> addresses, in
             .put("addresses", new JsonArray(addresses))
             .put("slots", slots)
             .put("free", free())
-            .put("running", new JsonArray(running));
+            .put("running", new JsonArray(running))
+            .put("types", types == null ? null : new JsonArray(types));
     }
 
     public static WorkerStatus fromJson(JsonObject json) {
@@ -31,7 +50,8 @@ public record WorkerStatus(String worker, String url, List<String> addresses, in
             .map(String::valueOf).toList();
         List<Long> running = json.getJsonArray("running", new JsonArray()).stream()
             .map(o -> ((Number) o).longValue()).toList();
+        JsonArray types = json.getJsonArray("types");
         return new WorkerStatus(json.getString("worker"), json.getString("url"), addresses,
-            json.getInteger("slots", 0), running);
+            json.getInteger("slots", 0), running, types == null ? null : types.stream().map(String::valueOf).toList());
     }
 }

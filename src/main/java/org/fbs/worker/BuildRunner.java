@@ -3,18 +3,28 @@ package org.fbs.worker;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
 import java.util.function.Consumer;
+import java.util.stream.Stream;
 import org.fbs.build.Artifact;
+import org.fbs.build.ChecksumFile;
 import org.fbs.build.ExtraPackage;
 import org.fbs.build.FileTrees;
-import org.fbs.build.LoraxCommand;
+import org.fbs.build.ImageKinds;
 import org.fbs.build.Secrets;
 import org.fbs.build.Stage;
 import org.fbs.config.WorkerSettings;
 import org.fbs.koji.KojiException;
 import org.fbs.spec.BuildSpec;
+import org.fbs.spec.ImageType;
 import org.fbs.staging.KeptArtifacts;
 import org.fbs.staging.Stagers;
 import org.fbs.staging.StagingException;
@@ -24,10 +34,11 @@ import org.fbs.staging.StagingFolder;
 final class BuildRunner {
 
     /** How a build ended on the worker. */
-    record Outcome(boolean succeeded, String reason, List<Artifact> artifacts, List<ExtraPackage> extraPackages) {
+    record Outcome(boolean succeeded, String reason, List<Artifact> artifacts, List<ExtraPackage> extraPackages,
+                   boolean canceled) {
 
         static Outcome failed(String reason) {
-            return new Outcome(false, reason, List.of(), List.of());
+            return new Outcome(false, reason, List.of(), List.of(), false);
         }
     }
 
@@ -35,12 +46,16 @@ final class BuildRunner {
     private final Stagers stager;
     private final RunningTools tools = new RunningTools();
     private final SideRepoStage sideRepos;
+    private final ToolProbe.Tools found;
+    private final KickstartFlattener flattener;
 
-    BuildRunner(WorkerSettings settings) {
+    BuildRunner(WorkerSettings settings, ToolProbe.Tools found) {
         this.settings = settings;
         this.stager = new Stagers(new KeptArtifacts(settings.artifactsDir()), settings.publicUrl(),
             settings.stagingRoots());
         this.sideRepos = new SideRepoStage(settings, tools);
+        this.found = found;
+        this.flattener = new KickstartFlattener(found.usable("ksflatten") ? settings.tool("ksflatten") : null, tools);
     }
 
     /** Stops every tool still running (the worker is stopping). Blocking. */
@@ -48,74 +63,169 @@ final class BuildRunner {
         tools.stopAll();
     }
 
+    /** Stops build {@code id}: its tools and what they started now, the rest of its stages before they begin. */
+    void cancel(long id) {
+        tools.cancel(id);
+    }
+
     Outcome run(long id, BuildSpec spec, BuildLog log, Consumer<Stage> entering) {
         Path dir = settings.workDir().resolve("builds").resolve(Long.toString(id));
+        Instant deadline = Instant.now().plus(settings.buildTimeout());
+        boolean keep = false;
         try {
             FileTrees.delete(dir);
             Files.createDirectories(dir);
-            log.line("build " + id + ": " + spec.type().section() + " image for " + spec.arch() + "/"
-                + spec.release() + " on worker " + settings.id());
+            log.line("build " + id + ": " + ImageKinds.describe(ImageKinds.of(spec)) + " image for " + spec.arch()
+                + "/" + spec.release() + " on worker " + settings.id());
 
             if (!spec.stagedOnWorker()) {
                 stager.check(spec.staging());
             }
+            checkGoingOn(id, deadline);
 
             enter(Stage.SIDE_REPO, log, entering);
-            SideRepoStage.SideRepo side = sideRepos.build(spec, dir, log);
+            SideRepoStage.SideRepo side = sideRepos.build(id, spec, dir, log, remaining(deadline));
             Path sideRepo = side == null ? null : side.dir();
+            checkGoingOn(id, deadline);
 
             enter(Stage.IMAGE, log, entering);
-            LoraxCommand lorax = new LoraxCommand(settings.tool("lorax"), spec, dir, sideRepo);
-            log.line("running: " + String.join(" ", lorax.arguments()));
-            ToolProcess.Result result;
-            try {
-                result = ToolProcess.run(lorax.arguments(), dir, log, tools);
-            } catch (IOException e) {
-                return fail(log, "lorax could not be started (" + lorax.program() + ", worker.tools.lorax): "
-                    + e.getMessage());
-            }
-            if (result.exitCode() != 0) {
-                return fail(log, "lorax exited with status " + result.exitCode() + "; its last lines:\n"
-                    + String.join("\n", result.tail()));
-            }
-            if (!Files.isRegularFile(lorax.bootIso())) {
-                return fail(log, "lorax ended without writing images/boot.iso");
-            }
+            List<Path> inputs = new ArrayList<>();
+            ImageJob job = image(id, spec, dir, sideRepo, log, deadline, inputs);
+            List<Path> isos = runImageTool(id, job, dir, log, deadline);
+            checkGoingOn(id, deadline);
 
             enter(Stage.STAGING, log, entering);
-            List<Artifact> artifacts = stage(id, spec, List.of(lorax.bootIso()), log);
-            return new Outcome(true, null, artifacts, side == null ? List.of() : side.packages());
-        } catch (StagingException e) {
+            List<Path> files = new ArrayList<>(isos);
+            files.add(ChecksumFile.write(dir, isos));
+            files.addAll(inputs);
+            List<Artifact> artifacts = stage(id, spec, files, log, "build " + id + " succeeded");
+            return new Outcome(true, null, artifacts, side == null ? List.of() : side.packages(), false);
+        } catch (Canceled e) {
+            return canceled(id, spec, log);
+        } catch (BuildFailure | StagingException e) {
+            keep = true;
             return fail(log, e.getMessage());
         } catch (KojiException e) {
+            keep = true;
             // Its reason may quote a hub or package URL: no password in it reaches the build record.
             return fail(log, Secrets.mask(e.getMessage()));
         } catch (IOException e) {
+            keep = true;
             return fail(log, "worker error: " + e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return fail(log, "the worker stopped during the build");
         } finally {
+            tools.forget(id);
+            cleanUp(id, dir, keep, log);
+        }
+    }
+
+    /** Prepares the image tool's input (a flattened kickstart, a kiwi description) and its command. */
+    private ImageJob image(long id, BuildSpec spec, Path dir, Path sideRepo, BuildLog log, Instant deadline,
+                           List<Path> inputs) throws BuildFailure, Canceled, IOException, InterruptedException {
+        String kind = ImageKinds.of(spec);
+        if (!found.usable(ImageKinds.TOOLS.get(kind))) {
+            throw new BuildFailure(found.whyNot(kind));
+        }
+        String flat = null;
+        if (ImageJob.readsKickstart(spec)) {
+            var kickstart = spec.type() == ImageType.DVD ? spec.dvd().kickstart() : spec.live().kickstart();
             try {
-                FileTrees.delete(dir);
-            } catch (IOException e) {
-                log.line("could not remove the work dir " + dir + ": " + e.getMessage());
+                flat = flattener.flatten(id, kickstart, dir, log, remaining(deadline));
+            } catch (BuildFailure e) {
+                checkGoingOn(id, deadline); // stopped by a cancel or the timeout: say that instead
+                throw e;
             }
+        }
+        ImageJob job = ImageJob.of(spec, dir, sideRepo, settings, flat);
+        if (job.input() != null) {
+            Files.createDirectories(job.input().getParent());
+            Files.writeString(job.input(), job.inputText());
+            // The final kickstart (or kiwi description) is kept with the logs and staged with the images.
+            Files.copy(job.input(), settings.logsDir().resolve(id + "-" + job.input().getFileName()),
+                StandardCopyOption.REPLACE_EXISTING);
+            inputs.add(job.input());
+            log.line("the " + job.tool() + " input " + job.input().getFileName() + " is kept as "
+                + settings.logsDir().resolve(id + "-" + job.input().getFileName()));
+        }
+        return job;
+    }
+
+    /** Runs the image tool and returns the ISOs it wrote. */
+    private List<Path> runImageTool(long id, ImageJob job, Path dir, BuildLog log, Instant deadline)
+        throws BuildFailure, Canceled, IOException, InterruptedException {
+        log.line("running: " + String.join(" ", job.arguments()));
+        ToolProcess.Result result;
+        try {
+            result = ToolProcess.run(job.arguments(), dir, log, tools, id, remaining(deadline));
+        } catch (IOException e) {
+            throw new BuildFailure(job.tool() + " could not be started (" + job.arguments().get(0) + ", worker.tools."
+                + job.tool() + "): " + e.getMessage());
+        }
+        if (tools.isCanceled(id)) {
+            throw new Canceled();
+        }
+        if (result.timedOut()) {
+            throw timedOut();
+        }
+        if (result.exitCode() != 0) {
+            throw new BuildFailure(job.tool() + " exited with status " + result.exitCode() + "; its last lines:\n"
+                + String.join("\n", result.tail()));
+        }
+        // By name, as Fedora lists its images in a CHECKSUM file.
+        List<Path> isos = job.isos().find().stream()
+            .sorted(Comparator.comparing(p -> p.getFileName().toString())).toList();
+        if (isos.isEmpty()) {
+            throw new BuildFailure(job.tool() + " ended without writing an ISO image");
+        }
+        return isos;
+    }
+
+    private void checkGoingOn(long id, Instant deadline) throws Canceled, BuildFailure {
+        if (tools.isCanceled(id)) {
+            throw new Canceled();
+        }
+        if (!Instant.now().isBefore(deadline)) {
+            throw timedOut();
+        }
+    }
+
+    private BuildFailure timedOut() {
+        return new BuildFailure("the build ran longer than worker.build-timeout (" + settings.buildTimeout()
+            .toString().substring(2).toLowerCase(Locale.ROOT) + ") and was stopped");
+    }
+
+    private static Duration remaining(Instant deadline) {
+        return Duration.between(Instant.now(), deadline);
+    }
+
+    /** A canceled build: its tools are gone; its log is staged so that users can see how far it got. */
+    private Outcome canceled(long id, BuildSpec spec, BuildLog log) {
+        String reason = "canceled on request";
+        log.line("build " + id + " " + reason + "; its tools and their children were stopped");
+        try {
+            return new Outcome(false, reason, stage(id, spec, List.of(), log, "build " + id + " canceled"),
+                List.of(), true);
+        } catch (StagingException e) {
+            log.line("the log could not be staged: " + e.getMessage());
+            return new Outcome(false, reason, List.of(), List.of(), true);
         }
     }
 
     /**
-     * Stages the build's files where its spec says, then its log, last, so that the staged log ends with every
-     * file's checksum and the build's outcome.
+     * Stages the build's files where its spec says, then its log, last, after {@code outcome}, so that the staged
+     * log ends with every file's checksum and the build's outcome.
      */
-    private List<Artifact> stage(long id, BuildSpec spec, List<Path> files, BuildLog log) throws StagingException {
-        String folder = spec.boot().product().replace(' ', '_') + "-" + spec.arch() + "-" + spec.release() + "-" + id;
+    private List<Artifact> stage(long id, BuildSpec spec, List<Path> files, BuildLog log, String outcome)
+        throws StagingException {
+        String folder = product(spec).replace(' ', '_') + "-" + spec.arch() + "-" + spec.release() + "-" + id;
         List<Artifact> staged = new ArrayList<>();
         try (StagingFolder target = stager.open(spec.staging(), id, folder)) {
             for (Path file : files) {
                 staged.add(logged(log, target.put(file, file.getFileName().toString())));
             }
-            log.line("build " + id + " succeeded");
+            log.line(outcome);
             Artifact ownLog = target.put(log.file(), "build-" + id + ".log");
             target.commit();
             staged.add(logged(log, ownLog));
@@ -128,6 +238,52 @@ final class BuildRunner {
         return a;
     }
 
+    /** The product name the staging folder starts with. */
+    private static String product(BuildSpec spec) {
+        return switch (spec.type()) {
+            case BOOT -> spec.boot().product();
+            case LIVE -> Objects.requireNonNullElse(spec.live().product(), "Fedora");
+            case DVD -> Objects.requireNonNullElse(spec.dvd().name(), "Fedora");
+        };
+    }
+
+    /** Removes the work dir; a failed build's is kept instead, the newest {@code worker.keep-failed-workdirs}. */
+    private void cleanUp(long id, Path dir, boolean keep, BuildLog log) {
+        try {
+            if (keep && settings.keepFailedWorkdirs() > 0 && Files.isDirectory(dir)) {
+                Path failed = Files.createDirectories(settings.workDir().resolve("failed"));
+                Path kept = failed.resolve(Long.toString(id));
+                FileTrees.delete(kept);
+                Files.move(dir, kept);
+                Files.setLastModifiedTime(kept, FileTime.from(Instant.now()));
+                log.line("the work dir is kept for debugging at " + kept + " (worker.keep-failed-workdirs)");
+                pruneFailed(failed);
+            } else {
+                FileTrees.delete(dir);
+            }
+        } catch (IOException e) {
+            log.line("could not clean up the work dir " + dir + ": " + e.getMessage());
+        }
+    }
+
+    private void pruneFailed(Path failed) throws IOException {
+        List<Path> kept;
+        try (Stream<Path> dirs = Files.list(failed)) {
+            kept = dirs.sorted(Comparator.comparing(BuildRunner::modified).reversed()).toList();
+        }
+        for (Path old : kept.subList(Math.min(kept.size(), settings.keepFailedWorkdirs()), kept.size())) {
+            FileTrees.delete(old);
+        }
+    }
+
+    private static FileTime modified(Path p) {
+        try {
+            return Files.getLastModifiedTime(p);
+        } catch (IOException e) {
+            return FileTime.fromMillis(0);
+        }
+    }
+
     private static void enter(Stage stage, BuildLog log, Consumer<Stage> entering) {
         log.stage(stage.label());
         entering.accept(stage);
@@ -136,5 +292,14 @@ final class BuildRunner {
     private static Outcome fail(BuildLog log, String reason) {
         log.line("build failed: " + reason);
         return Outcome.failed(reason);
+    }
+
+    /** The build was canceled; it ends without going on to the next stage. */
+    private static final class Canceled extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        Canceled() {
+            super(null, null, false, false);
+        }
     }
 }

@@ -50,6 +50,10 @@ final class EventOutbox {
         add(build, BuildEvent.Kind.FAILED, null, reason, artifacts, List.of(), logTail);
     }
 
+    void canceled(long build, String reason, List<Artifact> artifacts, List<String> logTail) {
+        add(build, BuildEvent.Kind.CANCELED, null, reason, artifacts, List.of(), logTail);
+    }
+
     private void add(long build, BuildEvent.Kind kind, String stage, String reason, List<Artifact> artifacts,
                      List<ExtraPackage> extraPackages, List<String> logTail) {
         long seq = lastSeq.merge(build, 1L, Long::sum);

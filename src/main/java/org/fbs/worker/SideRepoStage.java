@@ -3,6 +3,7 @@ package org.fbs.worker;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import org.fbs.build.ExtraPackage;
 import org.fbs.config.WorkerSettings;
@@ -30,9 +31,18 @@ final class SideRepoStage {
         this.tools = tools;
     }
 
-    /** The side repository for {@code spec}, or null when it asks for no extra packages. */
+    /** {@link #build(long, BuildSpec, Path, BuildLog, Duration)} outside any build's time limit. */
     SideRepo build(BuildSpec spec, Path workDir, BuildLog log) throws KojiException, IOException,
         InterruptedException {
+        return build(0, spec, workDir, log, Duration.ofHours(1));
+    }
+
+    /**
+     * The side repository for {@code spec}, or null when it asks for no extra packages. createrepo_c runs as a
+     * tool of build {@code id}, so a cancel stops it, and within {@code limit}, the build's remaining time.
+     */
+    SideRepo build(long id, BuildSpec spec, Path workDir, BuildLog log, Duration limit) throws KojiException,
+        IOException, InterruptedException {
         if (spec.packages().isEmpty()) {
             log.line("no extra packages requested; no side repository needed");
             return null;
@@ -43,10 +53,13 @@ final class SideRepoStage {
         log.line("running: " + String.join(" ", createrepo));
         ToolProcess.Result result;
         try {
-            result = ToolProcess.run(createrepo, workDir, log, tools);
+            result = ToolProcess.run(createrepo, workDir, log, tools, id, limit);
         } catch (IOException e) {
             throw new KojiException("createrepo_c could not be started (" + createrepo.get(0)
                 + ", worker.tools.createrepo_c): " + e.getMessage());
+        }
+        if (result.timedOut()) {
+            throw new KojiException("createrepo_c did not finish within the build's time (worker.build-timeout)");
         }
         if (result.exitCode() != 0) {
             throw new KojiException("createrepo_c exited with status " + result.exitCode() + "; its last lines:\n"

@@ -10,8 +10,10 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import org.fbs.build.ImageKinds;
 import org.fbs.config.WorkerSettings;
 import org.fbs.protocol.Addresses;
+import org.fbs.protocol.CancelRequest;
 import org.fbs.protocol.JobOffer;
 import org.fbs.protocol.OfferReply;
 import org.fbs.protocol.WorkerStatus;
@@ -36,6 +38,7 @@ public final class WorkerVerticle extends VerticleBase {
     private final Set<Long> running = new LinkedHashSet<>();
     private final List<String> addresses = new ArrayList<>();
     private BuildRunner runner;
+    private ToolProbe.Tools tools;
     private EventOutbox outbox;
     private WorkerExecutor builds;
 
@@ -46,11 +49,18 @@ public final class WorkerVerticle extends VerticleBase {
 
     @Override
     public Future<?> start() {
-        runner = new BuildRunner(settings);
+        return vertx.executeBlocking(() -> ToolProbe.probe(settings)).compose(this::start);
+    }
+
+    private Future<?> start(ToolProbe.Tools found) {
+        tools = found;
+        found.byName().values().forEach(tool -> LOG.info("worker {}: tool {}", settings.id(), tool.describe()));
+        runner = new BuildRunner(settings, found);
         outbox = new EventOutbox(vertx, settings.id());
         // Builds take hours: a pool of their own, without blocked-thread warnings.
         builds = vertx.createSharedWorkerExecutor("fbs-builds-" + settings.id(), settings.slots(), 7, TimeUnit.DAYS);
         List<Future<Void>> ready = new ArrayList<>();
+        ready.add(vertx.eventBus().<JsonObject>consumer(Addresses.cancel(settings.id()), this::onCancel).completion());
         for (String arch : settings.arches()) {
             for (String release : settings.releases()) {
                 String address = Addresses.build(arch, release);
@@ -61,8 +71,8 @@ public final class WorkerVerticle extends VerticleBase {
         return Future.all(ready).onSuccess(v -> {
             announce();
             vertx.setPeriodic(HEARTBEAT_MS, t -> announce());
-            LOG.info("worker {} ready: builds {} with {} slot(s), logs at {}/log/<id>", settings.id(),
-                addresses, settings.slots(), settings.publicUrl());
+            LOG.info("worker {} ready: builds {} images for {} with {} slot(s), logs at {}/log/<id>", settings.id(),
+                found.kinds(), addresses, settings.slots(), settings.publicUrl());
         });
     }
 
@@ -88,6 +98,11 @@ public final class WorkerVerticle extends VerticleBase {
             msg.reply(OfferReply.accept(settings.id(), logUrl(id)).toJson());
             return;
         }
+        String cannot = cannotBuild(offer.spec());
+        if (cannot != null) {
+            msg.reply(OfferReply.decline(settings.id(), cannot).toJson());
+            return;
+        }
         if (running.size() >= settings.slots()) {
             msg.reply(OfferReply.decline(settings.id(), "no free slot").toJson());
             return;
@@ -104,6 +119,36 @@ public final class WorkerVerticle extends VerticleBase {
                 LOG.error("cannot open the log of build {}", id, err);
                 msg.reply(OfferReply.decline(settings.id(), "cannot write build logs: " + err.getMessage()).toJson());
             });
+    }
+
+    /** Why this worker cannot build {@code spec} (its tool was not found), or null if it can or cannot tell. */
+    private String cannotBuild(JsonObject spec) {
+        try {
+            String kind = ImageKinds.of(SpecParser.fromJson(spec));
+            return tools.kinds().contains(kind) ? null : tools.whyNot(kind);
+        } catch (SpecException | RuntimeException e) {
+            return null; // the build fails with the reason once it runs
+        }
+    }
+
+    /** Stops a build this worker runs; its end is reported as a CANCELED event when its tools are gone. */
+    private void onCancel(Message<JsonObject> msg) {
+        long id;
+        try {
+            id = CancelRequest.fromJson(msg.body()).buildId();
+        } catch (RuntimeException e) {
+            msg.fail(400, "malformed cancel request");
+            return;
+        }
+        boolean mine = running.contains(id);
+        msg.reply(CancelRequest.answer(mine));
+        if (mine) {
+            LOG.info("build {}: canceled on request; stopping its tools", id);
+            vertx.executeBlocking(() -> {
+                runner.cancel(id);
+                return null;
+            }, false);
+        }
     }
 
     /** Runs the build on a build thread; the log is closed there when the build ends. */
@@ -131,7 +176,9 @@ public final class WorkerVerticle extends VerticleBase {
     }
 
     private void finish(long id, BuildRunner.Outcome outcome, List<String> logTail) {
-        if (outcome.succeeded()) {
+        if (outcome.canceled()) {
+            outbox.canceled(id, outcome.reason(), outcome.artifacts(), logTail);
+        } else if (outcome.succeeded()) {
             outbox.succeeded(id, outcome.artifacts(), outcome.extraPackages(), logTail);
         } else {
             outbox.failed(id, outcome.reason(), outcome.artifacts(), logTail);
@@ -146,7 +193,7 @@ public final class WorkerVerticle extends VerticleBase {
 
     private void announce() {
         WorkerStatus status = new WorkerStatus(settings.id(), settings.publicUrl(), addresses, settings.slots(),
-            List.copyOf(running));
+            List.copyOf(running), tools.kinds());
         vertx.eventBus().publish(Addresses.WORKERS, status.toJson());
     }
 }

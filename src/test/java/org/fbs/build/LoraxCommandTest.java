@@ -100,7 +100,8 @@ class LoraxCommandTest {
 
     @Test
     void theIsoIsWhereLoraxWritesIt() throws Exception {
-        LoraxCommand lorax = new LoraxCommand("lorax", spec("[DEFAULT]\ntype=boot\narch=x86_64\nrelease=41\n"), WORK, null);
+        LoraxCommand lorax = new LoraxCommand("lorax", spec("[DEFAULT]\ntype=boot\narch=x86_64\nrelease=41\n"), WORK,
+            null);
 
         assertThat(lorax.bootIso()).isEqualTo(WORK.resolve("lorax-out/images/boot.iso"));
     }
@@ -116,6 +117,53 @@ class LoraxCommandTest {
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
 
         assertThat(process.waitFor()).as(output).isZero();
+        assertThat(Files.size(lorax.bootIso())).isPositive();
+    }
+
+    @Test
+    void theSideRepositoryComesAfterTheReleaseReposAsAFileUrl() throws Exception {
+        BuildSpec spec = spec("[DEFAULT]\ntype=boot\narch=x86_64\nrelease=41\n[boot]\nupdates=1\n");
+
+        List<String> args = new LoraxCommand("lorax", spec, WORK, WORK.resolve("side-repo")).arguments();
+
+        assertThat(args).containsSubsequence(
+            "-s", "https://dl.fedoraproject.org/pub/fedora/linux/releases/41/Everything/x86_64/os/",
+            "-s", "https://dl.fedoraproject.org/pub/fedora/linux/updates/41/Everything/x86_64/",
+            "-s", "file:///var/lib/fbs/work/builds/7/side-repo",
+            "-m");
+        assertThat(args).filteredOn(a -> a.equals("-s")).hasSize(3);
+    }
+
+    @Test
+    void aVolumeIdIsGivenOnlyWhenLoraxsOwnWouldPassItsLimitOf32() throws Exception {
+        LoraxCommand fits = new LoraxCommand("lorax", spec("[DEFAULT]\ntype=boot\narch=x86_64\nrelease=41\n"
+            + "[boot]\nproduct=Fedora-Workstation-Liv\n"), WORK, null); // "Fedora-Workstation-Liv-41-x86_64": 32
+        LoraxCommand tooLong = new LoraxCommand("lorax", spec("[DEFAULT]\ntype=boot\narch=x86_64\nrelease=41\n"
+            + "[boot]\nproduct=Fedora Workstation Live\n"), WORK, null);
+        LoraxCommand longVersion = new LoraxCommand("lorax", spec("[DEFAULT]\ntype=boot\narch=ppc64le\nrelease=41\n"
+            + "[boot]\nproduct=Fedora\nversion=41.20261126.0.nightly-respin-2\n"), WORK, null);
+
+        assertThat(fits.arguments()).doesNotContain("--volid");
+        assertThat(tooLong.volid()).isEqualTo("Fedora-Workstation-Liv-41-x86_64");
+        assertThat(tooLong.arguments()).containsSequence("--volid", "Fedora-Workstation-Liv-41-x86_64");
+        assertThat(longVersion.volid()).hasSize(32).startsWith("F-41.20261126.0.nightly-respin-2");
+    }
+
+    /** The stand-in refuses a volume id over 32 characters as lorax does; with the shortened one it builds. */
+    @Test
+    void theStandInLoraxBuildsALongProductWithTheSideRepo(@TempDir Path work) throws Exception {
+        Path side = Files.createDirectories(work.resolve("side-repo/repodata"));
+        Files.writeString(side.resolve("repomd.xml"), "<repomd/>\n");
+        BuildSpec spec = spec("[DEFAULT]\ntype=boot\narch=x86_64\nrelease=41\n[boot]\nproduct=Fedora Workstation Live\n");
+        LoraxCommand lorax = new LoraxCommand(Path.of("src/test/standins/lorax").toAbsolutePath().toString(), spec,
+            work.resolve("build"), side.getParent());
+        Files.createDirectories(work.resolve("build"));
+
+        Process process = new ProcessBuilder(lorax.arguments()).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+
+        assertThat(process.waitFor()).as(output).isZero();
+        assertThat(output).contains("Added 'lorax-repo-1': file://" + side.getParent());
         assertThat(Files.size(lorax.bootIso())).isPositive();
     }
 }

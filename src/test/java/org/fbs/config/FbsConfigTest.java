@@ -9,6 +9,8 @@ import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -132,6 +134,26 @@ class FbsConfigTest {
             .isEqualTo(2L << 30);
         assertThat(loadYaml("worker:\n  koji:\n    cache-size: 4096\n").worker().koji().cacheBytes())
             .isEqualTo(4096);
+    }
+
+    @Test
+    void theBuildTimeoutAndTheKeptFailedWorkDirsHaveDefaultsAndTakeUnits() throws Exception {
+        FbsConfig defaults = load(null);
+        FbsConfig set = loadYaml("worker:\n  build-timeout: 90m\n  keep-failed-workdirs: 0\n");
+        FbsConfig days = loadYaml("worker:\n  build-timeout: 2d\n");
+
+        assertThat(defaults.worker().buildTimeout()).isEqualTo(Duration.ofHours(6));
+        assertThat(defaults.worker().keepFailedWorkdirs()).isEqualTo(3);
+        assertThat(defaults.worker().tool("pungi")).isEqualTo("/usr/bin/pungi");
+        assertThat(set.worker().buildTimeout()).isEqualTo(Duration.ofMinutes(90));
+        assertThat(set.worker().keepFailedWorkdirs()).isZero();
+        assertThat(days.worker().buildTimeout()).isEqualTo(Duration.ofDays(2));
+        for (String bad : List.of("6 hours", "0h", "-1h", "6", "PT6H")) {
+            assertThatThrownBy(() -> FbsConfig.from(new JsonObject().put("worker",
+                new JsonObject().put("build-timeout", bad))))
+                .as(bad).hasMessage("worker.build-timeout: expected a positive duration such as 90s, 30m, 6h or 2d,"
+                    + " got '" + bad + "'");
+        }
     }
 
     @Test

@@ -169,7 +169,7 @@ class SideRepoStageTest {
     void aBuildWithExtraPackagesHandsTheSideRepoToLoraxAndReportsThePackages() throws Exception {
         BuildLog log = log(11);
 
-        BuildRunner.Outcome outcome = new BuildRunner(settings).run(11, spec(List.of("hello-1.0-1.fc41"), List.of()),
+        BuildRunner.Outcome outcome = new BuildRunner(settings, ToolProbe.probe(settings)).run(11, spec(List.of("hello-1.0-1.fc41"), List.of()),
             log, stage -> { });
 
         assertThat(outcome.succeeded()).as(outcome.reason()).isTrue();
@@ -215,7 +215,7 @@ class SideRepoStageTest {
             List.of("41"), 1, tmp.resolve("work"), List.of(tmp), Map.of("lorax", STANDIN_LORAX.toString()),
             new KojiSettings(closed, koji.topurl(), 4, 1L << 30), Duration.ofDays(7));
 
-        BuildRunner.Outcome outcome = new BuildRunner(settings).run(51, spec(List.of("hello-1.0-1.fc41"), List.of()),
+        BuildRunner.Outcome outcome = new BuildRunner(settings, ToolProbe.probe(settings)).run(51, spec(List.of("hello-1.0-1.fc41"), List.of()),
             log(51), stage -> { });
 
         assertThat(outcome.succeeded()).isFalse();
@@ -230,7 +230,7 @@ class SideRepoStageTest {
             new KojiSettings(koji.hub(), topurl, 4, 1L << 30), Duration.ofDays(7));
         BuildLog log = log(41);
 
-        BuildRunner.Outcome outcome = new BuildRunner(settings).run(41, spec(List.of("gone-1-1.fc41"), List.of()),
+        BuildRunner.Outcome outcome = new BuildRunner(settings, ToolProbe.probe(settings)).run(41, spec(List.of("gone-1-1.fc41"), List.of()),
             log, stage -> { });
 
         assertThat(outcome.reason()).startsWith("gone-1-1.fc41.x86_64 is not on the package server: HTTP 404 for "
@@ -244,7 +244,7 @@ class SideRepoStageTest {
         long listed = short1.rpms().get(0).size();
 
         BuildLog log = log(21);
-        BuildRunner.Outcome outcome = new BuildRunner(settings).run(21, spec(List.of("short-1-1.fc41"), List.of()),
+        BuildRunner.Outcome outcome = new BuildRunner(settings, ToolProbe.probe(settings)).run(21, spec(List.of("short-1-1.fc41"), List.of()),
             log, stage -> { });
 
         assertThat(outcome.succeeded()).isFalse();
@@ -260,7 +260,7 @@ class SideRepoStageTest {
 
     private String assertFailure(BuildSpec spec, String expected) throws Exception {
         BuildLog log = log(31);
-        BuildRunner.Outcome outcome = new BuildRunner(settings).run(31, spec, log, stage -> { });
+        BuildRunner.Outcome outcome = new BuildRunner(settings, ToolProbe.probe(settings)).run(31, spec, log, stage -> { });
 
         assertThat(outcome.succeeded()).isFalse();
         assertThat(outcome.reason()).isEqualTo(expected);

@@ -88,7 +88,7 @@ class WorkerStagingTest {
         BuildEvent end = build(7, "");
 
         assertThat(end.kind()).as("%s", end).isEqualTo(Kind.SUCCEEDED);
-        assertThat(end.artifacts()).extracting(Artifact::name).containsExactly("boot.iso", "build-7.log");
+        assertThat(end.artifacts()).extracting(Artifact::name).containsExactly("boot.iso", "CHECKSUM", "build-7.log");
         Artifact iso = end.artifacts().get(0);
         assertThat(iso.location()).isEqualTo("http://127.0.0.1:" + port + "/artifacts/7/boot.iso");
 
@@ -175,7 +175,7 @@ class WorkerStagingTest {
 
         assertThat(end.kind()).as("%s", end).isEqualTo(Kind.SUCCEEDED);
         Path folder = ftp.root.resolve("images/Fedora-x86_64-41-12");
-        assertThat(end.artifacts()).extracting(Artifact::name).containsExactly("boot.iso", "build-12.log");
+        assertThat(end.artifacts()).extracting(Artifact::name).containsExactly("boot.iso", "CHECKSUM", "build-12.log");
         for (Artifact a : end.artifacts()) {
             assertThat(a.sha256()).isEqualTo(sha256(folder.resolve(a.name())));
             assertThat(a.location()).isEqualTo("ftp://bob@127.0.0.1:" + ftp.port + "/images/Fedora-x86_64-41-12/"

@@ -33,6 +33,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.fbs.build.Artifact;
 import org.fbs.build.ExtraPackage;
@@ -43,6 +45,7 @@ import org.fbs.koji.TestRpms;
 import org.fbs.protocol.Addresses;
 import org.fbs.protocol.BuildEvent;
 import org.fbs.protocol.BuildEvent.Kind;
+import org.fbs.protocol.CancelRequest;
 import org.fbs.protocol.JobOffer;
 import org.fbs.protocol.OfferReply;
 import org.fbs.protocol.WorkerStatus;
@@ -130,7 +133,7 @@ class WorkerVerticleTest {
         BuildEvent succeeded = seen.get(3);
         Path folder = staging.resolve("Fedora-x86_64-41-7");
         assertThat(folder).isDirectory();
-        assertThat(succeeded.artifacts()).extracting(Artifact::name).containsExactly("boot.iso", "build-7.log");
+        assertThat(succeeded.artifacts()).extracting(Artifact::name).containsExactly("boot.iso", "CHECKSUM", "build-7.log");
         for (Artifact artifact : succeeded.artifacts()) {
             Path file = folder.resolve(artifact.name());
             assertThat(file).isRegularFile();
@@ -219,15 +222,16 @@ class WorkerVerticleTest {
     }
 
     @Test
-    void aMissingToolEndsInFailureThatNamesTheSettingToFix() throws Exception {
+    void aMissingToolIsFoundAtStartAndItsJobsAreDeclinedNamingTheSettingToFix() throws Exception {
         startWorker(tmp.resolve("no-such-dir/lorax"));
 
-        assertThat(offer(12).accepted()).isTrue();
+        OfferReply reply = offer(12);
 
-        BuildEvent end = awaitEnd(12);
-        assertThat(end.kind()).isEqualTo(Kind.FAILED);
-        assertThat(end.reason()).contains("lorax could not be started", "worker.tools.lorax");
-        assertThat(eventsOf(12)).extracting(BuildEvent::seq).containsExactly(1L, 2L, 3L);
+        assertThat(reply.accepted()).isFalse();
+        assertThat(reply.reason()).isEqualTo("this worker cannot build boot images: lorax not found"
+            + " (worker.tools.lorax)");
+        assertThat(announcements.get(0).types()).doesNotContain("boot");
+        assertThat(eventsOf(12)).isEmpty();
         assertThat(workDir.resolve("builds/12")).doesNotExist();
     }
 
@@ -334,18 +338,279 @@ class WorkerVerticleTest {
         }
     }
 
+    // ---- every image type, cancel, timeout ----------------------------------------------------------------------
+
+    private static final Path STANDINS = STANDIN_LORAX.getParent();
+    private static final String FEDORA = "https://dl.fedoraproject.org/pub/fedora/linux/releases/41/Everything/x86_64/os/";
+    private static final Pattern CHILD = Pattern.compile("stand-in child process ([0-9]+) started");
+
+    /** Every tool a stand-in, perhaps behind a wrapper that sets its test controls. */
+    private Map<String, String> standIns(Map<String, String> overrides) {
+        Map<String, String> tools = new java.util.HashMap<>();
+        for (String tool : List.of("lorax", "livemedia-creator", "kiwi-ng", "pungi", "ksflatten")) {
+            tools.put(tool, STANDINS.resolve(tool).toString());
+        }
+        tools.putAll(overrides);
+        return tools;
+    }
+
+    /** The stand-in {@code tool} behind a wrapper that exports {@code env} (e.g. FBS_STANDIN_SLEEP=30). */
+    private String controlled(String tool, String env) throws IOException {
+        return wrapper(tool + "-" + env.replaceAll("[^A-Za-z0-9]", "-"), "export " + env + "\n"
+            + "exec " + quoted(STANDINS.resolve(tool)) + " \"$@\"\n").toString();
+    }
+
+    private JsonObject liveSpec(String kickstart) {
+        return new JsonObject().put("type", "live").put("arch", "x86_64").put("release", "41")
+            .put("staging", staging.toUri().toString())
+            .put("live", new JsonObject().put("config", "fedora-live.ks").put("kickstart", kickstart));
+    }
+
+    private static String liveKickstart() {
+        return "url --url=" + FEDORA + "\n%packages\n@workstation-product-environment\n%end\n";
+    }
+
+    /** The staged files of a succeeded build, checked against their artifacts and the CHECKSUM (by sha256sum -c). */
+    private Path assertStagedWithChecksum(BuildEvent end, String folder, String... isos) throws Exception {
+        assertThat(end.kind()).as("%s", end).isEqualTo(Kind.SUCCEEDED);
+        Path dir = staging.resolve(folder);
+        for (Artifact artifact : end.artifacts()) {
+            Path file = dir.resolve(artifact.name());
+            assertThat(artifact.size()).isEqualTo(Files.size(file));
+            assertThat(artifact.sha256()).isEqualTo(sha256(file));
+        }
+        List<String> expected = new ArrayList<>();
+        for (String iso : Stream.of(isos).sorted().toList()) {
+            assertThat(isoVolumeDescriptor(dir.resolve(iso))).as(iso).isEqualTo("CD001");
+            expected.add("# " + iso + ": " + Files.size(dir.resolve(iso)) + " bytes");
+            expected.add("SHA256 (" + iso + ") = " + sha256(dir.resolve(iso)));
+        }
+        assertThat(Files.readAllLines(dir.resolve("CHECKSUM"))).containsExactlyElementsOf(expected);
+        Process check = new ProcessBuilder("sha256sum", "-c", "CHECKSUM").directory(dir.toFile())
+            .redirectErrorStream(true).start();
+        String checked = new String(check.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(check.waitFor()).as(checked).isZero();
+        for (String iso : isos) {
+            assertThat(checked).contains(iso + ": OK");
+        }
+        return dir;
+    }
+
+    @Test
+    void aLiveBuildFlattensTheKickstartWithKsflattenRunsLivemediaCreatorAndStagesIsoChecksumAndKickstart()
+        throws Exception {
+        startWorker(standIns(Map.of()), Duration.ofHours(6), 3);
+        assertThat(announcements.get(0).types()).containsExactly("boot", "live", "live-kiwi", "dvd");
+
+        assertThat(offer(61, liveSpec(liveKickstart())).accepted()).isTrue();
+
+        BuildEvent end = awaitEnd(61);
+        assertThat(end.artifacts()).extracting(Artifact::name)
+            .containsExactly("Fedora-Live-x86_64-41.iso", "CHECKSUM", "live.ks", "build-61.log");
+        Path dir = assertStagedWithChecksum(end, "Fedora-x86_64-41-61", "Fedora-Live-x86_64-41.iso");
+        assertThat(Files.readString(dir.resolve("live.ks")))
+            .startsWith("# Generated by the ksflatten stand-in").contains("url --url=" + FEDORA);
+        assertThat(workDir.resolve("logs/61-live.ks")).hasSameTextualContentAs(dir.resolve("live.ks"));
+        assertThat(get("/log/61").body()).contains("ksflatten -c fedora-live.ks -o .fbs-flat.ks",
+            "--make-iso --no-virt --ks " + workDir.resolve("builds/61/live.ks"), "build 61 succeeded");
+        assertThat(workDir.resolve("builds/61")).doesNotExist();
+    }
+
+    @Test
+    void withoutKsflattenFbsFlattensTheKickstartItself() throws Exception {
+        startWorker(standIns(Map.of("ksflatten", tmp.resolve("absent/ksflatten").toString())), Duration.ofHours(6), 3);
+
+        assertThat(offer(62, liveSpec(liveKickstart())).accepted()).isTrue();
+
+        BuildEvent end = awaitEnd(62);
+        Path dir = assertStagedWithChecksum(end, "Fedora-x86_64-41-62", "Fedora-Live-x86_64-41.iso");
+        assertThat(Files.readString(dir.resolve("live.ks"))).isEqualTo(liveKickstart());
+        assertThat(get("/log/62").body()).contains("flattened by FBS (ksflatten is not installed)");
+    }
+
+    @Test
+    void anIncludeOfAWorkerFileIsRefusedBeforeAnyToolReadsIt() throws Exception {
+        startWorker(standIns(Map.of()), Duration.ofHours(6), 3);
+
+        assertThat(offer(63, liveSpec("%include /etc/shadow\n" + liveKickstart())).accepted()).isTrue();
+
+        BuildEvent end = awaitEnd(63);
+        assertThat(end.kind()).isEqualTo(Kind.FAILED);
+        assertThat(end.reason()).isEqualTo("kickstart fedora-live.ks: fedora-live.ks line 1: %include /etc/shadow"
+            + " names a file that did not come with the build (fedora-live.ks); only those can be included");
+        assertThat(get("/log/63").body()).doesNotContain("running:").doesNotContain("root:");
+        assertThat(staging).isEmptyDirectory();
+    }
+
+    @Test
+    void aKiwiLiveBuildRunsKiwiNgWithTheDescriptionAndProfile() throws Exception {
+        startWorker(standIns(Map.of()), Duration.ofHours(6), 3);
+        String description = """
+            <image schemaversion="7.4" name="Fedora-Live">
+              <profiles><profile name="Workstation-Live" description="Fedora Workstation Live"/></profiles>
+              <preferences profiles="Workstation-Live"><version>41.0</version><type image="iso"/></preferences>
+            </image>
+            """;
+        JsonObject spec = new JsonObject().put("type", "live").put("arch", "x86_64").put("release", "41")
+            .put("staging", staging.toUri().toString()).put("live", new JsonObject().put("tool", "kiwi")
+                .put("profile", "Workstation-Live").put("config", "Fedora.kiwi").put("kickstart", description));
+
+        assertThat(offer(64, spec).accepted()).isTrue();
+
+        BuildEvent end = awaitEnd(64);
+        String iso = "Fedora-Live." + uname() + "-41.0.iso";
+        assertThat(end.artifacts()).extracting(Artifact::name)
+            .containsExactly(iso, "CHECKSUM", "Fedora.kiwi", "build-64.log");
+        Path dir = assertStagedWithChecksum(end, "Fedora-x86_64-41-64", iso);
+        assertThat(dir.resolve("Fedora.kiwi")).hasContent(description.strip());
+        assertThat(get("/log/64").body()).contains("--type=iso --profile=Workstation-Live --kiwi-file=Fedora.kiwi");
+    }
+
+    @Test
+    void aDvdBuildRunsPungiAndStagesEveryIsoItMade() throws Exception {
+        startWorker(standIns(Map.of()), Duration.ofHours(6), 3);
+        JsonObject spec = new JsonObject().put("type", "dvd").put("arch", "x86_64").put("release", "41")
+            .put("staging", staging.toUri().toString()).put("dvd", new JsonObject().put("flavor", "Server")
+                .put("sourceisos", "1").put("config", "dvd.ks")
+                .put("kickstart", "repo --name=fedora --baseurl=" + FEDORA + "\n%packages\n@core\n%end\n"));
+
+        assertThat(offer(65, spec).accepted()).isTrue();
+
+        BuildEvent end = awaitEnd(65);
+        String arch = uname();
+        List<String> isos = List.of("Fedora-Server-41-" + arch + "-DVD.iso", "Fedora-Server-41-" + arch
+            + "-netinst.iso", "Fedora-Server-41-source-DVD.iso");
+        assertThat(end.artifacts()).extracting(Artifact::name).containsAll(isos).contains("CHECKSUM", "dvd.ks");
+        assertStagedWithChecksum(end, "Fedora-x86_64-41-65", isos.toArray(String[]::new));
+        assertThat(get("/log/65").body()).contains("--flavor Server", "--sourceisos", "--all-stages");
+    }
+
+    @Test
+    void aWorkerWithoutPungiDeclinesDvdJobsAndSaysSo() throws Exception {
+        startWorker(standIns(Map.of("pungi", tmp.resolve("absent/pungi").toString())), Duration.ofHours(6), 3);
+        JsonObject spec = new JsonObject().put("type", "dvd").put("arch", "x86_64").put("release", "41")
+            .put("dvd", new JsonObject().put("config", "dvd.ks").put("kickstart", "repo --name=f --baseurl=" + FEDORA));
+
+        OfferReply reply = offer(66, spec);
+
+        assertThat(announcements.get(0).types()).containsExactly("boot", "live", "live-kiwi");
+        assertThat(reply.accepted()).isFalse();
+        assertThat(reply.reason()).isEqualTo("this worker cannot build dvd images: pungi not found (worker.tools.pungi)");
+        assertThat(offer(67, liveSpec(liveKickstart())).accepted()).isTrue();
+        assertThat(awaitEnd(67).kind()).isEqualTo(Kind.SUCCEEDED);
+    }
+
+    @Test
+    void aCanceledBuildStopsTheToolAndItsChildStagesTheLogAndEndsCanceled() throws Exception {
+        startWorker(standIns(Map.of("livemedia-creator", controlled("livemedia-creator", "FBS_STANDIN_SLEEP=60"))),
+            Duration.ofHours(6), 3);
+        assertThat(offer(71, liveSpec(liveKickstart())).accepted()).isTrue();
+        long[] pids = toolAndChild(71);
+        ProcessHandle tool = ProcessHandle.of(pids[0]).orElseThrow();
+        ProcessHandle child = ProcessHandle.of(pids[1]).orElseThrow();
+
+        Message<JsonObject> answer = await(vertx.eventBus().request(Addresses.cancel("w-test"),
+            new CancelRequest(71).toJson()));
+
+        assertThat(answer.body().getBoolean("stopping")).isTrue();
+        BuildEvent end = awaitEnd(71);
+        assertThat(end.kind()).isEqualTo(Kind.CANCELED);
+        assertThat(end.reason()).isEqualTo("canceled on request");
+        assertThat(tool.isAlive()).as("the tool").isFalse();
+        assertThat(child.onExit()).as("its child").succeedsWithin(Duration.ofSeconds(5));
+        assertThat(end.artifacts()).extracting(Artifact::name).containsExactly("build-71.log");
+        assertThat(Files.readString(staging.resolve("Fedora-x86_64-41-71/build-71.log")))
+            .contains("stand-in child process " + pids[1], "build 71 canceled on request");
+        assertThat(workDir.resolve("builds/71")).doesNotExist();
+        assertThat(workDir.resolve("failed/71")).doesNotExist();
+        // A cancel for a build the worker does not run is answered, and changes nothing.
+        assertThat(await(vertx.eventBus().<JsonObject>request(Addresses.cancel("w-test"),
+            new CancelRequest(71).toJson())).body().getBoolean("stopping")).isFalse();
+    }
+
+    @Test
+    void aBuildPastItsTimeoutIsStoppedWithItsChildAndFailsSayingSoAndItsWorkDirIsKept() throws Exception {
+        // The child starts after the first of eight progress steps (5 s each); the timeout comes within the second.
+        startWorker(standIns(Map.of("livemedia-creator", controlled("livemedia-creator", "FBS_STANDIN_SLEEP=40"))),
+            Duration.ofSeconds(10), 3);
+        assertThat(offer(72, liveSpec(liveKickstart())).accepted()).isTrue();
+        long[] pids = toolAndChild(72);
+
+        BuildEvent end = awaitEnd(72);
+
+        assertThat(end.kind()).isEqualTo(Kind.FAILED);
+        assertThat(end.reason()).isEqualTo("the build ran longer than worker.build-timeout (10s) and was stopped");
+        assertThat(ProcessHandle.of(pids[0]).filter(ProcessHandle::isAlive)).as("the tool").isEmpty();
+        ProcessHandle.of(pids[1]).ifPresent(child -> assertThat(child.onExit()).as("its child")
+            .succeedsWithin(Duration.ofSeconds(5)));
+        assertThat(workDir.resolve("failed/72/live.ks")).isRegularFile();
+    }
+
+    @Test
+    void aToolsNonZeroExitFailsWithStatusAndLastLinesAndOnlyTheNewestFailedWorkDirsAreKept() throws Exception {
+        startWorker(standIns(Map.of("livemedia-creator", controlled("livemedia-creator", "FBS_STANDIN_FAIL=1"))),
+            Duration.ofHours(6), 2);
+
+        for (long id = 81; id <= 83; id++) {
+            assertThat(offer(id, liveSpec(liveKickstart())).accepted()).isTrue();
+            BuildEvent end = awaitEnd(id);
+            assertThat(end.kind()).isEqualTo(Kind.FAILED);
+            assertThat(end.reason()).startsWith("livemedia-creator exited with status 1; its last lines:\n")
+                .contains("Running anaconda", "ERROR: stand-in told to fail");
+        }
+
+        try (Stream<Path> kept = Files.list(workDir.resolve("failed"))) {
+            assertThat(kept.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("82", "83");
+        }
+        assertThat(staging).isEmptyDirectory();
+    }
+
+    /** The pids of the running stand-in and of its child, read from the build's live log. */
+    private long[] toolAndChild(long build) throws Exception {
+        long[] child = new long[1];
+        until("the stand-in's child to start", () -> {
+            try {
+                Matcher m = CHILD.matcher(get("/log/" + build).body());
+                child[0] = m.find() ? Long.parseLong(m.group(1)) : 0;
+                return child[0] > 0;
+            } catch (Exception e) {
+                return false;
+            }
+        });
+        ProcessHandle handle = ProcessHandle.of(child[0]).orElseThrow();
+        assertThat(handle.isAlive()).isTrue();
+        return new long[] {handle.parent().orElseThrow().pid(), child[0]};
+    }
+
+    private static String uname() throws IOException {
+        return new String(new ProcessBuilder("uname", "-m").start().getInputStream().readAllBytes(),
+            StandardCharsets.UTF_8).strip();
+    }
+
     // ---- the worker ---------------------------------------------------------------------------------------------
 
     /** Deploys the worker with lorax at {@code lorax}, and waits for its first announcement. */
     private void startWorker(Path lorax) throws Exception {
-        startWorker(lorax, KojiSettings.DEFAULTS);
+        startWorker(Map.of("lorax", lorax.toString()), WorkerSettings.DEFAULT_BUILD_TIMEOUT,
+            WorkerSettings.DEFAULT_KEEP_FAILED_WORKDIRS, KojiSettings.DEFAULTS);
     }
 
     private void startWorker(Path lorax, KojiSettings koji) throws Exception {
+        startWorker(Map.of("lorax", lorax.toString()), WorkerSettings.DEFAULT_BUILD_TIMEOUT,
+            WorkerSettings.DEFAULT_KEEP_FAILED_WORKDIRS, koji);
+    }
+
+    private void startWorker(Map<String, String> tools, Duration timeout, int keepFailed) throws Exception {
+        startWorker(tools, timeout, keepFailed, KojiSettings.DEFAULTS);
+    }
+
+    /** Deploys the worker with these {@code worker.tools}, build timeout, kept failed work dirs and Koji. */
+    private void startWorker(Map<String, String> tools, Duration timeout, int keepFailed, KojiSettings koji)
+        throws Exception {
         port = freePort();
         WorkerSettings settings = new WorkerSettings("w-test", "127.0.0.1", port, "http://127.0.0.1:" + port,
-            List.of("x86_64"), List.of("41"), 1, workDir, List.of(staging), Map.of("lorax", lorax.toString()), koji,
-            Duration.ofDays(7));
+            List.of("x86_64"), List.of("41"), 1, workDir, List.of(staging), tools, koji, WorkerSettings.DEFAULT_RETENTION,
+            timeout, keepFailed);
         await(WorkerRole.deploy(vertx, settings));
         until("the worker's first announcement", () -> !announcements.isEmpty());
         assertThat(announcements.get(0).worker()).isEqualTo("w-test");
@@ -358,10 +623,10 @@ class WorkerVerticleTest {
         }
     }
 
-    /** An executable /bin/sh script in the temp dir. */
+    /** An executable /bin/sh script in the temp dir; it answers the worker's version probe (-V) and nothing else. */
     private Path wrapper(String name, String body) throws IOException {
         Path script = tmp.resolve(name);
-        Files.writeString(script, "#!/bin/sh\n" + body);
+        Files.writeString(script, "#!/bin/sh\n" + "if [ \"$1\" = -V ]; then echo " + name + "; exit 0; fi\n" + body);
         Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
         return script;
     }
@@ -409,6 +674,22 @@ class WorkerVerticleTest {
         assertThat(ProcessHandle.of(child).filter(ProcessHandle::isAlive)).as("its child").isEmpty();
     }
 
+    @Test
+    void whatAToolLeavesRunningIsStoppedAndDoesNotHoldTheBuild() throws Exception {
+        Path pid = tmp.resolve("leftover.pid");
+        // The background sleep keeps the tool's output open after the tool has ended, as a stray daemon would.
+        startWorker(wrapper("lorax-leaves-a-daemon", "export FBS_STANDIN_SLEEP=2\n"
+            + "sleep 300 &\n"
+            + "echo $! > " + quoted(pid) + "\n"
+            + "exec " + quoted(STANDIN_LORAX) + " \"$@\"\n"));
+
+        assertThat(offer(52).accepted()).isTrue();
+
+        assertThat(awaitEnd(52).kind()).isEqualTo(Kind.SUCCEEDED);
+        assertThat(ProcessHandle.of(pid(pid)).filter(ProcessHandle::isAlive)).as("the leftover sleep").isEmpty();
+        assertThat(get("/log/52").body()).contains("stopping 1 process(es) that lorax-leaves-a-daemon left running");
+    }
+
     /** The pid written in {@code file}, or 0 while it is not there yet. */
     private static long pid(Path file) {
         try {
@@ -438,6 +719,13 @@ class WorkerVerticleTest {
         return OfferReply.fromJson(reply.body());
     }
 
+    /** Offers build {@code id} of a spec given as JSON (canonicalized by the parser, as the master does). */
+    private OfferReply offer(long id, JsonObject spec) throws Exception {
+        Message<JsonObject> reply = await(vertx.eventBus().request(OFFERS,
+            new JobOffer(id, SpecParser.fromJson(spec).toJson()).toJson(), new DeliveryOptions().setSendTimeout(10_000)));
+        return OfferReply.fromJson(reply.body());
+    }
+
     private List<BuildEvent> eventsOf(long build) {
         return events.stream().filter(e -> e.buildId() == build).toList();
     }
@@ -448,7 +736,7 @@ class WorkerVerticleTest {
         return eventsOf(build);
     }
 
-    /** Waits for the SUCCEEDED or FAILED event of {@code build}, and returns it. */
+    /** Waits for the SUCCEEDED, FAILED or CANCELED event of {@code build}, and returns it. */
     private BuildEvent awaitEnd(long build) throws InterruptedException {
         until("the end of build " + build, () -> eventsOf(build).stream().anyMatch(e -> e.kind() != Kind.STAGE));
         return eventsOf(build).stream().filter(e -> e.kind() != Kind.STAGE).findFirst().orElseThrow();

@@ -1,0 +1,39 @@
+package org.fbs.build;
+
+import java.util.Map;
+import org.fbs.spec.BuildSpec;
+import org.fbs.spec.ImageType;
+
+/**
+ * The kinds of image a worker can be able to build, one per tool: what workers announce, and what a build needs.
+ * A live image needs livemedia-creator, or kiwi-ng when its spec asks for kiwi, so those are two kinds.
+ */
+public final class ImageKinds {
+
+    public static final String BOOT = "boot";
+    public static final String LIVE = "live";
+    public static final String LIVE_KIWI = "live-kiwi";
+    public static final String DVD = "dvd";
+
+    /** Kind to the {@code worker.tools} entry of the program that makes it. */
+    public static final Map<String, String> TOOLS = Map.of(
+        BOOT, "lorax",
+        LIVE, "livemedia-creator",
+        LIVE_KIWI, "kiwi-ng",
+        DVD, "pungi");
+
+    private ImageKinds() {
+    }
+
+    public static String of(BuildSpec spec) {
+        if (spec.type() == ImageType.LIVE) {
+            return spec.live().kiwi() ? LIVE_KIWI : LIVE;
+        }
+        return spec.type() == ImageType.DVD ? DVD : BOOT;
+    }
+
+    /** The kind in words, for users: {@code live (kiwi)} rather than {@code live-kiwi}. */
+    public static String describe(String kind) {
+        return LIVE_KIWI.equals(kind) ? "live (kiwi)" : kind;
+    }
+}
