@@ -6,10 +6,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.healthchecks.Status;
-import java.io.File;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.fbs.config.WorkerSettings;
 import org.fbs.ops.NodeMetrics;
@@ -33,41 +29,30 @@ public final class WorkerRole {
     public static Future<String> deploy(Vertx vertx, WorkerSettings settings, PrometheusMeterRegistry registry) {
         LiveLogs live = new LiveLogs();
         AtomicBoolean taking = new AtomicBoolean();
+        WorkerVerticle builds = new WorkerVerticle(settings, live);
         OpsRoutes ops = OpsRoutes.forNode(vertx, registry);
         ops.readiness()
             .register("builds", promise -> promise.complete(taking.get() ? Status.OK()
                 : Status.KO(new JsonObject().put("reason", "not yet taking builds"))))
-            .register("tools", promise -> vertx.executeBlocking(() -> tools(settings)).onComplete(probe ->
-                promise.complete(probe.succeeded() ? probe.result() : Status.KO())));
+            .register("tools", promise -> promise.complete(tools(builds.tools())));
         return vertx.deployVerticle(new LogHttpVerticle(settings, live, ops))
-            .compose(id -> vertx.deployVerticle(new WorkerVerticle(settings, live)))
+            .compose(id -> vertx.deployVerticle(builds))
             .compose(id -> vertx.deployVerticle(new ArtifactSweeper(new KeptArtifacts(settings.artifactsDir()),
                 settings.retention())))
             .onSuccess(id -> taking.set(true));
     }
 
-    /** Which configured tools this host has; ready while at least one does. */
-    static Status tools(WorkerSettings settings) {
+    /** Ready while the probe at start found the tool of at least one image kind; the data lists every tool. */
+    static Status tools(ToolProbe.Tools found) {
+        if (found == null) {
+            return Status.KO(new JsonObject().put("reason", "the tools have not been probed yet"));
+        }
         JsonArray present = new JsonArray();
         JsonArray missing = new JsonArray();
-        for (Map.Entry<String, String> tool : settings.tools().entrySet()) {
-            (isExecutable(tool.getValue()) ? present : missing).add(tool.getKey() + "=" + tool.getValue());
-        }
-        JsonObject data = new JsonObject().put("present", present).put("missing", missing);
-        return present.isEmpty() ? Status.KO(data.put("reason", "none of worker.tools.* is installed"))
-            : Status.OK(data);
-    }
-
-    private static boolean isExecutable(String program) {
-        if (program.contains("/")) {
-            return Files.isExecutable(Path.of(program));
-        }
-        String path = System.getenv().getOrDefault("PATH", "");
-        for (String dir : path.split(File.pathSeparator)) {
-            if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, program))) {
-                return true;
-            }
-        }
-        return false;
+        found.byName().values().forEach(tool -> (tool.usable() ? present : missing).add(tool.describe()));
+        JsonObject data = new JsonObject().put("kinds", new JsonArray(found.kinds())).put("present", present)
+            .put("missing", missing);
+        return found.kinds().isEmpty()
+            ? Status.KO(data.put("reason", "no image tool of worker.tools.* was found")) : Status.OK(data);
     }
 }

@@ -38,7 +38,8 @@ public final class WorkerVerticle extends VerticleBase {
     private final Set<Long> running = new LinkedHashSet<>();
     private final List<String> addresses = new ArrayList<>();
     private BuildRunner runner;
-    private ToolProbe.Tools tools;
+    /** What the probe at start found; read by the readiness check from another thread. */
+    private volatile ToolProbe.Tools tools;
     private EventOutbox outbox;
     private WorkerExecutor builds;
 
@@ -50,6 +51,11 @@ public final class WorkerVerticle extends VerticleBase {
     @Override
     public Future<?> start() {
         return vertx.executeBlocking(() -> ToolProbe.probe(settings)).compose(this::start);
+    }
+
+    /** The tools found at start, or null before the probe has run. */
+    ToolProbe.Tools tools() {
+        return tools;
     }
 
     private Future<?> start(ToolProbe.Tools found) {

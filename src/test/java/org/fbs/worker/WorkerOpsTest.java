@@ -46,12 +46,14 @@ class WorkerOpsTest {
         assertThat(ready.statusCode()).isEqualTo(200);
         JsonObject tools = check(new JsonObject(ready.body()), "tools");
         assertThat(tools.getString("status")).isEqualTo("UP");
-        assertThat(tools.getJsonObject("data").getJsonArray("present")).containsExactly("lorax=" + STANDIN_LORAX);
+        assertThat(tools.getJsonObject("data").getJsonArray("kinds")).contains("boot");
+        assertThat(tools.getJsonObject("data").getJsonArray("present").getString(0))
+            .startsWith("lorax (" + STANDIN_LORAX + "): found");
         assertThat(check(new JsonObject(ready.body()), "builds").getString("status")).isEqualTo("UP");
     }
 
     @Test
-    void aWorkerWithoutAnyToolIsNotReadyAndSaysWhich() throws Exception {
+    void aWorkerWithoutAnyImageToolIsNotReadyAndSaysWhich() throws Exception {
         String missing = workDir.resolve("no-such-lorax").toString();
         start(Map.of("lorax", missing));
 
@@ -60,7 +62,9 @@ class WorkerOpsTest {
         assertThat(ready.statusCode()).isEqualTo(503);
         JsonObject tools = check(new JsonObject(ready.body()), "tools");
         assertThat(tools.getString("status")).isEqualTo("DOWN");
-        assertThat(tools.getJsonObject("data").getJsonArray("missing")).containsExactly("lorax=" + missing);
+        assertThat(tools.getJsonObject("data").getJsonArray("kinds")).isEmpty();
+        assertThat(tools.getJsonObject("data").getJsonArray("missing").stream().map(String::valueOf))
+            .anyMatch(t -> t.startsWith("lorax (" + missing + "): "));
         assertThat(get("/healthz").statusCode()).isEqualTo(200);
         assertThat(get("/metrics").statusCode()).isEqualTo(200);
     }
