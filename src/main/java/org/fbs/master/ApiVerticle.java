@@ -213,7 +213,6 @@ public final class ApiVerticle extends VerticleBase {
 
     private void list(RoutingContext ctx) {
         BuildState state;
-        int limit;
         try {
             String s = ctx.queryParams().get("state");
             state = s == null ? null : BuildState.valueOf(s.toUpperCase(Locale.ROOT));
@@ -221,14 +220,8 @@ public final class ApiVerticle extends VerticleBase {
             error(ctx, 400, "state: expected one of " + List.of(BuildState.values()), List.of());
             return;
         }
-        try {
-            String l = ctx.queryParams().get("limit");
-            limit = l == null ? 100 : Integer.parseInt(l);
-            if (limit < 1 || limit > MAX_LIST) {
-                throw new NumberFormatException();
-            }
-        } catch (NumberFormatException e) {
-            error(ctx, 400, "limit: expected a number from 1 to " + MAX_LIST, List.of());
+        int limit = limit(ctx);
+        if (limit < 0) {
             return;
         }
         store.list(state, limit).onComplete(found -> {
@@ -248,17 +241,25 @@ public final class ApiVerticle extends VerticleBase {
             .onFailure(ctx::fail);
     }
 
-    /** The mail outbox, newest first: what was sent, what waits, and (with no SMTP server) what was only logged. */
-    private void mails(RoutingContext ctx) {
-        int limit;
+    /** The {@code limit} query parameter (default 100), or -1 after answering 400 when it is not 1 to MAX_LIST. */
+    private static int limit(RoutingContext ctx) {
+        String l = ctx.queryParams().get("limit");
         try {
-            String l = ctx.queryParams().get("limit");
-            limit = l == null ? 100 : Integer.parseInt(l);
-            if (limit < 1 || limit > MAX_LIST) {
-                throw new NumberFormatException();
+            int limit = l == null ? 100 : Integer.parseInt(l);
+            if (limit >= 1 && limit <= MAX_LIST) {
+                return limit;
             }
         } catch (NumberFormatException e) {
-            error(ctx, 400, "limit: expected a number from 1 to " + MAX_LIST, List.of());
+            // answered below
+        }
+        error(ctx, 400, "limit: expected a number from 1 to " + MAX_LIST, List.of());
+        return -1;
+    }
+
+    /** The mail outbox, newest first: what was sent, what waits, and (with no SMTP server) what was only logged. */
+    private void mails(RoutingContext ctx) {
+        int limit = limit(ctx);
+        if (limit < 0) {
             return;
         }
         store.mails(limit).onComplete(found -> {
