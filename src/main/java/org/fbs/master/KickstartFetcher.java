@@ -13,11 +13,15 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.fbs.build.Secrets;
+import org.fbs.spec.BuildSpec;
 import org.fbs.spec.Kickstart;
+import org.fbs.spec.SpecException;
+import org.fbs.spec.SpecParser;
 
 /**
  * Fetches a kickstart from the http(s) URL a spec names, once, on the master, before the build is stored: the text
@@ -27,6 +31,8 @@ import org.fbs.spec.Kickstart;
 public final class KickstartFetcher {
 
     static final int MAX_REDIRECTS = 3;
+    /** How long a kickstart URL may take to answer in full. */
+    public static final Duration TIMEOUT = Duration.ofSeconds(30);
 
     private final HttpClient client;
     private final Duration timeout;
@@ -38,6 +44,28 @@ public final class KickstartFetcher {
         this.client = vertx.createHttpClient(new HttpClientOptions()
             .setConnectTimeout((int) timeout.toMillis())
             .setKeepAlive(false));
+    }
+
+    /**
+     * {@code spec} with the text of its kickstart fetched from the URL it names (as it is, when it has none to
+     * fetch), parsed again so that the text is checked like an uploaded one. Fails with a {@link SpecException}
+     * naming the key.
+     */
+    public Future<BuildSpec> withText(BuildSpec spec) {
+        Kickstart kickstart = spec.kickstart();
+        if (kickstart == null || !kickstart.needsFetch()) {
+            return Future.succeededFuture(spec);
+        }
+        String key = "[" + spec.type().section() + "] config: ";
+        return fetch(kickstart.name())
+            .recover(err -> Future.failedFuture(new SpecException(List.of(key + err.getMessage()))))
+            .compose(text -> {
+                try {
+                    return Future.succeededFuture(SpecParser.fromJson(spec.withKickstartText(text).toJson()));
+                } catch (SpecException e) {
+                    return Future.failedFuture(e);
+                }
+            });
     }
 
     /** The kickstart's text; fails with a {@link FetchException} whose message can be shown to the user. */
