@@ -92,7 +92,7 @@ public final class KickstartFetcher {
                 int status = response.statusCode();
                 String location = response.getHeader("Location");
                 if (status >= 300 && status < 400 && location != null) {
-                    response.request().reset();
+                    discard(response);
                     if (redirectsLeft == 0) {
                         return Future.failedFuture(new FetchException(
                             "more than " + MAX_REDIRECTS + " redirects from " + Secrets.mask(url)));
@@ -106,7 +106,7 @@ public final class KickstartFetcher {
                     return get(next, redirectsLeft - 1);
                 }
                 if (status != 200) {
-                    response.request().reset();
+                    discard(response);
                     return Future.failedFuture(new FetchException(
                         "could not fetch " + Secrets.mask(url) + ": HTTP " + status));
                 }
@@ -119,7 +119,7 @@ public final class KickstartFetcher {
         String tooLarge = Secrets.mask(url) + " is larger than 1 MiB";
         String length = response.getHeader("Content-Length");
         if (length != null && length.matches("[0-9]{1,18}") && Long.parseLong(length) > Kickstart.MAX_BYTES) {
-            response.request().reset();
+            discard(response);
             return Future.failedFuture(new FetchException(tooLarge));
         }
         Promise<String> text = Promise.promise();
@@ -144,6 +144,12 @@ public final class KickstartFetcher {
             }
         });
         return text.future();
+    }
+
+    /** Stops an answer that is not wanted; its reset is expected, not an error to log. */
+    private static void discard(HttpClientResponse response) {
+        response.exceptionHandler(expected -> { });
+        response.request().reset();
     }
 
     /** The URL if it is http or https with a host; null for anything else (file:, ftp:, a path...). */
