@@ -18,7 +18,8 @@ import org.fbs.spec.BuildSpec;
  * One build on this machine, for {@code fbs build}: the worker's own pipeline (tools, side repository, staging),
  * without a master or a cluster. Its files live under {@code WORK-DIR/local}, so that its build numbers never meet
  * those of a worker that uses the same work dir; {@code worker} staging keeps the results in
- * {@code WORK-DIR/local/artifacts/ID}, and their location is that folder's {@code file://} URL.
+ * {@code WORK-DIR/local/artifacts/ID}, and their location is that folder's {@code file://} URL. Elsewhere its
+ * folder is {@code PRODUCT-ARCH-RELEASE-local-ID}, so that it never takes the name of a service build's folder.
  */
 public final class LocalBuild {
 
@@ -36,7 +37,7 @@ public final class LocalBuild {
     private LocalBuild(WorkerSettings settings, ToolProbe.Tools tools) {
         this.settings = settings;
         this.tools = tools;
-        this.runner = new BuildRunner(settings, tools);
+        this.runner = new BuildRunner(settings, tools, "local-");
     }
 
     /** Looks for the tools {@code worker} names (blocking, a few seconds at most). */

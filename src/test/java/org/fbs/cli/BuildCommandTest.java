@@ -133,7 +133,7 @@ class BuildCommandTest {
         Run gone = fbs("build", missing.toString(), "--config", config.toString());
 
         assertThat(run.code()).as(run.out() + run.err()).isZero();
-        Path folder = out.resolve("Fedora-x86_64-41-1");
+        Path folder = out.resolve("Fedora-x86_64-41-local-1");
         assertThat(Files.list(folder).map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".iso")))
             .hasSize(1);
         assertThat(Files.readString(folder.resolve("live.ks"))).contains("@workstation-product-environment");

@@ -83,7 +83,7 @@ class LocalBuildIT {
         assertThat(run.code()).as(run.out() + run.err()).isZero();
         assertThat(run.out()).contains("== image ==", "Lorax stand-in for FBS tests", "creating boot.iso",
             "build 1 succeeded; its files:");
-        Path iso = images.resolve("Fedora-x86_64-41-1/boot.iso");
+        Path iso = images.resolve("Fedora-x86_64-41-local-1/boot.iso");
         Matcher printed = Pattern.compile("^  boot\\.iso  ([0-9]+) bytes  sha256 ([0-9a-f]{64})  (\\S+)$",
             Pattern.MULTILINE).matcher(run.out());
         assertThat(printed.find()).as(run.out()).isTrue();
@@ -94,7 +94,7 @@ class LocalBuildIT {
         assertThat(Long.parseLong(printed.group(1))).isEqualTo(bytes.length);
         assertThat(printed.group(2))
             .isEqualTo(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes)));
-        assertThat(images.resolve("Fedora-x86_64-41-1/CHECKSUM")).content()
+        assertThat(images.resolve("Fedora-x86_64-41-local-1/CHECKSUM")).content()
             .contains("SHA256 (boot.iso) = " + printed.group(2));
     }
 
@@ -135,7 +135,7 @@ class LocalBuildIT {
         assertThat(run.code()).as(run.out() + run.err()).isEqualTo(128 + 15);
         assertThat(run.out()).contains("build 1 canceled", "build 1 was interrupted");
         assertThat(run.err()).contains("fbs build: build 1 was interrupted; its tools were stopped");
-        assertThat(images.resolve("Fedora-x86_64-41-1/build-1.log")).content().contains("build 1 canceled");
+        assertThat(images.resolve("Fedora-x86_64-41-local-1/build-1.log")).content().contains("build 1 canceled");
     }
 
     /** The stand-in lorax that {@code fbs} started, once it runs. */
