@@ -7,6 +7,7 @@ import io.vertx.core.VertxOptions;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
+import org.fbs.cli.BuildCommand;
 import org.fbs.cli.SpecCommand;
 import org.fbs.cluster.ClusterNode;
 import org.fbs.config.FbsConfig;
@@ -26,6 +27,7 @@ import picocli.CommandLine.Option;
     // One command per line, so that each new command is a one-line change.
     subcommands = {
         SpecCommand.class,
+        BuildCommand.class,
     })
 public final class Main implements Callable<Integer> {
 

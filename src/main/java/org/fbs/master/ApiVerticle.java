@@ -10,7 +10,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
-import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -22,7 +21,6 @@ import org.fbs.ops.BuildInfo;
 import org.fbs.ops.OpsRoutes;
 import org.fbs.protocol.Addresses;
 import org.fbs.spec.BuildSpec;
-import org.fbs.spec.Kickstart;
 import org.fbs.spec.SpecException;
 import org.fbs.spec.SpecParser;
 import org.fbs.store.AsyncBuildStore;
@@ -38,9 +36,6 @@ public final class ApiVerticle extends VerticleBase {
     /** Content types that say nothing about the spec's form. */
     static final Set<String> SNIFFED = Set.of("", "application/x-www-form-urlencoded", "application/octet-stream");
 
-    /** How long the master waits for a kickstart URL to answer in full. */
-    static final Duration KICKSTART_TIMEOUT = Duration.ofSeconds(30);
-
     private final MasterSettings settings;
     private final AsyncBuildStore store;
     private final OpsRoutes ops;
@@ -54,7 +49,7 @@ public final class ApiVerticle extends VerticleBase {
 
     @Override
     public Future<?> start() {
-        kickstarts = new KickstartFetcher(vertx, KICKSTART_TIMEOUT);
+        kickstarts = new KickstartFetcher(vertx, KickstartFetcher.TIMEOUT);
         Router router = Router.router(vertx);
         router.post("/api/*").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY));
         router.post("/api/v1/builds").handler(this::submit);
@@ -98,7 +93,7 @@ public final class ApiVerticle extends VerticleBase {
      * kickstart named by URL is fetched first, so that the stored spec carries its text.
      */
     void store(RoutingContext ctx, BuildSpec parsed) {
-        withKickstart(parsed).onComplete(ready -> {
+        kickstarts.withText(parsed).onComplete(ready -> {
             if (ready.failed() && ready.cause() instanceof SpecException e) {
                 error(ctx, 400, "the build spec has errors", e.errors());
             } else if (ready.failed()) {
@@ -107,23 +102,6 @@ public final class ApiVerticle extends VerticleBase {
                 queue(ctx, ready.result());
             }
         });
-    }
-
-    private Future<BuildSpec> withKickstart(BuildSpec spec) {
-        Kickstart kickstart = spec.kickstart();
-        if (kickstart == null || !kickstart.needsFetch()) {
-            return Future.succeededFuture(spec);
-        }
-        String key = "[" + spec.type().section() + "] config: ";
-        return kickstarts.fetch(kickstart.name())
-            .recover(err -> Future.failedFuture(new SpecException(List.of(key + err.getMessage()))))
-            .compose(text -> {
-                try {
-                    return Future.succeededFuture(SpecParser.fromJson(spec.withKickstartText(text).toJson()));
-                } catch (SpecException e) {
-                    return Future.failedFuture(e);
-                }
-            });
     }
 
     private void queue(RoutingContext ctx, BuildSpec spec) {

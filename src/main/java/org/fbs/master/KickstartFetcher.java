@@ -13,11 +13,15 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.fbs.build.Secrets;
+import org.fbs.spec.BuildSpec;
 import org.fbs.spec.Kickstart;
+import org.fbs.spec.SpecException;
+import org.fbs.spec.SpecParser;
 
 /**
  * Fetches a kickstart from the http(s) URL a spec names, once, on the master, before the build is stored: the text
@@ -27,6 +31,8 @@ import org.fbs.spec.Kickstart;
 public final class KickstartFetcher {
 
     static final int MAX_REDIRECTS = 3;
+    /** How long a kickstart URL may take to answer in full. */
+    public static final Duration TIMEOUT = Duration.ofSeconds(30);
 
     private final HttpClient client;
     private final Duration timeout;
@@ -38,6 +44,28 @@ public final class KickstartFetcher {
         this.client = vertx.createHttpClient(new HttpClientOptions()
             .setConnectTimeout((int) timeout.toMillis())
             .setKeepAlive(false));
+    }
+
+    /**
+     * {@code spec} with the text of its kickstart fetched from the URL it names (as it is, when it has none to
+     * fetch), parsed again so that the text is checked like an uploaded one. Fails with a {@link SpecException}
+     * naming the key.
+     */
+    public Future<BuildSpec> withText(BuildSpec spec) {
+        Kickstart kickstart = spec.kickstart();
+        if (kickstart == null || !kickstart.needsFetch()) {
+            return Future.succeededFuture(spec);
+        }
+        String key = "[" + spec.type().section() + "] config: ";
+        return fetch(kickstart.name())
+            .recover(err -> Future.failedFuture(new SpecException(List.of(key + err.getMessage()))))
+            .compose(text -> {
+                try {
+                    return Future.succeededFuture(SpecParser.fromJson(spec.withKickstartText(text).toJson()));
+                } catch (SpecException e) {
+                    return Future.failedFuture(e);
+                }
+            });
     }
 
     /** The kickstart's text; fails with a {@link FetchException} whose message can be shown to the user. */
@@ -64,7 +92,7 @@ public final class KickstartFetcher {
                 int status = response.statusCode();
                 String location = response.getHeader("Location");
                 if (status >= 300 && status < 400 && location != null) {
-                    response.request().reset();
+                    discard(response);
                     if (redirectsLeft == 0) {
                         return Future.failedFuture(new FetchException(
                             "more than " + MAX_REDIRECTS + " redirects from " + Secrets.mask(url)));
@@ -78,7 +106,7 @@ public final class KickstartFetcher {
                     return get(next, redirectsLeft - 1);
                 }
                 if (status != 200) {
-                    response.request().reset();
+                    discard(response);
                     return Future.failedFuture(new FetchException(
                         "could not fetch " + Secrets.mask(url) + ": HTTP " + status));
                 }
@@ -91,7 +119,7 @@ public final class KickstartFetcher {
         String tooLarge = Secrets.mask(url) + " is larger than 1 MiB";
         String length = response.getHeader("Content-Length");
         if (length != null && length.matches("[0-9]{1,18}") && Long.parseLong(length) > Kickstart.MAX_BYTES) {
-            response.request().reset();
+            discard(response);
             return Future.failedFuture(new FetchException(tooLarge));
         }
         Promise<String> text = Promise.promise();
@@ -116,6 +144,12 @@ public final class KickstartFetcher {
             }
         });
         return text.future();
+    }
+
+    /** Stops an answer that is not wanted; its reset is expected, not an error to log. */
+    private static void discard(HttpClientResponse response) {
+        response.exceptionHandler(expected -> { });
+        response.request().reset();
     }
 
     /** The URL if it is http or https with a host; null for anything else (file:, ftp:, a path...). */

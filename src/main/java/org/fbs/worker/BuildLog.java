@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
+import java.util.function.Consumer;
 import org.fbs.build.Secrets;
 import org.fbs.protocol.Addresses;
 import org.fbs.protocol.BuildEvent;
@@ -32,17 +33,21 @@ public final class BuildLog implements AutoCloseable {
     private final OutputStream out;
     private final EventBus bus;
     private final LiveLogs live;
+    /** Gets each line as written, time stamp and all; null on a worker (fbs build prints the lines). */
+    private final Consumer<String> echo;
     private long committed;
     /** The last lines written, for the master's mail when the build ends. */
     private final Deque<String> tail = new ArrayDeque<>();
 
-    private BuildLog(long buildId, Path file, OutputStream out, long committed, EventBus bus, LiveLogs live) {
+    private BuildLog(long buildId, Path file, OutputStream out, long committed, EventBus bus, LiveLogs live,
+                     Consumer<String> echo) {
         this.buildId = buildId;
         this.file = file;
         this.out = out;
         this.committed = committed;
         this.bus = bus;
         this.live = live;
+        this.echo = echo;
     }
 
     /** The log file of {@code buildId} under {@code logsDir}; the name is made from the number alone. */
@@ -51,10 +56,16 @@ public final class BuildLog implements AutoCloseable {
     }
 
     static BuildLog open(Path logsDir, long buildId, EventBus bus, LiveLogs live) throws IOException {
+        return open(logsDir, buildId, bus, live, null);
+    }
+
+    /** As {@link #open(Path, long, EventBus, LiveLogs)}, also handing each line to {@code echo} as it is written. */
+    static BuildLog open(Path logsDir, long buildId, EventBus bus, LiveLogs live, Consumer<String> echo)
+        throws IOException {
         Files.createDirectories(logsDir);
         Path file = fileOf(logsDir, buildId);
         OutputStream out = Files.newOutputStream(file, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-        BuildLog log = new BuildLog(buildId, file, out, Files.size(file), bus, live);
+        BuildLog log = new BuildLog(buildId, file, out, Files.size(file), bus, live, echo);
         live.add(log);
         return log;
     }
@@ -95,8 +106,11 @@ public final class BuildLog implements AutoCloseable {
         if (tail.size() > BuildEvent.LOG_TAIL_LINES) {
             tail.removeFirst();
         }
-        bus.publish(Addresses.log(buildId), new JsonObject().put("offset", offset)
-            .put("text", new String(bytes, StandardCharsets.UTF_8)));
+        String stamped = new String(bytes, StandardCharsets.UTF_8);
+        bus.publish(Addresses.log(buildId), new JsonObject().put("offset", offset).put("text", stamped));
+        if (echo != null) {
+            echo.accept(stamped.substring(0, stamped.length() - 1));
+        }
     }
 
     /** The last {@link BuildEvent#LOG_TAIL_LINES} lines, passwords masked, without their time stamps. */

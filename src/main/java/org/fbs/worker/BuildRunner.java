@@ -48,9 +48,16 @@ final class BuildRunner {
     private final SideRepoStage sideRepos;
     private final ToolProbe.Tools found;
     private final KickstartFlattener flattener;
+    /** Put before the build number in staging folder names: "local-" for fbs build, so it meets no worker's. */
+    private final String folderTag;
 
     BuildRunner(WorkerSettings settings, ToolProbe.Tools found) {
+        this(settings, found, "");
+    }
+
+    BuildRunner(WorkerSettings settings, ToolProbe.Tools found, String folderTag) {
         this.settings = settings;
+        this.folderTag = folderTag;
         this.stager = new Stagers(new KeptArtifacts(settings.artifactsDir()), settings.publicUrl(),
             settings.stagingRoots());
         this.sideRepos = new SideRepoStage(settings, tools);
@@ -219,7 +226,8 @@ final class BuildRunner {
      */
     private List<Artifact> stage(long id, BuildSpec spec, List<Path> files, BuildLog log, String outcome)
         throws StagingException {
-        String folder = product(spec).replace(' ', '_') + "-" + spec.arch() + "-" + spec.release() + "-" + id;
+        String folder = product(spec).replace(' ', '_') + "-" + spec.arch() + "-" + spec.release() + "-" + folderTag
+            + id;
         List<Artifact> staged = new ArrayList<>();
         try (StagingFolder target = stager.open(spec.staging(), id, folder)) {
             for (Path file : files) {
