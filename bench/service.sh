@@ -39,8 +39,8 @@ cluster:
   port: $port
 $body
 YAML
-    (cd "$WORK" && exec java -jar "$ROOT/target/fbs.jar" --role="$role" --config "$WORK/$name.yaml" \
-        > "$WORK/$name.out" 2>&1) &
+    (cd "$WORK" && FBS_JAR="$ROOT/target/fbs.jar" FBS_CDS_ARCHIVE=${CDS:-} exec "$ROOT/bin/fbs" --role="$role" \
+        --config "$WORK/$name.yaml" > "$WORK/$name.out" 2>&1) &
     NODE_PID=$!
     PIDS+=("$NODE_PID")
 }
@@ -79,14 +79,11 @@ YAML
 echo "bench: starting a master and two workers (256 slots each, no-op lorax) in cluster $CLUSTER"
 node master master 15701 "master: {http: {host: 127.0.0.1, port: 15000}, data-dir: $WORK/master}"
 MASTER_PID=$NODE_PID
-MASTER_START=$(ready $MASTER)
-MASTER_RSS_IDLE=$(sleep 5; rss_mb "$MASTER_PID")
+ready $MASTER >/dev/null
 node w1 worker 15702 "$(worker_yaml w1 15101 41 noop-lorax 256)"
-W1_PID=$NODE_PID
-W1_START=$(ready http://127.0.0.1:15101)
+ready http://127.0.0.1:15101 >/dev/null
 node w2 worker 15703 "$(worker_yaml w2 15102 41 noop-lorax 256)"
 ready http://127.0.0.1:15102 >/dev/null
-W1_RSS_IDLE=$(sleep 5; rss_mb "$W1_PID")
 sleep 2 # both workers announced
 
 BENCH=(java -cp "$ROOT/target/fbs.jar" "$ROOT/bench/src/ServiceBench.java")
@@ -154,6 +151,38 @@ NGINX_BIG=$(median_seconds "http://127.0.0.1:15200/$BIG_ID.log")
 echo "  fbs ${FBS_BIG}s, nginx ${NGINX_BIG}s"
 
 MASTER_RSS_AFTER=$(rss_mb "$MASTER_PID")
+for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+wait "${PIDS[@]}" 2>/dev/null || true
+PIDS=()
+
+# footprint ROLE PORT: "START_SECONDS RSS_MB" of a node of that role alone in a cluster of its own, idle 10 s after
+# it is ready; with CDS set, through bin/fbs's class-data archive (a first run that stops cleanly writes it).
+footprint() {
+    local role=$1 port=$2 body
+    if [ "$role" = master ]; then
+        body="master: {http: {host: 127.0.0.1, port: $port}, data-dir: $WORK/fp-master}"
+    else
+        body="$(worker_yaml fp-w "$port" 41 noop-lorax 1)"
+    fi
+    CLUSTER="fbs-bench-fp-$$-$RANDOM" MEMBERS='["127.0.0.1:15801"]' node "fp-$role" "$role" 15801 "$body"
+    local start rss
+    start=$(ready "http://127.0.0.1:$port")
+    sleep 10
+    rss=$(rss_mb "$NODE_PID")
+    kill "$NODE_PID"
+    wait "$NODE_PID" 2>/dev/null || true
+    PIDS=()
+    echo "$start $rss"
+}
+echo "bench: footprint, each role alone: start to ready and resident memory when idle, plain and with CDS"
+read -r MASTER_START MASTER_RSS_IDLE < <(footprint master 15300)
+read -r W1_START W1_RSS_IDLE < <(footprint worker 15301)
+CDS="$WORK/master.jsa" footprint master 15300 >/dev/null # writes the archive
+read -r MASTER_START_CDS MASTER_RSS_CDS < <(CDS="$WORK/master.jsa" footprint master 15300)
+CDS="$WORK/worker.jsa" footprint worker 15301 >/dev/null
+read -r W1_START_CDS W1_RSS_CDS < <(CDS="$WORK/worker.jsa" footprint worker 15301)
+echo "  master ${MASTER_START} s ${MASTER_RSS_IDLE} MB, with CDS ${MASTER_START_CDS} s ${MASTER_RSS_CDS} MB;" \
+    "worker ${W1_START} s ${W1_RSS_IDLE} MB, with CDS ${W1_START_CDS} s ${W1_RSS_CDS} MB"
 
 DATE=$(date -u +%Y-%m-%d)
 CPU=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')
@@ -177,9 +206,10 @@ in one Hazelcast cluster on loopback; every build is stored (SQLite, synchronous
 | Status reads \`GET /api/v1/builds/{id}\`, 50 connections | $GET_RPS /s | 20,000 /s |
 | Live log: tool line to a \`?follow=true\` reader, p50 / p99 (n=$(field "$FOLLOW" n)) | $(field "$FOLLOW" p50_ms) ms / $(field "$FOLLOW" p99_ms) ms | p99 < 100 ms |
 | Serving a finished 200 MB log, FBS / nginx (median of 5) | ${FBS_BIG} s / ${NGINX_BIG} s = $(ratio "$FBS_BIG" "$NGINX_BIG") | |
-| Idle master, resident memory | $MASTER_RSS_IDLE MB ($MASTER_RSS_AFTER MB after the runs) | < 150 MB |
-| Idle worker, resident memory | $W1_RSS_IDLE MB | < 150 MB |
-| Start to ready (\`/readyz\` 200): master / worker | ${MASTER_START} s / ${W1_START} s | < 3 s |
+| Idle master, resident memory: plain / with the CDS archive (\`FBS_CDS_ARCHIVE\`) | $MASTER_RSS_IDLE MB / $MASTER_RSS_CDS MB ($MASTER_RSS_AFTER MB after the runs above) | < 150 MB |
+| Idle worker, resident memory: plain / with CDS | $W1_RSS_IDLE MB / $W1_RSS_CDS MB | < 150 MB |
+| Start to ready (\`/readyz\` 200), master: plain / with CDS | ${MASTER_START} s / ${MASTER_START_CDS} s | < 3 s |
+| Start to ready, worker: plain / with CDS | ${W1_START} s / ${W1_START_CDS} s | < 3 s |
 
 For scale: Celery + RabbitMQ (the 2012 stack), storing nothing of its own, gave p99 2.7 ms sequential and
 127 ms for the burst on this kind of machine.
