@@ -111,7 +111,7 @@ public final class SideRepoBench {
         Files.createDirectories(buildDir);
         WorkerSettings settings = new WorkerSettings("bench", "127.0.0.1", 0, "http://127.0.0.1:0", List.of("x86_64"),
             List.of("41"), 1, work, List.of(root), Map.of(),
-            new KojiSettings(koji.hub(), koji.topurl(), 4, 10L << 30));
+            new KojiSettings(koji.hub(), koji.topurl(), 4, 10L << 30), WorkerSettings.DEFAULT_RETENTION);
         BuildSpec base = SpecParser.fromIni("[DEFAULT]\ntype=boot\narch=x86_64\nrelease=41\n");
         BuildSpec spec = new BuildSpec(base.type(), base.arch(), base.release(), base.staging(), base.email(),
             new KojiPackages(List.of("bench-1.0-1.fc41"), List.of()), base.boot(), base.dvd(), base.live());
