@@ -33,12 +33,15 @@ public final class ApiVerticle extends VerticleBase {
     private static final Logger LOG = LoggerFactory.getLogger(ApiVerticle.class);
     static final long MAX_BODY = 1024 * 1024;
     static final int MAX_LIST = 1000;
+    /** Finished builds whose answers are kept for repeated reads (a few KiB each). */
+    static final int FINISHED_KEPT = 10_000;
     /** Content types that say nothing about the spec's form. */
     static final Set<String> SNIFFED = Set.of("", "application/x-www-form-urlencoded", "application/octet-stream");
 
     private final MasterSettings settings;
     private final AsyncBuildStore store;
     private final OpsRoutes ops;
+    private final FinishedBuilds finished = new FinishedBuilds(FINISHED_KEPT);
     private KickstartFetcher kickstarts;
 
     public ApiVerticle(MasterSettings settings, AsyncBuildStore store, OpsRoutes ops) {
@@ -157,13 +160,23 @@ public final class ApiVerticle extends VerticleBase {
             error(ctx, 404, "no such build", List.of());
             return;
         }
+        String kept = finished.get(id);
+        if (kept != null) {
+            ctx.response().putHeader("content-type", "application/json").end(kept);
+            return;
+        }
         store.get(id).onComplete(found -> {
             if (found.failed()) {
                 ctx.fail(found.cause());
             } else if (found.result().isEmpty()) {
                 error(ctx, 404, "no such build", List.of());
             } else {
-                json(ctx, 200, publicView(found.result().get().toJson()));
+                Build build = found.result().get();
+                String answer = publicView(build.toJson()).encode();
+                if (build.state().isFinal()) {
+                    finished.put(id, answer);
+                }
+                ctx.response().putHeader("content-type", "application/json").end(answer);
             }
         });
     }

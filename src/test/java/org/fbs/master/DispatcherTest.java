@@ -199,6 +199,12 @@ class DispatcherTest {
         assertThat(done.getJsonArray("history").stream().map(h -> ((JsonObject) h).getString("state")))
             .containsExactly("QUEUED", "ASSIGNED", "RUNNING", "RUNNING", "SUCCEEDED");
         assertThat(worker.offered).containsExactly(id);
+        // An ended build takes no more events, so its answer, now kept by the API, stays the same.
+        event(id, 4, BuildEvent.Kind.FAILED, null, List.of());
+        assertThat(master.build(id)).isEqualTo(done);
+        JsonObject stored = new JsonObject(master.get("/api/v1/builds?limit=1").body()).getJsonArray("builds")
+            .getJsonObject(0); // the list is read from the store every time
+        assertThat(stored).isEqualTo(done);
     }
 
     @Test
