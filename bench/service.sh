@@ -237,7 +237,7 @@ What it says:
   RUNNING in 1-10 ms more (read from builds' histories); back to back, and in the burst, every build also forks
   the no-op tool and stages its result on the same two cores, and latency grows with that queue of processes.
 - Status reads pass the target because a finished build's answer is kept encoded; a running build's is read
-  from the store (about 6,000/s before that change).
+  from the store (about 5,800/s before that change).
 - Submission throughput is bound by the single store thread and one JSON document per build; group commit
   (one fsync per batch) made it possible at all on this disk.
 - With the class-data archive that \`bin/fbs\` makes when \`FBS_CDS_ARCHIVE\` is set (the systemd units set it),
