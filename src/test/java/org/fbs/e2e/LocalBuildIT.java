@@ -142,8 +142,11 @@ class LocalBuildIT {
     private static ProcessHandle awaitLorax(Process fbs) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (System.nanoTime() < deadline) {
+            // The build's lorax, not the version probe (lorax -V) that runs first: a TERM then would come before
+            // the build has started, and the test would see nothing of it.
             Optional<ProcessHandle> lorax = fbs.descendants()
-                .filter(p -> p.info().commandLine().orElse("").contains(LORAX.toString())).findFirst();
+                .filter(p -> p.info().commandLine().orElse("").contains(LORAX.toString())
+                    && p.info().commandLine().orElse("").contains("--logfile")).findFirst();
             if (lorax.isPresent()) {
                 return lorax.get();
             }
