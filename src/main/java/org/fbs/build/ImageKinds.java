@@ -1,8 +1,10 @@
 package org.fbs.build;
 
+import io.vertx.core.json.JsonObject;
 import java.util.Map;
 import org.fbs.spec.BuildSpec;
 import org.fbs.spec.ImageType;
+import org.fbs.spec.LiveOptions;
 
 /**
  * The kinds of image a worker can be able to build, one per tool: what workers announce, and what a build needs.
@@ -30,6 +32,19 @@ public final class ImageKinds {
             return spec.live().kiwi() ? LIVE_KIWI : LIVE;
         }
         return spec.type() == ImageType.DVD ? DVD : BOOT;
+    }
+
+    /**
+     * The kind of a spec in its canonical JSON form, as the master stores it, without parsing the whole spec again:
+     * the dispatcher asks this for every queued build each time it offers one.
+     */
+    public static String of(JsonObject canonical) {
+        String type = canonical.getString("type", BOOT);
+        if (LIVE.equals(type)) {
+            JsonObject live = canonical.getJsonObject("live");
+            return live != null && LiveOptions.KIWI.equals(live.getString("tool")) ? LIVE_KIWI : LIVE;
+        }
+        return DVD.equals(type) ? DVD : BOOT;
     }
 
     /** The kind in words, for users: {@code live (kiwi)} rather than {@code live-kiwi}. */

@@ -26,8 +26,6 @@ import org.fbs.protocol.CancelRequest;
 import org.fbs.protocol.JobOffer;
 import org.fbs.protocol.OfferReply;
 import org.fbs.protocol.WorkerStatus;
-import org.fbs.spec.SpecException;
-import org.fbs.spec.SpecParser;
 import org.fbs.store.AsyncBuildStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -203,11 +201,7 @@ public final class Dispatcher extends VerticleBase {
 
     /** The image kind a build needs; its spec was valid when stored, so it parses. */
     private static String kindOf(Build build) {
-        try {
-            return ImageKinds.of(SpecParser.fromJson(build.spec()));
-        } catch (SpecException e) {
-            return build.spec().getString("type", ImageKinds.BOOT);
-        }
+        return ImageKinds.of(build.spec());
     }
 
     private static String whyUnanswered(String where, Throwable err) {
