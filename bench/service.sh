@@ -238,12 +238,13 @@ What it says:
   the no-op tool and stages its result on the same two cores, and latency grows with that queue of processes.
 - Status reads pass the target because a finished build's answer is kept encoded; a running build's is read
   from the store (about 5,800/s before that change).
-- Submission throughput is bound by the single store thread and one JSON document per build; group commit
-  (one fsync per batch) made it possible at all on this disk.
+- Submission throughput passes the target since the dispatcher stopped parsing every queued build's spec on
+  each offer (727/s before, falling as the queue grew); group commit shares one fsync among the submissions
+  that arrive together.
 - With the class-data archive that \`bin/fbs\` makes when \`FBS_CDS_ARCHIVE\` is set (the systemd units set it),
   both roles start in under 3 s; resident memory stays just above 150 MB. The default heap limit is a quarter
-  of RAM: after the throughput run the master held 944 MB, with thousands of queued builds in memory; the
-  units cap it with -Xmx512m.
+  of RAM: after the runs above the master had grown (see the table; tens of thousands of queued builds are
+  held in memory); the units cap it with -Xmx512m.
 MD
 )
 echo "$SECTION" | "${BENCH[@]}" section "$ROOT/BENCHMARKS.md"
