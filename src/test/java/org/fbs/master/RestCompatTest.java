@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
+import org.fbs.spec.SpecParserTest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -16,28 +17,6 @@ import org.junit.jupiter.api.io.TempDir;
 /** POST /rest, the 2012 clients' endpoint, and kickstart URLs in POST /api/v1/builds, on a real master. */
 class RestCompatTest {
 
-    /** The 2012 live sample (conf/live_imagebuild.conf of the old service), as its users still have it. */
-    static final String LIVE_2012 = """
-        [DEFAULT]
-        type=live
-        arch=i686
-        release=rawhide
-        staging=10.0.0.27
-        #staging=file:///tmp/logs
-        email=amitsaha.in@gmail.com
-        [live]
-        label=FedoraDesktop
-        title=Desktop
-        product=fedora
-        releasever=rawhide
-        nvr=
-        bid=
-        tmpdir=/tmp/live_work
-        cachedir=/var/cache/liveimage
-        logfile=/tmp/liveimage.log
-        #config=fedora-live-desktop.ks
-        config=http://git.fedorahosted.org/cgit/spin-kickstarts.git/plain/fedora-live-mini.ks
-        """;
 
     static final String KS = "# Fedora live mini \u00e9\t\"quoted\"\n%include fedora-live-base.ks\n%packages\n@core\n%end\n";
 
@@ -95,7 +74,7 @@ class RestCompatTest {
     @Test
     void aPayloadBuiltAsThe2012ClientBuiltItIsQueued() throws Exception {
         HttpResponse<String> created = master.post("/rest", "application/json",
-            payload2012(LIVE_2012, "fedora-live-mini.ks", KS));
+            payload2012(SpecParserTest.LIVE_2012, "fedora-live-mini.ks", KS));
 
         assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
         JsonObject build = new JsonObject(created.body());
@@ -109,7 +88,7 @@ class RestCompatTest {
     @Test
     void aKickstartUrlInKsfnameIsFetchedAndStoredWithTheBuild() throws Exception {
         HttpResponse<String> created = master.post("/rest", "application/json",
-            payload2012(LIVE_2012, web.url("/dvd.ks"), null));
+            payload2012(SpecParserTest.LIVE_2012, web.url("/dvd.ks"), null));
 
         assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
         JsonObject live = new JsonObject(created.body()).getJsonObject("spec").getJsonObject("live");
@@ -124,7 +103,7 @@ class RestCompatTest {
         for (String ksfname : List.of("../../etc/cron.d/x", "/etc/cron.d/x", "..", "sub/x.ks", "..\\x.ks",
             "file:///etc/cron.d/x")) {
             HttpResponse<String> refused = master.post("/rest", "application/json",
-                payload2012(LIVE_2012, ksfname, "* * * * * root touch /tmp/owned\n"));
+                payload2012(SpecParserTest.LIVE_2012, ksfname, "* * * * * root touch /tmp/owned\n"));
 
             assertThat(refused.statusCode()).as(ksfname).isEqualTo(400);
             assertThat(new JsonObject(refused.body()).getJsonArray("errors").getList())

@@ -18,7 +18,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-class SpecParserTest {
+public class SpecParserTest {
 
     /** The 2012 sample from the docs, with nvr emptied. */
     private static final String SAMPLE_2012 = """
@@ -260,7 +260,8 @@ class SpecParserTest {
         config=http://git.fedorahosted.org/git/?p=spin-kickstarts.git;a=blob_plain;f=fedora-install-fedora.ks;hb=HEAD
         """;
 
-    static final String LIVE_2012 = """
+    /** The 2012 live sample, as its users still have it (also what the /rest tests send). */
+    public static final String LIVE_2012 = """
         [DEFAULT]
         type=live
         arch=i686
