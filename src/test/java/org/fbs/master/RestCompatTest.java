@@ -17,7 +17,6 @@ import org.junit.jupiter.api.io.TempDir;
 /** POST /rest, the 2012 clients' endpoint, and kickstart URLs in POST /api/v1/builds, on a real master. */
 class RestCompatTest {
 
-
     static final String KS = "# Fedora live mini \u00e9\t\"quoted\"\n%include fedora-live-base.ks\n%packages\n@core\n%end\n";
 
     @TempDir
@@ -125,7 +124,7 @@ class RestCompatTest {
         assertErrors(master.post("/rest", "application/json", "{\"config\": 1, \"ksfname\": [], \"ks\": {}}"),
             "the request has errors", List.of("config: expected a JSON string", "ksfname: expected a JSON string",
                 "ks: expected a JSON string"));
-        assertErrors(master.post("/rest", "application/json", payload2012(LIVE_2012.replace("i686", "x86"), null,
+        assertErrors(master.post("/rest", "application/json", payload2012(SpecParserTest.LIVE_2012.replace("i686", "x86"), null,
             null)), "the build spec has errors", List.of("[DEFAULT] arch: unknown arch 'x86' (expected one of "
                 + "x86_64, aarch64, i686, ppc64le, s390x, armhfp)"));
         assertThat(new JsonObject(master.get("/api/v1/builds").body()).getJsonArray("builds")).isEmpty();
