@@ -16,10 +16,15 @@ import java.util.List;
  * @param reason   why it waits, failed or was canceled; null when there is nothing to say
  * @param lastSeq  the sequence number of the last worker event applied (events are applied once)
  * @param extraPackages the packages from Koji that went into its side repository; empty when none
+ * @param owner    the user who submitted it ({@code local} when the master runs without login); null for builds
+ *                 stored before accounts existed
+ * @param attempt  how many times a worker was given it: 0 while it was never assigned, 1 for the first worker, more
+ *                 when it was requeued after losing its worker. Worker events carry it, so that a late event of an
+ *                 earlier attempt is not applied to the current one.
  */
 public record Build(long id, JsonObject spec, String address, BuildState state, String stage, String worker,
                     String logUrl, List<Artifact> artifacts, List<Transition> history, String reason,
-                    long lastSeq, List<ExtraPackage> extraPackages) {
+                    long lastSeq, List<ExtraPackage> extraPackages, String owner, int attempt) {
 
     public Build {
         artifacts = List.copyOf(artifacts);
@@ -27,53 +32,55 @@ public record Build(long id, JsonObject spec, String address, BuildState state, 
         extraPackages = List.copyOf(extraPackages);
     }
 
-    /** A build without extra packages. */
+    /** A build without extra packages, owner or attempts. */
     public Build(long id, JsonObject spec, String address, BuildState state, String stage, String worker,
                  String logUrl, List<Artifact> artifacts, List<Transition> history, String reason, long lastSeq) {
-        this(id, spec, address, state, stage, worker, logUrl, artifacts, history, reason, lastSeq, List.of());
+        this(id, spec, address, state, stage, worker, logUrl, artifacts, history, reason, lastSeq, List.of(), null, 0);
     }
 
-    public static Build queued(JsonObject spec, String address, Instant now) {
+    public static Build queued(JsonObject spec, String address, String owner, Instant now) {
         return new Build(0, spec, address, BuildState.QUEUED, null, null, null, List.of(),
-            List.of(new Transition(BuildState.QUEUED, null, now, null)), null, 0);
+            List.of(new Transition(BuildState.QUEUED, null, now, null)), null, 0, List.of(), owner, 0);
     }
 
     public Build withId(long newId) {
         return new Build(newId, spec, address, state, stage, worker, logUrl, artifacts, history, reason, lastSeq,
-            extraPackages);
+            extraPackages, owner, attempt);
     }
 
     /** Still queued, with a new reason why. Not a state change, so no history entry. */
     public Build waiting(String why) {
         return new Build(id, spec, address, state, stage, worker, logUrl, artifacts, history, why, lastSeq,
-            extraPackages);
+            extraPackages, owner, attempt);
     }
 
     public Build assigned(String toWorker, String workerLogUrl, Instant at) {
         return new Build(id, spec, address, BuildState.ASSIGNED, null, toWorker, workerLogUrl, artifacts,
-            append(new Transition(BuildState.ASSIGNED, null, at, toWorker)), null, lastSeq, extraPackages);
+            append(new Transition(BuildState.ASSIGNED, null, at, toWorker)), null, lastSeq, extraPackages, owner,
+            attempt + 1);
     }
 
     public Build running(String newStage, Instant at, long seq) {
         return new Build(id, spec, address, BuildState.RUNNING, newStage, worker, logUrl, artifacts,
-            append(new Transition(BuildState.RUNNING, newStage, at, null)), null, seq, extraPackages);
+            append(new Transition(BuildState.RUNNING, newStage, at, null)), null, seq, extraPackages, owner,
+            attempt);
     }
 
     public Build finished(BuildState end, String why, List<Artifact> results, Instant at, long seq) {
         return new Build(id, spec, address, end, null, worker, logUrl, results,
-            append(new Transition(end, null, at, why)), why, seq, extraPackages);
+            append(new Transition(end, null, at, why)), why, seq, extraPackages, owner, attempt);
     }
 
     /** The same build, recording the extra packages that went into it. */
     public Build withExtraPackages(List<ExtraPackage> packages) {
         return new Build(id, spec, address, state, stage, worker, logUrl, artifacts, history, reason, lastSeq,
-            packages);
+            packages, owner, attempt);
     }
 
     /** The same build with the passwords in its spec masked: what is kept once nothing needs them any more. */
     public Build withoutSecrets() {
         return new Build(id, Secrets.maskJson(spec), address, state, stage, worker, logUrl, artifacts, history, reason,
-            lastSeq, extraPackages);
+            lastSeq, extraPackages, owner, attempt);
     }
 
     private List<Transition> append(Transition t) {
@@ -97,7 +104,9 @@ public record Build(long id, JsonObject spec, String address, BuildState state, 
             .put("history", hist)
             .put("reason", reason)
             .put("lastSeq", lastSeq)
-            .put("extraPackages", ExtraPackage.toJson(extraPackages));
+            .put("extraPackages", ExtraPackage.toJson(extraPackages))
+            .put("owner", owner)
+            .put("attempt", attempt);
     }
 
     public static Build fromJson(JsonObject json) {
@@ -108,6 +117,7 @@ public record Build(long id, JsonObject spec, String address, BuildState state, 
             BuildState.valueOf(json.getString("state")), json.getString("stage"), json.getString("worker"),
             json.getString("logUrl"), Artifact.fromJson(json.getJsonArray("artifacts")), hist,
             json.getString("reason"), json.getLong("lastSeq", 0L),
-            ExtraPackage.fromJson(json.getJsonArray("extraPackages")));
+            ExtraPackage.fromJson(json.getJsonArray("extraPackages")), json.getString("owner"),
+            json.getInteger("attempt", 0));
     }
 }

@@ -3,6 +3,7 @@ package org.fbs.master;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
@@ -13,6 +14,8 @@ import io.vertx.ext.web.handler.BodyHandler;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import org.fbs.auth.Access;
+import org.fbs.auth.Caller;
 import org.fbs.build.Build;
 import org.fbs.build.BuildState;
 import org.fbs.build.Secrets;
@@ -24,6 +27,7 @@ import org.fbs.spec.BuildSpec;
 import org.fbs.spec.SpecException;
 import org.fbs.spec.SpecParser;
 import org.fbs.store.AsyncBuildStore;
+import org.fbs.store.BuildQuery;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,13 +58,13 @@ public final class ApiVerticle extends VerticleBase {
     public Future<?> start() {
         kickstarts = new KickstartFetcher(vertx, KickstartFetcher.TIMEOUT);
         Router router = Router.router(vertx);
+        new Access().install(router);
         router.post("/api/*").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY));
         router.post("/api/v1/builds").handler(this::submit);
         router.post("/rest").handler(BodyHandler.create(false).setBodyLimit(RestCompatHandler.MAX_BODY));
         router.post("/rest").handler(new RestCompatHandler(this::store));
         router.get("/api/v1/builds").handler(this::list);
         router.get("/api/v1/builds/:id").handler(this::get);
-        // No accounts yet (the API is loopback-only until then): an owner-or-admin check goes in front of this.
         router.post("/api/v1/builds/:id/cancel").handler(this::cancel);
         router.get("/api/v1/workers").handler(this::workers);
         router.get("/api/v1/info").handler(ctx -> json(ctx, 200,
@@ -108,7 +112,8 @@ public final class ApiVerticle extends VerticleBase {
     }
 
     private void queue(RoutingContext ctx, BuildSpec spec) {
-        JsonObject request = new JsonObject().put("spec", spec.toJson()).put("address", spec.address());
+        JsonObject request = new JsonObject().put("spec", spec.toJson()).put("address", spec.address())
+            .put("owner", Caller.of(ctx).name());
         vertx.eventBus().<JsonObject>request(Addresses.MASTER_SUBMIT, request)
             .onSuccess(reply -> {
                 JsonObject build = reply.body();
@@ -160,21 +165,23 @@ public final class ApiVerticle extends VerticleBase {
             error(ctx, 404, "no such build", List.of());
             return;
         }
-        String kept = finished.get(id);
-        if (kept != null) {
-            ctx.response().putHeader("content-type", "application/json").end(kept);
+        Caller caller = Caller.of(ctx);
+        FinishedBuilds.Kept kept = finished.get(id);
+        if (kept != null && (caller.admin() || caller.name().equals(kept.owner()))) {
+            ctx.response().putHeader("content-type", "application/json").end(kept.answer());
             return;
         }
         store.get(id).onComplete(found -> {
             if (found.failed()) {
                 ctx.fail(found.cause());
-            } else if (found.result().isEmpty()) {
+            } else if (found.result().isEmpty() || !caller.maySee(found.result().get())) {
+                // Another user's build is answered like a missing one: ids say nothing about who builds what.
                 error(ctx, 404, "no such build", List.of());
             } else {
                 Build build = found.result().get();
                 String answer = publicView(build.toJson()).encode();
                 if (build.state().isFinal()) {
-                    finished.put(id, answer);
+                    finished.put(id, build.owner(), answer);
                 }
                 ctx.response().putHeader("content-type", "application/json").end(answer);
             }
@@ -188,7 +195,13 @@ public final class ApiVerticle extends VerticleBase {
             error(ctx, 404, "no such build", List.of());
             return;
         }
-        vertx.eventBus().<JsonObject>request(Addresses.MASTER_CANCEL, new JsonObject().put("build", id))
+        Caller caller = Caller.of(ctx);
+        store.get(id).compose(found -> {
+            if (found.isEmpty() || !caller.maySee(found.get())) {
+                return Future.failedFuture(new ReplyException(ReplyFailure.RECIPIENT_FAILURE, 404, "no such build"));
+            }
+            return vertx.eventBus().<JsonObject>request(Addresses.MASTER_CANCEL, new JsonObject().put("build", id));
+        })
             .onSuccess(reply -> {
                 JsonObject build = reply.body();
                 json(ctx, BuildState.valueOf(build.getString("state")).isFinal() ? 200 : 202, publicView(build));
@@ -202,6 +215,7 @@ public final class ApiVerticle extends VerticleBase {
             });
     }
 
+    /** Newest first, filtered by {@code state}, {@code type}, {@code arch}, {@code release}; a user's own only. */
     private void list(RoutingContext ctx) {
         BuildState state;
         try {
@@ -215,7 +229,11 @@ public final class ApiVerticle extends VerticleBase {
         if (limit < 0) {
             return;
         }
-        store.list(state, limit).onComplete(found -> {
+        Caller caller = Caller.of(ctx);
+        var params = ctx.queryParams();
+        BuildQuery query = new BuildQuery(caller.admin() ? params.get("owner") : caller.name(), state,
+            params.get("type"), params.get("arch"), params.get("release"), limit);
+        store.list(query).onComplete(found -> {
             if (found.failed()) {
                 ctx.fail(found.cause());
                 return;

@@ -82,7 +82,8 @@ public final class Dispatcher extends VerticleBase {
 
     private void submit(Message<JsonObject> msg) {
         JsonObject body = msg.body();
-        Build fresh = Build.queued(body.getJsonObject("spec"), body.getString("address"), Instant.now());
+        Build fresh = Build.queued(body.getJsonObject("spec"), body.getString("address"), body.getString("owner"),
+            Instant.now());
         store.insert(fresh)
             .onSuccess(stored -> {
                 active.put(stored.id(), stored);

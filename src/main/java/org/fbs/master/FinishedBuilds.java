@@ -10,23 +10,27 @@ import java.util.Map;
  */
 final class FinishedBuilds {
 
-    private final Map<Long, String> answers;
+    /** A kept answer and whose build it is, so that only its owner and admins are given it. */
+    record Kept(String owner, String answer) {
+    }
+
+    private final Map<Long, Kept> answers;
 
     FinishedBuilds(int capacity) {
         this.answers = new LinkedHashMap<>(16, 0.75f, true) {
             @Override
-            protected boolean removeEldestEntry(Map.Entry<Long, String> eldest) {
+            protected boolean removeEldestEntry(Map.Entry<Long, Kept> eldest) {
                 return size() > capacity;
             }
         };
     }
 
-    /** The encoded public view of finished build {@code id}, or null when it is not kept. */
-    String get(long id) {
+    /** The encoded public view of finished build {@code id} and its owner, or null when it is not kept. */
+    Kept get(long id) {
         return answers.get(id);
     }
 
-    void put(long id, String encoded) {
-        answers.put(id, encoded);
+    void put(long id, String owner, String encoded) {
+        answers.put(id, new Kept(owner, encoded));
     }
 }

@@ -27,6 +27,15 @@ public final class Addresses {
     /** Master to one worker: stop a build it runs ({@link CancelRequest}); suffixed by the worker's id. */
     public static final String CANCEL_PREFIX = "fbs.cancel.";
 
+    /**
+     * Master-local: drain or undrain a worker, as a {@link DrainRequest}; replies with the worker as the cluster view
+     * shows it, or fails 404 when no such worker is known.
+     */
+    public static final String MASTER_DRAIN = "fbs.master.drain";
+
+    /** Master to one worker: drain or undrain ({@link DrainRequest}); replies with its {@link WorkerStatus}. */
+    public static final String DRAIN_PREFIX = "fbs.drain.";
+
     /** Worker-local: new lines of one build's log, for live followers; suffixed by the build id. */
     public static final String LOG_PREFIX = "fbs.log.";
 
@@ -39,6 +48,10 @@ public final class Addresses {
 
     public static String cancel(String worker) {
         return CANCEL_PREFIX + worker;
+    }
+
+    public static String drain(String worker) {
+        return DRAIN_PREFIX + worker;
     }
 
     public static String log(long buildId) {

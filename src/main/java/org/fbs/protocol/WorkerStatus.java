@@ -10,9 +10,10 @@ import java.util.List;
  * @param types the image kinds its tools can make ({@code boot}, {@code live}, {@code live-kiwi}, {@code dvd}), for
  *              every arch and release in {@code addresses}; null when it did not say (it then declines what it
  *              cannot build)
+ * @param draining whether it was asked to drain: it finishes what it runs and takes nothing new
  */
 public record WorkerStatus(String worker, String url, List<String> addresses, int slots, List<Long> running,
-                           List<String> types) {
+                           List<String> types, boolean draining) {
 
     public WorkerStatus {
         addresses = List.copyOf(addresses);
@@ -22,7 +23,13 @@ public record WorkerStatus(String worker, String url, List<String> addresses, in
 
     /** A worker that does not say which image kinds it builds. */
     public WorkerStatus(String worker, String url, List<String> addresses, int slots, List<Long> running) {
-        this(worker, url, addresses, slots, running, null);
+        this(worker, url, addresses, slots, running, null, false);
+    }
+
+    /** A worker that is not draining. */
+    public WorkerStatus(String worker, String url, List<String> addresses, int slots, List<Long> running,
+                        List<String> types) {
+        this(worker, url, addresses, slots, running, types, false);
     }
 
     /** Whether it may build {@code kind}: it said so, or it said nothing. */
@@ -30,8 +37,9 @@ public record WorkerStatus(String worker, String url, List<String> addresses, in
         return types == null || types.contains(kind);
     }
 
+    /** The builds it would take now: none while draining. */
     public int free() {
-        return Math.max(0, slots - running.size());
+        return draining ? 0 : Math.max(0, slots - running.size());
     }
 
     public JsonObject toJson() {
@@ -42,7 +50,8 @@ public record WorkerStatus(String worker, String url, List<String> addresses, in
             .put("slots", slots)
             .put("free", free())
             .put("running", new JsonArray(running))
-            .put("types", types == null ? null : new JsonArray(types));
+            .put("types", types == null ? null : new JsonArray(types))
+            .put("draining", draining);
     }
 
     public static WorkerStatus fromJson(JsonObject json) {
@@ -52,6 +61,7 @@ public record WorkerStatus(String worker, String url, List<String> addresses, in
             .map(o -> ((Number) o).longValue()).toList();
         JsonArray types = json.getJsonArray("types");
         return new WorkerStatus(json.getString("worker"), json.getString("url"), addresses,
-            json.getInteger("slots", 0), running, types == null ? null : types.stream().map(String::valueOf).toList());
+            json.getInteger("slots", 0), running, types == null ? null : types.stream().map(String::valueOf).toList(),
+            json.getBoolean("draining", false));
     }
 }

@@ -73,6 +73,10 @@ public final class AsyncBuildStore {
         return run(s -> s.list(state, limit));
     }
 
+    public Future<List<Build>> list(BuildQuery query) {
+        return run(s -> s.list(query));
+    }
+
     public Future<List<Build>> unfinished() {
         return run(BuildStore::unfinished);
     }

@@ -38,32 +38,18 @@ public final class BuildStore implements AutoCloseable {
             s.execute("PRAGMA journal_mode=WAL");
             s.execute("PRAGMA synchronous=FULL");
             s.execute("PRAGMA busy_timeout=5000");
-            s.execute("""
-                CREATE TABLE IF NOT EXISTS builds (
-                  id INTEGER PRIMARY KEY AUTOINCREMENT,
-                  state TEXT NOT NULL,
-                  doc TEXT NOT NULL
-                )""");
-            s.execute("CREATE INDEX IF NOT EXISTS builds_state ON builds(state)");
-            // The mail outbox: each mail is stored before it is sent, so none is lost to a restart.
-            s.execute("""
-                CREATE TABLE IF NOT EXISTS mails (
-                  id INTEGER PRIMARY KEY AUTOINCREMENT,
-                  status TEXT NOT NULL,
-                  next_try INTEGER NOT NULL,
-                  doc TEXT NOT NULL
-                )""");
-            s.execute("CREATE INDEX IF NOT EXISTS mails_due ON mails(status, next_try)");
         }
+        StoreSchema.migrate(db);
         return new BuildStore(db);
     }
 
     /** Stores a new build and returns it with its id. */
     public Build insert(Build build) throws SQLException {
-        try (PreparedStatement ps = db.prepareStatement("INSERT INTO builds(state, doc) VALUES (?, ?)",
+        try (PreparedStatement ps = db.prepareStatement("INSERT INTO builds(state, doc, owner) VALUES (?, ?, ?)",
             Statement.RETURN_GENERATED_KEYS)) {
             ps.setString(1, build.state().name());
             ps.setString(2, document(build));
+            ps.setString(3, build.owner());
             ps.executeUpdate();
             try (ResultSet keys = ps.getGeneratedKeys()) {
                 keys.next();
@@ -93,15 +79,34 @@ public final class BuildStore implements AutoCloseable {
 
     /** Newest first; {@code state} null for all. */
     public List<Build> list(BuildState state, int limit) throws SQLException {
-        String where = state == null ? "" : " WHERE state = ?";
-        try (PreparedStatement ps = db.prepareStatement(
-            "SELECT id, doc FROM builds" + where + " ORDER BY id DESC LIMIT ?")) {
+        return list(BuildQuery.all(limit).inState(state));
+    }
+
+    /** The builds the query asks for, newest first. */
+    public List<Build> list(BuildQuery query) throws SQLException {
+        List<String> where = new ArrayList<>();
+        List<String> values = new ArrayList<>();
+        filter(where, values, "owner", query.owner());
+        filter(where, values, "state", query.state() == null ? null : query.state().name());
+        filter(where, values, "json_extract(doc, '$.spec.type')", query.type());
+        filter(where, values, "json_extract(doc, '$.spec.arch')", query.arch());
+        filter(where, values, "json_extract(doc, '$.spec.release')", query.release());
+        String sql = "SELECT id, doc FROM builds" + (where.isEmpty() ? "" : " WHERE " + String.join(" AND ", where))
+            + " ORDER BY id DESC LIMIT ?";
+        try (PreparedStatement ps = db.prepareStatement(sql)) {
             int i = 1;
-            if (state != null) {
-                ps.setString(i++, state.name());
+            for (String value : values) {
+                ps.setString(i++, value);
             }
-            ps.setInt(i, limit);
+            ps.setInt(i, query.limit());
             return read(ps);
+        }
+    }
+
+    private static void filter(List<String> where, List<String> values, String column, String value) {
+        if (value != null) {
+            where.add(column + " = ?");
+            values.add(value);
         }
     }
 

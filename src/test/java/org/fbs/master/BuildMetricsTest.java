@@ -22,7 +22,7 @@ class BuildMetricsTest {
 
     @Test
     void aBuildMovesFromGaugeToGaugeAndEndsAsACountAndADuration() {
-        Build queued = Build.queued(spec, "build.aarch64.rawhide", t0).withId(7);
+        Build queued = Build.queued(spec, "build.aarch64.rawhide", "alice", t0).withId(7);
         metrics.stored(queued);
         assertThat(builds("QUEUED")).isEqualTo(1);
 
@@ -47,7 +47,7 @@ class BuildMetricsTest {
 
     @Test
     void aBuildCanceledWhileQueuedCountsButHasNoDuration() {
-        Build queued = Build.queued(spec, "build.aarch64.rawhide", t0).withId(8);
+        Build queued = Build.queued(spec, "build.aarch64.rawhide", "alice", t0).withId(8);
         metrics.stored(queued);
         metrics.stored(queued.finished(BuildState.CANCELED, "canceled", List.of(), t0.plusSeconds(5), 0));
 

@@ -140,7 +140,7 @@ class NotifierTest {
         deploy(smtpConfig(smtp.getSmtp().getPort()));
         JsonObject spec = spec("qa@example.org,evil@example.net\r\nBcc: boss@example.net");
         spec.getJsonObject("boot").put("product", "Fedora\r\nBcc: evil@example.net\r\nX-Injected: yes");
-        Build build = Build.queued(spec, "build.x86_64.41", T0).withId(7)
+        Build build = Build.queued(spec, "build.x86_64.41", "alice", T0).withId(7)
             .assigned("w1\r\nX-Worker: evil", LOG_URL, T0.plusSeconds(1))
             .running("side-repo", T0.plusSeconds(2), 1);
 
@@ -290,7 +290,7 @@ class NotifierTest {
     }
 
     private static Build running(JsonObject spec) {
-        return Build.queued(spec, "build.x86_64.41", T0).withId(7)
+        return Build.queued(spec, "build.x86_64.41", "alice", T0).withId(7)
             .assigned("w1", LOG_URL, T0.plusSeconds(1))
             .running("side-repo", T0, 1);
     }

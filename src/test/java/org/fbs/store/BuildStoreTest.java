@@ -51,7 +51,7 @@ class BuildStoreTest {
     private static Build queued(String arch) {
         JsonObject spec = new JsonObject().put("type", "boot").put("arch", arch).put("release", "rawhide")
             .put("boot", new JsonObject().put("product", "Fedora").put("updates", 1));
-        return Build.queued(spec, "build." + arch + ".rawhide", T0);
+        return Build.queued(spec, "build." + arch + ".rawhide", "alice", T0);
     }
 
     private Build insertIn(BuildState state) throws SQLException {
@@ -146,6 +146,63 @@ class BuildStoreTest {
         assertThat(store.list(BuildState.QUEUED, 2)).extracting(Build::id).containsExactly(q3.id(), q2.id());
         assertThat(store.list(BuildState.FAILED, 10)).extracting(Build::id).containsExactly(f1.id());
         assertThat(store.list(BuildState.CANCELED, 10)).isEmpty();
+    }
+
+    @Test
+    void aQueryFiltersByOwnerTypeArchAndRelease() throws Exception {
+        Build aliceX86 = store.insert(queued("x86_64"));
+        Build aliceArm = store.insert(queued("aarch64"));
+        JsonObject live = new JsonObject().put("type", "live").put("arch", "x86_64").put("release", "41");
+        Build bobLive = store.insert(Build.queued(live, "build.x86_64.41", "bob", T0));
+
+        assertThat(store.list(BuildQuery.all(10).ownedBy("alice"))).extracting(Build::id)
+            .containsExactly(aliceArm.id(), aliceX86.id());
+        assertThat(store.list(BuildQuery.all(10).ownedBy("bob"))).extracting(Build::owner).containsExactly("bob");
+        assertThat(store.list(new BuildQuery(null, null, "live", null, null, 10))).extracting(Build::id)
+            .containsExactly(bobLive.id());
+        assertThat(store.list(new BuildQuery(null, null, null, "x86_64", null, 10))).extracting(Build::id)
+            .containsExactly(bobLive.id(), aliceX86.id());
+        assertThat(store.list(new BuildQuery("alice", BuildState.QUEUED, "boot", "aarch64", "rawhide", 10)))
+            .extracting(Build::id).containsExactly(aliceArm.id());
+        assertThat(store.list(new BuildQuery("alice", null, null, null, "41", 10))).isEmpty();
+    }
+
+    @Test
+    void aStoreWrittenBeforeOwnersIsMigratedAndKeepsItsBuilds() throws Exception {
+        store.close();
+        Path old = dataDir.resolve("old");
+        Files.createDirectories(old);
+        // The first schema, as FBS wrote it before it numbered its schema steps (user_version 0).
+        try (Connection db = DriverManager.getConnection("jdbc:sqlite:" + old.resolve("fbs.db"));
+             Statement s = db.createStatement()) {
+            s.execute("CREATE TABLE builds (id INTEGER PRIMARY KEY AUTOINCREMENT, state TEXT NOT NULL, doc TEXT NOT NULL)");
+            s.execute("CREATE TABLE mails (id INTEGER PRIMARY KEY AUTOINCREMENT, status TEXT NOT NULL, "
+                + "next_try INTEGER NOT NULL, doc TEXT NOT NULL)");
+            JsonObject doc = queued("x86_64").toJson();
+            doc.remove("owner");
+            s.execute("INSERT INTO builds(state, doc) VALUES ('QUEUED', '" + doc.encode() + "')");
+        }
+        store = BuildStore.open(old);
+        assertThat(store.list(BuildState.QUEUED, 10)).singleElement()
+            .satisfies(b -> assertThat(b.owner()).isNull());
+        Build mine = store.insert(queued("aarch64"));
+        assertThat(store.list(BuildQuery.all(10).ownedBy("alice"))).extracting(Build::id).containsExactly(mine.id());
+        try (Connection db = DriverManager.getConnection("jdbc:sqlite:" + old.resolve("fbs.db"));
+             Statement s = db.createStatement(); ResultSet rs = s.executeQuery("PRAGMA user_version")) {
+            assertThat(rs.getInt(1)).isEqualTo(StoreSchema.current());
+        }
+    }
+
+    @Test
+    void aStoreFromANewerFbsIsRefused() throws Exception {
+        store.close();
+        try (Connection db = DriverManager.getConnection("jdbc:sqlite:" + dataDir.resolve("fbs.db"));
+             Statement s = db.createStatement()) {
+            s.execute("PRAGMA user_version = " + (StoreSchema.current() + 1));
+        }
+        assertThatThrownBy(() -> BuildStore.open(dataDir)).isInstanceOf(SQLException.class)
+            .hasMessageContaining("newer FBS");
+        store = BuildStore.open(dataDir.resolve("fresh"));
     }
 
     @Test

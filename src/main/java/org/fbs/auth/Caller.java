@@ -1,0 +1,33 @@
+package org.fbs.auth;
+
+import io.vertx.ext.web.RoutingContext;
+import org.fbs.build.Build;
+
+/**
+ * Who sent a request, as every route sees it once {@link Access} has let the request in.
+ *
+ * @param name  the user name (the OIDC {@code preferred_username}, or {@code local} without login)
+ * @param email where their mails go; null when unknown
+ * @param admin whether they see and cancel every build and drain workers
+ */
+public record Caller(String name, String email, boolean admin) {
+
+    /** The one user of a master that runs without login: it listens on loopback only, so this is its operator. */
+    public static final Caller LOCAL = new Caller("local", null, true);
+
+    private static final String KEY = "fbs.caller";
+
+    /** The caller of this request; null when nobody logged in (only on routes that let anybody read). */
+    public static Caller of(RoutingContext ctx) {
+        return ctx.get(KEY);
+    }
+
+    public void attachTo(RoutingContext ctx) {
+        ctx.put(KEY, this);
+    }
+
+    /** Users see and cancel their own builds; admins every build. */
+    public boolean maySee(Build build) {
+        return admin || name.equals(build.owner());
+    }
+}

@@ -1,0 +1,73 @@
+package org.fbs.store;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+
+/**
+ * The store's tables, as numbered steps. SQLite's {@code user_version} records how many have been applied; at
+ * start the missing ones run in one transaction, so a store from an older FBS is brought up to date and a crash in
+ * the middle leaves it as it was. Never change a step that has shipped: add a new one.
+ */
+final class StoreSchema {
+
+    /** Step N (from 1) brings user_version N-1 to N. */
+    private static final List<List<String>> STEPS = List.of(
+        // 1: builds and the mail outbox (each mail is stored before it is sent, so none is lost to a restart).
+        List.of("""
+            CREATE TABLE IF NOT EXISTS builds (
+              id INTEGER PRIMARY KEY AUTOINCREMENT,
+              state TEXT NOT NULL,
+              doc TEXT NOT NULL
+            )""",
+            "CREATE INDEX IF NOT EXISTS builds_state ON builds(state)",
+            """
+            CREATE TABLE IF NOT EXISTS mails (
+              id INTEGER PRIMARY KEY AUTOINCREMENT,
+              status TEXT NOT NULL,
+              next_try INTEGER NOT NULL,
+              doc TEXT NOT NULL
+            )""",
+            "CREATE INDEX IF NOT EXISTS mails_due ON mails(status, next_try)"),
+        // 2: who submitted each build, for "my builds" and per-user limits.
+        List.of("ALTER TABLE builds ADD COLUMN owner TEXT",
+            "CREATE INDEX builds_owner ON builds(owner, id)"));
+
+    private StoreSchema() {
+    }
+
+    /** The schema version this FBS writes. */
+    static int current() {
+        return STEPS.size();
+    }
+
+    static void migrate(Connection db) throws SQLException {
+        int version;
+        try (Statement s = db.createStatement(); var rs = s.executeQuery("PRAGMA user_version")) {
+            version = rs.getInt(1);
+        }
+        if (version > current()) {
+            throw new SQLException("the store was written by a newer FBS (schema " + version + "; this one knows "
+                + current() + "); refusing to open it");
+        }
+        if (version == current()) {
+            return;
+        }
+        db.setAutoCommit(false);
+        try (Statement s = db.createStatement()) {
+            for (int step = version; step < current(); step++) {
+                for (String sql : STEPS.get(step)) {
+                    s.execute(sql);
+                }
+            }
+            s.execute("PRAGMA user_version = " + current());
+            db.commit();
+        } catch (SQLException e) {
+            db.rollback();
+            throw e;
+        } finally {
+            db.setAutoCommit(true);
+        }
+    }
+}
