@@ -18,7 +18,6 @@ import org.fbs.auth.Access;
 import org.fbs.auth.Caller;
 import org.fbs.build.Build;
 import org.fbs.build.BuildState;
-import org.fbs.build.Secrets;
 import org.fbs.config.MasterSettings;
 import org.fbs.ops.BuildInfo;
 import org.fbs.ops.OpsRoutes;
@@ -46,7 +45,7 @@ public final class ApiVerticle extends VerticleBase {
     private final AsyncBuildStore store;
     private final OpsRoutes ops;
     private final FinishedBuilds finished = new FinishedBuilds(FINISHED_KEPT);
-    private KickstartFetcher kickstarts;
+    private BuildIntake intake;
 
     public ApiVerticle(MasterSettings settings, AsyncBuildStore store, OpsRoutes ops) {
         this.settings = settings;
@@ -56,7 +55,7 @@ public final class ApiVerticle extends VerticleBase {
 
     @Override
     public Future<?> start() {
-        kickstarts = new KickstartFetcher(vertx, KickstartFetcher.TIMEOUT);
+        intake = new BuildIntake(vertx);
         Router router = Router.router(vertx);
         new Access().install(router);
         router.post("/api/*").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY));
@@ -95,38 +94,23 @@ public final class ApiVerticle extends VerticleBase {
         store(ctx, spec);
     }
 
-    /**
-     * Stores and queues a parsed spec and answers 201 with the build, for POST /api/v1/builds and POST /rest. A
-     * kickstart named by URL is fetched first, so that the stored spec carries its text.
-     */
+    /** Stores and queues a parsed spec and answers 201 with the build, for POST /api/v1/builds and POST /rest. */
     void store(RoutingContext ctx, BuildSpec parsed) {
-        kickstarts.withText(parsed).onComplete(ready -> {
-            if (ready.failed() && ready.cause() instanceof SpecException e) {
-                error(ctx, 400, "the build spec has errors", e.errors());
-            } else if (ready.failed()) {
-                ctx.fail(ready.cause());
-            } else {
-                queue(ctx, ready.result());
-            }
-        });
-    }
-
-    private void queue(RoutingContext ctx, BuildSpec spec) {
-        JsonObject request = new JsonObject().put("spec", spec.toJson()).put("address", spec.address())
-            .put("owner", Caller.of(ctx).name());
-        vertx.eventBus().<JsonObject>request(Addresses.MASTER_SUBMIT, request)
-            .onSuccess(reply -> {
-                JsonObject build = reply.body();
+        intake.submit(parsed, Caller.of(ctx)).onComplete(stored -> {
+            if (stored.succeeded()) {
+                JsonObject build = stored.result();
                 ctx.response()
                     .setStatusCode(201)
                     .putHeader("Location", "/api/v1/builds/" + build.getLong("id"))
                     .putHeader("content-type", "application/json")
-                    .end(publicView(build).encode());
-            })
-            .onFailure(err -> {
-                LOG.error("submit failed", err);
+                    .end(BuildView.of(build).encode());
+            } else if (stored.cause() instanceof SpecException e) {
+                error(ctx, 400, "the build spec has errors", e.errors());
+            } else {
+                LOG.error("submit failed", stored.cause());
                 error(ctx, 503, "the build could not be stored; nothing was queued", List.of());
-            });
+            }
+        });
     }
 
     private static BuildSpec parse(RoutingContext ctx) throws SpecException, UnsupportedType {
@@ -179,7 +163,7 @@ public final class ApiVerticle extends VerticleBase {
                 error(ctx, 404, "no such build", List.of());
             } else {
                 Build build = found.result().get();
-                String answer = publicView(build.toJson()).encode();
+                String answer = BuildView.of(build.toJson()).encode();
                 if (build.state().isFinal()) {
                     finished.put(id, build.owner(), answer);
                 }
@@ -204,7 +188,7 @@ public final class ApiVerticle extends VerticleBase {
         })
             .onSuccess(reply -> {
                 JsonObject build = reply.body();
-                json(ctx, BuildState.valueOf(build.getString("state")).isFinal() ? 200 : 202, publicView(build));
+                json(ctx, BuildState.valueOf(build.getString("state")).isFinal() ? 200 : 202, BuildView.of(build));
             })
             .onFailure(err -> {
                 if (err instanceof ReplyException re && (re.failureCode() == 404 || re.failureCode() == 409)) {
@@ -239,7 +223,7 @@ public final class ApiVerticle extends VerticleBase {
                 return;
             }
             JsonArray builds = new JsonArray();
-            found.result().stream().map(Build::toJson).map(ApiVerticle::publicView).forEach(builds::add);
+            found.result().stream().map(Build::toJson).map(BuildView::of).forEach(builds::add);
             json(ctx, 200, new JsonObject().put("builds", builds));
         });
     }
@@ -280,14 +264,6 @@ public final class ApiVerticle extends VerticleBase {
             found.result().forEach(m -> mails.add(m.toJson()));
             json(ctx, 200, new JsonObject().put("mails", mails));
         });
-    }
-
-    /** The build as users see it: without the internal bookkeeping, and never with a password in it. */
-    private static JsonObject publicView(JsonObject build) {
-        JsonObject view = Secrets.maskJson(build);
-        view.remove("lastSeq");
-        view.remove("address");
-        return view;
     }
 
     private static long buildId(String s) {
