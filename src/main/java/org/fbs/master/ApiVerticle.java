@@ -27,6 +27,7 @@ import org.fbs.spec.SpecException;
 import org.fbs.spec.SpecParser;
 import org.fbs.store.AsyncBuildStore;
 import org.fbs.store.BuildQuery;
+import org.fbs.web.WebPages;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -70,8 +71,7 @@ public final class ApiVerticle extends VerticleBase {
             BuildInfo.current().toJson("master", settings.publicUrl())));
         ops.mount(router, vertx);
         router.get("/api/v1/mails").handler(this::mails);
-        router.get("/").handler(ctx -> ctx.response().putHeader("content-type", "text/plain; charset=utf-8")
-            .end("FBS master. REST API: " + settings.publicUrl() + "/api/v1/builds\n"));
+        new WebPages(vertx, store, intake, settings.dataDir().resolve("uploads")).mount(router);
         router.route().failureHandler(this::failure);
         return vertx.createHttpServer()
             .requestHandler(router)

@@ -1,0 +1,111 @@
+package org.fbs.web;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonObject;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.fbs.build.Artifact;
+import org.fbs.build.ExtraPackage;
+import org.fbs.protocol.Addresses;
+import org.fbs.protocol.BuildEvent;
+import org.fbs.protocol.JobOffer;
+import org.fbs.protocol.OfferReply;
+import org.fbs.protocol.WorkerStatus;
+
+/**
+ * The test plays one worker in the real protocol: it takes every offer for x86_64/41, serves build logs over HTTP
+ * as a worker does ({@code /log/<id>}, {@code ?follow=true} kept open until the test ends the log), and sends the
+ * build events the test asks for.
+ */
+final class PlayedWorker implements AutoCloseable {
+
+    static final String ADDRESS = Addresses.build("x86_64", "41");
+
+    private final Vertx vertx;
+    private final HttpServer server;
+    final String url;
+    private final Map<Long, StringBuilder> logs = new ConcurrentHashMap<>();
+    private final Map<Long, List<HttpServerResponse>> followers = new ConcurrentHashMap<>();
+    private final Map<Long, Long> seq = new ConcurrentHashMap<>();
+
+    private PlayedWorker(Vertx vertx, HttpServer server) {
+        this.vertx = vertx;
+        this.server = server;
+        this.url = "http://127.0.0.1:" + server.actualPort();
+    }
+
+    static PlayedWorker start(Vertx vertx) throws Exception {
+        PlayedWorker[] self = new PlayedWorker[1];
+        HttpServer server = WebTestBed.await(vertx.createHttpServer().requestHandler(req -> {
+            String path = req.path();
+            long id = path.startsWith("/log/") ? Long.parseLong(path.substring(5)) : -1;
+            StringBuilder log = self[0].logs.get(id);
+            if (log == null) {
+                req.response().setStatusCode(404).end("no such build log\n");
+            } else if ("true".equals(req.getParam("follow"))) {
+                HttpServerResponse response = req.response().setChunked(true);
+                response.write(log.toString());
+                self[0].followers.computeIfAbsent(id, k -> new CopyOnWriteArrayList<>()).add(response);
+            } else {
+                req.response().end(log.toString());
+            }
+        }).listen(0, "127.0.0.1"));
+        self[0] = new PlayedWorker(vertx, server);
+        WebTestBed.await(vertx.eventBus().<JsonObject>consumer(ADDRESS, msg -> {
+            long id = JobOffer.fromJson(msg.body()).buildId();
+            self[0].logs.put(id, new StringBuilder());
+            msg.reply(OfferReply.accept("w1", self[0].url + "/log/" + id).toJson());
+        }).completion());
+        return self[0];
+    }
+
+    void announce() {
+        vertx.eventBus().publish(Addresses.WORKERS, new WorkerStatus("w1", url, List.of(ADDRESS), 2, List.of(),
+            List.of("boot", "live")).toJson());
+    }
+
+    /** Appends to the build's log, and sends it to everyone following it (on the event loop, as a worker does). */
+    void log(long id, String text) {
+        vertx.runOnContext(v -> {
+            logs.get(id).append(text);
+            followers.getOrDefault(id, List.of()).forEach(r -> r.write(text));
+        });
+    }
+
+    void endLog(long id) {
+        vertx.runOnContext(v -> followers.getOrDefault(id, List.of()).forEach(HttpServerResponse::end));
+    }
+
+    Future<?> stage(long id, String stage) {
+        return event(new BuildEvent(id, next(id), "w1", BuildEvent.Kind.STAGE, stage, null, List.of(), Instant.now()));
+    }
+
+    Future<?> succeed(long id, List<Artifact> artifacts, List<ExtraPackage> extras) {
+        return event(new BuildEvent(id, next(id), "w1", BuildEvent.Kind.SUCCEEDED, null, null, artifacts,
+            Instant.now(), extras, List.of()));
+    }
+
+    Future<?> fail(long id, String reason) {
+        return event(new BuildEvent(id, next(id), "w1", BuildEvent.Kind.FAILED, null, reason, List.of(),
+            Instant.now()));
+    }
+
+    private long next(long id) {
+        return seq.merge(id, 1L, Long::sum);
+    }
+
+    private Future<?> event(BuildEvent event) {
+        return vertx.eventBus().request(Addresses.EVENTS, event.toJson());
+    }
+
+    @Override
+    public void close() throws Exception {
+        WebTestBed.await(server.close());
+    }
+}

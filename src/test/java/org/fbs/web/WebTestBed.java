@@ -1,0 +1,169 @@
+package org.fbs.web;
+
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.client.HttpRequest;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+import io.vertx.ext.web.multipart.MultipartForm;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.fbs.auth.Access;
+import org.fbs.auth.Caller;
+import org.fbs.config.FbsConfig;
+import org.fbs.master.BuildIntake;
+import org.fbs.master.Dispatcher;
+import org.fbs.master.MasterRole;
+import org.fbs.ops.NodeMetrics;
+import org.fbs.store.AsyncBuildStore;
+import org.fbs.store.BuildStore;
+
+/**
+ * The pages on a real store and dispatcher. {@link #master} is the whole master as it ships (its one local admin);
+ * {@link #withUsers} puts the same pages behind a front that takes the caller from the X-Test-User header (a
+ * non-admin user of that name), standing in for the login that lands separately, so that owner checks can be tested.
+ */
+final class WebTestBed implements AutoCloseable {
+
+    static final String USER = "X-Test-User";
+    private static final Pattern STATE = Pattern.compile("id=\"state\" data-state=\"([A-Z]+)\"");
+
+    final Vertx vertx = Vertx.vertx();
+    final WebClient web = WebClient.create(vertx, new WebClientOptions().setFollowRedirects(false));
+    final String url;
+
+    private WebTestBed(String url) {
+        this.url = url;
+    }
+
+    static WebTestBed master(Path data) throws Exception {
+        int port = freePort();
+        WebTestBed bed = new WebTestBed("http://127.0.0.1:" + port);
+        await(MasterRole.deploy(bed.vertx, FbsConfig.from(new JsonObject().put("master", new JsonObject()
+            .put("http", new JsonObject().put("host", "127.0.0.1").put("port", port))
+            .put("data-dir", data.toString()))).master()));
+        return bed;
+    }
+
+    static WebTestBed withUsers(Path data, TokenBook tokens) throws Exception {
+        int port = freePort();
+        WebTestBed bed = new WebTestBed("http://127.0.0.1:" + port);
+        Vertx vertx = bed.vertx;
+        PrometheusMeterRegistry registry = NodeMetrics.newRegistry();
+        AsyncBuildStore store = new AsyncBuildStore(vertx, BuildStore.open(data));
+        await(vertx.deployVerticle(new Dispatcher(store, registry)));
+        Router router = Router.router(vertx);
+        router.route().handler(ctx -> {
+            String user = ctx.request().getHeader(USER);
+            (user == null ? Caller.LOCAL : new Caller(user, user + "@example.org", false)).attachTo(ctx);
+            ctx.next();
+        });
+        WebPages pages = new WebPages(vertx, store, new BuildIntake(vertx), data.resolve("uploads"));
+        if (tokens != null) {
+            pages.tokens(tokens);
+        }
+        pages.mount(router);
+        await(vertx.createHttpServer().requestHandler(router).listen(port, "127.0.0.1"));
+        return bed;
+    }
+
+    /**
+     * The pages alone on a store, with no dispatcher: nothing consumes the master's addresses unless the test
+     * does, as on a master whose parts are missing or not yet started.
+     */
+    static WebTestBed pagesOnly(Path data) throws Exception {
+        int port = freePort();
+        WebTestBed bed = new WebTestBed("http://127.0.0.1:" + port);
+        Vertx vertx = bed.vertx;
+        AsyncBuildStore store = new AsyncBuildStore(vertx, BuildStore.open(data));
+        Router router = Router.router(vertx);
+        router.route().handler(ctx -> {
+            Caller.LOCAL.attachTo(ctx);
+            ctx.next();
+        });
+        new WebPages(vertx, store, new BuildIntake(vertx), data.resolve("uploads")).mount(router);
+        await(vertx.createHttpServer().requestHandler(router).listen(port, "127.0.0.1"));
+        return bed;
+    }
+
+    static <T> T await(Future<T> future) throws Exception {
+        return future.toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+    }
+
+    private static int freePort() throws Exception {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    HttpResponse<Buffer> get(String path) throws Exception {
+        return get(path, null);
+    }
+
+    HttpResponse<Buffer> get(String path, String user) throws Exception {
+        return await(as(web.getAbs(url + path), user).send());
+    }
+
+    /** A form post as a browser sends it, with the CSRF field every form of ours carries. */
+    HttpResponse<Buffer> post(String path, MultiMap form, String user) throws Exception {
+        MultiMap withToken = MultiMap.caseInsensitiveMultiMap().addAll(form).add(Access.CSRF_FIELD, "");
+        return await(as(web.postAbs(url + path), user).sendForm(withToken));
+    }
+
+    HttpResponse<Buffer> post(String path) throws Exception {
+        return post(path, MultiMap.caseInsensitiveMultiMap(), null);
+    }
+
+    HttpResponse<Buffer> postMultipart(String path, MultipartForm form, String user) throws Exception {
+        return await(as(web.postAbs(url + path), user).sendMultipartForm(form.attribute(Access.CSRF_FIELD, "")));
+    }
+
+    private static HttpRequest<Buffer> as(HttpRequest<Buffer> request, String user) {
+        return user == null ? request : request.putHeader(USER, user);
+    }
+
+    /** The state the build page shows. */
+    String state(long id, String user) throws Exception {
+        Matcher m = STATE.matcher(get("/builds/" + id, user).bodyAsString());
+        return m.find() ? m.group(1) : null;
+    }
+
+    /** Polls the build page until its state passes {@code check}, up to 20 s. */
+    String awaitState(long id, String user, Predicate<String> check) throws Exception {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        String state = state(id, user);
+        while (!check.test(state)) {
+            if (System.nanoTime() > end) {
+                throw new AssertionError("build " + id + " stayed " + state);
+            }
+            Thread.sleep(20);
+            state = state(id, user);
+        }
+        return state;
+    }
+
+    /** The build id a 303 answer to a form post leads to. */
+    static long redirectedBuild(HttpResponse<Buffer> response) {
+        String location = response.getHeader("location");
+        if (response.statusCode() != 303 || location == null || !location.matches("/builds/[0-9]+")) {
+            throw new AssertionError("expected a 303 to a build page, got " + response.statusCode() + " "
+                + location + "\n" + response.bodyAsString());
+        }
+        return Long.parseLong(location.substring("/builds/".length()));
+    }
+
+    @Override
+    public void close() throws Exception {
+        await(vertx.close());
+    }
+}
