@@ -95,7 +95,7 @@ final class AccountPage {
             }
             h.add("<form method=\"post\" action=\"/account/tokens\" class=\"inline\">").add(Layout.csrfField(ctx))
                 .add("<label>Name <input name=\"name\" maxlength=\"").text(MAX_NAME)
-                .add("\" placeholder=\"laptop CLI\" required></label> <button type=\"submit\">Create token</button>")
+                .add("\" placeholder=\"CLI on my desktop\" required></label> <button type=\"submit\">Create token</button>")
                 .add("</form></section>");
             Layout.send(ctx, status, "Account", h, 0);
         });
