@@ -209,14 +209,15 @@ final class BuildPage {
     private static void log(Html h, Build build) {
         String src = "/builds/" + build.id() + "/log";
         boolean ready = build.logUrl() != null;
-        h.add("<section><h2>Log</h2>");
+        // The note or link above the log is live (it changes once a worker takes the build); the log is not.
+        h.add("<section><h2>Log</h2><div id=\"log-info\" data-live>");
         if (ready) {
             h.add("<p><a id=\"log-link\" href=\"").add(src).add("\">The log as plain text</a></p>")
                 .add("<noscript><iframe class=\"log\" src=\"").add(src).add("\" title=\"build log\"></iframe></noscript>");
         } else {
             h.add("<p id=\"no-log\">No log yet: no worker has taken the build.</p>");
         }
-        h.add("<pre id=\"log\" class=\"log\" data-src=\"").add(src).add("\" data-ready=\"").text(ready)
+        h.add("</div><pre id=\"log\" class=\"log\" data-src=\"").add(src).add("\" data-ready=\"").text(ready)
             .add("\" hidden></pre></section>");
     }
 
