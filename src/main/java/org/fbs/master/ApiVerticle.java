@@ -4,6 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
@@ -16,6 +17,7 @@ import java.util.Locale;
 import java.util.Set;
 import org.fbs.auth.Access;
 import org.fbs.auth.Caller;
+import org.fbs.auth.TokenRoutes;
 import org.fbs.build.Build;
 import org.fbs.build.BuildState;
 import org.fbs.config.MasterSettings;
@@ -44,21 +46,25 @@ public final class ApiVerticle extends VerticleBase {
     private final MasterSettings settings;
     private final AsyncBuildStore store;
     private final OpsRoutes ops;
+    private final Access access;
     private final FinishedBuilds finished = new FinishedBuilds(FINISHED_KEPT);
     private BuildIntake intake;
 
-    public ApiVerticle(MasterSettings settings, AsyncBuildStore store, OpsRoutes ops) {
+    public ApiVerticle(MasterSettings settings, AsyncBuildStore store, OpsRoutes ops, Access access) {
         this.settings = settings;
         this.store = store;
         this.ops = ops;
+        this.access = access;
     }
 
     @Override
     public Future<?> start() {
         intake = new BuildIntake(vertx);
         Router router = Router.router(vertx);
-        new Access().install(router);
-        router.post("/api/*").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY));
+        access.install(router);
+        router.route("/api/*").method(HttpMethod.POST).method(HttpMethod.DELETE)
+            .handler(BodyHandler.create(false).setBodyLimit(MAX_BODY));
+        new TokenRoutes(access.tokens()).mount(router);
         router.post("/api/v1/builds").handler(this::submit);
         router.post("/rest").handler(BodyHandler.create(false).setBodyLimit(RestCompatHandler.MAX_BODY));
         router.post("/rest").handler(new RestCompatHandler(this::store));
@@ -251,6 +257,11 @@ public final class ApiVerticle extends VerticleBase {
 
     /** The mail outbox, newest first: what was sent, what waits, and (with no SMTP server) what was only logged. */
     private void mails(RoutingContext ctx) {
+        if (!Caller.of(ctx).admin()) {
+            // Mails carry every user's addresses and builds.
+            error(ctx, 403, "only admins read the mail outbox", List.of());
+            return;
+        }
         int limit = limit(ctx);
         if (limit < 0) {
             return;
