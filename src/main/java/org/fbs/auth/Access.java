@@ -258,8 +258,29 @@ public final class Access {
         if (ApiTokens.isOurs(token)) {
             return tokens.caller(token);
         }
-        return oidc.authenticate(new TokenCredentials(token))
-            .map(user -> Optional.of(claims.caller(CallerClaims.of(user, null))));
+        return oidc.authenticate(new TokenCredentials(token)).compose(user -> {
+            if (!forUs(user)) {
+                return Future.failedFuture("the token was issued for another application");
+            }
+            return Future.succeededFuture(Optional.of(claims.caller(CallerClaims.of(user, null))));
+        });
+    }
+
+    /**
+     * Whether the provider issued the token to this master: a JWT that Vert.x checked itself (its audience included
+     * our client id), or an introspected token whose audience or client is ours. Another application that got a
+     * user's token from the same provider cannot use it here.
+     */
+    private boolean forUs(io.vertx.ext.auth.User user) {
+        if (user.attributes().containsKey("accessToken")) {
+            return true;
+        }
+        String clientId = settings.auth().clientId();
+        JsonObject introspected = user.principal();
+        Object aud = introspected.getValue("aud");
+        boolean audience = aud instanceof io.vertx.core.json.JsonArray list ? list.contains(clientId)
+            : clientId.equals(aud);
+        return audience || clientId.equals(introspected.getString("client_id"));
     }
 
     /** API requests without a caller answer 401, but for what anybody may read. */

@@ -61,7 +61,8 @@ final class LoginFlow {
             .pkceVerifierLength(64);
         provider.setupCallback(router.get("/callback"));
         // The provider's handler only ever sees a browser that has not logged in yet, and sends it away.
-        router.get("/login").handler(this::whenLoggedIn).handler(provider);
+        router.get("/login").handler(this::whenLoggedIn);
+        router.get("/login").handler(provider);
         router.post("/logout").handler(ctx -> {
             Caller caller = Caller.of(ctx);
             ctx.userContext().clear();
@@ -95,8 +96,9 @@ final class LoginFlow {
     }
 
     private void finish(RoutingContext ctx, User user, String target) {
-        // The userinfo endpoint has the groups when the ID token does not carry them.
-        oidc.userInfo(user)
+        // The userinfo endpoint has the groups when the ID token does not carry them. It works on a copy: it
+        // rewrites the user's claims, and the session keeps the user as the login made it.
+        oidc.userInfo(User.create(user.principal().copy(), user.attributes().copy()))
             .recover(err -> {
                 LOG.debug("no userinfo from the provider: {}", err.getMessage());
                 return Future.succeededFuture(null);
