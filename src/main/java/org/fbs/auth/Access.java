@@ -194,8 +194,9 @@ public final class Access {
     /** Local mode: the local admin, unless a browser brings the request from another site. */
     private void local(RoutingContext ctx) {
         if (!safe(ctx.request().method()) && crossSite(ctx)) {
+            String origin = ctx.request().getHeader(HttpHeaders.ORIGIN);
             LOG.warn("refused a {} {} sent from {}", ctx.request().method(), ctx.request().path(),
-                ctx.request().getHeader(HttpHeaders.ORIGIN));
+                origin == null ? "another web site (Sec-Fetch-Site)" : origin);
             json(ctx, 403, "refused: this request comes from another web site");
             return;
         }
