@@ -4,7 +4,6 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
-import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
@@ -62,8 +61,7 @@ public final class ApiVerticle extends VerticleBase {
         intake = new BuildIntake(vertx);
         Router router = Router.router(vertx);
         access.install(router);
-        router.route("/api/*").method(HttpMethod.POST).method(HttpMethod.DELETE)
-            .handler(BodyHandler.create(false).setBodyLimit(MAX_BODY));
+        router.post("/api/*").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY));
         new TokenRoutes(access.tokens()).mount(router);
         router.post("/api/v1/builds").handler(this::submit);
         router.post("/rest").handler(BodyHandler.create(false).setBodyLimit(RestCompatHandler.MAX_BODY));

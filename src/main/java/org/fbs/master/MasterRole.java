@@ -44,11 +44,12 @@ public final class MasterRole {
                 ops.readiness().register("store", promise -> store.ping().onComplete(ping -> promise.complete(
                     ping.succeeded() ? Status.OK() : Status.KO(new JsonObject().put("reason", "the build store "
                         + "does not answer: " + ping.cause().getMessage())))));
-                // The notifier first, so that it hears of every change the dispatcher makes.
-                return vertx.deployVerticle(new Notifier(settings, store))
-                    .compose(n -> vertx.deployVerticle(new Dispatcher(store, registry)))
-                    .compose(d -> Access.create(vertx, settings, store))
-                    .compose(access -> vertx.deployVerticle(new ApiVerticle(settings, store, ops, access)));
+                // Login first: a provider that does not answer stops the start before anything runs. Then the
+                // notifier, so that it hears of every change the dispatcher makes.
+                return Access.create(vertx, settings, store).compose(access ->
+                    vertx.deployVerticle(new Notifier(settings, store))
+                        .compose(n -> vertx.deployVerticle(new Dispatcher(store, registry)))
+                        .compose(d -> vertx.deployVerticle(new ApiVerticle(settings, store, ops, access))));
             })
             .onSuccess(id -> LOG.info("master ready: API at {}/api/v1/builds, builds stored in {}",
                 settings.publicUrl(), settings.dataDir()));

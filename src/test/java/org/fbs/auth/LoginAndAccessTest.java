@@ -413,6 +413,36 @@ class LoginAndAccessTest {
     }
 
     @Test
+    void withLoginTheMasterMayListenBeyondLoopbackButNotWithoutItsProvider() throws Exception {
+        Vertx other = Vertx.vertx();
+        try {
+            JsonObject oidc = new JsonObject().put("issuer", provider.issuerUrl(ISSUER_ID).toString())
+                .put("client-id", CLIENT_ID).put("client-secret", CLIENT_SECRET);
+            MasterSettings open = FbsConfig.from(new JsonObject().put("master", new JsonObject()
+                .put("http", new JsonObject().put("host", "0.0.0.0").put("port", 0))
+                .put("data-dir", data.resolve("open").toString())
+                .put("auth", new JsonObject().put("oidc", oidc)))).master();
+            assertThat(await(MasterRole.deploy(other, open))).isNotBlank();
+
+            // A provider that does not answer: the master does not start half-configured.
+            int dead;
+            try (ServerSocket socket = new ServerSocket(0)) {
+                dead = socket.getLocalPort();
+            }
+            MasterSettings lost = FbsConfig.from(new JsonObject().put("master", new JsonObject()
+                .put("http", new JsonObject().put("port", 0))
+                .put("data-dir", data.resolve("lost").toString())
+                .put("auth", new JsonObject().put("oidc", oidc.copy()
+                    .put("issuer", "http://127.0.0.1:" + dead + "/fedora"))))).master();
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> await(MasterRole.deploy(other, lost)))
+                .hasMessageContaining("master.auth.oidc.issuer: the provider at http://127.0.0.1:" + dead
+                    + "/fedora did not answer");
+        } finally {
+            await(other.close());
+        }
+    }
+
+    @Test
     void theClientSecretIsNeverLogged() throws Exception {
         // A full login and token checks first, so that the log has the token exchanges in it.
         loggedIn("nina");
