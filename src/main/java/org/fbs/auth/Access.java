@@ -5,7 +5,9 @@ import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.auth.User;
 import io.vertx.ext.auth.authentication.TokenCredentials;
 import io.vertx.ext.auth.oauth2.OAuth2Auth;
 import io.vertx.ext.auth.oauth2.OAuth2Options;
@@ -272,14 +274,14 @@ public final class Access {
      * our client id), or an introspected token whose audience or client is ours. Another application that got a
      * user's token from the same provider cannot use it here.
      */
-    private boolean forUs(io.vertx.ext.auth.User user) {
+    private boolean forUs(User user) {
         if (user.attributes().containsKey("accessToken")) {
             return true;
         }
         String clientId = settings.auth().clientId();
         JsonObject introspected = user.principal();
         Object aud = introspected.getValue("aud");
-        boolean audience = aud instanceof io.vertx.core.json.JsonArray list ? list.contains(clientId)
+        boolean audience = aud instanceof JsonArray list ? list.contains(clientId)
             : clientId.equals(aud);
         return audience || clientId.equals(introspected.getString("client_id"));
     }
