@@ -1,5 +1,6 @@
 package org.fbs.auth;
 
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import org.fbs.build.Build;
 
@@ -24,6 +25,15 @@ public record Caller(String name, String email, boolean admin) {
 
     public void attachTo(RoutingContext ctx) {
         ctx.put(KEY, this);
+    }
+
+    /** As kept in a login session. */
+    JsonObject toJson() {
+        return new JsonObject().put("name", name).put("email", email).put("admin", admin);
+    }
+
+    static Caller fromJson(JsonObject json) {
+        return new Caller(json.getString("name"), json.getString("email"), json.getBoolean("admin", false));
     }
 
     /** Users see and cancel their own builds; admins every build. */

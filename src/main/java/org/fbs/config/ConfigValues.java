@@ -51,6 +51,19 @@ final class ConfigValues {
         }
     }
 
+    /** true/false (YAML booleans, or the words written out). */
+    boolean bool(String key, boolean fallback) {
+        String s = string(key, null);
+        if (s == null) {
+            return fallback;
+        }
+        return switch (s.trim().toLowerCase(Locale.ROOT)) {
+            case "true", "yes", "on" -> true;
+            case "false", "no", "off" -> false;
+            default -> throw error(key, "expected true or false, got '" + s + "'");
+        };
+    }
+
     /** An absolute http(s) URL. */
     URI httpUrl(String key, String fallback) {
         String s = string(key, fallback).trim();

@@ -6,17 +6,20 @@ import java.net.InetAddress;
 import java.nio.file.Path;
 
 /** The master's settings ({@code master.*}). */
-public record MasterSettings(String httpHost, int httpPort, Path dataDir, String publicUrl, SmtpSettings smtp) {
+public record MasterSettings(String httpHost, int httpPort, Path dataDir, String publicUrl, SmtpSettings smtp,
+                             AuthSettings auth) {
 
     static MasterSettings from(JsonObject json) {
         ConfigValues v = new ConfigValues(json, "master");
         ConfigValues http = new ConfigValues(v.section("http"), "master.http");
         String host = http.string("host", "127.0.0.1");
         int port = http.integer("port", 5000, 0, 65535);
+        String publicUrl = trimSlash(v.string("public-url", defaultUrl(host, port)));
         return new MasterSettings(host, port,
             Path.of(v.string("data-dir", "fbs-data/master")).toAbsolutePath().normalize(),
-            trimSlash(v.string("public-url", defaultUrl(host, port))),
-            SmtpSettings.from(v.section("smtp")));
+            publicUrl,
+            SmtpSettings.from(v.section("smtp")),
+            AuthSettings.from(v.section("auth"), publicUrl));
     }
 
     /** http://HOST:PORT, with this machine's name in place of a wildcard address, which nobody can reach. */

@@ -16,6 +16,7 @@ import java.util.Locale;
 import java.util.Set;
 import org.fbs.auth.Access;
 import org.fbs.auth.Caller;
+import org.fbs.auth.TokenRoutes;
 import org.fbs.build.Build;
 import org.fbs.build.BuildState;
 import org.fbs.config.MasterSettings;
@@ -27,6 +28,7 @@ import org.fbs.spec.SpecException;
 import org.fbs.spec.SpecParser;
 import org.fbs.store.AsyncBuildStore;
 import org.fbs.store.BuildQuery;
+import org.fbs.web.ApiTokenBook;
 import org.fbs.web.WebPages;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,21 +47,24 @@ public final class ApiVerticle extends VerticleBase {
     private final MasterSettings settings;
     private final AsyncBuildStore store;
     private final OpsRoutes ops;
+    private final Access access;
     private final FinishedBuilds finished = new FinishedBuilds(FINISHED_KEPT);
     private BuildIntake intake;
 
-    public ApiVerticle(MasterSettings settings, AsyncBuildStore store, OpsRoutes ops) {
+    public ApiVerticle(MasterSettings settings, AsyncBuildStore store, OpsRoutes ops, Access access) {
         this.settings = settings;
         this.store = store;
         this.ops = ops;
+        this.access = access;
     }
 
     @Override
     public Future<?> start() {
         intake = new BuildIntake(vertx);
         Router router = Router.router(vertx);
-        new Access().install(router);
+        access.install(router);
         router.post("/api/*").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY));
+        new TokenRoutes(access.tokens()).mount(router);
         router.post("/api/v1/builds").handler(this::submit);
         router.post("/rest").handler(BodyHandler.create(false).setBodyLimit(RestCompatHandler.MAX_BODY));
         router.post("/rest").handler(new RestCompatHandler(this::store));
@@ -71,7 +76,8 @@ public final class ApiVerticle extends VerticleBase {
             BuildInfo.current().toJson("master", settings.publicUrl())));
         ops.mount(router, vertx);
         router.get("/api/v1/mails").handler(this::mails);
-        new WebPages(vertx, store, intake, settings.dataDir().resolve("uploads")).mount(router);
+        new WebPages(vertx, store, intake, settings.dataDir().resolve("uploads"))
+            .tokens(new ApiTokenBook(access.tokens())).mount(router);
         router.route().failureHandler(this::failure);
         return vertx.createHttpServer()
             .requestHandler(router)
@@ -251,6 +257,11 @@ public final class ApiVerticle extends VerticleBase {
 
     /** The mail outbox, newest first: what was sent, what waits, and (with no SMTP server) what was only logged. */
     private void mails(RoutingContext ctx) {
+        if (!Caller.of(ctx).admin()) {
+            // Mails carry every user's addresses and builds.
+            error(ctx, 403, "only admins read the mail outbox", List.of());
+            return;
+        }
         int limit = limit(ctx);
         if (limit < 0) {
             return;

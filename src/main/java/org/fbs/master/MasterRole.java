@@ -7,6 +7,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.healthchecks.Status;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import org.fbs.auth.Access;
 import org.fbs.config.MasterSettings;
 import org.fbs.ops.NodeMetrics;
 import org.fbs.ops.OpsRoutes;
@@ -30,10 +31,11 @@ public final class MasterRole {
     }
 
     public static Future<String> deploy(Vertx vertx, MasterSettings settings, PrometheusMeterRegistry registry) {
-        if (!isLoopback(settings.httpHost())) {
-            // Until login and API tokens exist, the write API must not be reachable from other hosts.
+        if (!settings.auth().loginEnabled() && !isLoopback(settings.httpHost())) {
+            // Without login every request is the local admin's: nobody on another host may send one.
             return Future.failedFuture(new IllegalArgumentException("master.http.host is " + settings.httpHost()
-                + ", but this master has no login configured: it listens on loopback only (127.0.0.1 or ::1)"));
+                + ", but this master has no login configured (master.auth.oidc.issuer): it listens on loopback only"
+                + " (127.0.0.1 or ::1)"));
         }
         return vertx.executeBlocking(() -> BuildStore.open(settings.dataDir()))
             .compose(blocking -> {
@@ -42,10 +44,12 @@ public final class MasterRole {
                 ops.readiness().register("store", promise -> store.ping().onComplete(ping -> promise.complete(
                     ping.succeeded() ? Status.OK() : Status.KO(new JsonObject().put("reason", "the build store "
                         + "does not answer: " + ping.cause().getMessage())))));
-                // The notifier first, so that it hears of every change the dispatcher makes.
-                return vertx.deployVerticle(new Notifier(settings, store))
-                    .compose(n -> vertx.deployVerticle(new Dispatcher(store, registry)))
-                    .compose(d -> vertx.deployVerticle(new ApiVerticle(settings, store, ops)));
+                // Login first: a provider that does not answer stops the start before anything runs. Then the
+                // notifier, so that it hears of every change the dispatcher makes.
+                return Access.create(vertx, settings, store).compose(access ->
+                    vertx.deployVerticle(new Notifier(settings, store))
+                        .compose(n -> vertx.deployVerticle(new Dispatcher(store, registry)))
+                        .compose(d -> vertx.deployVerticle(new ApiVerticle(settings, store, ops, access))));
             })
             .onSuccess(id -> LOG.info("master ready: API at {}/api/v1/builds, builds stored in {}",
                 settings.publicUrl(), settings.dataDir()));

@@ -7,6 +7,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -105,6 +106,22 @@ public final class AsyncBuildStore {
 
     public Future<List<OutboxMail>> mails(int limit) {
         return run(s -> s.mails(limit));
+    }
+
+    public Future<ApiToken> insertToken(ApiToken token, String hash) {
+        return run(s -> s.insertToken(token, hash));
+    }
+
+    public Future<List<ApiToken>> tokens(String owner) {
+        return run(s -> s.tokens(owner));
+    }
+
+    public Future<Optional<ApiToken>> useToken(String hash, Instant now, Duration every) {
+        return run(s -> s.useToken(hash, now, every));
+    }
+
+    public Future<Boolean> deleteToken(long id, String owner) {
+        return run(s -> s.deleteToken(id, owner));
     }
 
     private <T> Future<T> run(BuildStore.Work<T> work) {

@@ -11,6 +11,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Savepoint;
 import java.sql.Statement;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -238,6 +239,79 @@ public final class BuildStore implements AutoCloseable {
         try (ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 out.add(OutboxMail.fromJson(new JsonObject(rs.getString(2)).put("id", rs.getLong(1))));
+            }
+        }
+        return out;
+    }
+
+    /** Stores a new API token under the hash of its secret and returns it with its id. */
+    public ApiToken insertToken(ApiToken token, String hash) throws SQLException {
+        try (PreparedStatement ps = db.prepareStatement("INSERT INTO tokens(hash, name, owner, email, group_admin, "
+            + "created) VALUES (?, ?, ?, ?, ?, ?)", Statement.RETURN_GENERATED_KEYS)) {
+            ps.setString(1, hash);
+            ps.setString(2, token.name());
+            ps.setString(3, token.owner());
+            ps.setString(4, token.email());
+            ps.setInt(5, token.groupAdmin() ? 1 : 0);
+            ps.setLong(6, token.created().toEpochMilli());
+            ps.executeUpdate();
+            try (ResultSet keys = ps.getGeneratedKeys()) {
+                keys.next();
+                return new ApiToken(keys.getLong(1), token.name(), token.owner(), token.email(), token.groupAdmin(),
+                    token.created(), null);
+            }
+        }
+    }
+
+    private static final String TOKEN_COLUMNS = "id, name, owner, email, group_admin, created, last_used";
+
+    /** A user's tokens, newest first. */
+    public List<ApiToken> tokens(String owner) throws SQLException {
+        try (PreparedStatement ps = db.prepareStatement(
+            "SELECT " + TOKEN_COLUMNS + " FROM tokens WHERE owner = ? ORDER BY id DESC")) {
+            ps.setString(1, owner);
+            return readTokens(ps);
+        }
+    }
+
+    /**
+     * The token with this hash, its last use set to {@code now}. The write is skipped while the last use is less
+     * than {@code every} old, so that a busy script does not cost a disk write per request.
+     */
+    public Optional<ApiToken> useToken(String hash, Instant now, Duration every) throws SQLException {
+        Optional<ApiToken> found;
+        try (PreparedStatement ps = db.prepareStatement("SELECT " + TOKEN_COLUMNS + " FROM tokens WHERE hash = ?")) {
+            ps.setString(1, hash);
+            found = readTokens(ps).stream().findFirst();
+        }
+        if (found.isPresent() && (found.get().lastUsed() == null
+            || found.get().lastUsed().isBefore(now.minus(every)))) {
+            try (PreparedStatement ps = db.prepareStatement("UPDATE tokens SET last_used = ? WHERE id = ?")) {
+                ps.setLong(1, now.toEpochMilli());
+                ps.setLong(2, found.get().id());
+                ps.executeUpdate();
+            }
+        }
+        return found;
+    }
+
+    /** Removes the token if {@code owner} owns it; false when there is no such token of theirs. */
+    public boolean deleteToken(long id, String owner) throws SQLException {
+        try (PreparedStatement ps = db.prepareStatement("DELETE FROM tokens WHERE id = ? AND owner = ?")) {
+            ps.setLong(1, id);
+            ps.setString(2, owner);
+            return ps.executeUpdate() == 1;
+        }
+    }
+
+    private static List<ApiToken> readTokens(PreparedStatement ps) throws SQLException {
+        List<ApiToken> out = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                long lastUsed = rs.getLong(7);
+                out.add(new ApiToken(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                    rs.getInt(5) == 1, Instant.ofEpochMilli(rs.getLong(6)),
+                    rs.wasNull() ? null : Instant.ofEpochMilli(lastUsed)));
             }
         }
         return out;

@@ -32,7 +32,20 @@ final class StoreSchema {
             "CREATE INDEX IF NOT EXISTS mails_due ON mails(status, next_try)"),
         // 2: who submitted each build, for "my builds" and per-user limits.
         List.of("ALTER TABLE builds ADD COLUMN owner TEXT",
-            "CREATE INDEX builds_owner ON builds(owner, id)"));
+            "CREATE INDEX builds_owner ON builds(owner, id)"),
+        // 3: personal API tokens, stored as the SHA-256 of the token only.
+        List.of("""
+            CREATE TABLE tokens (
+              id INTEGER PRIMARY KEY AUTOINCREMENT,
+              hash TEXT NOT NULL UNIQUE,
+              name TEXT NOT NULL,
+              owner TEXT NOT NULL,
+              email TEXT,
+              group_admin INTEGER NOT NULL,
+              created INTEGER NOT NULL,
+              last_used INTEGER
+            )""",
+            "CREATE INDEX tokens_owner ON tokens(owner, id)"));
 
     private StoreSchema() {
     }

@@ -61,7 +61,7 @@ final class AccountPage {
                 .text(caller.name()).add("</dd><dt>Email</dt><dd id=\"email\">")
                 .text(caller.email() == null ? "(not known)" : caller.email()).add("</dd><dt>Admin</dt><dd id=\"admin\">")
                 .text(caller.admin() ? "yes: sees and cancels every build, drains workers" : "no").add("</dd></dl>");
-            if (Access.localMode()) {
+            if (Caller.LOCAL.equals(Caller.of(ctx))) {
                 h.add("<p class=\"note\">This master runs without login: it listens on this machine only, and"
                     + " whoever reaches it is the local admin.</p>");
             }

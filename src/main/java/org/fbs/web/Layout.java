@@ -36,7 +36,7 @@ final class Layout {
             .add("<span class=\"user\">").text(caller == null ? "not logged in" : caller.name())
             .add(caller != null && caller.admin() ? " <span class=\"badge\">admin</span>" : "")
             .add("</span></header>");
-        if (Access.localMode()) {
+        if (Caller.LOCAL.equals(Caller.of(ctx))) {
             page.add("<p class=\"banner\" id=\"local-mode\">local mode: no login, you are the local admin</p>");
         }
         page.add("<main>").add(main.toString()).add("</main></body></html>\n");

@@ -7,7 +7,10 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.handler.BodyHandler;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -88,7 +91,11 @@ public final class WebPages {
     private static void page(Route route, BiConsumer<RoutingContext, Caller> page) {
         route.handler(ctx -> {
             Caller caller = Caller.of(ctx);
-            if (caller == null) {
+            if (caller == null && ctx.request().method() == HttpMethod.GET) {
+                // Back to this page once logged in.
+                ctx.response().setStatusCode(302).putHeader("location",
+                    "/login?return=" + URLEncoder.encode(ctx.request().uri(), StandardCharsets.UTF_8)).end();
+            } else if (caller == null) {
                 Layout.message(ctx, 401, "Log in", "Log in to see this page.");
             } else {
                 page.accept(ctx, caller);

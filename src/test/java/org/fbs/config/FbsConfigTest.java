@@ -157,6 +157,53 @@ class FbsConfigTest {
     }
 
     @Test
+    void withoutAnIssuerNobodyLogsIn() throws Exception {
+        AuthSettings auth = load(null).master().auth();
+
+        assertThat(auth.loginEnabled()).isFalse();
+        assertThat(auth.scopes()).containsExactly("openid", "email", "profile",
+            "https://id.fedoraproject.org/scope/groups");
+        assertThat(auth.admins()).isEmpty();
+        assertThat(auth.adminGroup()).isNull();
+        assertThat(auth.secureCookies()).as("the default public URL is http").isFalse();
+        assertThat(load(Path.of("conf/fbs.yaml")).master().auth()).as("the shipped file shows the defaults")
+            .isEqualTo(auth);
+    }
+
+    @Test
+    void theLoginSettingsAreReadAndTheSecretIsNeverShown() throws Exception {
+        FbsConfig config = loadYaml("""
+            master:
+              public-url: https://fbs.example.org
+              auth:
+                oidc:
+                  issuer: https://id.fedoraproject.org/openidc
+                  client-id: fbs
+                  client-secret: hunter2-very-secret
+                  scopes: [openid, email]
+                admin-group: fbs-admins
+                admins: [alice, bob]
+            """);
+        AuthSettings auth = config.master().auth();
+
+        assertThat(auth.loginEnabled()).isTrue();
+        assertThat(auth.issuer()).isEqualTo(URI.create("https://id.fedoraproject.org/openidc"));
+        assertThat(auth.clientId()).isEqualTo("fbs");
+        assertThat(auth.clientSecret()).isEqualTo("hunter2-very-secret");
+        assertThat(auth.scopes()).containsExactly("openid", "email");
+        assertThat(auth.adminGroup()).isEqualTo("fbs-admins");
+        assertThat(auth.admins()).containsExactly("alice", "bob");
+        assertThat(auth.secureCookies()).as("public-url is https").isTrue();
+        assertThat(auth.toString()).contains("clientSecret=***").doesNotContain("hunter2");
+        assertThat(config.master().toString()).doesNotContain("hunter2");
+        assertThat(loadYaml("master:\n  public-url: https://x.example\n  auth:\n    secure-cookies: false\n")
+            .master().auth().secureCookies()).isFalse();
+        assertThat(loadYaml("master:\n  auth:\n    oidc:\n      issuer: http://localhost:8080/default\n"
+            + "      client-id: a\n      client-secret: b\n").master().auth().loginEnabled())
+            .as("plain http to a provider on this machine").isTrue();
+    }
+
+    @Test
     void clusterMembersMayBeOneCommaSeparatedString() throws Exception {
         FbsConfig config = loadYaml("""
             cluster:
@@ -191,7 +238,23 @@ class FbsConfigTest {
             Arguments.of("worker:\n  koji:\n    parallel: 0\n", "worker.koji.parallel", "must be between 1 and 64"),
             Arguments.of("worker:\n  koji:\n    cache-size: lots\n", "worker.koji.cache-size",
                 "expected a size such as 10GiB or 500MiB, got 'lots'"),
-            Arguments.of("worker:\n  koji: yes\n", "worker.koji", "expected a mapping"));
+            Arguments.of("worker:\n  koji: yes\n", "worker.koji", "expected a mapping"),
+            Arguments.of("master:\n  auth:\n    oidc:\n      issuer: id.fedoraproject.org\n",
+                "master.auth.oidc.issuer", "expected an http:// or https:// URL, got 'id.fedoraproject.org'"),
+            Arguments.of("master:\n  auth:\n    oidc:\n      issuer: http://id.example.org/\n",
+                "master.auth.oidc.issuer", "expected an https:// URL (http:// only on loopback), got "
+                    + "'http://id.example.org/'"),
+            Arguments.of("master:\n  auth:\n    oidc:\n      issuer: https://id.example.org/\n",
+                "master.auth.oidc.client-id", "required when master.auth.oidc.issuer is set"),
+            Arguments.of("master:\n  auth:\n    oidc:\n      issuer: https://id.example.org/\n"
+                + "      client-id: fbs\n", "master.auth.oidc.client-secret",
+                "required when master.auth.oidc.issuer is set"),
+            Arguments.of("master:\n  auth:\n    oidc:\n      scopes: [email]\n", "master.auth.oidc.scopes",
+                "must include openid, got [email]"),
+            Arguments.of("master:\n  auth:\n    secure-cookies: maybe\n", "master.auth.secure-cookies",
+                "expected true or false, got 'maybe'"),
+            Arguments.of("master:\n  auth:\n    admins: {a: b}\n", "master.auth.admins", "expected a list"),
+            Arguments.of("master:\n  auth: on\n", "master.auth", "expected a mapping"));
     }
 
     @ParameterizedTest

@@ -1,0 +1,127 @@
+package org.fbs.auth;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.net.CookieManager;
+import java.net.HttpCookie;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.fbs.config.FbsConfig;
+import org.fbs.config.MasterSettings;
+import org.fbs.master.MasterRole;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A master without login: one local admin on loopback, whom no other web site may use. */
+class LocalModeAccessTest {
+
+    static final String INI = "[DEFAULT]\ntype=boot\narch=x86_64\nrelease=41\nstaging=file:///srv/fbs\n";
+
+    @TempDir
+    Path data;
+    Vertx vertx;
+    MasterSettings settings;
+    String url;
+    final CookieManager cookies = new CookieManager();
+    final HttpClient http = HttpClient.newBuilder().cookieHandler(cookies).build();
+
+    @BeforeEach
+    void start() throws Exception {
+        int port;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        settings = FbsConfig.from(new JsonObject().put("master", new JsonObject()
+            .put("http", new JsonObject().put("port", port))
+            .put("data-dir", data.toString()))).master();
+        vertx = Vertx.vertx();
+        await(MasterRole.deploy(vertx, settings));
+        url = "http://127.0.0.1:" + port;
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        await(vertx.close());
+    }
+
+    static <T> T await(Future<T> future) throws Exception {
+        return future.toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+    }
+
+    HttpResponse<String> send(String method, String path, String body, Map<String, String> headers)
+        throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url + path)).method(method,
+            body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        headers.forEach(request::header);
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void everyRequestIsTheLocalAdminsWithoutAnyToken() throws Exception {
+        assertThat(await(Access.create(vertx, settings, null)).localMode()).isTrue();
+
+        HttpResponse<String> created = send("POST", "/api/v1/builds", INI, Map.of("Content-Type", "text/plain"));
+        assertThat(created.statusCode()).isEqualTo(201);
+        assertThat(send("GET", "/api/v1/builds", null, Map.of()).statusCode()).isEqualTo(200);
+        assertThat(send("GET", "/api/v1/mails", null, Map.of()).statusCode()).as("the local user is an admin")
+            .isEqualTo(200);
+        // The same page origin (what the master's own pages send) is fine.
+        assertThat(send("POST", "/api/v1/builds", INI, Map.of("Origin", url, "Sec-Fetch-Site", "same-origin"))
+            .statusCode()).isEqualTo(201);
+    }
+
+    @Test
+    void aWriteSentFromAnotherWebSiteIsRefused() throws Exception {
+        HttpResponse<String> fromOrigin = send("POST", "/api/v1/builds", INI, Map.of("Origin", "http://evil.example"));
+        HttpResponse<String> fromFetch = send("POST", "/rest", INI, Map.of("Sec-Fetch-Site", "cross-site"));
+
+        for (HttpResponse<String> refused : java.util.List.of(fromOrigin, fromFetch)) {
+            assertThat(refused.statusCode()).isEqualTo(403);
+            assertThat(new JsonObject(refused.body()).getString("error")).contains("another web site");
+        }
+        JsonObject list = new JsonObject(send("GET", "/api/v1/builds", null, Map.of()).body());
+        assertThat(list.getJsonArray("builds")).as("nothing was stored").isEmpty();
+    }
+
+    @Test
+    void formPostsNeedTheCsrfTokenOfAPage() throws Exception {
+        HttpResponse<String> forged = send("POST", "/logout", "", Map.of(
+            "Content-Type", "application/x-www-form-urlencoded"));
+        assertThat(forged.statusCode()).isEqualTo(403);
+        assertThat(new JsonObject(forged.body()).getString("error")).contains("CSRF token");
+
+        assertThat(send("GET", "/", null, Map.of()).statusCode()).isEqualTo(200);
+        HttpCookie token = cookies.getCookieStore().getCookies().stream()
+            .filter(c -> c.getName().equals(Access.CSRF_COOKIE)).findFirst().orElseThrow();
+        HttpResponse<String> posted = send("POST", "/logout",
+            Access.CSRF_FIELD + "=" + URLEncoder.encode(token.getValue(), StandardCharsets.UTF_8),
+            Map.of("Content-Type", "application/x-www-form-urlencoded"));
+        assertThat(posted.statusCode()).isEqualTo(303);
+    }
+
+    @Test
+    void loginLeadsStraightBackToALocalPage() throws Exception {
+        HttpClient plain = HttpClient.newHttpClient();
+        HttpResponse<String> login = plain.send(HttpRequest.newBuilder(URI.create(url + "/login?return=%2Fbuilds%2F3"))
+            .build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> away = plain.send(HttpRequest.newBuilder(URI.create(url
+            + "/login?return=%2F%2Fevil.example")).build(), HttpResponse.BodyHandlers.ofString());
+
+        assertThat(login.statusCode()).isEqualTo(302);
+        assertThat(login.headers().firstValue("Location")).hasValue("/builds/3");
+        assertThat(away.headers().firstValue("Location")).hasValue("/");
+    }
+}
