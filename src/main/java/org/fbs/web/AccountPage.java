@@ -36,8 +36,15 @@ final class AccountPage {
             render(ctx, caller, 400, "name: give the token a name of 1 to " + MAX_NAME + " characters.", null);
             return;
         }
-        tokens.create(caller, name).onFailure(ctx::fail)
-            .onSuccess(created -> render(ctx, caller, 200, null, created));
+        tokens.create(caller, name).onSuccess(created -> render(ctx, caller, 200, null, created))
+            .onFailure(err -> {
+                if (err instanceof IllegalArgumentException || err instanceof IllegalStateException) {
+                    // A bad name or too many tokens: the user can fix it.
+                    render(ctx, caller, 400, err.getMessage(), null);
+                } else {
+                    ctx.fail(err);
+                }
+            });
     }
 
     void revoke(RoutingContext ctx, Caller caller) {

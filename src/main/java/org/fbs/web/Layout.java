@@ -1,6 +1,7 @@
 package org.fbs.web;
 
 import io.vertx.ext.web.RoutingContext;
+import java.util.Objects;
 import org.fbs.auth.Access;
 import org.fbs.auth.Caller;
 
@@ -58,6 +59,6 @@ final class Layout {
     /** The hidden field every form post carries. */
     static String csrfField(RoutingContext ctx) {
         return "<input type=\"hidden\" name=\"" + Html.esc(Access.CSRF_FIELD) + "\" value=\""
-            + Html.esc(Access.csrfToken(ctx)) + "\">";
+            + Html.esc(Objects.requireNonNullElse(Access.csrfToken(ctx), "")) + "\">";
     }
 }

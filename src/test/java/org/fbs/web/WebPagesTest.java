@@ -1,5 +1,8 @@
 package org.fbs.web;
 
+import io.vertx.core.MultiMap;
+import java.util.regex.Matcher;
+import io.vertx.core.json.JsonArray;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.fbs.web.WebTestBed.await;
 import static org.fbs.web.WebTestBed.redirectedBuild;
@@ -84,7 +87,7 @@ class WebPagesTest {
         }
         assertThat(form).contains("lorax -p", "pungi --flavor", "kiwi-ng --profile");
         assertThat(master.get("/account").bodyAsString())
-            .contains("<dd id=\"name\">local</dd>", "<dd id=\"admin\">yes", "This master keeps no API tokens.");
+            .contains("<dd id=\"name\">local</dd>", "<dd id=\"admin\">yes", "action=\"/account/tokens\"");
         assertThat(master.get("/cluster").bodyAsString()).contains("No worker has announced itself lately");
         HttpResponse<Buffer> js = master.get(WebPages.JS);
         assertThat(js.statusCode()).isEqualTo(200);
@@ -161,6 +164,20 @@ class WebPagesTest {
         Pattern beside = Pattern.compile("id=\"" + Pattern.quote(fieldId)
             + "\"[^<]*>(?:(?!<div class=\"field).)*<p class=\"field-error\">" + Pattern.quote(message), Pattern.DOTALL);
         assertThat(beside.matcher(page).find()).as(fieldId + " shows " + message + " in\n" + page).isTrue();
+    }
+
+    @Test
+    void aTokenMadeOnTheAccountPageIsTheMastersOwnAndShownOnce() throws Exception {
+        HttpResponse<Buffer> made = master.post("/account/tokens", MultiMap.caseInsensitiveMultiMap()
+            .add("name", "laptop"), null);
+        assertThat(made.statusCode()).isEqualTo(200);
+        Matcher secret = Pattern.compile("fbs_[A-Za-z0-9_-]{43}").matcher(made.bodyAsString());
+        assertThat(secret.find()).as(made.bodyAsString()).isTrue();
+
+        JsonArray listed = master.get("/api/v1/tokens").bodyAsJsonObject().getJsonArray("tokens");
+        assertThat(listed).hasSize(1);
+        assertThat(listed.getJsonObject(0).getString("name")).isEqualTo("laptop");
+        assertThat(master.get("/account").bodyAsString()).contains("laptop").doesNotContain(secret.group());
     }
 
     @Test

@@ -10,6 +10,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.client.HttpRequest;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientSession;
 import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.ext.web.multipart.MultipartForm;
 import java.net.ServerSocket;
@@ -36,10 +37,13 @@ import org.fbs.store.BuildStore;
 final class WebTestBed implements AutoCloseable {
 
     static final String USER = "X-Test-User";
+    private static final Pattern CSRF = Pattern.compile("name=\"" + Access.CSRF_FIELD + "\" value=\"([^\"]*)\"");
     private static final Pattern STATE = Pattern.compile("id=\"state\" data-state=\"([A-Z]+)\"");
 
     final Vertx vertx = Vertx.vertx();
-    final WebClient web = WebClient.create(vertx, new WebClientOptions().setFollowRedirects(false));
+    /** Keeps cookies, as a browser does: the CSRF check pairs a form's token with its cookie. */
+    final WebClientSession web = WebClientSession.create(
+        WebClient.create(vertx, new WebClientOptions().setFollowRedirects(false)));
     final String url;
 
     private WebTestBed(String url) {
@@ -114,10 +118,22 @@ final class WebTestBed implements AutoCloseable {
         return await(as(web.getAbs(url + path), user).send());
     }
 
-    /** A form post as a browser sends it, with the CSRF field every form of ours carries. */
+    /**
+     * A form post as a browser sends it, with the CSRF field every form of ours carries: its value comes from a page
+     * the browser loaded just before (tokens change after each write).
+     */
     HttpResponse<Buffer> post(String path, MultiMap form, String user) throws Exception {
-        MultiMap withToken = MultiMap.caseInsensitiveMultiMap().addAll(form).add(Access.CSRF_FIELD, "");
+        MultiMap withToken = MultiMap.caseInsensitiveMultiMap().addAll(form).add(Access.CSRF_FIELD, csrf(user));
         return await(as(web.postAbs(url + path), user).sendForm(withToken));
+    }
+
+    /** The CSRF token in the forms of a freshly loaded page ("" when no CSRF check runs in front of the pages). */
+    String csrf(String user) throws Exception {
+        Matcher m = CSRF.matcher(get("/builds/new", user).bodyAsString());
+        if (!m.find()) {
+            throw new AssertionError("the new build page has no CSRF field");
+        }
+        return m.group(1);
     }
 
     HttpResponse<Buffer> post(String path) throws Exception {
@@ -125,7 +141,7 @@ final class WebTestBed implements AutoCloseable {
     }
 
     HttpResponse<Buffer> postMultipart(String path, MultipartForm form, String user) throws Exception {
-        return await(as(web.postAbs(url + path), user).sendMultipartForm(form.attribute(Access.CSRF_FIELD, "")));
+        return await(as(web.postAbs(url + path), user).sendMultipartForm(form.attribute(Access.CSRF_FIELD, csrf(user))));
     }
 
     private static HttpRequest<Buffer> as(HttpRequest<Buffer> request, String user) {
