@@ -46,6 +46,7 @@ public final class ApiVerticle extends VerticleBase {
     private final OpsRoutes ops;
     private final FinishedBuilds finished = new FinishedBuilds(FINISHED_KEPT);
     private BuildIntake intake;
+    private Router router;
 
     public ApiVerticle(MasterSettings settings, AsyncBuildStore store, OpsRoutes ops) {
         this.settings = settings;
@@ -56,7 +57,7 @@ public final class ApiVerticle extends VerticleBase {
     @Override
     public Future<?> start() {
         intake = new BuildIntake(vertx);
-        Router router = Router.router(vertx);
+        router = Router.router(vertx);
         new Access().install(router);
         router.post("/api/*").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY));
         router.post("/api/v1/builds").handler(this::submit);
@@ -70,6 +71,7 @@ public final class ApiVerticle extends VerticleBase {
             BuildInfo.current().toJson("master", settings.publicUrl())));
         ops.mount(router, vertx);
         router.get("/api/v1/mails").handler(this::mails);
+        OpenApiRoutes.mount(router, vertx);
         router.get("/").handler(ctx -> ctx.response().putHeader("content-type", "text/plain; charset=utf-8")
             .end("FBS master. REST API: " + settings.publicUrl() + "/api/v1/builds\n"));
         router.route().failureHandler(this::failure);
@@ -78,6 +80,10 @@ public final class ApiVerticle extends VerticleBase {
             .listen(settings.httpPort(), settings.httpHost());
     }
 
+    /** The routes, for the test that holds them against the OpenAPI document. */
+    Router router() {
+        return router;
+    }
 
     private void submit(RoutingContext ctx) {
         BuildSpec spec;
