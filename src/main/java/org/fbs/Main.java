@@ -58,10 +58,17 @@ public final class Main implements Callable<Integer> {
     Path config;
 
     public static void main(String[] args) {
-        int code = new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true).execute(args);
+        int code = commandLine(CommandLine.defaultFactory()).execute(args);
         if (code != 0) {
             System.exit(code);
         }
+    }
+
+    /** The command line as {@link #main} parses it; tests give their own factory. */
+    public static CommandLine commandLine(CommandLine.IFactory factory) {
+        return new CommandLine(new Main(), factory).setCaseInsensitiveEnumValuesAllowed(true)
+            // --role=worker names the role, not the `fbs worker` command.
+            .setAllowSubcommandsAsOptionParameters(true);
     }
 
     @Override

@@ -79,7 +79,7 @@ class ClientCommandsTest {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         CommandLine.IFactory defaults = CommandLine.defaultFactory();
-        CommandLine cli = new CommandLine(new Main(), new CommandLine.IFactory() {
+        CommandLine cli = Main.commandLine(new CommandLine.IFactory() {
             @Override
             public <K> K create(Class<K> cls) throws Exception {
                 K made = defaults.create(cls);
@@ -184,6 +184,15 @@ class ClientCommandsTest {
         for (Run run : List.of(noId, missing, badUrl)) {
             assertThat(run.out() + run.err()).doesNotContain(TOKEN);
         }
+    }
+
+    @Test
+    void theWorkerCommandDoesNotTakeTheRoleWorker() {
+        CommandLine.ParseResult parsed = Main.commandLine(CommandLine.defaultFactory())
+            .parseArgs("--role=worker", "--config", "node.yaml");
+
+        assertThat(parsed.hasSubcommand()).isFalse();
+        assertThat(String.valueOf((Object) parsed.matchedOptionValue("--role", null))).isEqualTo("worker");
     }
 
     private static int closedPort() throws IOException {
