@@ -41,6 +41,8 @@ class ClientCommandsTest {
     final List<String> requests = new CopyOnWriteArrayList<>();
     /** What the server answers, by "METHOD PATH": status and body. */
     final Map<String, Object[]> answers = new java.util.concurrent.ConcurrentHashMap<>();
+    /** What the server answers after that, one answer per request, the last one staying. */
+    final Map<String, java.util.Queue<Object[]>> later = new java.util.concurrent.ConcurrentHashMap<>();
 
     record Run(int code, String out, String err) {
     }
@@ -66,6 +68,10 @@ class ClientCommandsTest {
         String key = exchange.getRequestMethod() + " " + exchange.getRequestURI();
         requests.add(key + " auth=" + exchange.getRequestHeaders().getFirst("Authorization") + " body=" + body);
         Object[] answer = answers.getOrDefault(key, new Object[] {404, "{\"error\": \"no such build\"}"});
+        Object[] next = later.getOrDefault(key, new java.util.ArrayDeque<>()).poll();
+        if (next != null) {
+            answers.put(key, next);
+        }
         byte[] bytes = ((String) answer[1]).getBytes(StandardCharsets.UTF_8);
         exchange.getResponseHeaders().add("Content-Type", "application/json");
         exchange.sendResponseHeaders((int) answer[0], bytes.length);
@@ -167,6 +173,22 @@ class ClientCommandsTest {
             + ": connection refused\n"));
         assertThat(fbs("logs", "6")).isEqualTo(new Run(1, "",
             "error: build 6 has no log: it is QUEUED (no worker online for s390x/41)\n"));
+    }
+
+    @Test
+    void followingABuildWhoseWorkerCannotBeReachedSaysSoAndWaitsForItsEnd() throws IOException {
+        String logUrl = "http://127.0.0.1:" + closedPort() + "/log/7";
+        JsonObject running = new JsonObject().put("id", 7).put("state", "RUNNING").put("stage", "image")
+            .put("worker", "w1").put("logUrl", logUrl).put("attempt", 1);
+        answers.put("GET /api/v1/builds/7", new Object[] {200, running.encode()});
+        later.put("GET /api/v1/builds/7", new java.util.ArrayDeque<>(List.<Object[]>of(
+            new Object[] {200, running.copy().put("state", "FAILED").put("stage", null)
+                .put("reason", "worker w1 was lost").encode()})));
+
+        Run run = fbs("logs", "7", "--follow");
+
+        assertThat(run).isEqualTo(new Run(1, "build 7 FAILED: worker w1 was lost\n",
+            "fbs: cannot reach the build's log at " + logUrl + " (connection refused); waiting for the build to end\n"));
     }
 
     @Test
