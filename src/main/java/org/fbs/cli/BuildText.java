@@ -7,20 +7,22 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
-import java.util.Set;
+import org.fbs.build.BuildState;
 
 /** Builds and workers as the client commands print them. */
 final class BuildText {
 
-    static final Set<String> FINAL = Set.of("SUCCEEDED", "FAILED", "CANCELED");
-    static final List<String> ACTIVE = List.of("QUEUED", "ASSIGNED", "RUNNING");
+    /** The states of a build that has not ended. */
+    static final List<String> ACTIVE = Arrays.stream(BuildState.values()).filter(s -> !s.isFinal())
+        .map(BuildState::name).toList();
 
     private BuildText() {
     }
 
     static boolean isFinal(JsonObject build) {
-        return FINAL.contains(build.getString("state"));
+        return BuildState.valueOf(build.getString("state")).isFinal();
     }
 
     /** {@code boot x86_64/41}. */

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -17,6 +18,7 @@ import java.util.Set;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.error.YAMLException;
 
 /**
@@ -109,7 +111,7 @@ public record ClientConfig(String url, String token, List<String> warnings) {
         if (!(tree instanceof Map<?, ?> map)) {
             throw new ConfigException(file + ": expected keys url: and token:");
         }
-        Map<String, String> values = new java.util.HashMap<>();
+        Map<String, String> values = new HashMap<>();
         for (Map.Entry<?, ?> entry : map.entrySet()) {
             String key = String.valueOf(entry.getKey());
             if (!KEYS.contains(key)) {
@@ -147,7 +149,7 @@ public record ClientConfig(String url, String token, List<String> warnings) {
     }
 
     private static String where(YAMLException e) {
-        if (e instanceof org.yaml.snakeyaml.error.MarkedYAMLException marked && marked.getProblemMark() != null) {
+        if (e instanceof MarkedYAMLException marked && marked.getProblemMark() != null) {
             return " (line " + (marked.getProblemMark().getLine() + 1) + ")";
         }
         return "";

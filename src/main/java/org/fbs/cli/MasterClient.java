@@ -101,7 +101,7 @@ final class MasterClient {
         return object(send(request("/api/v1/builds" + query).GET())).getJsonArray("builds", new JsonArray());
     }
 
-    /** The answer and whether the build already ended (200) or its worker is stopping it (202). */
+    /** The build: CANCELED when it ended at once, else as it is while its worker stops it. */
     JsonObject cancel(long id) throws Unreachable, Refused {
         return object(send(request("/api/v1/builds/" + id + "/cancel").POST(HttpRequest.BodyPublishers.noBody())));
     }

@@ -15,8 +15,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayDeque;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.fbs.Main;
 import org.junit.jupiter.api.AfterEach;
@@ -40,9 +44,9 @@ class ClientCommandsTest {
     String url;
     final List<String> requests = new CopyOnWriteArrayList<>();
     /** What the server answers, by "METHOD PATH": status and body. */
-    final Map<String, Object[]> answers = new java.util.concurrent.ConcurrentHashMap<>();
+    final Map<String, Object[]> answers = new ConcurrentHashMap<>();
     /** What the server answers after that, one answer per request, the last one staying. */
-    final Map<String, java.util.Queue<Object[]>> later = new java.util.concurrent.ConcurrentHashMap<>();
+    final Map<String, Queue<Object[]>> later = new ConcurrentHashMap<>();
 
     record Run(int code, String out, String err) {
     }
@@ -68,7 +72,7 @@ class ClientCommandsTest {
         String key = exchange.getRequestMethod() + " " + exchange.getRequestURI();
         requests.add(key + " auth=" + exchange.getRequestHeaders().getFirst("Authorization") + " body=" + body);
         Object[] answer = answers.getOrDefault(key, new Object[] {404, "{\"error\": \"no such build\"}"});
-        Object[] next = later.getOrDefault(key, new java.util.ArrayDeque<>()).poll();
+        Object[] next = later.getOrDefault(key, new ArrayDeque<>()).poll();
         if (next != null) {
             answers.put(key, next);
         }
@@ -80,7 +84,7 @@ class ClientCommandsTest {
     }
 
     private Run fbs(Map<String, String> extraEnv, String... args) {
-        Map<String, String> env = new java.util.HashMap<>(Map.of("HOME", home.toString()));
+        Map<String, String> env = new HashMap<>(Map.of("HOME", home.toString()));
         env.putAll(extraEnv);
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
@@ -181,7 +185,7 @@ class ClientCommandsTest {
         JsonObject running = new JsonObject().put("id", 7).put("state", "RUNNING").put("stage", "image")
             .put("worker", "w1").put("logUrl", logUrl).put("attempt", 1);
         answers.put("GET /api/v1/builds/7", new Object[] {200, running.encode()});
-        later.put("GET /api/v1/builds/7", new java.util.ArrayDeque<>(List.<Object[]>of(
+        later.put("GET /api/v1/builds/7", new ArrayDeque<>(List.<Object[]>of(
             new Object[] {200, running.copy().put("state", "FAILED").put("stage", null)
                 .put("reason", "worker w1 was lost").encode()})));
 
