@@ -8,7 +8,14 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import org.fbs.cli.BuildCommand;
+import org.fbs.cli.CancelCommand;
+import org.fbs.cli.ListCommand;
+import org.fbs.cli.LogsCommand;
 import org.fbs.cli.SpecCommand;
+import org.fbs.cli.StatusCommand;
+import org.fbs.cli.SubmitCommand;
+import org.fbs.cli.WorkerCommand;
+import org.fbs.cli.WorkersCommand;
 import org.fbs.cluster.ClusterNode;
 import org.fbs.config.FbsConfig;
 import org.fbs.master.MasterRole;
@@ -28,6 +35,13 @@ import picocli.CommandLine.Option;
     subcommands = {
         SpecCommand.class,
         BuildCommand.class,
+        SubmitCommand.class,
+        StatusCommand.class,
+        ListCommand.class,
+        LogsCommand.class,
+        CancelCommand.class,
+        WorkersCommand.class,
+        WorkerCommand.class,
     })
 public final class Main implements Callable<Integer> {
 
@@ -44,10 +58,17 @@ public final class Main implements Callable<Integer> {
     Path config;
 
     public static void main(String[] args) {
-        int code = new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true).execute(args);
+        int code = commandLine(CommandLine.defaultFactory()).execute(args);
         if (code != 0) {
             System.exit(code);
         }
+    }
+
+    /** The command line as {@link #main} parses it; tests give their own factory. */
+    public static CommandLine commandLine(CommandLine.IFactory factory) {
+        return new CommandLine(new Main(), factory).setCaseInsensitiveEnumValuesAllowed(true)
+            // --role=worker names the role, not the `fbs worker` command.
+            .setAllowSubcommandsAsOptionParameters(true);
     }
 
     @Override

@@ -50,6 +50,7 @@ public final class ApiVerticle extends VerticleBase {
     private final Access access;
     private final FinishedBuilds finished = new FinishedBuilds(FINISHED_KEPT);
     private BuildIntake intake;
+    private Router router;
 
     public ApiVerticle(MasterSettings settings, AsyncBuildStore store, OpsRoutes ops, Access access) {
         this.settings = settings;
@@ -61,7 +62,7 @@ public final class ApiVerticle extends VerticleBase {
     @Override
     public Future<?> start() {
         intake = new BuildIntake(vertx);
-        Router router = Router.router(vertx);
+        router = Router.router(vertx);
         access.install(router);
         router.post("/api/*").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY));
         new TokenRoutes(access.tokens()).mount(router);
@@ -76,6 +77,7 @@ public final class ApiVerticle extends VerticleBase {
             BuildInfo.current().toJson("master", settings.publicUrl())));
         ops.mount(router, vertx);
         router.get("/api/v1/mails").handler(this::mails);
+        OpenApiRoutes.mount(router, vertx);
         new WebPages(vertx, store, intake, settings.dataDir().resolve("uploads"))
             .tokens(new ApiTokenBook(access.tokens())).mount(router);
         router.route().failureHandler(this::failure);
@@ -84,6 +86,10 @@ public final class ApiVerticle extends VerticleBase {
             .listen(settings.httpPort(), settings.httpHost());
     }
 
+    /** The routes, for the test that holds them against the OpenAPI document. */
+    Router router() {
+        return router;
+    }
 
     private void submit(RoutingContext ctx) {
         BuildSpec spec;

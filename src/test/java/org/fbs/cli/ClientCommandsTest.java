@@ -1,0 +1,229 @@
+package org.fbs.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.fbs.Main;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * The client commands through Main's command line, against a small HTTP server that answers as the master's API
+ * (openapi.yaml) says it does: what they send, what they print, their exit codes. CliClientIT runs them against a
+ * real master and worker.
+ */
+class ClientCommandsTest {
+
+    static final String TOKEN = "fbs_s3cret-token";
+
+    @TempDir
+    Path home;
+    HttpServer server;
+    String url;
+    final List<String> requests = new CopyOnWriteArrayList<>();
+    /** What the server answers, by "METHOD PATH": status and body. */
+    final Map<String, Object[]> answers = new ConcurrentHashMap<>();
+    /** What the server answers after that, one answer per request, the last one staying. */
+    final Map<String, Queue<Object[]>> later = new ConcurrentHashMap<>();
+
+    record Run(int code, String out, String err) {
+    }
+
+    @BeforeEach
+    void start() throws IOException {
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/", this::answer);
+        server.start();
+        url = "http://127.0.0.1:" + server.getAddress().getPort();
+        Path file = Files.createDirectories(home.resolve(".config/fbs")).resolve("client.yaml");
+        Files.writeString(file, "url: " + url + "\ntoken: " + TOKEN + "\n");
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+    }
+
+    @AfterEach
+    void stop() {
+        server.stop(0);
+    }
+
+    private void answer(HttpExchange exchange) throws IOException {
+        String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+        String key = exchange.getRequestMethod() + " " + exchange.getRequestURI();
+        requests.add(key + " auth=" + exchange.getRequestHeaders().getFirst("Authorization") + " body=" + body);
+        Object[] answer = answers.getOrDefault(key, new Object[] {404, "{\"error\": \"no such build\"}"});
+        Object[] next = later.getOrDefault(key, new ArrayDeque<>()).poll();
+        if (next != null) {
+            answers.put(key, next);
+        }
+        byte[] bytes = ((String) answer[1]).getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().add("Content-Type", "application/json");
+        exchange.sendResponseHeaders((int) answer[0], bytes.length);
+        exchange.getResponseBody().write(bytes);
+        exchange.close();
+    }
+
+    private Run fbs(Map<String, String> extraEnv, String... args) {
+        Map<String, String> env = new HashMap<>(Map.of("HOME", home.toString()));
+        env.putAll(extraEnv);
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine.IFactory defaults = CommandLine.defaultFactory();
+        CommandLine cli = Main.commandLine(new CommandLine.IFactory() {
+            @Override
+            public <K> K create(Class<K> cls) throws Exception {
+                K made = defaults.create(cls);
+                if (made instanceof ClientCommand client) {
+                    client.environment(env);
+                }
+                return made;
+            }
+        });
+        cli.setOut(new PrintWriter(out, true)).setErr(new PrintWriter(err, true));
+        int code = cli.execute(args);
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    private Run fbs(String... args) {
+        return fbs(Map.of(), args);
+    }
+
+    static JsonObject worker(boolean draining) {
+        return new JsonObject().put("worker", "w1").put("url", "http://w1:5100")
+            .put("addresses", new JsonArray().add("build.x86_64.41")).put("slots", 2).put("free", draining ? 0 : 1)
+            .put("running", new JsonArray().add(5)).put("types", null).put("draining", draining)
+            .put("lastSeen", "2026-11-26T09:00:00Z");
+    }
+
+    @Test
+    void drainAndUndrainCallTheDrainApiWithTheTokenAndSayWhatHappened() {
+        answers.put("POST /api/v1/workers/w1/drain", new Object[] {200, worker(true).encode()});
+        answers.put("POST /api/v1/workers/w1/undrain", new Object[] {200, worker(false).encode()});
+
+        Run drain = fbs("worker", "drain", "w1", "--exit");
+        Run undrain = fbs("worker", "undrain", "w1");
+
+        assertThat(drain).isEqualTo(new Run(0,
+            "worker w1 is draining: it takes no new builds and finishes the 1 it runs, then stops\n", ""));
+        assertThat(undrain).isEqualTo(new Run(0, "worker w1 takes builds again (1 free of 2 slots)\n", ""));
+        assertThat(requests).containsExactly(
+            "POST /api/v1/workers/w1/drain auth=Bearer " + TOKEN + " body={\"exit\":true}",
+            "POST /api/v1/workers/w1/undrain auth=Bearer " + TOKEN + " body=");
+    }
+
+    @Test
+    void whatTheMasterRefusesIsPrintedInItsWordsWithExitCode1() throws IOException {
+        answers.put("POST /api/v1/workers/w9/drain", new Object[] {404, "{\"error\": \"no such worker\"}"});
+        answers.put("POST /api/v1/builds", new Object[] {400, new JsonObject().put("error", "the build spec has errors")
+            .put("errors", new JsonArray().add("[DEFAULT] arch: unknown arch 'x86'").add("[DEFAULT] release: bad"))
+            .encode()});
+        answers.put("POST /api/v1/builds/3/cancel", new Object[] {401, "{\"error\": \"log in first\"}"});
+        Path spec = Files.writeString(home.resolve("bad.conf"), "[DEFAULT]\ntype=boot\narch=x86\nrelease=x\n");
+
+        Run drain = fbs("worker", "drain", "w9");
+        Run submit = fbs("submit", spec.toString());
+        Run cancel = fbs("cancel", "3");
+
+        assertThat(drain).isEqualTo(new Run(1, "", "error: no such worker\n"));
+        assertThat(submit).isEqualTo(new Run(1, "", """
+            error: the build spec has errors
+              [DEFAULT] arch: unknown arch 'x86'
+              [DEFAULT] release: bad
+            """));
+        assertThat(requests.get(1)).endsWith("body=[DEFAULT]\ntype=boot\narch=x86\nrelease=x\n");
+        assertThat(cancel).isEqualTo(new Run(1, "", "error: log in first\n  (give a token: FBS_TOKEN, or token: in "
+            + home.resolve(".config/fbs/client.yaml") + ")\n"));
+    }
+
+    @Test
+    void noMasterAtTheUrlIsExitCode2NamingTheUrl() throws IOException {
+        String closed = "http://127.0.0.1:" + closedPort();
+
+        Run run = fbs(Map.of("FBS_URL", closed), "list");
+
+        assertThat(run).isEqualTo(new Run(2, "", "error: cannot reach the FBS master at " + closed
+            + ": connection refused\n"));
+    }
+
+    @Test
+    void aWorkerThatCannotBeReachedForTheLogIsSaidWithItsUrl() throws IOException {
+        String logUrl = "http://127.0.0.1:" + closedPort() + "/log/5";
+        answers.put("GET /api/v1/builds/5", new Object[] {200, new JsonObject().put("id", 5).put("state", "RUNNING")
+            .put("logUrl", logUrl).encode()});
+        answers.put("GET /api/v1/builds/6", new Object[] {200, new JsonObject().put("id", 6).put("state", "QUEUED")
+            .put("reason", "no worker online for s390x/41").encode()});
+
+        assertThat(fbs("logs", "5")).isEqualTo(new Run(2, "", "error: cannot reach the build's log at " + logUrl
+            + ": connection refused\n"));
+        assertThat(fbs("logs", "6")).isEqualTo(new Run(1, "",
+            "error: build 6 has no log: it is QUEUED (no worker online for s390x/41)\n"));
+    }
+
+    @Test
+    void followingABuildWhoseWorkerCannotBeReachedSaysSoAndWaitsForItsEnd() throws IOException {
+        String logUrl = "http://127.0.0.1:" + closedPort() + "/log/7";
+        JsonObject running = new JsonObject().put("id", 7).put("state", "RUNNING").put("stage", "image")
+            .put("worker", "w1").put("logUrl", logUrl).put("attempt", 1);
+        answers.put("GET /api/v1/builds/7", new Object[] {200, running.encode()});
+        later.put("GET /api/v1/builds/7", new ArrayDeque<>(List.<Object[]>of(
+            new Object[] {200, running.copy().put("state", "FAILED").put("stage", null)
+                .put("reason", "worker w1 was lost").encode()})));
+
+        Run run = fbs("logs", "7", "--follow");
+
+        assertThat(run).isEqualTo(new Run(1, "build 7 FAILED: worker w1 was lost\n",
+            "fbs: cannot reach the build's log at " + logUrl + " (connection refused); waiting for the build to end\n"));
+    }
+
+    @Test
+    void usageAndFileErrorsAreExitCode2AndTheTokenIsNeverPrinted() {
+        Run noId = fbs("cancel");
+        Run missing = fbs("submit", home.resolve("nope.conf").toString());
+        Run badUrl = fbs(Map.of("FBS_URL", "localhost:5000"), "workers");
+
+        assertThat(noId.code()).isEqualTo(2);
+        assertThat(noId.err()).startsWith("Missing required parameter: 'ID'");
+        assertThat(missing).isEqualTo(new Run(2, "", "error: " + home.resolve("nope.conf") + ": no such file\n"));
+        assertThat(badUrl).isEqualTo(new Run(2, "", "error: FBS_URL: expected the master's http or https URL, like "
+            + "http://127.0.0.1:5000, not 'localhost:5000'\n"));
+        assertThat(requests).isEmpty();
+        for (Run run : List.of(noId, missing, badUrl)) {
+            assertThat(run.out() + run.err()).doesNotContain(TOKEN);
+        }
+    }
+
+    @Test
+    void theWorkerCommandDoesNotTakeTheRoleWorker() {
+        CommandLine.ParseResult parsed = Main.commandLine(CommandLine.defaultFactory())
+            .parseArgs("--role=worker", "--config", "node.yaml");
+
+        assertThat(parsed.hasSubcommand()).isFalse();
+        assertThat(String.valueOf((Object) parsed.matchedOptionValue("--role", null))).isEqualTo("worker");
+    }
+
+    private static int closedPort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}
