@@ -5,8 +5,13 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Path;
 
-/** The master's settings ({@code master.*}). */
-public record MasterSettings(String httpHost, int httpPort, Path dataDir, String publicUrl, SmtpSettings smtp) {
+/**
+ * The master's settings ({@code master.*}).
+ *
+ * @param limits what the master accepts from users: kickstart size and hosts, builds queued per user
+ */
+public record MasterSettings(String httpHost, int httpPort, Path dataDir, String publicUrl, SmtpSettings smtp,
+                             MasterLimits limits) {
 
     static MasterSettings from(JsonObject json) {
         ConfigValues v = new ConfigValues(json, "master");
@@ -16,7 +21,8 @@ public record MasterSettings(String httpHost, int httpPort, Path dataDir, String
         return new MasterSettings(host, port,
             Path.of(v.string("data-dir", "fbs-data/master")).toAbsolutePath().normalize(),
             trimSlash(v.string("public-url", defaultUrl(host, port))),
-            SmtpSettings.from(v.section("smtp")));
+            SmtpSettings.from(v.section("smtp")),
+            MasterLimits.from(v));
     }
 
     /** http://HOST:PORT, with this machine's name in place of a wildcard address, which nobody can reach. */

@@ -115,7 +115,7 @@ public final class WorkerVerticle extends VerticleBase {
         }
         running.add(id);
         // The log exists before the answer, so that the log link the master hands out works at once.
-        vertx.executeBlocking(() -> BuildLog.open(settings.logsDir(), id, vertx.eventBus(), live))
+        vertx.executeBlocking(() -> BuildLog.open(settings.logsDir(), id, vertx.eventBus(), live, settings.maxLogLine()))
             .onSuccess(log -> {
                 msg.reply(OfferReply.accept(settings.id(), logUrl(id)).toJson());
                 run(id, offer.spec(), log);
