@@ -66,6 +66,7 @@ public final class ApiVerticle extends VerticleBase {
         router.get("/api/v1/builds/:id").handler(this::get);
         router.post("/api/v1/builds/:id/cancel").handler(this::cancel);
         router.get("/api/v1/workers").handler(this::workers);
+        WorkerRoutes.mount(router);
         router.get("/api/v1/info").handler(ctx -> json(ctx, 200,
             BuildInfo.current().toJson("master", settings.publicUrl())));
         ops.mount(router, vertx);

@@ -45,6 +45,7 @@ public final class MasterRole {
                 // The notifier first, so that it hears of every change the dispatcher makes.
                 return vertx.deployVerticle(new Notifier(settings, store))
                     .compose(n -> vertx.deployVerticle(new Dispatcher(store, registry)))
+                    .compose(d -> vertx.deployVerticle(new WorkerControl()))
                     .compose(d -> vertx.deployVerticle(new ApiVerticle(settings, store, ops)));
             })
             .onSuccess(id -> LOG.info("master ready: API at {}/api/v1/builds, builds stored in {}",
