@@ -55,7 +55,7 @@ public final class ApiVerticle extends VerticleBase {
 
     @Override
     public Future<?> start() {
-        intake = new BuildIntake(vertx);
+        intake = new BuildIntake(vertx, settings);
         Router router = Router.router(vertx);
         new Access().install(router);
         router.post("/api/*").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY));
@@ -107,6 +107,8 @@ public final class ApiVerticle extends VerticleBase {
                     .end(BuildView.of(build).encode());
             } else if (stored.cause() instanceof SpecException e) {
                 error(ctx, 400, "the build spec has errors", e.errors());
+            } else if (stored.cause() instanceof ReplyException re && re.failureCode() == Dispatcher.TOO_MANY_QUEUED) {
+                error(ctx, 429, re.getMessage(), List.of());
             } else {
                 LOG.error("submit failed", stored.cause());
                 error(ctx, 503, "the build could not be stored; nothing was queued", List.of());

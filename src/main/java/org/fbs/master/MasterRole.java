@@ -44,7 +44,8 @@ public final class MasterRole {
                         + "does not answer: " + ping.cause().getMessage())))));
                 // The notifier first, so that it hears of every change the dispatcher makes.
                 return vertx.deployVerticle(new Notifier(settings, store))
-                    .compose(n -> vertx.deployVerticle(new Dispatcher(store, registry)))
+                    .compose(n -> vertx.deployVerticle(new Dispatcher(store, registry,
+                        settings.limits().maxQueuedPerUser())))
                     .compose(d -> vertx.deployVerticle(new WorkerControl()))
                     .compose(d -> vertx.deployVerticle(new ApiVerticle(settings, store, ops)));
             })
