@@ -191,7 +191,10 @@ public final class Dispatcher extends VerticleBase {
         return vertx.eventBus().<JsonObject>request(build.address(), new JobOffer(build.id(), build.spec()).toJson(), options)
             .transform(sent -> {
                 if (sent.failed()) {
-                    return waiting(build.id(), whyUnanswered(where, sent.cause()));
+                    // Draining workers stop consuming offers: say so rather than "no worker online".
+                    return waiting(build.id(), workers.allDraining(build.address())
+                        ? "every worker for " + where + " is draining; waiting for one that takes builds"
+                        : whyUnanswered(where, sent.cause()));
                 }
                 OfferReply answer;
                 try {

@@ -87,6 +87,8 @@ class DrainTest {
         long id = submit();
         JsonObject waiting = master.awaitBuild(id, b -> b.getString("reason") != null);
         assertThat(waiting.getString("state")).isEqualTo("QUEUED");
+        assertThat(waiting.getString("reason"))
+            .isEqualTo("every worker for x86_64/41 is draining; waiting for one that takes builds");
         assertThat(Files.exists(dir.resolve("worker/logs/" + id + ".log"))).isFalse();
 
         HttpResponse<String> undrained = master.post("/api/v1/workers/w-drain/undrain", null, "");
