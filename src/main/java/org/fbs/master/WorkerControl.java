@@ -52,6 +52,8 @@ public final class WorkerControl extends VerticleBase {
             .onFailure(err -> {
                 if (err instanceof ReplyException re && re.failureType() == ReplyFailure.NO_HANDLERS) {
                     msg.fail(404, "no worker named " + request.worker() + " is online");
+                } else if (err instanceof ReplyException re && re.failureType() == ReplyFailure.RECIPIENT_FAILURE) {
+                    msg.fail(re.failureCode(), re.getMessage()); // the worker's own answer, e.g. 409 while it exits
                 } else if (err instanceof ReplyException re && re.failureType() == ReplyFailure.TIMEOUT) {
                     msg.fail(504, "worker " + request.worker() + " did not answer within "
                         + ANSWER_TIMEOUT_MS / 1000 + " s");

@@ -238,6 +238,10 @@ public final class WorkerVerticle extends VerticleBase {
             msg.fail(400, "malformed drain request");
             return;
         }
+        if (exiting) {
+            msg.fail(409, "worker " + settings.id() + " is exiting");
+            return;
+        }
         Future<Void> changed = Future.succeededFuture();
         if (request.drain() && !draining) {
             changed = stopOffers();

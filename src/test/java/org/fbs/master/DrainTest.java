@@ -116,6 +116,9 @@ class DrainTest {
         Files.writeString(gate, "");
         assertThat(master.awaitBuild(id, b -> b.getString("state").equals("SUCCEEDED"))).isNotNull();
         assertThat(exited.await(20, TimeUnit.SECONDS)).as("the worker exits once its build is done").isTrue();
+        HttpResponse<String> tooLate = master.post("/api/v1/workers/w-drain/undrain", null, "");
+        assertThat(tooLate.statusCode()).isEqualTo(409);
+        assertThat(new JsonObject(tooLate.body()).getString("error")).isEqualTo("worker w-drain is exiting");
         JsonObject behind = master.build(queuedBehind);
         assertThat(behind.getString("state")).isEqualTo("QUEUED");
         assertThat(behind.getString("worker")).isNull();
