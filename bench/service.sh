@@ -77,7 +77,7 @@ YAML
 }
 
 echo "bench: starting a master and two workers (256 slots each, no-op lorax) in cluster $CLUSTER"
-node master master 15701 "master: {http: {host: 127.0.0.1, port: 15000}, data-dir: $WORK/master}"
+node master master 15701 "master: {http: {host: 127.0.0.1, port: 15000}, data-dir: $WORK/master, max-queued-per-user: 1000000}"
 MASTER_PID=$NODE_PID
 ready $MASTER >/dev/null
 node w1 worker 15702 "$(worker_yaml w1 15101 41 noop-lorax 256)"

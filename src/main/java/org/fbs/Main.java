@@ -46,6 +46,8 @@ import picocli.CommandLine.Option;
 public final class Main implements Callable<Integer> {
 
     private static final Logger LOG = LoggerFactory.getLogger(Main.class);
+    /** The most a shutdown waits for Vert.x to close: past a worker's 10 s TERM-then-KILL grace for its tools. */
+    static final long CLOSE_WAIT_S = 25;
 
     /** What this process runs. */
     enum Role { master, worker, standalone }
@@ -97,9 +99,9 @@ public final class Main implements Callable<Integer> {
             Runtime.getRuntime().addShutdownHook(new Thread(() -> close(vertx), "fbs-shutdown"));
             Future<String> started = switch (role) {
                 case master -> MasterRole.deploy(vertx, cfg.master(), registry);
-                case worker -> WorkerRole.deploy(vertx, cfg.worker(), registry);
+                case worker -> WorkerRole.deploy(vertx, cfg.worker(), registry, Main::exitDrained);
                 case standalone -> MasterRole.deploy(vertx, cfg.master(), registry)
-                    .compose(id -> WorkerRole.deploy(vertx, cfg.worker(), registry));
+                    .compose(id -> WorkerRole.deploy(vertx, cfg.worker(), registry, Main::exitDrained));
             };
             started.toCompletionStage().toCompletableFuture().get(2, TimeUnit.MINUTES);
         } catch (Exception e) {
@@ -111,13 +113,26 @@ public final class Main implements Callable<Integer> {
         return 0;
     }
 
-    /** A clean leave on SIGTERM: Vert.x closes its verticles and leaves the cluster. */
+    /**
+     * A clean leave on SIGTERM (or exit): Vert.x stops its verticles (a worker stops its tools and their children, the
+     * master closes its store) and leaves the cluster, within a bounded time. The JVM then exits with 143 after a
+     * SIGTERM (128 + 15, as every JVM does), with 0 after a drain's exit.
+     */
     private static void close(Vertx vertx) {
+        long start = System.nanoTime();
+        LOG.info("fbs stopping: closing its services and leaving the cluster");
         try {
-            vertx.close().toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+            vertx.close().toCompletionStage().toCompletableFuture().get(CLOSE_WAIT_S, TimeUnit.SECONDS);
+            LOG.info("fbs stopped cleanly in {} ms", (System.nanoTime() - start) / 1_000_000);
         } catch (Exception e) {
-            System.err.println("fbs: shutdown was not clean: " + rootMessage(e));
+            LOG.error("fbs shutdown was not clean: {}", rootMessage(e));
         }
+    }
+
+    /** A worker drained with exit: its builds are done, so the process ends (the shutdown hook closes Vert.x). */
+    private static void exitDrained() {
+        // Not on a Vert.x thread: the hook waits for Vert.x to close, which needs those threads.
+        new Thread(() -> System.exit(0), "fbs-drained-exit").start();
     }
 
     private static String rootMessage(Throwable e) {

@@ -81,7 +81,8 @@ public final class BuildCommand implements Callable<Integer> {
                 return 2;
             }
             try {
-                spec = await(new KickstartFetcher(vertx, KickstartFetcher.TIMEOUT).withText(spec));
+                spec = await(new KickstartFetcher(vertx, KickstartFetcher.TIMEOUT,
+                    KickstartFetcher.Policy.LOCAL).withText(spec));
             } catch (ExecutionException e) {
                 if (e.getCause() instanceof SpecException errors) {
                     return specErrors(errors, err);

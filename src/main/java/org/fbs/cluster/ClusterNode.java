@@ -9,12 +9,18 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.eventbus.EventBusOptions;
+import io.vertx.core.http.ClientAuth;
+import io.vertx.core.net.JksOptions;
+import io.vertx.core.net.KeyStoreOptionsBase;
+import io.vertx.core.net.PfxOptions;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 import org.fbs.config.ClusterSettings;
+import org.fbs.config.ClusterTls;
 import org.fbs.ops.NodeMetrics;
 
 /** Starts this node's Vert.x inside the Hazelcast cluster described by cluster.xml and {@code cluster.*}. */
@@ -35,19 +41,61 @@ public final class ClusterNode {
             .setHost(settings.host())
             .setClusterPublicHost(settings.host())
             .setPort(0);
+        if (settings.tls().enabled()) {
+            eventBus = withTls(eventBus, settings.tls());
+        }
         return NodeMetrics.builder(new VertxOptions().setEventBusOptions(eventBus), registry)
             .withClusterManager(new HazelcastClusterManager(hazelcast))
             .buildClustered();
     }
 
-    /** cluster.xml (the configured file, else ./cluster.xml, else the jar's) with {@code cluster.*} on top. */
+    /**
+     * Mutual TLS on every event-bus connection: each node presents its key and accepts only peers whose certificate
+     * its trust store holds, so a process that joined Hazelcast without a trusted certificate gets no message.
+     */
+    static EventBusOptions withTls(EventBusOptions options, ClusterTls tls) {
+        return options.setSsl(true)
+            .setKeyCertOptions(store(tls.keyStore(), tls.keyStorePassword()))
+            .setTrustOptions(store(tls.trustStore(), tls.trustStorePassword()))
+            .setClientAuth(ClientAuth.REQUIRED);
+    }
+
+    /**
+     * A key or trust store by its file name: .p12/.pfx as PKCS#12, anything else as JKS. (Vert.x copies the event-bus
+     * options through JSON, which keeps PfxOptions and JksOptions but not a generic KeyStoreOptions.)
+     */
+    private static KeyStoreOptionsBase store(String path, String password) {
+        String lower = path.toLowerCase(Locale.ROOT);
+        return lower.endsWith(".p12") || lower.endsWith(".pfx")
+            ? new PfxOptions().setPath(path).setPassword(password)
+            : new JksOptions().setPath(path).setPassword(password);
+    }
+
+    /**
+     * cluster.xml (the configured file, else ./cluster.xml, else the jar's) with {@code cluster.*} on top. The cluster
+     * stays closed: nodes join only by TCP-IP to the listed members, never by multicast or cloud discovery, which
+     * would let any host that can reach them in.
+     */
     static Config hazelcastConfig(ClusterSettings settings) throws IOException {
         Config config = read(settings.config());
         config.setClusterName(settings.name());
+        JoinConfig join = config.getNetworkConfig().getJoin();
         if (!settings.members().isEmpty()) {
-            JoinConfig join = config.getNetworkConfig().getJoin();
             join.getMulticastConfig().setEnabled(false);
             join.getTcpIpConfig().setEnabled(true).setMembers(settings.members());
+        }
+        String open = openJoin(join);
+        if (open != null) {
+            throw new IllegalArgumentException("the cluster.xml in use (" + (settings.config() != null
+                ? settings.config() : "./cluster.xml or the jar's") + ") enables " + open + ", which lets any host "
+                + "that reaches this node join the cluster; FBS joins only by tcp-ip to the listed members "
+                + "(cluster.members)");
+        }
+        // Without any other join, Hazelcast would try to detect its environment; there is nothing to detect.
+        join.getAutoDetectionConfig().setEnabled(false);
+        if (!join.getTcpIpConfig().isEnabled() || join.getTcpIpConfig().getMembers().isEmpty()) {
+            throw new IllegalArgumentException("no cluster members: list them in cluster.members (or in the "
+                + "tcp-ip member-list of cluster.xml)");
         }
         if (settings.host() != null && !settings.host().isBlank()) {
             InterfacesConfig interfaces = config.getNetworkConfig().getInterfaces();
@@ -58,6 +106,22 @@ public final class ClusterNode {
             config.getNetworkConfig().setPort(settings.port());
         }
         return config;
+    }
+
+    /** A join method other than tcp-ip that is switched on, or null. */
+    static String openJoin(JoinConfig join) {
+        if (join.getMulticastConfig().isEnabled()) {
+            return "multicast join";
+        }
+        if (join.isAutoDetectionEnabled() && !join.getTcpIpConfig().isEnabled()) {
+            return "auto-detection";
+        }
+        if (join.getKubernetesConfig().isEnabled() || join.getEurekaConfig().isEnabled()
+            || join.getAwsConfig().isEnabled() || join.getGcpConfig().isEnabled() || join.getAzureConfig().isEnabled()
+            || !join.getDiscoveryConfig().getDiscoveryStrategyConfigs().isEmpty()) {
+            return "cloud discovery";
+        }
+        return null;
     }
 
     private static Config read(String file) throws IOException {

@@ -11,8 +11,15 @@ import java.util.List;
  * @param host    the address this node binds and announces for Hazelcast and the event bus
  * @param port    the Hazelcast port (0 = cluster.xml's)
  * @param config  a cluster.xml to read instead of ./cluster.xml or the one in the jar
+ * @param tls     TLS for the event bus ({@code cluster.tls.*}); off by default
  */
-public record ClusterSettings(String name, List<String> members, String host, int port, String config) {
+public record ClusterSettings(String name, List<String> members, String host, int port, String config,
+                              ClusterTls tls) {
+
+    /** Settings without event-bus TLS (tests). */
+    public ClusterSettings(String name, List<String> members, String host, int port, String config) {
+        this(name, members, host, port, config, ClusterTls.OFF);
+    }
 
     static ClusterSettings from(JsonObject json) {
         ConfigValues v = new ConfigValues(json, "cluster");
@@ -21,6 +28,7 @@ public record ClusterSettings(String name, List<String> members, String host, in
             v.list("members", List.of()),
             v.string("host", "127.0.0.1"),
             v.integer("port", 0, 0, 65535),
-            v.string("config", null));
+            v.string("config", null),
+            ClusterTls.from(v.section("tls")));
     }
 }

@@ -5,9 +5,14 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Path;
 
-/** The master's settings ({@code master.*}). */
+/**
+ * The master's settings ({@code master.*}).
+ *
+ * @param auth   login: OpenID Connect, admins
+ * @param limits what the master accepts from users: kickstart size and hosts, builds queued per user
+ */
 public record MasterSettings(String httpHost, int httpPort, Path dataDir, String publicUrl, SmtpSettings smtp,
-                             AuthSettings auth) {
+                             AuthSettings auth, MasterLimits limits) {
 
     static MasterSettings from(JsonObject json) {
         ConfigValues v = new ConfigValues(json, "master");
@@ -19,7 +24,8 @@ public record MasterSettings(String httpHost, int httpPort, Path dataDir, String
             Path.of(v.string("data-dir", "fbs-data/master")).toAbsolutePath().normalize(),
             publicUrl,
             SmtpSettings.from(v.section("smtp")),
-            AuthSettings.from(v.section("auth"), publicUrl));
+            AuthSettings.from(v.section("auth"), publicUrl),
+            MasterLimits.from(v));
     }
 
     /** http://HOST:PORT, with this machine's name in place of a wildcard address, which nobody can reach. */

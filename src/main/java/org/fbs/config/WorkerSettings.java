@@ -25,11 +25,14 @@ import java.util.Map;
  * @param retention     how long files kept on the worker ({@code worker} staging) stay before they are removed
  * @param buildTimeout  how long a build may run before it is stopped and fails
  * @param keepFailedWorkdirs how many work dirs of failed builds are kept for debugging (the newest)
+ * @param maxLogLine    the longest build log line kept, in bytes; longer ones are cut with a marker
+ * @param httpMetrics   whether the worker's HTTP port also serves /metrics (off: it serves /log, /artifacts and
+ *                      the health checks only)
  */
 public record WorkerSettings(String id, String httpHost, int httpPort, String publicUrl, List<String> arches,
                              List<String> releases, int slots, Path workDir, List<Path> stagingRoots,
                              Map<String, String> tools, KojiSettings koji, Duration retention,
-                             Duration buildTimeout, int keepFailedWorkdirs) {
+                             Duration buildTimeout, int keepFailedWorkdirs, int maxLogLine, boolean httpMetrics) {
 
     static final Map<String, String> DEFAULT_TOOLS = Map.of(
         "lorax", "/usr/sbin/lorax",
@@ -40,6 +43,7 @@ public record WorkerSettings(String id, String httpHost, int httpPort, String pu
     public static final Duration DEFAULT_RETENTION = Duration.ofDays(7);
     public static final Duration DEFAULT_BUILD_TIMEOUT = Duration.ofHours(6);
     public static final int DEFAULT_KEEP_FAILED_WORKDIRS = 3;
+    public static final int DEFAULT_MAX_LOG_LINE = 8 * 1024;
 
     public WorkerSettings {
         arches = List.copyOf(arches);
@@ -62,6 +66,15 @@ public record WorkerSettings(String id, String httpHost, int httpPort, String pu
                           Map<String, String> tools, KojiSettings koji, Duration retention) {
         this(id, httpHost, httpPort, publicUrl, arches, releases, slots, workDir, stagingRoots, tools, koji,
             retention, DEFAULT_BUILD_TIMEOUT, DEFAULT_KEEP_FAILED_WORKDIRS);
+    }
+
+    /** Settings with the default log line limit and no /metrics on the HTTP port (tests). */
+    public WorkerSettings(String id, String httpHost, int httpPort, String publicUrl, List<String> arches,
+                          List<String> releases, int slots, Path workDir, List<Path> stagingRoots,
+                          Map<String, String> tools, KojiSettings koji, Duration retention,
+                          Duration buildTimeout, int keepFailedWorkdirs) {
+        this(id, httpHost, httpPort, publicUrl, arches, releases, slots, workDir, stagingRoots, tools, koji,
+            retention, buildTimeout, keepFailedWorkdirs, DEFAULT_MAX_LOG_LINE, false);
     }
 
     /** Settings with Koji's defaults and the default retention (tests). */
@@ -117,7 +130,17 @@ public record WorkerSettings(String id, String httpHost, int httpPort, String pu
             KojiSettings.from(new ConfigValues(v.section("koji"), "worker.koji")),
             v.duration("retention", DEFAULT_RETENTION),
             v.duration("build-timeout", DEFAULT_BUILD_TIMEOUT),
-            v.integer("keep-failed-workdirs", DEFAULT_KEEP_FAILED_WORKDIRS, 0, 1000));
+            v.integer("keep-failed-workdirs", DEFAULT_KEEP_FAILED_WORKDIRS, 0, 1000),
+            maxLogLine(v),
+            Boolean.parseBoolean(http.string("metrics", "false").trim()));
+    }
+
+    private static int maxLogLine(ConfigValues v) {
+        long n = v.bytes("max-log-line", DEFAULT_MAX_LOG_LINE);
+        if (n < 256 || n > 64 * 1024 * 1024) {
+            throw v.error("max-log-line", "must be between 256 bytes and 64MiB");
+        }
+        return (int) n;
     }
 
     private static String hostName() {

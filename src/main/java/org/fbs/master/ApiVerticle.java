@@ -61,7 +61,7 @@ public final class ApiVerticle extends VerticleBase {
 
     @Override
     public Future<?> start() {
-        intake = new BuildIntake(vertx);
+        intake = new BuildIntake(vertx, settings);
         router = Router.router(vertx);
         access.install(router);
         router.post("/api/*").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY));
@@ -73,6 +73,7 @@ public final class ApiVerticle extends VerticleBase {
         router.get("/api/v1/builds/:id").handler(this::get);
         router.post("/api/v1/builds/:id/cancel").handler(this::cancel);
         router.get("/api/v1/workers").handler(this::workers);
+        WorkerRoutes.mount(router);
         router.get("/api/v1/info").handler(ctx -> json(ctx, 200,
             BuildInfo.current().toJson("master", settings.publicUrl())));
         ops.mount(router, vertx);
@@ -118,6 +119,8 @@ public final class ApiVerticle extends VerticleBase {
                     .end(BuildView.of(build).encode());
             } else if (stored.cause() instanceof SpecException e) {
                 error(ctx, 400, "the build spec has errors", e.errors());
+            } else if (stored.cause() instanceof ReplyException re && re.failureCode() == Dispatcher.TOO_MANY_QUEUED) {
+                error(ctx, 429, re.getMessage(), List.of());
             } else {
                 LOG.error("submit failed", stored.cause());
                 error(ctx, 503, "the build could not be stored; nothing was queued", List.of());

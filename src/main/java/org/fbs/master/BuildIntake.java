@@ -4,6 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import org.fbs.auth.Caller;
+import org.fbs.config.MasterSettings;
 import org.fbs.protocol.Addresses;
 import org.fbs.spec.BuildSpec;
 import org.fbs.spec.SpecException;
@@ -17,9 +18,11 @@ public final class BuildIntake {
     private final Vertx vertx;
     private final KickstartFetcher kickstarts;
 
-    public BuildIntake(Vertx vertx) {
+    /** @param settings the master's: its kickstart size limit and the hosts it may fetch kickstarts from */
+    public BuildIntake(Vertx vertx, MasterSettings settings) {
         this.vertx = vertx;
-        this.kickstarts = new KickstartFetcher(vertx, KickstartFetcher.TIMEOUT);
+        this.kickstarts = new KickstartFetcher(vertx, KickstartFetcher.TIMEOUT,
+            KickstartFetcher.Policy.of(settings.limits()));
     }
 
     /**

@@ -19,6 +19,7 @@ import java.util.TreeMap;
 import org.fbs.build.Build;
 import org.fbs.build.BuildState;
 import org.fbs.build.ImageKinds;
+import org.fbs.config.MasterLimits;
 import org.fbs.protocol.Addresses;
 import org.fbs.protocol.BuildChange;
 import org.fbs.protocol.BuildEvent;
@@ -50,10 +51,19 @@ public final class Dispatcher extends VerticleBase {
     private final Set<Long> beingOffered = new HashSet<>();
     private final WorkerDirectory workers = new WorkerDirectory(Duration.ofSeconds(20));
     private final BuildMetrics metrics;
+    /** {@code master.max-queued-per-user}: a submit past it fails with {@link #TOO_MANY_QUEUED}. */
+    private final int maxQueuedPerUser;
+    /** The failure code of a submit refused because its owner has too many builds queued (HTTP 429). */
+    public static final int TOO_MANY_QUEUED = 429;
 
     public Dispatcher(AsyncBuildStore store, MeterRegistry registry) {
+        this(store, registry, MasterLimits.DEFAULT_MAX_QUEUED_PER_USER);
+    }
+
+    public Dispatcher(AsyncBuildStore store, MeterRegistry registry, int maxQueuedPerUser) {
         this.store = store;
         this.metrics = new BuildMetrics(registry);
+        this.maxQueuedPerUser = maxQueuedPerUser;
     }
 
     @Override
@@ -82,6 +92,14 @@ public final class Dispatcher extends VerticleBase {
 
     private void submit(Message<JsonObject> msg) {
         JsonObject body = msg.body();
+        String owner = body.getString("owner");
+        long queued = active.values().stream()
+            .filter(b -> b.state() == BuildState.QUEUED && java.util.Objects.equals(b.owner(), owner)).count();
+        if (queued >= maxQueuedPerUser) {
+            msg.fail(TOO_MANY_QUEUED, owner + " already has " + queued + " builds waiting in the queue, the most "
+                + "master.max-queued-per-user allows (" + maxQueuedPerUser + "); submit again once one has started");
+            return;
+        }
         Build fresh = Build.queued(body.getJsonObject("spec"), body.getString("address"), body.getString("owner"),
             Instant.now());
         store.insert(fresh)
@@ -173,7 +191,10 @@ public final class Dispatcher extends VerticleBase {
         return vertx.eventBus().<JsonObject>request(build.address(), new JobOffer(build.id(), build.spec()).toJson(), options)
             .transform(sent -> {
                 if (sent.failed()) {
-                    return waiting(build.id(), whyUnanswered(where, sent.cause()));
+                    // Draining workers stop consuming offers: say so rather than "no worker online".
+                    return waiting(build.id(), workers.allDraining(build.address())
+                        ? "every worker for " + where + " is draining; waiting for one that takes builds"
+                        : whyUnanswered(where, sent.cause()));
                 }
                 OfferReply answer;
                 try {

@@ -48,7 +48,9 @@ public final class MasterRole {
                 // notifier, so that it hears of every change the dispatcher makes.
                 return Access.create(vertx, settings, store).compose(access ->
                     vertx.deployVerticle(new Notifier(settings, store))
-                        .compose(n -> vertx.deployVerticle(new Dispatcher(store, registry)))
+                        .compose(n -> vertx.deployVerticle(new Dispatcher(store, registry,
+                            settings.limits().maxQueuedPerUser())))
+                        .compose(d -> vertx.deployVerticle(new WorkerControl()))
                         .compose(d -> vertx.deployVerticle(new ApiVerticle(settings, store, ops, access))));
             })
             .onSuccess(id -> LOG.info("master ready: API at {}/api/v1/builds, builds stored in {}",

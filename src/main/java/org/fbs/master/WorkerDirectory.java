@@ -34,7 +34,13 @@ final class WorkerDirectory {
         return (int) workers.values().stream().filter(s -> s.status().addresses().contains(address)).count();
     }
 
-    /** The free slots that the workers consuming {@code address} last announced. */
+    /** Whether workers for {@code address} are known and every one of them is draining. */
+    boolean allDraining(String address) {
+        return serving(address) > 0 && workers.values().stream()
+            .filter(s -> s.status().addresses().contains(address)).allMatch(s -> s.status().draining());
+    }
+
+        /** The free slots that the workers consuming {@code address} last announced. */
     int freeSlots(String address) {
         return workers.values().stream().filter(s -> s.status().addresses().contains(address))
             .mapToInt(s -> s.status().free()).sum();

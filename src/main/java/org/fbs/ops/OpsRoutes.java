@@ -34,9 +34,16 @@ public record OpsRoutes(HealthChecks readiness, PrometheusMeterRegistry registry
     }
 
     public void mount(Router router, Vertx vertx) {
+        mount(router, vertx, true);
+    }
+
+    /** The health routes, and {@code /metrics} only when {@code metrics} (a worker's public port leaves it out). */
+    public void mount(Router router, Vertx vertx, boolean metrics) {
         HealthChecks alive = HealthChecks.create(vertx).register("http", promise -> promise.complete(Status.OK()));
         router.get("/healthz").handler(HealthCheckHandler.createWithHealthChecks(alive));
         router.get("/readyz").handler(HealthCheckHandler.createWithHealthChecks(readiness));
-        router.get("/metrics").handler(PrometheusScrapingHandler.create(registry));
+        if (metrics) {
+            router.get("/metrics").handler(PrometheusScrapingHandler.create(registry));
+        }
     }
 }

@@ -38,6 +38,11 @@ final class EventOutbox {
         this.worker = worker;
     }
 
+    /** True when the master has acknowledged every event (a draining worker exits only then). */
+    boolean isEmpty() {
+        return queue.isEmpty();
+    }
+
     void stage(long build, Stage stage) {
         add(build, BuildEvent.Kind.STAGE, stage.label(), null, List.of(), List.of(), List.of());
     }

@@ -53,7 +53,8 @@ public final class LocalBuild {
         // Nothing serves /artifacts here: WorkerStager's PUBLIC-URL/artifacts/ID/NAME becomes the file's own URL.
         String publicUrl = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
         return new WorkerSettings(w.id(), w.httpHost(), w.httpPort(), publicUrl, w.arches(), w.releases(), 1, dir,
-            w.stagingRoots(), w.tools(), w.koji(), w.retention(), w.buildTimeout(), w.keepFailedWorkdirs());
+            w.stagingRoots(), w.tools(), w.koji(), w.retention(), w.buildTimeout(), w.keepFailedWorkdirs(),
+            w.maxLogLine(), false);
     }
 
     /** Where this build keeps its logs, work dirs and {@code worker}-staged files. */
@@ -84,7 +85,8 @@ public final class LocalBuild {
             runner.cancel(claimed); // interrupted while the number was being claimed: the build stops at once
         }
         BuildRunner.Outcome outcome;
-        try (BuildLog log = BuildLog.open(settings.logsDir(), claimed, bus, new LiveLogs(), lines)) {
+        try (BuildLog log = BuildLog.open(settings.logsDir(), claimed, bus, new LiveLogs(), lines,
+            settings.maxLogLine())) {
             outcome = runner.run(claimed, spec, log, stages);
         }
         return new Result(claimed, outcome.succeeded(), outcome.canceled(), outcome.reason(), outcome.artifacts(),

@@ -14,8 +14,9 @@ import org.fbs.staging.KeptArtifacts;
  * The worker's HTTP face: {@code GET /log/<id>} serves a build's log as plain text, and with
  * {@code ?follow=true} keeps the response open and streams new lines until the build ends; {@code GET
  * /artifacts/<id>/<file>} serves the files kept on the worker ({@link ArtifactDownloads}); the operators' routes
- * ({@link OpsRoutes}) sit beside them. Only build ids
- * reach the file system: the file name is made from the parsed number, never from the URL's text.
+ * ({@link OpsRoutes}: health, and /metrics only with {@code worker.http.metrics}) sit beside them; every other path
+ * is a 404. Only build ids reach the file system: the file name is made from the parsed number, never from the URL's
+ * text, and a number with a leading zero is refused, so each log has exactly one URL.
  */
 public final class LogHttpVerticle extends VerticleBase {
 
@@ -37,7 +38,8 @@ public final class LogHttpVerticle extends VerticleBase {
     public Future<?> start() {
         Router router = Router.router(vertx);
         router.get("/log/:id").handler(this::log);
-        ops.mount(router, vertx);
+        // The port users reach: /metrics only when the operator asks for it (worker.http.metrics).
+        ops.mount(router, vertx, settings.httpMetrics());
         new ArtifactDownloads(vertx, new KeptArtifacts(settings.artifactsDir()), settings.artifactsDir().toString())
             .mount(router);
         router.route().handler(ctx -> notFound(ctx.response()));
@@ -49,7 +51,8 @@ public final class LogHttpVerticle extends VerticleBase {
 
     private void log(RoutingContext ctx) {
         String raw = ctx.pathParam("id");
-        if (raw == null || !raw.matches("[0-9]{1,18}")) {
+        // One URL per log: not /log/1/, not /log/01.
+        if (raw == null || !raw.matches("[1-9][0-9]{0,17}") || !ctx.normalizedPath().equals("/log/" + raw)) {
             notFound(ctx.response());
             return;
         }

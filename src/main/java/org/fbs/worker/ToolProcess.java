@@ -1,11 +1,9 @@
 package org.fbs.worker;
 
-import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
-import java.io.InputStreamReader;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -78,19 +76,17 @@ final class ToolProcess {
         }
     }
 
-    /** Every line the tool prints goes into the log; the last few are kept for the failure reason. */
+    /** Every line the tool prints goes into the log (cut at worker.max-log-line); the last few are kept too. */
     private static void copyOutput(Process process, BuildLog log, Deque<String> tail) {
-        try (BufferedReader out = new BufferedReader(
-            new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-            for (String line = out.readLine(); line != null; line = out.readLine()) {
-                log.line(line);
+        try (InputStream out = process.getInputStream()) {
+            log.copy(out, line -> {
                 synchronized (tail) {
                     if (tail.size() == TAIL_LINES) {
                         tail.removeFirst();
                     }
                     tail.addLast(line);
                 }
-            }
+            });
         } catch (IOException | UncheckedIOException e) {
             // The output ends with the tool; a log that cannot be written fails the build elsewhere.
         }

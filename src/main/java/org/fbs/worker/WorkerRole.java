@@ -26,10 +26,17 @@ public final class WorkerRole {
         return deploy(vertx, settings, NodeMetrics.newRegistry());
     }
 
+    /** A worker whose "drain and exit" closes {@code vertx} (the node stops; the process stays). */
     public static Future<String> deploy(Vertx vertx, WorkerSettings settings, PrometheusMeterRegistry registry) {
+        return deploy(vertx, settings, registry, vertx::close);
+    }
+
+    /** @param exit what "drain and exit" does once the worker's builds are done (Main: exit the process) */
+    public static Future<String> deploy(Vertx vertx, WorkerSettings settings, PrometheusMeterRegistry registry,
+                                        Runnable exit) {
         LiveLogs live = new LiveLogs();
         AtomicBoolean taking = new AtomicBoolean();
-        WorkerVerticle builds = new WorkerVerticle(settings, live);
+        WorkerVerticle builds = new WorkerVerticle(settings, live, exit);
         OpsRoutes ops = OpsRoutes.forNode(vertx, registry);
         ops.readiness()
             .register("builds", promise -> promise.complete(taking.get() ? Status.OK()

@@ -4,6 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -14,6 +15,7 @@ import org.fbs.build.ImageKinds;
 import org.fbs.config.WorkerSettings;
 import org.fbs.protocol.Addresses;
 import org.fbs.protocol.CancelRequest;
+import org.fbs.protocol.DrainRequest;
 import org.fbs.protocol.JobOffer;
 import org.fbs.protocol.OfferReply;
 import org.fbs.protocol.WorkerStatus;
@@ -26,26 +28,37 @@ import org.slf4j.LoggerFactory;
 /**
  * Takes job offers for the arches and releases this worker builds, while it has a free slot, runs each build
  * on a thread of its own and reports to the master. Announces itself at start, on a heartbeat, and whenever a
- * slot frees.
+ * slot frees or it starts or stops draining. While draining it takes no offers (it stops consuming them, and declines
+ * any still on the way) and finishes what it runs; asked to exit, it then runs {@code exit} once its last build has
+ * ended and its events are acknowledged.
  */
 public final class WorkerVerticle extends VerticleBase {
 
     private static final Logger LOG = LoggerFactory.getLogger(WorkerVerticle.class);
     static final long HEARTBEAT_MS = 5_000;
+    /** How long an exiting worker waits for the master to acknowledge its last events (they are resent later). */
+    static final long EXIT_ACK_WAIT_MS = 30_000;
 
     private final WorkerSettings settings;
     private final LiveLogs live;
     private final Set<Long> running = new LinkedHashSet<>();
     private final List<String> addresses = new ArrayList<>();
+    private final List<MessageConsumer<JsonObject>> offers = new ArrayList<>();
+    /** What "drain and exit" does once the builds are done: Main exits the process. */
+    private final Runnable exit;
+    private boolean draining;
+    private boolean exitWhenDone;
+    private boolean exiting;
     private BuildRunner runner;
     /** What the probe at start found; read by the readiness check from another thread. */
     private volatile ToolProbe.Tools tools;
     private EventOutbox outbox;
     private WorkerExecutor builds;
 
-    public WorkerVerticle(WorkerSettings settings, LiveLogs live) {
+    public WorkerVerticle(WorkerSettings settings, LiveLogs live, Runnable exit) {
         this.settings = settings;
         this.live = live;
+        this.exit = exit;
     }
 
     @Override
@@ -67,13 +80,13 @@ public final class WorkerVerticle extends VerticleBase {
         builds = vertx.createSharedWorkerExecutor("fbs-builds-" + settings.id(), settings.slots(), 7, TimeUnit.DAYS);
         List<Future<Void>> ready = new ArrayList<>();
         ready.add(vertx.eventBus().<JsonObject>consumer(Addresses.cancel(settings.id()), this::onCancel).completion());
+        ready.add(vertx.eventBus().<JsonObject>consumer(Addresses.drain(settings.id()), this::onDrain).completion());
         for (String arch : settings.arches()) {
             for (String release : settings.releases()) {
-                String address = Addresses.build(arch, release);
-                addresses.add(address);
-                ready.add(vertx.eventBus().<JsonObject>consumer(address, this::onOffer).completion());
+                addresses.add(Addresses.build(arch, release));
             }
         }
+        ready.add(takeOffers());
         return Future.all(ready).onSuccess(v -> {
             announce();
             vertx.setPeriodic(HEARTBEAT_MS, t -> announce());
@@ -104,6 +117,10 @@ public final class WorkerVerticle extends VerticleBase {
             msg.reply(OfferReply.accept(settings.id(), logUrl(id)).toJson());
             return;
         }
+        if (draining) {
+            msg.reply(OfferReply.decline(settings.id(), "worker " + settings.id() + " is draining").toJson());
+            return;
+        }
         String cannot = cannotBuild(offer.spec());
         if (cannot != null) {
             msg.reply(OfferReply.decline(settings.id(), cannot).toJson());
@@ -115,7 +132,7 @@ public final class WorkerVerticle extends VerticleBase {
         }
         running.add(id);
         // The log exists before the answer, so that the log link the master hands out works at once.
-        vertx.executeBlocking(() -> BuildLog.open(settings.logsDir(), id, vertx.eventBus(), live))
+        vertx.executeBlocking(() -> BuildLog.open(settings.logsDir(), id, vertx.eventBus(), live, settings.maxLogLine()))
             .onSuccess(log -> {
                 msg.reply(OfferReply.accept(settings.id(), logUrl(id)).toJson());
                 run(id, offer.spec(), log);
@@ -191,15 +208,89 @@ public final class WorkerVerticle extends VerticleBase {
         }
         running.remove(id);
         announce();
+        exitIfDone();
     }
 
+    /** Offers for every arch and release this worker builds reach it (again). */
+    private Future<Void> takeOffers() {
+        List<Future<Void>> ready = new ArrayList<>();
+        for (String address : addresses) {
+            MessageConsumer<JsonObject> consumer = vertx.eventBus().consumer(address, this::onOffer);
+            offers.add(consumer);
+            ready.add(consumer.completion());
+        }
+        return Future.all(ready).mapEmpty();
+    }
+
+    /** No offer reaches this worker any more: the event bus sends them to the other workers, or none. */
+    private Future<Void> stopOffers() {
+        List<Future<Void>> gone = offers.stream().map(MessageConsumer::unregister).toList();
+        offers.clear();
+        return Future.all(gone).mapEmpty();
+    }
+
+    /** Drain (take nothing new, finish what runs, exit when asked) or undrain; replies with the new status. */
+    private void onDrain(Message<JsonObject> msg) {
+        DrainRequest request;
+        try {
+            request = DrainRequest.fromJson(msg.body());
+        } catch (RuntimeException e) {
+            msg.fail(400, "malformed drain request");
+            return;
+        }
+        if (exiting) {
+            msg.fail(409, "worker " + settings.id() + " is exiting");
+            return;
+        }
+        Future<Void> changed = Future.succeededFuture();
+        if (request.drain() && !draining) {
+            changed = stopOffers();
+        } else if (!request.drain() && draining) {
+            changed = takeOffers();
+        }
+        draining = request.drain();
+        exitWhenDone = request.drain() && request.exit();
+        LOG.info("worker {}: {}; {} build(s) running", settings.id(), !draining ? "undrained: taking builds again"
+            : exitWhenDone ? "draining: will exit once its builds are done" : "draining: taking no new builds",
+            running.size());
+        changed.onComplete(done -> {
+            announce();
+            msg.reply(status().toJson());
+            exitIfDone();
+        });
+    }
+
+    /** Once drained with exit and idle: waits (bounded) for the master's acknowledgements, then exits. */
+    private void exitIfDone() {
+        if (!exitWhenDone || !running.isEmpty() || exiting) {
+            return;
+        }
+        exiting = true;
+        long deadline = System.nanoTime() + EXIT_ACK_WAIT_MS * 1_000_000;
+        vertx.setPeriodic(0, 100, timer -> {
+            boolean acknowledged = outbox.isEmpty();
+            if (acknowledged || System.nanoTime() - deadline > 0) {
+                vertx.cancelTimer(timer);
+                if (acknowledged) {
+                    LOG.info("worker {} drained: no builds left, every event acknowledged; exiting", settings.id());
+                } else {
+                    LOG.warn("worker {} drained: exiting with events the master has not acknowledged yet",
+                        settings.id());
+                }
+                exit.run();
+            }
+        });
+    }
     private String logUrl(long id) {
         return settings.publicUrl() + "/log/" + id;
     }
 
     private void announce() {
-        WorkerStatus status = new WorkerStatus(settings.id(), settings.publicUrl(), addresses, settings.slots(),
-            List.copyOf(running), tools.kinds());
-        vertx.eventBus().publish(Addresses.WORKERS, status.toJson());
+        vertx.eventBus().publish(Addresses.WORKERS, status().toJson());
+    }
+
+    private WorkerStatus status() {
+        return new WorkerStatus(settings.id(), settings.publicUrl(), addresses, settings.slots(),
+            List.copyOf(running), tools.kinds(), draining);
     }
 }

@@ -41,6 +41,20 @@ final class FbsNode implements AutoCloseable {
         return process.isAlive();
     }
 
+    /** Sends SIGTERM (what {@code systemctl stop} sends), as {@link Process#destroy()} does on Linux. */
+    void terminate() {
+        process.destroy();
+    }
+
+    /** The exit code once the process has ended, or null if it still runs after {@code seconds}. */
+    Integer exitCode(long seconds) throws InterruptedException {
+        return process.waitFor(seconds, TimeUnit.SECONDS) ? process.exitValue() : null;
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
     String output() {
         try {
             return Files.readString(output);

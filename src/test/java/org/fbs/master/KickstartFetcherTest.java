@@ -10,6 +10,8 @@ import io.vertx.core.http.HttpServerRequest;
 import java.time.Duration;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import io.vertx.core.json.JsonObject;
+import org.fbs.config.FbsConfig;
 import org.fbs.spec.Kickstart;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -20,6 +22,11 @@ class KickstartFetcherTest {
 
     static final String KS = "lang en_US.UTF-8\n%packages\n@core\n%end\n";
 
+    /** The master's policy with the test server's loopback address listed in master.kickstart.allowed-hosts. */
+    static final KickstartFetcher.Policy LOOPBACK_ALLOWED = KickstartFetcher.Policy.of(FbsConfig.from(new JsonObject()
+        .put("master", new JsonObject().put("kickstart", new JsonObject().put("allowed-hosts", "127.0.0.1"))))
+        .master().limits());
+
     Vertx vertx;
     KickstartServer server;
     KickstartFetcher fetcher;
@@ -28,7 +35,7 @@ class KickstartFetcherTest {
     void start() throws Exception {
         vertx = Vertx.vertx();
         // Generous: a loaded CI machine is slow to make the first connection.
-        fetcher = new KickstartFetcher(vertx, Duration.ofSeconds(20));
+        fetcher = new KickstartFetcher(vertx, Duration.ofSeconds(20), LOOPBACK_ALLOWED);
         server = new KickstartServer(KickstartFetcherTest::serve);
     }
 
@@ -109,7 +116,7 @@ class KickstartFetcherTest {
         assertThat(failure(server.url("/loop"))).isEqualTo("more than 3 redirects from " + server.url("/loop"));
         assertThat(failure(server.url("/binary"))).isEqualTo(server.url("/binary") + " is not a text file");
         assertThat(failure(server.url("/empty"))).isEqualTo(server.url("/empty") + " is empty");
-        assertThat(failure(new KickstartFetcher(vertx, Duration.ofSeconds(1)), server.url("/silent")))
+        assertThat(failure(new KickstartFetcher(vertx, Duration.ofSeconds(1), LOOPBACK_ALLOWED), server.url("/silent")))
             .isEqualTo("could not fetch " + server.url("/silent") + ": no answer within 1 s");
         assertThat(failure("http://127.0.0.1:1/ks")).startsWith("could not fetch http://127.0.0.1:1/ks: ");
     }

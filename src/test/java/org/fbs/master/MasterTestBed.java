@@ -26,11 +26,16 @@ final class MasterTestBed implements AutoCloseable {
     private final HttpClient http = HttpClient.newHttpClient();
 
     MasterTestBed(Path dataDir) throws Exception {
+        this(dataDir, new JsonObject());
+    }
+
+    /** A master whose {@code master.*} config also has {@code extra} (limits, allowed kickstart hosts...). */
+    MasterTestBed(Path dataDir, JsonObject extra) throws Exception {
         int port;
         try (ServerSocket socket = new ServerSocket(0)) {
             port = socket.getLocalPort();
         }
-        MasterSettings settings = FbsConfig.from(new JsonObject().put("master", new JsonObject()
+        MasterSettings settings = FbsConfig.from(new JsonObject().put("master", extra.copy()
             .put("http", new JsonObject().put("host", "127.0.0.1").put("port", port))
             .put("data-dir", dataDir.toString()))).master();
         await(MasterRole.deploy(vertx, settings, registry));

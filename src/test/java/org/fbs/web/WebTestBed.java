@@ -22,6 +22,7 @@ import java.util.regex.Pattern;
 import org.fbs.auth.Access;
 import org.fbs.auth.Caller;
 import org.fbs.config.FbsConfig;
+import org.fbs.config.MasterSettings;
 import org.fbs.master.BuildIntake;
 import org.fbs.master.Dispatcher;
 import org.fbs.master.MasterRole;
@@ -72,7 +73,7 @@ final class WebTestBed implements AutoCloseable {
             (user == null ? Caller.LOCAL : new Caller(user, user + "@example.org", false)).attachTo(ctx);
             ctx.next();
         });
-        WebPages pages = new WebPages(vertx, store, new BuildIntake(vertx), data.resolve("uploads"));
+        WebPages pages = new WebPages(vertx, store, new BuildIntake(vertx, settings(data)), data.resolve("uploads"));
         if (tokens != null) {
             pages.tokens(tokens);
         }
@@ -95,9 +96,15 @@ final class WebTestBed implements AutoCloseable {
             Caller.LOCAL.attachTo(ctx);
             ctx.next();
         });
-        new WebPages(vertx, store, new BuildIntake(vertx), data.resolve("uploads")).mount(router);
+        new WebPages(vertx, store, new BuildIntake(vertx, settings(data)), data.resolve("uploads")).mount(router);
         await(vertx.createHttpServer().requestHandler(router).listen(port, "127.0.0.1"));
         return bed;
+    }
+
+    /** The master's settings with every default, as the pages' own intake needs them. */
+    private static MasterSettings settings(Path data) {
+        return FbsConfig.from(new JsonObject().put("master", new JsonObject().put("data-dir", data.toString())))
+            .master();
     }
 
     static <T> T await(Future<T> future) throws Exception {

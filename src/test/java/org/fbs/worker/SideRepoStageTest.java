@@ -298,7 +298,8 @@ class SideRepoStageTest {
     }
 
     private BuildLog log(long id) throws IOException {
-        BuildLog log = BuildLog.open(tmp.resolve("logs"), id, vertx.eventBus(), new LiveLogs());
+        BuildLog log = BuildLog.open(tmp.resolve("logs"), id, vertx.eventBus(), new LiveLogs(),
+            org.fbs.config.WorkerSettings.DEFAULT_MAX_LOG_LINE);
         logs.add(log);
         return log;
     }

@@ -75,8 +75,11 @@ class WorkerOpsTest {
             port = socket.getLocalPort();
         }
         url = "http://127.0.0.1:" + port;
+        // With worker.http.metrics on: this test reads /metrics from the worker's port.
         WorkerSettings settings = new WorkerSettings("w-ops", "127.0.0.1", port, url, List.of("x86_64"),
-            List.of("41"), 1, workDir, List.of(workDir), tools);
+            List.of("41"), 1, workDir, List.of(workDir), tools, org.fbs.config.KojiSettings.DEFAULTS,
+            WorkerSettings.DEFAULT_RETENTION, WorkerSettings.DEFAULT_BUILD_TIMEOUT,
+            WorkerSettings.DEFAULT_KEEP_FAILED_WORKDIRS, WorkerSettings.DEFAULT_MAX_LOG_LINE, true);
         await(WorkerRole.deploy(vertx, settings));
     }
 

@@ -1,0 +1,112 @@
+package org.fbs.worker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vertx.core.Vertx;
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.io.SequenceInputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** worker.max-log-line: a tool printing a huge line without a newline costs the worker one line's worth of memory. */
+class BuildLogLimitTest {
+
+    @TempDir
+    Path dir;
+    final Vertx vertx = Vertx.vertx();
+
+    @AfterEach
+    void close() throws Exception {
+        vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void aHundredMegabyteLineIsCutWithAMarkerAndTheNextLineIsIntact() throws Exception {
+        long huge = 100L * 1024 * 1024;
+        InputStream tool = new SequenceInputStream(new SequenceInputStream(
+            new ByteArrayInputStream("first line\n".getBytes(StandardCharsets.UTF_8)), new Repeat('x', huge)),
+            new ByteArrayInputStream("\nlast line\n".getBytes(StandardCharsets.UTF_8)));
+        List<String> seen = new ArrayList<>();
+
+        try (BuildLog log = BuildLog.open(dir, 7, vertx.eventBus(), new LiveLogs(), 8192)) {
+            log.copy(tool, seen::add);
+        }
+
+        List<String> lines = Files.readAllLines(BuildLog.fileOf(dir, 7));
+        assertThat(lines).hasSize(3);
+        assertThat(lines.get(0)).endsWith(" first line");
+        String cut = lines.get(1).substring(lines.get(1).indexOf(' ') + 1); // without the time stamp
+        assertThat(cut).startsWith("x".repeat(8192) + " [line cut: " + (huge - 8192) + " more bytes")
+            .contains("worker.max-log-line=8192");
+        assertThat(cut.length()).isLessThan(8192 + 100);
+        assertThat(lines.get(2)).endsWith(" last line");
+        assertThat(Files.size(BuildLog.fileOf(dir, 7))).isLessThan(9000);
+        assertThat(seen).hasSize(3);
+        assertThat(seen.get(1)).isEqualTo(cut);
+    }
+
+    @Test
+    void aCutNeverSplitsACharacterAndShortLinesPassUnchanged() throws Exception {
+        // 255 ASCII bytes then a 3-byte character: the limit of 256 falls inside it, so it is left out whole.
+        String line = "a".repeat(255) + "\u20ac" + "tail";
+        String text = "short\n" + line + "\nno newline at the end";
+        try (BuildLog log = BuildLog.open(dir, 8, vertx.eventBus(), new LiveLogs(), 256)) {
+            log.copy(new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)), s -> { });
+        }
+
+        List<String> lines = Files.readAllLines(BuildLog.fileOf(dir, 8), StandardCharsets.UTF_8);
+        assertThat(lines).hasSize(3);
+        assertThat(lines.get(0)).endsWith(" short");
+        assertThat(lines.get(1)).endsWith(" " + "a".repeat(255) + " [line cut: 7 more bytes, longer than "
+            + "worker.max-log-line=256]");
+        assertThat(lines.get(2)).endsWith(" no newline at the end");
+    }
+
+    @Test
+    void aLongLineWrittenByTheWorkerItselfIsCutToo() throws Exception {
+        try (BuildLog log = BuildLog.open(dir, 9, vertx.eventBus(), new LiveLogs(), 300)) {
+            log.line("y".repeat(1000));
+        }
+        String written = Files.readString(BuildLog.fileOf(dir, 9));
+        assertThat(written).contains("y".repeat(300) + " [line cut: 700 more bytes").doesNotContain("y".repeat(301));
+    }
+
+    /** {@code count} copies of one byte, made as they are read: the test itself holds no 100 MB. */
+    private static final class Repeat extends InputStream {
+        private final byte value;
+        private long left;
+
+        Repeat(char value, long count) {
+            this.value = (byte) value;
+            this.left = count;
+        }
+
+        @Override
+        public int read() {
+            if (left == 0) {
+                return -1;
+            }
+            left--;
+            return value;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) {
+            if (left == 0) {
+                return -1;
+            }
+            int n = (int) Math.min(len, left);
+            java.util.Arrays.fill(b, off, off + n, value);
+            left -= n;
+            return n;
+        }
+    }
+}

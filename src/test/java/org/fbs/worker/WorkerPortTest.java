@@ -1,0 +1,160 @@
+package org.fbs.worker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.fbs.config.WorkerSettings;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What a worker's HTTP port serves: the log of a known build id, kept artifacts, health; every path trick on /log and
+ * every other path is a 404, never another file, never a 500.
+ */
+class WorkerPortTest {
+
+    static final String STANDIN_LORAX = Path.of(System.getProperty("fbs.standins", "src/test/standins"))
+        .resolve("lorax").toAbsolutePath().toString();
+    /** A file beside the logs folder that no URL may reach. */
+    static final String SECRET = "not-for-the-web-3f9a";
+
+    @TempDir
+    Path workDir;
+    final Vertx vertx = Vertx.vertx();
+    int port;
+
+    @BeforeEach
+    void start() throws Exception {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        WorkerSettings settings = new WorkerSettings("w-port", "127.0.0.1", port, "http://127.0.0.1:" + port,
+            List.of("x86_64"), List.of("41"), 1, workDir, List.of(workDir), Map.of("lorax", STANDIN_LORAX));
+        await(WorkerRole.deploy(vertx, settings));
+        try (BuildLog log = BuildLog.open(settings.logsDir(), 1, vertx.eventBus(), new LiveLogs(), 8192)) {
+            log.line("the log of build 1");
+        }
+        Files.writeString(workDir.resolve("secret.log"), SECRET);
+        Files.writeString(workDir.resolve("logs").resolve("notes.txt"), SECRET);
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        await(vertx.close());
+    }
+
+    @Test
+    void aKnownBuildIdServesItsLog() throws Exception {
+        String answer = get("/log/1");
+        assertThat(answer).startsWith("HTTP/1.1 200").contains("the log of build 1");
+    }
+
+    @Test
+    void pathTricksOnTheLogAnswer404() throws Exception {
+        List<String> tricks = List.of(
+            "/log/../secret.log",
+            "/log/..%2fsecret.log",
+            "/log/%2e%2e/secret.log",
+            "/log/%2e%2e%2fsecret.log",
+            "/log/%252e%252e%252fsecret.log",
+            "/log/..%252fsecret.log",
+            "/log/..%5csecret.log",
+            "/log/..\\secret.log",
+            "/log/1/../../secret.log",
+            "/log/1/../../../../etc/passwd",
+            "/log//etc/passwd",
+            "/log/%2fetc%2fpasswd",
+            "/log/%2F..%2F..%2Fsecret.log",
+            "/log/1%00",
+            "/log/1%00.txt",
+            "/log/%c0%ae%c0%ae/secret.log",
+            "/log/%c0%ae%c0%ae%c0%afsecret.log",
+            "/log/%e0%80%ae%e0%80%ae/secret.log",
+            "/log/1.log",
+            "/log/notes.txt",
+            "/log/-1",
+            "/log/01",
+            "/log/0",
+            "/log/+1",
+            "/log/1e3",
+            "/log/0x1",
+            "/log/" + "9".repeat(19),
+            "/log/" + "1".repeat(1000),
+            "/log/2",
+            "/log/999999999999999999",
+            "/log/",
+            "/log",
+            "/log/1/",
+            "/log/1;x=../../secret.log",
+            "/log/%31",
+            "/log/1?follow=../../secret.log&id=../secret.log",
+            "/log/..;/secret.log",
+            "/log/~root",
+            "/log/file:%2f%2f%2fetc%2fpasswd");
+        assertThat(tricks).hasSizeGreaterThanOrEqualTo(20);
+        for (String trick : tricks) {
+            String answer = get(trick);
+            assertThat(answer).as(trick).doesNotContain(SECRET).doesNotContain("root:x:0:0");
+            if (trick.equals("/log/%31") || trick.startsWith("/log/1?")) {
+                // %31 is "1" (an unreserved character, decoded), and an unknown query is ignored: build 1's own log.
+                assertThat(answer).as(trick).startsWith("HTTP/1.1 200").contains("the log of build 1");
+            } else {
+                assertThat(answer).as(trick).startsWith("HTTP/1.1 404");
+            }
+        }
+    }
+
+    @Test
+    void otherPathsOnTheWorkerPortAnswer404() throws Exception {
+        for (String path : List.of("/", "/secret.log", "/logs/1.log", "/metrics", "/api/v1/builds", "/artifacts/",
+            "/artifacts/1/../../secret.log", "/artifacts/..%2fsecret.log", "/LOG/1", "/work/secret.log",
+            "/%2e%2e/secret.log", "/healthz/../secret.log")) {
+            String answer = get(path);
+            assertThat(answer).as(path).startsWith("HTTP/1.1 404").doesNotContain(SECRET);
+        }
+        assertThat(request("POST", "/log/1")).startsWith("HTTP/1.1 404");
+        assertThat(request("DELETE", "/log/1")).startsWith("HTTP/1.1 404");
+        assertThat(get("/healthz")).startsWith("HTTP/1.1 200");
+    }
+
+    @Test
+    void anOverlongRequestLineIsRefusedWithoutAServerError() throws Exception {
+        String answer = get("/log/" + "1".repeat(10_000));
+        assertThat(answer).matches("(?s)HTTP/1\\.[01] 4[0-9][0-9] .*");
+    }
+
+    private String get(String target) throws IOException {
+        return request("GET", target);
+    }
+
+    /** Sends the request target byte for byte (HTTP clients would normalize it). */
+    private String request(String method, String target) throws IOException {
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(10_000);
+            OutputStream out = socket.getOutputStream();
+            out.write((method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
+                + "Content-Length: 0\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+            InputStream in = socket.getInputStream();
+            return new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
+        }
+    }
+
+    private static <T> T await(Future<T> future) throws Exception {
+        return future.toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+    }
+}
