@@ -113,6 +113,10 @@ class WebPagesTest {
                 assertThat(page).doesNotContain("local mode");
             }
         }
+        // The local admin cannot log out: the page a logout lands on is the dashboard for them.
+        HttpResponse<Buffer> loggedOut = master.get("/logged-out");
+        assertThat(loggedOut.statusCode()).isEqualTo(302);
+        assertThat(loggedOut.getHeader("location")).isEqualTo("/");
     }
 
     @Test
