@@ -71,6 +71,12 @@ public final class Access {
     public static final String CSRF_FIELD = CSRFHandler.DEFAULT_HEADER_NAME;
     /** The cookie that holds the CSRF token for scripts (SameSite=Strict, readable by the page's script). */
     public static final String CSRF_COOKIE = CSRFHandler.DEFAULT_COOKIE_NAME;
+    /**
+     * Where {@code POST /logout} sends the browser: a page that stays on this master. Not the login: a browser that
+     * followed the logout's redirect on to the provider is stopped by the pages' CSP ({@code form-action 'self'}
+     * covers redirects), and a provider with its own session would log the user straight back in.
+     */
+    public static final String LOGGED_OUT_PAGE = "/logged-out";
     public static final long FORM_BODY_LIMIT = 2L * 1024 * 1024;
     /** Readable by anybody: what a client needs before it has a token. */
     private static final Set<String> OPEN_API = Set.of("/api/v1/info");

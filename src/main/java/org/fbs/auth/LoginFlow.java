@@ -20,7 +20,8 @@ import org.slf4j.LoggerFactory;
  * The OpenID Connect login: {@code GET /login?return=/path} sends the browser to the provider (authorization code
  * flow with state and PKCE), the provider sends it back to {@code GET /callback}, and the session then holds the
  * {@link Caller}; the browser ends on {@code return} (a path on this master only). {@code POST /logout} ends the
- * session. Sessions live in this master's memory: a restart logs everybody out.
+ * session and shows {@link Access#LOGGED_OUT_PAGE}. Sessions live in this master's memory: a restart logs everybody
+ * out.
  */
 final class LoginFlow {
 
@@ -69,7 +70,7 @@ final class LoginFlow {
             if (caller != null) {
                 LOG.info("{} logged out", caller.name());
             }
-            ctx.response().setStatusCode(303).putHeader("Location", "/").end();
+            ctx.response().setStatusCode(303).putHeader("Location", Access.LOGGED_OUT_PAGE).end();
         });
     }
 

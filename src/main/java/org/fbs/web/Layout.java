@@ -5,7 +5,10 @@ import java.util.Objects;
 import org.fbs.auth.Access;
 import org.fbs.auth.Caller;
 
-/** The frame every page shares: header, navigation, who is logged in, and the security headers. */
+/**
+ * The frame every page shares: header, navigation, who is logged in (with a Log out button once login is on), and
+ * the security headers.
+ */
 final class Layout {
 
     /** No script or style from anywhere else, no inline script: an injected tag could not run even if one slipped. */
@@ -36,8 +39,14 @@ final class Layout {
             .add("<a href=\"/cluster\">Cluster</a><a href=\"/account\">Account</a></nav>")
             .add("<span class=\"user\">").text(caller == null ? "not logged in" : caller.name())
             .add(caller != null && caller.admin() ? " <span class=\"badge\">admin</span>" : "")
-            .add("</span></header>");
-        if (Caller.LOCAL.equals(Caller.of(ctx))) {
+            .add("</span>");
+        if (caller != null && !Caller.LOCAL.equals(caller)) {
+            // A form, not a link: logging out is a write, so it carries the CSRF token like every other form.
+            page.add("<form class=\"logout\" method=\"post\" action=\"/logout\">").add(csrfField(ctx))
+                .add("<button type=\"submit\" id=\"logout\">Log out</button></form>");
+        }
+        page.add("</header>");
+        if (Caller.LOCAL.equals(caller)) {
             page.add("<p class=\"banner\" id=\"local-mode\">local mode: no login, you are the local admin</p>");
         }
         page.add("<main>").add(main.toString()).add("</main></body></html>\n");

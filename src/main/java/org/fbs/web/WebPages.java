@@ -16,6 +16,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.function.BiConsumer;
+import org.fbs.auth.Access;
 import org.fbs.auth.Caller;
 import org.fbs.master.BuildIntake;
 import org.fbs.store.AsyncBuildStore;
@@ -83,6 +84,8 @@ public final class WebPages {
         page(router.post("/cluster/:worker/drain").handler(small), (ctx, caller) -> cluster.drain(ctx, caller, true));
         page(router.post("/cluster/:worker/undrain").handler(small), (ctx, caller) -> cluster.drain(ctx, caller, false));
         page(router.get("/account"), account::show);
+        // Open to anybody: it is where a logout lands.
+        router.get(Access.LOGGED_OUT_PAGE).handler(LoggedOutPage::show).failureHandler(WebPages::failed);
         page(router.post("/account/tokens").handler(small), account::create);
         page(router.post("/account/tokens/:id/revoke").handler(small), account::revoke);
     }

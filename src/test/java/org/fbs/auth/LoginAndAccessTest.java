@@ -193,6 +193,10 @@ class LoginAndAccessTest {
     void aFormPostWithoutTheCsrfTokenIsRefusedAndLogoutWithItEndsTheSession() throws Exception {
         Browser browser = loggedIn("erin");
         assertThat(browser.send("GET", "/api/v1/builds", null, Map.of()).statusCode()).isEqualTo(200);
+        // Logged in, the logged-out page is the dashboard.
+        HttpResponse<String> notYet = browser.send("GET", Access.LOGGED_OUT_PAGE, null, Map.of());
+        assertThat(notYet.statusCode()).isEqualTo(302);
+        assertThat(notYet.headers().firstValue("Location")).hasValue("/");
 
         HttpResponse<String> forged = browser.send("POST", "/logout", "", Map.of(
             "Content-Type", "application/x-www-form-urlencoded"));
@@ -207,8 +211,13 @@ class LoginAndAccessTest {
             Access.CSRF_FIELD + "=" + URLEncoder.encode(token, StandardCharsets.UTF_8),
             Map.of("Content-Type", "application/x-www-form-urlencoded"));
         assertThat(out.statusCode()).isEqualTo(303);
-        assertThat(out.headers().firstValue("Location")).hasValue("/");
+        // A page of this master that says so, not the provider (which might log the user straight back in).
+        assertThat(out.headers().firstValue("Location")).hasValue(Access.LOGGED_OUT_PAGE);
         assertError(browser.send("GET", "/api/v1/builds", null, Map.of()), 401, "log in");
+        HttpResponse<String> page = browser.send("GET", Access.LOGGED_OUT_PAGE, null, Map.of());
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.body()).contains("You are logged out", "href=\"/login\"", "not logged in")
+            .doesNotContain("erin", "action=\"/logout\"");
     }
 
     // --- bearer tokens ---

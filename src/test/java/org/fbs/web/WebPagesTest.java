@@ -73,7 +73,9 @@ class WebPagesTest {
             assertThat(page.bodyAsString()).as(path)
                 .contains("href=\"/builds/new\">New build</a>", "href=\"/cluster\">Cluster</a>",
                     "href=\"/account\">Account</a>", "<span class=\"user\">local <span class=\"badge\">admin</span>",
-                    "local mode: no login, you are the local admin");
+                    "local mode: no login, you are the local admin")
+                // Nobody to log out in local mode.
+                .doesNotContain("action=\"/logout\"", "id=\"logout\"");
         }
         String form = master.get("/builds/new").bodyAsString();
         assertThat(form).contains("enctype=\"multipart/form-data\"", "name=\"X-XSRF-TOKEN\"");
@@ -94,6 +96,27 @@ class WebPagesTest {
         assertThat(js.getHeader("content-type")).startsWith("text/javascript");
         assertThat(js.bodyAsString()).contains("followLog");
         assertThat(master.get(WebPages.CSS).bodyAsString()).contains(".state-succeeded");
+    }
+
+    @Test
+    void aLoggedInUserHasALogOutButtonThatPostsWithTheCsrfToken(@TempDir Path users) throws Exception {
+        try (WebTestBed bed = WebTestBed.withUsers(users, null)) {
+            for (String path : List.of("/", "/builds/new", "/cluster", "/account")) {
+                String page = bed.get(path, "alice").bodyAsString();
+                Matcher form = Pattern.compile("<form class=\"logout\" method=\"post\" action=\"/logout\">"
+                    + "<input type=\"hidden\" name=\"X-XSRF-TOKEN\" value=\"[^\"]*\">"
+                    + "<button type=\"submit\" id=\"logout\">Log out</button></form>").matcher(page);
+                assertThat(form.find()).as(path + ":\n" + page).isTrue();
+                assertThat(page.indexOf("<span class=\"user\">alice</span>")).as(path)
+                    .isBetween(0, form.start());
+                assertThat(page.indexOf("</header>")).as("in the header").isGreaterThanOrEqualTo(form.end());
+                assertThat(page).doesNotContain("local mode");
+            }
+        }
+        // The local admin cannot log out: the page a logout lands on is the dashboard for them.
+        HttpResponse<Buffer> loggedOut = master.get("/logged-out");
+        assertThat(loggedOut.statusCode()).isEqualTo(302);
+        assertThat(loggedOut.getHeader("location")).isEqualTo("/");
     }
 
     @Test
