@@ -4,9 +4,24 @@ import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Path;
+import java.time.Duration;
 
-/** The master's settings ({@code master.*}). */
-public record MasterSettings(String httpHost, int httpPort, Path dataDir, String publicUrl, SmtpSettings smtp) {
+/**
+ * The master's settings ({@code master.*}).
+ *
+ * @param workerTimeout a worker not heard from for this long is lost, and its builds go back to the queue
+ * @param maxRetries    how many times a build is queued again after losing its worker before it fails
+ */
+public record MasterSettings(String httpHost, int httpPort, Path dataDir, String publicUrl, SmtpSettings smtp,
+                             Duration workerTimeout, int maxRetries) {
+
+    public static final Duration DEFAULT_WORKER_TIMEOUT = Duration.ofSeconds(10);
+    public static final int DEFAULT_MAX_RETRIES = 2;
+
+    /** Settings with the default worker timeout and retries. */
+    public MasterSettings(String httpHost, int httpPort, Path dataDir, String publicUrl, SmtpSettings smtp) {
+        this(httpHost, httpPort, dataDir, publicUrl, smtp, DEFAULT_WORKER_TIMEOUT, DEFAULT_MAX_RETRIES);
+    }
 
     static MasterSettings from(JsonObject json) {
         ConfigValues v = new ConfigValues(json, "master");
@@ -16,7 +31,9 @@ public record MasterSettings(String httpHost, int httpPort, Path dataDir, String
         return new MasterSettings(host, port,
             Path.of(v.string("data-dir", "fbs-data/master")).toAbsolutePath().normalize(),
             trimSlash(v.string("public-url", defaultUrl(host, port))),
-            SmtpSettings.from(v.section("smtp")));
+            SmtpSettings.from(v.section("smtp")),
+            v.duration("worker-timeout", DEFAULT_WORKER_TIMEOUT),
+            v.integer("max-retries", DEFAULT_MAX_RETRIES, 0, 100));
     }
 
     /** http://HOST:PORT, with this machine's name in place of a wildcard address, which nobody can reach. */

@@ -25,11 +25,13 @@ import java.util.Map;
  * @param retention     how long files kept on the worker ({@code worker} staging) stay before they are removed
  * @param buildTimeout  how long a build may run before it is stopped and fails
  * @param keepFailedWorkdirs how many work dirs of failed builds are kept for debugging (the newest)
+ * @param heartbeatInterval how often it announces itself to the master, which takes a worker silent for
+ *                          {@code master.worker-timeout} as lost
  */
 public record WorkerSettings(String id, String httpHost, int httpPort, String publicUrl, List<String> arches,
                              List<String> releases, int slots, Path workDir, List<Path> stagingRoots,
                              Map<String, String> tools, KojiSettings koji, Duration retention,
-                             Duration buildTimeout, int keepFailedWorkdirs) {
+                             Duration buildTimeout, int keepFailedWorkdirs, Duration heartbeatInterval) {
 
     static final Map<String, String> DEFAULT_TOOLS = Map.of(
         "lorax", "/usr/sbin/lorax",
@@ -40,6 +42,7 @@ public record WorkerSettings(String id, String httpHost, int httpPort, String pu
     public static final Duration DEFAULT_RETENTION = Duration.ofDays(7);
     public static final Duration DEFAULT_BUILD_TIMEOUT = Duration.ofHours(6);
     public static final int DEFAULT_KEEP_FAILED_WORKDIRS = 3;
+    public static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofSeconds(3);
 
     public WorkerSettings {
         arches = List.copyOf(arches);
@@ -54,6 +57,15 @@ public record WorkerSettings(String id, String httpHost, int httpPort, String pu
                           Map<String, String> tools) {
         this(id, httpHost, httpPort, publicUrl, arches, releases, slots, workDir, stagingRoots, tools,
             KojiSettings.DEFAULTS, DEFAULT_RETENTION);
+    }
+
+    /** Settings with the default heartbeat (tests, and local builds, which announce nothing). */
+    public WorkerSettings(String id, String httpHost, int httpPort, String publicUrl, List<String> arches,
+                          List<String> releases, int slots, Path workDir, List<Path> stagingRoots,
+                          Map<String, String> tools, KojiSettings koji, Duration retention,
+                          Duration buildTimeout, int keepFailedWorkdirs) {
+        this(id, httpHost, httpPort, publicUrl, arches, releases, slots, workDir, stagingRoots, tools, koji,
+            retention, buildTimeout, keepFailedWorkdirs, DEFAULT_HEARTBEAT_INTERVAL);
     }
 
     /** Settings with the default build timeout and kept failed work dirs (tests). */
@@ -80,6 +92,11 @@ public record WorkerSettings(String id, String httpHost, int httpPort, String pu
     /** Where results staged on the worker itself are kept, one folder per build, served at /artifacts. */
     public Path artifactsDir() {
         return workDir.resolve("artifacts");
+    }
+
+    /** Events not yet acknowledged by the master, and the attempts this worker runs: what survives a restart. */
+    public Path outboxDir() {
+        return workDir.resolve("outbox");
     }
 
     /** The program to run for {@code tool}. */
@@ -117,7 +134,8 @@ public record WorkerSettings(String id, String httpHost, int httpPort, String pu
             KojiSettings.from(new ConfigValues(v.section("koji"), "worker.koji")),
             v.duration("retention", DEFAULT_RETENTION),
             v.duration("build-timeout", DEFAULT_BUILD_TIMEOUT),
-            v.integer("keep-failed-workdirs", DEFAULT_KEEP_FAILED_WORKDIRS, 0, 1000));
+            v.integer("keep-failed-workdirs", DEFAULT_KEEP_FAILED_WORKDIRS, 0, 1000),
+            v.duration("heartbeat-interval", DEFAULT_HEARTBEAT_INTERVAL));
     }
 
     private static String hostName() {

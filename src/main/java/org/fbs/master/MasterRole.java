@@ -43,8 +43,10 @@ public final class MasterRole {
                     ping.succeeded() ? Status.OK() : Status.KO(new JsonObject().put("reason", "the build store "
                         + "does not answer: " + ping.cause().getMessage())))));
                 // The notifier first, so that it hears of every change the dispatcher makes.
-                return vertx.deployVerticle(new Notifier(settings, store))
-                    .compose(n -> vertx.deployVerticle(new Dispatcher(store, registry)))
+                Notifier notifier = new Notifier(settings, store);
+                return vertx.deployVerticle(notifier)
+                    .compose(n -> vertx.deployVerticle(new Dispatcher(store, registry, settings.workerTimeout(),
+                        settings.maxRetries(), notifier::mailAbout)))
                     .compose(d -> vertx.deployVerticle(new ApiVerticle(settings, store, ops)));
             })
             .onSuccess(id -> LOG.info("master ready: API at {}/api/v1/builds, builds stored in {}",

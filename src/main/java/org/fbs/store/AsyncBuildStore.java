@@ -65,6 +65,20 @@ public final class AsyncBuildStore {
         });
     }
 
+    /**
+     * Writes a changed build and, in the same transaction, the mail it calls for (if any, and unless a mail with its
+     * key is kept already): a crash cannot keep the change and lose its mail.
+     */
+    public Future<Void> update(Build build, Optional<OutboxMail> mail) {
+        return run(s -> {
+            s.update(build);
+            if (mail.isPresent()) {
+                s.insertMail(mail.get());
+            }
+            return null;
+        });
+    }
+
     public Future<Optional<Build>> get(long id) {
         return run(s -> s.get(id));
     }

@@ -32,7 +32,10 @@ final class StoreSchema {
             "CREATE INDEX IF NOT EXISTS mails_due ON mails(status, next_try)"),
         // 2: who submitted each build, for "my builds" and per-user limits.
         List.of("ALTER TABLE builds ADD COLUMN owner TEXT",
-            "CREATE INDEX builds_owner ON builds(owner, id)"));
+            "CREATE INDEX builds_owner ON builds(owner, id)"),
+        // 3: one mail per change of a build (build/kind/attempt), however often the change is seen.
+        List.of("ALTER TABLE mails ADD COLUMN mail_key TEXT",
+            "CREATE UNIQUE INDEX mails_key ON mails(mail_key)"));
 
     private StoreSchema() {
     }
