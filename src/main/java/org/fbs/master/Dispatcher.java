@@ -58,6 +58,8 @@ public final class Dispatcher extends VerticleBase {
     /** Offers in flight per address, and the builds they are for (each build is offered once at a time). */
     private final Map<String, Integer> inFlight = new HashMap<>();
     private final Set<Long> beingOffered = new HashSet<>();
+    /** The last write of each build still on its way to disk: what a duplicate event's acknowledgement waits for. */
+    private final Map<Long, Future<Void>> unsaved = new HashMap<>();
     private final WorkerDirectory workers;
     private final BuildMetrics metrics;
     private final Duration workerTimeout;
@@ -371,12 +373,12 @@ public final class Dispatcher extends VerticleBase {
         if (build == null || event.attempt() != build.attempt()
             || build.state() != BuildState.ASSIGNED && build.state() != BuildState.RUNNING) {
             // The build ended, or this attempt was given up on: acknowledge, apply nothing.
-            msg.reply(null);
+            acknowledgeUnapplied(msg, event.buildId());
             return;
         }
         if (event.kind() == BuildEvent.Kind.LOST) {
             if (!event.worker().equals(build.worker())) {
-                msg.reply(null);
+                acknowledgeUnapplied(msg, event.buildId());
                 return;
             }
             requeueOrFail(build, "worker " + event.worker() + " restarted and could not resume it"
@@ -386,7 +388,7 @@ public final class Dispatcher extends VerticleBase {
             return;
         }
         if (event.seq() <= build.lastSeq()) {
-            msg.reply(null); // already applied
+            acknowledgeUnapplied(msg, event.buildId()); // already applied
             return;
         }
         Build next = switch (event.kind()) {
@@ -402,6 +404,19 @@ public final class Dispatcher extends VerticleBase {
         save(next, event.logTail())
             .onSuccess(v -> msg.reply(null))
             .onFailure(err -> msg.fail(500, "not stored: " + err.getMessage()));
+    }
+
+    /**
+     * Acknowledges an event that changes nothing, once the build's last change is on disk: the worker forgets an
+     * acknowledged event, so it must not be acknowledged on the strength of a change a crash could still undo.
+     */
+    private void acknowledgeUnapplied(Message<JsonObject> msg, long buildId) {
+        Future<Void> pending = unsaved.get(buildId);
+        if (pending == null) {
+            msg.reply(null);
+        } else {
+            pending.onComplete(v -> msg.reply(null));
+        }
     }
 
     /**
@@ -469,12 +484,15 @@ public final class Dispatcher extends VerticleBase {
             active.put(build.id(), build);
         }
         BuildChange change = new BuildChange(before == null ? null : before.state(), build, logTail);
-        return store.update(build, mailFor.apply(change))
+        Future<Void> written = store.update(build, mailFor.apply(change))
             .onSuccess(v -> {
                 metrics.stored(build);
                 vertx.eventBus().publish(Addresses.MASTER_BUILD_CHANGED, change.toJson(),
                     new DeliveryOptions().setLocalOnly(true));
             })
             .onFailure(err -> LOG.error("could not store build {}", build.id(), err));
+        unsaved.put(build.id(), written);
+        written.onComplete(v -> unsaved.remove(build.id(), written));
+        return written;
     }
 }
