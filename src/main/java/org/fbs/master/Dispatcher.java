@@ -106,7 +106,7 @@ public final class Dispatcher extends VerticleBase {
                 bus.<JsonObject>consumer(Addresses.WORKERS, this::onWorker).completion());
             startedAt = Instant.now();
             members = MemberWatch.start(vertx, context, this::nodeLeft);
-            vertx.setPeriodic(SWEEP_MS, id -> sweep());
+            vertx.setPeriodic(SWEEP_MS, id -> dispatchAll());
             // Often enough that a silent worker is noticed within a second of its timeout.
             vertx.setPeriodic(Math.max(100, Math.min(1_000, workerTimeout.toMillis() / 4)), id -> checkWorkers());
             return Future.all(consumers).onSuccess(v -> dispatchAll());
@@ -174,10 +174,6 @@ public final class Dispatcher extends VerticleBase {
     private static boolean isWith(Build build, String worker) {
         return (build.state() == BuildState.ASSIGNED || build.state() == BuildState.RUNNING)
             && worker.equals(build.worker());
-    }
-
-    private void sweep() {
-        dispatchAll();
     }
 
     /**

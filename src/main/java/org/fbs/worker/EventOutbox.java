@@ -118,6 +118,12 @@ final class EventOutbox {
         writeDurably(runFile(build), new JsonObject().put("build", build).put("attempt", attempt).encode());
     }
 
+    /** Drops the record of a run that never started (the offer was declined after all). */
+    void forget(long build) {
+        vertx.executeBlocking(() -> Files.deleteIfExists(runFile(build)), true)
+            .onFailure(err -> LOG.warn("could not remove the run marker of build {}: {}", build, err.toString()));
+    }
+
     /** Starts the seq count of a new run; call on the context once the offer is accepted. */
     void begin(long build, int attempt) {
         counters.put(build, new Counter(attempt, 0));

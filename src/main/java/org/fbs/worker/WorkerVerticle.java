@@ -152,6 +152,7 @@ public final class WorkerVerticle extends VerticleBase {
             })
             .onFailure(err -> {
                 running.remove(id);
+                outbox.forget(id);
                 LOG.error("cannot open the log of build {}", id, err);
                 msg.reply(OfferReply.decline(settings.id(), "cannot write build logs: " + err.getMessage()).toJson());
             });
