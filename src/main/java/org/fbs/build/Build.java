@@ -60,6 +60,16 @@ public record Build(long id, JsonObject spec, String address, BuildState state, 
             attempt + 1);
     }
 
+    /**
+     * Back in the queue after its worker was lost: no worker, no log link, no stage, and a fresh event count for
+     * the next attempt (whose worker numbers its events from 1 again). The attempt count is kept: the next
+     * assignment adds one. The history keeps everything the lost attempt did.
+     */
+    public Build requeued(String why, Instant at) {
+        return new Build(id, spec, address, BuildState.QUEUED, null, null, null, List.of(),
+            append(new Transition(BuildState.QUEUED, null, at, why)), why, 0, extraPackages, owner, attempt);
+    }
+
     public Build running(String newStage, Instant at, long seq) {
         return new Build(id, spec, address, BuildState.RUNNING, newStage, worker, logUrl, artifacts,
             append(new Transition(BuildState.RUNNING, newStage, at, null)), null, seq, extraPackages, owner,

@@ -4,15 +4,21 @@ import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Path;
+import java.time.Duration;
 
 /**
  * The master's settings ({@code master.*}).
  *
  * @param auth   login: OpenID Connect, admins
  * @param limits what the master accepts from users: kickstart size and hosts, builds queued per user
+ * @param workerTimeout a worker not heard from for this long is lost, and its builds go back to the queue
+ * @param maxRetries    how many times a build is queued again after losing its worker before it fails
  */
 public record MasterSettings(String httpHost, int httpPort, Path dataDir, String publicUrl, SmtpSettings smtp,
-                             AuthSettings auth, MasterLimits limits) {
+                             AuthSettings auth, MasterLimits limits, Duration workerTimeout, int maxRetries) {
+
+    public static final Duration DEFAULT_WORKER_TIMEOUT = Duration.ofSeconds(10);
+    public static final int DEFAULT_MAX_RETRIES = 2;
 
     static MasterSettings from(JsonObject json) {
         ConfigValues v = new ConfigValues(json, "master");
@@ -25,7 +31,9 @@ public record MasterSettings(String httpHost, int httpPort, Path dataDir, String
             publicUrl,
             SmtpSettings.from(v.section("smtp")),
             AuthSettings.from(v.section("auth"), publicUrl),
-            MasterLimits.from(v));
+            MasterLimits.from(v),
+            v.duration("worker-timeout", DEFAULT_WORKER_TIMEOUT),
+            v.integer("max-retries", DEFAULT_MAX_RETRIES, 0, 100));
     }
 
     /** http://HOST:PORT, with this machine's name in place of a wildcard address, which nobody can reach. */

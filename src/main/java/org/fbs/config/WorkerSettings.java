@@ -28,11 +28,14 @@ import java.util.Map;
  * @param maxLogLine    the longest build log line kept, in bytes; longer ones are cut with a marker
  * @param httpMetrics   whether the worker's HTTP port also serves /metrics (off: it serves /log, /artifacts and
  *                      the health checks only)
+ * @param heartbeatInterval how often it announces itself to the master, which takes a worker silent for
+ *                          {@code master.worker-timeout} as lost
  */
 public record WorkerSettings(String id, String httpHost, int httpPort, String publicUrl, List<String> arches,
                              List<String> releases, int slots, Path workDir, List<Path> stagingRoots,
                              Map<String, String> tools, KojiSettings koji, Duration retention,
-                             Duration buildTimeout, int keepFailedWorkdirs, int maxLogLine, boolean httpMetrics) {
+                             Duration buildTimeout, int keepFailedWorkdirs, int maxLogLine, boolean httpMetrics,
+                             Duration heartbeatInterval) {
 
     static final Map<String, String> DEFAULT_TOOLS = Map.of(
         "lorax", "/usr/sbin/lorax",
@@ -44,6 +47,7 @@ public record WorkerSettings(String id, String httpHost, int httpPort, String pu
     public static final Duration DEFAULT_BUILD_TIMEOUT = Duration.ofHours(6);
     public static final int DEFAULT_KEEP_FAILED_WORKDIRS = 3;
     public static final int DEFAULT_MAX_LOG_LINE = 8 * 1024;
+    public static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofSeconds(3);
 
     public WorkerSettings {
         arches = List.copyOf(arches);
@@ -68,13 +72,13 @@ public record WorkerSettings(String id, String httpHost, int httpPort, String pu
             retention, DEFAULT_BUILD_TIMEOUT, DEFAULT_KEEP_FAILED_WORKDIRS);
     }
 
-    /** Settings with the default log line limit and no /metrics on the HTTP port (tests). */
+    /** Settings with the default log line limit, no /metrics on the HTTP port and the default heartbeat (tests). */
     public WorkerSettings(String id, String httpHost, int httpPort, String publicUrl, List<String> arches,
                           List<String> releases, int slots, Path workDir, List<Path> stagingRoots,
                           Map<String, String> tools, KojiSettings koji, Duration retention,
                           Duration buildTimeout, int keepFailedWorkdirs) {
         this(id, httpHost, httpPort, publicUrl, arches, releases, slots, workDir, stagingRoots, tools, koji,
-            retention, buildTimeout, keepFailedWorkdirs, DEFAULT_MAX_LOG_LINE, false);
+            retention, buildTimeout, keepFailedWorkdirs, DEFAULT_MAX_LOG_LINE, false, DEFAULT_HEARTBEAT_INTERVAL);
     }
 
     /** Settings with Koji's defaults and the default retention (tests). */
@@ -93,6 +97,11 @@ public record WorkerSettings(String id, String httpHost, int httpPort, String pu
     /** Where results staged on the worker itself are kept, one folder per build, served at /artifacts. */
     public Path artifactsDir() {
         return workDir.resolve("artifacts");
+    }
+
+    /** Events not yet acknowledged by the master, and the attempts this worker runs: what survives a restart. */
+    public Path outboxDir() {
+        return workDir.resolve("outbox");
     }
 
     /** The program to run for {@code tool}. */
@@ -132,7 +141,8 @@ public record WorkerSettings(String id, String httpHost, int httpPort, String pu
             v.duration("build-timeout", DEFAULT_BUILD_TIMEOUT),
             v.integer("keep-failed-workdirs", DEFAULT_KEEP_FAILED_WORKDIRS, 0, 1000),
             maxLogLine(v),
-            Boolean.parseBoolean(http.string("metrics", "false").trim()));
+            Boolean.parseBoolean(http.string("metrics", "false").trim()),
+            v.duration("heartbeat-interval", DEFAULT_HEARTBEAT_INTERVAL));
     }
 
     private static int maxLogLine(ConfigValues v) {

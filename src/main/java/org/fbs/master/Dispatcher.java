@@ -14,12 +14,15 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Function;
 import org.fbs.build.Build;
 import org.fbs.build.BuildState;
 import org.fbs.build.ImageKinds;
 import org.fbs.config.MasterLimits;
+import org.fbs.config.MasterSettings;
 import org.fbs.protocol.Addresses;
 import org.fbs.protocol.BuildChange;
 import org.fbs.protocol.BuildEvent;
@@ -28,12 +31,19 @@ import org.fbs.protocol.JobOffer;
 import org.fbs.protocol.OfferReply;
 import org.fbs.protocol.WorkerStatus;
 import org.fbs.store.AsyncBuildStore;
+import org.fbs.store.OutboxMail;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The one owner of build state on the master: stores new builds, offers queued ones to workers, and applies
  * the workers' events. Every change is written to the store before it is acknowledged.
+ *
+ * <p>Worker loss: a worker is lost when it stays silent for the worker timeout or when its cluster node leaves
+ * (Hazelcast membership, which notices a killed process in seconds). The builds it had go back to the queue for
+ * another attempt, or fail once the retries are used up. Each attempt has its number; worker events carry it, and
+ * only events of the build's current attempt are applied, so a worker that was given up on (partitioned, then
+ * back) cannot change a build another worker now runs: it is told to stop instead.
  */
 public final class Dispatcher extends VerticleBase {
 
@@ -49,21 +59,42 @@ public final class Dispatcher extends VerticleBase {
     /** Offers in flight per address, and the builds they are for (each build is offered once at a time). */
     private final Map<String, Integer> inFlight = new HashMap<>();
     private final Set<Long> beingOffered = new HashSet<>();
-    private final WorkerDirectory workers = new WorkerDirectory(Duration.ofSeconds(20));
+    /** The last write of each build still on its way to disk: what a duplicate event's acknowledgement waits for. */
+    private final Map<Long, Future<Void>> unsaved = new HashMap<>();
+    private final WorkerDirectory workers;
     private final BuildMetrics metrics;
     /** {@code master.max-queued-per-user}: a submit past it fails with {@link #TOO_MANY_QUEUED}. */
     private final int maxQueuedPerUser;
     /** The failure code of a submit refused because its owner has too many builds queued (HTTP 429). */
     public static final int TOO_MANY_QUEUED = 429;
+    private final Duration workerTimeout;
+    private final int maxRetries;
+    /** The mail a change calls for, kept in the same transaction as the change. */
+    private final Function<BuildChange, Optional<OutboxMail>> mailFor;
+    private Instant startedAt;
+    private MemberWatch members;
 
+    /** A dispatcher with the default worker timeout and retries, that keeps no mails (tests). */
     public Dispatcher(AsyncBuildStore store, MeterRegistry registry) {
-        this(store, registry, MasterLimits.DEFAULT_MAX_QUEUED_PER_USER);
+        this(store, registry, MasterSettings.DEFAULT_WORKER_TIMEOUT, MasterSettings.DEFAULT_MAX_RETRIES,
+            MasterLimits.DEFAULT_MAX_QUEUED_PER_USER, change -> Optional.empty());
     }
 
-    public Dispatcher(AsyncBuildStore store, MeterRegistry registry, int maxQueuedPerUser) {
+    /**
+     * @param workerTimeout    a worker silent for this long is lost
+     * @param maxRetries       how often a build that lost its worker is queued again before it fails
+     * @param maxQueuedPerUser {@code master.max-queued-per-user}: a submit past it fails with {@link #TOO_MANY_QUEUED}
+     * @param mailFor          the mail each stored change calls for (the notifier's), written with the change
+     */
+    public Dispatcher(AsyncBuildStore store, MeterRegistry registry, Duration workerTimeout, int maxRetries,
+                      int maxQueuedPerUser, Function<BuildChange, Optional<OutboxMail>> mailFor) {
         this.store = store;
         this.metrics = new BuildMetrics(registry);
+        this.workerTimeout = workerTimeout;
+        this.maxRetries = maxRetries;
         this.maxQueuedPerUser = maxQueuedPerUser;
+        this.mailFor = mailFor;
+        this.workers = new WorkerDirectory(workerTimeout);
     }
 
     @Override
@@ -80,13 +111,20 @@ public final class Dispatcher extends VerticleBase {
                 bus.<JsonObject>localConsumer(Addresses.MASTER_CANCEL, this::cancel).completion(),
                 bus.<JsonObject>consumer(Addresses.EVENTS, this::onEvent).completion(),
                 bus.<JsonObject>consumer(Addresses.WORKERS, this::onWorker).completion());
-            vertx.setPeriodic(SWEEP_MS, id -> sweep());
+            startedAt = Instant.now();
+            members = MemberWatch.start(vertx, context, this::nodeLeft);
+            vertx.setPeriodic(SWEEP_MS, id -> dispatchAll());
+            // Often enough that a silent worker is noticed within a second of its timeout.
+            vertx.setPeriodic(Math.max(100, Math.min(1_000, workerTimeout.toMillis() / 4)), id -> checkWorkers());
             return Future.all(consumers).onSuccess(v -> dispatchAll());
         });
     }
 
     @Override
     public Future<?> stop() {
+        if (members != null) {
+            members.close();
+        }
         return store.close();
     }
 
@@ -124,14 +162,82 @@ public final class Dispatcher extends VerticleBase {
             return;
         }
         workers.heard(status, Instant.now());
+        stopStaleRuns(status);
         if (status.free() > 0) {
             status.addresses().forEach(this::pump);
         }
     }
 
-    private void sweep() {
-        workers.expire(Instant.now());
-        dispatchAll();
+    /**
+     * Tells a worker to stop each build it says it runs but which is no longer its own: given to another worker, or
+     * back in the queue, after the master gave up on this one (it was partitioned, or too slow to announce), or
+     * ended meanwhile. A build being offered right now is left alone: the worker may have just accepted it.
+     */
+    private void stopStaleRuns(WorkerStatus status) {
+        for (long id : status.running()) {
+            Build build = active.get(id);
+            if (beingOffered.contains(id) || (build != null && isWith(build, status.worker()))) {
+                continue;
+            }
+            LOG.warn("worker {} still runs build {}, which is no longer its own ({}); telling it to stop",
+                status.worker(), id, build == null ? "ended" : build.state() + " on " + build.worker());
+            vertx.eventBus().request(Addresses.cancel(status.worker()), new CancelRequest(id).toJson(),
+                new DeliveryOptions().setSendTimeout(OFFER_TIMEOUT_MS));
+        }
+    }
+
+    private static boolean isWith(Build build, String worker) {
+        return (build.state() == BuildState.ASSIGNED || build.state() == BuildState.RUNNING)
+            && worker.equals(build.worker());
+    }
+
+    /**
+     * Gives up on workers silent for the timeout, and on the workers of builds that the master has not heard from
+     * since it started (they may have gone while it was down) or since it gave them the build.
+     */
+    private void checkWorkers() {
+        Instant now = Instant.now();
+        workers.expire(now).forEach(w -> workerLost(w, "no heartbeat for " + workerTimeout.toSeconds() + " s"));
+        if (startedAt.plus(workerTimeout).isAfter(now)) {
+            return;
+        }
+        active.values().stream()
+            .filter(b -> (b.state() == BuildState.ASSIGNED || b.state() == BuildState.RUNNING)
+                && !workers.knows(b.worker())
+                && lastChange(b).plus(workerTimeout).isBefore(now))
+            .toList()
+            .forEach(b -> requeueOrFail(b, "worker " + b.worker() + " was lost (not heard from for "
+                + workerTimeout.toSeconds() + " s)", now));
+    }
+
+    private static Instant lastChange(Build build) {
+        return build.history().get(build.history().size() - 1).at();
+    }
+
+    /** A cluster member left: the workers on it are gone with it, and Hazelcast knows it before any timeout. */
+    private void nodeLeft(String node) {
+        workers.departed(node).forEach(w -> workerLost(w, "its cluster node left"));
+    }
+
+    private void workerLost(String worker, String why) {
+        List<Build> had = active.values().stream().filter(b -> isWith(b, worker)).toList();
+        LOG.warn("worker {} is lost ({}); builds it had: {}", worker, why, had.stream().map(Build::id).toList());
+        Instant now = Instant.now();
+        had.forEach(b -> requeueOrFail(b, "worker " + worker + " was lost (" + why + ")", now));
+    }
+
+    /**
+     * The build's worker is gone: back to the queue for another attempt, or FAILED when it has had them all. Either
+     * way the user hears of it (the notifier's requeue or finish mail).
+     */
+    private Future<Void> requeueOrFail(Build build, String cause, Instant now) {
+        int attempts = maxRetries + 1;
+        String during = cause + " during attempt " + build.attempt() + " of " + attempts;
+        if (build.attempt() >= attempts) {
+            return save(build.finished(BuildState.FAILED, during + "; no retries left", List.of(), now,
+                build.lastSeq()));
+        }
+        return save(build.requeued(during + "; queued again", now)).onSuccess(v -> pump(build.address()));
     }
 
     private void dispatchAll() {
@@ -188,7 +294,7 @@ public final class Dispatcher extends VerticleBase {
         String where = WorkerDirectory.describe(build.address());
         long offeredAt = System.nanoTime();
         String kind = kindOf(build);
-        return vertx.eventBus().<JsonObject>request(build.address(), new JobOffer(build.id(), build.spec()).toJson(), options)
+        return vertx.eventBus().<JsonObject>request(build.address(), new JobOffer(build.id(), build.spec(), build.attempt() + 1).toJson(), options)
             .transform(sent -> {
                 if (sent.failed()) {
                     // Draining workers stop consuming offers: say so rather than "no worker online".
@@ -278,8 +384,25 @@ public final class Dispatcher extends VerticleBase {
             return;
         }
         Build build = active.get(event.buildId());
-        if (build == null || event.seq() <= build.lastSeq()) {
-            msg.reply(null); // already applied, or the build already ended: acknowledge, apply nothing
+        if (build == null || event.attempt() != build.attempt()
+            || build.state() != BuildState.ASSIGNED && build.state() != BuildState.RUNNING) {
+            // The build ended, or this attempt was given up on: acknowledge, apply nothing.
+            acknowledgeUnapplied(msg, event.buildId());
+            return;
+        }
+        if (event.kind() == BuildEvent.Kind.LOST) {
+            if (!event.worker().equals(build.worker())) {
+                acknowledgeUnapplied(msg, event.buildId());
+                return;
+            }
+            requeueOrFail(build, "worker " + event.worker() + " restarted and could not resume it"
+                + (event.reason() == null ? "" : " (" + event.reason() + ")"), event.at())
+                .onSuccess(v -> msg.reply(null))
+                .onFailure(err -> msg.fail(500, "not stored: " + err.getMessage()));
+            return;
+        }
+        if (event.seq() <= build.lastSeq()) {
+            acknowledgeUnapplied(msg, event.buildId()); // already applied
             return;
         }
         Build next = switch (event.kind()) {
@@ -290,10 +413,24 @@ public final class Dispatcher extends VerticleBase {
                 event.seq());
             case CANCELED -> build.finished(BuildState.CANCELED, event.reason(), event.artifacts(), event.at(),
                 event.seq());
+            case LOST -> throw new IllegalStateException("handled above");
         };
         save(next, event.logTail())
             .onSuccess(v -> msg.reply(null))
             .onFailure(err -> msg.fail(500, "not stored: " + err.getMessage()));
+    }
+
+    /**
+     * Acknowledges an event that changes nothing, once the build's last change is on disk: the worker forgets an
+     * acknowledged event, so it must not be acknowledged on the strength of a change a crash could still undo.
+     */
+    private void acknowledgeUnapplied(Message<JsonObject> msg, long buildId) {
+        Future<Void> pending = unsaved.get(buildId);
+        if (pending == null) {
+            msg.reply(null);
+        } else {
+            pending.onComplete(v -> msg.reply(null));
+        }
     }
 
     /**
@@ -360,13 +497,16 @@ public final class Dispatcher extends VerticleBase {
         } else {
             active.put(build.id(), build);
         }
-        return store.update(build)
+        BuildChange change = new BuildChange(before == null ? null : before.state(), build, logTail);
+        Future<Void> written = store.update(build, mailFor.apply(change))
             .onSuccess(v -> {
                 metrics.stored(build);
-                vertx.eventBus().publish(Addresses.MASTER_BUILD_CHANGED,
-                    new BuildChange(before == null ? null : before.state(), build, logTail).toJson(),
+                vertx.eventBus().publish(Addresses.MASTER_BUILD_CHANGED, change.toJson(),
                     new DeliveryOptions().setLocalOnly(true));
             })
             .onFailure(err -> LOG.error("could not store build {}", build.id(), err));
+        unsaved.put(build.id(), written);
+        written.onComplete(v -> unsaved.remove(build.id(), written));
+        return written;
     }
 }

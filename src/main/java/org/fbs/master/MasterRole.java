@@ -46,10 +46,11 @@ public final class MasterRole {
                         + "does not answer: " + ping.cause().getMessage())))));
                 // Login first: a provider that does not answer stops the start before anything runs. Then the
                 // notifier, so that it hears of every change the dispatcher makes.
+                Notifier notifier = new Notifier(settings, store);
                 return Access.create(vertx, settings, store).compose(access ->
-                    vertx.deployVerticle(new Notifier(settings, store))
-                        .compose(n -> vertx.deployVerticle(new Dispatcher(store, registry,
-                            settings.limits().maxQueuedPerUser())))
+                    vertx.deployVerticle(notifier)
+                        .compose(n -> vertx.deployVerticle(new Dispatcher(store, registry, settings.workerTimeout(),
+                            settings.maxRetries(), settings.limits().maxQueuedPerUser(), notifier::mailAbout)))
                         .compose(d -> vertx.deployVerticle(new WorkerControl()))
                         .compose(d -> vertx.deployVerticle(new ApiVerticle(settings, store, ops, access))));
             })

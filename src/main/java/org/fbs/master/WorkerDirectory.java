@@ -3,30 +3,61 @@ package org.fbs.master;
 import io.vertx.core.json.JsonArray;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import org.fbs.protocol.WorkerStatus;
 
-/** The workers the master has heard from lately; used to explain why a build waits and for the cluster view. */
+/**
+ * The workers the master has heard from lately: who is alive (a worker silent for the timeout is not), why a build
+ * waits, and the cluster view.
+ */
 final class WorkerDirectory {
 
     private record Seen(WorkerStatus status, Instant at) {
     }
 
     private final Map<String, Seen> workers = new HashMap<>();
-    private final Duration expiry;
+    private final Duration timeout;
 
-    WorkerDirectory(Duration expiry) {
-        this.expiry = expiry;
+    WorkerDirectory(Duration timeout) {
+        this.timeout = timeout;
     }
 
     void heard(WorkerStatus status, Instant now) {
         workers.put(status.worker(), new Seen(status, now));
     }
 
-    /** Forgets workers silent for longer than the expiry. */
-    void expire(Instant now) {
-        workers.values().removeIf(seen -> seen.at().plus(expiry).isBefore(now));
+    /** Forgets the workers silent for longer than the timeout; returns them. */
+    List<String> expire(Instant now) {
+        List<String> gone = new ArrayList<>();
+        workers.values().removeIf(seen -> {
+            boolean silent = seen.at().plus(timeout).isBefore(now);
+            if (silent) {
+                gone.add(seen.status().worker());
+            }
+            return silent;
+        });
+        return gone;
+    }
+
+    /** Forgets the workers that ran on the cluster node {@code node}, which has left; returns them. */
+    List<String> departed(String node) {
+        List<String> gone = new ArrayList<>();
+        workers.values().removeIf(seen -> {
+            boolean there = node != null && Objects.equals(seen.status().node(), node);
+            if (there) {
+                gone.add(seen.status().worker());
+            }
+            return there;
+        });
+        return gone;
+    }
+
+    boolean knows(String worker) {
+        return workers.containsKey(worker);
     }
 
     /** How many known workers consume {@code address}. */

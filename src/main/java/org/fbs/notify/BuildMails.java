@@ -55,7 +55,7 @@ final class BuildMails {
             .link("Live log", nonNull(build.logUrl()))
             .link("Build", buildUrl(build))
             .field("Results go to", stagingOf(build));
-        return OutboxMail.pending(build.id(), STARTED, to, subject(build, "started"), body.text(), body.html(), now);
+        return OutboxMail.pending(key(build, STARTED), build.id(), STARTED, to, subject(build, "started"), body.text(), body.html(), now);
     }
 
     private OutboxMail finished(Build build, List<String> logTail, List<String> to, Instant now) {
@@ -78,7 +78,7 @@ final class BuildMails {
         if (!logTail.isEmpty()) {
             body.gap().preformatted("The last " + logTail.size() + " lines of the log", logTail);
         }
-        return OutboxMail.pending(build.id(), FINISHED, to, subject(build, build.state().name()), body.text(),
+        return OutboxMail.pending(key(build, FINISHED), build.id(), FINISHED, to, subject(build, build.state().name()), body.text(),
             body.html(), now);
     }
 
@@ -88,8 +88,13 @@ final class BuildMails {
                 + "hear when it starts anew.")
             .field("Why", build.reason() == null ? "its worker stopped answering" : build.reason())
             .link("Build", buildUrl(build));
-        return OutboxMail.pending(build.id(), REQUEUED, to, subject(build, "queued again"), body.text(), body.html(),
+        return OutboxMail.pending(key(build, REQUEUED), build.id(), REQUEUED, to, subject(build, "queued again"), body.text(), body.html(),
             now);
+    }
+
+    /** One started and one requeued mail per attempt, one finished mail per build. */
+    static String key(Build build, String kind) {
+        return build.id() + "/" + kind + (kind.equals(FINISHED) ? "" : "/" + build.attempt());
     }
 
     /** "[FBS] build 7 SUCCEEDED: Fedora boot x86_64/41", on one line whatever the fields hold. */

@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 import org.fbs.config.MasterSettings;
 import org.fbs.config.SmtpSettings;
@@ -99,10 +100,24 @@ public final class Notifier extends VerticleBase {
             LOG.warn("dropping an unreadable build change: {}", e.toString());
             return;
         }
+        // The dispatcher has usually kept this mail already, with the change: the outbox then answers with that one.
         mails.about(change, Instant.now()).ifPresent(mail -> store.insertMail(mail)
-            .onSuccess(this::deliver)
+            .onSuccess(kept -> {
+                if (kept.status() == OutboxMail.Status.PENDING && !kept.nextTry().isAfter(Instant.now())) {
+                    deliver(kept);
+                }
+            })
             .onFailure(err -> LOG.error("could not keep the {} mail of build {} in the outbox", mail.kind(),
                 mail.build(), err)));
+    }
+
+    /**
+     * The mail a change calls for, if any, for the dispatcher to keep in the same transaction as the change (see
+     * {@link AsyncBuildStore#update(org.fbs.build.Build, java.util.Optional)}); this notifier then sends it when it
+     * hears of the change.
+     */
+    public Optional<OutboxMail> mailAbout(BuildChange change) {
+        return mails.about(change, Instant.now());
     }
 
     private void sendDue() {

@@ -8,20 +8,35 @@ import org.fbs.build.Artifact;
 import org.fbs.build.ExtraPackage;
 
 /**
- * Worker to master on {@link Addresses#EVENTS}: one step of a build. The master replies to acknowledge and
- * applies each (build, seq) once; the worker resends until acknowledged.
+ * Worker to master on {@link Addresses#EVENTS}: one step of a build. The master replies to acknowledge (after
+ * the change is stored) and applies each (build, attempt, seq) once; the worker keeps each event on disk and
+ * resends it until acknowledged. An event of an attempt that is not the build's current one is acknowledged and
+ * dropped.
  *
- * @param seq   1, 2, 3... per build, in the order the worker made them
+ * @param attempt the attempt of the build that the worker runs (from its {@link JobOffer})
+ * @param seq   1, 2, 3... per build attempt, in the order the worker made them
  * @param stage the stage entered, for STAGE
  * @param reason why it failed, for FAILED; how it was stopped, for CANCELED
  * @param extraPackages the packages from Koji that went into the build's side repository, for SUCCEEDED
  * @param logTail the last lines of the build's log, for SUCCEEDED, FAILED and CANCELED: the master mails them
  */
-public record BuildEvent(long buildId, long seq, String worker, Kind kind, String stage, String reason,
+public record BuildEvent(long buildId, int attempt, long seq, String worker, Kind kind, String stage, String reason,
                          List<Artifact> artifacts, Instant at, List<ExtraPackage> extraPackages,
                          List<String> logTail) {
 
-    public enum Kind { STAGE, SUCCEEDED, FAILED, CANCELED }
+    /**
+     * What happened. LOST is sent by a worker that restarted and found the attempt unfinished on its disk: its tools
+     * died with the old process and cannot be resumed, so the master requeues the build (it counts as an attempt).
+     * The master applies LOST only while the attempt is current and still with that worker, whatever its seq: the
+     * restarted worker no longer knows the seq the dead process reached.
+     */
+    public enum Kind { STAGE, SUCCEEDED, FAILED, CANCELED, LOST;
+
+        /** Whether this event ends the attempt on the worker. */
+        public boolean isFinal() {
+            return this != STAGE;
+        }
+    }
 
     /** The last this many lines of the log travel with the final event. */
     public static final int LOG_TAIL_LINES = 50;
@@ -32,15 +47,22 @@ public record BuildEvent(long buildId, long seq, String worker, Kind kind, Strin
         logTail = List.copyOf(logTail);
     }
 
-    /** An event without extra packages or log lines: a stage, or a test's. */
+    /** An event of a build's first attempt (a sender that does not know attempts). */
+    public BuildEvent(long buildId, long seq, String worker, Kind kind, String stage, String reason,
+                      List<Artifact> artifacts, Instant at, List<ExtraPackage> extraPackages, List<String> logTail) {
+        this(buildId, 1, seq, worker, kind, stage, reason, artifacts, at, extraPackages, logTail);
+    }
+
+    /** An event of the first attempt without extra packages or log lines: a stage, or a test's. */
     public BuildEvent(long buildId, long seq, String worker, Kind kind, String stage, String reason,
                       List<Artifact> artifacts, Instant at) {
-        this(buildId, seq, worker, kind, stage, reason, artifacts, at, List.of(), List.of());
+        this(buildId, 1, seq, worker, kind, stage, reason, artifacts, at, List.of(), List.of());
     }
 
     public JsonObject toJson() {
         return new JsonObject()
             .put("build", buildId)
+            .put("attempt", attempt)
             .put("seq", seq)
             .put("worker", worker)
             .put("kind", kind.name())
@@ -53,7 +75,7 @@ public record BuildEvent(long buildId, long seq, String worker, Kind kind, Strin
     }
 
     public static BuildEvent fromJson(JsonObject json) {
-        return new BuildEvent(json.getLong("build"), json.getLong("seq"), json.getString("worker"),
+        return new BuildEvent(json.getLong("build"), json.getInteger("attempt", 1), json.getLong("seq"), json.getString("worker"),
             Kind.valueOf(json.getString("kind")), json.getString("stage"), json.getString("reason"),
             Artifact.fromJson(json.getJsonArray("artifacts", new JsonArray())), Instant.parse(json.getString("at")),
             ExtraPackage.fromJson(json.getJsonArray("extraPackages")),

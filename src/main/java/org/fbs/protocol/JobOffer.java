@@ -2,14 +2,25 @@ package org.fbs.protocol;
 
 import io.vertx.core.json.JsonObject;
 
-/** Master to worker on {@code build.<arch>.<release>}: "will you run this build?". Answered by {@link OfferReply}. */
-public record JobOffer(long buildId, JsonObject spec) {
+/**
+ * Master to worker on {@code build.<arch>.<release>}: "will you run this build?". Answered by {@link OfferReply}.
+ *
+ * @param attempt which attempt of the build this is (1 for the first worker, more after a lost one); the worker
+ *                stamps it on every event of the run, so that the master can tell a late event of an earlier
+ *                attempt from one of the current attempt
+ */
+public record JobOffer(long buildId, JsonObject spec, int attempt) {
+
+    /** An offer of a build's first attempt. */
+    public JobOffer(long buildId, JsonObject spec) {
+        this(buildId, spec, 1);
+    }
 
     public JsonObject toJson() {
-        return new JsonObject().put("build", buildId).put("spec", spec);
+        return new JsonObject().put("build", buildId).put("spec", spec).put("attempt", attempt);
     }
 
     public static JobOffer fromJson(JsonObject json) {
-        return new JobOffer(json.getLong("build"), json.getJsonObject("spec"));
+        return new JobOffer(json.getLong("build"), json.getJsonObject("spec"), json.getInteger("attempt", 1));
     }
 }

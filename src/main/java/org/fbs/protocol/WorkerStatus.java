@@ -11,9 +11,12 @@ import java.util.List;
  *              every arch and release in {@code addresses}; null when it did not say (it then declines what it
  *              cannot build)
  * @param draining whether it was asked to drain: it finishes what it runs and takes nothing new
+ * @param node     the worker's cluster node id (Vert.x's, the Hazelcast member attribute {@code __vertx.nodeId}),
+ *                 so that the master can tell which workers a departed cluster member took with it; null when
+ *                 not clustered or not said
  */
 public record WorkerStatus(String worker, String url, List<String> addresses, int slots, List<Long> running,
-                           List<String> types, boolean draining) {
+                           List<String> types, boolean draining, String node) {
 
     public WorkerStatus {
         addresses = List.copyOf(addresses);
@@ -21,15 +24,21 @@ public record WorkerStatus(String worker, String url, List<String> addresses, in
         types = types == null ? null : List.copyOf(types);
     }
 
+    /** A worker that does not say its cluster node. */
+    public WorkerStatus(String worker, String url, List<String> addresses, int slots, List<Long> running,
+                        List<String> types, boolean draining) {
+        this(worker, url, addresses, slots, running, types, draining, null);
+    }
+
     /** A worker that does not say which image kinds it builds. */
     public WorkerStatus(String worker, String url, List<String> addresses, int slots, List<Long> running) {
-        this(worker, url, addresses, slots, running, null, false);
+        this(worker, url, addresses, slots, running, null, false, null);
     }
 
     /** A worker that is not draining. */
     public WorkerStatus(String worker, String url, List<String> addresses, int slots, List<Long> running,
                         List<String> types) {
-        this(worker, url, addresses, slots, running, types, false);
+        this(worker, url, addresses, slots, running, types, false, null);
     }
 
     /** Whether it may build {@code kind}: it said so, or it said nothing. */
@@ -51,7 +60,8 @@ public record WorkerStatus(String worker, String url, List<String> addresses, in
             .put("free", free())
             .put("running", new JsonArray(running))
             .put("types", types == null ? null : new JsonArray(types))
-            .put("draining", draining);
+            .put("draining", draining)
+            .put("node", node);
     }
 
     public static WorkerStatus fromJson(JsonObject json) {
@@ -62,6 +72,6 @@ public record WorkerStatus(String worker, String url, List<String> addresses, in
         JsonArray types = json.getJsonArray("types");
         return new WorkerStatus(json.getString("worker"), json.getString("url"), addresses,
             json.getInteger("slots", 0), running, types == null ? null : types.stream().map(String::valueOf).toList(),
-            json.getBoolean("draining", false));
+            json.getBoolean("draining", false), json.getString("node"));
     }
 }

@@ -12,9 +12,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.Queue;
-import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.RejectedExecutionException;
 import org.fbs.build.Build;
 import org.fbs.build.BuildState;
 
@@ -62,6 +60,20 @@ public final class AsyncBuildStore {
     public Future<Void> update(Build build) {
         return run(s -> {
             s.update(build);
+            return null;
+        });
+    }
+
+    /**
+     * Writes a changed build and, in the same transaction, the mail it calls for (if any, and unless a mail with its
+     * key is kept already): a crash cannot keep the change and lose its mail.
+     */
+    public Future<Void> update(Build build, Optional<OutboxMail> mail) {
+        return run(s -> {
+            s.update(build);
+            if (mail.isPresent()) {
+                s.insertMail(mail.get());
+            }
             return null;
         });
     }
@@ -132,7 +144,8 @@ public final class AsyncBuildStore {
         return promise.future();
     }
 
-    private Void drain() {
+    /** Synchronized: the closing may run on another thread than the store's own (see {@link #close}). */
+    private synchronized Void drain() {
         List<Pending<?>> batch = new ArrayList<>();
         for (Pending<?> p = pending.poll(); p != null; p = pending.poll()) {
             batch.add(p);
@@ -153,18 +166,18 @@ public final class AsyncBuildStore {
         return null;
     }
 
-    /** Writes what is still queued, then closes the database. */
+    /**
+     * Writes what is still queued, then closes the database. This runs on Vert.x's own worker pool, not on the
+     * store's thread: when Vert.x itself is closing, it may shut that thread down at any moment, and a task queued
+     * there just before would never run (nor this future complete).
+     */
     public Future<Void> close() {
-        Callable<Void> closing = () -> {
-            drain();
-            store.close();
+        return vertx.<Void>executeBlocking(() -> {
+            synchronized (this) {
+                drain();
+                store.close();
+            }
             return null;
-        };
-        try {
-            return thread.executeBlocking(closing, true).eventually(thread::close);
-        } catch (RejectedExecutionException e) {
-            // Vert.x is closing and has shut this store's thread before undeploying its users: close on its pool.
-            return vertx.executeBlocking(closing);
-        }
+        }).onComplete(closed -> thread.close());
     }
 }

@@ -184,16 +184,34 @@ public final class BuildStore implements AutoCloseable {
         }
     }
 
-    /** Stores a new mail and returns it with its id. */
+    /**
+     * Stores a new mail and returns it with its id; for a mail with a key already in the outbox, stores nothing and
+     * returns the one kept under that key.
+     */
     public OutboxMail insertMail(OutboxMail mail) throws SQLException {
-        try (PreparedStatement ps = db.prepareStatement("INSERT INTO mails(status, next_try, doc) VALUES (?, ?, ?)",
-            Statement.RETURN_GENERATED_KEYS)) {
+        if (mail.key() != null) {
+            Optional<OutboxMail> kept = mailByKey(mail.key());
+            if (kept.isPresent()) {
+                return kept.get();
+            }
+        }
+        try (PreparedStatement ps = db.prepareStatement(
+            "INSERT INTO mails(status, next_try, doc, mail_key) VALUES (?, ?, ?, ?)", Statement.RETURN_GENERATED_KEYS)) {
             bindMail(ps, mail);
+            ps.setString(4, mail.key());
             ps.executeUpdate();
             try (ResultSet keys = ps.getGeneratedKeys()) {
                 keys.next();
                 return mail.withId(keys.getLong(1));
             }
+        }
+    }
+
+    /** The mail kept under {@code key}, if any. */
+    public Optional<OutboxMail> mailByKey(String key) throws SQLException {
+        try (PreparedStatement ps = db.prepareStatement("SELECT id, doc FROM mails WHERE mail_key = ?")) {
+            ps.setString(1, key);
+            return readMails(ps).stream().findFirst();
         }
     }
 

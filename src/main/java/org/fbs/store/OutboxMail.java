@@ -15,9 +15,12 @@ import java.util.List;
  * @param attempts  how many times sending it failed
  * @param nextTry   when to try sending it (again), for PENDING
  * @param lastError why the last attempt failed; null if none did
+ * @param key       what the mail is about, unique in the outbox ({@code build/kind/attempt}): the same change
+ *                  seen twice (a resent worker event, a restart) makes one mail; null for no such check
  */
 public record OutboxMail(long id, long build, String kind, List<String> to, String subject, String text, String html,
-                         Status status, int attempts, Instant nextTry, String lastError, Instant created) {
+                         Status status, int attempts, Instant nextTry, String lastError, Instant created,
+                         String key) {
 
     /** PENDING until sent (SENT), written to the log because no SMTP server is configured (LOGGED), or given up. */
     public enum Status { PENDING, SENT, LOGGED, GAVE_UP }
@@ -28,23 +31,29 @@ public record OutboxMail(long id, long build, String kind, List<String> to, Stri
 
     public static OutboxMail pending(long build, String kind, List<String> to, String subject, String text,
                                      String html, Instant now) {
-        return new OutboxMail(0, build, kind, to, subject, text, html, Status.PENDING, 0, now, null, now);
+        return new OutboxMail(0, build, kind, to, subject, text, html, Status.PENDING, 0, now, null, now, null);
+    }
+
+    /** A pending mail that the outbox keeps once per {@code key}. */
+    public static OutboxMail pending(String key, long build, String kind, List<String> to, String subject,
+                                     String text, String html, Instant now) {
+        return new OutboxMail(0, build, kind, to, subject, text, html, Status.PENDING, 0, now, null, now, key);
     }
 
     public OutboxMail withId(long newId) {
         return new OutboxMail(newId, build, kind, to, subject, text, html, status, attempts, nextTry, lastError,
-            created);
+            created, key);
     }
 
     public OutboxMail with(Status newStatus) {
         return new OutboxMail(id, build, kind, to, subject, text, html, newStatus, attempts, nextTry, lastError,
-            created);
+            created, key);
     }
 
     /** One more failed attempt; the next one at {@code next}, or none if {@code next} is null. */
     public OutboxMail failed(String error, Instant next) {
         return new OutboxMail(id, build, kind, to, subject, text, html, next == null ? Status.GAVE_UP : Status.PENDING,
-            attempts + 1, next == null ? nextTry : next, error, created);
+            attempts + 1, next == null ? nextTry : next, error, created, key);
     }
 
     /** The mail as the API shows it. */
@@ -61,7 +70,8 @@ public record OutboxMail(long id, long build, String kind, List<String> to, Stri
             .put("attempts", attempts)
             .put("nextTry", nextTry.toString())
             .put("lastError", lastError)
-            .put("created", created.toString());
+            .put("created", created.toString())
+            .put("key", key);
     }
 
     public static OutboxMail fromJson(JsonObject json) {
@@ -70,6 +80,6 @@ public record OutboxMail(long id, long build, String kind, List<String> to, Stri
             json.getString("subject"), json.getString("text"), json.getString("html"),
             Status.valueOf(json.getString("status")), json.getInteger("attempts", 0),
             Instant.parse(json.getString("nextTry")), json.getString("lastError"),
-            Instant.parse(json.getString("created")));
+            Instant.parse(json.getString("created")), json.getString("key"));
     }
 }

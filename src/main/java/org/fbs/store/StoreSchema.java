@@ -45,7 +45,10 @@ final class StoreSchema {
               created INTEGER NOT NULL,
               last_used INTEGER
             )""",
-            "CREATE INDEX tokens_owner ON tokens(owner, id)"));
+            "CREATE INDEX tokens_owner ON tokens(owner, id)"),
+        // 4: one mail per change of a build (build/kind/attempt), however often the change is seen.
+        List.of("ALTER TABLE mails ADD COLUMN mail_key TEXT",
+            "CREATE UNIQUE INDEX mails_key ON mails(mail_key)"));
 
     private StoreSchema() {
     }

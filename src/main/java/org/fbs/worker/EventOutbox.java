@@ -1,13 +1,25 @@
 package org.fbs.worker;
 
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.fbs.build.Artifact;
 import org.fbs.build.ExtraPackage;
 import org.fbs.build.Stage;
@@ -17,30 +29,109 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The worker's events to the master, sent one at a time in order and resent until the master acknowledges
- * each. Numbered per build so the master applies each once. Use on the worker verticle's context only.
+ * The worker's events to the master, at least once. Each event is written to its own file in the outbox folder and
+ * fsynced before it is sent, and removed only when the master acknowledges it (the master stores the change before
+ * it acknowledges). Events go one at a time, in the order they were made, so that a build's events arrive in seq
+ * order and its final event never overtakes a stage; an unacknowledged one is resent with a growing wait. The
+ * folder also holds a marker per run that has not ended: a worker that restarts finds what its previous process
+ * left, resends the events, and reports the runs it cannot resume as LOST.
+ *
+ * <p>Use on the worker verticle's context only, except {@link #markRunning} (blocking, any thread).
  */
 final class EventOutbox {
 
     private static final Logger LOG = LoggerFactory.getLogger(EventOutbox.class);
     static final long ACK_TIMEOUT_MS = 10_000;
-    static final long MAX_BACKOFF_MS = 30_000;
+    /** Short, so that events flow again within seconds of a master restart. */
+    static final long MAX_BACKOFF_MS = 5_000;
+    private static final String EVENT_SUFFIX = ".event.json";
+    private static final String RUN_PREFIX = "run-";
+
+    /** An event kept on disk, under its place in the sending order. */
+    private record Kept(long order, BuildEvent event) {
+    }
+
+    /** A run (build attempt) that had not ended when the previous process stopped. */
+    record Run(long build, int attempt) {
+    }
+
+    /** The seq counter of each run in progress, by build. */
+    private record Counter(int attempt, long lastSeq) {
+    }
 
     private final Vertx vertx;
+    private final Path dir;
     private final String worker;
-    private final Map<Long, Long> lastSeq = new HashMap<>();
-    private final Deque<BuildEvent> queue = new ArrayDeque<>();
+    private final Map<Long, Counter> counters = new HashMap<>();
+    private final Deque<Kept> queue = new ArrayDeque<>();
+    private long nextOrder = 1;
     private boolean sending;
     private long backoffMs;
 
-    EventOutbox(Vertx vertx, String worker) {
+    EventOutbox(Vertx vertx, Path dir, String worker) {
         this.vertx = vertx;
+        this.dir = dir;
         this.worker = worker;
     }
 
     /** True when the master has acknowledged every event (a draining worker exits only then). */
     boolean isEmpty() {
         return queue.isEmpty();
+    }
+
+    /**
+     * Picks up what a previous process left: queues its unacknowledged events again and reports each of its
+     * unfinished runs as LOST (their tools died with it). Completes with those runs, whose work dirs the caller
+     * may clean.
+     */
+    Future<List<Run>> start() {
+        return vertx.executeBlocking(() -> {
+            Files.createDirectories(dir);
+            try (Stream<Path> files = Files.list(dir)) {
+                for (Path tmp : files.filter(f -> f.getFileName().toString().endsWith(".tmp")).toList()) {
+                    Files.deleteIfExists(tmp); // a write cut short: it was never sent
+                }
+            }
+            return new Leftovers(readEvents(), readRuns());
+        }).compose(left -> {
+            left.events().forEach(queue::add);
+            nextOrder = left.events().stream().mapToLong(Kept::order).max().orElse(0) + 1;
+            if (!left.events().isEmpty()) {
+                LOG.info("resending {} event(s) a previous run of worker {} left unacknowledged", left.events().size(),
+                    worker);
+            }
+            send();
+            for (Run run : left.runs()) {
+                LOG.warn("build {} (attempt {}) was running when this worker stopped; reporting it lost", run.build(),
+                    run.attempt());
+                counters.put(run.build(), new Counter(run.attempt(), 0));
+                add(run.build(), BuildEvent.Kind.LOST, null, "the worker restarted while the build ran", List.of(),
+                    List.of(), List.of());
+            }
+            return Future.succeededFuture(left.runs());
+        });
+    }
+
+    private record Leftovers(List<Kept> events, List<Run> runs) {
+    }
+
+    /**
+     * Records that this worker runs {@code attempt} of {@code build}, durably, before it accepts the offer. Blocking.
+     */
+    void markRunning(long build, int attempt) throws IOException {
+        Files.createDirectories(dir);
+        writeDurably(runFile(build), new JsonObject().put("build", build).put("attempt", attempt).encode());
+    }
+
+    /** Drops the record of a run that never started (the offer was declined after all). */
+    void forget(long build) {
+        vertx.executeBlocking(() -> Files.deleteIfExists(runFile(build)), true)
+            .onFailure(err -> LOG.warn("could not remove the run marker of build {}: {}", build, err.toString()));
+    }
+
+    /** Starts the seq count of a new run; call on the context once the offer is accepted. */
+    void begin(long build, int attempt) {
+        counters.put(build, new Counter(attempt, 0));
     }
 
     void stage(long build, Stage stage) {
@@ -59,15 +150,39 @@ final class EventOutbox {
         add(build, BuildEvent.Kind.CANCELED, null, reason, artifacts, List.of(), logTail);
     }
 
+    /** How many events wait for the master's acknowledgement. */
+    int unacknowledged() {
+        return queue.size();
+    }
+
     private void add(long build, BuildEvent.Kind kind, String stage, String reason, List<Artifact> artifacts,
                      List<ExtraPackage> extraPackages, List<String> logTail) {
-        long seq = lastSeq.merge(build, 1L, Long::sum);
-        if (kind != BuildEvent.Kind.STAGE) {
-            lastSeq.remove(build);
+        Counter counter = counters.getOrDefault(build, new Counter(1, 0));
+        long seq = counter.lastSeq() + 1;
+        if (kind.isFinal()) {
+            counters.remove(build);
+        } else {
+            counters.put(build, new Counter(counter.attempt(), seq));
         }
-        queue.add(new BuildEvent(build, seq, worker, kind, stage, reason, artifacts, Instant.now(), extraPackages,
-            logTail));
-        send();
+        Kept kept = new Kept(nextOrder++, new BuildEvent(build, counter.attempt(), seq, worker, kind, stage, reason,
+            artifacts, Instant.now(), extraPackages, logTail));
+        // Ordered: the files are written, and the events queued, in the order they were made.
+        vertx.executeBlocking(() -> {
+            writeDurably(eventFile(kept), kept.event().toJson().encode());
+            if (kind.isFinal()) {
+                // The run's end is on disk now: a restart must not report it lost.
+                Files.deleteIfExists(runFile(build));
+            }
+            return null;
+        }, true).onComplete(written -> {
+            if (written.failed()) {
+                // Still worth sending: only a restart before the acknowledgement would lose it.
+                LOG.error("could not keep event {} of build {} on disk; sending it anyway", seq, build,
+                    written.cause());
+            }
+            queue.add(kept);
+            send();
+        });
     }
 
     private void send() {
@@ -75,20 +190,84 @@ final class EventOutbox {
             return;
         }
         sending = true;
-        BuildEvent head = queue.peek();
-        vertx.eventBus().request(Addresses.EVENTS, head.toJson(), new DeliveryOptions().setSendTimeout(ACK_TIMEOUT_MS))
+        Kept head = queue.peek();
+        BuildEvent event = head.event();
+        vertx.eventBus().request(Addresses.EVENTS, event.toJson(), new DeliveryOptions().setSendTimeout(ACK_TIMEOUT_MS))
             .onComplete(ack -> {
                 sending = false;
                 if (ack.succeeded()) {
                     queue.poll();
                     backoffMs = 0;
+                    vertx.executeBlocking(() -> Files.deleteIfExists(eventFile(head)), true)
+                        .onFailure(err -> LOG.warn("could not remove acknowledged event {}: {}", eventFile(head),
+                            err.toString()));
                     send();
                 } else {
-                    backoffMs = Math.min(MAX_BACKOFF_MS, Math.max(500, backoffMs * 2));
-                    LOG.warn("event {} of build {} not acknowledged ({}); resending in {} ms", head.seq(),
-                        head.buildId(), ack.cause().getMessage(), backoffMs);
+                    backoffMs = Math.min(MAX_BACKOFF_MS, Math.max(250, backoffMs * 2));
+                    LOG.warn("event {} ({}) of build {} not acknowledged ({}); resending in {} ms", event.seq(),
+                        event.kind(), event.buildId(), ack.cause().getMessage(), backoffMs);
                     vertx.setTimer(backoffMs, t -> send());
                 }
             });
+    }
+
+    private Path eventFile(Kept kept) {
+        BuildEvent e = kept.event();
+        return dir.resolve(String.format("%016d-%d-%d-%d%s", kept.order(), e.buildId(), e.attempt(), e.seq(),
+            EVENT_SUFFIX));
+    }
+
+    private Path runFile(long build) {
+        return dir.resolve(RUN_PREFIX + build + ".json");
+    }
+
+    private List<Kept> readEvents() throws IOException {
+        List<Kept> out = new ArrayList<>();
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path file : files.filter(f -> f.getFileName().toString().endsWith(EVENT_SUFFIX)).sorted().toList()) {
+                String name = file.getFileName().toString();
+                try {
+                    long order = Long.parseLong(name.substring(0, name.indexOf('-')));
+                    out.add(new Kept(order, BuildEvent.fromJson(new JsonObject(Files.readString(file)))));
+                } catch (RuntimeException e) {
+                    LOG.error("dropping unreadable outbox file {}: {}", file, e.toString());
+                    Files.deleteIfExists(file);
+                }
+            }
+        }
+        return out;
+    }
+
+    private List<Run> readRuns() throws IOException {
+        List<Run> out = new ArrayList<>();
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path file : files.filter(f -> f.getFileName().toString().startsWith(RUN_PREFIX)).sorted().toList()) {
+                try {
+                    JsonObject run = new JsonObject(Files.readString(file));
+                    out.add(new Run(run.getLong("build"), run.getInteger("attempt")));
+                } catch (RuntimeException e) {
+                    LOG.error("dropping unreadable run marker {}: {}", file, e.toString());
+                }
+                Files.deleteIfExists(file);
+            }
+        }
+        return out;
+    }
+
+    /** Writes {@code text} under a temporary name, fsyncs it, renames it into place and fsyncs the folder. */
+    private void writeDurably(Path file, String text) throws IOException {
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+            StandardOpenOption.TRUNCATE_EXISTING)) {
+            ByteBuffer bytes = ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8));
+            while (bytes.hasRemaining()) {
+                out.write(bytes);
+            }
+            out.force(true);
+        }
+        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        try (FileChannel folder = FileChannel.open(dir, StandardOpenOption.READ)) {
+            folder.force(true);
+        }
     }
 }

@@ -6,11 +6,15 @@ import io.vertx.core.WorkerExecutor;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.internal.VertxInternal;
+import io.vertx.core.spi.cluster.ClusterManager;
+import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.fbs.build.FileTrees;
 import org.fbs.build.ImageKinds;
 import org.fbs.config.WorkerSettings;
 import org.fbs.protocol.Addresses;
@@ -27,21 +31,22 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Takes job offers for the arches and releases this worker builds, while it has a free slot, runs each build
- * on a thread of its own and reports to the master. Announces itself at start, on a heartbeat, and whenever a
- * slot frees or it starts or stops draining. While draining it takes no offers (it stops consuming them, and declines
- * any still on the way) and finishes what it runs; asked to exit, it then runs {@code exit} once its last build has
- * ended and its events are acknowledged.
+ * on a thread of its own and reports to the master. Announces itself at start, on a heartbeat
+ * ({@code worker.heartbeat-interval}), and whenever a slot frees or it starts or stops draining. At start it reports
+ * the runs a previous process left unfinished as lost (see {@link EventOutbox}) and removes their work dirs. While
+ * draining it takes no offers (it stops consuming them, and declines any still on the way) and finishes what it runs;
+ * asked to exit, it then runs {@code exit} once its last build has ended and its events are acknowledged.
  */
 public final class WorkerVerticle extends VerticleBase {
 
     private static final Logger LOG = LoggerFactory.getLogger(WorkerVerticle.class);
-    static final long HEARTBEAT_MS = 5_000;
     /** How long an exiting worker waits for the master to acknowledge its last events (they are resent later). */
     static final long EXIT_ACK_WAIT_MS = 30_000;
 
     private final WorkerSettings settings;
     private final LiveLogs live;
-    private final Set<Long> running = new LinkedHashSet<>();
+    /** The builds running here, with the attempt of each. */
+    private final Map<Long, Integer> running = new LinkedHashMap<>();
     private final List<String> addresses = new ArrayList<>();
     private final List<MessageConsumer<JsonObject>> offers = new ArrayList<>();
     /** What "drain and exit" does once the builds are done: Main exits the process. */
@@ -75,7 +80,21 @@ public final class WorkerVerticle extends VerticleBase {
         tools = found;
         found.byName().values().forEach(tool -> LOG.info("worker {}: tool {}", settings.id(), tool.describe()));
         runner = new BuildRunner(settings, found);
-        outbox = new EventOutbox(vertx, settings.id());
+        outbox = new EventOutbox(vertx, settings.outboxDir(), settings.id());
+        return outbox.start().compose(this::cleanLeftovers).compose(v -> listen(found));
+    }
+
+    /** Removes the work dirs of runs a previous process left: nothing can resume them. */
+    private Future<Void> cleanLeftovers(List<EventOutbox.Run> runs) {
+        return vertx.executeBlocking(() -> {
+            for (EventOutbox.Run run : runs) {
+                FileTrees.delete(settings.workDir().resolve("builds").resolve(Long.toString(run.build())));
+            }
+            return null;
+        });
+    }
+
+    private Future<?> listen(ToolProbe.Tools found) {
         // Builds take hours: a pool of their own, without blocked-thread warnings.
         builds = vertx.createSharedWorkerExecutor("fbs-builds-" + settings.id(), settings.slots(), 7, TimeUnit.DAYS);
         List<Future<Void>> ready = new ArrayList<>();
@@ -89,7 +108,7 @@ public final class WorkerVerticle extends VerticleBase {
         ready.add(takeOffers());
         return Future.all(ready).onSuccess(v -> {
             announce();
-            vertx.setPeriodic(HEARTBEAT_MS, t -> announce());
+            vertx.setPeriodic(settings.heartbeatInterval().toMillis(), t -> announce());
             LOG.info("worker {} ready: builds {} images for {} with {} slot(s), logs at {}/log/<id>", settings.id(),
                 found.kinds(), addresses, settings.slots(), settings.publicUrl());
         });
@@ -112,9 +131,15 @@ public final class WorkerVerticle extends VerticleBase {
             return;
         }
         long id = offer.buildId();
-        if (running.contains(id)) {
-            // The master resent an offer whose answer it missed: it is ours already.
-            msg.reply(OfferReply.accept(settings.id(), logUrl(id)).toJson());
+        int attempt = offer.attempt();
+        if (running.containsKey(id)) {
+            if (running.get(id) == attempt) {
+                // The master resent an offer whose answer it missed: it is ours already.
+                msg.reply(OfferReply.accept(settings.id(), logUrl(id)).toJson());
+            } else {
+                // The master gave an earlier attempt up (we were out of reach); it is told to stop that one first.
+                msg.reply(OfferReply.decline(settings.id(), "still stopping attempt " + running.get(id)).toJson());
+            }
             return;
         }
         if (draining) {
@@ -130,15 +155,21 @@ public final class WorkerVerticle extends VerticleBase {
             msg.reply(OfferReply.decline(settings.id(), "no free slot").toJson());
             return;
         }
-        running.add(id);
-        // The log exists before the answer, so that the log link the master hands out works at once.
-        vertx.executeBlocking(() -> BuildLog.open(settings.logsDir(), id, vertx.eventBus(), live, settings.maxLogLine()))
+        running.put(id, attempt);
+        // The run is on disk (a restart reports it) and its log exists before the answer, so that the log link the
+        // master hands out works at once.
+        vertx.executeBlocking(() -> {
+                outbox.markRunning(id, attempt);
+                return BuildLog.open(settings.logsDir(), id, vertx.eventBus(), live, settings.maxLogLine());
+            })
             .onSuccess(log -> {
+                outbox.begin(id, attempt);
                 msg.reply(OfferReply.accept(settings.id(), logUrl(id)).toJson());
                 run(id, offer.spec(), log);
             })
             .onFailure(err -> {
                 running.remove(id);
+                outbox.forget(id);
                 LOG.error("cannot open the log of build {}", id, err);
                 msg.reply(OfferReply.decline(settings.id(), "cannot write build logs: " + err.getMessage()).toJson());
             });
@@ -163,7 +194,7 @@ public final class WorkerVerticle extends VerticleBase {
             msg.fail(400, "malformed cancel request");
             return;
         }
-        boolean mine = running.contains(id);
+        boolean mine = running.containsKey(id);
         msg.reply(CancelRequest.answer(mine));
         if (mine) {
             LOG.info("build {}: canceled on request; stopping its tools", id);
@@ -281,6 +312,13 @@ public final class WorkerVerticle extends VerticleBase {
             }
         });
     }
+
+    /** This node's id in the cluster, so that the master can tell this worker is gone when the node leaves. */
+    private String nodeId() {
+        ClusterManager cluster = vertx instanceof VertxInternal internal ? internal.clusterManager() : null;
+        return cluster == null ? null : cluster.getNodeId();
+    }
+
     private String logUrl(long id) {
         return settings.publicUrl() + "/log/" + id;
     }
@@ -291,6 +329,6 @@ public final class WorkerVerticle extends VerticleBase {
 
     private WorkerStatus status() {
         return new WorkerStatus(settings.id(), settings.publicUrl(), addresses, settings.slots(),
-            List.copyOf(running), tools.kinds(), draining);
+            List.copyOf(running.keySet()), tools.kinds(), draining, nodeId());
     }
 }

@@ -37,6 +37,16 @@ final class FbsNode implements AutoCloseable {
         return new FbsNode(name, output, builder.start());
     }
 
+    /**
+     * Kills the JVM as {@code kill -9} does, then (only to leave no process behind the test) what it had started,
+     * which would otherwise run on as orphans.
+     */
+    void kill() throws InterruptedException {
+        List<ProcessHandle> children = process.descendants().toList();
+        process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+        children.forEach(ProcessHandle::destroyForcibly);
+    }
+
     boolean isAlive() {
         return process.isAlive();
     }

@@ -21,7 +21,7 @@ final class MasterTestBed implements AutoCloseable {
 
     // Metrics wired as Main wires them, so /metrics shows Vert.x's own figures too.
     final PrometheusMeterRegistry registry = NodeMetrics.newRegistry();
-    final Vertx vertx = NodeMetrics.builder(new VertxOptions(), registry).build();
+    final Vertx vertx;
     final String url;
     private final HttpClient http = HttpClient.newHttpClient();
 
@@ -29,13 +29,19 @@ final class MasterTestBed implements AutoCloseable {
         this(dataDir, new JsonObject());
     }
 
-    /** A master whose {@code master.*} config also has {@code extra} (limits, allowed kickstart hosts...). */
-    MasterTestBed(Path dataDir, JsonObject extra) throws Exception {
+    /** A master with more {@code master.*} settings. */
+    MasterTestBed(Path dataDir, JsonObject masterSettings) throws Exception {
+        this(null, dataDir, masterSettings);
+    }
+
+    /** A master on {@code onVertx} (a clustered one, say), or on a local Vert.x of its own when null. */
+    MasterTestBed(Vertx onVertx, Path dataDir, JsonObject masterSettings) throws Exception {
+        vertx = onVertx != null ? onVertx : NodeMetrics.builder(new VertxOptions(), registry).build();
         int port;
         try (ServerSocket socket = new ServerSocket(0)) {
             port = socket.getLocalPort();
         }
-        MasterSettings settings = FbsConfig.from(new JsonObject().put("master", extra.copy()
+        MasterSettings settings = FbsConfig.from(new JsonObject().put("master", masterSettings.copy()
             .put("http", new JsonObject().put("host", "127.0.0.1").put("port", port))
             .put("data-dir", dataDir.toString()))).master();
         await(MasterRole.deploy(vertx, settings, registry));

@@ -79,7 +79,8 @@ class WorkerOpsTest {
         WorkerSettings settings = new WorkerSettings("w-ops", "127.0.0.1", port, url, List.of("x86_64"),
             List.of("41"), 1, workDir, List.of(workDir), tools, org.fbs.config.KojiSettings.DEFAULTS,
             WorkerSettings.DEFAULT_RETENTION, WorkerSettings.DEFAULT_BUILD_TIMEOUT,
-            WorkerSettings.DEFAULT_KEEP_FAILED_WORKDIRS, WorkerSettings.DEFAULT_MAX_LOG_LINE, true);
+            WorkerSettings.DEFAULT_KEEP_FAILED_WORKDIRS, WorkerSettings.DEFAULT_MAX_LOG_LINE, true,
+            WorkerSettings.DEFAULT_HEARTBEAT_INTERVAL);
         await(WorkerRole.deploy(vertx, settings));
     }
 
