@@ -23,6 +23,8 @@ final class MasterTestBed implements AutoCloseable {
     final PrometheusMeterRegistry registry = NodeMetrics.newRegistry();
     final Vertx vertx;
     final String url;
+    /** A master that does not answer fails the test instead of hanging the build. */
+    private static final java.time.Duration ANSWER_TIMEOUT = java.time.Duration.ofSeconds(30);
     private final HttpClient http = HttpClient.newHttpClient();
 
     MasterTestBed(Path dataDir) throws Exception {
@@ -57,7 +59,7 @@ final class MasterTestBed implements AutoCloseable {
     }
 
     HttpResponse<String> post(String path, String contentType, String body) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url + path))
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url + path)).timeout(ANSWER_TIMEOUT)
             .POST(HttpRequest.BodyPublishers.ofString(body));
         if (contentType != null) {
             request.header("Content-Type", contentType);
@@ -66,12 +68,12 @@ final class MasterTestBed implements AutoCloseable {
     }
 
     HttpResponse<String> delete(String path) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(url + path)).DELETE().build(),
+        return http.send(HttpRequest.newBuilder(URI.create(url + path)).timeout(ANSWER_TIMEOUT).DELETE().build(),
             HttpResponse.BodyHandlers.ofString());
     }
 
     HttpResponse<String> get(String path) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(url + path)).build(), HttpResponse.BodyHandlers.ofString());
+        return http.send(HttpRequest.newBuilder(URI.create(url + path)).timeout(ANSWER_TIMEOUT).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     JsonObject build(long id) throws Exception {
