@@ -39,7 +39,8 @@ class SoakIT {
 
     @Test
     void everyBuildEndsOnceAndEveryMailGoesOnceWhileWorkersAreKilled() throws Exception {
-        cluster = new DurabilityCluster("soak", "", WORKERS);
+        // All builds are submitted at once by one user: lift the per-user queue limit (default 20) above them.
+        cluster = new DurabilityCluster("soak", "  max-queued-per-user: " + (BUILDS + 1), WORKERS);
         cluster.startMaster();
         for (String w : WORKERS) {
             cluster.startWorker(w, Map.of());
