@@ -22,6 +22,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import no.nav.security.mock.oauth2.MockOAuth2Server;
+import no.nav.security.mock.oauth2.token.DefaultOAuth2TokenCallback;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
 import org.fbs.staging.EmbeddedFtpServer;
@@ -48,7 +50,9 @@ class OperationsEndToEndIT {
     static final String SMTP_PASSWORD = "smtp-Pw-" + UUID.randomUUID();
     static final String OIDC_SECRET = "oidc-Secret-" + UUID.randomUUID();
     static final String TLS_PASSWORD = "tls-Pw-" + UUID.randomUUID();
-    static final String API_TOKEN = "fbs_token_" + UUID.randomUUID().toString().replace("-", "");
+    /** A real access token of the test's OpenID Connect provider, for an admin: it must never be logged. */
+    static String API_TOKEN;
+    static MockOAuth2Server provider;
 
     static Path dir;
     static String clusterName;
@@ -73,6 +77,11 @@ class OperationsEndToEndIT {
         smtp = new GreenMail(ServerSetupTest.SMTP.dynamicPort())
             .withConfiguration(GreenMailConfiguration.aConfig().withUser("fbs-mailer", SMTP_PASSWORD));
         smtp.start();
+        // Login is on, as in production: a real provider, and every API call carries one of its access tokens.
+        provider = new MockOAuth2Server();
+        provider.start();
+        API_TOKEN = provider.issueToken("fedora", "fbs", new DefaultOAuth2TokenCallback("fedora", "ops-admin-sub",
+            "JWT", List.of("fbs"), Map.of("preferred_username", "ops-admin"), 3600)).serialize();
         ftp = new EmbeddedFtpServer(Files.createDirectories(dir.resolve("ftp")));
         masterPort = FbsNode.freePort();
         master = "http://127.0.0.1:" + masterPort;
@@ -90,9 +99,10 @@ class OperationsEndToEndIT {
               smtp: {host: 127.0.0.1, port: %d, starttls: disabled, login: fbs-mailer, password: "%s",
                      from: fbs@example.org}
               auth:
-                oidc: {issuer: "https://id.example.org/openidc", client-id: fbs, client-secret: "%s"}
+                oidc: {issuer: "%s", client-id: fbs, client-secret: "%s"}
+                admins: [ops-admin]
             """.formatted(masterPort, dir.resolve("master-data"), smtp.getSmtp().getPort(), SMTP_PASSWORD,
-            OIDC_SECRET), dir, Map.of());
+            provider.issuerUrl("fedora"), OIDC_SECRET), dir, Map.of());
         nodes.add(node);
         return node;
     }
@@ -136,6 +146,9 @@ class OperationsEndToEndIT {
         }
         if (ftp != null) {
             ftp.close();
+        }
+        if (provider != null) {
+            provider.shutdown();
         }
         if (smtp != null) {
             smtp.stop();
