@@ -4,9 +4,13 @@ import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /** One real {@code java -jar fbs.jar} process of the end-to-end tests, with its YAML config and its output file. */
 final class FbsNode implements AutoCloseable {
@@ -79,6 +83,39 @@ final class FbsNode implements AutoCloseable {
         if (!process.waitFor(20, TimeUnit.SECONDS)) {
             process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
         }
+    }
+
+    /** Something a test reads from the master; an IOException means it is still starting. */
+    @FunctionalInterface
+    interface Reading {
+        String read() throws Exception;
+    }
+
+    /** Waits up to 90 s until the master's worker list, as {@code workers} reads it, names each of {@code ids}. */
+    static void awaitWorkers(Reading workers, Collection<FbsNode> nodes, String... ids) throws Exception {
+        Instant end = Instant.now().plus(Duration.ofSeconds(90));
+        while (Instant.now().isBefore(end)) {
+            try {
+                String body = workers.read();
+                if (Stream.of(ids).allMatch(id -> body.contains("\"" + id + "\""))) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                // the master is still starting
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("workers did not join: " + outputs(nodes));
+    }
+
+    /** What every node printed, for a failure message. */
+    static String outputs(Collection<FbsNode> nodes) {
+        StringBuilder out = new StringBuilder();
+        for (FbsNode node : nodes) {
+            out.append("\n--- ").append(node.name).append(node.isAlive() ? "" : " (exited)").append(" ---\n")
+                .append(node.output());
+        }
+        return out.toString();
     }
 
     static int freePort() throws IOException {

@@ -313,26 +313,10 @@ class ImageTypesEndToEndIT {
     }
 
     static void waitForWorkers(String... ids) throws Exception {
-        Instant end = Instant.now().plus(Duration.ofSeconds(90));
-        while (Instant.now().isBefore(end)) {
-            try {
-                String body = get(master + "/api/v1/workers").body();
-                if (List.of(ids).stream().allMatch(id -> body.contains("\"" + id + "\""))) {
-                    return;
-                }
-            } catch (IOException notYet) {
-                // the master is still starting
-            }
-            Thread.sleep(200);
-        }
-        throw new AssertionError("workers did not join: " + outputs());
+        FbsNode.awaitWorkers(() -> get(master + "/api/v1/workers").body(), nodes, ids);
     }
 
     static String outputs() {
-        StringBuilder out = new StringBuilder();
-        for (FbsNode node : nodes) {
-            out.append("\n--- ").append(node.name).append(" ---\n").append(node.output());
-        }
-        return out.toString();
+        return FbsNode.outputs(nodes);
     }
 }
