@@ -4,7 +4,6 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.WorkerExecutor;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.time.Duration;
@@ -13,20 +12,30 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import org.fbs.build.Build;
 import org.fbs.build.BuildState;
 
 /**
- * {@link BuildStore} for event-loop code. Every call joins a queue that one worker thread of its own drains in
- * order; whatever has queued up while the previous batch was being written goes into the next one as a single
+ * {@link BuildStore} for event-loop code. Every call joins a queue that one thread of its own drains in order; whatever has queued up while the previous batch was being written goes into the next one as a single
  * transaction ({@link BuildStore#batch}), so that a burst of writes costs one fsync instead of one each. A call's
  * future completes on the caller's context, after the commit that holds it.
+ *
+ * <p>The thread belongs to the store, not to Vert.x: Vert.x closes its own executors before it stops the verticles,
+ * and a write or the final close queued on one of those could be dropped, leaving its future (and Vert.x's close)
+ * waiting forever.
  */
 public final class AsyncBuildStore {
 
     private final Vertx vertx;
     private final BuildStore store;
-    private final WorkerExecutor thread;
+    private final ExecutorService thread = Executors.newSingleThreadExecutor(task -> {
+        Thread t = new Thread(task, "fbs-store");
+        t.setDaemon(true);
+        return t;
+    });
     private final Queue<Pending<?>> pending = new ConcurrentLinkedQueue<>();
 
     private record Pending<T>(BuildStore.Work<T> work, Promise<T> promise, Context context) {
@@ -50,7 +59,6 @@ public final class AsyncBuildStore {
     public AsyncBuildStore(Vertx vertx, BuildStore store) {
         this.vertx = vertx;
         this.store = store;
-        this.thread = vertx.createSharedWorkerExecutor("fbs-store", 1);
     }
 
     public Future<Build> insert(Build build) {
@@ -138,20 +146,27 @@ public final class AsyncBuildStore {
 
     private <T> Future<T> run(BuildStore.Work<T> work) {
         Promise<T> promise = Promise.promise();
-        pending.add(new Pending<>(work, promise, vertx.getOrCreateContext()));
+        Pending<T> call = new Pending<>(work, promise, vertx.getOrCreateContext());
+        pending.add(call);
         // One drain per call; a drain that finds the queue emptied by an earlier one has nothing to do.
-        thread.executeBlocking(this::drain, true).onFailure(promise::tryFail);
+        try {
+            thread.execute(this::drain);
+        } catch (RejectedExecutionException closed) {
+            // Unless the closing drain took it already (and answers it), the call is never written.
+            if (pending.remove(call)) {
+                promise.fail(new IllegalStateException("the build store is closed"));
+            }
+        }
         return promise.future();
     }
 
-    /** Synchronized: the closing may run on another thread than the store's own (see {@link #close}). */
-    private synchronized Void drain() {
+    private void drain() {
         List<Pending<?>> batch = new ArrayList<>();
         for (Pending<?> p = pending.poll(); p != null; p = pending.poll()) {
             batch.add(p);
         }
         if (batch.isEmpty()) {
-            return null;
+            return;
         }
         List<BuildStore.Work<?>> works = new ArrayList<>(batch.size());
         batch.forEach(p -> works.add(p.work()));
@@ -163,21 +178,26 @@ public final class AsyncBuildStore {
         } catch (SQLException | RuntimeException e) {
             batch.forEach(p -> p.fail(e));
         }
-        return null;
     }
 
-    /**
-     * Writes what is still queued, then closes the database. This runs on Vert.x's own worker pool, not on the
-     * store's thread: when Vert.x itself is closing, it may shut that thread down at any moment, and a task queued
-     * there just before would never run (nor this future complete).
-     */
+    /** Writes what is still queued, then closes the database, on the store's thread, which then ends. */
     public Future<Void> close() {
-        return vertx.<Void>executeBlocking(() -> {
-            synchronized (this) {
+        Promise<Void> closed = Promise.promise();
+        Context context = vertx.getOrCreateContext();
+        try {
+            thread.execute(() -> {
                 drain();
-                store.close();
-            }
-            return null;
-        }).onComplete(closed -> thread.close());
+                try {
+                    store.close();
+                    context.runOnContext(v -> closed.complete());
+                } catch (SQLException | RuntimeException e) {
+                    context.runOnContext(v -> closed.fail(e));
+                }
+            });
+            thread.shutdown();
+        } catch (RejectedExecutionException already) {
+            closed.tryComplete();
+        }
+        return closed.future();
     }
 }

@@ -94,8 +94,26 @@ final class MasterTestBed implements AutoCloseable {
         return build;
     }
 
+    /**
+     * Closes Vert.x. Its own shutdown steps may each take up to 10 s on a slow machine, so a close gets 60 s; one
+     * slower than 20 s prints what every thread was doing, so that a close that hangs can be found from CI's output.
+     */
     @Override
     public void close() throws Exception {
-        await(vertx.close());
+        java.util.concurrent.CompletableFuture<Void> closed = vertx.close().toCompletionStage().toCompletableFuture();
+        try {
+            closed.get(20, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.TimeoutException slow) {
+            System.err.println("Vert.x has not closed within 20 s; the threads:");
+            for (java.lang.management.ThreadInfo thread : java.lang.management.ManagementFactory.getThreadMXBean()
+                    .dumpAllThreads(true, true)) {
+                System.err.println("\"" + thread.getThreadName() + "\" " + thread.getThreadState()
+                    + (thread.getLockName() == null ? "" : " on " + thread.getLockName()));
+                for (StackTraceElement frame : thread.getStackTrace()) {
+                    System.err.println("\t\tat " + frame);
+                }
+            }
+            closed.get(40, TimeUnit.SECONDS);
+        }
     }
 }
