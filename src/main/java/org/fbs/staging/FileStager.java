@@ -7,7 +7,7 @@ import java.util.List;
 import org.fbs.build.Secrets;
 
 /**
- * Staging to {@code file:///path}: copies a build's files into a new folder of their own under the path, each via
+ * Staging to {@code file:///path}: copies a build's files into a folder of their own under the path, each via
  * a temporary name and an atomic rename, never into another build's folder, and only under the folders this
  * worker may write to. Blocking.
  */
@@ -25,11 +25,14 @@ public final class FileStager implements Stager {
         allowedRoot(stagingUrl);
     }
 
-    /** Creates {@code <staging path>/<folder>/}, checking the path against the allowed roots. */
+    /**
+     * Creates {@code <staging path>/<folder>/} (or takes back the one an earlier attempt of the build left),
+     * checking the path against the allowed roots.
+     */
     @Override
-    public StagingFolder open(String stagingUrl, long buildId, String folder) throws StagingException {
+    public StagingFolder open(String stagingUrl, StagingMark mark, String folder) throws StagingException {
         Stager.checkFolderName(folder);
-        return LocalFolder.create(allowedRoot(stagingUrl), folder, dest -> dest.toUri().toString());
+        return LocalFolder.claim(allowedRoot(stagingUrl), folder, mark, dest -> dest.toUri().toString());
     }
 
     /** The staging URL's folder, if it lies under an allowed root (symbolic links resolved). */

@@ -1,7 +1,10 @@
 package org.fbs.staging;
 
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.DigestInputStream;
@@ -13,15 +16,17 @@ import java.util.HexFormat;
 import java.util.List;
 import org.apache.commons.net.ftp.FTP;
 import org.apache.commons.net.ftp.FTPClient;
+import org.apache.commons.net.ftp.FTPFile;
 import org.apache.commons.net.ftp.FTPReply;
 import org.fbs.build.Artifact;
 import org.fbs.build.Secrets;
 
 /**
  * Staging to {@code ftp://[user[:password]@]host[:port]/path} with commons-net: passive mode, binary type, the
- * path's folders created as needed, then a new folder for the build. Each file goes up under a hidden temporary
- * name, its size is checked against the local file, and only then is it renamed to its own name. A transfer
- * that breaks is tried again on a new connection, resuming where it stopped (REST) when the server allows it.
+ * path's folders created as needed, then the build's own folder, marked first ({@link StagingMark}). Each file
+ * goes up under a hidden temporary name, its size is checked against the local file, and only then is it renamed
+ * to its own name. A transfer that breaks is tried again on a new connection, resuming where it stopped (REST)
+ * when the server allows it.
  */
 public final class FtpStager implements Stager {
 
@@ -51,19 +56,42 @@ public final class FtpStager implements Stager {
         disconnect(client);
     }
 
+    /**
+     * Creates the build's folder and uploads its marker before anything else; or, when the folder exists and an
+     * earlier attempt of the same build marked it, empties it (on the server, inside that folder only) and uses it.
+     */
     @Override
-    public StagingFolder open(String stagingUrl, long buildId, String folder) throws StagingException {
+    public StagingFolder open(String stagingUrl, StagingMark mark, String folder) throws StagingException {
         Stager.checkFolderName(folder);
         FtpTarget target = FtpTarget.parse(stagingUrl);
         FTPClient client = connect(target);
+        FtpFolder opened;
         try {
-            String dir = makeFolder(client, target, folder);
-            return new FtpFolder(target, dir, client);
+            String parent = enterPath(client, target);
+            String dir = parent + "/" + folder;
+            if (client.changeWorkingDirectory(folder)) {
+                mark.checkOwns(target.location(folder), readMarker(client, dir));
+                clear(client, target, dir);
+                // What is left is the marker: it goes with the folder if this attempt fails too.
+                return new FtpFolder(target, dir, client, List.of(StagingMark.FILE));
+            }
+            if (!client.makeDirectory(folder) || !client.changeWorkingDirectory(folder)) {
+                throw new StagingException("FTP server " + target.host() + ": cannot create " + dir + " ("
+                    + reply(client) + ")");
+            }
+            opened = new FtpFolder(target, dir, client, List.of());
         } catch (IOException e) {
             disconnect(client);
             throw new StagingException("FTP staging to " + target + " failed: " + e.getMessage(), e);
         } catch (StagingException e) {
             disconnect(client);
+            throw e;
+        }
+        try {
+            opened.mark(mark);
+            return opened;
+        } catch (StagingException e) {
+            opened.close(); // takes the new folder back
             throw e;
         }
     }
@@ -103,9 +131,8 @@ public final class FtpStager implements Stager {
         }
     }
 
-    /** Creates the target path as needed, then the build's folder, which must be new; returns its absolute path. */
-    private static String makeFolder(FTPClient client, FtpTarget target, String folder)
-        throws IOException, StagingException {
+    /** Goes to the target path, creating its folders as needed; returns its absolute path ("" for the root). */
+    private static String enterPath(FTPClient client, FtpTarget target) throws IOException, StagingException {
         if (!client.changeWorkingDirectory("/")) {
             throw new StagingException("FTP server " + target.host() + ": cannot go to / (" + reply(client) + ")");
         }
@@ -121,15 +148,76 @@ public final class FtpStager implements Stager {
                     + " (" + reply(client) + ")");
             }
         }
-        if (client.changeWorkingDirectory(folder)) {
-            throw new StagingException("FTP staging folder " + target.location(folder)
-                + " already exists; not overwriting it");
+        return dir;
+    }
+
+    /** The entries of folder {@code dir}, hidden ones too, without "." and "..". */
+    private static List<FTPFile> list(FTPClient client, String dir) throws IOException {
+        client.setListHiddenFiles(true);
+        List<FTPFile> entries = new ArrayList<>();
+        for (FTPFile entry : client.listFiles(dir)) {
+            if (entry != null && !entry.getName().equals(".") && !entry.getName().equals("..")) {
+                entries.add(entry);
+            }
         }
-        if (!client.makeDirectory(folder) || !client.changeWorkingDirectory(folder)) {
-            throw new StagingException("FTP server " + target.host() + ": cannot create " + dir + "/" + folder
-                + " (" + reply(client) + ")");
+        return entries;
+    }
+
+    /** The text of the marker in {@code dir}; null when it has none (a folder or an oversized file does not count). */
+    private static String readMarker(FTPClient client, String dir) throws IOException {
+        for (FTPFile entry : list(client, dir)) {
+            if (entry.getName().equals(StagingMark.FILE)) {
+                if (!entry.isFile() || entry.getSize() > StagingMark.MAX_SIZE) {
+                    return null;
+                }
+                ByteArrayOutputStream text = new ByteArrayOutputStream();
+                if (!client.retrieveFile(dir + "/" + StagingMark.FILE, text)) {
+                    throw new IOException("cannot read " + dir + "/" + StagingMark.FILE + " (" + reply(client) + ")");
+                }
+                return text.size() > StagingMark.MAX_SIZE ? "" : text.toString(StandardCharsets.UTF_8);
+            }
         }
-        return dir + "/" + folder;
+        return null;
+    }
+
+    /**
+     * Deletes everything in {@code dir} but its marker, folders and all. Only names the server lists as entries of
+     * the folder are used, one path segment each, so nothing outside it is touched; what cannot be removed fails.
+     */
+    private static void clear(FTPClient client, FtpTarget target, String dir) throws IOException, StagingException {
+        for (FTPFile entry : list(client, dir)) {
+            if (!entry.getName().equals(StagingMark.FILE)) {
+                deleteTree(client, target, dir, entry);
+            }
+        }
+        // Checked by bare names, which need no parsing: an entry the listing parser skipped would show here.
+        String[] left = client.listNames(dir);
+        for (String path : left == null ? new String[0] : left) {
+            String name = path.substring(path.lastIndexOf('/') + 1);
+            if (!name.equals(StagingMark.FILE) && !name.equals(".") && !name.equals("..")) {
+                throw new StagingException("FTP server " + target.host() + ": cannot clear " + dir + " for this"
+                    + " build's retry: " + name + " is still there (" + reply(client) + ")");
+            }
+        }
+    }
+
+    private static void deleteTree(FTPClient client, FtpTarget target, String dir, FTPFile entry)
+        throws IOException, StagingException {
+        String name = entry.getName();
+        if (name.isEmpty() || name.contains("/") || name.chars().anyMatch(c -> c < 0x20)) {
+            throw new StagingException("FTP server " + target.host() + " lists an entry of " + dir
+                + " that is not a plain name; not clearing it");
+        }
+        String path = dir + "/" + name;
+        if (entry.isDirectory()) {
+            for (FTPFile inner : list(client, path)) {
+                deleteTree(client, target, path, inner);
+            }
+            client.removeDirectory(path);
+        } else {
+            // A link is removed as a file: its target is never followed.
+            client.deleteFile(path);
+        }
     }
 
     private static String reply(FTPClient client) {
@@ -157,26 +245,43 @@ public final class FtpStager implements Stager {
 
         private final FtpTarget target;
         private final String dir;
-        private final List<String> written = new ArrayList<>();
+        /** What is in the folder for this attempt, in the order it went in; the marker first. */
+        private final List<String> written;
         private FTPClient client;
         /** Cleared when the server refuses to resume: from then on, failed files are sent again whole. */
         private boolean resumable = true;
 
-        FtpFolder(FtpTarget target, String dir, FTPClient client) {
+        FtpFolder(FtpTarget target, String dir, FTPClient client, List<String> there) {
             this.target = target;
             this.dir = dir;
             this.client = client;
+            this.written = new ArrayList<>(there);
+        }
+
+        /** Uploads the marker, whole or not at all, as the folder's first file. */
+        void mark(StagingMark mark) throws StagingException {
+            byte[] text = mark.text().getBytes(StandardCharsets.UTF_8);
+            send(() -> new ByteArrayInputStream(text), StagingMark.FILE, text.length);
         }
 
         @Override
         protected Artifact copy(Path file, String name) throws StagingException {
-            String partial = "." + name + ".partial";
             long size;
             try {
                 size = Files.size(file);
             } catch (IOException e) {
                 throw new StagingException("cannot stage " + name + ": " + e.getMessage(), e);
             }
+            String sha = send(() -> Files.newInputStream(file), name, size);
+            return new Artifact(name, size, sha, target.location(folderName() + "/" + name));
+        }
+
+        /**
+         * Uploads {@code size} bytes from {@code source} as {@code name}: under a hidden temporary name, checked for
+         * size, then renamed; a broken transfer is tried again. Returns the SHA-256 of what was sent.
+         */
+        private String send(Source source, String name, long size) throws StagingException {
+            String partial = "." + name + ".partial";
             written.add(partial);
             String lastError = null;
             for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
@@ -184,7 +289,7 @@ public final class FtpStager implements Stager {
                     if (client == null) {
                         client = reconnect();
                     }
-                    String sha = upload(file, partial, attempt > 1);
+                    String sha = upload(source, partial, attempt > 1);
                     long remote = remoteSize(partial);
                     if (remote != size) {
                         throw new IOException(name + " is " + remote + " bytes on the server, not " + size);
@@ -193,7 +298,7 @@ public final class FtpStager implements Stager {
                         throw new IOException("cannot rename " + partial + " to " + name + " (" + reply(client) + ")");
                     }
                     written.add(name);
-                    return new Artifact(name, size, sha, target.location(folderName() + "/" + name));
+                    return sha;
                 } catch (IOException e) {
                     lastError = e.getMessage();
                     disconnect(client);
@@ -226,14 +331,14 @@ public final class FtpStager implements Stager {
         }
 
         /**
-         * Sends {@code file} to {@code remote}, resuming after what the server already has when {@code resume} is
-         * set and the server supports REST; returns the file's SHA-256, computed as it is read.
+         * Sends {@code source} to {@code remote}, resuming after what the server already has when {@code resume} is
+         * set and the server supports REST; returns the SHA-256 of what was read, computed as it is read.
          */
-        private String upload(Path file, String remote, boolean resume) throws IOException {
+        private String upload(Source source, String remote, boolean resume) throws IOException {
             boolean resuming = resume && resumable && client.hasFeature("REST", "STREAM");
             long offset = resuming ? Math.max(0, remoteSize(remote)) : 0;
             MessageDigest sha = sha256();
-            try (InputStream in = new DigestInputStream(Files.newInputStream(file), sha)) {
+            try (InputStream in = new DigestInputStream(source.open(), sha)) {
                 // What the server has must still be part of the checksum: read it through the digest.
                 byte[] skip = new byte[1 << 16];
                 long left = offset;
@@ -272,13 +377,14 @@ public final class FtpStager implements Stager {
         @Override
         protected void release(boolean keep) {
             if (!keep) {
-                // Take back this build's own files only; the folder was new, so nothing else is in it.
+                // Take back this build's own files only; the folder was new or emptied, so nothing else is in it.
+                // Newest first, the marker last: if this stops halfway, a retry still finds the folder its build's.
                 try {
                     if (client == null) {
                         client = reconnect();
                     }
-                    for (String name : written) {
-                        client.deleteFile(name);
+                    for (int i = written.size() - 1; i >= 0; i--) {
+                        client.deleteFile(written.get(i));
                     }
                     client.changeWorkingDirectory("/");
                     client.removeDirectory(dir);
@@ -290,6 +396,12 @@ public final class FtpStager implements Stager {
                 disconnect(client);
             }
         }
+    }
+
+    /** Where an upload reads from; opened again for each attempt. */
+    @FunctionalInterface
+    private interface Source {
+        InputStream open() throws IOException;
     }
 
     private static MessageDigest sha256() {

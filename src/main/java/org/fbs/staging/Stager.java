@@ -6,21 +6,25 @@ import java.util.List;
 import org.fbs.build.Artifact;
 
 /**
- * One kind of staging destination (a local folder, an FTP server, the worker itself). Each build gets a new
- * folder of its own there, so no build ever touches another's files. Blocking: call it off the event loop.
+ * One kind of staging destination (a local folder, an FTP server, the worker itself). Each build gets a folder of
+ * its own there, so no build ever touches another's files; a later attempt of the same build may take its folder
+ * back ({@link StagingMark}). Blocking: call it off the event loop.
  */
 public interface Stager {
 
     /** Fails now if this worker cannot stage to {@code stagingUrl}: better before the build than after it. */
     void check(String stagingUrl) throws StagingException;
 
-    /** Creates the build's own folder at the destination; fails if it exists already. */
-    StagingFolder open(String stagingUrl, long buildId, String folder) throws StagingException;
+    /**
+     * Creates the build's own folder at the destination, marked as {@code mark}'s. If it exists already, it is
+     * emptied and used again only when an earlier attempt of the same build marked it; otherwise this fails.
+     */
+    StagingFolder open(String stagingUrl, StagingMark mark, String folder) throws StagingException;
 
-    /** Stages {@code files} under their own names into a new folder and commits them. */
-    default List<Artifact> stage(String stagingUrl, long buildId, String folder, List<Path> files)
+    /** Stages {@code files} under their own names into the build's folder and commits them. */
+    default List<Artifact> stage(String stagingUrl, StagingMark mark, String folder, List<Path> files)
         throws StagingException {
-        try (StagingFolder target = open(stagingUrl, buildId, folder)) {
+        try (StagingFolder target = open(stagingUrl, mark, folder)) {
             List<Artifact> staged = new ArrayList<>();
             for (Path file : files) {
                 staged.add(target.put(file, file.getFileName().toString()));

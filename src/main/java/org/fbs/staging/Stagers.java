@@ -38,7 +38,7 @@ public final class Stagers implements Stager {
     }
 
     @Override
-    public StagingFolder open(String stagingUrl, long buildId, String folder) throws StagingException {
-        return forUrl(stagingUrl).open(stagingUrl, buildId, folder);
+    public StagingFolder open(String stagingUrl, StagingMark mark, String folder) throws StagingException {
+        return forUrl(stagingUrl).open(stagingUrl, mark, folder);
     }
 }

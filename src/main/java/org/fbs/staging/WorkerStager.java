@@ -30,10 +30,12 @@ public final class WorkerStager implements Stager {
 
     /**
      * Creates the build's folder. One left by an earlier run of the same build (a retry) is replaced: it holds
-     * that build's files only, so no other build loses anything.
+     * that build's files only, so no other build loses anything. No marker is needed: the folder is named by the
+     * build number inside this worker's own directory, which only this worker's service writes to.
      */
     @Override
-    public StagingFolder open(String stagingUrl, long buildId, String folder) throws StagingException {
+    public StagingFolder open(String stagingUrl, StagingMark mark, String folder) throws StagingException {
+        long buildId = mark.build();
         Path own = kept.folderOf(buildId);
         try {
             FileTrees.delete(own);

@@ -29,6 +29,7 @@ import org.fbs.staging.KeptArtifacts;
 import org.fbs.staging.Stagers;
 import org.fbs.staging.StagingException;
 import org.fbs.staging.StagingFolder;
+import org.fbs.staging.StagingMark;
 
 /** Runs one build on this worker, stage by stage, in a work dir of its own. Blocking: call it off the event loop. */
 final class BuildRunner {
@@ -229,7 +230,7 @@ final class BuildRunner {
         String folder = product(spec).replace(' ', '_') + "-" + spec.arch() + "-" + spec.release() + "-" + folderTag
             + id;
         List<Artifact> staged = new ArrayList<>();
-        try (StagingFolder target = stager.open(spec.staging(), id, folder)) {
+        try (StagingFolder target = stager.open(spec.staging(), StagingMark.of(id, spec), folder)) {
             for (Path file : files) {
                 staged.add(logged(log, target.put(file, file.getFileName().toString())));
             }

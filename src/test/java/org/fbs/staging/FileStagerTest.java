@@ -13,6 +13,10 @@ import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
 import org.fbs.build.Artifact;
+import org.fbs.build.ChecksumFile;
+import org.fbs.spec.BuildSpec;
+import org.fbs.spec.SpecException;
+import org.fbs.spec.SpecParser;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -20,6 +24,13 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class FileStagerTest {
+
+    static final BuildSpec SPEC = spec("[DEFAULT]\ntype=boot\narch=x86_64\nrelease=41\nemail=tester@example.org\n");
+    static final StagingMark MARK = StagingMark.of(7, SPEC);
+    static final StagingMark BUILD_8 = StagingMark.of(8, SPEC);
+    /** Build 7 of another FBS service: the same number, another request. */
+    static final StagingMark SAME_NUMBER_OTHER_REQUEST = StagingMark.of(7,
+        spec("[DEFAULT]\ntype=boot\narch=x86_64\nrelease=41\nemail=someone.else@example.org\n"));
 
     @TempDir
     Path tmp;
@@ -42,6 +53,14 @@ class FileStagerTest {
         stager = new FileStager(List.of(allowed));
     }
 
+    static BuildSpec spec(String ini) {
+        try {
+            return SpecParser.fromIni(ini);
+        } catch (SpecException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     private static String url(Path p) {
         return "file://" + p; // p is absolute, so this is file:///...
     }
@@ -58,7 +77,7 @@ class FileStagerTest {
 
     @Test
     void filesLandInTheFolderWithTheirSizeChecksumAndFileLocation() throws Exception {
-        List<Artifact> staged = stager.stage(url(allowed.resolve("images")), 7, "Fedora-x86_64-41-7",
+        List<Artifact> staged = stager.stage(url(allowed.resolve("images")), MARK, "Fedora-x86_64-41-7",
             List.of(iso, sums));
 
         Path folder = allowed.resolve("images/Fedora-x86_64-41-7");
@@ -74,30 +93,157 @@ class FileStagerTest {
     }
 
     @Test
-    void noPartialFilesRemainAfterSuccess() throws Exception {
-        stager.stage(url(allowed), 7, "b1", List.of(iso, sums));
+    void noPartialFilesRemainAfterSuccessOnlyTheFilesAndTheMarker() throws Exception {
+        stager.stage(url(allowed), MARK, "b1", List.of(iso, sums));
 
         assertThat(tree(allowed)).extracting(p -> p.getFileName().toString())
-            .containsExactlyInAnyOrder("b1", "boot.iso", "SHA256SUMS")
+            .containsExactlyInAnyOrder("b1", ".fbs-build", "boot.iso", "SHA256SUMS")
             .noneMatch(n -> n.endsWith(".partial"));
     }
 
     @Test
-    void aSecondStageIntoTheSameFolderFailsAndLeavesTheFirstBuildsFilesUntouched() throws Exception {
-        stager.stage(url(allowed), 7, "b1", List.of(iso, sums));
+    void anotherBuildsStageIntoTheSameFolderFailsAndLeavesTheFirstBuildsFilesUntouched() throws Exception {
+        stager.stage(url(allowed), MARK, "b1", List.of(iso, sums));
         byte[] firstIso = Files.readAllBytes(allowed.resolve("b1/boot.iso"));
         byte[] firstSums = Files.readAllBytes(allowed.resolve("b1/SHA256SUMS"));
 
         Path other = Files.createDirectories(tmp.resolve("other"));
         Path otherIso = Files.writeString(other.resolve("boot.iso"), "a different image");
         Path otherSums = Files.writeString(other.resolve("SHA256SUMS"), "different sums");
-        assertThatThrownBy(() -> stager.stage(url(allowed), 7, "b1", List.of(otherIso, otherSums)))
-            .isInstanceOf(StagingException.class)
-            .hasMessageContaining("already exists");
+        for (StagingMark another : List.of(BUILD_8, SAME_NUMBER_OTHER_REQUEST)) {
+            assertThatThrownBy(() -> stager.stage(url(allowed), another, "b1", List.of(otherIso, otherSums)))
+                .isInstanceOf(StagingException.class)
+                .hasMessageContaining("already exists");
+        }
 
         assertThat(allowed.resolve("b1/boot.iso")).hasBinaryContent(firstIso);
         assertThat(allowed.resolve("b1/SHA256SUMS")).hasBinaryContent(firstSums);
-        assertThat(tree(allowed.resolve("b1"))).hasSize(2);
+        assertThat(tree(allowed.resolve("b1"))).hasSize(3);
+    }
+
+    // ---- a later attempt of the same build (its worker was lost while staging) -----------------------------------
+
+    @Test
+    void aRetryAfterAHalfStagedAttemptClearsWhatItLeftAndStagesExactlyTheNewFiles() throws Exception {
+        Path folder = allowed.resolve("images/Fedora-x86_64-41-7");
+        // The first attempt: its folder, its marker, one finished image, then its worker died (no close, no commit)
+        // while the next file was half copied.
+        Path oldIso = Files.writeString(tmp.resolve("in/old.iso"), "the first attempt's image");
+        StagingFolder died = stager.open(url(allowed.resolve("images")), MARK, "Fedora-x86_64-41-7");
+        died.put(oldIso, "boot.iso");
+        died.put(oldIso, "only-in-the-first-attempt.iso");
+        Files.writeString(folder.resolve(".CHECKSUM.partial"), "SHA256 (boot.iso) = 0123");
+        Files.createDirectories(folder.resolve("leftover/deeper"));
+        Files.writeString(folder.resolve("leftover/deeper/file"), "x");
+
+        Path checksum = ChecksumFile.write(Files.createDirectories(tmp.resolve("work")), List.of(iso));
+        Path log = Files.writeString(tmp.resolve("work/build-7.log"), "build 7 succeeded\n");
+        List<Artifact> staged = stager.stage(url(allowed.resolve("images")), MARK, "Fedora-x86_64-41-7",
+            List.of(iso, checksum, log));
+
+        assertThat(staged).extracting(Artifact::name).containsExactly("boot.iso", "CHECKSUM", "build-7.log");
+        assertThat(tree(folder)).extracting(p -> folder.relativize(p).toString())
+            .containsExactlyInAnyOrder(".fbs-build", "boot.iso", "CHECKSUM", "build-7.log");
+        for (Artifact a : staged) {
+            assertThat(a.sha256()).isEqualTo(sha256(folder.resolve(a.name())));
+            assertThat(a.location()).isEqualTo(folder.resolve(a.name()).toUri().toString());
+        }
+        assertThat(folder.resolve("boot.iso")).hasSameBinaryContentAs(iso);
+        // sha256sum -c on the staged CHECKSUM would pass: it names the staged image with its checksum, and only it.
+        assertThat(Files.readString(folder.resolve("CHECKSUM")))
+            .contains("SHA256 (boot.iso) = " + sha256(folder.resolve("boot.iso")))
+            .doesNotContain(".fbs-build");
+        assertThat(Files.readString(folder.resolve(".fbs-build"))).contains("build=7\n", "spec-sha256=" + MARK.spec());
+    }
+
+    @Test
+    void theMarkerStaysAfterSuccessSoThatARetryOfAnUnreportedBuildStillFindsTheFolderItsOwn() throws Exception {
+        List<Artifact> first = stager.stage(url(allowed), MARK, "b1", List.of(iso, sums));
+        List<Artifact> again = stager.stage(url(allowed), MARK, "b1", List.of(sums));
+
+        assertThat(first).extracting(Artifact::name).doesNotContain(StagingMark.FILE);
+        assertThat(again).extracting(Artifact::name).containsExactly("SHA256SUMS");
+        assertThat(tree(allowed.resolve("b1"))).extracting(p -> p.getFileName().toString())
+            .containsExactlyInAnyOrder(".fbs-build", "SHA256SUMS");
+    }
+
+    @Test
+    void aFolderWithoutAMarkerIsRefusedAndLeftUntouchedEvenWhenEmpty() throws Exception {
+        Path made = Files.createDirectories(allowed.resolve("Fedora-x86_64-41-7"));
+        Files.writeString(made.resolve("notes.txt"), "a person's notes");
+        Path empty = Files.createDirectories(allowed.resolve("b1"));
+
+        assertThatThrownBy(() -> stager.stage(url(allowed), MARK, "Fedora-x86_64-41-7", List.of(iso)))
+            .isInstanceOf(StagingException.class)
+            .hasMessageContaining("already exists and has no .fbs-build marker");
+        assertThatThrownBy(() -> stager.stage(url(allowed), MARK, "b1", List.of(iso)))
+            .isInstanceOf(StagingException.class)
+            .hasMessageContaining("has no .fbs-build marker");
+
+        assertThat(tree(made)).containsExactly(made.resolve("notes.txt"));
+        assertThat(made.resolve("notes.txt")).hasContent("a person's notes");
+        assertThat(empty).isEmptyDirectory();
+    }
+
+    @Test
+    void aFolderWithAnotherBuildsMarkerIsRefusedWithTheReasonAndLeftUntouched() throws Exception {
+        stager.stage(url(allowed), BUILD_8, "b8", List.of(iso));
+        stager.stage(url(allowed), SAME_NUMBER_OTHER_REQUEST, "b7", List.of(iso));
+        Path garbled = Files.createDirectories(allowed.resolve("bx"));
+        Files.writeString(garbled.resolve(".fbs-build"), "build=7\n");
+
+        assertThatThrownBy(() -> stager.stage(url(allowed), MARK, "b8", List.of(sums)))
+            .isInstanceOf(StagingException.class)
+            .hasMessageContaining("belongs to build 8, not 7");
+        assertThatThrownBy(() -> stager.stage(url(allowed), MARK, "b7", List.of(sums)))
+            .isInstanceOf(StagingException.class)
+            .hasMessageContaining("belongs to another build 7");
+        assertThatThrownBy(() -> stager.stage(url(allowed), MARK, "bx", List.of(sums)))
+            .isInstanceOf(StagingException.class)
+            .hasMessageContaining("marker is unreadable");
+
+        for (String folder : List.of("b8", "b7")) {
+            assertThat(tree(allowed.resolve(folder))).extracting(p -> p.getFileName().toString())
+                .containsExactlyInAnyOrder(".fbs-build", "boot.iso");
+            assertThat(allowed.resolve(folder).resolve("boot.iso")).hasSameBinaryContentAs(iso);
+        }
+        assertThat(tree(garbled)).hasSize(1);
+    }
+
+    @Test
+    void aRetryNeverFollowsLinksOutOfItsFolder() throws Exception {
+        // A link named like the build's folder, to a folder outside holding a copy of the build's marker: refused.
+        Path decoy = Files.createDirectories(outside.resolve("decoy"));
+        Files.writeString(decoy.resolve(".fbs-build"), MARK.text());
+        Files.writeString(decoy.resolve("keep.txt"), "outside");
+        Files.createSymbolicLink(allowed.resolve("b1"), decoy);
+
+        assertThatThrownBy(() -> stager.stage(url(allowed), MARK, "b1", List.of(iso)))
+            .isInstanceOf(StagingException.class)
+            .hasMessageContaining("is not a folder");
+        assertThat(decoy.resolve("keep.txt")).hasContent("outside");
+
+        // Links inside the build's own folder are removed with it; what they point to stays.
+        Path own = Files.createDirectories(allowed.resolve("b2"));
+        Files.writeString(own.resolve(".fbs-build"), MARK.text());
+        Files.createSymbolicLink(own.resolve("to-outside"), decoy);
+        Files.createSymbolicLink(own.resolve("to-a-file"), decoy.resolve("keep.txt"));
+        stager.stage(url(allowed), MARK, "b2", List.of(iso));
+
+        assertThat(tree(own)).extracting(p -> p.getFileName().toString())
+            .containsExactlyInAnyOrder(".fbs-build", "boot.iso");
+        assertThat(tree(decoy)).extracting(p -> p.getFileName().toString())
+            .containsExactlyInAnyOrder(".fbs-build", "keep.txt");
+    }
+
+    @Test
+    void aRetryThatFailsTooTakesTheWholeFolderBack() throws Exception {
+        stager.stage(url(allowed), MARK, "b1", List.of(iso));
+
+        assertThatThrownBy(() -> stager.stage(url(allowed), MARK, "b1", List.of(sums, tmp.resolve("gone.iso"))))
+            .isInstanceOf(StagingException.class)
+            .hasMessageContaining("gone.iso");
+        assertThat(allowed.resolve("b1")).doesNotExist();
     }
 
     @Test
@@ -107,7 +253,7 @@ class FileStagerTest {
         Files.writeString(theirs.resolve("boot.iso"), "build 6's image");
         Files.writeString(shared.resolve("boot.iso"), "someone's loose file");
 
-        stager.stage(url(shared), 7, "Fedora-x86_64-41-7", List.of(iso, sums));
+        stager.stage(url(shared), MARK, "Fedora-x86_64-41-7", List.of(iso, sums));
 
         assertThat(theirs.resolve("boot.iso")).hasContent("build 6's image");
         assertThat(shared.resolve("boot.iso")).hasContent("someone's loose file");
@@ -117,7 +263,7 @@ class FileStagerTest {
 
     @Test
     void aStagingUrlOutsideTheAllowedRootsIsRefusedAndNothingIsCreatedThere() {
-        assertThatThrownBy(() -> stager.stage(url(outside.resolve("new")), 7, "b1", List.of(iso)))
+        assertThatThrownBy(() -> stager.stage(url(outside.resolve("new")), MARK, "b1", List.of(iso)))
             .isInstanceOf(StagingException.class)
             .hasMessageContaining("not under");
 
@@ -128,9 +274,9 @@ class FileStagerTest {
     void aSymbolicLinkInsideAnAllowedRootThatPointsOutsideIsRefused() throws Exception {
         Files.createSymbolicLink(allowed.resolve("link"), outside);
 
-        assertThatThrownBy(() -> stager.stage(url(allowed.resolve("link")), 7, "b1", List.of(iso)))
+        assertThatThrownBy(() -> stager.stage(url(allowed.resolve("link")), MARK, "b1", List.of(iso)))
             .isInstanceOf(StagingException.class);
-        assertThatThrownBy(() -> stager.stage(url(allowed.resolve("link/deeper")), 7, "b1", List.of(iso)))
+        assertThatThrownBy(() -> stager.stage(url(allowed.resolve("link/deeper")), MARK, "b1", List.of(iso)))
             .isInstanceOf(StagingException.class);
 
         assertThat(outside).isEmptyDirectory();
@@ -141,8 +287,8 @@ class FileStagerTest {
         String escape = url(allowed) + "/../outside/b";
         String ghost = url(allowed) + "/sub/../../ghost";
 
-        assertThatThrownBy(() -> stager.stage(escape, 7, "b1", List.of(iso))).isInstanceOf(StagingException.class);
-        assertThatThrownBy(() -> stager.stage(ghost, 7, "b1", List.of(iso))).isInstanceOf(StagingException.class);
+        assertThatThrownBy(() -> stager.stage(escape, MARK, "b1", List.of(iso))).isInstanceOf(StagingException.class);
+        assertThatThrownBy(() -> stager.stage(ghost, MARK, "b1", List.of(iso))).isInstanceOf(StagingException.class);
 
         assertThat(outside).isEmptyDirectory();
         assertThat(tmp.resolve("ghost")).doesNotExist();
@@ -151,7 +297,7 @@ class FileStagerTest {
 
     @Test
     void dotDotThatStaysInsideTheRootIsAccepted() throws Exception {
-        stager.stage(url(allowed) + "/a/../b", 7, "b1", List.of(sums));
+        stager.stage(url(allowed) + "/a/../b", MARK, "b1", List.of(sums));
 
         assertThat(allowed.resolve("b/b1/SHA256SUMS")).hasSameTextualContentAs(sums, StandardCharsets.UTF_8);
     }
@@ -159,7 +305,7 @@ class FileStagerTest {
     @ParameterizedTest
     @ValueSource(strings = {"a/b", "../b1", ".hidden", ".", "..", "", "b 1"})
     void aBadFolderNameIsRefused(String folder) {
-        assertThatThrownBy(() -> stager.stage(url(allowed), 7, folder, List.of(iso)))
+        assertThatThrownBy(() -> stager.stage(url(allowed), MARK, folder, List.of(iso)))
             .isInstanceOf(StagingException.class)
             .hasMessageContaining("folder name");
 
@@ -170,7 +316,7 @@ class FileStagerTest {
     @ValueSource(strings = {"ftp://10.0.0.27/pub", "http://example.org/x", "file://host/srv/fbs", "file:/srv/fbs",
         "/srv/fbs", "10.0.0.27"})
     void aNonFileUrlIsRefused(String stagingUrl) {
-        assertThatThrownBy(() -> stager.stage(stagingUrl, 7, "b1", List.of(iso)))
+        assertThatThrownBy(() -> stager.stage(stagingUrl, MARK, "b1", List.of(iso)))
             .isInstanceOf(StagingException.class)
             .hasMessageContaining("file:///");
     }
@@ -180,7 +326,7 @@ class FileStagerTest {
         Path elsewhere = Files.createDirectories(tmp.resolve("elsewhere"));
         Path secondIso = Files.writeString(elsewhere.resolve("boot.iso"), "another boot.iso");
 
-        assertThatThrownBy(() -> stager.stage(url(allowed), 7, "b1", List.of(iso, secondIso)))
+        assertThatThrownBy(() -> stager.stage(url(allowed), MARK, "b1", List.of(iso, secondIso)))
             .isInstanceOf(StagingException.class)
             .hasMessageContaining("two files named boot.iso");
         assertThat(allowed.resolve("b1")).doesNotExist();
@@ -190,10 +336,10 @@ class FileStagerTest {
     void aCopyThatFailsHalfwayLeavesNothingBehind() throws Exception {
         Path missing = tmp.resolve("gone.iso");
 
-        assertThatThrownBy(() -> stager.stage(url(allowed), 7, "b1", List.of(iso, missing)))
+        assertThatThrownBy(() -> stager.stage(url(allowed), MARK, "b1", List.of(iso, missing)))
             .isInstanceOf(StagingException.class)
             .hasMessageContaining("gone.iso");
         assertThat(allowed.resolve("b1")).doesNotExist();
-        assertThat(stager.stage(url(allowed), 7, "b1", List.of(iso))).hasSize(1);
+        assertThat(stager.stage(url(allowed), MARK, "b1", List.of(iso))).hasSize(1);
     }
 }

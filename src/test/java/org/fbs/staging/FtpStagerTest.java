@@ -21,6 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 class FtpStagerTest {
 
     private static final String FOLDER = "Fedora-x86_64-41-7";
+    private static final StagingMark MARK = FileStagerTest.MARK;
 
     @TempDir
     Path tmp;
@@ -49,7 +50,7 @@ class FtpStagerTest {
 
     @Test
     void anonymousStagingPutsEveryFileUnderItsOwnNameInANewFolderInBinaryPassiveMode() throws Exception {
-        List<Artifact> staged = stager.stage(ftp.url(null, null, "/pub/images"), 7, FOLDER,
+        List<Artifact> staged = stager.stage(ftp.url(null, null, "/pub/images"), MARK, FOLDER,
             List.of(iso, checksum, log));
 
         Path folder = served.resolve("pub/images").resolve(FOLDER);
@@ -62,7 +63,7 @@ class FtpStagerTest {
             assertThat(a.location())
                 .isEqualTo("ftp://127.0.0.1:" + ftp.port + "/pub/images/" + FOLDER + "/" + a.name());
         }
-        assertThat(names(folder)).containsExactlyInAnyOrder("boot.iso", "CHECKSUM", "build-7.log");
+        assertThat(names(folder)).containsExactlyInAnyOrder(".fbs-build", "boot.iso", "CHECKSUM", "build-7.log");
         assertThat(ftp.commands).contains("USER anonymous", "TYPE I").anyMatch(c -> c.startsWith("PASV")
             || c.startsWith("EPSV"));
     }
@@ -72,7 +73,7 @@ class FtpStagerTest {
         // The password "s3cr@t:pw" percent-encoded, as it must be inside a URL.
         String url = ftp.url(EmbeddedFtpServer.USER, "s3cr%40t%3Apw", "/upload");
 
-        List<Artifact> staged = stager.stage(url, 7, FOLDER, List.of(iso, log));
+        List<Artifact> staged = stager.stage(url, MARK, FOLDER, List.of(iso, log));
 
         assertThat(served.resolve("upload").resolve(FOLDER).resolve("boot.iso")).hasSameBinaryContentAs(iso);
         assertThat(staged).extracting(Artifact::location).allSatisfy(location -> assertThat(location)
@@ -90,7 +91,7 @@ class FtpStagerTest {
             .hasMessageContaining("refused the login of user 'bob'")
             .hasMessageContaining("check the user and password")
             .message().doesNotContain("wrong-secret");
-        assertThatThrownBy(() -> stager.stage(url, 7, FOLDER, List.of(iso)))
+        assertThatThrownBy(() -> stager.stage(url, MARK, FOLDER, List.of(iso)))
             .isInstanceOf(StagingException.class)
             .hasMessageContaining("refused the login");
         assertThat(served).isEmptyDirectory();
@@ -102,7 +103,7 @@ class FtpStagerTest {
         ftp.dropNextUploadAt(1024 * 1024);
 
         List<Artifact> staged = stager.stage(ftp.url(EmbeddedFtpServer.SLOW_USER, EmbeddedFtpServer.SLOW_USER,
-            "/pub"), 7, FOLDER, List.of(big));
+            "/pub"), MARK, FOLDER, List.of(big));
 
         assertThat(served.resolve("pub").resolve(FOLDER).resolve("big.iso")).hasSameBinaryContentAs(big);
         assertThat(staged.get(0).sha256()).isEqualTo(sha256(big));
@@ -119,7 +120,7 @@ class FtpStagerTest {
         ftp.dropNextUploadAt(512 * 1024);
 
         List<Artifact> staged = stager.stage(ftp.url(EmbeddedFtpServer.SLOW_USER, EmbeddedFtpServer.SLOW_USER,
-            "/pub"), 7, FOLDER, List.of(big));
+            "/pub"), MARK, FOLDER, List.of(big));
 
         assertThat(served.resolve("pub").resolve(FOLDER).resolve("big.iso")).hasSameBinaryContentAs(big);
         assertThat(staged.get(0).sha256()).isEqualTo(sha256(big));
@@ -131,7 +132,7 @@ class FtpStagerTest {
     void anUploadTheServerKeepsRefusingFailsAfterThreeAttemptsAndLeavesNoFolderBehind() {
         ftp.refuseUploads();
 
-        assertThatThrownBy(() -> stager.stage(ftp.url(null, null, "/pub"), 7, FOLDER, List.of(iso)))
+        assertThatThrownBy(() -> stager.stage(ftp.url(null, null, "/pub"), MARK, FOLDER, List.of(iso)))
             .isInstanceOf(StagingException.class)
             .hasMessageContaining("failed after 3 attempts")
             .hasMessageContaining("552 Quota exceeded");
@@ -145,12 +146,85 @@ class FtpStagerTest {
         Path theirs = Files.createDirectories(served.resolve("pub").resolve(FOLDER));
         Files.writeString(theirs.resolve("boot.iso"), "another build's image");
 
-        assertThatThrownBy(() -> stager.stage(ftp.url(null, null, "/pub"), 7, FOLDER, List.of(iso)))
+        assertThatThrownBy(() -> stager.stage(ftp.url(null, null, "/pub"), MARK, FOLDER, List.of(iso)))
             .isInstanceOf(StagingException.class)
-            .hasMessageContaining("already exists");
+            .hasMessageContaining("already exists and has no .fbs-build marker");
 
         assertThat(theirs.resolve("boot.iso")).hasContent("another build's image");
         assertThat(names(theirs)).containsExactly("boot.iso");
+        assertThat(ftp.commands).noneMatch(c -> c.startsWith("DELE") || c.startsWith("RMD") || c.startsWith("STOR"));
+    }
+
+    // ---- a later attempt of the same build (its worker was lost while staging) -----------------------------------
+
+    @Test
+    void aRetryAfterAHalfStagedAttemptClearsWhatItLeftInsideItsFolderOnlyAndStagesExactlyTheNewFiles()
+        throws Exception {
+        Path neighbour = Files.createDirectories(served.resolve("pub/Fedora-x86_64-41-6"));
+        Files.writeString(neighbour.resolve("boot.iso"), "build 6");
+        // The first attempt: its folder, its marker, one finished image, then its worker died (no close, no commit)
+        // while the next file was half uploaded.
+        Path oldIso = Files.writeString(tmp.resolve("in/old.iso"), "the first attempt's image");
+        StagingFolder died = stager.open(ftp.url(null, null, "/pub"), MARK, FOLDER);
+        died.put(oldIso, "boot.iso");
+        died.put(oldIso, "only-in-the-first-attempt.iso");
+        Path folder = served.resolve("pub").resolve(FOLDER);
+        Files.writeString(folder.resolve(".CHECKSUM.partial"), "SHA256 (boot.iso) = 01");
+        Files.createDirectories(folder.resolve("leftover/deeper"));
+        Files.writeString(folder.resolve("leftover/deeper/file"), "x");
+        ftp.commands.clear();
+
+        List<Artifact> staged = stager.stage(ftp.url(null, null, "/pub"), MARK, FOLDER, List.of(iso, checksum, log));
+
+        assertThat(staged).extracting(Artifact::name).containsExactly("boot.iso", "CHECKSUM", "build-7.log");
+        try (Stream<Path> all = Files.walk(folder)) {
+            assertThat(all.filter(p -> !p.equals(folder)).map(p -> folder.relativize(p).toString()))
+                .containsExactlyInAnyOrder(".fbs-build", "boot.iso", "CHECKSUM", "build-7.log");
+        }
+        for (Artifact a : staged) {
+            assertThat(folder.resolve(a.name())).hasSameBinaryContentAs(tmp.resolve("in").resolve(a.name()));
+            assertThat(a.sha256()).isEqualTo(sha256(folder.resolve(a.name())));
+        }
+        assertThat(Files.readString(folder.resolve(".fbs-build"))).contains("build=7\n");
+        assertThat(neighbour.resolve("boot.iso")).hasContent("build 6");
+        // Every removal named a path inside the build's folder, and the folder itself was never removed.
+        List<String> removals = ftp.commands.stream().filter(c -> c.startsWith("DELE ") || c.startsWith("RMD "))
+            .toList();
+        assertThat(removals).isNotEmpty().allSatisfy(c -> assertThat(c).contains(" /pub/" + FOLDER + "/"));
+        assertThat(removals).noneMatch(c -> c.contains(".fbs-build"));
+    }
+
+    @Test
+    void aFolderWithAnotherBuildsMarkerIsRefusedOnTheServerAndLeftUntouched() throws Exception {
+        stager.stage(ftp.url(null, null, "/pub"), FileStagerTest.BUILD_8, FOLDER, List.of(iso));
+        stager.stage(ftp.url(null, null, "/other"), FileStagerTest.SAME_NUMBER_OTHER_REQUEST, FOLDER, List.of(iso));
+        ftp.commands.clear();
+
+        assertThatThrownBy(() -> stager.stage(ftp.url(null, null, "/pub"), MARK, FOLDER, List.of(log)))
+            .isInstanceOf(StagingException.class)
+            .hasMessageContaining("ftp://127.0.0.1:" + ftp.port + "/pub/" + FOLDER)
+            .hasMessageContaining("belongs to build 8, not 7");
+        assertThatThrownBy(() -> stager.stage(ftp.url(null, null, "/other"), MARK, FOLDER, List.of(log)))
+            .isInstanceOf(StagingException.class)
+            .hasMessageContaining("belongs to another build 7");
+
+        for (String path : List.of("pub", "other")) {
+            Path folder = served.resolve(path).resolve(FOLDER);
+            assertThat(names(folder)).containsExactlyInAnyOrder(".fbs-build", "boot.iso");
+            assertThat(folder.resolve("boot.iso")).hasSameBinaryContentAs(iso);
+        }
+        assertThat(ftp.commands).noneMatch(c -> c.startsWith("DELE") || c.startsWith("RMD") || c.startsWith("STOR"));
+    }
+
+    @Test
+    void aRetryThatFailsTooTakesTheWholeFolderBackFromTheServer() throws Exception {
+        stager.stage(ftp.url(null, null, "/pub"), MARK, FOLDER, List.of(iso));
+
+        assertThatThrownBy(() -> stager.stage(ftp.url(null, null, "/pub"), MARK, FOLDER,
+            List.of(log, tmp.resolve("in/gone.iso"))))
+            .isInstanceOf(StagingException.class)
+            .hasMessageContaining("gone.iso");
+        assertThat(served.resolve("pub")).isEmptyDirectory();
     }
 
     @Test
@@ -159,7 +233,7 @@ class FtpStagerTest {
         Files.writeString(neighbour.resolve("boot.iso"), "build 6");
         Path missing = tmp.resolve("in/gone.iso");
 
-        assertThatThrownBy(() -> stager.stage(ftp.url(null, null, "/pub"), 7, FOLDER, List.of(iso, missing)))
+        assertThatThrownBy(() -> stager.stage(ftp.url(null, null, "/pub"), MARK, FOLDER, List.of(iso, missing)))
             .isInstanceOf(StagingException.class)
             .hasMessageContaining("gone.iso");
 

@@ -14,6 +14,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
 import java.time.Duration;
@@ -24,6 +25,7 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.stream.Stream;
 import org.fbs.build.Artifact;
 import org.fbs.config.KojiSettings;
 import org.fbs.config.WorkerSettings;
@@ -200,19 +202,93 @@ class WorkerStagingTest {
         assertThat(ftp.root).isEmptyDirectory();
     }
 
+    @Test
+    void aRetryOfABuildWhoseWorkerWasLostWhileStagingOverFtpStagesAgainIntoItsOwnFolder() throws Exception {
+        String staging = ftp.url(EmbeddedFtpServer.USER, "s3cr%40t%3Apw", "/images");
+        assertThat(build(15, 1, staging).kind()).isEqualTo(Kind.SUCCEEDED);
+        Path folder = ftp.root.resolve("images/Fedora-x86_64-41-15");
+        leaveHalfStaged(folder, "build-15.log");
+
+        BuildEvent end = build(15, 2, staging);
+
+        assertThat(end.kind()).as("%s", end).isEqualTo(Kind.SUCCEEDED);
+        assertOnlyTheseFilesAreStaged(folder, end);
+    }
+
+    @Test
+    void aRetryOfABuildWhoseWorkerWasLostWhileStagingToAFolderStagesAgainIntoItsOwnFolder() throws Exception {
+        String staging = "file://" + tmp.resolve("images");
+        assertThat(build(16, 1, staging).kind()).isEqualTo(Kind.SUCCEEDED);
+        Path folder = tmp.resolve("images/Fedora-x86_64-41-16");
+        leaveHalfStaged(folder, "build-16.log");
+
+        BuildEvent end = build(16, 2, staging);
+
+        assertThat(end.kind()).as("%s", end).isEqualTo(Kind.SUCCEEDED);
+        assertOnlyTheseFilesAreStaged(folder, end);
+    }
+
+    @Test
+    void aBuildWhoseFolderSomeoneElseMadeFailsWithTheReasonAndTheirFilesStay() throws Exception {
+        Path theirs = Files.createDirectories(tmp.resolve("images/Fedora-x86_64-41-17"));
+        Files.writeString(theirs.resolve("boot.iso"), "someone's own image");
+
+        BuildEvent end = build(17, "file://" + tmp.resolve("images"));
+
+        assertThat(end.kind()).isEqualTo(Kind.FAILED);
+        assertThat(end.reason()).contains(theirs.toString(), "already exists and has no .fbs-build marker");
+        assertThat(theirs.resolve("boot.iso")).hasContent("someone's own image");
+        try (var left = Files.list(theirs)) {
+            assertThat(left).containsExactly(theirs.resolve("boot.iso"));
+        }
+    }
+
     // ---- helpers ------------------------------------------------------------------------------------------------
+
+    /**
+     * Makes {@code folder}, which a finished attempt staged, look like one whose worker was killed mid-staging: its
+     * last file half there under its temporary name, an image of that attempt still in place, one more stray file.
+     */
+    private static void leaveHalfStaged(Path folder, String last) throws Exception {
+        assertThat(folder.resolve(".fbs-build")).exists();
+        Files.move(folder.resolve(last), folder.resolve("." + last + ".partial"));
+        Files.writeString(folder.resolve("." + last + ".partial"), "cut short", StandardOpenOption.APPEND);
+        Files.writeString(folder.resolve("boot.iso"), "the lost attempt's image");
+        Files.writeString(folder.resolve("stray.iso"), "from the lost attempt");
+    }
+
+    /** The folder holds the marker and exactly the files of {@code end}, each with its recorded SHA-256. */
+    private static void assertOnlyTheseFilesAreStaged(Path folder, BuildEvent end) throws Exception {
+        assertThat(end.artifacts()).extracting(Artifact::name).doesNotContain(".fbs-build");
+        try (var names = Files.list(folder)) {
+            assertThat(names.map(p -> p.getFileName().toString())).containsExactlyInAnyOrderElementsOf(
+                Stream.concat(Stream.of(".fbs-build"),
+                    end.artifacts().stream().map(Artifact::name)).toList());
+        }
+        for (Artifact a : end.artifacts()) {
+            assertThat(a.sha256()).as(a.name()).isEqualTo(sha256(folder.resolve(a.name())));
+        }
+        assertThat(Files.readString(folder.resolve("CHECKSUM")))
+            .contains("SHA256 (boot.iso) = " + sha256(folder.resolve("boot.iso")));
+    }
 
     /** Offers build {@code id} with {@code staging} (empty: the default, on the worker) and waits for its end. */
     private BuildEvent build(long id, String staging) throws Exception {
+        return build(id, 1, staging);
+    }
+
+    /** Offers attempt {@code attempt} of build {@code id} and waits for that attempt's end. */
+    private BuildEvent build(long id, int attempt, String staging) throws Exception {
         String ini = "[DEFAULT]\ntype=boot\narch=x86_64\nrelease=41\n" + (staging.isEmpty() ? "" : "staging="
             + staging + "\n");
         JsonObject spec = SpecParser.fromIni(ini).toJson();
-        Message<JsonObject> reply = await(vertx.eventBus().request(OFFERS, new JobOffer(id, spec).toJson(),
+        Message<JsonObject> reply = await(vertx.eventBus().request(OFFERS, new JobOffer(id, spec, attempt).toJson(),
             new DeliveryOptions().setSendTimeout(10_000)));
         assertThat(OfferReply.fromJson(reply.body()).accepted()).isTrue();
-        until("the end of build " + id, () -> events.stream().anyMatch(e -> e.buildId() == id
-            && e.kind() != Kind.STAGE));
-        return events.stream().filter(e -> e.buildId() == id && e.kind() != Kind.STAGE).findFirst().orElseThrow();
+        until("the end of attempt " + attempt + " of build " + id, () -> events.stream().anyMatch(e ->
+            e.buildId() == id && e.attempt() == attempt && e.kind() != Kind.STAGE));
+        return events.stream().filter(e -> e.buildId() == id && e.attempt() == attempt && e.kind() != Kind.STAGE)
+            .findFirst().orElseThrow();
     }
 
     private HttpResponse<byte[]> get(String path, String range) throws Exception {
