@@ -21,43 +21,48 @@ import java.util.List;
  * @param attempt  how many times a worker was given it: 0 while it was never assigned, 1 for the first worker, more
  *                 when it was requeued after losing its worker. Worker events carry it, so that a late event of an
  *                 earlier attempt is not applied to the current one.
+ * @param logTail  the last lines of its log as its worker sent them when it ended (empty before): what the master can
+ *                 still show once the worker no longer has the log
  */
 public record Build(long id, JsonObject spec, String address, BuildState state, String stage, String worker,
                     String logUrl, List<Artifact> artifacts, List<Transition> history, String reason,
-                    long lastSeq, List<ExtraPackage> extraPackages, String owner, int attempt) {
+                    long lastSeq, List<ExtraPackage> extraPackages, String owner, int attempt,
+                    List<String> logTail) {
 
     public Build {
         artifacts = List.copyOf(artifacts);
         history = List.copyOf(history);
         extraPackages = List.copyOf(extraPackages);
+        logTail = List.copyOf(logTail);
     }
 
-    /** A build without extra packages, owner or attempts. */
+    /** A build without extra packages, owner, attempts or log tail. */
     public Build(long id, JsonObject spec, String address, BuildState state, String stage, String worker,
                  String logUrl, List<Artifact> artifacts, List<Transition> history, String reason, long lastSeq) {
-        this(id, spec, address, state, stage, worker, logUrl, artifacts, history, reason, lastSeq, List.of(), null, 0);
+        this(id, spec, address, state, stage, worker, logUrl, artifacts, history, reason, lastSeq, List.of(), null, 0,
+            List.of());
     }
 
     public static Build queued(JsonObject spec, String address, String owner, Instant now) {
         return new Build(0, spec, address, BuildState.QUEUED, null, null, null, List.of(),
-            List.of(new Transition(BuildState.QUEUED, null, now, null)), null, 0, List.of(), owner, 0);
+            List.of(new Transition(BuildState.QUEUED, null, now, null)), null, 0, List.of(), owner, 0, List.of());
     }
 
     public Build withId(long newId) {
         return new Build(newId, spec, address, state, stage, worker, logUrl, artifacts, history, reason, lastSeq,
-            extraPackages, owner, attempt);
+            extraPackages, owner, attempt, logTail);
     }
 
     /** Still queued, with a new reason why. Not a state change, so no history entry. */
     public Build waiting(String why) {
         return new Build(id, spec, address, state, stage, worker, logUrl, artifacts, history, why, lastSeq,
-            extraPackages, owner, attempt);
+            extraPackages, owner, attempt, logTail);
     }
 
     public Build assigned(String toWorker, String workerLogUrl, Instant at) {
         return new Build(id, spec, address, BuildState.ASSIGNED, null, toWorker, workerLogUrl, artifacts,
             append(new Transition(BuildState.ASSIGNED, null, at, toWorker)), null, lastSeq, extraPackages, owner,
-            attempt + 1);
+            attempt + 1, logTail);
     }
 
     /**
@@ -67,30 +72,37 @@ public record Build(long id, JsonObject spec, String address, BuildState state, 
      */
     public Build requeued(String why, Instant at) {
         return new Build(id, spec, address, BuildState.QUEUED, null, null, null, List.of(),
-            append(new Transition(BuildState.QUEUED, null, at, why)), why, 0, extraPackages, owner, attempt);
+            append(new Transition(BuildState.QUEUED, null, at, why)), why, 0, extraPackages, owner, attempt,
+            List.of());
     }
 
     public Build running(String newStage, Instant at, long seq) {
         return new Build(id, spec, address, BuildState.RUNNING, newStage, worker, logUrl, artifacts,
             append(new Transition(BuildState.RUNNING, newStage, at, null)), null, seq, extraPackages, owner,
-            attempt);
+            attempt, logTail);
     }
 
     public Build finished(BuildState end, String why, List<Artifact> results, Instant at, long seq) {
         return new Build(id, spec, address, end, null, worker, logUrl, results,
-            append(new Transition(end, null, at, why)), why, seq, extraPackages, owner, attempt);
+            append(new Transition(end, null, at, why)), why, seq, extraPackages, owner, attempt, logTail);
     }
 
     /** The same build, recording the extra packages that went into it. */
     public Build withExtraPackages(List<ExtraPackage> packages) {
         return new Build(id, spec, address, state, stage, worker, logUrl, artifacts, history, reason, lastSeq,
-            packages, owner, attempt);
+            packages, owner, attempt, logTail);
+    }
+
+    /** The same build with the last lines of its log, as its worker sent them at its end. */
+    public Build withLogTail(List<String> lines) {
+        return new Build(id, spec, address, state, stage, worker, logUrl, artifacts, history, reason, lastSeq,
+            extraPackages, owner, attempt, lines);
     }
 
     /** The same build with the passwords in its spec masked: what is kept once nothing needs them any more. */
     public Build withoutSecrets() {
         return new Build(id, Secrets.maskJson(spec), address, state, stage, worker, logUrl, artifacts, history, reason,
-            lastSeq, extraPackages, owner, attempt);
+            lastSeq, extraPackages, owner, attempt, logTail);
     }
 
     private List<Transition> append(Transition t) {
@@ -116,7 +128,8 @@ public record Build(long id, JsonObject spec, String address, BuildState state, 
             .put("lastSeq", lastSeq)
             .put("extraPackages", ExtraPackage.toJson(extraPackages))
             .put("owner", owner)
-            .put("attempt", attempt);
+            .put("attempt", attempt)
+            .put("logTail", new JsonArray(logTail));
     }
 
     public static Build fromJson(JsonObject json) {
@@ -128,6 +141,7 @@ public record Build(long id, JsonObject spec, String address, BuildState state, 
             json.getString("logUrl"), Artifact.fromJson(json.getJsonArray("artifacts")), hist,
             json.getString("reason"), json.getLong("lastSeq", 0L),
             ExtraPackage.fromJson(json.getJsonArray("extraPackages")), json.getString("owner"),
-            json.getInteger("attempt", 0));
+            json.getInteger("attempt", 0),
+            json.getJsonArray("logTail", new JsonArray()).stream().map(String::valueOf).toList());
     }
 }

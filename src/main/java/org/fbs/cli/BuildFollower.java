@@ -1,6 +1,5 @@
 package org.fbs.cli;
 
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.InputStream;
@@ -11,9 +10,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 
 /**
- * Follows a build to its end: prints its log as its worker writes it ({@code logUrl?follow=true}), again from the
- * start when the build goes to another worker, and says on standard error why it waits. A worker that cannot be
- * reached is said once; the build is then watched through the master until it ends.
+ * Follows a build to its end: prints its log as its worker writes it, streamed by the master
+ * ({@code GET /api/v1/builds/{id}/log?follow=true}; the worker's {@code logUrl} is never read here), again from the
+ * start when the build goes to another worker, and says on standard error why it waits. A worker the master cannot
+ * reach is said once; the build is then watched through the master until it ends.
  */
 final class BuildFollower {
 
@@ -37,23 +37,16 @@ final class BuildFollower {
         while (true) {
             JsonObject build = master.build(id);
             int attempt = build.getInteger("attempt", 0);
-            String logUrl = build.getString("logUrl");
-            if (logUrl != null && attempt > printed) {
+            // A log URL says a worker has the build; its log is read through the master.
+            if (build.getString("logUrl") != null && attempt > printed) {
                 if (printed > 0) {
                     err.println("fbs: build " + id + " went to worker " + build.getString("worker")
                         + " (attempt " + attempt + "); its log from the start:");
                     err.flush();
                 }
-                Outcome outcome = stream(logUrl);
-                if (outcome == Outcome.PRINTED || outcome == Outcome.LOST) {
-                    printed = attempt;
-                    continue;
-                }
-                if (BuildText.isFinal(build)) {
-                    err.println("fbs: the worker has no log for build " + id + " at " + logUrl + stagedLog(build));
-                    printed = attempt;
-                }
-                // else: assigned, the worker has not opened the log yet
+                stream(id);
+                printed = attempt;
+                continue;
             }
             if (BuildText.isFinal(build)) {
                 return build;
@@ -69,45 +62,45 @@ final class BuildFollower {
         }
     }
 
-    private enum Outcome { PRINTED, NOT_THERE, LOST }
-
-    private Outcome stream(String logUrl) throws MasterClient.Refused {
-        InputStream body;
+    /** Prints the log of the build's current attempt until it ends, or says why it could not. */
+    private void stream(long id) throws MasterClient.Refused {
+        MasterClient.Log log;
         try {
-            body = master.log(logUrl, true);
+            log = master.log(id, true);
         } catch (MasterClient.Unreachable e) {
             err.println("fbs: cannot reach " + e.what + " (" + e.getMessage() + "); waiting for the build to end");
             err.flush();
-            return Outcome.LOST;
+            return;
+        } catch (MasterClient.Refused e) {
+            if (e.status != 404) {
+                throw e;
+            }
+            // The build ended with no log left anywhere: the master says where it went.
+            err.println("fbs: " + e.getMessage());
+            err.flush();
+            return;
         }
-        if (body == null) {
-            return Outcome.NOT_THERE;
+        if (log.tail()) {
+            sayTail(id, err);
         }
-        try (Reader reader = new InputStreamReader(body, StandardCharsets.UTF_8)) {
+        try (Reader reader = new InputStreamReader(log.body(), StandardCharsets.UTF_8)) {
             char[] buffer = new char[8192];
             for (int n = reader.read(buffer); n >= 0; n = reader.read(buffer)) {
                 out.write(buffer, 0, n);
                 out.flush();
             }
-            return Outcome.PRINTED;
         } catch (IOException e) {
             out.flush();
-            err.println("fbs: lost the log at " + logUrl + " (" + e.getMessage() + "); waiting for the build to end");
+            err.println("fbs: the log of build " + id + " broke off (" + e.getMessage()
+                + "); waiting for the build to end");
             err.flush();
-            return Outcome.LOST;
         }
     }
 
-    /** Where else the log is, when the build staged it: its artifact named like a log. */
-    static String stagedLog(JsonObject build) {
-        JsonArray artifacts = build.getJsonArray("artifacts", new JsonArray());
-        for (Object o : artifacts) {
-            JsonObject a = (JsonObject) o;
-            if (a.getString("name", "").endsWith(".log")) {
-                return "; it was staged as " + a.getString("location");
-            }
-        }
-        return "";
+    /** Before a log that is only its last lines. */
+    static void sayTail(long id, PrintWriter err) {
+        err.println("fbs: the worker no longer has the log of build " + id + "; its last lines, as the master kept them:");
+        err.flush();
     }
 
     private void pause() throws MasterClient.Unreachable {

@@ -1,8 +1,6 @@
 package org.fbs.cli;
 
-import io.vertx.core.json.JsonObject;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
@@ -10,12 +8,13 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code fbs logs ID [--follow]}: a build's log, from the worker that runs (or ran) it. */
+/** {@code fbs logs ID [--follow]}: a build's log, through the master (which reads it from the build's worker). */
 @Command(name = "logs", mixinStandardHelpOptions = true,
-    description = {"Print a build's log, read from the worker that runs or ran it. With --follow, print new lines "
-        + "as they are written until the build ends (waiting while it is queued).",
-        "Exit code 0 (with --follow: if the build SUCCEEDED); 1 if there is no log, or with --follow the build FAILED "
-            + "or was CANCELED; 2 if the master or the worker cannot be reached."})
+    description = {"Print a build's log. The master reads it from the worker that runs or ran it; only the master "
+        + "needs to be reachable. With --follow, print new lines as they are written until the build ends (waiting "
+        + "while it is queued). Of an ended build whose worker no longer has the log, the last lines the master kept.",
+        "Exit code 0 (with --follow: if the build SUCCEEDED); 1 if there is no such build or no log, or with --follow "
+            + "the build FAILED or was CANCELED; 2 if the master, or the worker behind it, cannot be reached."})
 public final class LogsCommand extends ClientCommand {
 
     @Parameters(paramLabel = "ID", description = "the build's id")
@@ -29,23 +28,14 @@ public final class LogsCommand extends ClientCommand {
         if (follow) {
             return Ending.print(new BuildFollower(master, out(), err()).follow(id), out());
         }
-        JsonObject build = master.build(id);
-        String logUrl = build.getString("logUrl");
-        if (logUrl == null) {
-            err().println("error: build " + id + " has no log: it is " + build.getString("state")
-                + (build.getString("reason") == null ? "" : " (" + build.getString("reason") + ")"));
-            return NO;
+        MasterClient.Log log = master.log(id, false);
+        if (log.tail()) {
+            BuildFollower.sayTail(id, err());
         }
-        InputStream body = master.log(logUrl, false);
-        if (body == null) {
-            err().println("error: the worker has no log for build " + id + " at " + logUrl
-                + BuildFollower.stagedLog(build));
-            return NO;
-        }
-        try (Reader reader = new InputStreamReader(body, StandardCharsets.UTF_8)) {
+        try (Reader reader = new InputStreamReader(log.body(), StandardCharsets.UTF_8)) {
             reader.transferTo(out());
         } catch (IOException e) {
-            throw new MasterClient.Unreachable("the build's log at " + logUrl, e);
+            throw new MasterClient.Unreachable("the log of build " + id + " from the FBS master at " + master.url(), e);
         }
         return OK;
     }

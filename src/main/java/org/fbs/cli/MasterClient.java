@@ -24,6 +24,8 @@ final class MasterClient {
 
     private static final Duration CONNECT = Duration.ofSeconds(10);
     private static final Duration ANSWER = Duration.ofSeconds(60);
+    /** A followed log streams as long as the build runs (bounded by the master's build timeout), or waits in the queue. */
+    private static final Duration FOLLOW = Duration.ofDays(7);
 
     /** The master (or a worker) could not be reached at all. */
     static final class Unreachable extends Exception {
@@ -32,6 +34,12 @@ final class MasterClient {
 
         Unreachable(String what, Throwable cause) {
             super(describe(cause));
+            this.what = what;
+        }
+
+        /** What the master said of something behind it that it could not reach. */
+        Unreachable(String what, String message) {
+            super(message);
             this.what = what;
         }
 
@@ -121,42 +129,48 @@ final class MasterClient {
             .POST(HttpRequest.BodyPublishers.noBody())));
     }
 
+    /** A build's log as the master streams it: {@code tail} when it is only the last lines the master kept. */
+    record Log(InputStream body, boolean tail) {
+    }
+
     /**
-     * Opens a build's log on its worker (with {@code follow}, a stream that ends when the build ends). The token is
-     * not sent: the worker serves logs to anyone who may reach it, and a token is for the master only.
+     * Opens a build's log through the master ({@code GET /api/v1/builds/{id}/log}), which reads it from the worker:
+     * the client never needs to reach a worker. With {@code follow}, a stream that ends when the build ends (the
+     * master waits while the build has no worker yet).
      *
-     * @return the body, or null when the worker has no such log (yet)
+     * @throws Refused      no such build, or no log (yet), in the master's words
+     * @throws Unreachable  the master, or (502) the worker behind it, cannot be reached
      */
-    InputStream log(String logUrl, boolean follow) throws Unreachable, Refused {
-        URI uri;
-        try {
-            uri = URI.create(logUrl + (follow ? "?follow=true" : ""));
-        } catch (IllegalArgumentException e) {
-            throw new Refused(0, "the build's log URL is not a URL: " + logUrl, List.of());
-        }
-        HttpRequest.Builder request = HttpRequest.newBuilder(uri).GET();
-        if (!follow) {
-            request.timeout(ANSWER);
+    Log log(long id, boolean follow) throws Unreachable, Refused {
+        HttpRequest.Builder request = request("/api/v1/builds/" + id + "/log" + (follow ? "?follow=true" : ""))
+            .setHeader("Accept", "text/plain, application/json");
+        if (follow) {
+            request.timeout(FOLLOW);
         }
         HttpResponse<InputStream> response;
         try {
             response = http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
         } catch (IOException e) {
-            throw new Unreachable("the build's log at " + logUrl, e);
+            throw new Unreachable("the FBS master at " + config.url(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new Unreachable("the build's log at " + logUrl, e);
+            throw new Unreachable("the FBS master at " + config.url(), e);
         }
-        if (response.statusCode() == 404) {
-            close(response.body());
-            return null;
+        if (response.statusCode() == 200) {
+            return new Log(response.body(), response.headers().firstValue("FBS-Log").orElse("").equals("tail"));
         }
-        if (response.statusCode() != 200) {
-            close(response.body());
-            throw new Refused(response.statusCode(), "the worker answered " + response.statusCode() + " for "
-                + logUrl, List.of());
+        String text;
+        try (InputStream in = response.body()) {
+            text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new Unreachable("the FBS master at " + config.url(), e);
         }
-        return response.body();
+        if (response.statusCode() == 502) {
+            JsonObject said = json(text);
+            throw new Unreachable("the log of build " + id, said != null && said.getValue("error") instanceof String e
+                ? e : "the master answered 502 (bad gateway)");
+        }
+        throw refused(response.statusCode(), text, response.uri(), "GET");
     }
 
     private HttpRequest.Builder request(String path) {
@@ -181,41 +195,43 @@ final class MasterClient {
 
     /** A 2xx answer's JSON object; an error answer as {@link Refused}, in the API's words when it has them. */
     private static JsonObject object(HttpResponse<String> response) throws Refused {
-        JsonObject body = null;
-        try {
-            if (response.body().strip().startsWith("{")) {
-                body = new JsonObject(response.body());
-            }
-        } catch (DecodeException e) {
-            // said below
-        }
+        JsonObject body = json(response.body());
         int status = response.statusCode();
         if (status >= 200 && status < 300 && body != null) {
             return body;
         }
+        throw refused(status, response.body(), response.uri(), response.request().method());
+    }
+
+    /** An answer that is not what was asked for, said in the API's words when it has them. */
+    private static Refused refused(int status, String text, URI uri, String method) {
+        JsonObject body = json(text);
         if (body != null && body.getValue("error") instanceof String error) {
             JsonArray errors = body.getJsonArray("errors", new JsonArray());
-            throw new Refused(status, error, errors.stream().map(String::valueOf).toList());
+            return new Refused(status, error, errors.stream().map(String::valueOf).toList());
         }
         if (status == 404) {
-            throw new Refused(status, "the server at " + response.uri().resolve("/") + " has no "
-                + response.request().method() + " " + response.uri().getPath()
+            return new Refused(status, "the server at " + uri.resolve("/") + " has no " + method + " " + uri.getPath()
                 + "; is it an FBS master, and of this version?", List.of());
         }
         String what = status >= 200 && status < 300 ? "an answer that is not JSON" : "status " + status;
-        throw new Refused(status, "the server at " + response.uri().resolve("/") + " sent " + what
-            + "; is it an FBS master?", List.of());
+        return new Refused(status, "the server at " + uri.resolve("/") + " sent " + what + "; is it an FBS master?",
+            List.of());
+    }
+
+    /** The text as a JSON object, or null when it is not one. */
+    private static JsonObject json(String text) {
+        try {
+            if (text != null && text.strip().startsWith("{")) {
+                return new JsonObject(text);
+            }
+        } catch (DecodeException e) {
+            // not JSON
+        }
+        return null;
     }
 
     private static String segment(String value) {
         return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
-    }
-
-    private static void close(InputStream in) {
-        try {
-            in.close();
-        } catch (IOException e) {
-            // nothing was read from it
-        }
     }
 }

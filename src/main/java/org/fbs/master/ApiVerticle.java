@@ -20,6 +20,7 @@ import org.fbs.auth.TokenRoutes;
 import org.fbs.build.Build;
 import org.fbs.build.BuildState;
 import org.fbs.config.MasterSettings;
+import org.fbs.logs.LogRelay;
 import org.fbs.ops.BuildInfo;
 import org.fbs.ops.OpsRoutes;
 import org.fbs.protocol.Addresses;
@@ -33,7 +34,7 @@ import org.fbs.web.WebPages;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The master's HTTP face: the REST API under /api/v1. */
+/** The master's HTTP face: the REST API under /api/v1 (a build's log too: users never need to reach a worker). */
 public final class ApiVerticle extends VerticleBase {
 
     private static final Logger LOG = LoggerFactory.getLogger(ApiVerticle.class);
@@ -71,6 +72,10 @@ public final class ApiVerticle extends VerticleBase {
         router.post("/rest").handler(new RestCompatHandler(this::store));
         router.get("/api/v1/builds").handler(this::list);
         router.get("/api/v1/builds/:id").handler(this::get);
+        LogRelay logs = new LogRelay(vertx, store);
+        router.get("/api/v1/builds/:id/log").handler(ctx -> logs.serve(ctx, Caller.of(ctx),
+            buildId(ctx.pathParam("id")), "true".equals(ctx.queryParams().get("follow")),
+            (c, status, message) -> error(c, status, message, List.of())));
         router.post("/api/v1/builds/:id/cancel").handler(this::cancel);
         router.get("/api/v1/workers").handler(this::workers);
         WorkerRoutes.mount(router);

@@ -9,11 +9,15 @@ public final class BuildView {
     private BuildView() {
     }
 
-    /** Without the internal bookkeeping, and never with a password in it. */
+    /**
+     * Without the internal bookkeeping, and never with a password in it. The kept log tail is read with the log
+     * ({@code GET /api/v1/builds/{id}/log}), not with every listing.
+     */
     public static JsonObject of(JsonObject build) {
         JsonObject view = Secrets.maskJson(build);
         view.remove("lastSeq");
         view.remove("address");
+        view.remove("logTail");
         return view;
     }
 }

@@ -415,7 +415,8 @@ public final class Dispatcher extends VerticleBase {
                 event.seq());
             case LOST -> throw new IllegalStateException("handled above");
         };
-        save(next, event.logTail())
+        // The tail is kept with the ended build: the worker may lose the log long before anyone reads it.
+        save(next.state().isFinal() ? next.withLogTail(event.logTail()) : next, event.logTail())
             .onSuccess(v -> msg.reply(null))
             .onFailure(err -> msg.fail(500, "not stored: " + err.getMessage()));
     }

@@ -77,7 +77,10 @@ class ClientCommandsTest {
             answers.put(key, next);
         }
         byte[] bytes = ((String) answer[1]).getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().add("Content-Type", "application/json");
+        @SuppressWarnings("unchecked")
+        Map<String, String> headers = answer.length > 2 ? (Map<String, String>) answer[2]
+            : Map.of("Content-Type", "application/json");
+        headers.forEach((name, value) -> exchange.getResponseHeaders().add(name, value));
         exchange.sendResponseHeaders((int) answer[0], bytes.length);
         exchange.getResponseBody().write(bytes);
         exchange.close();
@@ -165,34 +168,79 @@ class ClientCommandsTest {
             + ": connection refused\n"));
     }
 
-    @Test
-    void aWorkerThatCannotBeReachedForTheLogIsSaidWithItsUrl() throws IOException {
-        String logUrl = "http://127.0.0.1:" + closedPort() + "/log/5";
-        answers.put("GET /api/v1/builds/5", new Object[] {200, new JsonObject().put("id", 5).put("state", "RUNNING")
-            .put("logUrl", logUrl).encode()});
-        answers.put("GET /api/v1/builds/6", new Object[] {200, new JsonObject().put("id", 6).put("state", "QUEUED")
-            .put("reason", "no worker online for s390x/41").encode()});
+    static final Map<String, String> TEXT = Map.of("Content-Type", "text/plain; charset=utf-8");
 
-        assertThat(fbs("logs", "5")).isEqualTo(new Run(2, "", "error: cannot reach the build's log at " + logUrl
-            + ": connection refused\n"));
-        assertThat(fbs("logs", "6")).isEqualTo(new Run(1, "",
-            "error: build 6 has no log: it is QUEUED (no worker online for s390x/41)\n"));
+    @Test
+    void theLogIsReadThroughTheMasterWithTheTokenAndNeverFromTheWorker() {
+        // The build names its worker's log; fbs must not go there (nothing listens on port 9).
+        answers.put("GET /api/v1/builds/5", new Object[] {200, new JsonObject().put("id", 5).put("state", "RUNNING")
+            .put("logUrl", "http://127.0.0.1:9/log/5").encode()});
+        answers.put("GET /api/v1/builds/5/log", new Object[] {200, "== image ==\nlorax ran\n", TEXT});
+        answers.put("GET /api/v1/builds/8/log", new Object[] {200, "the last line\n",
+            Map.of("Content-Type", "text/plain; charset=utf-8", "FBS-Log", "tail")});
+
+        assertThat(fbs("logs", "5")).isEqualTo(new Run(0, "== image ==\nlorax ran\n", ""));
+        assertThat(fbs("logs", "8")).isEqualTo(new Run(0, "the last line\n", "fbs: the worker no longer has the log"
+            + " of build 8; its last lines, as the master kept them:\n"));
+        assertThat(requests).containsExactly("GET /api/v1/builds/5/log auth=Bearer " + TOKEN + " body=",
+            "GET /api/v1/builds/8/log auth=Bearer " + TOKEN + " body=");
     }
 
     @Test
-    void followingABuildWhoseWorkerCannotBeReachedSaysSoAndWaitsForItsEnd() throws IOException {
-        String logUrl = "http://127.0.0.1:" + closedPort() + "/log/7";
+    void aWorkerTheMasterCannotReachIsExitCode2AndNoLogIsExitCode1() {
+        answers.put("GET /api/v1/builds/5/log", new Object[] {502, new JsonObject().put("error",
+            "the log is on worker w1, which does not answer: Connection refused").encode()});
+        answers.put("GET /api/v1/builds/6/log", new Object[] {404, new JsonObject().put("error",
+            "build 6 has no log yet: it is QUEUED (no worker online for s390x/41)").encode()});
+        // A master of an older version has no such route: its 404 is not JSON.
+        answers.put("GET /api/v1/builds/7/log", new Object[] {404, "Resource not found", TEXT});
+
+        assertThat(fbs("logs", "5")).isEqualTo(new Run(2, "", "error: cannot reach the log of build 5: the log is on "
+            + "worker w1, which does not answer: Connection refused\n"));
+        assertThat(fbs("logs", "6")).isEqualTo(new Run(1, "",
+            "error: build 6 has no log yet: it is QUEUED (no worker online for s390x/41)\n"));
+        assertThat(fbs("logs", "9")).isEqualTo(new Run(1, "", "error: no such build\n"));
+        assertThat(fbs("logs", "7")).isEqualTo(new Run(1, "", "error: the server at " + url + "/ has no GET "
+            + "/api/v1/builds/7/log; is it an FBS master, and of this version?\n"));
+    }
+
+    @Test
+    void followingABuildWhoseWorkerTheMasterCannotReachSaysSoAndWaitsForItsEnd() {
         JsonObject running = new JsonObject().put("id", 7).put("state", "RUNNING").put("stage", "image")
-            .put("worker", "w1").put("logUrl", logUrl).put("attempt", 1);
+            .put("worker", "w1").put("logUrl", "http://127.0.0.1:9/log/7").put("attempt", 1);
         answers.put("GET /api/v1/builds/7", new Object[] {200, running.encode()});
         later.put("GET /api/v1/builds/7", new ArrayDeque<>(List.<Object[]>of(
             new Object[] {200, running.copy().put("state", "FAILED").put("stage", null)
                 .put("reason", "worker w1 was lost").encode()})));
+        answers.put("GET /api/v1/builds/7/log?follow=true", new Object[] {502, new JsonObject().put("error",
+            "the log is on worker w1, which does not answer: Connection refused").encode()});
 
         Run run = fbs("logs", "7", "--follow");
 
         assertThat(run).isEqualTo(new Run(1, "build 7 FAILED: worker w1 was lost\n",
-            "fbs: cannot reach the build's log at " + logUrl + " (connection refused); waiting for the build to end\n"));
+            "fbs: cannot reach the log of build 7 (the log is on worker w1, which does not answer: Connection "
+                + "refused); waiting for the build to end\n"));
+        assertThat(requests).filteredOn(r -> r.contains("/log")).hasSize(1);
+    }
+
+    @Test
+    void followingPrintsTheLogOfEachAttemptFromTheMasterAndTheEnd() {
+        JsonObject first = new JsonObject().put("id", 4).put("state", "RUNNING").put("stage", "image")
+            .put("worker", "w1").put("logUrl", "http://127.0.0.1:9/log/4").put("attempt", 1);
+        JsonObject second = first.copy().put("worker", "w2").put("logUrl", "http://127.0.0.1:9/log/4")
+            .put("attempt", 2);
+        answers.put("GET /api/v1/builds/4", new Object[] {200, first.encode()});
+        later.put("GET /api/v1/builds/4", new ArrayDeque<>(List.<Object[]>of(
+            new Object[] {200, second.encode()},
+            new Object[] {200, second.copy().put("state", "SUCCEEDED").put("stage", null).encode()})));
+        answers.put("GET /api/v1/builds/4/log?follow=true", new Object[] {200, "w1 started\n", TEXT});
+        later.put("GET /api/v1/builds/4/log?follow=true", new ArrayDeque<>(List.<Object[]>of(
+            new Object[] {200, "w2 started\nw2 done\n", TEXT})));
+
+        Run run = fbs("logs", "4", "--follow");
+
+        assertThat(run).isEqualTo(new Run(0, "w1 started\nw2 started\nw2 done\nbuild 4 SUCCEEDED\n",
+            "fbs: build 4 went to worker w2 (attempt 2); its log from the start:\n"));
     }
 
     @Test

@@ -64,7 +64,6 @@ class ClientTablesTest {
             artifacts:
               build-12.log  3640 bytes  sha256 %s  file:///srv/fbs/build-12.log
             """.formatted("ab".repeat(32)));
-        assertThat(BuildFollower.stagedLog(build)).isEqualTo("; it was staged as file:///srv/fbs/build-12.log");
     }
 
     @Test

@@ -1,9 +1,12 @@
 package org.fbs.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -36,6 +39,12 @@ import org.junit.jupiter.api.Timeout;
  * real master and two real workers (separate JVMs in one cluster on loopback). The workers run the lorax stand-in of
  * src/test/standins (it checks lorax's options and writes a real ISO with xorriso; it is not lorax): w-x86 quickly,
  * w-slow over ten minutes, so that a build of it is still running when it is canceled.
+ *
+ * <p>The CLI has no route to the workers: each worker announces itself under a name in the reserved {@code .test}
+ * domain ({@code worker.public-url: http://w-x86.fbs.test:PORT}, so the build's {@code logUrl} names it), which only
+ * the master can resolve (its JVM reads a hosts file of the test's, {@code -Djdk.net.hosts.file}, and Vert.x uses the
+ * JVM's resolver, {@code -Dvertx.disableDnsResolver}). {@code bin/fbs} runs without them, as this JVM does, which
+ * checks that it cannot resolve those names: every log line the CLI prints came through the master.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
@@ -51,6 +60,9 @@ class CliClientIT {
     static final List<FbsNode> nodes = new ArrayList<>();
     static String master;
     static long succeeded;
+    /** Each worker's HTTP port, by the name under which only the master reaches it. */
+    static final Map<String, Integer> workerPorts = new java.util.HashMap<>();
+    static final String HIDDEN = ".fbs.test";
 
     record Run(int code, String out, String err) {
     }
@@ -65,11 +77,15 @@ class CliClientIT {
         }
         int port = FbsNode.freePort();
         master = "http://127.0.0.1:" + port;
+        // Only the master knows where the workers' names lead.
+        Path hosts = Files.writeString(dir.resolve("master-hosts"), "127.0.0.1 localhost\n127.0.0.1 w-x86" + HIDDEN
+            + "\n127.0.0.1 w-slow" + HIDDEN + "\n");
         nodes.add(FbsNode.start("master", "master", clusterYaml(0) + """
             master:
               http: {host: 127.0.0.1, port: %d}
               data-dir: %s
-            """.formatted(port, dir.resolve("master-data")), dir, Map.of()));
+            """.formatted(port, dir.resolve("master-data")), dir, Map.of("JAVA_TOOL_OPTIONS",
+            "-Djdk.net.hosts.file=" + hosts + " -Dvertx.disableDnsResolver=true")));
         waitForWorkers(); // the master first: nodes that start together each form a cluster of one
         startWorker("w-x86", 1, "x86_64", Map.of("FBS_STANDIN_SLEEP", "2"));
         startWorker("w-slow", 2, "aarch64", Map.of("FBS_STANDIN_SLEEP", "600"));
@@ -88,17 +104,21 @@ class CliClientIT {
     }
 
     static void startWorker(String id, int index, String arch, Map<String, String> env) throws IOException {
+        int port = FbsNode.freePort();
+        workerPorts.put(id + HIDDEN, port);
         nodes.add(FbsNode.start(id, "worker", clusterYaml(index) + """
             worker:
               id: %s
               http: {host: 127.0.0.1, port: %d}
+              public-url: http://%s:%d
               arches: [%s]
               releases: ["41"]
               work-dir: %s
               staging-roots: [%s]
               tools:
                 lorax: %s
-            """.formatted(id, FbsNode.freePort(), arch, dir.resolve(id), staging, STANDINS.resolve("lorax")), dir, env));
+            """.formatted(id, port, id + HIDDEN, port, arch, dir.resolve(id), staging, STANDINS.resolve("lorax")), dir,
+            env));
     }
 
     @AfterAll
@@ -144,17 +164,32 @@ class CliClientIT {
     }
 
     @Test
+    @Order(0)
+    void theCliHasNoRouteToTheWorkers() {
+        // bin/fbs resolves names as this JVM does: if it cannot, the CLI cannot reach a worker by its logUrl.
+        for (String worker : workerPorts.keySet()) {
+            assertThatThrownBy(() -> InetAddress.getByName(worker)).as(worker)
+                .isInstanceOf(UnknownHostException.class);
+        }
+        assertThat(workerPorts).hasSize(2);
+    }
+
+    @Test
     @Order(1)
     void submitFollowPrintsTheLogAndTheResultAndExits0() throws Exception {
         Run run = fbs("submit", spec("boot.conf", "x86_64").toString(), "--follow");
 
         assertThat(run.code()).as(run.out() + run.err() + nodeOutputs()).isZero();
         succeeded = queuedId(run);
+        assertThat(URI.create(build(succeeded).getString("logUrl")).getHost()).isEqualTo("w-x86" + HIDDEN);
+        assertThat(run.err()).as("nothing to say: the log came through the master").isEmpty();
         assertThat(run.out()).contains("== image ==", "Lorax stand-in for FBS tests", "creating boot.iso",
             "build " + succeeded + " succeeded\n", "\nbuild " + succeeded + " SUCCEEDED\n");
         // Each line of the log once, in order: the follow printed it as the worker wrote it, then the result.
-        String log = get(build(succeeded).getString("logUrl")).body();
-        assertThat(run.out()).contains(log);
+        String log = workerLog(succeeded);
+        assertThat(log).contains("creating boot.iso");
+        assertThat(run.out()).startsWith("build " + succeeded + " queued: ").contains("\n" + log + "build "
+            + succeeded + " SUCCEEDED\n");
         Matcher iso = Pattern.compile("^  boot\\.iso  ([0-9]+) bytes  sha256 ([0-9a-f]{64})  (\\S+)$", Pattern.MULTILINE)
             .matcher(run.out());
         assertThat(iso.find()).as(run.out()).isTrue();
@@ -171,6 +206,7 @@ class CliClientIT {
         Run filtered = fbs("list", "--state", "failed", "--arch", "x86_64");
         Run workers = fbs("workers");
         Run logs = fbs("logs", String.valueOf(succeeded));
+        Run followed = fbs("logs", String.valueOf(succeeded), "--follow");
 
         assertThat(status.code()).as(status.err()).isZero();
         assertThat(status.out()).startsWith("build " + succeeded + ": SUCCEEDED\n  image:     boot x86_64/41\n")
@@ -186,8 +222,10 @@ class CliClientIT {
         assertThat(workers.code()).isZero();
         assertThat(workers.out()).containsPattern("(?m)^w-x86 +x86_64/41 +boot +1 +1 +- +taking builds +[0-9]+s ago$")
             .containsPattern("(?m)^w-slow +aarch64/41 +");
-        assertThat(logs.code()).isZero();
-        assertThat(logs.out()).isEqualTo(get(build(succeeded).getString("logUrl")).body());
+        assertThat(logs).isEqualTo(new Run(0, workerLog(succeeded), ""));
+        // Of an ended build, --follow prints the whole log and how it ended.
+        assertThat(followed.code()).as(followed.err()).isZero();
+        assertThat(followed.out()).startsWith(workerLog(succeeded) + "build " + succeeded + " SUCCEEDED\n");
     }
 
     @Test
@@ -205,6 +243,8 @@ class CliClientIT {
         assertThat(followed.code()).as(followed.out() + followed.err()).isEqualTo(1);
         assertThat(followed.out()).contains("== image ==", "Lorax stand-in for FBS tests")
             .contains("\nbuild " + slow + " CANCELED: ");
+        assertThat(followed.err()).doesNotContain("cannot reach");
+        assertThat(followed.out()).startsWith(workerLog(slow));
         assertThat(status.out()).startsWith("build " + slow + ": CANCELED\n");
 
         // No worker builds s390x: the build waits in the queue, and a cancel ends it at once.
@@ -212,11 +252,14 @@ class CliClientIT {
         long waiting = queuedId(fbs("submit", s390.toString()));
         waitFor(waiting, b -> b.getString("reason") != null);
         Run active = fbs("status");
+        Run noLog = fbs("logs", String.valueOf(waiting));
         Run canceled = fbs("cancel", String.valueOf(waiting));
         Run again = fbs("cancel", String.valueOf(waiting));
 
         assertThat(active.out()).startsWith("1 build not ended yet: 1 queued\n")
             .containsPattern("(?m)^" + waiting + " +QUEUED +boot s390x/41 .* no worker online for s390x/41$");
+        assertThat(noLog).isEqualTo(new Run(1, "", "error: build " + waiting + " has no log yet: it is QUEUED (no "
+            + "worker online for s390x/41)\n"));
         assertThat(canceled).isEqualTo(new Run(0, "build " + waiting + " CANCELED: canceled before a worker took it\n",
             ""));
         assertThat(again).isEqualTo(new Run(1, "", "error: build " + waiting + " has already ended: CANCELED\n"));
@@ -251,6 +294,16 @@ class CliClientIT {
 
     static JsonObject build(long id) throws Exception {
         return new JsonObject(get(master + "/api/v1/builds/" + id).body());
+    }
+
+    /** The build's log as its worker serves it: the test reaches the worker by its port, which the CLI cannot. */
+    static String workerLog(long id) throws Exception {
+        URI logUrl = URI.create(build(id).getString("logUrl"));
+        Integer port = workerPorts.get(logUrl.getHost());
+        assertThat(port).as(logUrl.toString()).isNotNull();
+        HttpResponse<String> log = get("http://127.0.0.1:" + port + logUrl.getPath());
+        assertThat(log.statusCode()).isEqualTo(200);
+        return log.body();
     }
 
     static int listSize() throws Exception {

@@ -71,9 +71,12 @@ class OpenApiContractTest {
         Map<String, Object> tree = new Yaml(new SafeConstructor(new LoaderOptions())).load(OpenApiRoutes.yaml());
         document = new JsonObject(tree);
         // vertx-openapi 5.0.7 refuses a contract naming application/yaml (RFC 9512), which the YAML form of the
-        // document is; its copy goes without that one media type, whose answer a test below checks itself.
+        // document is, and cannot validate a text/plain body (a build's log); its copy goes without those media
+        // types, whose answers the tests below check themselves (status and headers still by the validator).
         JsonObject supported = document.copy();
         supported.getJsonObject("paths").getJsonObject("/api/v1/openapi.yaml").getJsonObject("get")
+            .getJsonObject("responses").getJsonObject("200").remove("content");
+        supported.getJsonObject("paths").getJsonObject("/api/v1/builds/{id}/log").getJsonObject("get")
             .getJsonObject("responses").getJsonObject("200").remove("content");
         validator = ResponseValidator.create(master.vertx, await(OpenAPIContract.from(master.vertx, supported)));
     }
@@ -162,6 +165,20 @@ class OpenApiContractTest {
         JsonObject finished = valid(master.get("/api/v1/builds/" + done), "getBuild");
         assertThat(finished.getJsonArray("artifacts")).hasSize(1);
         assertThat(finished.getJsonArray("extraPackages")).hasSize(1);
+        // Its worker's log port does not answer: the log is the tail the worker sent at the end, as plain text.
+        HttpResponse<String> tail = master.get("/api/v1/builds/" + done + "/log");
+        assertThat(tail.statusCode()).as(tail.body()).isEqualTo(200);
+        assertThat(tail.body()).isEqualTo("done\n");
+        assertThat(tail.headers().firstValue("content-type")).hasValue("text/plain; charset=utf-8");
+        assertThat(document.getJsonObject("paths").getJsonObject("/api/v1/builds/{id}/log").getJsonObject("get")
+            .getJsonObject("responses").getJsonObject("200").getJsonObject("content").fieldNames())
+            .containsExactly("text/plain");
+        assertThat(validate(200, Map.of("FBS-Log", tail.headers().firstValue("FBS-Log").orElseThrow()), null, null,
+            "getBuildLog")).isNull();
+        assertThat(validate(200, Map.of("FBS-Log", "most"), null, null, "getBuildLog"))
+            .as("the header's values are checked").isNotNull();
+        // The build canceled before any worker took it has no log anywhere.
+        expectError(master.get("/api/v1/builds/" + id + "/log"), 404, "getBuildLog");
 
         // One that is running when canceled: 202 while its worker stops it.
         long running = valid(master.post("text/plain", BOOT), "submitBuild").getLong("id");
@@ -169,6 +186,7 @@ class OpenApiContractTest {
         HttpResponse<String> stopping = master.post("/api/v1/builds/" + running + "/cancel", null, "");
         assertThat(stopping.statusCode()).isEqualTo(202);
         valid(stopping, "cancelBuild");
+        expectError(master.get("/api/v1/builds/" + running + "/log"), 502, "getBuildLog");
 
         // The 2012 endpoint, the service's own endpoints.
         valid(master.post("/rest", "application/json", new JsonObject().put("config", BOOT).encode()),
@@ -196,6 +214,8 @@ class OpenApiContractTest {
         expectError(master.get("/api/v1/builds?limit=0"), 400, "listBuilds");
         expectError(master.get("/api/v1/builds/404"), 404, "getBuild");
         expectError(master.post("/api/v1/builds/404/cancel", null, ""), 404, "cancelBuild");
+        expectError(master.get("/api/v1/builds/404/log"), 404, "getBuildLog");
+        expectError(master.get("/api/v1/builds/404/log?follow=true"), 404, "getBuildLog");
         expectError(master.get("/api/v1/mails?limit=x"), 400, "listMails");
         expectError(master.post("/rest", "application/json", "{\"config\": 7}"), 400, "submitBuild2012");
     }
@@ -228,9 +248,14 @@ class OpenApiContractTest {
         if (status == 201) {
             headers.put("Location", "/api/v1/builds/1");
         }
+        return validate(status, headers, body, "application/json", operation);
+    }
+
+    private Throwable validate(int status, Map<String, String> headers, String body, String contentType,
+                               String operation) {
         try {
-            await(validator.validate(ValidatableResponse.create(status, headers, Buffer.buffer(body),
-                "application/json"), operation));
+            await(validator.validate(body == null ? ValidatableResponse.create(status, headers)
+                : ValidatableResponse.create(status, headers, Buffer.buffer(body), contentType), operation));
             return null;
         } catch (ExecutionException e) {
             return e.getCause();
@@ -242,10 +267,17 @@ class OpenApiContractTest {
     /** The test playing worker w1 in the real protocol: takes every offer, answers cancels, reports events. */
     private final class FakeWorker {
 
+        /** Where its logs would be: a port nothing listens on, as for a worker the master cannot reach. */
+        private final String logs;
+
+        FakeWorker() throws Exception {
+            logs = "http://127.0.0.1:" + freePort() + "/log/";
+        }
+
         void listen() throws Exception {
             MessageConsumer<JsonObject> offers = master.vertx.eventBus().consumer(ADDRESS, msg -> {
                 long id = JobOffer.fromJson(msg.body()).buildId();
-                msg.reply(OfferReply.accept("w1", "http://127.0.0.1:5100/log/" + id).toJson());
+                msg.reply(OfferReply.accept("w1", logs + id).toJson());
             });
             MessageConsumer<JsonObject> cancels = master.vertx.eventBus().consumer(Addresses.cancel("w1"),
                 msg -> msg.reply(CancelRequest.answer(true)));

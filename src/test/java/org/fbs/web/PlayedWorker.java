@@ -21,15 +21,15 @@ import org.fbs.protocol.WorkerStatus;
 /**
  * The test plays one worker in the real protocol: it takes every offer for x86_64/41, serves build logs over HTTP
  * as a worker does ({@code /log/<id>}, {@code ?follow=true} kept open until the test ends the log), and sends the
- * build events the test asks for.
+ * build events the test asks for. Public for the master's tests of the log route.
  */
-final class PlayedWorker implements AutoCloseable {
+public final class PlayedWorker implements AutoCloseable {
 
-    static final String ADDRESS = Addresses.build("x86_64", "41");
+    public static final String ADDRESS = Addresses.build("x86_64", "41");
 
     private final Vertx vertx;
     private final HttpServer server;
-    final String url;
+    public final String url;
     private final Map<Long, StringBuilder> logs = new ConcurrentHashMap<>();
     private final Map<Long, List<HttpServerResponse>> followers = new ConcurrentHashMap<>();
     private final Map<Long, Long> seq = new ConcurrentHashMap<>();
@@ -40,7 +40,7 @@ final class PlayedWorker implements AutoCloseable {
         this.url = "http://127.0.0.1:" + server.actualPort();
     }
 
-    static PlayedWorker start(Vertx vertx) throws Exception {
+    public static PlayedWorker start(Vertx vertx) throws Exception {
         PlayedWorker[] self = new PlayedWorker[1];
         HttpServer server = WebTestBed.await(vertx.createHttpServer().requestHandler(req -> {
             String path = req.path();
@@ -65,24 +65,24 @@ final class PlayedWorker implements AutoCloseable {
         return self[0];
     }
 
-    void announce() {
+    public void announce() {
         vertx.eventBus().publish(Addresses.WORKERS, new WorkerStatus("w1", url, List.of(ADDRESS), 2, List.of(),
             List.of("boot", "live")).toJson());
     }
 
     /** Appends to the build's log, and sends it to everyone following it (on the event loop, as a worker does). */
-    void log(long id, String text) {
+    public void log(long id, String text) {
         vertx.runOnContext(v -> {
             logs.get(id).append(text);
             followers.getOrDefault(id, List.of()).forEach(r -> r.write(text));
         });
     }
 
-    void endLog(long id) {
+    public void endLog(long id) {
         vertx.runOnContext(v -> followers.getOrDefault(id, List.of()).forEach(HttpServerResponse::end));
     }
 
-    Future<?> stage(long id, String stage) {
+    public Future<?> stage(long id, String stage) {
         return event(new BuildEvent(id, next(id), "w1", BuildEvent.Kind.STAGE, stage, null, List.of(), Instant.now()));
     }
 
@@ -94,6 +94,17 @@ final class PlayedWorker implements AutoCloseable {
     Future<?> fail(long id, String reason) {
         return event(new BuildEvent(id, next(id), "w1", BuildEvent.Kind.FAILED, null, reason, List.of(),
             Instant.now()));
+    }
+
+    /** Ends the build FAILED, sending the last lines of its log and its artifacts as a worker does. */
+    public Future<?> fail(long id, String reason, List<Artifact> artifacts, List<String> logTail) {
+        return event(new BuildEvent(id, next(id), "w1", BuildEvent.Kind.FAILED, null, reason, artifacts,
+            Instant.now(), List.of(), logTail));
+    }
+
+    /** The worker no longer has the build's log, as after its clean-up. */
+    public void forget(long id) {
+        vertx.runOnContext(v -> logs.remove(id));
     }
 
     private long next(long id) {

@@ -1,0 +1,263 @@
+package org.fbs.logs;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import org.fbs.auth.Caller;
+import org.fbs.build.Artifact;
+import org.fbs.build.Build;
+import org.fbs.protocol.Addresses;
+import org.fbs.store.AsyncBuildStore;
+
+/**
+ * A build's log, read from its worker and streamed through the master as it comes, so that browsers and the CLI need
+ * to reach only the master and the owner check applies. Behind {@code GET /builds/{id}/log} (the pages) and
+ * {@code GET /api/v1/builds/{id}/log} (the API); each says its problems its own way ({@link Problems}).
+ *
+ * <ul>
+ *   <li>An unknown build, or another user's: 404 "no such build".
+ *   <li>A build without a worker yet: 404 saying why it waits; with {@code follow}, the answer waits until a worker
+ *       has it (or it ends), as it does while the worker has not opened the log yet.
+ *   <li>A running build: its worker's log ({@code follow}: until the build ends). A worker that does not answer: 502.
+ *   <li>An ended build: the full log while its worker still has it, else the last lines the worker sent at the end
+ *       (the {@link #PART} header says which), else 404 saying where the log went.
+ * </ul>
+ * Nothing is buffered beyond what the pipe holds; when the reader goes away, the request to the worker is dropped.
+ */
+public final class LogRelay {
+
+    public static final String TEXT = "text/plain; charset=utf-8";
+    /** Header of a 200 answer: {@code full} (the worker's log) or {@code tail} (the last lines the master kept). */
+    public static final String PART = "FBS-Log";
+    /** How long a plain read may wait for the worker's next bytes. A follower waits as long as the build is quiet. */
+    private static final long READ_IDLE_MILLIS = 30_000;
+
+    /** How a route answers a problem: the pages in plain text, the API in JSON. */
+    @FunctionalInterface
+    public interface Problems {
+        void answer(RoutingContext ctx, int status, String message);
+    }
+
+    private final Vertx vertx;
+    private final AsyncBuildStore store;
+    private final HttpClient client;
+
+    public LogRelay(Vertx vertx, AsyncBuildStore store) {
+        this.vertx = vertx;
+        this.store = store;
+        this.client = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout(5_000));
+    }
+
+    /** Serves build {@code id}'s log ({@code id} below 1: no such build), to {@code caller}. */
+    public void serve(RoutingContext ctx, Caller caller, long id, boolean follow, Problems problems) {
+        new Reading(ctx, caller, id, follow, problems).start();
+    }
+
+    /** One request: with {@code follow}, it looks again at each change of the build until it streams or answers. */
+    private final class Reading {
+        private final RoutingContext ctx;
+        private final Caller caller;
+        private final long id;
+        private final boolean follow;
+        private final Problems problems;
+        private MessageConsumer<JsonObject> changes;
+        private boolean waiting;
+        private boolean changedMeanwhile;
+        private boolean done;
+
+        Reading(RoutingContext ctx, Caller caller, long id, boolean follow, Problems problems) {
+            this.ctx = ctx;
+            this.caller = caller;
+            this.id = id;
+            this.follow = follow;
+            this.problems = problems;
+        }
+
+        void start() {
+            if (id < 1) {
+                problem(404, "no such build");
+                return;
+            }
+            if (!follow) {
+                look();
+                return;
+            }
+            // Listening before the first look: a change between the look and the wait is not missed.
+            changes = vertx.eventBus().localConsumer(Addresses.MASTER_BUILD_CHANGED, msg -> {
+                JsonObject build = msg.body().getJsonObject("build"); // a BuildChange
+                if (build != null && build.getLong("id", 0L) == id) {
+                    changed();
+                }
+            });
+            ctx.response().closeHandler(v -> finish());
+            changes.completion().onComplete(v -> look());
+        }
+
+        private void changed() {
+            if (waiting) {
+                waiting = false;
+                look();
+            } else {
+                changedMeanwhile = true;
+            }
+        }
+
+        /** Until the build changes; at once when it changed while it was looked at. */
+        private void waitForChange() {
+            if (changedMeanwhile) {
+                look();
+            } else {
+                waiting = true;
+            }
+        }
+
+        private void look() {
+            if (done) {
+                return;
+            }
+            changedMeanwhile = false;
+            store.get(id).onFailure(this::fail).onSuccess(found -> {
+                if (done) {
+                    return;
+                }
+                if (found.isEmpty() || !caller.maySee(found.get())) {
+                    // Another user's build is answered like a missing one: ids say nothing about who builds what.
+                    problem(404, "no such build");
+                } else if (found.get().state().isFinal()) {
+                    ended(found.get());
+                } else if (found.get().logUrl() == null) {
+                    queued(found.get());
+                } else {
+                    running(found.get());
+                }
+            });
+        }
+
+        private void queued(Build build) {
+            if (follow) {
+                waitForChange();
+            } else {
+                problem(404, "build " + id + " has no log yet: it is " + build.state()
+                    + (build.reason() == null ? ", waiting for a worker" : " (" + build.reason() + ")"));
+            }
+        }
+
+        private void running(Build build) {
+            open(build.logUrl(), follow).onComplete(opened -> {
+                if (done) {
+                    if (opened.succeeded()) {
+                        opened.result().request().reset();
+                    }
+                } else if (opened.failed()) {
+                    problem(502, "the log is on worker " + build.worker() + ", which does not answer: "
+                        + opened.cause().getMessage());
+                } else if (opened.result().statusCode() != 200) {
+                    opened.result().request().reset();
+                    if (follow) {
+                        waitForChange(); // taken, but the worker has not opened the log yet
+                    } else {
+                        problem(404, "worker " + build.worker() + " has no log for build " + id + " yet");
+                    }
+                } else {
+                    pipe(opened.result());
+                }
+            });
+        }
+
+        private void ended(Build build) {
+            if (build.logUrl() == null) {
+                kept(build, "no worker ever ran it");
+                return;
+            }
+            open(build.logUrl(), false).onComplete(opened -> {
+                if (done) {
+                    if (opened.succeeded()) {
+                        opened.result().request().reset();
+                    }
+                } else if (opened.failed()) {
+                    kept(build, "worker " + build.worker() + " does not answer (" + opened.cause().getMessage() + ")");
+                } else if (opened.result().statusCode() != 200) {
+                    opened.result().request().reset();
+                    kept(build, "worker " + build.worker() + " no longer has it");
+                } else {
+                    pipe(opened.result());
+                }
+            });
+        }
+
+        /** What the master kept of an ended build's log, when its worker cannot give the whole. */
+        private void kept(Build build, String why) {
+            if (build.logTail().isEmpty()) {
+                problem(404, "build " + id + " ended " + build.state() + "; its log is not here: " + why
+                    + staged(build));
+                return;
+            }
+            finish();
+            headers(ctx.response().setStatusCode(200)).putHeader(PART, "tail")
+                .end(String.join("\n", build.logTail()) + "\n");
+        }
+
+        private Future<HttpClientResponse> open(String logUrl, boolean followIt) {
+            RequestOptions request = new RequestOptions().setMethod(HttpMethod.GET)
+                .setAbsoluteURI(followIt ? logUrl + "?follow=true" : logUrl);
+            if (!followIt) {
+                request.setIdleTimeout(READ_IDLE_MILLIS);
+            }
+            return client.request(request).compose(r -> r.send());
+        }
+
+        private void pipe(HttpClientResponse from) {
+            finish();
+            HttpServerResponse to = headers(ctx.response().setStatusCode(200).setChunked(true)).putHeader(PART, "full");
+            to.closeHandler(v -> from.request().reset());
+            from.pipeTo(to).onFailure(err -> {
+                from.request().reset();
+                if (!to.ended() && !to.closed()) {
+                    to.reset();
+                }
+            });
+        }
+
+        private void problem(int status, String message) {
+            finish();
+            if (!ctx.response().ended() && !ctx.response().closed()) {
+                problems.answer(ctx, status, message);
+            }
+        }
+
+        private void fail(Throwable err) {
+            finish();
+            ctx.fail(err);
+        }
+
+        /** No more looks: the answer is on its way, or nobody waits for it. */
+        private void finish() {
+            done = true;
+            waiting = false;
+            if (changes != null) {
+                changes.unregister();
+                changes = null;
+            }
+        }
+    }
+
+    /** Where else the log is, when the build staged it: its artifact named like a log. */
+    private static String staged(Build build) {
+        return build.artifacts().stream().filter(a -> a.name().endsWith(".log")).findFirst()
+            .map(Artifact::location).map(where -> "; it was staged as " + where).orElse("");
+    }
+
+    /** Plain text that no browser may take for a page: a log holds whatever the build printed. */
+    private static HttpServerResponse headers(HttpServerResponse response) {
+        return response.putHeader("content-type", TEXT).putHeader("x-content-type-options", "nosniff")
+            .putHeader("cache-control", "no-store");
+    }
+}

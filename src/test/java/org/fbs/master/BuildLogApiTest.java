@@ -1,0 +1,299 @@
+package org.fbs.master;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+import no.nav.security.mock.oauth2.MockOAuth2Server;
+import no.nav.security.mock.oauth2.token.DefaultOAuth2TokenCallback;
+import org.fbs.build.Artifact;
+import org.fbs.web.PlayedWorker;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code GET /api/v1/builds/{id}/log} of a real master with login on (mock-oauth2-server as the provider), with a
+ * worker played by the test in the real protocol: the owner reads and follows the log through the master with a
+ * bearer token (an access token of the provider, or a personal API token), another user gets 404, nobody 401; a
+ * follow waits while the build is queued and ends with the build; an ended build whose worker lost the log gives the
+ * tail the master kept.
+ */
+class BuildLogApiTest {
+
+    static final String ISSUER_ID = "fedora";
+    static final String CLIENT_ID = "fbs-test";
+    static final String INI = "[DEFAULT]\ntype=boot\narch=x86_64\nrelease=41\nstaging=file:///srv/fbs\n";
+    static final Duration ANSWER = Duration.ofSeconds(30);
+
+    static MockOAuth2Server provider;
+    final HttpClient http = HttpClient.newHttpClient();
+
+    @TempDir
+    Path data;
+    MasterTestBed master;
+    PlayedWorker worker;
+    String alice;
+    String bob;
+
+    @BeforeAll
+    static void startProvider() {
+        provider = new MockOAuth2Server();
+        provider.start();
+    }
+
+    @AfterAll
+    static void stopProvider() {
+        provider.shutdown();
+    }
+
+    @BeforeEach
+    void start() throws Exception {
+        master = new MasterTestBed(data, new JsonObject().put("auth", new JsonObject().put("oidc", new JsonObject()
+            .put("issuer", provider.issuerUrl(ISSUER_ID).toString())
+            .put("client-id", CLIENT_ID)
+            .put("client-secret", "s3cret"))));
+        alice = accessToken("alice");
+        // Bob uses a personal API token, made with his access token.
+        HttpResponse<String> made = send("POST", "/api/v1/tokens", "{\"name\": \"cli\"}", accessToken("bob"));
+        assertThat(made.statusCode()).as(made.body()).isEqualTo(201);
+        bob = new JsonObject(made.body()).getString("token");
+        assertThat(bob).startsWith("fbs_");
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        if (worker != null) {
+            worker.close();
+        }
+        master.close();
+    }
+
+    static String accessToken(String user) {
+        return provider.issueToken(ISSUER_ID, CLIENT_ID, new DefaultOAuth2TokenCallback(ISSUER_ID, user + "-sub",
+            "JWT", List.of(CLIENT_ID), Map.of("preferred_username", user, "email", user + "@example.org"), 3600))
+            .serialize();
+    }
+
+    HttpResponse<String> send(String method, String path, String body, String token) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(master.url + path)).timeout(ANSWER)
+            .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                : HttpRequest.BodyPublishers.ofString(body));
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        if (body != null) {
+            request.header("Content-Type", body.startsWith("{") ? "application/json" : "text/plain");
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    HttpResponse<String> log(long id, String token) throws Exception {
+        return send("GET", "/api/v1/builds/" + id + "/log", null, token);
+    }
+
+    long submit(String token) throws Exception {
+        HttpResponse<String> created = send("POST", "/api/v1/builds", INI, token);
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        return new JsonObject(created.body()).getLong("id");
+    }
+
+    JsonObject build(long id, String token) throws Exception {
+        return new JsonObject(send("GET", "/api/v1/builds/" + id, null, token).body());
+    }
+
+    void awaitBuild(long id, String token, Predicate<JsonObject> check) throws Exception {
+        poll(() -> {
+            try {
+                return build(id, token).encode();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }, text -> check.test(new JsonObject(text)));
+    }
+
+    static void poll(Supplier<String> read, Predicate<String> check) throws InterruptedException {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        String seen = read.get();
+        while (!check.test(seen)) {
+            if (System.nanoTime() > end) {
+                throw new AssertionError("never got there; last seen: " + seen);
+            }
+            Thread.sleep(20);
+            seen = read.get();
+        }
+    }
+
+    static void assertError(HttpResponse<String> answer, int status, String says) {
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(status);
+        assertThat(answer.headers().firstValue("content-type")).hasValue("application/json");
+        assertThat(new JsonObject(answer.body()).getString("error")).contains(says);
+    }
+
+    /** A followed log, read as it comes on a thread of the HTTP client. */
+    final class Following {
+        final StringBuffer text = new StringBuffer();
+        final CompletableFuture<HttpResponse<InputStream>> answered;
+        final CompletableFuture<Void> ended = new CompletableFuture<>();
+
+        Following(long id, String token) {
+            HttpRequest request = HttpRequest.newBuilder(URI.create(master.url + "/api/v1/builds/" + id
+                + "/log?follow=true")).header("Authorization", "Bearer " + token).build();
+            answered = http.sendAsync(request, HttpResponse.BodyHandlers.ofInputStream());
+            answered.thenAcceptAsync(response -> {
+                try (InputStream in = response.body()) {
+                    byte[] buffer = new byte[4096];
+                    for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
+                        text.append(new String(buffer, 0, n, StandardCharsets.UTF_8));
+                    }
+                    ended.complete(null);
+                } catch (IOException e) {
+                    ended.completeExceptionally(e);
+                }
+            });
+        }
+
+        HttpResponse<InputStream> response() throws Exception {
+            return answered.get(20, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void theOwnerReadsAndFollowsTheLogThroughTheMasterAnotherUserGets404AndNobody401() throws Exception {
+        worker = PlayedWorker.start(master.vertx);
+        long id = submit(alice);
+        awaitBuild(id, alice, b -> b.getString("state").equals("ASSIGNED"));
+        worker.log(id, "== side-repo ==\n");
+        MasterTestBed.await(worker.stage(id, "side-repo"));
+
+        poll(() -> logText(id, alice), "== side-repo ==\n"::equals);
+        HttpResponse<String> read = log(id, alice);
+        assertThat(read.statusCode()).isEqualTo(200);
+        assertThat(read.headers().firstValue("content-type")).hasValue("text/plain; charset=utf-8");
+        assertThat(read.headers().firstValue("x-content-type-options")).hasValue("nosniff");
+        assertThat(read.headers().firstValue("FBS-Log")).hasValue("full");
+
+        // Another user's build is a missing one; no token or a bad one is a 401 (login is on).
+        assertError(log(id, bob), 404, "no such build");
+        assertError(send("GET", "/api/v1/builds/" + id + "/log?follow=true", null, bob), 404, "no such build");
+        assertError(log(id, null), 401, "send a token");
+        assertError(log(id, "fbs_not-a-token"), 401, "token is not valid");
+        assertError(log(id + 1000, alice), 404, "no such build");
+        assertError(send("GET", "/api/v1/builds/x1/log", null, alice), 404, "no such build");
+
+        // Followed: what is there, then each line as the worker writes it, until the build's log ends.
+        Following followed = new Following(id, alice);
+        assertThat(followed.response().statusCode()).isEqualTo(200);
+        poll(followed.text::toString, "== side-repo ==\n"::equals);
+        worker.log(id, "== image ==\n");
+        poll(followed.text::toString, text -> text.endsWith("== image ==\n"));
+        assertThat(followed.ended).isNotDone();
+        worker.log(id, "build " + id + " failed\n");
+        worker.endLog(id);
+        followed.ended.get(20, TimeUnit.SECONDS);
+        assertThat(followed.text.toString()).isEqualTo("== side-repo ==\n== image ==\nbuild " + id + " failed\n");
+    }
+
+    @Test
+    void aFollowWaitsWhileTheBuildIsQueuedAndStreamsOnceAWorkerHasIt() throws Exception {
+        long id = submit(bob);
+        awaitBuild(id, bob, b -> b.getString("reason") != null);
+        assertError(log(id, bob), 404, "build " + id + " has no log yet: it is QUEUED (no worker online for x86_64/41");
+
+        Following followed = new Following(id, bob);
+        worker = PlayedWorker.start(master.vertx);
+        worker.announce(); // the master offers the queued build to the worker that announced itself
+        awaitBuild(id, bob, b -> b.getString("state").equals("ASSIGNED"));
+        worker.log(id, "== side-repo ==\n");
+        MasterTestBed.await(worker.stage(id, "side-repo"));
+
+        assertThat(followed.response().statusCode()).isEqualTo(200);
+        poll(followed.text::toString, "== side-repo ==\n"::equals);
+        worker.log(id, "done\n");
+        worker.endLog(id);
+        followed.ended.get(20, TimeUnit.SECONDS);
+        assertThat(followed.text.toString()).isEqualTo("== side-repo ==\ndone\n");
+    }
+
+    @Test
+    void anEndedBuildGivesItsFullLogWhileTheWorkerHasItThenTheKeptTail() throws Exception {
+        worker = PlayedWorker.start(master.vertx);
+        long id = submit(alice);
+        awaitBuild(id, alice, b -> b.getString("state").equals("ASSIGNED"));
+        worker.log(id, "line 1\nline 2\nlorax exited with status 1\n");
+        MasterTestBed.await(worker.fail(id, "lorax exited with status 1", List.of(),
+            List.of("line 2", "lorax exited with status 1")));
+        awaitBuild(id, alice, b -> b.getString("state").equals("FAILED"));
+        assertThat(build(id, alice).containsKey("logTail")).as("the tail is not in the build's JSON").isFalse();
+
+        HttpResponse<String> full = log(id, alice);
+        assertThat(full.statusCode()).isEqualTo(200);
+        assertThat(full.body()).isEqualTo("line 1\nline 2\nlorax exited with status 1\n");
+        assertThat(full.headers().firstValue("FBS-Log")).hasValue("full");
+        // A follow of an ended build gives the log and ends.
+        Following followed = new Following(id, alice);
+        followed.ended.get(20, TimeUnit.SECONDS);
+        assertThat(followed.text.toString()).isEqualTo(full.body());
+
+        worker.forget(id);
+        poll(() -> logText(id, alice), "line 2\nlorax exited with status 1\n"::equals);
+        HttpResponse<String> tail = log(id, alice);
+        assertThat(tail.headers().firstValue("FBS-Log")).hasValue("tail");
+        // The worker gone altogether: still the tail.
+        worker.close();
+        worker = null;
+        assertThat(logText(id, alice)).isEqualTo("line 2\nlorax exited with status 1\n");
+        Following afterwards = new Following(id, alice);
+        afterwards.ended.get(20, TimeUnit.SECONDS);
+        assertThat(afterwards.text.toString()).isEqualTo("line 2\nlorax exited with status 1\n");
+        assertError(log(id, bob), 404, "no such build");
+    }
+
+    @Test
+    void aLogThatIsNowhereSaysWhereItWentAndAWorkerThatDoesNotAnswerIs502() throws Exception {
+        worker = PlayedWorker.start(master.vertx);
+        long ended = submit(alice);
+        long running = submit(alice);
+        awaitBuild(ended, alice, b -> b.getString("state").equals("ASSIGNED"));
+        awaitBuild(running, alice, b -> b.getString("state").equals("ASSIGNED"));
+        MasterTestBed.await(worker.fail(ended, "lorax exited with status 1", List.of(new Artifact("build-" + ended
+            + ".log", 100, "ab".repeat(32), "file:///srv/fbs/build-" + ended + ".log")), List.of()));
+        awaitBuild(ended, alice, b -> b.getString("state").equals("FAILED"));
+        worker.forget(ended);
+
+        poll(() -> logText(ended, alice), text -> text.contains("no longer has it"));
+        assertError(log(ended, alice), 404, "build " + ended + " ended FAILED; its log is not here: worker w1 no "
+            + "longer has it; it was staged as file:///srv/fbs/build-" + ended + ".log");
+
+        worker.close();
+        worker = null;
+        assertError(log(running, alice), 502, "the log is on worker w1, which does not answer");
+        assertError(send("GET", "/api/v1/builds/" + running + "/log?follow=true", null, alice), 502,
+            "the log is on worker w1, which does not answer");
+    }
+
+    String logText(long id, String token) {
+        try {
+            return log(id, token).body();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
