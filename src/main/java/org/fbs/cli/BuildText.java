@@ -51,7 +51,10 @@ final class BuildText {
         field(out, "owner", build.getString("owner"));
         field(out, "submitted", submitted(build));
         field(out, "worker", build.getString("worker"));
-        field(out, "log", build.getString("logUrl"));
+        // The command, not the worker's address: the log is read through the master, and users may not reach workers.
+        if (build.getString("logUrl") != null) {
+            field(out, "log", "fbs logs " + build.getLong("id") + (isFinal(build) ? "" : " --follow"));
+        }
         field(out, "reason", build.getString("reason"));
         if (build.getInteger("attempt", 0) > 1) {
             field(out, "attempt", String.valueOf(build.getInteger("attempt")));

@@ -57,7 +57,7 @@ class ClientTablesTest {
               owner:     alice
               submitted: 2026-11-26T09:00:01Z
               worker:    w1
-              log:       http://w1:5100/log/12
+              log:       fbs logs 12
               reason:    lorax exited with status 1
               attempt:   2
               packages:  anaconda-41.35-1.fc41.x86_64

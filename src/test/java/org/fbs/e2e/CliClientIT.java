@@ -210,7 +210,7 @@ class CliClientIT {
 
         assertThat(status.code()).as(status.err()).isZero();
         assertThat(status.out()).startsWith("build " + succeeded + ": SUCCEEDED\n  image:     boot x86_64/41\n")
-            .contains("  worker:    w-x86\n", "  log:       " + build(succeeded).getString("logUrl") + "\n",
+            .contains("  worker:    w-x86\n", "  log:       fbs logs " + succeeded + "\n",
                 "  boot.iso  ", "  CHECKSUM  ", "  build-" + succeeded + ".log  ");
         String boot = staging.resolve("Fedora-x86_64-41-" + succeeded + "/boot.iso").toString();
         assertThat(status.out()).contains(" bytes  sha256 " + sha256(Path.of(boot)) + "  file://" + boot);
