@@ -31,12 +31,23 @@ import org.fbs.staging.StagingException;
 import org.fbs.staging.StagingFolder;
 import org.fbs.staging.StagingMark;
 
-/** Runs one build on this worker, stage by stage, in a work dir of its own. Blocking: call it off the event loop. */
+/**
+ * Runs one build on this worker, stage by stage, in a work dir of its own per attempt. Blocking: call it off the
+ * event loop.
+ */
 final class BuildRunner {
 
-    /** How a build ended on the worker. */
+    /**
+     * How a build ended on the worker. {@code workerStopped}: not the build's own end, but the worker's (it was
+     * stopping); such a run is not reported as failed.
+     */
     record Outcome(boolean succeeded, String reason, List<Artifact> artifacts, List<ExtraPackage> extraPackages,
-                   boolean canceled) {
+                   boolean canceled, boolean workerStopped) {
+
+        Outcome(boolean succeeded, String reason, List<Artifact> artifacts, List<ExtraPackage> extraPackages,
+                boolean canceled) {
+            this(succeeded, reason, artifacts, extraPackages, canceled, false);
+        }
 
         static Outcome failed(String reason) {
             return new Outcome(false, reason, List.of(), List.of(), false);
@@ -45,7 +56,7 @@ final class BuildRunner {
 
     private final WorkerSettings settings;
     private final Stagers stager;
-    private final RunningTools tools = new RunningTools();
+    private final RunningTools tools;
     private final SideRepoStage sideRepos;
     private final ToolProbe.Tools found;
     private final KickstartFlattener flattener;
@@ -53,11 +64,13 @@ final class BuildRunner {
     private final String folderTag;
 
     BuildRunner(WorkerSettings settings, ToolProbe.Tools found) {
-        this(settings, found, "");
+        this(settings, found, "", RunningTools.Recorder.NONE);
     }
 
-    BuildRunner(WorkerSettings settings, ToolProbe.Tools found, String folderTag) {
+    /** @param recorder told each build's tool processes as they change (the worker keeps them in its run marker) */
+    BuildRunner(WorkerSettings settings, ToolProbe.Tools found, String folderTag, RunningTools.Recorder recorder) {
         this.settings = settings;
+        this.tools = new RunningTools(recorder);
         this.folderTag = folderTag;
         this.stager = new Stagers(new KeptArtifacts(settings.artifactsDir()), settings.publicUrl(),
             settings.stagingRoots());
@@ -66,9 +79,20 @@ final class BuildRunner {
         this.flattener = new KickstartFlattener(found.usable("ksflatten") ? settings.tool("ksflatten") : null, tools);
     }
 
-    /** Stops every tool still running (the worker is stopping). Blocking. */
+    /**
+     * The worker is stopping: stops every tool still running, and any started from now on; the builds end with a
+     * {@code workerStopped} outcome. Blocking.
+     */
     void stopTools() {
         tools.stopAll();
+    }
+
+    /**
+     * The work dir of one attempt of a build, {@code WORK-DIR/builds/ID-attempt-N}: an attempt never shares its dir
+     * with an earlier one, whose tools may outlive a killed worker until its restart stops them.
+     */
+    static Path workDirOf(Path workDir, long id, int attempt) {
+        return workDir.resolve("builds").resolve(id + "-attempt-" + attempt);
     }
 
     /** Stops build {@code id}: its tools and what they started now, the rest of its stages before they begin. */
@@ -76,8 +100,13 @@ final class BuildRunner {
         tools.cancel(id);
     }
 
+    /** Runs the first attempt of build {@code id} (a local build, tests). */
     Outcome run(long id, BuildSpec spec, BuildLog log, Consumer<Stage> entering) {
-        Path dir = settings.workDir().resolve("builds").resolve(Long.toString(id));
+        return run(id, 1, spec, log, entering);
+    }
+
+    Outcome run(long id, int attempt, BuildSpec spec, BuildLog log, Consumer<Stage> entering) {
+        Path dir = workDirOf(settings.workDir(), id, attempt);
         Instant deadline = Instant.now().plus(settings.buildTimeout());
         boolean keep = false;
         try {
@@ -110,7 +139,15 @@ final class BuildRunner {
             return new Outcome(true, null, artifacts, side == null ? List.of() : side.packages(), false);
         } catch (Canceled e) {
             return canceled(id, spec, log);
+        } catch (WorkerStopped e) {
+            return workerStopped(log);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return workerStopped(log);
         } catch (BuildFailure | StagingException e) {
+            if (tools.isStopping()) {
+                return workerStopped(log); // its tools were stopped under it: that is why it failed
+            }
             keep = true;
             return fail(log, e.getMessage());
         } catch (KojiException e) {
@@ -118,11 +155,11 @@ final class BuildRunner {
             // Its reason may quote a hub or package URL: no password in it reaches the build record.
             return fail(log, Secrets.mask(e.getMessage()));
         } catch (IOException e) {
+            if (tools.isStopping()) {
+                return workerStopped(log);
+            }
             keep = true;
             return fail(log, "worker error: " + e.getMessage());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return fail(log, "the worker stopped during the build");
         } finally {
             tools.forget(id);
             cleanUp(id, dir, keep, log);
@@ -131,7 +168,7 @@ final class BuildRunner {
 
     /** Prepares the image tool's input (a flattened kickstart, a kiwi description) and its command. */
     private ImageJob image(long id, BuildSpec spec, Path dir, Path sideRepo, BuildLog log, Instant deadline,
-                           List<Path> inputs) throws BuildFailure, Canceled, IOException, InterruptedException {
+                           List<Path> inputs) throws BuildFailure, Canceled, WorkerStopped, IOException, InterruptedException {
         String kind = ImageKinds.of(spec);
         if (!found.usable(ImageKinds.TOOLS.get(kind))) {
             throw new BuildFailure(found.whyNot(kind));
@@ -162,7 +199,7 @@ final class BuildRunner {
 
     /** Runs the image tool and returns the ISOs it wrote. */
     private List<Path> runImageTool(long id, ImageJob job, Path dir, BuildLog log, Instant deadline)
-        throws BuildFailure, Canceled, IOException, InterruptedException {
+        throws BuildFailure, Canceled, WorkerStopped, IOException, InterruptedException {
         log.line("running: " + String.join(" ", job.arguments()));
         ToolProcess.Result result;
         try {
@@ -170,6 +207,9 @@ final class BuildRunner {
         } catch (IOException e) {
             throw new BuildFailure(job.tool() + " could not be started (" + job.arguments().get(0) + ", worker.tools."
                 + job.tool() + "): " + e.getMessage());
+        }
+        if (tools.isStopping()) {
+            throw new WorkerStopped();
         }
         if (tools.isCanceled(id)) {
             throw new Canceled();
@@ -190,7 +230,10 @@ final class BuildRunner {
         return isos;
     }
 
-    private void checkGoingOn(long id, Instant deadline) throws Canceled, BuildFailure {
+    private void checkGoingOn(long id, Instant deadline) throws Canceled, WorkerStopped, BuildFailure {
+        if (tools.isStopping()) {
+            throw new WorkerStopped();
+        }
         if (tools.isCanceled(id)) {
             throw new Canceled();
         }
@@ -206,6 +249,16 @@ final class BuildRunner {
 
     private static Duration remaining(Instant deadline) {
         return Duration.between(Instant.now(), deadline);
+    }
+
+    /**
+     * The worker stopped under the build (its tools are gone): not the build's failure, so it is not reported as
+     * one; the master queues the build again for another attempt.
+     */
+    private Outcome workerStopped(BuildLog log) {
+        String reason = "worker " + settings.id() + " stopped during the build";
+        log.line(reason + "; its tools and their children were stopped, and the build is queued again");
+        return new Outcome(false, reason, List.of(), List.of(), false, true);
     }
 
     /** A canceled build: its tools are gone; its log is staged so that users can see how far it got. */
@@ -301,6 +354,15 @@ final class BuildRunner {
     private static Outcome fail(BuildLog log, String reason) {
         log.line("build failed: " + reason);
         return Outcome.failed(reason);
+    }
+
+    /** The worker is stopping; the build ends without going on to the next stage. */
+    private static final class WorkerStopped extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        WorkerStopped() {
+            super(null, null, false, false);
+        }
     }
 
     /** The build was canceled; it ends without going on to the next stage. */

@@ -3,6 +3,7 @@ package org.fbs.worker;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -33,10 +34,13 @@ import org.slf4j.LoggerFactory;
  * fsynced before it is sent, and removed only when the master acknowledges it (the master stores the change before
  * it acknowledges). Events go one at a time, in the order they were made, so that a build's events arrive in seq
  * order and its final event never overtakes a stage; an unacknowledged one is resent with a growing wait. The
- * folder also holds a marker per run that has not ended: a worker that restarts finds what its previous process
- * left, resends the events, and reports the runs it cannot resume as LOST.
+ * folder also holds a marker per run that has not ended, with the tool processes the run has going: a worker that
+ * restarts finds what its previous process left, resends the events, and (once the caller has stopped the runs'
+ * tools) reports the runs it cannot resume as LOST. A marker goes only once the run's final (or LOST) event is on
+ * disk, so a crash at any moment leaves either the marker or that event.
  *
- * <p>Use on the worker verticle's context only, except {@link #markRunning} (blocking, any thread).
+ * <p>Use on the worker verticle's context only, except {@link #markRunning} and {@link #recordTools} (blocking, any
+ * thread).
  */
 final class EventOutbox {
 
@@ -51,8 +55,8 @@ final class EventOutbox {
     private record Kept(long order, BuildEvent event) {
     }
 
-    /** A run (build attempt) that had not ended when the previous process stopped. */
-    record Run(long build, int attempt) {
+    /** A run (build attempt) that had not ended when the previous process stopped, with the tools it had going. */
+    record Run(long build, int attempt, List<RecordedTool> tools) {
     }
 
     /** The seq counter of each run in progress, by build. */
@@ -64,6 +68,8 @@ final class EventOutbox {
     private final String worker;
     private final Map<Long, Counter> counters = new HashMap<>();
     private final Deque<Kept> queue = new ArrayDeque<>();
+    /** The attempt of each run marked by this process and not ended; guarded by itself, as are the marker files. */
+    private final Map<Long, Integer> marked = new HashMap<>();
     private long nextOrder = 1;
     private boolean sending;
     private long backoffMs;
@@ -80,9 +86,8 @@ final class EventOutbox {
     }
 
     /**
-     * Picks up what a previous process left: queues its unacknowledged events again and reports each of its
-     * unfinished runs as LOST (their tools died with it). Completes with those runs, whose work dirs the caller
-     * may clean.
+     * Picks up what a previous process left: queues its unacknowledged events again. Completes with its unfinished
+     * runs, whose tools and work dirs the caller cleans up before it reports them with {@link #reportLost}.
      */
     Future<List<Run>> start() {
         return vertx.executeBlocking(() -> {
@@ -101,15 +106,21 @@ final class EventOutbox {
                     worker);
             }
             send();
-            for (Run run : left.runs()) {
-                LOG.warn("build {} (attempt {}) was running when this worker stopped; reporting it lost", run.build(),
-                    run.attempt());
-                counters.put(run.build(), new Counter(run.attempt(), 0));
-                add(run.build(), BuildEvent.Kind.LOST, null, "the worker restarted while the build ran", List.of(),
-                    List.of(), List.of());
-            }
             return Future.succeededFuture(left.runs());
         });
+    }
+
+    /** Reports each run a previous process left as LOST; completes once those events (not their sending) are on disk. */
+    Future<Void> reportLost(List<Run> runs) {
+        List<Future<Void>> written = new ArrayList<>();
+        for (Run run : runs) {
+            LOG.warn("build {} (attempt {}) was running when this worker stopped; reporting it lost", run.build(),
+                run.attempt());
+            counters.put(run.build(), new Counter(run.attempt(), 0));
+            written.add(add(run.build(), BuildEvent.Kind.LOST, null, "the worker restarted while the build ran",
+                List.of(), List.of(), List.of()));
+        }
+        return Future.join(written).mapEmpty();
     }
 
     private record Leftovers(List<Kept> events, List<Run> runs) {
@@ -119,14 +130,56 @@ final class EventOutbox {
      * Records that this worker runs {@code attempt} of {@code build}, durably, before it accepts the offer. Blocking.
      */
     void markRunning(long build, int attempt) throws IOException {
-        Files.createDirectories(dir);
-        writeDurably(runFile(build), new JsonObject().put("build", build).put("attempt", attempt).encode());
+        synchronized (marked) {
+            Files.createDirectories(dir);
+            writeMarker(build, attempt, List.of());
+            marked.put(build, attempt);
+        }
+    }
+
+    /**
+     * Records the tool processes {@code build} has going in its run marker, so that a restart after this process
+     * was killed can stop them. Nothing for a build this outbox has not marked. Blocking (an fsync), any thread.
+     */
+    void recordTools(long build, List<Process> tools) {
+        synchronized (marked) {
+            Integer attempt = marked.get(build);
+            if (attempt == null) {
+                return;
+            }
+            List<RecordedTool> recorded = new ArrayList<>();
+            for (Process tool : tools) {
+                RecordedTool.of(tool.toHandle()).ifPresentOrElse(recorded::add, () -> LOG.warn(
+                    "build {}: the start time of tool process {} is unknown; a restart could not stop it", build,
+                    tool.pid()));
+            }
+            try {
+                writeMarker(build, attempt, recorded);
+            } catch (IOException e) {
+                LOG.warn("build {}: could not record its tool processes in {}: {}", build, runFile(build),
+                    e.toString());
+            }
+        }
+    }
+
+    private void writeMarker(long build, int attempt, List<RecordedTool> tools) throws IOException {
+        JsonArray recorded = new JsonArray();
+        tools.forEach(tool -> recorded.add(tool.toJson()));
+        writeDurably(runFile(build), new JsonObject().put("build", build).put("attempt", attempt)
+            .put("tools", recorded).encode());
     }
 
     /** Drops the record of a run that never started (the offer was declined after all). */
     void forget(long build) {
-        vertx.executeBlocking(() -> Files.deleteIfExists(runFile(build)), true)
+        vertx.executeBlocking(() -> removeMarker(build), true)
             .onFailure(err -> LOG.warn("could not remove the run marker of build {}: {}", build, err.toString()));
+    }
+
+    private boolean removeMarker(long build) throws IOException {
+        synchronized (marked) {
+            marked.remove(build);
+            return Files.deleteIfExists(runFile(build));
+        }
     }
 
     /** Starts the seq count of a new run; call on the context once the offer is accepted. */
@@ -155,8 +208,9 @@ final class EventOutbox {
         return queue.size();
     }
 
-    private void add(long build, BuildEvent.Kind kind, String stage, String reason, List<Artifact> artifacts,
-                     List<ExtraPackage> extraPackages, List<String> logTail) {
+    /** Keeps the event on disk and queues it; completes once it is on disk (or could not be written). */
+    private Future<Void> add(long build, BuildEvent.Kind kind, String stage, String reason, List<Artifact> artifacts,
+                             List<ExtraPackage> extraPackages, List<String> logTail) {
         Counter counter = counters.getOrDefault(build, new Counter(1, 0));
         long seq = counter.lastSeq() + 1;
         if (kind.isFinal()) {
@@ -167,11 +221,11 @@ final class EventOutbox {
         Kept kept = new Kept(nextOrder++, new BuildEvent(build, counter.attempt(), seq, worker, kind, stage, reason,
             artifacts, Instant.now(), extraPackages, logTail));
         // Ordered: the files are written, and the events queued, in the order they were made.
-        vertx.executeBlocking(() -> {
+        return vertx.executeBlocking(() -> {
             writeDurably(eventFile(kept), kept.event().toJson().encode());
             if (kind.isFinal()) {
                 // The run's end is on disk now: a restart must not report it lost.
-                Files.deleteIfExists(runFile(build));
+                removeMarker(build);
             }
             return null;
         }, true).onComplete(written -> {
@@ -182,7 +236,7 @@ final class EventOutbox {
             }
             queue.add(kept);
             send();
-        });
+        }).<Void>mapEmpty().recover(err -> Future.succeededFuture());
     }
 
     private void send() {
@@ -244,11 +298,14 @@ final class EventOutbox {
             for (Path file : files.filter(f -> f.getFileName().toString().startsWith(RUN_PREFIX)).sorted().toList()) {
                 try {
                     JsonObject run = new JsonObject(Files.readString(file));
-                    out.add(new Run(run.getLong("build"), run.getInteger("attempt")));
+                    JsonArray tools = run.getJsonArray("tools", new JsonArray());
+                    // Kept until the run's LOST event is on disk (see add): a crash before then reports it again.
+                    out.add(new Run(run.getLong("build"), run.getInteger("attempt"), tools.stream()
+                        .map(t -> RecordedTool.fromJson((JsonObject) t)).toList()));
                 } catch (RuntimeException e) {
                     LOG.error("dropping unreadable run marker {}: {}", file, e.toString());
+                    Files.deleteIfExists(file);
                 }
-                Files.deleteIfExists(file);
             }
         }
         return out;

@@ -37,7 +37,7 @@ public final class LocalBuild {
     private LocalBuild(WorkerSettings settings, ToolProbe.Tools tools) {
         this.settings = settings;
         this.tools = tools;
-        this.runner = new BuildRunner(settings, tools, "local-");
+        this.runner = new BuildRunner(settings, tools, "local-", RunningTools.Recorder.NONE);
     }
 
     /** Looks for the tools {@code worker} names (blocking, a few seconds at most). */

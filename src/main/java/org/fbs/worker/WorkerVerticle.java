@@ -8,7 +8,6 @@ import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.spi.cluster.ClusterManager;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -32,21 +31,30 @@ import org.slf4j.LoggerFactory;
 /**
  * Takes job offers for the arches and releases this worker builds, while it has a free slot, runs each build
  * on a thread of its own and reports to the master. Announces itself at start, on a heartbeat
- * ({@code worker.heartbeat-interval}), and whenever a slot frees or it starts or stops draining. At start it reports
- * the runs a previous process left unfinished as lost (see {@link EventOutbox}) and removes their work dirs. While
- * draining it takes no offers (it stops consuming them, and declines any still on the way) and finishes what it runs;
- * asked to exit, it then runs {@code exit} once its last build has ended and its events are acknowledged.
+ * ({@code worker.heartbeat-interval}), and whenever a slot frees or it starts or stops draining. At start it stops
+ * the tools of the runs a previous process left unfinished (a worker killed outright leaves them running), removes
+ * their work dirs and reports the runs as lost (see {@link EventOutbox}). While draining it takes no offers (it stops
+ * consuming them, and declines any still on the way) and finishes what it runs; asked to exit, it then runs
+ * {@code exit} once its last build has ended and its events are acknowledged. Stopped (SIGTERM), it stops its tools
+ * and leaves the builds they ended to be queued again, as those of a lost worker.
  */
 public final class WorkerVerticle extends VerticleBase {
 
     private static final Logger LOG = LoggerFactory.getLogger(WorkerVerticle.class);
     /** How long an exiting worker waits for the master to acknowledge its last events (they are resent later). */
     static final long EXIT_ACK_WAIT_MS = 30_000;
+    /**
+     * How long a stopping worker waits for its builds to end once their tools are gone (they end within the tool
+     * output's drain time); with the tools' grace, within the 25 s Main gives the whole shutdown.
+     */
+    static final long STOP_WAIT_MS = 8_000;
 
     private final WorkerSettings settings;
     private final LiveLogs live;
     /** The builds running here, with the attempt of each. */
     private final Map<Long, Integer> running = new LinkedHashMap<>();
+    /** The end of each build running here (its run on a build thread), which a stopping worker waits for. */
+    private final Map<Long, Future<?>> ends = new LinkedHashMap<>();
     private final List<String> addresses = new ArrayList<>();
     private final List<MessageConsumer<JsonObject>> offers = new ArrayList<>();
     /** What "drain and exit" does once the builds are done: Main exits the process. */
@@ -54,6 +62,7 @@ public final class WorkerVerticle extends VerticleBase {
     private boolean draining;
     private boolean exitWhenDone;
     private boolean exiting;
+    private boolean stopping;
     private BuildRunner runner;
     /** What the probe at start found; read by the readiness check from another thread. */
     private volatile ToolProbe.Tools tools;
@@ -79,16 +88,26 @@ public final class WorkerVerticle extends VerticleBase {
     private Future<?> start(ToolProbe.Tools found) {
         tools = found;
         found.byName().values().forEach(tool -> LOG.info("worker {}: tool {}", settings.id(), tool.describe()));
-        runner = new BuildRunner(settings, found);
         outbox = new EventOutbox(vertx, settings.outboxDir(), settings.id());
-        return outbox.start().compose(this::cleanLeftovers).compose(v -> listen(found));
+        runner = new BuildRunner(settings, found, "", outbox::recordTools);
+        return outbox.start()
+            .compose(runs -> cleanLeftovers(runs).compose(v -> outbox.reportLost(runs)))
+            .compose(v -> listen(found));
     }
 
-    /** Removes the work dirs of runs a previous process left: nothing can resume them. */
+    /**
+     * Stops the tools of runs a previous process left (and what they started), then removes their work dirs:
+     * nothing can resume them, and a tool left running would go on writing there.
+     */
     private Future<Void> cleanLeftovers(List<EventOutbox.Run> runs) {
         return vertx.executeBlocking(() -> {
             for (EventOutbox.Run run : runs) {
-                FileTrees.delete(settings.workDir().resolve("builds").resolve(Long.toString(run.build())));
+                int stopped = RunningTools.stopRecorded(run.tools());
+                if (stopped > 0) {
+                    LOG.warn("build {} (attempt {}): stopped {} tool process(es) the previous worker process left "
+                        + "running, and what they started", run.build(), run.attempt(), stopped);
+                }
+                FileTrees.delete(BuildRunner.workDirOf(settings.workDir(), run.build(), run.attempt()));
             }
             return null;
         });
@@ -114,12 +133,24 @@ public final class WorkerVerticle extends VerticleBase {
         });
     }
 
+    /**
+     * Stops the tools, waits (bounded) for the builds to end, and reports none of the builds the stop ended: their
+     * run markers stay. The master requeues them as it does a lost worker's, when this node leaves the cluster (or
+     * when its heartbeats stop), and a restart on this work dir reports them LOST (a standalone node's master is
+     * stopping too). Sending LOST now instead would need the master's acknowledgement within the shutdown's time,
+     * and the markers would still be needed when it does not come.
+     */
     @Override
     public Future<?> stop() {
+        stopping = true;
+        List<Future<?>> ending = List.copyOf(ends.values());
         return vertx.executeBlocking(() -> {
             runner.stopTools();
             return null;
-        }).eventually(builds::close);
+        }).compose(v -> Future.join(ending).timeout(STOP_WAIT_MS, TimeUnit.MILLISECONDS))
+            .onFailure(err -> LOG.warn("worker {}: stopping without waiting longer for its builds to end: {}",
+                settings.id(), err.toString()))
+            .eventually(builds::close);
     }
 
     private void onOffer(Message<JsonObject> msg) {
@@ -142,8 +173,9 @@ public final class WorkerVerticle extends VerticleBase {
             }
             return;
         }
-        if (draining) {
-            msg.reply(OfferReply.decline(settings.id(), "worker " + settings.id() + " is draining").toJson());
+        if (draining || stopping) {
+            msg.reply(OfferReply.decline(settings.id(), "worker " + settings.id() + " is "
+                + (stopping ? "stopping" : "draining")).toJson());
             return;
         }
         String cannot = cannotBuild(offer.spec());
@@ -165,7 +197,7 @@ public final class WorkerVerticle extends VerticleBase {
             .onSuccess(log -> {
                 outbox.begin(id, attempt);
                 msg.reply(OfferReply.accept(settings.id(), logUrl(id)).toJson());
-                run(id, offer.spec(), log);
+                run(id, attempt, offer.spec(), log);
             })
             .onFailure(err -> {
                 running.remove(id);
@@ -206,8 +238,8 @@ public final class WorkerVerticle extends VerticleBase {
     }
 
     /** Runs the build on a build thread; the log is closed there when the build ends. */
-    private void run(long id, JsonObject specJson, BuildLog log) {
-        builds.executeBlocking(() -> {
+    private void run(long id, int attempt, JsonObject specJson, BuildLog log) {
+        Future<BuildRunner.Outcome> end = builds.executeBlocking(() -> {
             try (log) {
                 BuildSpec spec;
                 try {
@@ -217,9 +249,12 @@ public final class WorkerVerticle extends VerticleBase {
                     log.line("build failed: " + reason);
                     return BuildRunner.Outcome.failed(reason);
                 }
-                return runner.run(id, spec, log, stage -> context.runOnContext(v -> outbox.stage(id, stage)));
+                return runner.run(id, attempt, spec, log,
+                    stage -> context.runOnContext(v -> outbox.stage(id, stage)));
             }
-        }, false).onComplete(done -> {
+        }, false);
+        ends.put(id, end);
+        end.onComplete(done -> {
             if (done.failed()) {
                 LOG.error("build {} broke on this worker", id, done.cause());
                 finish(id, BuildRunner.Outcome.failed("worker error: " + done.cause().getMessage()), log.tail());
@@ -230,6 +265,13 @@ public final class WorkerVerticle extends VerticleBase {
     }
 
     private void finish(long id, BuildRunner.Outcome outcome, List<String> logTail) {
+        ends.remove(id);
+        if (outcome.workerStopped() || stopping && !outcome.succeeded() && !outcome.canceled()) {
+            // Not the build's failure: its run marker stays, and it is queued again (see stop()).
+            LOG.info("build {} (attempt {}) ended with the worker's stop; it will be queued again", id,
+                running.remove(id));
+            return;
+        }
         if (outcome.canceled()) {
             outbox.canceled(id, outcome.reason(), outcome.artifacts(), logTail);
         } else if (outcome.succeeded()) {

@@ -38,7 +38,8 @@ import org.junit.jupiter.api.Timeout;
 /**
  * Operating FBS with real processes: secrets in the config and in a spec never reach an output or a log file; a
  * worker drained with exit finishes its build and exits 0; SIGTERM stops a worker (its tool and the tool's child
- * too, the log kept) and a master cleanly, and a master started again on the same data dir has every build.
+ * too, the log kept; its build is queued again, not failed) and a master cleanly, and a master started again on the
+ * same data dir has every build.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @Timeout(value = 5, unit = java.util.concurrent.TimeUnit.MINUTES)
@@ -108,7 +109,12 @@ class OperationsEndToEndIT {
     }
 
     static FbsNode startWorker(String id, int index, Map<String, String> env) throws IOException {
-        FbsNode node = FbsNode.start(id, "worker", clusterYaml(index) + """
+        return startWorker(id, id, index, env);
+    }
+
+    /** Worker {@code id} (its work dir is {@code dir/id}) as a process named {@code node} (its output file). */
+    static FbsNode startWorker(String id, String node, int index, Map<String, String> env) throws IOException {
+        FbsNode started = FbsNode.start(node, "worker", clusterYaml(index) + """
             worker:
               id: %s
               http: {host: 127.0.0.1, port: %d}
@@ -119,8 +125,8 @@ class OperationsEndToEndIT {
               tools:
                 lorax: %s
             """.formatted(id, FbsNode.freePort(), dir.resolve(id), dir, STANDINS.resolve("lorax")), dir, env);
-        nodes.add(node);
-        return node;
+        nodes.add(started);
+        return started;
     }
 
     /** The cluster section, with a TLS password that is set but not used (TLS stays off), to check it is not shown. */
@@ -201,7 +207,7 @@ class OperationsEndToEndIT {
 
         assertThat(drained.statusCode()).as(drained.body()).isEqualTo(200);
         assertThat(new JsonObject(drained.body()).getBoolean("draining")).isTrue();
-        queuedBehind = submit(boot().put("staging", dir.toUri().toString()));
+        queuedBehind = submit(boot().put("staging", dir.toUri().toString()).put("email", "behind@example.org"));
         assertThat(w1.exitCode(90)).as(w1.output()).isEqualTo(0);
         assertThat(waitFor(drainedBuild, b -> isFinal(b), Duration.ofSeconds(10)).getString("state"))
             .isEqualTo("SUCCEEDED");
@@ -216,8 +222,8 @@ class OperationsEndToEndIT {
 
     @Test
     @Order(3)
-    void sigtermStopsAWorkerItsToolAndTheToolsChildAndKeepsTheLog() throws Exception {
-        FbsNode w2 = startWorker("w2", 2, Map.of("FBS_STANDIN_SLEEP", "60"));
+    void sigtermStopsAWorkerItsToolAndTheToolsChildKeepsTheLogAndItsBuildIsQueuedAgainNotFailed() throws Exception {
+        FbsNode w2 = startWorker("w2", "w2", 2, Map.of("FBS_STANDIN_SLEEP", "60"));
         JsonObject running = waitFor(queuedBehind, b -> "RUNNING".equals(b.getString("state"))
             && "w2".equals(b.getString("worker")), Duration.ofSeconds(90));
         // The tool runs (its log shows lorax's progress) and with it what it started: the worker's descendants.
@@ -234,7 +240,49 @@ class OperationsEndToEndIT {
             assertThat(tool.isAlive()).as("process " + tool.pid() + " " + tool.info().commandLine()).isFalse();
         }
         String kept = Files.readString(dir.resolve("w2").resolve("logs").resolve(queuedBehind + ".log"));
-        assertThat(kept).contains("== image ==", "stand-in parsed arguments");
+        assertThat(kept).contains("== image ==", "stand-in parsed arguments", "worker w2 stopped during the build")
+            .doesNotContain("build failed");
+        // The stop is not the build's fault: it goes back to the queue as a lost worker's build does.
+        JsonObject requeued = waitFor(queuedBehind, b -> history(b, "QUEUED").size() == 2, Duration.ofSeconds(30));
+        assertThat(requeued.getString("state")).as(requeued.encodePrettily()).isIn("QUEUED", "ASSIGNED", "RUNNING");
+        assertThat(history(requeued, "QUEUED").get(1).getString("note")).startsWith("worker w2 was lost (")
+            .endsWith("during attempt 1 of 3; queued again");
+
+        // The same worker started again on its work dir finishes it (there is no other).
+        startWorker("w2", "w2-again", 2, Map.of("FBS_STANDIN_SLEEP", "2"));
+        JsonObject done = waitFor(queuedBehind, b -> isFinal(b), Duration.ofSeconds(90));
+        assertThat(done.getString("state")).as(done.encodePrettily()).isEqualTo("SUCCEEDED");
+        assertThat(done.getInteger("attempt")).isEqualTo(2);
+        assertThat(history(done, "ASSIGNED")).extracting(h -> h.getString("note")).containsExactly("w2", "w2");
+        assertThat(history(done, "SUCCEEDED")).hasSize(1);
+        assertThat(history(done, "FAILED")).isEmpty();
+        awaitMails(queuedBehind, 4);
+        assertThat(mailsAbout(queuedBehind)).containsExactly("started", "queued again", "started", "SUCCEEDED");
+    }
+
+    static List<JsonObject> history(JsonObject build, String state) {
+        return build.getJsonArray("history").stream().map(JsonObject.class::cast)
+            .filter(h -> h.getString("state").equals(state)).toList();
+    }
+
+    /** What the mails about {@code build} say, in the order they came: "started", "queued again", "SUCCEEDED"... */
+    static List<String> mailsAbout(long build) throws Exception {
+        String prefix = "[FBS] build " + build + " ";
+        List<String> about = new ArrayList<>();
+        for (var mail : smtp.getReceivedMessages()) {
+            String subject = mail.getSubject();
+            if (subject.startsWith(prefix)) {
+                about.add(subject.substring(prefix.length(), subject.indexOf(':', prefix.length())));
+            }
+        }
+        return about;
+    }
+
+    static void awaitMails(long build, int count) throws Exception {
+        Instant end = Instant.now().plus(Duration.ofSeconds(30));
+        while (mailsAbout(build).size() < count && Instant.now().isBefore(end)) {
+            Thread.sleep(100);
+        }
     }
 
     static void awaitLog(String logUrl, String text) throws Exception {

@@ -135,7 +135,11 @@ class EventOutboxTest {
         EventOutbox after = new EventOutbox(vertx, dir, "w1");
         List<EventOutbox.Run> lost = onContext(after::start);
 
-        assertThat(lost).containsExactly(new EventOutbox.Run(4, 2));
+        assertThat(lost).containsExactly(new EventOutbox.Run(4, 2, List.of()));
+        until("the three events left acknowledged", () -> acknowledged.size() == 3);
+        // Until its LOST event is on disk, the run's marker stays: a crash now would report it again.
+        assertThat(dir.resolve("run-4.json")).isRegularFile();
+        onContext(() -> after.reportLost(lost));
         until("four events acknowledged", () -> acknowledged.size() == 4);
         assertThat(acknowledged).extracting(e -> e.buildId() + ":" + e.attempt() + ":" + e.kind())
             .containsExactly("3:1:STAGE", "4:2:STAGE", "3:1:FAILED", "4:2:LOST");
@@ -143,6 +147,45 @@ class EventOutboxTest {
         try (Stream<Path> left = Files.list(dir)) {
             assertThat(left).isEmpty(); // no run marker is left either
         }
+    }
+
+    @Test
+    void theToolsOfARunAreKeptInItsMarkerAndARestartFindsThemWithTheirStartInstant() throws Exception {
+        EventOutbox before = outbox();
+        before.markRunning(6, 3);
+        Process sleep = new ProcessBuilder("sleep", "600").start();
+        try {
+            before.recordTools(6, List.of(sleep));
+            before.recordTools(99, List.of(sleep)); // not a run of this outbox: nothing is written
+            await(vertx.close());
+
+            vertx = Vertx.vertx();
+            context = vertx.getOrCreateContext();
+            List<EventOutbox.Run> left = onContext(new EventOutbox(vertx, dir, "w1")::start);
+
+            RecordedTool tool = new RecordedTool(sleep.pid(), sleep.info().startInstant().orElseThrow());
+            assertThat(left).containsExactly(new EventOutbox.Run(6, 3, List.of(tool)));
+            assertThat(tool.find()).contains(sleep.toHandle());
+            assertThat(dir.resolve("run-99.json")).doesNotExist();
+        } finally {
+            sleep.destroyForcibly().waitFor();
+        }
+    }
+
+    @Test
+    void aRunWhoseToolsEndedHasNoneLeftInItsMarker() throws Exception {
+        EventOutbox before = outbox();
+        before.markRunning(8, 1);
+        Process sleep = new ProcessBuilder("sleep", "600").start();
+        before.recordTools(8, List.of(sleep));
+        sleep.destroyForcibly().waitFor();
+        before.recordTools(8, List.of());
+        await(vertx.close());
+
+        vertx = Vertx.vertx();
+        context = vertx.getOrCreateContext();
+        assertThat(onContext(new EventOutbox(vertx, dir, "w1")::start))
+            .containsExactly(new EventOutbox.Run(8, 1, List.of()));
     }
 
     @Test

@@ -175,7 +175,7 @@ class SideRepoStageTest {
         assertThat(outcome.succeeded()).as(outcome.reason()).isTrue();
         assertThat(outcome.extraPackages()).extracting(ExtraPackage::nvra)
             .containsExactlyInAnyOrder("hello-1.0-1.fc41.x86_64", "hello-data-1.0-1.fc41.noarch");
-        Path side = settings.workDir().resolve("builds/11/side-repo");
+        Path side = settings.workDir().resolve("builds/11-attempt-1/side-repo");
         // The stand-in opened it as lorax would: a file:// repository with repodata/repomd.xml.
         assertThat(text(log)).contains(" -s file://" + side + " ").contains("Added 'lorax-repo-1': file://" + side);
     }

@@ -1,0 +1,307 @@
+package org.fbs.worker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.fbs.config.WorkerSettings;
+import org.fbs.protocol.Addresses;
+import org.fbs.protocol.BuildEvent;
+import org.fbs.protocol.BuildEvent.Kind;
+import org.fbs.protocol.JobOffer;
+import org.fbs.protocol.OfferReply;
+import org.fbs.spec.SpecParser;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A worker process that ends, by SIGTERM or by kill -9, and one started again on the same work dir, with real tool
+ * processes and real files. Each "process" is a Vert.x instance of its own over the same dirs; this test plays the
+ * master on the current one (it offers jobs and acknowledges events).
+ */
+class WorkerRestartTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(30);
+
+    @TempDir
+    Path tmp;
+
+    private Path workDir;
+    private Path staging;
+    private Vertx vertx;
+    private final List<BuildEvent> events = new CopyOnWriteArrayList<>();
+    /** Run when a LOST event arrives, before it is acknowledged: what the test checks at that moment. */
+    private volatile Runnable onLost = () -> { };
+    private final List<Process> started = new CopyOnWriteArrayList<>();
+
+    @BeforeEach
+    void setUp() throws Exception {
+        workDir = Files.createDirectories(tmp.resolve("work"));
+        staging = Files.createDirectories(tmp.resolve("staging"));
+        vertx = newProcess();
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        await(vertx.close());
+        for (Process process : started) {
+            process.destroyForcibly().waitFor();
+        }
+    }
+
+    /** A new "worker process": a Vert.x with this test's master side on its event bus. */
+    private Vertx newProcess() throws Exception {
+        Vertx next = Vertx.vertx();
+        await(next.eventBus().<JsonObject>consumer(Addresses.EVENTS, this::onEvent).completion());
+        return next;
+    }
+
+    private void onEvent(Message<JsonObject> msg) {
+        BuildEvent event = BuildEvent.fromJson(msg.body());
+        if (event.kind() == Kind.LOST) {
+            onLost.run();
+        }
+        events.add(event);
+        msg.reply(null);
+    }
+
+    // ---- the tests ----------------------------------------------------------------------------------------------
+
+    @Test
+    void eachAttemptRunsInAWorkDirOfItsOwn() throws Exception {
+        Path dirs = tmp.resolve("dirs.txt");
+        Path staleDir = Files.createDirectories(workDir.resolve("builds/31-attempt-2"));
+        Files.writeString(staleDir.resolve("boot.iso"), "what an earlier attempt's tool left");
+        startWorker(wrapper("lorax", "printf '%s\\n' \"$PWD\" >> " + quoted(dirs) + "\n"
+            + "exec " + quoted(Path.of("src/test/standins/lorax").toAbsolutePath()) + " \"$@\"\n"));
+
+        assertThat(offer(31, 3).accepted()).isTrue();
+
+        assertThat(awaitEnd(31).kind()).isEqualTo(Kind.SUCCEEDED);
+        assertThat(Files.readAllLines(dirs)).containsExactly(workDir.resolve("builds/31-attempt-3").toString());
+        assertThat(workDir.resolve("builds/31-attempt-3")).doesNotExist();
+        assertThat(staleDir.resolve("boot.iso")).hasContent("what an earlier attempt's tool left");
+    }
+
+    @Test
+    void aRestartStopsTheToolsAKilledWorkerLeftAndWhatTheyStartedThenRemovesTheirDirAndReportsTheRunLost()
+        throws Exception {
+        Path pids = tmp.resolve("pids");
+        Path tool = wrapper("lorax-with-child", "sleep 600 &\n"
+            + "echo $! > " + quoted(pids) + ".child\n"
+            + "echo $$ > " + quoted(pids) + ".tool\n"
+            + "wait\n");
+        WorkerSettings settings = settings(Map.of("lorax", tool.toString()));
+        // The process about to be killed: it marks run 5/2 and starts the tool the way a build does.
+        Vertx killed = Vertx.vertx();
+        EventOutbox dying = new EventOutbox(killed, settings.outboxDir(), settings.id());
+        dying.markRunning(5, 2);
+        Path dir = Files.createDirectories(BuildRunner.workDirOf(workDir, 5, 2));
+        Files.writeString(dir.resolve("lorax.log"), "half an image");
+        RunningTools tools = new RunningTools(dying::recordTools);
+        BuildLog log = BuildLog.open(settings.logsDir(), 5, killed.eventBus(), new LiveLogs(), settings.maxLogLine());
+        Thread build = new Thread(() -> {
+            try {
+                ToolProcess.run(List.of(tool.toString()), dir, log, tools, 5, Duration.ofHours(1));
+            } catch (IOException | InterruptedException e) {
+                // the tool's end is what the test looks at
+            }
+        });
+        build.setDaemon(true);
+        build.start();
+        until("the tool and its child to start", () -> pid(Path.of(pids + ".tool")) > 0
+            && pid(Path.of(pids + ".child")) > 0);
+        ProcessHandle toolProcess = ProcessHandle.of(pid(Path.of(pids + ".tool"))).orElseThrow();
+        ProcessHandle child = ProcessHandle.of(pid(Path.of(pids + ".child"))).orElseThrow();
+        assertThat(child.parent()).contains(toolProcess);
+        until("the tool in the run marker", () -> marker(5).getJsonArray("tools").size() == 1);
+        // kill -9: nothing of that process stops the tool, which goes on running; a new one starts on the same dirs.
+        assertThat(toolProcess.isAlive()).isTrue();
+        boolean[] aliveWhenLost = {true, true};
+        onLost = () -> {
+            aliveWhenLost[0] = toolProcess.isAlive();
+            aliveWhenLost[1] = child.isAlive();
+        };
+
+        startWorker(settings);
+
+        BuildEvent lost = awaitEnd(5);
+        assertThat(lost.kind()).isEqualTo(Kind.LOST);
+        assertThat(lost.attempt()).isEqualTo(2);
+        assertThat(aliveWhenLost).as("the tool and its child, when the run was reported lost")
+            .containsExactly(false, false);
+        assertThat(toolProcess.isAlive()).isFalse();
+        assertThat(child.isAlive()).isFalse();
+        assertThat(dir).doesNotExist();
+        until("the run marker removed", () -> !Files.exists(runFile(5)));
+        build.join(WAIT.toMillis());
+        log.close();
+        await(killed.close());
+    }
+
+    @Test
+    void aRecordedPidThatNowNamesAnotherProcessIsLeftAlone() throws Exception {
+        Process sleep = start("sleep", "600");
+        // What a killed worker recorded before a reboot: the same pid, a process that started at another instant.
+        JsonObject recorded = new RecordedTool(sleep.pid(), sleep.info().startInstant().orElseThrow()
+            .minusSeconds(30)).toJson();
+        Files.createDirectories(workDir.resolve("outbox"));
+        Files.writeString(runFile(12), new JsonObject().put("build", 12).put("attempt", 1)
+            .put("tools", new JsonArray().add(recorded)).encode());
+
+        startWorker(settings(Map.of("lorax", wrapper("lorax", "exit 0\n").toString())));
+
+        BuildEvent lost = awaitEnd(12);
+        assertThat(lost.kind()).isEqualTo(Kind.LOST);
+        assertThat(sleep.isAlive()).isTrue();
+        assertThat(RunningTools.stopRecorded(List.of(RecordedTool.fromJson(recorded)))).isZero();
+        assertThat(sleep.isAlive()).isTrue();
+    }
+
+    @Test
+    void aStoppedWorkerReportsNoFailureKeepsTheRunForARequeueAndItsRestartReportsItLost() throws Exception {
+        Path pids = tmp.resolve("pids");
+        WorkerSettings settings = settings(Map.of("lorax", wrapper("lorax-with-child", "sleep 600 &\n"
+            + "echo $! > " + quoted(pids) + ".child\n"
+            + "echo $$ > " + quoted(pids) + ".tool\n"
+            + "wait\n").toString()));
+        startWorker(settings);
+        assertThat(offer(21, 2).accepted()).isTrue();
+        until("the tool and its child to start", () -> pid(Path.of(pids + ".tool")) > 0
+            && pid(Path.of(pids + ".child")) > 0);
+        ProcessHandle tool = ProcessHandle.of(pid(Path.of(pids + ".tool"))).orElseThrow();
+        ProcessHandle child = ProcessHandle.of(pid(Path.of(pids + ".child"))).orElseThrow();
+
+        await(vertx.close()); // what SIGTERM does: Main's shutdown hook closes Vert.x
+
+        assertThat(tool.isAlive()).as("the tool").isFalse();
+        assertThat(child.isAlive()).as("its child").isFalse();
+        assertThat(events).filteredOn(e -> e.buildId() == 21).extracting(BuildEvent::kind)
+            .containsOnly(Kind.STAGE).isNotEmpty();
+        assertThat(marker(21).getInteger("attempt")).isEqualTo(2);
+        assertThat(Files.readString(BuildLog.fileOf(settings.logsDir(), 21)))
+            .contains("worker w-test stopped during the build; its tools and their children were stopped, "
+                + "and the build is queued again")
+            .doesNotContain("build failed");
+        assertThat(BuildRunner.workDirOf(workDir, 21, 2)).doesNotExist();
+        assertThat(workDir.resolve("failed")).doesNotExist();
+
+        vertx = newProcess();
+        startWorker(settings);
+
+        BuildEvent lost = awaitEnd(21);
+        assertThat(lost.kind()).isEqualTo(Kind.LOST);
+        assertThat(lost.attempt()).isEqualTo(2);
+        until("the run marker removed", () -> !Files.exists(runFile(21)));
+    }
+
+    // ---- helpers ------------------------------------------------------------------------------------------------
+
+    private WorkerSettings settings(Map<String, String> tools) throws IOException {
+        int port = freePort();
+        return new WorkerSettings("w-test", "127.0.0.1", port, "http://127.0.0.1:" + port, List.of("x86_64"),
+            List.of("41"), 1, workDir, List.of(staging), tools, WorkerSettings.DEFAULT_BUILD_TIMEOUT,
+            WorkerSettings.DEFAULT_KEEP_FAILED_WORKDIRS);
+    }
+
+    private void startWorker(Path lorax) throws Exception {
+        startWorker(settings(Map.of("lorax", lorax.toString())));
+    }
+
+    private void startWorker(WorkerSettings settings) throws Exception {
+        await(WorkerRole.deploy(vertx, settings));
+    }
+
+    private OfferReply offer(long id, int attempt) throws Exception {
+        JsonObject spec = SpecParser.fromIni("[DEFAULT]\ntype=boot\narch=x86_64\nrelease=41\nstaging=file://"
+            + staging + "\n[boot]\n").toJson();
+        Message<JsonObject> reply = await(vertx.eventBus().request(Addresses.build("x86_64", "41"),
+            new JobOffer(id, spec, attempt).toJson(), new DeliveryOptions().setSendTimeout(10_000)));
+        return OfferReply.fromJson(reply.body());
+    }
+
+    /** The first event of {@code build} that ends its run (SUCCEEDED, FAILED, CANCELED or LOST). */
+    private BuildEvent awaitEnd(long build) throws InterruptedException {
+        until("the end of build " + build, () -> events.stream()
+            .anyMatch(e -> e.buildId() == build && e.kind().isFinal()));
+        return events.stream().filter(e -> e.buildId() == build && e.kind().isFinal()).findFirst().orElseThrow();
+    }
+
+    private Path runFile(long build) {
+        return workDir.resolve("outbox").resolve("run-" + build + ".json");
+    }
+
+    private JsonObject marker(long build) {
+        try {
+            return new JsonObject(Files.readString(runFile(build)));
+        } catch (IOException e) {
+            return new JsonObject().put("tools", new JsonArray());
+        }
+    }
+
+    private Process start(String... command) throws IOException {
+        Process process = new ProcessBuilder(command).start();
+        started.add(process);
+        return process;
+    }
+
+    /** An executable /bin/sh script in the temp dir; it answers the worker's version probe (-V) and nothing else. */
+    private Path wrapper(String name, String body) throws IOException {
+        Path script = tmp.resolve(name);
+        Files.writeString(script, "#!/bin/sh\n" + "if [ \"$1\" = -V ]; then echo " + name + "; exit 0; fi\n" + body);
+        Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
+        return script;
+    }
+
+    private static String quoted(Path path) {
+        return "'" + path.toString().replace("'", "'\\''") + "'";
+    }
+
+    /** The pid written in {@code file}, or 0 while it is not there yet. */
+    private static long pid(Path file) {
+        try {
+            String text = Files.readString(file).trim();
+            return text.isEmpty() ? 0 : Long.parseLong(text);
+        } catch (IOException | NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private static <T> T await(Future<T> future) throws Exception {
+        return future.toCompletionStage().toCompletableFuture().get(WAIT.toSeconds(), TimeUnit.SECONDS);
+    }
+
+    private static void until(String what, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                fail("gave up after " + WAIT.toSeconds() + " s waiting for " + what);
+            }
+            Thread.sleep(20);
+        }
+    }
+}
