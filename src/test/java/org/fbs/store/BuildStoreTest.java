@@ -326,6 +326,42 @@ class BuildStoreTest {
         }
     }
 
+    /**
+     * What the master does: its dispatcher closes the store when Vert.x stops it. Writes still on their way when
+     * Vert.x closes are each answered, every one answered as stored is on disk, and Vert.x's close completes.
+     */
+    @Test
+    void closingVertxWithWritesInFlightAnswersEachAndKeepsWhatItAnsweredAsStored() throws Exception {
+        Vertx vertx = Vertx.vertx();
+        AsyncBuildStore async = new AsyncBuildStore(vertx, store);
+        List<Future<Build>> inserts = new java.util.concurrent.CopyOnWriteArrayList<>();
+        await(vertx.deployVerticle(new io.vertx.core.VerticleBase() {
+            @Override
+            public Future<?> start() {
+                vertx.setPeriodic(1, t -> inserts.add(async.insert(queued("x86_64"))));
+                return Future.succeededFuture();
+            }
+
+            @Override
+            public Future<?> stop() {
+                return async.close();
+            }
+        }));
+        long deadline = System.nanoTime() + SECONDS.toNanos(10);
+        while (inserts.stream().noneMatch(Future::succeeded) && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+
+        await(vertx.close());
+
+        List<Future<Build>> all = List.copyOf(inserts);
+        assertThat(all).isNotEmpty().allMatch(Future::isComplete);
+        long answeredStored = all.stream().filter(Future::succeeded).count();
+        assertThat(answeredStored).isPositive();
+        store = BuildStore.open(dataDir);
+        assertThat(store.list(null, 100_000)).hasSizeGreaterThanOrEqualTo((int) answeredStored);
+    }
+
     private static <T> T await(Future<T> future) throws Exception {
         return future.toCompletionStage().toCompletableFuture().get(10, SECONDS);
     }
