@@ -23,7 +23,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -47,6 +47,7 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class CliClientIT {
 
+    @AutoClose
     static E2eCluster cluster;
     static Path dir;
     static Path staging;
@@ -79,13 +80,6 @@ class CliClientIT {
     static void startWorker(String id, String arch, Map<String, String> env) throws IOException {
         cluster.worker(id).arch(arch).publicHost(id + HIDDEN).env(env).start();
         workerPorts.put(id + HIDDEN, cluster.httpPort(id));
-    }
-
-    @AfterAll
-    static void stopCluster() throws Exception {
-        if (cluster != null) {
-            cluster.close();
-        }
     }
 
     /** {@code bin/fbs ARGS} with FBS_URL set to the master (or {@code url}) and a home without client.yaml. */

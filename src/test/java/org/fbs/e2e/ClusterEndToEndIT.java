@@ -20,6 +20,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -39,6 +40,7 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 4, unit = java.util.concurrent.TimeUnit.MINUTES)
 class ClusterEndToEndIT {
 
+    @AutoClose
     static E2eCluster cluster;
     static Path staging;
     static String master;
@@ -65,10 +67,7 @@ class ClusterEndToEndIT {
     }
 
     @AfterAll
-    static void stopCluster() throws Exception {
-        if (cluster != null) {
-            cluster.close();
-        }
+    static void writeTimings() throws Exception {
         if (!timings.isEmpty()) {
             Files.writeString(Path.of("target", "e2e", "timings.txt"), String.join("\n", timings) + "\n");
         }

@@ -259,22 +259,19 @@ final class E2eCluster implements AutoCloseable {
     }
 
     private int hazelcastPort(String node) throws IOException {
-        Integer port = hazelcastPorts.get(node);
-        if (port == null) {
-            port = FbsNode.freePort();
-            hazelcastPorts.put(node, port);
-        }
-        return port;
+        return portOf(hazelcastPorts, node);
     }
 
     /** The HTTP port of node {@code name}, the same across its restarts. */
     int httpPort(String name) throws IOException {
-        Integer port = httpPorts.get(name);
-        if (port == null) {
-            port = FbsNode.freePort();
-            httpPorts.put(name, port);
+        return portOf(httpPorts, name);
+    }
+
+    private static int portOf(Map<String, Integer> ports, String name) throws IOException {
+        if (!ports.containsKey(name)) {
+            ports.put(name, FbsNode.freePort());
         }
-        return port;
+        return ports.get(name);
     }
 
     /** The base URL of worker (or master) {@code name} on loopback. */

@@ -18,7 +18,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -43,6 +43,7 @@ class ImageTypesEndToEndIT {
     static final String FEDORA = "https://dl.fedoraproject.org/pub/fedora/linux/releases/41/Everything/x86_64/os/";
     static final Pattern CHILD = Pattern.compile("stand-in child process ([0-9]+) started");
 
+    @AutoClose
     static E2eCluster cluster;
     static Path staging;
 
@@ -66,13 +67,6 @@ class ImageTypesEndToEndIT {
             + E2eCluster.STANDINS.resolve(tool) + "' \"$@\"\n");
         Files.setPosixFilePermissions(wrapper, PosixFilePermissions.fromString("rwxr-xr-x"));
         return wrapper.toString();
-    }
-
-    @AfterAll
-    static void stopCluster() throws Exception {
-        if (cluster != null) {
-            cluster.close();
-        }
     }
 
     // ---- specs ------------------------------------------------------------------------------------------------
