@@ -8,15 +8,12 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -26,7 +23,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -50,14 +47,10 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class CliClientIT {
 
-    static final Path STANDINS = Path.of(System.getProperty("fbs.standins", "src/test/standins")).toAbsolutePath();
-    static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-
+    @AutoClose
+    static E2eCluster cluster;
     static Path dir;
     static Path staging;
-    static String clusterName;
-    static final List<Integer> hazelcastPorts = new ArrayList<>();
-    static final List<FbsNode> nodes = new ArrayList<>();
     static String master;
     static long succeeded;
     /** Each worker's HTTP port, by the name under which only the master reaches it. */
@@ -69,63 +62,24 @@ class CliClientIT {
 
     @BeforeAll
     static void startCluster() throws Exception {
-        dir = Files.createDirectories(Path.of("target", "e2e", "cli-" + System.currentTimeMillis())).toAbsolutePath();
-        staging = Files.createDirectories(dir.resolve("staging"));
-        clusterName = "fbs-cli-" + UUID.randomUUID();
-        for (int i = 0; i < 3; i++) {
-            hazelcastPorts.add(FbsNode.freePort());
-        }
-        int port = FbsNode.freePort();
-        master = "http://127.0.0.1:" + port;
+        cluster = new E2eCluster("cli", "w-x86", "w-slow");
+        dir = cluster.dir;
+        staging = cluster.staging;
+        master = cluster.master;
         // Only the master knows where the workers' names lead.
         Path hosts = Files.writeString(dir.resolve("master-hosts"), "127.0.0.1 localhost\n127.0.0.1 w-x86" + HIDDEN
             + "\n127.0.0.1 w-slow" + HIDDEN + "\n");
-        nodes.add(FbsNode.start("master", "master", clusterYaml(0) + """
-            master:
-              http: {host: 127.0.0.1, port: %d}
-              data-dir: %s
-            """.formatted(port, dir.resolve("master-data")), dir, Map.of("JAVA_TOOL_OPTIONS",
-            "-Djdk.net.hosts.file=" + hosts + " -Dvertx.disableDnsResolver=true")));
-        waitForWorkers(); // the master first: nodes that start together each form a cluster of one
-        startWorker("w-x86", 1, "x86_64", Map.of("FBS_STANDIN_SLEEP", "2"));
-        startWorker("w-slow", 2, "aarch64", Map.of("FBS_STANDIN_SLEEP", "600"));
-        waitForWorkers("w-x86", "w-slow");
+        // The master first: nodes that start together each form a cluster of one.
+        cluster.startMaster("", Map.of("JAVA_TOOL_OPTIONS",
+            "-Djdk.net.hosts.file=" + hosts + " -Dvertx.disableDnsResolver=true"));
+        startWorker("w-x86", "x86_64", Map.of("FBS_STANDIN_SLEEP", "2"));
+        startWorker("w-slow", "aarch64", Map.of("FBS_STANDIN_SLEEP", "600"));
+        cluster.awaitWorkers("w-x86", "w-slow");
     }
 
-    static String clusterYaml(int index) {
-        List<String> members = hazelcastPorts.stream().map(p -> "\"127.0.0.1:" + p + "\"").toList();
-        return """
-            cluster:
-              name: %s
-              host: 127.0.0.1
-              port: %d
-              members: [%s]
-            """.formatted(clusterName, hazelcastPorts.get(index), String.join(", ", members));
-    }
-
-    static void startWorker(String id, int index, String arch, Map<String, String> env) throws IOException {
-        int port = FbsNode.freePort();
-        workerPorts.put(id + HIDDEN, port);
-        nodes.add(FbsNode.start(id, "worker", clusterYaml(index) + """
-            worker:
-              id: %s
-              http: {host: 127.0.0.1, port: %d}
-              public-url: http://%s:%d
-              arches: [%s]
-              releases: ["41"]
-              work-dir: %s
-              staging-roots: [%s]
-              tools:
-                lorax: %s
-            """.formatted(id, port, id + HIDDEN, port, arch, dir.resolve(id), staging, STANDINS.resolve("lorax")), dir,
-            env));
-    }
-
-    @AfterAll
-    static void stopCluster() throws Exception {
-        for (FbsNode node : nodes) {
-            node.close();
-        }
+    static void startWorker(String id, String arch, Map<String, String> env) throws IOException {
+        cluster.worker(id).arch(arch).publicHost(id + HIDDEN).env(env).start();
+        workerPorts.put(id + HIDDEN, cluster.httpPort(id));
     }
 
     /** {@code bin/fbs ARGS} with FBS_URL set to the master (or {@code url}) and a home without client.yaml. */
@@ -179,9 +133,9 @@ class CliClientIT {
     void submitFollowPrintsTheLogAndTheResultAndExits0() throws Exception {
         Run run = fbs("submit", spec("boot.conf", "x86_64").toString(), "--follow");
 
-        assertThat(run.code()).as(run.out() + run.err() + nodeOutputs()).isZero();
+        assertThat(run.code()).as(run.out() + run.err() + cluster.outputs()).isZero();
         succeeded = queuedId(run);
-        assertThat(URI.create(build(succeeded).getString("logUrl")).getHost()).isEqualTo("w-x86" + HIDDEN);
+        assertThat(URI.create(cluster.build(succeeded).getString("logUrl")).getHost()).isEqualTo("w-x86" + HIDDEN);
         assertThat(run.err()).as("nothing to say: the log came through the master").isEmpty();
         assertThat(run.out()).contains("== image ==", "Lorax stand-in for FBS tests", "creating boot.iso",
             "build " + succeeded + " succeeded\n", "\nbuild " + succeeded + " SUCCEEDED\n");
@@ -270,7 +224,7 @@ class CliClientIT {
     @Order(4)
     void aBadSpecPrintsTheValidatorsErrorsAndExits1() throws Exception {
         Path bad = Files.writeString(dir.resolve("bad.conf"), "[DEFAULT]\ntype=boot\narch=x86\nrelease=forty\n");
-        int before = listSize();
+        int before = cluster.builds().size();
 
         Run run = fbs("submit", bad.toString(), "--follow");
 
@@ -278,7 +232,7 @@ class CliClientIT {
         assertThat(run.out()).isEmpty();
         assertThat(run.err()).startsWith("error: the build spec has errors\n")
             .contains("\n  [DEFAULT] arch: unknown arch 'x86'", "\n  [DEFAULT] release: ").doesNotContain("\tat ");
-        assertThat(listSize()).isEqualTo(before);
+        assertThat(cluster.builds().size()).isEqualTo(before);
     }
 
     @Test
@@ -292,27 +246,14 @@ class CliClientIT {
             + ": connection refused\n"));
     }
 
-    static JsonObject build(long id) throws Exception {
-        return new JsonObject(get(master + "/api/v1/builds/" + id).body());
-    }
-
     /** The build's log as its worker serves it: the test reaches the worker by its port, which the CLI cannot. */
     static String workerLog(long id) throws Exception {
-        URI logUrl = URI.create(build(id).getString("logUrl"));
+        URI logUrl = URI.create(cluster.build(id).getString("logUrl"));
         Integer port = workerPorts.get(logUrl.getHost());
         assertThat(port).as(logUrl.toString()).isNotNull();
-        HttpResponse<String> log = get("http://127.0.0.1:" + port + logUrl.getPath());
+        HttpResponse<String> log = cluster.get("http://127.0.0.1:" + port + logUrl.getPath());
         assertThat(log.statusCode()).isEqualTo(200);
         return log.body();
-    }
-
-    static int listSize() throws Exception {
-        return new JsonObject(get(master + "/api/v1/builds?limit=1000").body()).getJsonArray("builds").size();
-    }
-
-    static HttpResponse<String> get(String url) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30)).build(),
-            HttpResponse.BodyHandlers.ofString());
     }
 
     static String sha256(Path file) throws Exception {
@@ -320,22 +261,6 @@ class CliClientIT {
     }
 
     static void waitFor(long id, Predicate<JsonObject> check) throws Exception {
-        Instant end = Instant.now().plus(Duration.ofSeconds(60));
-        JsonObject build = build(id);
-        while (!check.test(build)) {
-            if (Instant.now().isAfter(end)) {
-                throw new AssertionError("build " + id + " never got there: " + build.encodePrettily() + nodeOutputs());
-            }
-            Thread.sleep(100);
-            build = build(id);
-        }
-    }
-
-    static void waitForWorkers(String... ids) throws Exception {
-        FbsNode.awaitWorkers(() -> get(master + "/api/v1/workers").body(), nodes, ids);
-    }
-
-    static String nodeOutputs() {
-        return FbsNode.outputs(nodes);
+        cluster.awaitBuild(id, check, Duration.ofSeconds(60));
     }
 }

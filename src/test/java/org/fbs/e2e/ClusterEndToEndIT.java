@@ -2,15 +2,12 @@ package org.fbs.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -22,9 +19,8 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
-import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -44,14 +40,9 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 4, unit = java.util.concurrent.TimeUnit.MINUTES)
 class ClusterEndToEndIT {
 
-    static final Path STANDINS = Path.of(System.getProperty("fbs.standins", "src/test/standins")).toAbsolutePath();
-    static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-
-    static Path dir;
+    @AutoClose
+    static E2eCluster cluster;
     static Path staging;
-    static String clusterName;
-    static List<Integer> hazelcastPorts = new ArrayList<>();
-    static List<FbsNode> nodes = new ArrayList<>();
     static String master;
     static String x86Worker;
     static String armWorker;
@@ -59,64 +50,24 @@ class ClusterEndToEndIT {
 
     @BeforeAll
     static void startCluster() throws Exception {
-        dir = Files.createDirectories(Path.of("target", "e2e", "cluster-" + System.currentTimeMillis()))
-            .toAbsolutePath();
-        staging = Files.createDirectories(dir.resolve("staging"));
-        clusterName = "fbs-e2e-" + UUID.randomUUID();
-        for (int i = 0; i < 3; i++) {
-            hazelcastPorts.add(FbsNode.freePort());
-        }
-        int masterPort = FbsNode.freePort();
-        master = "http://127.0.0.1:" + masterPort;
-        nodes.add(FbsNode.start("master", "master", clusterYaml(0) + """
-            master:
-              http: {host: 127.0.0.1, port: %d}
-              data-dir: %s
-            """.formatted(masterPort, dir.resolve("master-data")), dir, Map.of()));
+        cluster = new E2eCluster("cluster", "w-x86", "w-arm", "w-s390");
+        staging = cluster.staging;
+        master = cluster.master;
         // The master first: nodes that start together each form a cluster of one and merge only later.
-        waitForWorkers();
-        x86Worker = startWorker("w-x86", 1, "x86_64", "41", Map.of());
+        cluster.startMaster();
+        x86Worker = startWorker("w-x86", "x86_64", "41", Map.of());
         // This one's lorax takes a few seconds, so that its log can be followed while it grows.
-        armWorker = startWorker("w-arm", 2, "aarch64", "rawhide", Map.of("FBS_STANDIN_SLEEP", "3"));
-        waitForWorkers("w-x86", "w-arm");
+        armWorker = startWorker("w-arm", "aarch64", "rawhide", Map.of("FBS_STANDIN_SLEEP", "3"));
+        cluster.awaitWorkers("w-x86", "w-arm");
     }
 
-    static String clusterYaml(int index) {
-        StringBuilder members = new StringBuilder();
-        for (int port : hazelcastPorts) {
-            members.append(members.length() == 0 ? "" : ", ").append("\"127.0.0.1:").append(port).append('"');
-        }
-        return """
-            cluster:
-              name: %s
-              host: 127.0.0.1
-              port: %d
-              members: [%s]
-            """.formatted(clusterName, hazelcastPorts.get(index), members);
-    }
-
-    static String startWorker(String id, int index, String arch, String release, Map<String, String> env)
-        throws IOException {
-        int port = FbsNode.freePort();
-        nodes.add(FbsNode.start(id, "worker", clusterYaml(index) + """
-            worker:
-              id: %s
-              http: {host: 127.0.0.1, port: %d}
-              arches: [%s]
-              releases: ["%s"]
-              work-dir: %s
-              staging-roots: [%s]
-              tools:
-                lorax: %s
-            """.formatted(id, port, arch, release, dir.resolve(id), staging, STANDINS.resolve("lorax")), dir, env));
-        return "http://127.0.0.1:" + port;
+    static String startWorker(String id, String arch, String release, Map<String, String> env) throws IOException {
+        cluster.worker(id).arch(arch).release(release).env(env).start();
+        return cluster.url(id);
     }
 
     @AfterAll
-    static void stopCluster() throws Exception {
-        for (FbsNode node : nodes) {
-            node.close();
-        }
+    static void writeTimings() throws Exception {
         if (!timings.isEmpty()) {
             Files.writeString(Path.of("target", "e2e", "timings.txt"), String.join("\n", timings) + "\n");
         }
@@ -130,28 +81,27 @@ class ClusterEndToEndIT {
             .put("staging", staging.toUri().toString()));
 
         // Follow the aarch64 build's log while it runs: the stream ends by itself when the build ends.
-        JsonObject armRunning = waitFor(arm, b -> b.getString("logUrl") != null, Duration.ofSeconds(30));
-        String followed = HTTP.send(HttpRequest.newBuilder(URI.create(armRunning.getString("logUrl") + "?follow=true"))
-            .timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString()).body();
+        JsonObject armRunning = cluster.awaitBuild(arm, b -> b.getString("logUrl") != null, Duration.ofSeconds(30));
+        String followed = cluster.get(armRunning.getString("logUrl") + "?follow=true").body();
         assertThat(followed).contains("== image ==", "creating boot.iso", "build " + arm + " succeeded");
 
-        JsonObject x86Build = waitFor(x86, b -> isFinal(b), Duration.ofSeconds(60));
-        JsonObject armBuild = waitFor(arm, b -> isFinal(b), Duration.ofSeconds(60));
+        JsonObject x86Build = cluster.awaitEnd(x86, Duration.ofSeconds(60));
+        JsonObject armBuild = cluster.awaitEnd(arm, Duration.ofSeconds(60));
         assertSucceededOn(x86Build, "w-x86", x86Worker, "x86_64", "41");
         assertSucceededOn(armBuild, "w-arm", armWorker, "aarch64", "rawhide");
-        assertThat(followed).isEqualTo(get(armWorker + "/log/" + arm).body());
+        assertThat(followed).isEqualTo(cluster.get(armWorker + "/log/" + arm).body());
     }
 
     @Test
     @Order(2)
     void aBuildWithNoWorkerWaitsWithTheReasonAndRunsWhenOneJoins() throws Exception {
         long id = submitIni(bootSpec("s390x", "41"));
-        JsonObject waiting = waitFor(id, b -> b.getString("reason") != null, Duration.ofSeconds(20));
+        JsonObject waiting = cluster.awaitBuild(id, b -> b.getString("reason") != null, Duration.ofSeconds(20));
         assertThat(waiting.getString("state")).isEqualTo("QUEUED");
         assertThat(waiting.getString("reason")).isEqualTo("no worker online for s390x/41");
 
-        String s390Worker = startWorker("w-s390", 0, "s390x", "41", Map.of());
-        JsonObject done = waitFor(id, b -> isFinal(b), Duration.ofSeconds(90));
+        String s390Worker = startWorker("w-s390", "s390x", "41", Map.of());
+        JsonObject done = cluster.awaitEnd(id, Duration.ofSeconds(90));
         assertSucceededOn(done, "w-s390", s390Worker, "s390x", "41");
     }
 
@@ -182,14 +132,14 @@ class ClusterEndToEndIT {
     @Test
     @Order(4)
     void badSpecsAreRefusedWithTheKeyAndNothingIsStored() throws Exception {
-        int before = listBuilds().size();
+        int before = cluster.builds().size();
         HttpResponse<String> bad = post("text/plain", "[DEFAULT]\ntype=boot\narch=x86\nrelease=41\n");
         assertThat(bad.statusCode()).isEqualTo(400);
         assertThat(new JsonObject(bad.body()).getJsonArray("errors").encode()).contains("[DEFAULT] arch");
         assertThat(post("application/json", "{not json").statusCode()).isEqualTo(400);
         assertThat(post("application/xml", "<spec/>").statusCode()).isEqualTo(415);
-        assertThat(get(master + "/api/v1/builds/abc").statusCode()).isEqualTo(404);
-        assertThat(listBuilds()).hasSize(before);
+        assertThat(cluster.get(master + "/api/v1/builds/abc").statusCode()).isEqualTo(404);
+        assertThat(cluster.builds()).hasSize(before);
     }
 
     /** Not a speed assertion: records submit-to-RUNNING for warm nodes, for the figures in the closing notes. */
@@ -199,7 +149,7 @@ class ClusterEndToEndIT {
         List<Long> millis = new ArrayList<>();
         for (int i = 0; i < 10; i++) {
             long id = submitIni(bootSpec("x86_64", "41"));
-            JsonObject build = waitFor(id, b -> isFinal(b), Duration.ofSeconds(60));
+            JsonObject build = cluster.awaitEnd(id, Duration.ofSeconds(60));
             assertThat(build.getString("state")).isEqualTo("SUCCEEDED");
             millis.add(millisBetween(build, "QUEUED", "RUNNING"));
         }
@@ -245,7 +195,7 @@ class ClusterEndToEndIT {
         assertThat(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes)))
             .isEqualTo(iso.getString("sha256"));
 
-        HttpResponse<String> log = get(workerUrl + "/log/" + id);
+        HttpResponse<String> log = cluster.get(workerUrl + "/log/" + id);
         assertThat(log.statusCode()).isEqualTo(200);
         assertThat(log.body()).contains("--buildarch " + arch, "staged boot.iso", "build " + id + " succeeded");
 
@@ -271,10 +221,6 @@ class ClusterEndToEndIT {
         return Duration.between(a, b).toMillis();
     }
 
-    static boolean isFinal(JsonObject b) {
-        return List.of("SUCCEEDED", "FAILED", "CANCELED").contains(b.getString("state"));
-    }
-
     static long submitIni(String ini) throws Exception {
         return created(post("text/plain", ini));
     }
@@ -283,6 +229,7 @@ class ClusterEndToEndIT {
         return created(post("application/json", spec.encode()));
     }
 
+    /** Beyond the 201 {@link E2eCluster#submit} checks: the Location header and the state. */
     static long created(HttpResponse<String> response) {
         assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
         JsonObject build = new JsonObject(response.body());
@@ -292,42 +239,7 @@ class ClusterEndToEndIT {
     }
 
     static HttpResponse<String> post(String contentType, String body) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create(master + "/api/v1/builds"))
-            .header("Content-Type", contentType)
-            .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    static HttpResponse<String> get(String url) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    static JsonArray listBuilds() throws Exception {
-        return new JsonObject(get(master + "/api/v1/builds").body()).getJsonArray("builds");
-    }
-
-    static JsonObject waitFor(long id, Predicate<JsonObject> done, Duration limit) throws Exception {
-        Instant end = Instant.now().plus(limit);
-        JsonObject build = null;
-        while (Instant.now().isBefore(end)) {
-            HttpResponse<String> response = get(master + "/api/v1/builds/" + id);
-            if (response.statusCode() == 200) {
-                build = new JsonObject(response.body());
-                if (done.test(build)) {
-                    return build;
-                }
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("build " + id + " did not get there in " + limit + "; last seen: "
-            + (build == null ? "nothing" : build.encodePrettily()) + "\n" + nodeOutputs());
-    }
-
-    static void waitForWorkers(String... ids) throws Exception {
-        FbsNode.awaitWorkers(() -> get(master + "/api/v1/workers").body(), nodes, ids);
-    }
-
-    static String nodeOutputs() {
-        return FbsNode.outputs(nodes);
+        return cluster.post("/api/v1/builds", contentType, body);
     }
 
     /** A GET with the request target sent byte for byte as given (HTTP clients would normalize it). */

@@ -4,16 +4,17 @@ import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /** One real {@code java -jar fbs.jar} process of the end-to-end tests, with its YAML config and its output file. */
 final class FbsNode implements AutoCloseable {
+
+    private static final Set<Integer> HANDED_OUT = new HashSet<>();
 
     final String name;
     final Path output;
@@ -85,42 +86,22 @@ final class FbsNode implements AutoCloseable {
         }
     }
 
-    /** Something a test reads from the master; an IOException means it is still starting. */
-    @FunctionalInterface
-    interface Reading {
-        String read() throws Exception;
-    }
-
-    /** Waits up to 90 s until the master's worker list, as {@code workers} reads it, names each of {@code ids}. */
-    static void awaitWorkers(Reading workers, Collection<FbsNode> nodes, String... ids) throws Exception {
-        Instant end = Instant.now().plus(Duration.ofSeconds(90));
-        while (Instant.now().isBefore(end)) {
-            try {
-                String body = workers.read();
-                if (Stream.of(ids).allMatch(id -> body.contains("\"" + id + "\""))) {
-                    return;
+    /**
+     * A port free now, below Linux's ephemeral range (32768 and up): a port the kernel picks (bind to 0) can be
+     * taken by any outgoing connection on the machine between this pick and the node's bind, seconds later. Each
+     * port is handed out once per test JVM.
+     */
+    static synchronized int freePort() throws IOException {
+        for (int tries = 0; tries < 1000; tries++) {
+            int port = ThreadLocalRandom.current().nextInt(20_000, 32_768);
+            if (HANDED_OUT.add(port)) {
+                try (ServerSocket socket = new ServerSocket(port)) {
+                    return port;
+                } catch (IOException taken) {
+                    // someone else's: try another
                 }
-            } catch (IOException notYet) {
-                // the master is still starting
             }
-            Thread.sleep(200);
         }
-        throw new AssertionError("workers did not join: " + outputs(nodes));
-    }
-
-    /** What every node printed, for a failure message. */
-    static String outputs(Collection<FbsNode> nodes) {
-        StringBuilder out = new StringBuilder();
-        for (FbsNode node : nodes) {
-            out.append("\n--- ").append(node.name).append(node.isAlive() ? "" : " (exited)").append(" ---\n")
-                .append(node.output());
-        }
-        return out.toString();
-    }
-
-    static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
+        throw new IOException("no free port in 20000-32767");
     }
 }

@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -15,16 +13,12 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -46,86 +40,33 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class ImageTypesEndToEndIT {
 
-    static final Path STANDINS = Path.of(System.getProperty("fbs.standins", "src/test/standins")).toAbsolutePath();
-    static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     static final String FEDORA = "https://dl.fedoraproject.org/pub/fedora/linux/releases/41/Everything/x86_64/os/";
     static final Pattern CHILD = Pattern.compile("stand-in child process ([0-9]+) started");
 
-    static Path dir;
+    @AutoClose
+    static E2eCluster cluster;
     static Path staging;
-    static String master;
-    static final List<FbsNode> nodes = new ArrayList<>();
 
     @BeforeAll
     static void startCluster() throws Exception {
-        dir = Files.createDirectories(Path.of("target", "e2e", "types-" + System.currentTimeMillis())).toAbsolutePath();
-        staging = Files.createDirectories(dir.resolve("staging"));
-        String cluster = "fbs-types-" + UUID.randomUUID();
-        List<Integer> ports = List.of(FbsNode.freePort(), FbsNode.freePort(), FbsNode.freePort(), FbsNode.freePort());
-        int masterPort = FbsNode.freePort();
-        master = "http://127.0.0.1:" + masterPort;
-        nodes.add(FbsNode.start("master", "master", clusterYaml(cluster, ports, 0) + """
-            master:
-              http: {host: 127.0.0.1, port: %d}
-              data-dir: %s
-            """.formatted(masterPort, dir.resolve("master-data")), dir, Map.of()));
-        waitForWorkers();
-        worker(cluster, ports, 1, "w-all", "x86_64", "6h", Map.of(), Map.of());
-        worker(cluster, ports, 2, "w-slow", "aarch64", "20s",
-            Map.of("livemedia-creator", slow("livemedia-creator"), "pungi", slow("pungi")), Map.of());
-        worker(cluster, ports, 3, "w-nopungi", "s390x", "6h", Map.of("pungi", dir.resolve("absent/pungi").toString()),
-            Map.of());
-        waitForWorkers("w-all", "w-slow", "w-nopungi");
+        cluster = new E2eCluster("types", "w-all", "w-slow", "w-nopungi");
+        staging = cluster.staging;
+        cluster.startMaster();
+        cluster.worker("w-all").allStandIns().setting("build-timeout: 6h").start();
+        cluster.worker("w-slow").arch("aarch64").allStandIns().setting("build-timeout: 20s")
+            .tool("livemedia-creator", slow("livemedia-creator")).tool("pungi", slow("pungi")).start();
+        cluster.worker("w-nopungi").arch("s390x").allStandIns().setting("build-timeout: 6h")
+            .tool("pungi", cluster.dir.resolve("absent/pungi").toString()).start();
+        cluster.awaitWorkers("w-all", "w-slow", "w-nopungi");
     }
 
     /** The stand-in {@code tool} taking 40 s (its other tools stay quick, so the time goes where the test wants). */
     static String slow(String tool) throws IOException {
-        Path wrapper = dir.resolve("slow-" + tool);
-        Files.writeString(wrapper, "#!/bin/sh\nexport FBS_STANDIN_SLEEP=40\nexec '" + STANDINS.resolve(tool)
-            + "' \"$@\"\n");
+        Path wrapper = cluster.dir.resolve("slow-" + tool);
+        Files.writeString(wrapper, "#!/bin/sh\nexport FBS_STANDIN_SLEEP=40\nexec '"
+            + E2eCluster.STANDINS.resolve(tool) + "' \"$@\"\n");
         Files.setPosixFilePermissions(wrapper, PosixFilePermissions.fromString("rwxr-xr-x"));
         return wrapper.toString();
-    }
-
-    static String clusterYaml(String name, List<Integer> ports, int index) {
-        StringBuilder members = new StringBuilder();
-        for (int port : ports) {
-            members.append(members.length() == 0 ? "" : ", ").append("\"127.0.0.1:").append(port).append('"');
-        }
-        return """
-            cluster:
-              name: %s
-              host: 127.0.0.1
-              port: %d
-              members: [%s]
-            """.formatted(name, ports.get(index), members);
-    }
-
-    static void worker(String cluster, List<Integer> ports, int index, String id, String arch, String timeout,
-                       Map<String, String> toolOverrides, Map<String, String> env) throws IOException {
-        StringBuilder tools = new StringBuilder();
-        for (String tool : List.of("lorax", "livemedia-creator", "kiwi-ng", "pungi", "ksflatten")) {
-            tools.append("    ").append(tool).append(": ")
-                .append(toolOverrides.getOrDefault(tool, STANDINS.resolve(tool).toString())).append('\n');
-        }
-        nodes.add(FbsNode.start(id, "worker", clusterYaml(cluster, ports, index) + """
-            worker:
-              id: %s
-              http: {host: 127.0.0.1, port: %d}
-              arches: [%s]
-              releases: ["41"]
-              work-dir: %s
-              staging-roots: [%s]
-              build-timeout: %s
-              tools:
-            %s""".formatted(id, FbsNode.freePort(), arch, dir.resolve(id), staging, timeout, tools), dir, env));
-    }
-
-    @AfterAll
-    static void stopCluster() throws Exception {
-        for (FbsNode node : nodes) {
-            node.close();
-        }
     }
 
     // ---- specs ------------------------------------------------------------------------------------------------
@@ -159,11 +100,11 @@ class ImageTypesEndToEndIT {
 
     @Test
     void everyImageTypeIsBuiltAndStagedWithItsChecksum() throws Exception {
-        long boot = submit(new JsonObject().put("type", "boot").put("arch", "x86_64").put("release", "41")
+        long boot = cluster.submit(new JsonObject().put("type", "boot").put("arch", "x86_64").put("release", "41")
             .put("staging", staging.toUri().toString()));
-        long live = submit(live("x86_64"));
-        long kiwi = submit(kiwi("x86_64"));
-        long dvd = submit(dvd("x86_64"));
+        long live = cluster.submit(live("x86_64"));
+        long kiwi = cluster.submit(kiwi("x86_64"));
+        long dvd = cluster.submit(dvd("x86_64"));
 
         assertStaged(waitForEnd(boot), 1);
         assertStaged(waitForEnd(live), 1);
@@ -175,13 +116,13 @@ class ImageTypesEndToEndIT {
 
     @Test
     void aCanceledBuildLeavesNoToolOrChildRunningEndsCanceledAndItsLogIsStaged() throws Exception {
-        long id = submit(live("aarch64"));
-        JsonObject running = waitFor(id, b -> b.getString("logUrl") != null, Duration.ofSeconds(60));
+        long id = cluster.submit(live("aarch64"));
+        JsonObject running = cluster.awaitBuild(id, b -> b.getString("logUrl") != null, Duration.ofSeconds(60));
         ProcessHandle child = childOf(running.getString("logUrl"));
         ProcessHandle tool = child.parent().orElseThrow();
         assertThat(tool.info().commandLine().orElse("")).contains("livemedia-creator");
 
-        HttpResponse<String> cancel = post("/api/v1/builds/" + id + "/cancel", "");
+        HttpResponse<String> cancel = cluster.postJson("/api/v1/builds/" + id + "/cancel", "");
 
         assertThat(cancel.statusCode()).as(cancel.body()).isEqualTo(202);
         JsonObject canceled = waitForEnd(id);
@@ -193,13 +134,13 @@ class ImageTypesEndToEndIT {
         assertThat(log.getString("name")).isEqualTo("build-" + id + ".log");
         assertThat(Files.readString(Path.of(URI.create(log.getString("location")))))
             .contains("stand-in child process " + child.pid(), "canceled on request");
-        assertThat(post("/api/v1/builds/" + id + "/cancel", "").statusCode()).isEqualTo(409);
+        assertThat(cluster.postJson("/api/v1/builds/" + id + "/cancel", "").statusCode()).isEqualTo(409);
     }
 
     @Test
     void aBuildPastTheWorkersTimeoutEndsFailedWithTheReasonAndNothingLeftRunning() throws Exception {
-        long id = submit(dvd("aarch64"));
-        JsonObject running = waitFor(id, b -> b.getString("logUrl") != null, Duration.ofSeconds(60));
+        long id = cluster.submit(dvd("aarch64"));
+        JsonObject running = cluster.awaitBuild(id, b -> b.getString("logUrl") != null, Duration.ofSeconds(60));
         ProcessHandle child = childOf(running.getString("logUrl"));
 
         JsonObject failed = waitForEnd(id);
@@ -212,19 +153,19 @@ class ImageTypesEndToEndIT {
 
     @Test
     void aWorkerWithoutPungiNeverGetsADvdBuildButBuildsWhatItCan() throws Exception {
-        long dvd = submit(dvd("s390x"));
-        long live = submit(live("s390x"));
+        long dvd = cluster.submit(dvd("s390x"));
+        long live = cluster.submit(live("s390x"));
 
-        JsonObject waiting = waitFor(dvd, b -> b.getString("reason") != null, Duration.ofSeconds(30));
+        JsonObject waiting = cluster.awaitBuild(dvd, b -> b.getString("reason") != null, Duration.ofSeconds(30));
         assertStaged(waitForEnd(live), 1);
         assertThat(waitForEnd(live).getString("worker")).isEqualTo("w-nopungi");
         Thread.sleep(6_000); // more than a heartbeat: w-nopungi announced its free slot again meanwhile
-        JsonObject still = build(dvd);
+        JsonObject still = cluster.build(dvd);
         assertThat(waiting.getString("reason")).isEqualTo("no worker online can build dvd for s390x/41");
         assertThat(still.getString("state")).isEqualTo("QUEUED");
         assertThat(still.getString("worker")).isNull();
         assertThat(still.getString("reason")).isEqualTo("no worker online can build dvd for s390x/41");
-        String workers = get(master + "/api/v1/workers").body();
+        String workers = cluster.get(cluster.master + "/api/v1/workers").body();
         assertThat(new JsonObject(workers).getJsonArray("workers").stream().map(JsonObject.class::cast)
             .filter(w -> w.getString("worker").equals("w-nopungi")).findFirst().orElseThrow()
             .getJsonArray("types").getList()).containsExactly("boot", "live", "live-kiwi");
@@ -264,7 +205,7 @@ class ImageTypesEndToEndIT {
     static ProcessHandle childOf(String logUrl) throws Exception {
         Instant end = Instant.now().plus(Duration.ofSeconds(30));
         while (Instant.now().isBefore(end)) {
-            Matcher m = CHILD.matcher(get(logUrl).body());
+            Matcher m = CHILD.matcher(cluster.get(logUrl).body());
             if (m.find()) {
                 ProcessHandle child = ProcessHandle.of(Long.parseLong(m.group(1))).orElseThrow();
                 assertThat(child.isAlive()).isTrue();
@@ -272,51 +213,10 @@ class ImageTypesEndToEndIT {
             }
             Thread.sleep(100);
         }
-        throw new AssertionError("no stand-in child in " + get(logUrl).body());
-    }
-
-    static long submit(JsonObject spec) throws Exception {
-        HttpResponse<String> created = post("/api/v1/builds", spec.encode());
-        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
-        return new JsonObject(created.body()).getLong("id");
-    }
-
-    static HttpResponse<String> post(String path, String json) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create(master + path)).header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    static HttpResponse<String> get(String url) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    static JsonObject build(long id) throws Exception {
-        return new JsonObject(get(master + "/api/v1/builds/" + id).body());
+        throw new AssertionError("no stand-in child in " + cluster.get(logUrl).body());
     }
 
     static JsonObject waitForEnd(long id) throws Exception {
-        return waitFor(id, b -> List.of("SUCCEEDED", "FAILED", "CANCELED").contains(b.getString("state")),
-            Duration.ofSeconds(120));
-    }
-
-    static JsonObject waitFor(long id, Predicate<JsonObject> done, Duration limit) throws Exception {
-        Instant end = Instant.now().plus(limit);
-        JsonObject last = null;
-        while (Instant.now().isBefore(end)) {
-            last = build(id);
-            if (done.test(last)) {
-                return last;
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("build " + id + " did not get there in " + limit + ": " + last + "\n" + outputs());
-    }
-
-    static void waitForWorkers(String... ids) throws Exception {
-        FbsNode.awaitWorkers(() -> get(master + "/api/v1/workers").body(), nodes, ids);
-    }
-
-    static String outputs() {
-        return FbsNode.outputs(nodes);
+        return cluster.awaitEnd(id, Duration.ofSeconds(120));
     }
 }

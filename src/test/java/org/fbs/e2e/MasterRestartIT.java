@@ -1,14 +1,14 @@
 package org.fbs.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.fbs.e2e.DurabilityCluster.history;
+import static org.fbs.e2e.E2eCluster.history;
 
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -19,31 +19,26 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 4, unit = java.util.concurrent.TimeUnit.MINUTES)
 class MasterRestartIT {
 
-    DurabilityCluster cluster;
-
-    @AfterEach
-    void stop() throws Exception {
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
+    @AutoClose
+    E2eCluster cluster;
 
     @Test
     void aBuildRunningWhileTheMasterIsKilledCompletesOnceWithOneFinishMail() throws Exception {
-        cluster = new DurabilityCluster("master-restart", "", List.of("w1"));
+        cluster = new E2eCluster("master-restart", "w1");
+        cluster.startMail();
         cluster.startMaster();
-        cluster.startWorker("w1", Map.of("FBS_STANDIN_SLEEP", "10"));
+        cluster.worker("w1").env(Map.of("FBS_STANDIN_SLEEP", "10")).start();
         cluster.awaitWorkers("w1");
 
-        long id = cluster.submit(cluster.bootSpec(cluster.staging.toUri().toString()));
-        cluster.waitFor(id, b -> "image".equals(b.getString("stage")), Duration.ofSeconds(60));
+        long id = cluster.submit(E2eCluster.bootSpec(cluster.staging.toUri().toString()));
+        cluster.awaitBuild(id, b -> "image".equals(b.getString("stage")), Duration.ofSeconds(60));
         // The start mail is out and recorded as sent: the kill cannot fall between sending it and recording that.
         awaitOutbox(id, "started");
 
-        cluster.kill("master");
-        cluster.startMaster();
+        cluster.kill(E2eCluster.MASTER);
+        cluster.restartMaster();
 
-        JsonObject done = cluster.waitFor(id, DurabilityCluster::isFinal, Duration.ofSeconds(120));
+        JsonObject done = cluster.awaitEnd(id, Duration.ofSeconds(120));
         assertThat(done.getString("state")).as(done.encodePrettily()).isEqualTo("SUCCEEDED");
         assertThat(done.getString("worker")).isEqualTo("w1");
         assertThat(done.getInteger("attempt")).isEqualTo(1);
@@ -60,7 +55,7 @@ class MasterRestartIT {
     }
 
     List<JsonObject> outbox(long id) throws Exception {
-        return new JsonObject(DurabilityCluster.get(cluster.master + "/api/v1/mails?limit=1000").body())
+        return new JsonObject(cluster.get(cluster.master + "/api/v1/mails?limit=1000").body())
             .getJsonArray("mails").stream().map(JsonObject.class::cast).filter(m -> m.getLong("build") == id)
             .toList();
     }

@@ -1,8 +1,8 @@
 package org.fbs.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.fbs.e2e.DurabilityCluster.history;
-import static org.fbs.e2e.DurabilityCluster.isFinal;
+import static org.fbs.e2e.E2eCluster.history;
+import static org.fbs.e2e.E2eCluster.isFinal;
 
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -28,29 +28,24 @@ class SoakIT {
     /** How long the kills go on at most; the builds left then must still end, on the workers left running. */
     static final Duration CHAOS = Duration.ofMinutes(3);
 
-    DurabilityCluster cluster;
-
-    @AfterEach
-    void stop() throws Exception {
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
+    @AutoClose
+    E2eCluster cluster;
 
     @Test
     void everyBuildEndsOnceAndEveryMailGoesOnceWhileWorkersAreKilled() throws Exception {
         // All builds are submitted at once by one user: lift the per-user queue limit (default 20) above them.
-        cluster = new DurabilityCluster("soak", "  max-queued-per-user: " + (BUILDS + 1), WORKERS);
-        cluster.startMaster();
+        cluster = new E2eCluster("soak", WORKERS.toArray(String[]::new));
+        cluster.startMail();
+        cluster.startMaster("  max-queued-per-user: " + (BUILDS + 1), Map.of());
         for (String w : WORKERS) {
-            cluster.startWorker(w, Map.of());
+            cluster.worker(w).start();
         }
         cluster.awaitWorkers(WORKERS.toArray(String[]::new));
 
         Instant start = Instant.now();
         List<Long> ids = new ArrayList<>();
         for (int i = 0; i < BUILDS; i++) {
-            ids.add(cluster.submit(cluster.bootSpec("worker")));
+            ids.add(cluster.submit(E2eCluster.bootSpec("worker")));
         }
 
         int kills = 0;
