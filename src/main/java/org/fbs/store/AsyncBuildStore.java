@@ -37,6 +37,8 @@ public final class AsyncBuildStore {
         return t;
     });
     private final Queue<Pending<?>> pending = new ConcurrentLinkedQueue<>();
+    /** The close, once asked for. */
+    private Future<Void> closing;
 
     private record Pending<T>(BuildStore.Work<T> work, Promise<T> promise, Context context) {
 
@@ -180,11 +182,14 @@ public final class AsyncBuildStore {
         }
     }
 
-    /** Writes what is still queued, then closes the database, on the store's thread, which then ends. */
-    public Future<Void> close() {
-        Promise<Void> closed = Promise.promise();
-        Context context = vertx.getOrCreateContext();
-        try {
+    /**
+     * Writes what is still queued, then closes the database, on the store's thread, which then ends. A second call
+     * gets the first one's future.
+     */
+    public synchronized Future<Void> close() {
+        if (closing == null) {
+            Promise<Void> closed = Promise.promise();
+            Context context = vertx.getOrCreateContext();
             thread.execute(() -> {
                 drain();
                 try {
@@ -195,9 +200,8 @@ public final class AsyncBuildStore {
                 }
             });
             thread.shutdown();
-        } catch (RejectedExecutionException already) {
-            closed.tryComplete();
+            closing = closed.future();
         }
-        return closed.future();
+        return closing;
     }
 }

@@ -256,8 +256,11 @@ class BuildStoreTest {
             assertThat(await(async.list(null, 10))).extracting(Build::id).containsExactly(b.id(), a.id());
             assertThat(await(async.unfinished())).extracting(Build::id).containsExactly(a.id(), b.id());
 
-            await(async.close());
+            Future<Void> closing = async.close();
+            assertThat(async.close()).as("a second close waits for the first").isSameAs(closing);
+            await(closing);
             assertThatThrownBy(() -> store.get(a.id())).isInstanceOf(SQLException.class);
+            assertThatThrownBy(() -> await(async.get(a.id()))).hasMessageContaining("the build store is closed");
             store = BuildStore.open(dataDir); // for @AfterEach
         } finally {
             await(vertx.close());
