@@ -58,7 +58,8 @@ public final class FtpStager implements Stager {
 
     /**
      * Creates the build's folder and uploads its marker before anything else; or, when the folder exists and an
-     * earlier attempt of the same build marked it, empties it (on the server, inside that folder only) and uses it.
+     * earlier attempt of the same build marked it (or it is empty), replaces the marker with this attempt's and
+     * empties the folder (on the server, inside that folder only) before using it.
      */
     @Override
     public StagingFolder open(String stagingUrl, StagingMark mark, String folder) throws StagingException {
@@ -66,32 +67,42 @@ public final class FtpStager implements Stager {
         FtpTarget target = FtpTarget.parse(stagingUrl);
         FTPClient client = connect(target);
         FtpFolder opened;
+        boolean takeOver;
+        String dir = folder;
         try {
-            String parent = enterPath(client, target);
-            String dir = parent + "/" + folder;
-            if (client.changeWorkingDirectory(folder)) {
-                mark.checkOwns(target.location(folder), readMarker(client, dir));
-                clear(client, target, dir);
-                // What is left is the marker: it goes with the folder if this attempt fails too.
-                return new FtpFolder(target, dir, client, List.of(StagingMark.FILE));
-            }
-            if (!client.makeDirectory(folder) || !client.changeWorkingDirectory(folder)) {
+            dir = enterPath(client, target) + "/" + folder;
+            takeOver = client.changeWorkingDirectory(folder);
+            if (takeOver) {
+                List<FTPFile> entries = list(client, dir);
+                List<String> others = entries.stream().map(FTPFile::getName)
+                    .filter(name -> !name.equals(StagingMark.FILE)).toList();
+                mark.checkClaim(target.location(folder), readMarker(client, dir, entries), others);
+            } else if (!client.makeDirectory(folder) || !client.changeWorkingDirectory(folder)) {
                 throw new StagingException("FTP server " + target.host() + ": cannot create " + dir + " ("
                     + reply(client) + ")");
             }
-            opened = new FtpFolder(target, dir, client, List.of());
+            opened = new FtpFolder(target, dir, client, mark);
         } catch (IOException e) {
             disconnect(client);
             throw new StagingException("FTP staging to " + target + " failed: " + e.getMessage(), e);
         } catch (StagingException e) {
             disconnect(client);
             throw e;
+        } catch (RuntimeException e) {
+            // commons-net's listing parsers fail with unchecked exceptions (ParserInitializationException)
+            disconnect(client);
+            throw new StagingException("FTP server " + target.host() + ": cannot read the listing of " + dir + ": "
+                + Secrets.mask(String.valueOf(e.getMessage())), e);
         }
         try {
-            opened.mark(mark);
+            // Marked first: an older attempt still running now finds the folder no longer its own and leaves it.
+            opened.mark();
+            if (takeOver) {
+                opened.clear();
+            }
             return opened;
         } catch (StagingException e) {
-            opened.close(); // takes the new folder back
+            opened.close(); // takes back what this attempt put there, if the folder is still its own
             throw e;
         }
     }
@@ -163,21 +174,44 @@ public final class FtpStager implements Stager {
         return entries;
     }
 
-    /** The text of the marker in {@code dir}; null when it has none (a folder or an oversized file does not count). */
-    private static String readMarker(FTPClient client, String dir) throws IOException {
-        for (FTPFile entry : list(client, dir)) {
+    /**
+     * The text of the marker in {@code dir}, whose entries are {@code entries}; null when it has none (a folder or an
+     * oversized file does not count), "" when it is too big to be one.
+     */
+    private static String readMarker(FTPClient client, String dir, List<FTPFile> entries) throws IOException {
+        for (FTPFile entry : entries) {
             if (entry.getName().equals(StagingMark.FILE)) {
                 if (!entry.isFile() || entry.getSize() > StagingMark.MAX_SIZE) {
                     return null;
                 }
-                ByteArrayOutputStream text = new ByteArrayOutputStream();
-                if (!client.retrieveFile(dir + "/" + StagingMark.FILE, text)) {
-                    throw new IOException("cannot read " + dir + "/" + StagingMark.FILE + " (" + reply(client) + ")");
-                }
-                return text.size() > StagingMark.MAX_SIZE ? "" : text.toString(StandardCharsets.UTF_8);
+                return readCapped(client, dir + "/" + StagingMark.FILE);
             }
         }
         return null;
+    }
+
+    /**
+     * Reads {@code path}, but no more than a marker's limit and a byte: a listing that gives no size must not let a
+     * huge file be read into memory. Returns "" when the file is bigger than the limit.
+     */
+    private static String readCapped(FTPClient client, String path) throws IOException {
+        InputStream in = client.retrieveFileStream(path);
+        if (in == null) {
+            throw new IOException("cannot read " + path + " (" + reply(client) + ")");
+        }
+        byte[] text;
+        try (in) {
+            text = in.readNBytes(StagingMark.MAX_SIZE + 1);
+        }
+        // A transfer closed early is answered with an error; the reply must be read either way.
+        boolean whole = client.completePendingCommand();
+        if (text.length > StagingMark.MAX_SIZE) {
+            return "";
+        }
+        if (!whole) {
+            throw new IOException("cannot read " + path + " (" + reply(client) + ")");
+        }
+        return new String(text, StandardCharsets.UTF_8);
     }
 
     /**
@@ -245,23 +279,40 @@ public final class FtpStager implements Stager {
 
         private final FtpTarget target;
         private final String dir;
-        /** What is in the folder for this attempt, in the order it went in; the marker first. */
-        private final List<String> written;
+        private final StagingMark mark;
+        /** What this attempt put into the folder, in the order it went in (temporary names too); the marker first. */
+        private final List<String> written = new ArrayList<>();
         private FTPClient client;
         /** Cleared when the server refuses to resume: from then on, failed files are sent again whole. */
         private boolean resumable = true;
 
-        FtpFolder(FtpTarget target, String dir, FTPClient client, List<String> there) {
+        FtpFolder(FtpTarget target, String dir, FTPClient client, StagingMark mark) {
             this.target = target;
             this.dir = dir;
             this.client = client;
-            this.written = new ArrayList<>(there);
+            this.mark = mark;
         }
 
-        /** Uploads the marker, whole or not at all, as the folder's first file. */
-        void mark(StagingMark mark) throws StagingException {
+        /** Uploads this attempt's marker, whole or not at all, in place of any marker there. */
+        void mark() throws StagingException {
             byte[] text = mark.text().getBytes(StandardCharsets.UTF_8);
             send(() -> new ByteArrayInputStream(text), StagingMark.FILE, text.length);
+        }
+
+        /** Removes everything an earlier attempt left in the folder, all but the marker. */
+        void clear() throws StagingException {
+            try {
+                FtpStager.clear(client, target, dir);
+            } catch (IOException | RuntimeException e) {
+                throw new StagingException("FTP server " + target.host() + ": cannot clear " + dir + " for attempt "
+                    + mark.attempt() + " of build " + mark.build() + ": " + Secrets.mask(String.valueOf(
+                    e.getMessage())), e);
+            }
+        }
+
+        /** Whether the folder's marker still names this attempt (another may have taken the folder over). */
+        private boolean stillOurs() throws IOException {
+            return mark.isIn(readMarker(client, dir, list(client, dir)));
         }
 
         @Override
@@ -294,7 +345,17 @@ public final class FtpStager implements Stager {
                     if (remote != size) {
                         throw new IOException(name + " is " + remote + " bytes on the server, not " + size);
                     }
-                    if (!client.rename(partial, name)) {
+                    if (!name.equals(StagingMark.FILE) && !stillOurs()) {
+                        client.deleteFile(partial); // this attempt's own temporary file
+                        throw new StagingException("staging folder " + target.location(folderName()) + " was taken"
+                            + " over by another attempt of build " + mark.build() + "; attempt " + mark.attempt()
+                            + " leaves it alone");
+                    }
+                    // An earlier attempt's marker is replaced; servers that will not rename over a file get it
+                    // removed first (the folder is unmarked only between the two commands).
+                    boolean renamed = client.rename(partial, name) || name.equals(StagingMark.FILE)
+                        && client.deleteFile(name) && client.rename(partial, name);
+                    if (!renamed) {
                         throw new IOException("cannot rename " + partial + " to " + name + " (" + reply(client) + ")");
                     }
                     written.add(name);
@@ -377,18 +438,26 @@ public final class FtpStager implements Stager {
         @Override
         protected void release(boolean keep) {
             if (!keep) {
-                // Take back this build's own files only; the folder was new or emptied, so nothing else is in it.
-                // Newest first, the marker last: if this stops halfway, a retry still finds the folder its build's.
+                // Only while the folder is still this attempt's: one that took it over owns what is in it now.
+                // Then only this attempt's own names, newest first, the marker last: if this stops halfway, a retry
+                // still finds the folder its build's. Unmarked (this attempt's marker never landed), only its
+                // temporary files go, and the folder if that empties it.
                 try {
                     if (client == null) {
                         client = reconnect();
                     }
-                    for (int i = written.size() - 1; i >= 0; i--) {
-                        client.deleteFile(written.get(i));
+                    String marker = readMarker(client, dir, list(client, dir));
+                    boolean ours = mark.isIn(marker);
+                    if (ours || marker == null) {
+                        for (int i = written.size() - 1; i >= 0; i--) {
+                            if (ours || written.get(i).endsWith(".partial")) {
+                                client.deleteFile(written.get(i));
+                            }
+                        }
+                        client.changeWorkingDirectory("/");
+                        client.removeDirectory(dir);
                     }
-                    client.changeWorkingDirectory("/");
-                    client.removeDirectory(dir);
-                } catch (IOException ignored) {
+                } catch (IOException | RuntimeException ignored) {
                     // the failure being reported matters more than the leftovers
                 }
             }

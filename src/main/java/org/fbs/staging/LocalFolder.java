@@ -13,6 +13,7 @@ import java.nio.file.StandardOpenOption;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.function.Function;
@@ -28,10 +29,15 @@ class LocalFolder extends StagingFolder {
 
     private final Path dir;
     private final Function<Path, String> location;
+    /** The attempt whose marker is in the folder; null for a folder without one (the worker's own). */
+    private final StagingMark mark;
+    /** What this attempt put into the folder, in the order it went in (temporary names too). */
+    private final List<String> written = new ArrayList<>();
 
-    private LocalFolder(Path dir, Function<Path, String> location) {
+    private LocalFolder(Path dir, Function<Path, String> location, StagingMark mark) {
         this.dir = dir;
         this.location = location;
+        this.mark = mark;
     }
 
     /**
@@ -45,12 +51,13 @@ class LocalFolder extends StagingFolder {
             throw new StagingException("staging folder " + parent.resolve(folder)
                 + " already exists; not overwriting it");
         }
-        return new LocalFolder(dir, location);
+        return new LocalFolder(dir, location, null);
     }
 
     /**
-     * Creates {@code parent/folder} with {@code mark}'s marker in it, or, when the folder exists, takes it back if an
-     * earlier attempt of the same build marked it: everything in it but the marker is removed first.
+     * Creates {@code parent/folder} with {@code mark}'s marker in it, or, when the folder exists, takes it if an
+     * earlier attempt of the same build marked it or it is empty ({@link StagingMark#checkClaim}): the marker is
+     * replaced by this attempt's first, then everything else in the folder is removed.
      *
      * @param location what to record as where a staged file is
      */
@@ -60,13 +67,12 @@ class LocalFolder extends StagingFolder {
         if (dir != null) {
             try {
                 // The marker goes in before any file: from here on, a retry knows the folder for this build's.
-                Files.writeString(dir.resolve(StagingMark.FILE), mark.text(), StandardCharsets.UTF_8,
-                    StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+                writeMarker(dir, mark);
             } catch (IOException e) {
                 deleteQuietly(dir);
                 throw new StagingException("cannot mark staging folder " + dir + ": " + e.getMessage(), e);
             }
-            return new LocalFolder(dir, location);
+            return new LocalFolder(dir, location, mark);
         }
         dir = parent.resolve(folder);
         // A link could lead anywhere, a plain file is nobody's folder: neither is taken.
@@ -74,14 +80,33 @@ class LocalFolder extends StagingFolder {
             throw new StagingException("staging folder " + dir + " already exists and is not a folder; not"
                 + " overwriting it");
         }
-        mark.checkOwns(dir.toString(), readMarker(dir));
         try {
+            mark.checkClaim(dir.toString(), readMarker(dir), namesBut(dir, StagingMark.FILE));
+            // Marked first: an older attempt still running now finds the folder no longer its own and leaves it.
+            writeMarker(dir, mark);
             clear(dir);
         } catch (IOException e) {
-            throw new StagingException("cannot clear staging folder " + dir + " left by an earlier attempt of build "
-                + mark.build() + ": " + e.getMessage(), e);
+            throw new StagingException("cannot take over staging folder " + dir + " for attempt " + mark.attempt()
+                + " of build " + mark.build() + ": " + e.getMessage(), e);
         }
-        return new LocalFolder(dir, location);
+        return new LocalFolder(dir, location, mark);
+    }
+
+    /** Writes {@code mark}'s marker into {@code dir} under a temporary name and renames it over any marker there. */
+    private static void writeMarker(Path dir, StagingMark mark) throws IOException {
+        Path partial = dir.resolve(StagingMark.PARTIAL);
+        // A leftover (or a link someone put there) is removed, never written through.
+        Files.deleteIfExists(partial);
+        Files.writeString(partial, mark.text(), StandardCharsets.UTF_8, StandardOpenOption.CREATE_NEW,
+            StandardOpenOption.WRITE);
+        Files.move(partial, dir.resolve(StagingMark.FILE), StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /** The names in {@code dir} other than {@code but}. */
+    private static List<String> namesBut(Path dir, String but) throws IOException {
+        try (Stream<Path> list = Files.list(dir)) {
+            return list.map(p -> p.getFileName().toString()).filter(n -> !n.equals(but)).toList();
+        }
     }
 
     /** Creates {@code parent/folder} and returns it; null when it exists already. */
@@ -123,11 +148,8 @@ class LocalFolder extends StagingFolder {
      * folder is touched.
      */
     private static void clear(Path dir) throws IOException {
-        List<Path> entries;
-        try (Stream<Path> list = Files.list(dir)) {
-            entries = list.filter(p -> !p.getFileName().toString().equals(StagingMark.FILE)).toList();
-        }
-        for (Path entry : entries) {
+        for (String name : namesBut(dir, StagingMark.FILE)) {
+            Path entry = dir.resolve(name);
             if (Files.isDirectory(entry, LinkOption.NOFOLLOW_LINKS)) {
                 FileTrees.delete(entry);
             } else {
@@ -152,6 +174,7 @@ class LocalFolder extends StagingFolder {
     protected Artifact copy(Path file, String name) throws StagingException {
         Path partial = dir.resolve("." + name + ".partial");
         Path dest = dir.resolve(name);
+        written.add(partial.getFileName().toString());
         try {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
             long size;
@@ -159,7 +182,13 @@ class LocalFolder extends StagingFolder {
                  OutputStream out = new DigestOutputStream(Files.newOutputStream(partial), sha)) {
                 size = in.transferTo(out);
             }
+            if (mark != null && !mark.isIn(readMarker(dir))) {
+                Files.deleteIfExists(partial);
+                throw new StagingException("staging folder " + dir + " was taken over by another attempt of build "
+                    + mark.build() + "; attempt " + mark.attempt() + " leaves it alone");
+            }
             Files.move(partial, dest, StandardCopyOption.ATOMIC_MOVE);
+            written.add(name);
             return new Artifact(name, size, HexFormat.of().formatHex(sha.digest()), location.apply(dest));
         } catch (IOException e) {
             throw new StagingException("cannot copy " + name + " to " + dir + ": " + e.getMessage(), e);
@@ -170,14 +199,29 @@ class LocalFolder extends StagingFolder {
 
     @Override
     protected void release(boolean keep) {
-        if (!keep) {
-            // The marker goes last: if this stops halfway, a retry still finds the folder its build's.
-            try {
-                clear(dir);
-            } catch (IOException ignored) {
-                // the failure being reported matters more than the leftovers
+        if (keep) {
+            return;
+        }
+        try {
+            // Another attempt took the folder over: what is in it is that attempt's now.
+            if (mark != null && !mark.isIn(readMarker(dir))) {
+                return;
             }
-            deleteQuietly(dir);
+        } catch (StagingException e) {
+            return; // unsure whose the folder is: leave it
+        }
+        // Only the names this attempt wrote, newest first; the marker last, so that if this stops halfway a retry
+        // still finds the folder its build's. The folder goes only if that left it empty.
+        try {
+            for (int i = written.size() - 1; i >= 0; i--) {
+                Files.deleteIfExists(dir.resolve(written.get(i)));
+            }
+            if (mark != null) {
+                Files.deleteIfExists(dir.resolve(StagingMark.FILE));
+            }
+            Files.delete(dir);
+        } catch (IOException ignored) {
+            // the failure being reported matters more than the leftovers
         }
     }
 }

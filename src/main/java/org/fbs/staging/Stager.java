@@ -8,7 +8,7 @@ import org.fbs.build.Artifact;
 /**
  * One kind of staging destination (a local folder, an FTP server, the worker itself). Each build gets a folder of
  * its own there, so no build ever touches another's files; a later attempt of the same build may take its folder
- * back ({@link StagingMark}). Blocking: call it off the event loop.
+ * back, and an older attempt never undoes a newer one's ({@link StagingMark}). Blocking: call it off the event loop.
  */
 public interface Stager {
 
@@ -17,7 +17,8 @@ public interface Stager {
 
     /**
      * Creates the build's own folder at the destination, marked as {@code mark}'s. If it exists already, it is
-     * emptied and used again only when an earlier attempt of the same build marked it; otherwise this fails.
+     * re-marked, emptied and used again only when an earlier attempt of the same build marked it (or it is empty);
+     * otherwise this fails and touches nothing.
      */
     StagingFolder open(String stagingUrl, StagingMark mark, String folder) throws StagingException;
 

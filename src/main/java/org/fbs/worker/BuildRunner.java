@@ -135,10 +135,10 @@ final class BuildRunner {
             List<Path> files = new ArrayList<>(isos);
             files.add(ChecksumFile.write(dir, isos));
             files.addAll(inputs);
-            List<Artifact> artifacts = stage(id, spec, files, log, "build " + id + " succeeded");
+            List<Artifact> artifacts = stage(id, attempt, spec, files, log, "build " + id + " succeeded");
             return new Outcome(true, null, artifacts, side == null ? List.of() : side.packages(), false);
         } catch (Canceled e) {
-            return canceled(id, spec, log);
+            return canceled(id, attempt, spec, log);
         } catch (WorkerStopped e) {
             return workerStopped(log);
         } catch (InterruptedException e) {
@@ -262,11 +262,11 @@ final class BuildRunner {
     }
 
     /** A canceled build: its tools are gone; its log is staged so that users can see how far it got. */
-    private Outcome canceled(long id, BuildSpec spec, BuildLog log) {
+    private Outcome canceled(long id, int attempt, BuildSpec spec, BuildLog log) {
         String reason = "canceled on request";
         log.line("build " + id + " " + reason + "; its tools and their children were stopped");
         try {
-            return new Outcome(false, reason, stage(id, spec, List.of(), log, "build " + id + " canceled"),
+            return new Outcome(false, reason, stage(id, attempt, spec, List.of(), log, "build " + id + " canceled"),
                 List.of(), true);
         } catch (StagingException e) {
             log.line("the log could not be staged: " + e.getMessage());
@@ -278,12 +278,12 @@ final class BuildRunner {
      * Stages the build's files where its spec says, then its log, last, after {@code outcome}, so that the staged
      * log ends with every file's checksum and the build's outcome.
      */
-    private List<Artifact> stage(long id, BuildSpec spec, List<Path> files, BuildLog log, String outcome)
-        throws StagingException {
+    private List<Artifact> stage(long id, int attempt, BuildSpec spec, List<Path> files, BuildLog log,
+        String outcome) throws StagingException {
         String folder = product(spec).replace(' ', '_') + "-" + spec.arch() + "-" + spec.release() + "-" + folderTag
             + id;
         List<Artifact> staged = new ArrayList<>();
-        try (StagingFolder target = stager.open(spec.staging(), StagingMark.of(id, spec), folder)) {
+        try (StagingFolder target = stager.open(spec.staging(), StagingMark.of(id, attempt, spec), folder)) {
             for (Path file : files) {
                 staged.add(logged(log, target.put(file, file.getFileName().toString())));
             }

@@ -26,10 +26,12 @@ import org.junit.jupiter.params.provider.ValueSource;
 class FileStagerTest {
 
     static final BuildSpec SPEC = spec("[DEFAULT]\ntype=boot\narch=x86_64\nrelease=41\nemail=tester@example.org\n");
-    static final StagingMark MARK = StagingMark.of(7, SPEC);
-    static final StagingMark BUILD_8 = StagingMark.of(8, SPEC);
+    static final StagingMark MARK = StagingMark.of(7, 1, SPEC);
+    /** The next attempt of build 7 (its first worker was lost). */
+    static final StagingMark RETRY = StagingMark.of(7, 2, SPEC);
+    static final StagingMark BUILD_8 = StagingMark.of(8, 1, SPEC);
     /** Build 7 of another FBS service: the same number, another request. */
-    static final StagingMark SAME_NUMBER_OTHER_REQUEST = StagingMark.of(7,
+    static final StagingMark SAME_NUMBER_OTHER_REQUEST = StagingMark.of(7, 1,
         spec("[DEFAULT]\ntype=boot\narch=x86_64\nrelease=41\nemail=someone.else@example.org\n"));
 
     @TempDir
@@ -138,7 +140,7 @@ class FileStagerTest {
 
         Path checksum = ChecksumFile.write(Files.createDirectories(tmp.resolve("work")), List.of(iso));
         Path log = Files.writeString(tmp.resolve("work/build-7.log"), "build 7 succeeded\n");
-        List<Artifact> staged = stager.stage(url(allowed.resolve("images")), MARK, "Fedora-x86_64-41-7",
+        List<Artifact> staged = stager.stage(url(allowed.resolve("images")), RETRY, "Fedora-x86_64-41-7",
             List.of(iso, checksum, log));
 
         assertThat(staged).extracting(Artifact::name).containsExactly("boot.iso", "CHECKSUM", "build-7.log");
@@ -153,13 +155,13 @@ class FileStagerTest {
         assertThat(Files.readString(folder.resolve("CHECKSUM")))
             .contains("SHA256 (boot.iso) = " + sha256(folder.resolve("boot.iso")))
             .doesNotContain(".fbs-build");
-        assertThat(Files.readString(folder.resolve(".fbs-build"))).contains("build=7\n", "spec-sha256=" + MARK.spec());
+        assertThat(Files.readString(folder.resolve(".fbs-build"))).contains("build=7\n", "attempt=2\n", "spec-sha256=" + MARK.spec());
     }
 
     @Test
     void theMarkerStaysAfterSuccessSoThatARetryOfAnUnreportedBuildStillFindsTheFolderItsOwn() throws Exception {
         List<Artifact> first = stager.stage(url(allowed), MARK, "b1", List.of(iso, sums));
-        List<Artifact> again = stager.stage(url(allowed), MARK, "b1", List.of(sums));
+        List<Artifact> again = stager.stage(url(allowed), RETRY, "b1", List.of(sums));
 
         assertThat(first).extracting(Artifact::name).doesNotContain(StagingMark.FILE);
         assertThat(again).extracting(Artifact::name).containsExactly("SHA256SUMS");
@@ -168,10 +170,12 @@ class FileStagerTest {
     }
 
     @Test
-    void aFolderWithoutAMarkerIsRefusedAndLeftUntouchedEvenWhenEmpty() throws Exception {
+    void aFolderWithoutAMarkerIsRefusedAndLeftUntouched() throws Exception {
         Path made = Files.createDirectories(allowed.resolve("Fedora-x86_64-41-7"));
         Files.writeString(made.resolve("notes.txt"), "a person's notes");
-        Path empty = Files.createDirectories(allowed.resolve("b1"));
+        Path partialToo = Files.createDirectories(allowed.resolve("b1"));
+        Files.writeString(partialToo.resolve(StagingMark.PARTIAL), "build=7\n");
+        Files.writeString(partialToo.resolve("notes.txt"), "a person's notes");
 
         assertThatThrownBy(() -> stager.stage(url(allowed), MARK, "Fedora-x86_64-41-7", List.of(iso)))
             .isInstanceOf(StagingException.class)
@@ -182,7 +186,80 @@ class FileStagerTest {
 
         assertThat(tree(made)).containsExactly(made.resolve("notes.txt"));
         assertThat(made.resolve("notes.txt")).hasContent("a person's notes");
-        assertThat(empty).isEmptyDirectory();
+        assertThat(tree(partialToo)).extracting(p -> p.getFileName().toString())
+            .containsExactlyInAnyOrder(StagingMark.PARTIAL, "notes.txt");
+    }
+
+    @Test
+    void anEmptyFolderOrOneHoldingOnlyAHalfWrittenMarkerIsTaken() throws Exception {
+        // What a crash between creating the folder and renaming its marker into place leaves.
+        Files.createDirectories(allowed.resolve("b1"));
+        Path half = Files.createDirectories(allowed.resolve("b2"));
+        Files.writeString(half.resolve(StagingMark.PARTIAL), "# FBS staged build 7 into");
+
+        stager.stage(url(allowed), MARK, "b1", List.of(iso));
+        stager.stage(url(allowed), MARK, "b2", List.of(iso));
+
+        for (String folder : List.of("b1", "b2")) {
+            Path dir = allowed.resolve(folder);
+            assertThat(tree(dir)).extracting(p -> p.getFileName().toString())
+                .containsExactlyInAnyOrder(".fbs-build", "boot.iso");
+            assertThat(dir.resolve("boot.iso")).hasSameBinaryContentAs(iso);
+            assertThat(StagingMark.parse(Files.readString(dir.resolve(".fbs-build")))).isEqualTo(MARK);
+        }
+    }
+
+    @Test
+    void theMarkerNamesTheAttempt() throws Exception {
+        stager.stage(url(allowed), RETRY, "b1", List.of(iso));
+
+        assertThat(Files.readString(allowed.resolve("b1/.fbs-build")))
+            .contains("build=7\n", "attempt=2\n", "spec-sha256=" + RETRY.spec());
+        assertThat(StagingMark.parse(RETRY.text())).isEqualTo(RETRY);
+        // A marker from before attempts were recorded counts as older than any attempt.
+        assertThat(StagingMark.parse("build=7\nspec-sha256=" + MARK.spec() + "\n").attempt()).isZero();
+    }
+
+    @Test
+    void anOlderAttemptStillRunningNeverReplacesOrRemovesANewerAttemptsResults() throws Exception {
+        // Attempt 1's worker is cut off while staging: it has put one file when the master's attempt 2 takes over.
+        Path oldIso = Files.writeString(tmp.resolve("in/old.iso"), "attempt 1's image");
+        StagingFolder cutOff = stager.open(url(allowed), MARK, "b1");
+        cutOff.put(oldIso, "first.iso");
+        List<Artifact> newer = stager.stage(url(allowed), RETRY, "b1", List.of(iso, sums));
+        assertThat(newer).extracting(Artifact::name).containsExactly("boot.iso", "SHA256SUMS");
+
+        // Attempt 1 runs on: its next file is refused, and its failure cleanup leaves the folder to attempt 2.
+        assertThatThrownBy(() -> cutOff.put(oldIso, "boot.iso"))
+            .isInstanceOf(StagingException.class)
+            .hasMessageContaining("taken over by another attempt of build 7");
+        cutOff.close();
+        // Attempt 1 staging again later (its log after the failure), and attempt 2 a second time: both refused.
+        assertThatThrownBy(() -> stager.stage(url(allowed), MARK, "b1", List.of(oldIso)))
+            .isInstanceOf(StagingException.class)
+            .hasMessageContaining("belongs to attempt 2 of build 7, newer than this attempt 1");
+        assertThatThrownBy(() -> stager.stage(url(allowed), RETRY, "b1", List.of(oldIso)))
+            .isInstanceOf(StagingException.class)
+            .hasMessageContaining("belongs to attempt 2 of build 7, which staged there already");
+
+        Path folder = allowed.resolve("b1");
+        assertThat(tree(folder)).extracting(p -> p.getFileName().toString())
+            .containsExactlyInAnyOrder(".fbs-build", "boot.iso", "SHA256SUMS");
+        assertThat(folder.resolve("boot.iso")).hasSameBinaryContentAs(iso);
+        assertThat(folder.resolve("SHA256SUMS")).hasSameBinaryContentAs(sums);
+        assertThat(StagingMark.parse(Files.readString(folder.resolve(".fbs-build")))).isEqualTo(RETRY);
+    }
+
+    @Test
+    void aFailedAttemptRemovesOnlyWhatItWrote() throws Exception {
+        StagingFolder failing = stager.open(url(allowed), MARK, "b1");
+        failing.put(iso, "boot.iso");
+        Files.writeString(allowed.resolve("b1/notes.txt"), "someone else's file");
+        failing.close(); // not committed
+
+        assertThat(tree(allowed.resolve("b1"))).extracting(p -> p.getFileName().toString())
+            .containsExactly("notes.txt");
+        assertThat(allowed.resolve("b1/notes.txt")).hasContent("someone else's file");
     }
 
     @Test
@@ -228,7 +305,7 @@ class FileStagerTest {
         Files.writeString(own.resolve(".fbs-build"), MARK.text());
         Files.createSymbolicLink(own.resolve("to-outside"), decoy);
         Files.createSymbolicLink(own.resolve("to-a-file"), decoy.resolve("keep.txt"));
-        stager.stage(url(allowed), MARK, "b2", List.of(iso));
+        stager.stage(url(allowed), RETRY, "b2", List.of(iso));
 
         assertThat(tree(own)).extracting(p -> p.getFileName().toString())
             .containsExactlyInAnyOrder(".fbs-build", "boot.iso");
@@ -240,7 +317,7 @@ class FileStagerTest {
     void aRetryThatFailsTooTakesTheWholeFolderBack() throws Exception {
         stager.stage(url(allowed), MARK, "b1", List.of(iso));
 
-        assertThatThrownBy(() -> stager.stage(url(allowed), MARK, "b1", List.of(sums, tmp.resolve("gone.iso"))))
+        assertThatThrownBy(() -> stager.stage(url(allowed), RETRY, "b1", List.of(sums, tmp.resolve("gone.iso"))))
             .isInstanceOf(StagingException.class)
             .hasMessageContaining("gone.iso");
         assertThat(allowed.resolve("b1")).doesNotExist();

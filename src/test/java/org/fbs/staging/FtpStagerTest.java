@@ -174,7 +174,8 @@ class FtpStagerTest {
         Files.writeString(folder.resolve("leftover/deeper/file"), "x");
         ftp.commands.clear();
 
-        List<Artifact> staged = stager.stage(ftp.url(null, null, "/pub"), MARK, FOLDER, List.of(iso, checksum, log));
+        List<Artifact> staged = stager.stage(ftp.url(null, null, "/pub"), FileStagerTest.RETRY, FOLDER,
+            List.of(iso, checksum, log));
 
         assertThat(staged).extracting(Artifact::name).containsExactly("boot.iso", "CHECKSUM", "build-7.log");
         try (Stream<Path> all = Files.walk(folder)) {
@@ -185,13 +186,65 @@ class FtpStagerTest {
             assertThat(folder.resolve(a.name())).hasSameBinaryContentAs(tmp.resolve("in").resolve(a.name()));
             assertThat(a.sha256()).isEqualTo(sha256(folder.resolve(a.name())));
         }
-        assertThat(Files.readString(folder.resolve(".fbs-build"))).contains("build=7\n");
+        assertThat(Files.readString(folder.resolve(".fbs-build"))).contains("build=7\n", "attempt=2\n");
         assertThat(neighbour.resolve("boot.iso")).hasContent("build 6");
         // Every removal named a path inside the build's folder, and the folder itself was never removed.
         List<String> removals = ftp.commands.stream().filter(c -> c.startsWith("DELE ") || c.startsWith("RMD "))
             .toList();
-        assertThat(removals).isNotEmpty().allSatisfy(c -> assertThat(c).contains(" /pub/" + FOLDER + "/"));
-        assertThat(removals).noneMatch(c -> c.contains(".fbs-build"));
+        // The first attempt's marker is replaced by this attempt's (this server will not rename over a file, so it is
+        // removed just before the new one is renamed into place), before anything else is cleared.
+        assertThat(ftp.commands).containsSubsequence("STOR ..fbs-build.partial", "DELE .fbs-build",
+            "RNFR ..fbs-build.partial", "RNTO .fbs-build", "DELE /pub/" + FOLDER + "/leftover/deeper/file");
+        assertThat(removals).filteredOn(c -> !c.equals("DELE .fbs-build")).isNotEmpty()
+            .allSatisfy(c -> assertThat(c).contains(" /pub/" + FOLDER + "/"))
+            .noneMatch(c -> c.contains(".fbs-build"));
+    }
+
+    @Test
+    void anOlderAttemptStillRunningNeverReplacesOrRemovesANewerAttemptsResultsOnTheServer() throws Exception {
+        // Attempt 1's worker is cut off while staging: it has put one file when the master's attempt 2 takes over.
+        Path oldIso = Files.writeString(tmp.resolve("in/old.iso"), "attempt 1's image");
+        StagingFolder cutOff = stager.open(ftp.url(null, null, "/pub"), MARK, FOLDER);
+        cutOff.put(oldIso, "first.iso");
+        List<Artifact> newer = stager.stage(ftp.url(null, null, "/pub"), FileStagerTest.RETRY, FOLDER,
+            List.of(iso, log));
+        assertThat(newer).extracting(Artifact::name).containsExactly("boot.iso", "build-7.log");
+        ftp.commands.clear();
+
+        // Attempt 1 runs on: its next file is refused, and its failure cleanup leaves the folder to attempt 2.
+        assertThatThrownBy(() -> cutOff.put(oldIso, "boot.iso"))
+            .isInstanceOf(StagingException.class)
+            .hasMessageContaining("taken over by another attempt of build 7");
+        cutOff.close();
+        assertThatThrownBy(() -> stager.stage(ftp.url(null, null, "/pub"), MARK, FOLDER, List.of(oldIso)))
+            .isInstanceOf(StagingException.class)
+            .hasMessageContaining("belongs to attempt 2 of build 7, newer than this attempt 1");
+
+        Path folder = served.resolve("pub").resolve(FOLDER);
+        assertThat(names(folder)).containsExactlyInAnyOrder(".fbs-build", "boot.iso", "build-7.log");
+        assertThat(folder.resolve("boot.iso")).hasSameBinaryContentAs(iso);
+        assertThat(folder.resolve("build-7.log")).hasSameBinaryContentAs(log);
+        assertThat(Files.readString(folder.resolve(".fbs-build"))).contains("attempt=2\n");
+        // Attempt 1 removed only its own temporary upload, and renamed nothing into place.
+        assertThat(ftp.commands.stream().filter(c -> c.startsWith("DELE") || c.startsWith("RMD")))
+            .containsExactly("DELE .boot.iso.partial");
+        assertThat(ftp.commands).noneMatch(c -> c.startsWith("RNTO"));
+    }
+
+    @Test
+    void anEmptyFolderOrOneHoldingOnlyAHalfUploadedMarkerIsTakenOnTheServer() throws Exception {
+        Path folder = Files.createDirectories(served.resolve("pub").resolve(FOLDER));
+        Files.writeString(folder.resolve(StagingMark.PARTIAL), "# FBS staged build 7 into");
+        Path empty = Files.createDirectories(served.resolve("other").resolve(FOLDER));
+
+        stager.stage(ftp.url(null, null, "/pub"), MARK, FOLDER, List.of(iso));
+        stager.stage(ftp.url(null, null, "/other"), MARK, FOLDER, List.of(iso));
+
+        for (Path dir : List.of(folder, empty)) {
+            assertThat(names(dir)).containsExactlyInAnyOrder(".fbs-build", "boot.iso");
+            assertThat(dir.resolve("boot.iso")).hasSameBinaryContentAs(iso);
+            assertThat(StagingMark.parse(Files.readString(dir.resolve(".fbs-build")))).isEqualTo(MARK);
+        }
     }
 
     @Test
@@ -220,7 +273,7 @@ class FtpStagerTest {
     void aRetryThatFailsTooTakesTheWholeFolderBackFromTheServer() throws Exception {
         stager.stage(ftp.url(null, null, "/pub"), MARK, FOLDER, List.of(iso));
 
-        assertThatThrownBy(() -> stager.stage(ftp.url(null, null, "/pub"), MARK, FOLDER,
+        assertThatThrownBy(() -> stager.stage(ftp.url(null, null, "/pub"), FileStagerTest.RETRY, FOLDER,
             List.of(log, tmp.resolve("in/gone.iso"))))
             .isInstanceOf(StagingException.class)
             .hasMessageContaining("gone.iso");
