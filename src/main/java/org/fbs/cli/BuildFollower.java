@@ -44,8 +44,8 @@ final class BuildFollower {
                         + " (attempt " + attempt + "); its log from the start:");
                     err.flush();
                 }
-                stream(id);
-                printed = attempt;
+                // The master streams the attempt that is current when it answers, which may be a later one.
+                printed = Math.max(attempt, stream(id));
                 continue;
             }
             if (BuildText.isFinal(build)) {
@@ -62,15 +62,18 @@ final class BuildFollower {
         }
     }
 
-    /** Prints the log of the build's current attempt until it ends, or says why it could not. */
-    private void stream(long id) throws MasterClient.Refused {
+    /**
+     * Prints the log of the build's current attempt until it ends, or says why it could not; the attempt the master
+     * said it streamed, or 0.
+     */
+    private int stream(long id) throws MasterClient.Refused {
         MasterClient.Log log;
         try {
             log = master.log(id, true);
         } catch (MasterClient.Unreachable e) {
             err.println("fbs: cannot reach " + e.what + " (" + e.getMessage() + "); waiting for the build to end");
             err.flush();
-            return;
+            return 0;
         } catch (MasterClient.Refused e) {
             if (e.status != 404) {
                 throw e;
@@ -78,7 +81,7 @@ final class BuildFollower {
             // The build ended with no log left anywhere: the master says where it went.
             err.println("fbs: " + e.getMessage());
             err.flush();
-            return;
+            return 0;
         }
         if (log.tail()) {
             sayTail(id, err);
@@ -95,6 +98,7 @@ final class BuildFollower {
                 + "); waiting for the build to end");
             err.flush();
         }
+        return log.attempt();
     }
 
     /** Before a log that is only its last lines. */

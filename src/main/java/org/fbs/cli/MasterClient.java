@@ -129,8 +129,11 @@ final class MasterClient {
             .POST(HttpRequest.BodyPublishers.noBody())));
     }
 
-    /** A build's log as the master streams it: {@code tail} when it is only the last lines the master kept. */
-    record Log(InputStream body, boolean tail) {
+    /**
+     * A build's log as the master streams it: {@code tail} when it is only the last lines the master kept;
+     * {@code attempt} the build's attempt whose log it is (0 when the master does not say).
+     */
+    record Log(InputStream body, boolean tail, int attempt) {
     }
 
     /**
@@ -157,7 +160,8 @@ final class MasterClient {
             throw new Unreachable("the FBS master at " + config.url(), e);
         }
         if (response.statusCode() == 200) {
-            return new Log(response.body(), response.headers().firstValue("FBS-Log").orElse("").equals("tail"));
+            return new Log(response.body(), response.headers().firstValue("FBS-Log").orElse("").equals("tail"),
+                response.headers().firstValue("FBS-Attempt").map(MasterClient::attempt).orElse(0));
         }
         String text;
         try (InputStream in = response.body()) {
@@ -220,6 +224,15 @@ final class MasterClient {
     }
 
     /** The text as a JSON object, or null when it is not one. */
+    /** The attempt a header names; 0 for anything but a number. */
+    private static int attempt(String header) {
+        try {
+            return Integer.parseInt(header.trim());
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
     private static JsonObject json(String text) {
         try {
             if (text != null && text.strip().startsWith("{")) {

@@ -8,12 +8,15 @@ import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import java.util.Objects;
 import org.fbs.auth.Caller;
 import org.fbs.build.Artifact;
 import org.fbs.build.Build;
+import org.fbs.build.BuildState;
 import org.fbs.protocol.Addresses;
 import org.fbs.store.AsyncBuildStore;
 
@@ -27,6 +30,9 @@ import org.fbs.store.AsyncBuildStore;
  *   <li>A build without a worker yet: 404 saying why it waits; with {@code follow}, the answer waits until a worker
  *       has it (or it ends), as it does while the worker has not opened the log yet.
  *   <li>A running build: its worker's log ({@code follow}: until the build ends). A worker that does not answer: 502.
+ *       A followed stream is cut (reset, so the reader knows it broke off) when the build goes back to the queue or
+ *       to another attempt, and when the worker has not ended it {@link #END_GRACE_MILLIS} after the build ended: a
+ *       worker that died silently sends no close, and its stream would otherwise hang its readers forever.
  *   <li>An ended build: the full log while its worker still has it, else the last lines the worker sent at the end
  *       (the {@link #PART} header says which), else 404 saying where the log went.
  * </ul>
@@ -37,8 +43,19 @@ public final class LogRelay {
     public static final String TEXT = "text/plain; charset=utf-8";
     /** Header of a 200 answer: {@code full} (the worker's log) or {@code tail} (the last lines the master kept). */
     public static final String PART = "FBS-Log";
+    /** Header of a 200 answer: the attempt of the build whose log it is, so a follower knows which one it read. */
+    public static final String ATTEMPT = "FBS-Attempt";
     /** How long a plain read may wait for the worker's next bytes. A follower waits as long as the build is quiet. */
     private static final long READ_IDLE_MILLIS = 30_000;
+    /** How long getting a connection to a worker (from the pool, or a new one) may take before the answer is 502. */
+    private static final long CONNECT_MILLIS = 5_000;
+    /**
+     * Connections per worker: each follower holds one for a whole build, so the pool must not be what makes a
+     * reader wait (Vert.x's default of 5 would queue the 6th reader until a build ended).
+     */
+    static final int CONNECTIONS_PER_WORKER = 256;
+    /** How long a worker may take to end a followed stream itself once the build has ended (it normally does at once). */
+    static final long END_GRACE_MILLIS = 10_000;
 
     /** How a route answers a problem: the pages in plain text, the API in JSON. */
     @FunctionalInterface
@@ -53,7 +70,8 @@ public final class LogRelay {
     public LogRelay(Vertx vertx, AsyncBuildStore store) {
         this.vertx = vertx;
         this.store = store;
-        this.client = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout(5_000));
+        this.client = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout((int) CONNECT_MILLIS),
+            new PoolOptions().setHttp1MaxSize(CONNECTIONS_PER_WORKER).setMaxWaitQueueSize(4 * CONNECTIONS_PER_WORKER));
     }
 
     /** Serves build {@code id}'s log ({@code id} below 1: no such build), to {@code caller}. */
@@ -69,6 +87,10 @@ public final class LogRelay {
         private final boolean follow;
         private final Problems problems;
         private MessageConsumer<JsonObject> changes;
+        /** While a followed stream is piped: the build as it was when the stream was opened, and how to cut it. */
+        private Build streamed;
+        private HttpClientResponse upstream;
+        private long graceTimer = -1;
         private boolean waiting;
         private boolean changedMeanwhile;
         private boolean done;
@@ -94,7 +116,11 @@ public final class LogRelay {
             changes = vertx.eventBus().localConsumer(Addresses.MASTER_BUILD_CHANGED, msg -> {
                 JsonObject build = msg.body().getJsonObject("build"); // a BuildChange
                 if (build != null && build.getLong("id", 0L) == id) {
-                    changed();
+                    if (streamed != null) {
+                        watch(Build.fromJson(build));
+                    } else {
+                        changed();
+                    }
                 }
             });
             ctx.response().closeHandler(v -> finish());
@@ -167,7 +193,7 @@ public final class LogRelay {
                         problem(404, "worker " + build.worker() + " has no log for build " + id + " yet");
                     }
                 } else {
-                    pipe(opened.result());
+                    pipe(opened.result(), build);
                 }
             });
         }
@@ -188,7 +214,7 @@ public final class LogRelay {
                     opened.result().request().reset();
                     kept(build, "worker " + build.worker() + " no longer has it");
                 } else {
-                    pipe(opened.result());
+                    pipe(opened.result(), build);
                 }
             });
         }
@@ -202,28 +228,81 @@ public final class LogRelay {
             }
             finish();
             headers(ctx.response().setStatusCode(200)).putHeader(PART, "tail")
+                .putHeader(ATTEMPT, String.valueOf(build.attempt()))
                 .end(String.join("\n", build.logTail()) + "\n");
         }
 
         private Future<HttpClientResponse> open(String logUrl, boolean followIt) {
             RequestOptions request = new RequestOptions().setMethod(HttpMethod.GET)
-                .setAbsoluteURI(followIt ? logUrl + "?follow=true" : logUrl);
+                .setAbsoluteURI(followIt ? logUrl + "?follow=true" : logUrl).setConnectTimeout(CONNECT_MILLIS);
             if (!followIt) {
                 request.setIdleTimeout(READ_IDLE_MILLIS);
             }
             return client.request(request).compose(r -> r.send());
         }
 
-        private void pipe(HttpClientResponse from) {
-            finish();
-            HttpServerResponse to = headers(ctx.response().setStatusCode(200).setChunked(true)).putHeader(PART, "full");
+        private void pipe(HttpClientResponse from, Build build) {
+            boolean watched = changes != null && !build.state().isFinal(); // a follow of a running build
+            if (watched) {
+                done = true; // no more looks; the changes now say when to cut the stream
+                waiting = false;
+                streamed = build;
+                upstream = from;
+            } else {
+                finish();
+            }
+            HttpServerResponse to = headers(ctx.response().setStatusCode(200).setChunked(true)).putHeader(PART, "full")
+                .putHeader(ATTEMPT, String.valueOf(build.attempt()));
             to.closeHandler(v -> from.request().reset());
-            from.pipeTo(to).onFailure(err -> {
-                from.request().reset();
-                if (!to.ended() && !to.closed()) {
-                    to.reset();
+            // Not ended on failure but reset: a reader must not take a log that broke off for a whole one.
+            from.pipe().endOnFailure(false).to(to).onComplete(piped -> {
+                stopWatching();
+                if (piped.failed()) {
+                    from.exceptionHandler(err -> { }); // the pipe's failure said it; the reset's echo says nothing
+                    from.request().reset();
+                    if (!to.ended() && !to.closed()) {
+                        to.reset();
+                    }
                 }
             });
+            if (watched && changedMeanwhile) {
+                // The build changed between the look and now: the change may have been the one to cut at.
+                store.get(id).onSuccess(found -> found.ifPresent(this::watch));
+            }
+        }
+
+        /** A change of the build while its log streams: cut the stream once it can no longer be this attempt's. */
+        private void watch(Build now) {
+            if (streamed == null) {
+                return;
+            }
+            if (now.state() == BuildState.QUEUED || now.attempt() != streamed.attempt()
+                || !Objects.equals(now.worker(), streamed.worker())) {
+                cut();
+            } else if (now.state().isFinal() && graceTimer < 0) {
+                // The worker ends the stream itself when the build ends, after its last lines; only a silent one
+                // needs cutting.
+                graceTimer = vertx.setTimer(END_GRACE_MILLIS, t -> {
+                    graceTimer = -1;
+                    cut();
+                });
+            }
+        }
+
+        private void cut() {
+            if (upstream != null) {
+                upstream.request().reset(); // fails the pipe, which resets the reader's answer
+            }
+        }
+
+        private void stopWatching() {
+            streamed = null;
+            upstream = null;
+            if (graceTimer >= 0) {
+                vertx.cancelTimer(graceTimer);
+                graceTimer = -1;
+            }
+            finish();
         }
 
         private void problem(int status, String message) {

@@ -85,7 +85,7 @@ public final class ApiVerticle extends VerticleBase {
         router.get("/api/v1/mails").handler(this::mails);
         OpenApiRoutes.mount(router, vertx);
         new WebPages(vertx, store, intake, settings.dataDir().resolve("uploads"))
-            .tokens(new ApiTokenBook(access.tokens())).mount(router);
+            .tokens(new ApiTokenBook(access.tokens())).logs(logs).mount(router);
         router.route().failureHandler(this::failure);
         return vertx.createHttpServer()
             .requestHandler(router)

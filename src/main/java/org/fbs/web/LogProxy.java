@@ -1,10 +1,8 @@
 package org.fbs.web;
 
-import io.vertx.core.Vertx;
 import io.vertx.ext.web.RoutingContext;
 import org.fbs.auth.Caller;
 import org.fbs.logs.LogRelay;
-import org.fbs.store.AsyncBuildStore;
 
 /**
  * {@code GET /builds/{id}/log[?follow=true]}: the build's log for the build page, through the master
@@ -14,8 +12,8 @@ final class LogProxy {
 
     private final LogRelay relay;
 
-    LogProxy(Vertx vertx, AsyncBuildStore store) {
-        this.relay = new LogRelay(vertx, store);
+    LogProxy(LogRelay relay) {
+        this.relay = relay;
     }
 
     void serve(RoutingContext ctx, Caller caller) {

@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.util.function.BiConsumer;
 import org.fbs.auth.Access;
 import org.fbs.auth.Caller;
+import org.fbs.logs.LogRelay;
 import org.fbs.master.BuildIntake;
 import org.fbs.store.AsyncBuildStore;
 import org.slf4j.Logger;
@@ -42,6 +43,7 @@ public final class WebPages {
     private final BuildIntake intake;
     private final Path uploads;
     private TokenBook tokens;
+    private LogRelay logs;
 
     /**
      * @param uploads where kickstart uploads are kept while their request is handled (deleted at its end)
@@ -59,6 +61,12 @@ public final class WebPages {
         return this;
     }
 
+    /** Serves the build page's log with the API's relay, so both share its connections to the workers. */
+    public WebPages logs(LogRelay relay) {
+        this.logs = relay;
+        return this;
+    }
+
     public void mount(Router router) {
         asset(router, CSS, "web/fbs.css", "text/css; charset=utf-8");
         asset(router, JS, "web/fbs.js", "text/javascript; charset=utf-8");
@@ -69,7 +77,7 @@ public final class WebPages {
         DashboardPage dashboard = new DashboardPage(store);
         NewBuildPage newBuild = new NewBuildPage(vertx, intake);
         BuildPage build = new BuildPage(vertx, store, intake);
-        LogProxy log = new LogProxy(vertx, store);
+        LogProxy log = new LogProxy(logs != null ? logs : new LogRelay(vertx, store));
         ClusterPage cluster = new ClusterPage(vertx);
         AccountPage account = new AccountPage(tokens);
 

@@ -244,6 +244,25 @@ class ClientCommandsTest {
     }
 
     @Test
+    void aFollowThatGotALaterAttemptThanTheBuildSaidDoesNotPrintThatAttemptTwice() {
+        JsonObject first = new JsonObject().put("id", 4).put("state", "RUNNING").put("stage", "image")
+            .put("worker", "w1").put("logUrl", "http://127.0.0.1:9/log/4").put("attempt", 1);
+        JsonObject second = first.copy().put("worker", "w2").put("attempt", 2);
+        answers.put("GET /api/v1/builds/4", new Object[] {200, first.encode()});
+        later.put("GET /api/v1/builds/4", new ArrayDeque<>(List.<Object[]>of(
+            new Object[] {200, second.encode()},
+            new Object[] {200, second.copy().put("state", "SUCCEEDED").put("stage", null).encode()})));
+        // Requeued between the build's read and the log's: the master streams attempt 2 and says so.
+        answers.put("GET /api/v1/builds/4/log?follow=true", new Object[] {200, "w2 started\nw2 done\n",
+            Map.of("Content-Type", "text/plain; charset=utf-8", "FBS-Log", "full", "FBS-Attempt", "2")});
+
+        Run run = fbs("logs", "4", "--follow");
+
+        assertThat(run).isEqualTo(new Run(0, "w2 started\nw2 done\nbuild 4 SUCCEEDED\n", ""));
+        assertThat(requests).filteredOn(r -> r.contains("/log")).hasSize(1);
+    }
+
+    @Test
     void usageAndFileErrorsAreExitCode2AndTheTokenIsNeverPrinted() {
         Run noId = fbs("cancel");
         Run missing = fbs("submit", home.resolve("nope.conf").toString());

@@ -289,6 +289,95 @@ class BuildLogApiTest {
             "the log is on worker w1, which does not answer");
     }
 
+    /** Follows build {@code id} {@code count} times, each once what the worker has of the log came through. */
+    List<Following> followers(long id, int count, String logSoFar) throws Exception {
+        List<Following> all = new java.util.ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            all.add(new Following(id, alice));
+        }
+        for (Following followed : all) {
+            assertThat(followed.response().statusCode()).isEqualTo(200);
+            poll(followed.text::toString, logSoFar::equals);
+        }
+        return all;
+    }
+
+    @Test
+    void aSixthReaderIsAnsweredWhileFiveFollowersHoldStreamsOnOneWorker() throws Exception {
+        worker = PlayedWorker.start(master.vertx);
+        long id = submit(alice);
+        awaitBuild(id, alice, b -> b.getString("state").equals("ASSIGNED"));
+        worker.log(id, "line 1\n");
+        MasterTestBed.await(worker.stage(id, "image"));
+        List<Following> five = followers(id, 5, "line 1\n");
+        poll(() -> String.valueOf(worker.following(id)), "5"::equals);
+
+        // Vert.x's default pool (5 connections per host) made these wait until a build ended.
+        HttpResponse<String> read = log(id, alice);
+        assertThat(read.statusCode()).as(read.body()).isEqualTo(200);
+        assertThat(read.body()).isEqualTo("line 1\n");
+        Following sixth = followers(id, 1, "line 1\n").get(0);
+        assertThat(worker.following(id)).isEqualTo(6);
+
+        worker.log(id, "line 2\n");
+        worker.endLog(id);
+        for (Following followed : List.of(five.get(0), five.get(1), five.get(2), five.get(3), five.get(4), sixth)) {
+            followed.ended.get(20, TimeUnit.SECONDS);
+            assertThat(followed.text.toString()).isEqualTo("line 1\nline 2\n");
+        }
+    }
+
+    @Test
+    void aFollowOfAWorkerThatWentSilentBreaksOffOnceTheBuildIsQueuedAgainAndTheNextAttemptIsRead() throws Exception {
+        worker = PlayedWorker.start(master.vertx);
+        long id = submit(alice);
+        awaitBuild(id, alice, b -> b.getString("state").equals("ASSIGNED"));
+        worker.log(id, "attempt 1\n");
+        MasterTestBed.await(worker.stage(id, "image"));
+        Following followed = followers(id, 1, "attempt 1\n").get(0);
+        assertThat(followed.response().headers().firstValue("FBS-Attempt")).hasValue("1");
+
+        // The worker's stream stays open and silent (no close, as after a power loss); the build goes to attempt 2.
+        MasterTestBed.await(worker.lost(id));
+        assertThat(followed.ended).failsWithin(20, TimeUnit.SECONDS);
+        assertThat(followed.text.toString()).isEqualTo("attempt 1\n");
+
+        awaitBuild(id, alice, b -> b.getInteger("attempt") == 2 && b.getString("state").equals("ASSIGNED"));
+        worker.log(id, "attempt 2\n");
+        Following next = followers(id, 1, "attempt 2\n").get(0);
+        assertThat(next.response().headers().firstValue("FBS-Attempt")).hasValue("2");
+        worker.endLog(id);
+        next.ended.get(20, TimeUnit.SECONDS);
+        assertThat(next.text.toString()).isEqualTo("attempt 2\n");
+    }
+
+    @Test
+    void aFollowKeepsTheLastLinesOfABuildThatEndsAndBreaksOffWhenItsWorkerNeverEndsTheStream() throws Exception {
+        worker = PlayedWorker.start(master.vertx);
+        long normal = submit(alice);
+        long silent = submit(alice);
+        awaitBuild(normal, alice, b -> b.getString("state").equals("ASSIGNED"));
+        awaitBuild(silent, alice, b -> b.getString("state").equals("ASSIGNED"));
+        worker.log(normal, "line 1\n");
+        worker.log(silent, "line 1\n");
+        Following followed = followers(normal, 1, "line 1\n").get(0);
+        Following hanging = new Following(silent, alice);
+        poll(hanging.text::toString, "line 1\n"::equals);
+
+        // The worker says the build ended before it writes its last lines and ends the stream, as a worker may.
+        MasterTestBed.await(worker.fail(normal, "lorax exited with status 1", List.of(), List.of("line 1")));
+        MasterTestBed.await(worker.fail(silent, "lorax exited with status 1", List.of(), List.of("line 1")));
+        awaitBuild(normal, alice, b -> b.getString("state").equals("FAILED"));
+        worker.log(normal, "lorax exited with status 1\n");
+        worker.endLog(normal);
+        followed.ended.get(20, TimeUnit.SECONDS);
+        assertThat(followed.text.toString()).isEqualTo("line 1\nlorax exited with status 1\n");
+
+        // A worker that never ends the stream (it died as the build ended): cut after the grace.
+        assertThat(hanging.ended).failsWithin(30, TimeUnit.SECONDS);
+        assertThat(hanging.text.toString()).isEqualTo("line 1\n");
+    }
+
     String logText(long id, String token) {
         try {
             return log(id, token).body();

@@ -173,8 +173,9 @@ class OpenApiContractTest {
         assertThat(document.getJsonObject("paths").getJsonObject("/api/v1/builds/{id}/log").getJsonObject("get")
             .getJsonObject("responses").getJsonObject("200").getJsonObject("content").fieldNames())
             .containsExactly("text/plain");
-        assertThat(validate(200, Map.of("FBS-Log", tail.headers().firstValue("FBS-Log").orElseThrow()), null, null,
-            "getBuildLog")).isNull();
+        assertThat(validate(200, Map.of("FBS-Log", tail.headers().firstValue("FBS-Log").orElseThrow(),
+            "FBS-Attempt", tail.headers().firstValue("FBS-Attempt").orElseThrow()), null, null, "getBuildLog")).isNull();
+        assertThat(tail.headers().firstValue("FBS-Attempt")).hasValue("1");
         assertThat(validate(200, Map.of("FBS-Log", "most"), null, null, "getBuildLog"))
             .as("the header's values are checked").isNotNull();
         // The build canceled before any worker took it has no log anywhere.

@@ -102,6 +102,17 @@ public final class PlayedWorker implements AutoCloseable {
             Instant.now(), List.of(), logTail));
     }
 
+    /** How many follow streams of the build's log the worker holds open. */
+    public int following(long id) {
+        return followers.getOrDefault(id, List.of()).size();
+    }
+
+    /** Says the build's first attempt was lost, as a restarted worker does: the master queues the build again. */
+    public Future<?> lost(long id) {
+        return event(new BuildEvent(id, 1, next(id), "w1", BuildEvent.Kind.LOST, null, "restarted", List.of(),
+            Instant.now(), List.of(), List.of()));
+    }
+
     /** The worker no longer has the build's log, as after its clean-up. */
     public void forget(long id) {
         vertx.runOnContext(v -> logs.remove(id));
