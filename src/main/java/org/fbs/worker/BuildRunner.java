@@ -151,6 +151,9 @@ final class BuildRunner {
             keep = true;
             return fail(log, e.getMessage());
         } catch (KojiException e) {
+            if (tools.isStopping()) {
+                return workerStopped(log); // createrepo_c was stopped under it
+            }
             keep = true;
             // Its reason may quote a hub or package URL: no password in it reaches the build record.
             return fail(log, Secrets.mask(e.getMessage()));

@@ -170,9 +170,10 @@ final class EventOutbox {
     }
 
     /** Drops the record of a run that never started (the offer was declined after all). */
-    void forget(long build) {
-        vertx.executeBlocking(() -> removeMarker(build), true)
-            .onFailure(err -> LOG.warn("could not remove the run marker of build {}: {}", build, err.toString()));
+    Future<Void> forget(long build) {
+        return vertx.executeBlocking(() -> removeMarker(build), true)
+            .onFailure(err -> LOG.warn("could not remove the run marker of build {}: {}", build, err.toString()))
+            .<Void>mapEmpty().recover(err -> Future.succeededFuture());
     }
 
     private boolean removeMarker(long build) throws IOException {
@@ -191,16 +192,17 @@ final class EventOutbox {
         add(build, BuildEvent.Kind.STAGE, stage.label(), null, List.of(), List.of(), List.of());
     }
 
-    void succeeded(long build, List<Artifact> artifacts, List<ExtraPackage> extraPackages, List<String> logTail) {
-        add(build, BuildEvent.Kind.SUCCEEDED, null, null, artifacts, extraPackages, logTail);
+    Future<Void> succeeded(long build, List<Artifact> artifacts, List<ExtraPackage> extraPackages,
+                           List<String> logTail) {
+        return add(build, BuildEvent.Kind.SUCCEEDED, null, null, artifacts, extraPackages, logTail);
     }
 
-    void failed(long build, String reason, List<Artifact> artifacts, List<String> logTail) {
-        add(build, BuildEvent.Kind.FAILED, null, reason, artifacts, List.of(), logTail);
+    Future<Void> failed(long build, String reason, List<Artifact> artifacts, List<String> logTail) {
+        return add(build, BuildEvent.Kind.FAILED, null, reason, artifacts, List.of(), logTail);
     }
 
-    void canceled(long build, String reason, List<Artifact> artifacts, List<String> logTail) {
-        add(build, BuildEvent.Kind.CANCELED, null, reason, artifacts, List.of(), logTail);
+    Future<Void> canceled(long build, String reason, List<Artifact> artifacts, List<String> logTail) {
+        return add(build, BuildEvent.Kind.CANCELED, null, reason, artifacts, List.of(), logTail);
     }
 
     /** How many events wait for the master's acknowledgement. */

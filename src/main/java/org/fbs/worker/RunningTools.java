@@ -107,7 +107,7 @@ final class RunningTools {
 
     /**
      * Stops the recorded tools of a dead worker process that still run, with everything they started; a pid that
-     * now names another process (its start instant differs) is left alone. Blocking. Returns how many were running.
+     * now names another process (its start differs, see {@link RecordedTool}) is left alone. Blocking. Returns how many were running.
      */
     static int stopRecorded(List<RecordedTool> recorded) {
         List<ProcessHandle> all = new ArrayList<>();

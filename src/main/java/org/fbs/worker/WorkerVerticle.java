@@ -53,7 +53,10 @@ public final class WorkerVerticle extends VerticleBase {
     private final LiveLogs live;
     /** The builds running here, with the attempt of each. */
     private final Map<Long, Integer> running = new LinkedHashMap<>();
-    /** The end of each build running here (its run on a build thread), which a stopping worker waits for. */
+    /**
+     * The end of each build running here (its run on a build thread, then its last event on disk), and of each offer
+     * declined once the stop began (its run marker removed): what a stopping worker waits for.
+     */
     private final Map<Long, Future<?>> ends = new LinkedHashMap<>();
     private final List<String> addresses = new ArrayList<>();
     private final List<MessageConsumer<JsonObject>> offers = new ArrayList<>();
@@ -143,11 +146,10 @@ public final class WorkerVerticle extends VerticleBase {
     @Override
     public Future<?> stop() {
         stopping = true;
-        List<Future<?>> ending = List.copyOf(ends.values());
         return vertx.executeBlocking(() -> {
             runner.stopTools();
             return null;
-        }).compose(v -> Future.join(ending).timeout(STOP_WAIT_MS, TimeUnit.MILLISECONDS))
+        }).compose(v -> Future.join(List.copyOf(ends.values())).timeout(STOP_WAIT_MS, TimeUnit.MILLISECONDS))
             .onFailure(err -> LOG.warn("worker {}: stopping without waiting longer for its builds to end: {}",
                 settings.id(), err.toString()))
             .eventually(builds::close);
@@ -195,6 +197,16 @@ public final class WorkerVerticle extends VerticleBase {
                 return BuildLog.open(settings.logsDir(), id, vertx.eventBus(), live, settings.maxLogLine());
             })
             .onSuccess(log -> {
+                if (stopping) {
+                    // The stop began while the run was being marked: no build is handed to a worker that exits.
+                    running.remove(id);
+                    msg.reply(OfferReply.decline(settings.id(), "worker " + settings.id() + " is stopping").toJson());
+                    ends.put(id, vertx.executeBlocking(() -> {
+                        log.close();
+                        return null;
+                    }).eventually(() -> outbox.forget(id)).onComplete(done -> ends.remove(id)));
+                    return;
+                }
                 outbox.begin(id, attempt);
                 msg.reply(OfferReply.accept(settings.id(), logUrl(id)).toJson());
                 run(id, attempt, offer.spec(), log);
@@ -253,35 +265,46 @@ public final class WorkerVerticle extends VerticleBase {
                     stage -> context.runOnContext(v -> outbox.stage(id, stage)));
             }
         }, false);
-        ends.put(id, end);
-        end.onComplete(done -> {
-            if (done.failed()) {
-                LOG.error("build {} broke on this worker", id, done.cause());
-                finish(id, BuildRunner.Outcome.failed("worker error: " + done.cause().getMessage()), log.tail());
-            } else {
-                finish(id, done.result(), log.tail());
+        // A stopping worker waits for the end's event to be on disk too: it must not be cut off by the stop.
+        ends.put(id, end.transform(done -> {
+            if (done.succeeded()) {
+                return finish(id, done.result(), log.tail());
             }
-        });
+            if (stopping) {
+                // The build threads are interrupted when their pool closes at the stop: no fault of the build's.
+                return finish(id, new BuildRunner.Outcome(false, "worker error: " + done.cause(), List.of(),
+                    List.of(), false, true), log.tail());
+            }
+            LOG.error("build {} broke on this worker", id, done.cause());
+            return finish(id, BuildRunner.Outcome.failed("worker error: " + done.cause().getMessage()), log.tail());
+        }).onComplete(done -> ends.remove(id)));
     }
 
-    private void finish(long id, BuildRunner.Outcome outcome, List<String> logTail) {
-        ends.remove(id);
-        if (outcome.workerStopped() || stopping && !outcome.succeeded() && !outcome.canceled()) {
+    /**
+     * Reports the end of a build, or, when the worker's stop ended it, keeps its run marker for a requeue. Only
+     * {@code workerStopped} says so: BuildRunner gives it for every end the stop caused (its tools stopped under it,
+     * in any stage; a stage ended early), while a build that failed by itself before it, whose end the stop merely
+     * follows, is reported FAILED and does not spend a retry.
+     */
+    private Future<Void> finish(long id, BuildRunner.Outcome outcome, List<String> logTail) {
+        if (outcome.workerStopped()) {
             // Not the build's failure: its run marker stays, and it is queued again (see stop()).
             LOG.info("build {} (attempt {}) ended with the worker's stop; it will be queued again", id,
                 running.remove(id));
-            return;
+            return Future.succeededFuture();
         }
+        Future<Void> reported;
         if (outcome.canceled()) {
-            outbox.canceled(id, outcome.reason(), outcome.artifacts(), logTail);
+            reported = outbox.canceled(id, outcome.reason(), outcome.artifacts(), logTail);
         } else if (outcome.succeeded()) {
-            outbox.succeeded(id, outcome.artifacts(), outcome.extraPackages(), logTail);
+            reported = outbox.succeeded(id, outcome.artifacts(), outcome.extraPackages(), logTail);
         } else {
-            outbox.failed(id, outcome.reason(), outcome.artifacts(), logTail);
+            reported = outbox.failed(id, outcome.reason(), outcome.artifacts(), logTail);
         }
         running.remove(id);
         announce();
         exitIfDone();
+        return reported;
     }
 
     /** Offers for every arch and release this worker builds reach it (again). */

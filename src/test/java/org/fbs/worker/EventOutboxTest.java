@@ -163,7 +163,8 @@ class EventOutboxTest {
             context = vertx.getOrCreateContext();
             List<EventOutbox.Run> left = onContext(new EventOutbox(vertx, dir, "w1")::start);
 
-            RecordedTool tool = new RecordedTool(sleep.pid(), sleep.info().startInstant().orElseThrow());
+            RecordedTool tool = new RecordedTool(sleep.pid(), ProcessStartTicks.of(sleep.pid()).orElseThrow(),
+                sleep.info().startInstant().orElseThrow());
             assertThat(left).containsExactly(new EventOutbox.Run(6, 3, List.of(tool)));
             assertThat(tool.find()).contains(sleep.toHandle());
             assertThat(dir.resolve("run-99.json")).doesNotExist();

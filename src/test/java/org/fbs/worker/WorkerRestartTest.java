@@ -1,6 +1,7 @@
 package org.fbs.worker;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.fail;
 
 import io.vertx.core.Future;
@@ -15,10 +16,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import org.fbs.config.WorkerSettings;
 import org.fbs.protocol.Addresses;
@@ -26,6 +29,7 @@ import org.fbs.protocol.BuildEvent;
 import org.fbs.protocol.BuildEvent.Kind;
 import org.fbs.protocol.JobOffer;
 import org.fbs.protocol.OfferReply;
+import org.fbs.spec.SpecException;
 import org.fbs.spec.SpecParser;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -160,9 +164,10 @@ class WorkerRestartTest {
     @Test
     void aRecordedPidThatNowNamesAnotherProcessIsLeftAlone() throws Exception {
         Process sleep = start("sleep", "600");
-        // What a killed worker recorded before a reboot: the same pid, a process that started at another instant.
-        JsonObject recorded = new RecordedTool(sleep.pid(), sleep.info().startInstant().orElseThrow()
-            .minusSeconds(30)).toJson();
+        // What a killed worker recorded before a reboot, in the format before start ticks: the same pid, a process
+        // that started at another instant.
+        JsonObject recorded = new JsonObject().put("pid", sleep.pid())
+            .put("started", sleep.info().startInstant().orElseThrow().minusSeconds(30).toString());
         Files.createDirectories(workDir.resolve("outbox"));
         Files.writeString(runFile(12), new JsonObject().put("build", 12).put("attempt", 1)
             .put("tools", new JsonArray().add(recorded)).encode());
@@ -213,12 +218,109 @@ class WorkerRestartTest {
         until("the run marker removed", () -> !Files.exists(runFile(21)));
     }
 
+    @Test
+    void aToolIsKnownByItsStartTicksEvenWhenTheClockWasSteppedAndAnotherProcessByThemIsLeftAlone() throws Exception {
+        Process sleep = start("sleep", "600");
+        RecordedTool recorded = RecordedTool.of(sleep.toHandle()).orElseThrow();
+        assertThat(recorded.startTicks()).isEqualTo(ProcessStartTicks.of(sleep.pid()).orElseThrow());
+        Instant started = sleep.info().startInstant().orElseThrow();
+        assertThat(recorded.started()).isEqualTo(started);
+
+        RecordedTool otherTicks = RecordedTool.fromJson(new RecordedTool(sleep.pid(), recorded.startTicks() + 1,
+            started).toJson());
+        assertThat(otherTicks.find()).isEmpty();
+        assertThat(RunningTools.stopRecorded(List.of(otherTicks))).isZero();
+        assertThat(sleep.isAlive()).isTrue();
+        // An older marker (no ticks) is matched by its instant.
+        assertThat(RecordedTool.fromJson(new JsonObject().put("pid", sleep.pid()).put("started", started.toString()))
+            .find()).contains(sleep.toHandle());
+        // After a clock step the instant the JDK gives has moved; the ticks have not.
+        RecordedTool stepped = RecordedTool.fromJson(new RecordedTool(sleep.pid(), recorded.startTicks(),
+            started.minusSeconds(3600)).toJson());
+        assertThat(RunningTools.stopRecorded(List.of(stepped))).isEqualTo(1);
+        assertThat(sleep.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+    }
+
+    @Test
+    void theStartTicksAreReadAfterTheLastParenthesisOfTheCommandName() throws Exception {
+        assertThat(ProcessStartTicks.parse("4242 (a) (b c) S 1 4242 4242 0 -1 4194560 100 0 0 0 1 2 0 0 20 0 1 0 "
+            + "987654 2000000 100 18446744073709551615")).isEqualTo(987654);
+        // A real process whose command name holds ") (": the JDK's start instant is the boot time plus its ticks.
+        Path odd = Files.createSymbolicLink(tmp.resolve("x) (y 1 2"), Path.of("/bin/sleep"));
+        Process sleep = start(odd.toString(), "600");
+        until("its command name", () -> readStat(sleep.pid()).contains("(x) (y 1 2)"));
+        long ticks = ProcessStartTicks.of(sleep.pid()).orElseThrow();
+        long bootMillis = Files.readAllLines(Path.of("/proc/stat")).stream().filter(l -> l.startsWith("btime "))
+            .mapToLong(l -> Long.parseLong(l.substring(6).trim())).findFirst().orElseThrow() * 1000;
+        long clockTicks = Long.parseLong(new String(new ProcessBuilder("getconf", "CLK_TCK").start().getInputStream()
+            .readAllBytes()).trim());
+        assertThat(bootMillis + ticks * 1000 / clockTicks)
+            .isEqualTo(sleep.info().startInstant().orElseThrow().toEpochMilli());
+        assertThatThrownBy(() -> ProcessStartTicks.parse("4242 no name here")).isInstanceOf(
+            IllegalArgumentException.class);
+    }
+
+    @Test
+    void aBuildThatFailedByItselfBeforeTheStopEndsFailedAndAnOfferRacingTheStopIsDeclined() throws Exception {
+        Path go = fifo(tmp.resolve("go"));
+        WorkerSettings settings = settings(Map.of("lorax", wrapper("lorax", "read -r line < " + quoted(go) + "\n"
+            + "echo 'lorax: no space left on device'\nexit 1\n").toString()), 2);
+        startWorker(settings);
+        assertThat(offer(41, 1).accepted()).isTrue();
+        until("the tool of build 41 in its run marker", () -> marker(41).getJsonArray("tools").size() == 1);
+        // The next offer's run is being marked and its log opened (a FIFO: the open waits for a reader) ...
+        fifo(BuildLog.fileOf(settings.logsDir(), 42));
+        AtomicReference<JsonObject> racing = new AtomicReference<>();
+        vertx.eventBus().<JsonObject>request(Addresses.build("x86_64", "41"), new JobOffer(42, spec(), 1).toJson(),
+            new DeliveryOptions().setSendTimeout(WAIT.toMillis())).onSuccess(reply -> racing.set(reply.body()));
+        until("the run of build 42 marked", () -> Files.exists(runFile(42)));
+        // ... when SIGTERM comes.
+        Future<Void> closed = vertx.close();
+        until("the worker stopping", () -> {
+            try {
+                return offer(43, 1).reason().contains("is stopping");
+            } catch (Exception e) {
+                return false;
+            }
+        });
+        // Build 41's tool fails by itself before the stop reaches it.
+        try (var out = Files.newOutputStream(go)) {
+            out.write("go\n".getBytes());
+        }
+        until("build 41 failed", () -> read(BuildLog.fileOf(settings.logsDir(), 41)).contains("build failed: lorax "
+            + "exited with status 1"));
+        Thread reader = new Thread(() -> read(BuildLog.fileOf(settings.logsDir(), 42)));
+        reader.start();
+        await(closed);
+        reader.join(WAIT.toMillis());
+
+        assertThat(racing.get()).as("the answer to the offer racing the stop").isNotNull();
+        OfferReply declined = OfferReply.fromJson(racing.get());
+        assertThat(declined.accepted()).isFalse();
+        assertThat(declined.reason()).isEqualTo("worker w-test is stopping");
+        assertThat(runFile(42)).doesNotExist();
+        assertThat(runFile(41)).as("the run marker of the failed build, removed with its FAILED event on disk")
+            .doesNotExist();
+
+        vertx = newProcess();
+        startWorker(settings);
+        assertThat(awaitEnd(41).kind()).isEqualTo(Kind.FAILED);
+        assertThat(awaitEnd(41).reason()).contains("lorax exited with status 1");
+        until("every event acknowledged", () -> outboxEvents() == 0);
+        assertThat(events).extracting(BuildEvent::kind).doesNotContain(Kind.LOST);
+        assertThat(events).extracting(BuildEvent::buildId).doesNotContain(42L, 43L);
+    }
+
     // ---- helpers ------------------------------------------------------------------------------------------------
 
     private WorkerSettings settings(Map<String, String> tools) throws IOException {
+        return settings(tools, 1);
+    }
+
+    private WorkerSettings settings(Map<String, String> tools, int slots) throws IOException {
         int port = freePort();
         return new WorkerSettings("w-test", "127.0.0.1", port, "http://127.0.0.1:" + port, List.of("x86_64"),
-            List.of("41"), 1, workDir, List.of(staging), tools, WorkerSettings.DEFAULT_BUILD_TIMEOUT,
+            List.of("41"), slots, workDir, List.of(staging), tools, WorkerSettings.DEFAULT_BUILD_TIMEOUT,
             WorkerSettings.DEFAULT_KEEP_FAILED_WORKDIRS);
     }
 
@@ -231,11 +333,42 @@ class WorkerRestartTest {
     }
 
     private OfferReply offer(long id, int attempt) throws Exception {
-        JsonObject spec = SpecParser.fromIni("[DEFAULT]\ntype=boot\narch=x86_64\nrelease=41\nstaging=file://"
-            + staging + "\n[boot]\n").toJson();
         Message<JsonObject> reply = await(vertx.eventBus().request(Addresses.build("x86_64", "41"),
-            new JobOffer(id, spec, attempt).toJson(), new DeliveryOptions().setSendTimeout(10_000)));
+            new JobOffer(id, spec(), attempt).toJson(), new DeliveryOptions().setSendTimeout(10_000)));
         return OfferReply.fromJson(reply.body());
+    }
+
+    private JsonObject spec() throws SpecException {
+        return SpecParser.fromIni("[DEFAULT]\ntype=boot\narch=x86_64\nrelease=41\nstaging=file://" + staging
+            + "\n[boot]\n").toJson();
+    }
+
+    /** A named pipe: opening it waits for the other end, which lets a test hold a process at a known point. */
+    private static Path fifo(Path path) throws Exception {
+        assertThat(new ProcessBuilder("mkfifo", path.toString()).start().waitFor()).isZero();
+        return path;
+    }
+
+    /** The file's text (a FIFO's until its writer closes it), or "" when it cannot be read. */
+    private static String read(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    private static String readStat(long pid) {
+        return read(Path.of("/proc", Long.toString(pid), "stat"));
+    }
+
+    /** How many events the outbox still keeps (not acknowledged yet). */
+    private long outboxEvents() {
+        try (var files = Files.list(workDir.resolve("outbox"))) {
+            return files.filter(f -> f.getFileName().toString().endsWith(".event.json")).count();
+        } catch (IOException e) {
+            return -1;
+        }
     }
 
     /** The first event of {@code build} that ends its run (SUCCEEDED, FAILED, CANCELED or LOST). */
