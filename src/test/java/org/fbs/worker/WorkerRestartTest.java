@@ -1,8 +1,10 @@
 package org.fbs.worker;
 
+import static org.fbs.worker.WorkerVerticleTest.await;
+import static org.fbs.worker.WorkerVerticleTest.freePort;
+import static org.fbs.worker.WorkerVerticleTest.until;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assertions.fail;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -11,7 +13,6 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -22,7 +23,6 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.BooleanSupplier;
 import org.fbs.config.WorkerSettings;
 import org.fbs.protocol.Addresses;
 import org.fbs.protocol.BuildEvent;
@@ -415,26 +415,6 @@ class WorkerRestartTest {
             return text.isEmpty() ? 0 : Long.parseLong(text);
         } catch (IOException | NumberFormatException e) {
             return 0;
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
-
-    private static <T> T await(Future<T> future) throws Exception {
-        return future.toCompletionStage().toCompletableFuture().get(WAIT.toSeconds(), TimeUnit.SECONDS);
-    }
-
-    private static void until(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                fail("gave up after " + WAIT.toSeconds() + " s waiting for " + what);
-            }
-            Thread.sleep(20);
         }
     }
 }

@@ -617,7 +617,7 @@ class WorkerVerticleTest {
         assertThat(announcements.get(0).running()).isEmpty();
     }
 
-    private static int freePort() throws IOException {
+    static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         }
@@ -768,12 +768,12 @@ class WorkerVerticleTest {
 
     // ---- small helpers ------------------------------------------------------------------------------------------
 
-    private static <T> T await(Future<T> future) throws Exception {
+    static <T> T await(Future<T> future) throws Exception {
         return future.toCompletionStage().toCompletableFuture().get(WAIT.toSeconds(), TimeUnit.SECONDS);
     }
 
     /** Polls {@code condition} until it holds, failing after 30 s. */
-    private static void until(String what, BooleanSupplier condition) throws InterruptedException {
+    static void until(String what, BooleanSupplier condition) throws InterruptedException {
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
