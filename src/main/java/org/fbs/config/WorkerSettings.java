@@ -30,12 +30,13 @@ import java.util.Map;
  *                      the health checks only)
  * @param heartbeatInterval how often it announces itself to the master, which takes a worker silent for
  *                          {@code master.worker-timeout} as lost
+ * @param isolation     how a build's kickstart is kept off this host ({@code worker.isolation})
  */
 public record WorkerSettings(String id, String httpHost, int httpPort, String publicUrl, List<String> arches,
                              List<String> releases, int slots, Path workDir, List<Path> stagingRoots,
                              Map<String, String> tools, KojiSettings koji, Duration retention,
                              Duration buildTimeout, int keepFailedWorkdirs, int maxLogLine, boolean httpMetrics,
-                             Duration heartbeatInterval) {
+                             Duration heartbeatInterval, Isolation isolation) {
 
     static final Map<String, String> DEFAULT_TOOLS = Map.of(
         "lorax", "/usr/sbin/lorax",
@@ -54,6 +55,7 @@ public record WorkerSettings(String id, String httpHost, int httpPort, String pu
         releases = List.copyOf(releases);
         stagingRoots = List.copyOf(stagingRoots);
         tools = Map.copyOf(tools);
+        isolation = isolation == null ? Isolation.NONE : isolation;
     }
 
     /** Settings with the defaults of every key not given (tests). */
@@ -78,7 +80,8 @@ public record WorkerSettings(String id, String httpHost, int httpPort, String pu
                           Map<String, String> tools, KojiSettings koji, Duration retention,
                           Duration buildTimeout, int keepFailedWorkdirs) {
         this(id, httpHost, httpPort, publicUrl, arches, releases, slots, workDir, stagingRoots, tools, koji,
-            retention, buildTimeout, keepFailedWorkdirs, DEFAULT_MAX_LOG_LINE, false, DEFAULT_HEARTBEAT_INTERVAL);
+            retention, buildTimeout, keepFailedWorkdirs, DEFAULT_MAX_LOG_LINE, false, DEFAULT_HEARTBEAT_INTERVAL,
+            Isolation.NONE);
     }
 
     /** Settings with Koji's defaults and the default retention (tests). */
@@ -142,7 +145,8 @@ public record WorkerSettings(String id, String httpHost, int httpPort, String pu
             v.integer("keep-failed-workdirs", DEFAULT_KEEP_FAILED_WORKDIRS, 0, 1000),
             maxLogLine(v),
             Boolean.parseBoolean(http.string("metrics", "false").trim()),
-            v.duration("heartbeat-interval", DEFAULT_HEARTBEAT_INTERVAL));
+            v.duration("heartbeat-interval", DEFAULT_HEARTBEAT_INTERVAL),
+            Isolation.from(v));
     }
 
     private static int maxLogLine(ConfigValues v) {

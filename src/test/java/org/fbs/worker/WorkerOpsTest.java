@@ -80,7 +80,7 @@ class WorkerOpsTest {
             List.of("41"), 1, workDir, List.of(workDir), tools, org.fbs.config.KojiSettings.DEFAULTS,
             WorkerSettings.DEFAULT_RETENTION, WorkerSettings.DEFAULT_BUILD_TIMEOUT,
             WorkerSettings.DEFAULT_KEEP_FAILED_WORKDIRS, WorkerSettings.DEFAULT_MAX_LOG_LINE, true,
-            WorkerSettings.DEFAULT_HEARTBEAT_INTERVAL);
+            WorkerSettings.DEFAULT_HEARTBEAT_INTERVAL, org.fbs.config.Isolation.NONE);
         await(WorkerRole.deploy(vertx, settings));
     }
 
