@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.fbs.build.ImageKinds;
 
 /**
  * The worker's settings ({@code worker.*}).
@@ -38,12 +39,11 @@ public record WorkerSettings(String id, String httpHost, int httpPort, String pu
                              Duration buildTimeout, int keepFailedWorkdirs, int maxLogLine, boolean httpMetrics,
                              Duration heartbeatInterval, Isolation isolation) {
 
-    static final Map<String, String> DEFAULT_TOOLS = Map.of(
-        "lorax", "/usr/sbin/lorax",
-        "livemedia-creator", "/usr/sbin/livemedia-creator",
-        "kiwi-ng", "/usr/bin/kiwi-ng",
-        "pungi", "/usr/bin/pungi",
-        "ksflatten", "/usr/bin/ksflatten");
+    /**
+     * Each image kind's tool (see {@link ImageKinds}), ksflatten, and hfsplus-tools' mkfs, whose absence makes lorax
+     * need --nomacboot.
+     */
+    static final Map<String, String> DEFAULT_TOOLS = defaultTools();
     public static final Duration DEFAULT_RETENTION = Duration.ofDays(7);
     public static final Duration DEFAULT_BUILD_TIMEOUT = Duration.ofHours(6);
     public static final int DEFAULT_KEEP_FAILED_WORKDIRS = 3;
@@ -147,6 +147,13 @@ public record WorkerSettings(String id, String httpHost, int httpPort, String pu
             Boolean.parseBoolean(http.string("metrics", "false").trim()),
             v.duration("heartbeat-interval", DEFAULT_HEARTBEAT_INTERVAL),
             Isolation.from(v));
+    }
+
+    private static Map<String, String> defaultTools() {
+        Map<String, String> tools = new HashMap<>(ImageKinds.defaultPrograms());
+        tools.put("ksflatten", "/usr/bin/ksflatten");
+        tools.put("mkfs-hfsplus", "/usr/sbin/mkfs.hfsplus");
+        return Map.copyOf(tools);
     }
 
     private static int maxLogLine(ConfigValues v) {

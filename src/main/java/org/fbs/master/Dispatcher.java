@@ -323,13 +323,14 @@ public final class Dispatcher extends VerticleBase {
             });
     }
 
+    /** In the words of the kind: e.g. "no worker online has a pungi that builds DVDs for x86_64/41". */
     private static String cannotBuild(String kind, String where) {
-        return "no worker online can build " + ImageKinds.describe(kind) + " for " + where;
+        return ImageKinds.named(kind).noWorkerReason(where);
     }
 
     /** The image kind a build needs; its spec was valid when stored, so it parses. */
     private static String kindOf(Build build) {
-        return ImageKinds.of(build.spec());
+        return ImageKinds.of(build.spec()).name();
     }
 
     private static String whyUnanswered(String where, Throwable err) {

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.fbs.build.ImageKinds;
 
 /**
  * Turns a user's build spec into a {@link BuildSpec}. The INI text users already have and the REST API's JSON are
@@ -131,7 +132,13 @@ public final class SpecParser {
         if (!errors.isEmpty()) {
             throw new SpecException(errors);
         }
-        return new BuildSpec(type, arch, release, staging, email, packages, boot, dvd, live);
+        BuildSpec spec = new BuildSpec(type, arch, release, staging, email, packages, boot, dvd, live);
+        // What the image tool itself would refuse: refused now, not after the build ran.
+        List<String> refused = ImageKinds.of(spec).refusals(spec);
+        if (!refused.isEmpty()) {
+            throw new SpecException(refused);
+        }
+        return spec;
     }
 
     private static ImageType type(Section defaults) {

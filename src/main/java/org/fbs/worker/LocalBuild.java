@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.fbs.build.Artifact;
+import org.fbs.build.Capability;
+import org.fbs.build.ImageKind;
 import org.fbs.build.ImageKinds;
 import org.fbs.build.Stage;
 import org.fbs.config.WorkerSettings;
@@ -62,15 +64,19 @@ public final class LocalBuild {
         return settings.workDir();
     }
 
-    /** Why {@code spec} cannot be built here (its tool is missing), naming the tool and its setting; null if it can. */
+    /**
+     * Why {@code spec} cannot be built here (its tool is missing, or cannot build it), naming the tool and its setting;
+     * null if it can.
+     */
     public String cannotBuild(BuildSpec spec) {
-        String kind = ImageKinds.of(spec);
-        if (tools.kinds().contains(kind)) {
+        ImageKind kind = ImageKinds.of(spec);
+        if (tools.kinds().contains(kind.name())) {
             return null;
         }
-        String name = ImageKinds.TOOLS.get(kind);
-        return "cannot build " + ImageKinds.describe(kind) + " images here: " + tools.byName().get(name).describe()
-            + "; install it or set worker.tools." + name;
+        Capability capability = tools.byKind().get(kind.name());
+        return "cannot build " + kind.describe() + " images here: " + tools.byName().get(kind.tool()).describe()
+            + (capability == null || !tools.usable(kind.tool()) ? "" : ", but " + capability.problem())
+            + "; install it or set worker.tools." + kind.tool();
     }
 
     /**

@@ -219,10 +219,13 @@ public final class WorkerVerticle extends VerticleBase {
             });
     }
 
-    /** Why this worker cannot build {@code spec} (its tool was not found), or null if it can or cannot tell. */
+    /**
+     * Why this worker cannot build {@code spec} (its tool was not found, or cannot build it), or null if it can or
+     * cannot tell.
+     */
     private String cannotBuild(JsonObject spec) {
         try {
-            String kind = ImageKinds.of(SpecParser.fromJson(spec));
+            String kind = ImageKinds.of(SpecParser.fromJson(spec)).name();
             return tools.kinds().contains(kind) ? null : tools.whyNot(kind);
         } catch (SpecException | RuntimeException e) {
             return null; // the build fails with the reason once it runs
@@ -394,6 +397,6 @@ public final class WorkerVerticle extends VerticleBase {
 
     private WorkerStatus status() {
         return new WorkerStatus(settings.id(), settings.publicUrl(), addresses, settings.slots(),
-            List.copyOf(running.keySet()), tools.kinds(), draining, nodeId());
+            List.copyOf(running.keySet()), tools.kinds(), draining, nodeId(), tools.announced());
     }
 }
