@@ -161,10 +161,10 @@ class ImageTypesEndToEndIT {
         assertThat(waitForEnd(live).getString("worker")).isEqualTo("w-nopungi");
         Thread.sleep(6_000); // more than a heartbeat: w-nopungi announced its free slot again meanwhile
         JsonObject still = cluster.build(dvd);
-        assertThat(waiting.getString("reason")).isEqualTo("no worker online can build dvd for s390x/41");
+        assertThat(waiting.getString("reason")).isEqualTo("no worker online has a pungi that builds DVDs for s390x/41");
         assertThat(still.getString("state")).isEqualTo("QUEUED");
         assertThat(still.getString("worker")).isNull();
-        assertThat(still.getString("reason")).isEqualTo("no worker online can build dvd for s390x/41");
+        assertThat(still.getString("reason")).isEqualTo("no worker online has a pungi that builds DVDs for s390x/41");
         String workers = cluster.get(cluster.master + "/api/v1/workers").body();
         assertThat(new JsonObject(workers).getJsonArray("workers").stream().map(JsonObject.class::cast)
             .filter(w -> w.getString("worker").equals("w-nopungi")).findFirst().orElseThrow()

@@ -192,7 +192,7 @@ class CancelAndCapabilityTest {
                 .put("config", "Fedora.kiwi").put("kickstart", "<image/>")).encode());
 
         assertThat(master.awaitBuild(dvd, b -> b.getString("reason") != null).getString("reason"))
-            .isEqualTo("no worker online can build dvd for x86_64/41");
+            .isEqualTo("no worker online has a pungi that builds DVDs for x86_64/41");
         assertThat(master.awaitBuild(kiwi, b -> b.getString("reason") != null).getString("reason"))
             .isEqualTo("no worker online can build live (kiwi) for x86_64/41");
         long boot = submit("text/plain", BOOT);
