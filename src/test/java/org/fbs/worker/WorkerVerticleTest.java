@@ -327,7 +327,9 @@ class WorkerVerticleTest {
             assertThat(Files.readAllLines(args)).containsSubsequence(
                 "-s", "https://dl.fedoraproject.org/pub/fedora/linux/releases/41/Everything/x86_64/os/",
                 "-s", "file://" + workDir.resolve("builds/31-attempt-1/side-repo"),
-                "-m", "https://mirrors.fedoraproject.org/metalink?repo=fedora-41&arch=x86_64");
+                "--nomacboot");
+            assertThat(Files.readAllLines(args)).as("the default repo once, not also as a metalink")
+                .doesNotContain("-m");
             assertThat(get("/log/31").body()).contains("downloaded fixed-1.0-1.fc41.x86_64")
                 .contains("Added 'lorax-repo-1': file://" + workDir.resolve("builds/31-attempt-1/side-repo"));
 
@@ -498,6 +500,48 @@ class WorkerVerticleTest {
         assertThat(reply.reason()).isEqualTo("this worker cannot build dvd images: pungi not found (worker.tools.pungi)");
         assertThat(offer(67, liveSpec(liveKickstart())).accepted()).isTrue();
         assertThat(awaitEnd(67).kind()).isEqualTo(Kind.SUCCEEDED);
+    }
+
+    /**
+     * pungi 4.8 and later cut pungi/scripts/pungi.py down to the gather phase: a worker with one announces dvd as not
+     * available with the reason, and declines a dvd offer saying so (the master's waiting reason follows from it).
+     */
+    @Test
+    void aWorkerWhosePungiOnlyGathersAnnouncesWhyAndDeclinesDvdJobs() throws Exception {
+        Path pungi49 = tmp.resolve("pungi-4.9");
+        Files.writeString(pungi49, "#!/bin/sh\n[ \"$1\" = --version ] && echo 4.9.1 && exit 0\nexit 2\n");
+        Files.setPosixFilePermissions(pungi49, PosixFilePermissions.fromString("rwxr-xr-x"));
+        startWorker(standIns(Map.of("pungi", pungi49.toString())), Duration.ofHours(6), 3);
+        JsonObject spec = new JsonObject().put("type", "dvd").put("arch", "x86_64").put("release", "41")
+            .put("dvd", new JsonObject().put("config", "dvd.ks").put("kickstart", "repo --name=f --baseurl=" + FEDORA));
+
+        OfferReply reply = offer(68, spec);
+
+        String why = "its pungi (4.9.1) only gathers packages (pungi 4.8 and later); DVDs need the legacy pungi"
+            + " before 4.8";
+        assertThat(announcements.get(0).types()).containsExactly("boot", "live", "live-kiwi");
+        assertThat(announcements.get(0).kinds()).containsEntry("boot", "available").containsEntry("live", "available")
+            .containsEntry("live-kiwi", "available").containsEntry("dvd", why);
+        assertThat(reply.accepted()).isFalse();
+        assertThat(reply.reason()).isEqualTo("this worker cannot build dvd images: pungi " + why
+            + " (worker.tools.pungi)");
+    }
+
+    /** lmc has had no --title since lorax 32: a spec's title is not passed, and the build log says so. */
+    @Test
+    void aLiveTitleIsNotPassedToLivemediaCreatorAndTheLogSaysWhy() throws Exception {
+        startWorker(standIns(Map.of()), Duration.ofHours(6), 3);
+        JsonObject spec = liveSpec(liveKickstart());
+        spec.getJsonObject("live").put("title", "Fedora Live");
+
+        assertThat(offer(69, spec).accepted()).isTrue();
+
+        assertThat(awaitEnd(69).kind()).isEqualTo(Kind.SUCCEEDED);
+        String log = get("/log/69").body();
+        assertThat(log).contains("[live] title 'Fedora Live' is not passed: livemedia-creator has no --title option"
+            + " since lorax 32");
+        assertThat(log.lines().filter(l -> l.contains("running: ")).toList()).singleElement().asString()
+            .contains("--make-iso").doesNotContain("--title").doesNotContain("Fedora Live");
     }
 
     @Test
