@@ -1,10 +1,12 @@
-# Shared parts of the FBS TEST STAND-INS for livemedia-creator, kiwi-ng, pungi and ksflatten. Sourced by them,
+# Shared parts of the FBS TEST STAND-INS for livemedia-creator, kiwi-ng, pungi, pungi-4.9 and ksflatten. Sourced by them,
 # never run. None of this is a Fedora tool: see each stand-in's header for what it models and how strictly.
 #
 # Test controls (environment), the same for every stand-in:
 #   FBS_STANDIN_FAIL=1          print a few progress lines, then "ERROR: stand-in told to fail", exit 1
 #   FBS_STANDIN_SLEEP=N         spend N seconds (may be fractional) spread over the progress lines
 #   FBS_STANDIN_REQUIRE_ROOT=1  do the real tool's root check (skipped otherwise, so tests run as anyone)
+#   FBS_STANDIN_VERSION=N       the version number the version option reports (default: the upstream release
+#                               the stand-in models), so a test can show a worker an older or newer tool
 # Every stand-in that builds starts one child process ("stand-in child process PID") that lives as long as
 # the stand-in does. On a normal exit the stand-in ends it; on SIGTERM it does NOT (image tools leave
 # children behind when killed): so a test can prove that FBS stops the whole process tree, not just the tool.
