@@ -565,6 +565,19 @@ class StandInImageToolsTest {
         }
 
         @Test
+        void aNameWithASpaceGivesIsoFileNamesWithASpaceAsPungiDoes() throws Exception {
+            // Issue 14: pungi takes such a name (iso_basename is "NAME-FLAVOR"); FBS's staging refuses the file
+            // name afterwards, so FBS must refuse the name at submit.
+            List<String> args = valid();
+            args.set(args.indexOf("--name") + 1, "Fedora Server");
+
+            Result r = run("pungi", Map.of(), args);
+
+            assertThat(r.exitCode()).as(r.all()).isZero();
+            assertIso(dest.resolve("41/Server/" + arch + "/iso/Fedora Server-Server-41-" + arch + "-DVD.iso"), null);
+        }
+
+        @Test
         void aSingleStageTurnsTheOthersOffEvenWithAllStages() throws Exception {
             Result r = run("pungi", Map.of(), valid("--all-stages", "-G"));
 
