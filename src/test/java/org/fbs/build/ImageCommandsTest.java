@@ -12,6 +12,7 @@ import org.fbs.spec.ImageType;
 import org.fbs.spec.Kickstart;
 import org.fbs.spec.KojiPackages;
 import org.fbs.spec.LiveOptions;
+import org.fbs.standins.ToolFixtures;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -131,7 +132,7 @@ class ImageCommandsTest {
         Files.writeString(side.resolve("repodata/repomd.xml"), "<repomd/>\n");
         LiveMediaCreatorCommand lmc = new LiveMediaCreatorCommand(STANDINS.resolve("livemedia-creator").toString(),
             live(lmc("Fedora-WS-Live-41", "Fedora Live")), work, side);
-        Files.writeString(lmc.kickstartFile(), lmc.kickstart("url --url=" + FEDORA + "\n%packages\nbash\n%end\n"));
+        Files.writeString(lmc.kickstartFile(), lmc.kickstart(ToolFixtures.liveKickstart(FEDORA)));
 
         String output = run(lmc.arguments());
 
@@ -167,17 +168,12 @@ class ImageCommandsTest {
         KiwiCommand kiwi = new KiwiCommand(STANDINS.resolve("kiwi-ng").toString(), live(kiwi("Workstation-Live")),
             work, side);
         Files.createDirectories(kiwi.descriptionDir());
-        Files.writeString(kiwi.descriptionFile(), """
-            <image schemaversion="7.4" name="Fedora-Live">
-              <profiles><profile name="Workstation-Live" description="x"/></profiles>
-              <preferences><version>41.1</version><type image="iso"/></preferences>
-            </image>
-            """);
+        Files.writeString(kiwi.descriptionFile(), ToolFixtures.KIWI_DESCRIPTION);
 
         run(kiwi.arguments());
 
         assertThat(kiwi.isos()).singleElement()
-            .satisfies(iso -> assertThat(iso.getFileName().toString()).startsWith("Fedora-Live.").endsWith("-41.1.iso"));
+            .satisfies(iso -> assertThat(iso.getFileName().toString()).startsWith("Fedora-Live.").endsWith("-" + ToolFixtures.KIWI_VERSION + ".iso"));
     }
 
     // ---- pungi ------------------------------------------------------------------------------------------------

@@ -50,6 +50,7 @@ import org.fbs.protocol.JobOffer;
 import org.fbs.protocol.OfferReply;
 import org.fbs.protocol.WorkerStatus;
 import org.fbs.spec.SpecParser;
+import org.fbs.standins.ToolFixtures;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -369,7 +370,7 @@ class WorkerVerticleTest {
     }
 
     private static String liveKickstart() {
-        return "url --url=" + FEDORA + "\n%packages\n@workstation-product-environment\n%end\n";
+        return ToolFixtures.liveKickstart(FEDORA);
     }
 
     /** The staged files of a succeeded build, checked against their artifacts and the CHECKSUM (by sha256sum -c). */
@@ -447,12 +448,7 @@ class WorkerVerticleTest {
     @Test
     void aKiwiLiveBuildRunsKiwiNgWithTheDescriptionAndProfile() throws Exception {
         startWorker(standIns(Map.of()), Duration.ofHours(6), 3);
-        String description = """
-            <image schemaversion="7.4" name="Fedora-Live">
-              <profiles><profile name="Workstation-Live" description="Fedora Workstation Live"/></profiles>
-              <preferences profiles="Workstation-Live"><version>41.0</version><type image="iso"/></preferences>
-            </image>
-            """;
+        String description = ToolFixtures.KIWI_DESCRIPTION;
         JsonObject spec = new JsonObject().put("type", "live").put("arch", "x86_64").put("release", "41")
             .put("staging", staging.toUri().toString()).put("live", new JsonObject().put("tool", "kiwi")
                 .put("profile", "Workstation-Live").put("config", "Fedora.kiwi").put("kickstart", description));
@@ -460,7 +456,7 @@ class WorkerVerticleTest {
         assertThat(offer(64, spec).accepted()).isTrue();
 
         BuildEvent end = awaitEnd(64);
-        String iso = "Fedora-Live." + uname() + "-41.0.iso";
+        String iso = "Fedora-Live." + uname() + "-" + ToolFixtures.KIWI_VERSION + ".iso";
         assertThat(end.artifacts()).extracting(Artifact::name)
             .containsExactly(iso, "CHECKSUM", "Fedora.kiwi", "build-64.log");
         Path dir = assertStagedWithChecksum(end, "Fedora-x86_64-41-64", iso);
