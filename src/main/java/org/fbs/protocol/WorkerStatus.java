@@ -14,9 +14,11 @@ import java.util.List;
  * @param node     the worker's cluster node id (Vert.x's, the Hazelcast member attribute {@code __vertx.nodeId}),
  *                 so that the master can tell which workers a departed cluster member took with it; null when
  *                 not clustered or not said
+ * @param isolation how it keeps a build's kickstart off its host ({@code worker.isolation}: {@code none} or
+ *                  {@code virt}); null from a worker that does not say, which the master takes as none
  */
 public record WorkerStatus(String worker, String url, List<String> addresses, int slots, List<Long> running,
-                           List<String> types, boolean draining, String node) {
+                           List<String> types, boolean draining, String node, String isolation) {
 
     public WorkerStatus {
         addresses = List.copyOf(addresses);
@@ -24,21 +26,27 @@ public record WorkerStatus(String worker, String url, List<String> addresses, in
         types = types == null ? null : List.copyOf(types);
     }
 
+    /** A worker that does not say its isolation. */
+    public WorkerStatus(String worker, String url, List<String> addresses, int slots, List<Long> running,
+                        List<String> types, boolean draining, String node) {
+        this(worker, url, addresses, slots, running, types, draining, node, null);
+    }
+
     /** A worker that does not say its cluster node. */
     public WorkerStatus(String worker, String url, List<String> addresses, int slots, List<Long> running,
                         List<String> types, boolean draining) {
-        this(worker, url, addresses, slots, running, types, draining, null);
+        this(worker, url, addresses, slots, running, types, draining, null, null);
     }
 
     /** A worker that does not say which image kinds it builds. */
     public WorkerStatus(String worker, String url, List<String> addresses, int slots, List<Long> running) {
-        this(worker, url, addresses, slots, running, null, false, null);
+        this(worker, url, addresses, slots, running, null, false, null, null);
     }
 
     /** A worker that is not draining. */
     public WorkerStatus(String worker, String url, List<String> addresses, int slots, List<Long> running,
                         List<String> types) {
-        this(worker, url, addresses, slots, running, types, false, null);
+        this(worker, url, addresses, slots, running, types, false, null, null);
     }
 
     /** Whether it may build {@code kind}: it said so, or it said nothing. */
@@ -61,7 +69,8 @@ public record WorkerStatus(String worker, String url, List<String> addresses, in
             .put("running", new JsonArray(running))
             .put("types", types == null ? null : new JsonArray(types))
             .put("draining", draining)
-            .put("node", node);
+            .put("node", node)
+            .put("isolation", isolation == null ? "none" : isolation);
     }
 
     public static WorkerStatus fromJson(JsonObject json) {
@@ -72,6 +81,6 @@ public record WorkerStatus(String worker, String url, List<String> addresses, in
         JsonArray types = json.getJsonArray("types");
         return new WorkerStatus(json.getString("worker"), json.getString("url"), addresses,
             json.getInteger("slots", 0), running, types == null ? null : types.stream().map(String::valueOf).toList(),
-            json.getBoolean("draining", false), json.getString("node"));
+            json.getBoolean("draining", false), json.getString("node"), json.getString("isolation"));
     }
 }

@@ -180,7 +180,10 @@ public final class WorkerVerticle extends VerticleBase {
                 + (stopping ? "stopping" : "draining")).toJson());
             return;
         }
-        String cannot = cannotBuild(offer.spec());
+        String cannot = offer.isolate() ? notIsolated(offer.spec()) : null;
+        if (cannot == null) {
+            cannot = cannotBuild(offer.spec());
+        }
         if (cannot != null) {
             msg.reply(OfferReply.decline(settings.id(), cannot).toJson());
             return;
@@ -217,6 +220,25 @@ public final class WorkerVerticle extends VerticleBase {
                 LOG.error("cannot open the log of build {}", id, err);
                 msg.reply(OfferReply.decline(settings.id(), "cannot write build logs: " + err.getMessage()).toJson());
             });
+    }
+
+    /**
+     * Why this worker must not run an untrusted owner's {@code spec}: its isolation does not hold that kind's code
+     * (the master offers such builds only to isolating workers; this holds when it is older, or not ours). Null when
+     * it may.
+     */
+    private String notIsolated(JsonObject spec) {
+        String kind;
+        try {
+            kind = ImageKinds.of(SpecParser.fromJson(spec));
+        } catch (SpecException | RuntimeException e) {
+            return "worker " + settings.id() + " cannot read the spec of a build that needs isolation";
+        }
+        if (settings.isolation().covers(kind)) {
+            return null;
+        }
+        return "worker " + settings.id() + " runs " + ImageKinds.describe(kind) + " builds without isolation"
+            + " (worker.isolation: " + settings.isolation().label() + "), and this build's owner is not trusted";
     }
 
     /** Why this worker cannot build {@code spec} (its tool was not found), or null if it can or cannot tell. */
@@ -394,6 +416,6 @@ public final class WorkerVerticle extends VerticleBase {
 
     private WorkerStatus status() {
         return new WorkerStatus(settings.id(), settings.publicUrl(), addresses, settings.slots(),
-            List.copyOf(running.keySet()), tools.kinds(), draining, nodeId());
+            List.copyOf(running.keySet()), tools.kinds(), draining, nodeId(), settings.isolation().label());
     }
 }
