@@ -513,6 +513,27 @@ class WorkerVerticleTest {
     }
 
     @Test
+    void aWorkerWithoutIsolationAnnouncesItAndDeclinesAnUntrustedOwnersKickstart() throws Exception {
+        startWorker(standIns(Map.of()), Duration.ofHours(6), 3);
+        JsonObject live = SpecParser.fromJson(liveSpec(liveKickstart())).toJson();
+
+        // As an older master, or one not ours, might send it: marked for isolation, to a worker without any.
+        Message<JsonObject> answer = await(vertx.eventBus().request(OFFERS, new JobOffer(68, live, 1, true).toJson(),
+            new DeliveryOptions().setSendTimeout(10_000)));
+        OfferReply reply = OfferReply.fromJson(answer.body());
+
+        assertThat(announcements.get(0).isolation()).isEqualTo("none");
+        assertThat(reply.accepted()).isFalse();
+        assertThat(reply.reason()).isEqualTo("worker w-test runs live builds without isolation (worker.isolation:"
+            + " none), and this build's owner is not trusted");
+        assertThat(eventsOf(68)).isEmpty();
+        assertThat(staging).isEmptyDirectory();
+        // The same build of a trusted owner runs.
+        assertThat(offer(69, liveSpec(liveKickstart())).accepted()).isTrue();
+        assertThat(awaitEnd(69).kind()).isEqualTo(Kind.SUCCEEDED);
+    }
+
+    @Test
     void aCanceledBuildStopsTheToolAndItsChildStagesTheLogAndEndsCanceled() throws Exception {
         startWorker(standIns(Map.of("livemedia-creator", controlled("livemedia-creator", "FBS_STANDIN_SLEEP=60"))),
             Duration.ofHours(6), 3);
