@@ -106,6 +106,11 @@ final class BuildRunner {
     }
 
     Outcome run(long id, int attempt, BuildSpec spec, BuildLog log, Consumer<Stage> entering) {
+        return run(id, attempt, spec, false, log, entering);
+    }
+
+    /** @param isolate the owner is not trusted: the tool must run inside this worker's isolation, or not at all */
+    Outcome run(long id, int attempt, BuildSpec spec, boolean isolate, BuildLog log, Consumer<Stage> entering) {
         Path dir = workDirOf(settings.workDir(), id, attempt);
         Instant deadline = Instant.now().plus(settings.buildTimeout());
         boolean keep = false;
@@ -128,6 +133,9 @@ final class BuildRunner {
             enter(Stage.IMAGE, log, entering);
             List<Path> inputs = new ArrayList<>();
             ImageJob job = image(id, spec, dir, sideRepo, log, deadline, inputs);
+            if (isolate) {
+                refuseOnTheHost(job);
+            }
             List<Path> isos = runImageTool(id, job, dir, log, deadline);
             checkGoingOn(id, deadline);
 
@@ -198,6 +206,17 @@ final class BuildRunner {
                 + settings.logsDir().resolve(id + "-" + job.input().getFileName()));
         }
         return job;
+    }
+
+    /**
+     * The last check before an untrusted owner's kickstart runs: its tool must not run it on this host. The offer
+     * was taken because worker.isolation covers the kind; this holds should the command line still say otherwise.
+     */
+    private static void refuseOnTheHost(ImageJob job) throws BuildFailure {
+        if (job.arguments().contains("--no-virt")) {
+            throw new BuildFailure("this build's owner is not trusted, but " + job.tool() + " would run its kickstart"
+                + " on the worker's host (--no-virt); refused");
+        }
     }
 
     /** Runs the image tool and returns the ISOs it wrote. */

@@ -212,7 +212,7 @@ public final class WorkerVerticle extends VerticleBase {
                 }
                 outbox.begin(id, attempt);
                 msg.reply(OfferReply.accept(settings.id(), logUrl(id)).toJson());
-                run(id, attempt, offer.spec(), log);
+                run(id, attempt, offer.spec(), offer.isolate(), log);
             })
             .onFailure(err -> {
                 running.remove(id);
@@ -272,7 +272,7 @@ public final class WorkerVerticle extends VerticleBase {
     }
 
     /** Runs the build on a build thread; the log is closed there when the build ends. */
-    private void run(long id, int attempt, JsonObject specJson, BuildLog log) {
+    private void run(long id, int attempt, JsonObject specJson, boolean isolate, BuildLog log) {
         Future<BuildRunner.Outcome> end = builds.executeBlocking(() -> {
             try (log) {
                 BuildSpec spec;
@@ -283,7 +283,7 @@ public final class WorkerVerticle extends VerticleBase {
                     log.line("build failed: " + reason);
                     return BuildRunner.Outcome.failed(reason);
                 }
-                return runner.run(id, attempt, spec, log,
+                return runner.run(id, attempt, spec, isolate, log,
                     stage -> context.runOnContext(v -> outbox.stage(id, stage)));
             }
         }, false);

@@ -38,6 +38,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.fbs.build.Artifact;
 import org.fbs.build.ExtraPackage;
+import org.fbs.config.Isolation;
 import org.fbs.config.KojiSettings;
 import org.fbs.config.WorkerSettings;
 import org.fbs.koji.LocalKoji;
@@ -531,6 +532,32 @@ class WorkerVerticleTest {
         // The same build of a trusted owner runs.
         assertThat(offer(69, liveSpec(liveKickstart())).accepted()).isTrue();
         assertThat(awaitEnd(69).kind()).isEqualTo(Kind.SUCCEEDED);
+    }
+
+    @Test
+    void anUntrustedOwnersKickstartNeverRunsOnTheHostEvenOnAWorkerThatSaysItIsolates() throws Exception {
+        port = freePort();
+        WorkerSettings settings = new WorkerSettings("w-test", "127.0.0.1", port, "http://127.0.0.1:" + port,
+            List.of("x86_64"), List.of("41"), 1, workDir, List.of(staging), standIns(Map.of()), KojiSettings.DEFAULTS,
+            WorkerSettings.DEFAULT_RETENTION, Duration.ofHours(6), 3, WorkerSettings.DEFAULT_MAX_LOG_LINE, false,
+            WorkerSettings.DEFAULT_HEARTBEAT_INTERVAL, new Isolation(Isolation.Mode.VIRT, tmp.resolve("boot.iso")));
+        await(WorkerRole.deploy(vertx, settings));
+        until("the worker's first announcement", () -> !announcements.isEmpty());
+        JsonObject live = SpecParser.fromJson(liveSpec(liveKickstart())).toJson();
+
+        Message<JsonObject> answer = await(vertx.eventBus().request(OFFERS, new JobOffer(70, live, 1, true).toJson(),
+            new DeliveryOptions().setSendTimeout(10_000)));
+
+        assertThat(announcements.get(0).isolation()).isEqualTo("virt");
+        assertThat(OfferReply.fromJson(answer.body()).accepted()).isTrue();
+        // Until livemedia-creator's command line follows worker.isolation, it still says --no-virt: refused, the
+        // kickstart never runs on this host. (When it runs in virt mode, this build succeeds instead.)
+        BuildEvent end = awaitEnd(70);
+        assertThat(end.kind()).isEqualTo(Kind.FAILED);
+        assertThat(end.reason()).isEqualTo("this build's owner is not trusted, but livemedia-creator would run"
+            + " its kickstart on the worker's host (--no-virt); refused");
+        assertThat(get("/log/70").body()).doesNotContain("running: " + STANDINS.resolve("livemedia-creator"));
+        assertThat(staging).isEmptyDirectory();
     }
 
     @Test
