@@ -10,7 +10,8 @@ import org.fbs.config.AuthSettings;
  * Turns what the OIDC provider says of a user into a {@link Caller}: the name is {@code preferred_username} (else
  * the introspected {@code username}, else {@code sub}), the address the {@code email} claim, and the caller is an
  * admin when the {@code groups} claim holds {@code master.auth.admin-group} or the name is in
- * {@code master.auth.admins}.
+ * {@code master.auth.admins}. Admins, and members of {@code master.auth.trusted-group}, are trusted: their
+ * kickstarts may run on a worker without isolation.
  */
 final class CallerClaims {
 
@@ -57,7 +58,8 @@ final class CallerClaims {
         if (name == null) {
             throw new IllegalArgumentException("the provider named no user (no preferred_username, username or sub)");
         }
-        return new Caller(name, text(claims, "email"), inAdminGroup(claims) || listed(name));
+        boolean admin = inGroup(claims, settings.adminGroup()) || listed(name);
+        return new Caller(name, text(claims, "email"), admin, admin || inGroup(claims, settings.trustedGroup()));
     }
 
     /** Whether the name is in master.auth.admins. */
@@ -65,8 +67,7 @@ final class CallerClaims {
         return settings.admins().contains(name);
     }
 
-    private boolean inAdminGroup(JsonObject claims) {
-        String group = settings.adminGroup();
+    private static boolean inGroup(JsonObject claims, String group) {
         Object groups = claims.getValue("groups");
         if (group == null || groups == null) {
             return false;

@@ -119,8 +119,8 @@ public final class SpecInitCommand implements Callable<Integer> {
             # all (default), or one stage: -G (gather), -C (createrepo), -B (buildinstall), -I (createiso)
             stage=all
             # The kickstart: an http(s) URL the master fetches once (at most 1 MiB) when you submit. It must be
-            # flat (ksflatten): nothing it %%includes is fetched. A local path is never read; in the JSON form
-            # you can send the text itself in "kickstart" instead.
+            # flat (ksflatten): a %%include or %%ksappend line is refused. A local path is never read; in the
+            # JSON form you can send the text itself in "kickstart" instead.
             config=https://example.org/kickstarts/my-dvd.ks
             """.formatted(release);
     }
@@ -140,8 +140,8 @@ public final class SpecInitCommand implements Callable<Integer> {
             # livemedia-creator --releasever (default: the release; it cannot differ from it)
             #releasever=%1$s
             # The kickstart (for kiwi: the kiwi description file): an http(s) URL the master fetches once (at
-            # most 1 MiB) when you submit. It must be flat (ksflatten): nothing it %%includes is fetched. A local
-            # path is never read; in the JSON form you can send the text itself in "kickstart" instead.
+            # most 1 MiB) when you submit. It must be flat (ksflatten): %%include and %%ksappend are refused.
+            # A local path is never read; in the JSON form you can send the text itself in "kickstart" instead.
             config=https://example.org/kickstarts/my-live.ks
             """.formatted(release);
     }

@@ -15,10 +15,12 @@ import java.util.List;
  * @param scopes        what the login asks for; the groups scope brings the {@code groups} claim
  * @param adminGroup    members of this group (the {@code groups} claim) are admins; null for none
  * @param admins        user names that are admins whatever their groups
+ * @param trustedGroup  members of this group are trusted: their kickstarts may run as root on a worker without
+ *                      isolation ({@code worker.isolation: none}); admins always are; null for none
  * @param secureCookies whether the session and CSRF cookies carry Secure (default: when public-url is https)
  */
 public record AuthSettings(URI issuer, String clientId, String clientSecret, List<String> scopes, String adminGroup,
-                           List<String> admins, boolean secureCookies) {
+                           List<String> admins, boolean secureCookies, String trustedGroup) {
 
     public static final List<String> DEFAULT_SCOPES =
         List.of("openid", "email", "profile", "https://id.fedoraproject.org/scope/groups");
@@ -26,6 +28,12 @@ public record AuthSettings(URI issuer, String clientId, String clientSecret, Lis
     public AuthSettings {
         scopes = List.copyOf(scopes);
         admins = List.copyOf(admins);
+    }
+
+    /** Settings without a trusted group: only admins are trusted. */
+    public AuthSettings(URI issuer, String clientId, String clientSecret, List<String> scopes, String adminGroup,
+                        List<String> admins, boolean secureCookies) {
+        this(issuer, clientId, clientSecret, scopes, adminGroup, admins, secureCookies, null);
     }
 
     /** Whether users log in (with an OIDC provider), rather than the master serving one local admin. */
@@ -60,7 +68,8 @@ public record AuthSettings(URI issuer, String clientId, String clientSecret, Lis
         }
         List<String> admins = v.list("admins", List.of());
         return new AuthSettings(issuer, clientId, clientSecret, scopes, blankToNull(v.string("admin-group", null)),
-            admins, v.bool("secure-cookies", publicUrl.startsWith("https://")));
+            admins, v.bool("secure-cookies", publicUrl.startsWith("https://")),
+            blankToNull(v.string("trusted-group", null)));
     }
 
     private static boolean isLoopback(String host) {
@@ -79,6 +88,6 @@ public record AuthSettings(URI issuer, String clientId, String clientSecret, Lis
     public String toString() {
         return "AuthSettings[issuer=" + issuer + ", clientId=" + clientId + ", clientSecret="
             + (clientSecret == null ? "none" : "***") + ", scopes=" + scopes + ", adminGroup=" + adminGroup
-            + ", admins=" + admins + ", secureCookies=" + secureCookies + "]";
+            + ", admins=" + admins + ", secureCookies=" + secureCookies + ", trustedGroup=" + trustedGroup + "]";
     }
 }

@@ -126,6 +126,8 @@ public final class ApiVerticle extends VerticleBase {
                 error(ctx, 400, "the build spec has errors", e.errors());
             } else if (stored.cause() instanceof ReplyException re && re.failureCode() == Dispatcher.TOO_MANY_QUEUED) {
                 error(ctx, 429, re.getMessage(), List.of());
+            } else if (stored.cause() instanceof ReplyException re && re.failureCode() == Dispatcher.NOT_ISOLATED) {
+                error(ctx, 403, re.getMessage(), List.of());
             } else {
                 LOG.error("submit failed", stored.cause());
                 error(ctx, 503, "the build could not be stored; nothing was queued", List.of());

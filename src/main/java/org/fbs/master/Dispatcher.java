@@ -67,6 +67,8 @@ public final class Dispatcher extends VerticleBase {
     private final int maxQueuedPerUser;
     /** The failure code of a submit refused because its owner has too many builds queued (HTTP 429). */
     public static final int TOO_MANY_QUEUED = 429;
+    /** The failure code of a submit refused because it needs isolation no online worker has (HTTP 403). */
+    public static final int NOT_ISOLATED = 403;
     private final Duration workerTimeout;
     private final int maxRetries;
     /** The mail a change calls for, kept in the same transaction as the change. */
@@ -138,8 +140,14 @@ public final class Dispatcher extends VerticleBase {
                 + "master.max-queued-per-user allows (" + maxQueuedPerUser + "); submit again once one has started");
             return;
         }
+        boolean isolate = body.getBoolean("isolate", false);
+        String kind = ImageKinds.of(body.getJsonObject("spec")).name();
+        if (isolate && workers.isolating(body.getString("address"), kind) == 0) {
+            msg.fail(NOT_ISOLATED, OwnerCode.noIsolation(kind, WorkerDirectory.describe(body.getString("address"))));
+            return;
+        }
         Build fresh = Build.queued(body.getJsonObject("spec"), body.getString("address"), body.getString("owner"),
-            Instant.now());
+            isolate, Instant.now());
         store.insert(fresh)
             .onSuccess(stored -> {
                 active.put(stored.id(), stored);
@@ -266,6 +274,10 @@ public final class Dispatcher extends VerticleBase {
                     waiting(queued.id(), cannotBuild(kind, WorkerDirectory.describe(address)));
                     continue;
                 }
+                if (queued.isolate() && workers.isolating(address, kind) == 0) {
+                    waiting(queued.id(), OwnerCode.noIsolation(kind, WorkerDirectory.describe(address)));
+                    continue;
+                }
                 next = queued;
                 break;
             }
@@ -294,7 +306,7 @@ public final class Dispatcher extends VerticleBase {
         String where = WorkerDirectory.describe(build.address());
         long offeredAt = System.nanoTime();
         String kind = kindOf(build);
-        return vertx.eventBus().<JsonObject>request(build.address(), new JobOffer(build.id(), build.spec(), build.attempt() + 1).toJson(), options)
+        return vertx.eventBus().<JsonObject>request(build.address(), new JobOffer(build.id(), build.spec(), build.attempt() + 1, build.isolate()).toJson(), options)
             .transform(sent -> {
                 if (sent.failed()) {
                     // Draining workers stop consuming offers: say so rather than "no worker online".

@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.fbs.config.Isolation;
 import org.fbs.protocol.WorkerStatus;
 
 /**
@@ -81,6 +82,12 @@ final class WorkerDirectory {
     int canBuild(String address, String kind) {
         return (int) workers.values().stream()
             .filter(s -> s.status().addresses().contains(address) && s.status().builds(kind)).count();
+    }
+
+    /** How many known workers consume {@code address} and isolate builds of {@code kind} (worker.isolation). */
+    int isolating(String address, String kind) {
+        return (int) workers.values().stream().filter(s -> s.status().addresses().contains(address)
+            && s.status().builds(kind) && Isolation.covers(s.status().isolation(), kind)).count();
     }
 
     JsonArray toJson() {

@@ -19,9 +19,12 @@ import java.util.Map;
  *                 not clustered or not said
  * @param kinds    every image kind with {@code available} or why the worker cannot build it (its tool is missing,
  *                 or cannot make it: e.g. a pungi that only gathers packages); null when not said
+ * @param isolation how it keeps a build's kickstart off its host ({@code worker.isolation}: {@code none} or
+ *                  {@code virt}); null from a worker that does not say, which the master takes as none
  */
 public record WorkerStatus(String worker, String url, List<String> addresses, int slots, List<Long> running,
-                           List<String> types, boolean draining, String node, Map<String, String> kinds) {
+                           List<String> types, boolean draining, String node, Map<String, String> kinds,
+                           String isolation) {
 
     public WorkerStatus {
         addresses = List.copyOf(addresses);
@@ -30,27 +33,27 @@ public record WorkerStatus(String worker, String url, List<String> addresses, in
         kinds = kinds == null ? null : Collections.unmodifiableMap(new LinkedHashMap<>(kinds));
     }
 
-    /** A worker that does not say why it cannot build a kind. */
+    /** A worker that does not say why it cannot build a kind, nor its isolation. */
     public WorkerStatus(String worker, String url, List<String> addresses, int slots, List<Long> running,
                         List<String> types, boolean draining, String node) {
-        this(worker, url, addresses, slots, running, types, draining, node, null);
+        this(worker, url, addresses, slots, running, types, draining, node, null, null);
     }
 
     /** A worker that does not say its cluster node. */
     public WorkerStatus(String worker, String url, List<String> addresses, int slots, List<Long> running,
                         List<String> types, boolean draining) {
-        this(worker, url, addresses, slots, running, types, draining, null);
+        this(worker, url, addresses, slots, running, types, draining, null, null, null);
     }
 
     /** A worker that does not say which image kinds it builds. */
     public WorkerStatus(String worker, String url, List<String> addresses, int slots, List<Long> running) {
-        this(worker, url, addresses, slots, running, null, false, null);
+        this(worker, url, addresses, slots, running, null, false, null, null, null);
     }
 
     /** A worker that is not draining. */
     public WorkerStatus(String worker, String url, List<String> addresses, int slots, List<Long> running,
                         List<String> types) {
-        this(worker, url, addresses, slots, running, types, false, null);
+        this(worker, url, addresses, slots, running, types, false, null, null, null);
     }
 
     /** Whether it may build {@code kind}: it said so, or it said nothing. */
@@ -74,7 +77,8 @@ public record WorkerStatus(String worker, String url, List<String> addresses, in
             .put("types", types == null ? null : new JsonArray(types))
             .put("draining", draining)
             .put("node", node)
-            .put("kinds", kinds == null ? null : new JsonObject(new LinkedHashMap<>(kinds)));
+            .put("kinds", kinds == null ? null : new JsonObject(new LinkedHashMap<>(kinds)))
+            .put("isolation", isolation == null ? "none" : isolation);
     }
 
     public static WorkerStatus fromJson(JsonObject json) {
@@ -93,6 +97,6 @@ public record WorkerStatus(String worker, String url, List<String> addresses, in
         }
         return new WorkerStatus(json.getString("worker"), json.getString("url"), addresses,
             json.getInteger("slots", 0), running, types == null ? null : types.stream().map(String::valueOf).toList(),
-            json.getBoolean("draining", false), json.getString("node"), byKind);
+            json.getBoolean("draining", false), json.getString("node"), byKind, json.getString("isolation"));
     }
 }

@@ -85,6 +85,9 @@ final class BuildPage {
                         redirect(ctx, "/builds/" + stored.result().getLong("id"));
                     } else if (stored.cause() instanceof SpecException e) {
                         refused(ctx, e);
+                    } else if (stored.cause() instanceof ReplyException re && re.failureCode() >= 400
+                        && re.failureCode() < 500) {
+                        Layout.message(ctx, re.failureCode(), "Build again", re.getMessage());
                     } else {
                         LOG.error("build {} could not be submitted again", build.id(), stored.cause());
                         Layout.message(ctx, 503, "Build again", "The new build could not be stored; nothing was"

@@ -56,7 +56,7 @@ final class ClusterPage {
     }
 
     private static void table(Html h, RoutingContext ctx, Caller caller, List<JsonObject> workers) {
-        h.add("<table class=\"workers\"><thead><tr><th>Worker</th><th>Builds for</th><th>Image types</th>")
+        h.add("<table class=\"workers\"><thead><tr><th>Worker</th><th>Builds for</th><th>Image types</th><th>Isolation</th>")
             .add("<th>Slots free / busy / all</th><th>Running</th><th>Last heard</th><th>State</th>")
             .add(caller.admin() ? "<th></th>" : "").add("</tr></thead><tbody>");
         for (JsonObject json : workers) {
@@ -65,6 +65,7 @@ final class ClusterPage {
                 .add("</strong><br><small>").text(w.url()).add("</small></td><td>");
             w.addresses().forEach(a -> h.add("<span class=\"tag\">").text(Show.address(a)).add("</span> "));
             h.add("</td><td>").text(w.types() == null ? "(not said)" : String.join(", ", w.types()))
+                .add("</td><td class=\"isolation\">").text(w.isolation() == null ? "none" : w.isolation())
                 .add("</td><td>").text(w.free()).add(" / ").text(w.running().size()).add(" / ").text(w.slots())
                 .add("</td><td>");
             w.running().forEach(id -> h.add("<a href=\"/builds/").text(id).add("\">#").text(id).add("</a> "));

@@ -106,6 +106,11 @@ final class BuildRunner {
     }
 
     Outcome run(long id, int attempt, BuildSpec spec, BuildLog log, Consumer<Stage> entering) {
+        return run(id, attempt, spec, false, log, entering);
+    }
+
+    /** @param isolate the owner is not trusted: the tool must run inside this worker's isolation, or not at all */
+    Outcome run(long id, int attempt, BuildSpec spec, boolean isolate, BuildLog log, Consumer<Stage> entering) {
         Path dir = workDirOf(settings.workDir(), id, attempt);
         Instant deadline = Instant.now().plus(settings.buildTimeout());
         boolean keep = false;
@@ -129,6 +134,9 @@ final class BuildRunner {
             List<Path> inputs = new ArrayList<>();
             ImageKind kind = ImageKinds.of(spec);
             ImageCommand command = image(id, kind, spec, dir, sideRepo, log, deadline, inputs);
+            if (isolate) {
+                refuseOnTheHost(kind, command);
+            }
             List<Path> isos = runImageTool(id, kind.tool(), command, dir, log, deadline);
             checkGoingOn(id, deadline);
 
@@ -199,6 +207,17 @@ final class BuildRunner {
             log.line("the " + kind.tool() + " input " + input.getFileName() + " is kept as " + kept);
         }
         return command;
+    }
+
+    /**
+     * The last check before an untrusted owner's kickstart runs: its tool must not run it on this host. The offer
+     * was taken because worker.isolation covers the kind; this holds should the command line still say otherwise.
+     */
+    private static void refuseOnTheHost(ImageKind kind, ImageCommand command) throws BuildFailure {
+        if (command.arguments().contains("--no-virt")) {
+            throw new BuildFailure("this build's owner is not trusted, but " + kind.tool() + " would run its kickstart"
+                + " on the worker's host (--no-virt); refused");
+        }
     }
 
     /** Runs the image tool and returns the ISOs it wrote. */

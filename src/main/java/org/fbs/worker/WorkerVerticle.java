@@ -180,7 +180,10 @@ public final class WorkerVerticle extends VerticleBase {
                 + (stopping ? "stopping" : "draining")).toJson());
             return;
         }
-        String cannot = cannotBuild(offer.spec());
+        String cannot = offer.isolate() ? notIsolated(offer.spec()) : null;
+        if (cannot == null) {
+            cannot = cannotBuild(offer.spec());
+        }
         if (cannot != null) {
             msg.reply(OfferReply.decline(settings.id(), cannot).toJson());
             return;
@@ -209,7 +212,7 @@ public final class WorkerVerticle extends VerticleBase {
                 }
                 outbox.begin(id, attempt);
                 msg.reply(OfferReply.accept(settings.id(), logUrl(id)).toJson());
-                run(id, attempt, offer.spec(), log);
+                run(id, attempt, offer.spec(), offer.isolate(), log);
             })
             .onFailure(err -> {
                 running.remove(id);
@@ -217,6 +220,25 @@ public final class WorkerVerticle extends VerticleBase {
                 LOG.error("cannot open the log of build {}", id, err);
                 msg.reply(OfferReply.decline(settings.id(), "cannot write build logs: " + err.getMessage()).toJson());
             });
+    }
+
+    /**
+     * Why this worker must not run an untrusted owner's {@code spec}: its isolation does not hold that kind's code
+     * (the master offers such builds only to isolating workers; this holds when it is older, or not ours). Null when
+     * it may.
+     */
+    private String notIsolated(JsonObject spec) {
+        String kind;
+        try {
+            kind = ImageKinds.of(SpecParser.fromJson(spec)).name();
+        } catch (SpecException | RuntimeException e) {
+            return "worker " + settings.id() + " cannot read the spec of a build that needs isolation";
+        }
+        if (settings.isolation().covers(kind)) {
+            return null;
+        }
+        return "worker " + settings.id() + " runs " + ImageKinds.describe(kind) + " builds without isolation"
+            + " (worker.isolation: " + settings.isolation().label() + "), and this build's owner is not trusted";
     }
 
     /**
@@ -253,7 +275,7 @@ public final class WorkerVerticle extends VerticleBase {
     }
 
     /** Runs the build on a build thread; the log is closed there when the build ends. */
-    private void run(long id, int attempt, JsonObject specJson, BuildLog log) {
+    private void run(long id, int attempt, JsonObject specJson, boolean isolate, BuildLog log) {
         Future<BuildRunner.Outcome> end = builds.executeBlocking(() -> {
             try (log) {
                 BuildSpec spec;
@@ -264,7 +286,7 @@ public final class WorkerVerticle extends VerticleBase {
                     log.line("build failed: " + reason);
                     return BuildRunner.Outcome.failed(reason);
                 }
-                return runner.run(id, attempt, spec, log,
+                return runner.run(id, attempt, spec, isolate, log,
                     stage -> context.runOnContext(v -> outbox.stage(id, stage)));
             }
         }, false);
@@ -397,6 +419,7 @@ public final class WorkerVerticle extends VerticleBase {
 
     private WorkerStatus status() {
         return new WorkerStatus(settings.id(), settings.publicUrl(), addresses, settings.slots(),
-            List.copyOf(running.keySet()), tools.kinds(), draining, nodeId(), tools.announced());
+            List.copyOf(running.keySet()), tools.kinds(), draining, nodeId(), tools.announced(),
+            settings.isolation().label());
     }
 }

@@ -97,6 +97,7 @@ class LoginAndAccessTest {
                     .put("client-id", CLIENT_ID)
                     .put("client-secret", CLIENT_SECRET))
                 .put("admin-group", "fbs-admins")
+                .put("trusted-group", "fbs-packagers")
                 .put("admins", new JsonArray().add("root-by-list"))))).master();
         vertx = Vertx.vertx();
         await(MasterRole.deploy(vertx, settings));
@@ -324,6 +325,29 @@ class LoginAndAccessTest {
         assertThat(admin.send("GET", "/api/v1/builds/" + peggys, null, Map.of()).statusCode()).isEqualTo(200);
         assertError(user.send("GET", "/api/v1/mails", null, Map.of()), 403, "only admins");
         assertThat(user.send("GET", "/api/v1/builds/" + peggys, null, Map.of()).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void onlyTrustedOwnersMaySubmitAKickstartWhereNoWorkerIsolatesIt() throws Exception {
+        // No worker at all here, so none isolates: a kickstart runs only for admins and the trusted group.
+        String live = new JsonObject().put("type", "live").put("arch", "x86_64").put("release", "41")
+            .put("live", new JsonObject().put("config", "evil.ks")
+                .put("kickstart", "url --url=https://example.org/os/\n%pre\ncat /etc/shadow\n%end\n")).encode();
+
+        HttpResponse<String> refused = bearer("POST", "/api/v1/builds", live, accessToken("mallory", 3600, "packager"));
+
+        assertError(refused, 403, "no online worker for x86_64/41 isolates live builds, and your live kickstart would"
+            + " run as root on the worker: only admins and members of master.auth.trusted-group may run it there. An"
+            + " operator can add you to that group, or run a worker with worker.isolation: virt (it isolates"
+            + " livemedia-creator live builds)");
+        for (String token : List.of(accessToken("pat", 3600, "fbs-packagers"), accessToken("olga", 3600, "fbs-admins"),
+            accessToken("root-by-list", 3600))) {
+            HttpResponse<String> created = bearer("POST", "/api/v1/builds", live, token);
+            assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+            assertThat(new JsonObject(created.body()).getBoolean("isolate")).isFalse();
+        }
+        // A boot build runs none of its owner's code.
+        assertThat(bearer("POST", "/api/v1/builds", INI, accessToken("mallory", 3600)).statusCode()).isEqualTo(201);
     }
 
     // --- personal API tokens ---

@@ -334,6 +334,22 @@ public class SpecParserTest {
     }
 
     @Test
+    void aKickstartWithAnIncludeIsRefusedNamingTheLineButAKiwiDescriptionIsNotAKickstart() throws SpecException {
+        String text = "%packages\n@core\n%end\n%post\n  %include /etc/shadow # note\n%end\n";
+        JsonObject dvd = new JsonObject().put("type", "dvd").put("arch", "x86_64").put("release", 41)
+            .put("dvd", new JsonObject().put("kickstart", text).put("config", "my-dvd.ks"));
+        JsonObject kiwi = new JsonObject().put("type", "live").put("arch", "x86_64").put("release", 41)
+            .put("live", new JsonObject().put("tool", "kiwi").put("profile", "Live").put("kickstart", text));
+
+        assertThatThrownBy(() -> SpecParser.fromJson(dvd)).isInstanceOf(SpecException.class)
+            .extracting(e -> ((SpecException) e).errors()).isEqualTo(List.of("[dvd] config: the kickstart's line 5"
+                + " (  %include /etc/shadow # note) includes another file: a build brings exactly one kickstart, so"
+                + " %include and %ksappend are refused; flatten it first (ksflatten -c KICKSTART -o FLAT.ks) and"
+                + " send the flat file"));
+        assertThat(SpecParser.fromJson(kiwi).kickstart().text()).isEqualTo(text);
+    }
+
+    @Test
     void fetchedKickstartTextTravelsInTheSpec() throws SpecException {
         BuildSpec parsed = SpecParser.fromIni(LIVE_2012);
 

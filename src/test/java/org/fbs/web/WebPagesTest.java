@@ -345,7 +345,8 @@ class WebPagesTest {
             poll(() -> page("/cluster").contains("data-worker=\"w1\""));
             String page = page("/cluster");
             assertThat(page).contains(worker.url, "x86_64/41", "boot, live", "2 / 0 / 2", "taking builds",
-                "action=\"/cluster/w1/drain\"", "<time datetime=");
+                "action=\"/cluster/w1/drain\"", "<time datetime=", "<th>Isolation</th>",
+                "<td class=\"isolation\">none</td>");
         }
     }
 

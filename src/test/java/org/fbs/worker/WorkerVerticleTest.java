@@ -38,6 +38,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.fbs.build.Artifact;
 import org.fbs.build.ExtraPackage;
+import org.fbs.config.Isolation;
 import org.fbs.config.KojiSettings;
 import org.fbs.config.WorkerSettings;
 import org.fbs.koji.LocalKoji;
@@ -420,7 +421,7 @@ class WorkerVerticleTest {
     }
 
     @Test
-    void withoutKsflattenFbsFlattensTheKickstartItself() throws Exception {
+    void withoutKsflattenTheKickstartIsUsedAsItCame() throws Exception {
         startWorker(standIns(Map.of("ksflatten", tmp.resolve("absent/ksflatten").toString())), Duration.ofHours(6), 3);
 
         assertThat(offer(62, liveSpec(liveKickstart())).accepted()).isTrue();
@@ -428,21 +429,33 @@ class WorkerVerticleTest {
         BuildEvent end = awaitEnd(62);
         Path dir = assertStagedWithChecksum(end, "Fedora-x86_64-41-62", "Fedora-Live-x86_64-41.iso");
         assertThat(Files.readString(dir.resolve("live.ks"))).isEqualTo(liveKickstart());
-        assertThat(get("/log/62").body()).contains("flattened by FBS (ksflatten is not installed)");
+        assertThat(get("/log/62").body()).contains("used as it came (ksflatten is not installed");
     }
 
     @Test
-    void anIncludeOfAWorkerFileIsRefusedBeforeAnyToolReadsIt() throws Exception {
+    void anIncludeOfAWorkerFileIsRefusedBeforeAnyToolReadsItAndNothingOfTheHostIsStaged() throws Exception {
         startWorker(standIns(Map.of()), Duration.ofHours(6), 3);
+        Path secret = Files.writeString(tmp.resolve("host-secret"), "root:$6$WORKER-SECRET:19000:0:99999:7:::\n");
 
-        assertThat(offer(63, liveSpec("%include /etc/shadow\n" + liveKickstart())).accepted()).isTrue();
+        // An offer straight on the event bus: a kickstart no master of ours would have let through.
+        JsonObject spec = SpecParser.fromJson(liveSpec(liveKickstart())).toJson();
+        spec.getJsonObject("live").put("kickstart", liveKickstart() + "%include " + secret + " # note\n");
+        Message<JsonObject> reply = await(vertx.eventBus().request(OFFERS, new JobOffer(63, spec).toJson(),
+            new DeliveryOptions().setSendTimeout(10_000)));
+        assertThat(OfferReply.fromJson(reply.body()).accepted()).isTrue();
 
         BuildEvent end = awaitEnd(63);
         assertThat(end.kind()).isEqualTo(Kind.FAILED);
-        assertThat(end.reason()).isEqualTo("kickstart fedora-live.ks: fedora-live.ks line 1: %include /etc/shadow"
-            + " names a file that did not come with the build (fedora-live.ks); only those can be included");
-        assertThat(get("/log/63").body()).doesNotContain("running:").doesNotContain("root:");
+        assertThat(end.reason()).startsWith("the worker cannot read this spec: [live] config: the kickstart's line 5 (%include "
+            + secret + " # note) includes another file: a build brings exactly one kickstart");
+        assertThat(get("/log/63").body()).doesNotContain("running:").doesNotContain("WORKER-SECRET");
         assertThat(staging).isEmptyDirectory();
+        try (Stream<Path> files = Files.walk(workDir)) {
+            for (Path file : files.filter(Files::isRegularFile).toList()) {
+                assertThat(new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1)).as("%s", file)
+                    .doesNotContain("WORKER-SECRET");
+            }
+        }
     }
 
     @Test
@@ -538,6 +551,53 @@ class WorkerVerticleTest {
             + " since lorax 32");
         assertThat(log.lines().filter(l -> l.contains("running: ") && l.contains("--make-iso")).toList())
             .singleElement().asString().doesNotContain("--title").doesNotContain("Fedora Live");
+    }
+
+    @Test
+    void aWorkerWithoutIsolationAnnouncesItAndDeclinesAnUntrustedOwnersKickstart() throws Exception {
+        startWorker(standIns(Map.of()), Duration.ofHours(6), 3);
+        JsonObject live = SpecParser.fromJson(liveSpec(liveKickstart())).toJson();
+
+        // As an older master, or one not ours, might send it: marked for isolation, to a worker without any.
+        Message<JsonObject> answer = await(vertx.eventBus().request(OFFERS, new JobOffer(68, live, 1, true).toJson(),
+            new DeliveryOptions().setSendTimeout(10_000)));
+        OfferReply reply = OfferReply.fromJson(answer.body());
+
+        assertThat(announcements.get(0).isolation()).isEqualTo("none");
+        assertThat(reply.accepted()).isFalse();
+        assertThat(reply.reason()).isEqualTo("worker w-test runs live builds without isolation (worker.isolation:"
+            + " none), and this build's owner is not trusted");
+        assertThat(eventsOf(68)).isEmpty();
+        assertThat(staging).isEmptyDirectory();
+        // The same build of a trusted owner runs.
+        assertThat(offer(69, liveSpec(liveKickstart())).accepted()).isTrue();
+        assertThat(awaitEnd(69).kind()).isEqualTo(Kind.SUCCEEDED);
+    }
+
+    @Test
+    void anUntrustedOwnersKickstartNeverRunsOnTheHostEvenOnAWorkerThatSaysItIsolates() throws Exception {
+        port = freePort();
+        WorkerSettings settings = new WorkerSettings("w-test", "127.0.0.1", port, "http://127.0.0.1:" + port,
+            List.of("x86_64"), List.of("41"), 1, workDir, List.of(staging), standIns(Map.of()), KojiSettings.DEFAULTS,
+            WorkerSettings.DEFAULT_RETENTION, Duration.ofHours(6), 3, WorkerSettings.DEFAULT_MAX_LOG_LINE, false,
+            WorkerSettings.DEFAULT_HEARTBEAT_INTERVAL, new Isolation(Isolation.Mode.VIRT, tmp.resolve("boot.iso")));
+        await(WorkerRole.deploy(vertx, settings));
+        until("the worker's first announcement", () -> !announcements.isEmpty());
+        JsonObject live = SpecParser.fromJson(liveSpec(liveKickstart())).toJson();
+
+        Message<JsonObject> answer = await(vertx.eventBus().request(OFFERS, new JobOffer(70, live, 1, true).toJson(),
+            new DeliveryOptions().setSendTimeout(10_000)));
+
+        assertThat(announcements.get(0).isolation()).isEqualTo("virt");
+        assertThat(OfferReply.fromJson(answer.body()).accepted()).isTrue();
+        // Until livemedia-creator's command line follows worker.isolation, it still says --no-virt: refused, the
+        // kickstart never runs on this host. (When it runs in virt mode, this build succeeds instead.)
+        BuildEvent end = awaitEnd(70);
+        assertThat(end.kind()).isEqualTo(Kind.FAILED);
+        assertThat(end.reason()).isEqualTo("this build's owner is not trusted, but livemedia-creator would run"
+            + " its kickstart on the worker's host (--no-virt); refused");
+        assertThat(get("/log/70").body()).doesNotContain("running: " + STANDINS.resolve("livemedia-creator"));
+        assertThat(staging).isEmptyDirectory();
     }
 
     @Test
