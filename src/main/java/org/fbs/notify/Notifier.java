@@ -43,8 +43,12 @@ public final class Notifier extends VerticleBase {
     static final int MAX_ATTEMPTS = 10;
     static final Duration MAX_WAIT = Duration.ofHours(1);
 
-    /** What vertx-mail-client 5.0.7 fails with when allowRcptErrors is on and every RCPT TO was refused. */
+    /**
+     * What vertx-mail-client 5.0.7 fails with when allowRcptErrors is on and every RCPT TO was refused: this without
+     * pipelining; with it (RCPTs and DATA sent at once), the server's 503 to the DATA command.
+     */
     static final String NONE_ACCEPTED = "no recipient addresses were accepted";
+    static final String DATA_REFUSED = "DATA command not accepted";
 
     private final SmtpSettings smtp;
     /** The master's host name, the right-hand side of every Message-ID. */
@@ -183,13 +187,19 @@ public final class Notifier extends VerticleBase {
             if (sent.succeeded()) {
                 return Future.succeededFuture(delivered(mail, sent.result().getRecipients()));
             }
-            if (!String.valueOf(sent.cause().getMessage()).contains(NONE_ACCEPTED)) {
+            if (!noneAccepted(sent.cause())) {
                 return Future.succeededFuture(notSent(mail, sent.cause(), false));
             }
             // Every recipient refused, but the lenient client does not say how: the strict one's error has the code.
             return strict.sendMail(message).transform(again -> Future.succeededFuture(again.succeeded()
                 ? delivered(mail, again.result().getRecipients()) : notSent(mail, again.cause(), true)));
         });
+    }
+
+    static boolean noneAccepted(Throwable cause) {
+        String message = String.valueOf(cause.getMessage());
+        return message.contains(NONE_ACCEPTED)
+            || cause instanceof SMTPException e && e.getReplyCode() == 503 && message.startsWith(DATA_REFUSED);
     }
 
     /** Sent to {@code accepted}; the other recipients are named as refused. */
