@@ -78,7 +78,8 @@ final class BuildMails {
         }
         List<String> tail = build.state() == BuildState.SUCCEEDED ? logTail : withoutReason(logTail, build.reason());
         if (!tail.isEmpty()) {
-            body.gap().preformatted("The last " + tail.size() + " lines of the log", tail);
+            body.gap().preformatted(tail.size() == 1 ? "The last line of the log"
+                : "The last " + tail.size() + " lines of the log", tail);
         }
         return OutboxMail.pending(key(build, FINISHED), build.id(), FINISHED, to, subject(build, build.state().name()), body.text(),
             body.html(), now);
