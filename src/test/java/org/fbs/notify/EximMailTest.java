@@ -111,9 +111,26 @@ class EximMailTest {
         assertThat(delivered()).isEmpty();
     }
 
+    @Test
+    void aMailRefusedWith550AfterItsDataIsGivenUpAtOnce() throws Exception {
+        publishStart("qa@example.org", "Spammy");
+
+        until("the mail given up", () -> !mails().isEmpty() && mails().get(0).status() == OutboxMail.Status.GAVE_UP);
+        Thread.sleep(1000); // five retry periods
+        OutboxMail mail = mails().get(0);
+        assertThat(mail.attempts()).isEqualTo(1);
+        assertThat(mail.lastError()).contains("550", "refused as spam");
+        assertThat(mail.rejected()).as("no recipient was refused: the message was").isEmpty();
+        assertThat(delivered()).isEmpty();
+    }
+
     private void publishStart(String email) {
+        publishStart(email, "Fedora");
+    }
+
+    private void publishStart(String email, String product) {
         JsonObject spec = new JsonObject().put("type", "boot").put("arch", "x86_64").put("release", "41")
-            .put("email", email).put("boot", new JsonObject().put("product", "Fedora"));
+            .put("email", email).put("boot", new JsonObject().put("product", product));
         Build running = Build.queued(spec, "build.x86_64.41", "alice", T0).withId(7)
             .assigned("w1", "http://w1.example.org:5100/log/7", T0.plusSeconds(1))
             .running("side-repo", T0.plusSeconds(2), 1);

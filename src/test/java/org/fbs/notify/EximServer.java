@@ -22,7 +22,8 @@ import java.util.stream.Stream;
  * maildir in a temporary folder; it runs as root and as any other user (with {@code -C}, a non-root Exim drops its
  * privileges and does everything as the caller). Every mail it accepts is delivered to one maildir, one file per
  * recipient with an {@code Envelope-to} header. It refuses some recipients, as a real server refuses unknown users:
- * local parts starting {@code refused-} get 550, those starting {@code busy-} get 451.
+ * local parts starting {@code refused-} get 550, those starting {@code busy-} get 451; and a whole mail whose
+ * subject says {@code Spammy} gets 550 after its DATA.
  */
 final class EximServer implements AutoCloseable {
 
@@ -62,6 +63,7 @@ final class EximServer implements AutoCloseable {
             exim_user = %2$d
             exim_group = %3$d
             acl_smtp_rcpt = rcpt
+            acl_smtp_data = data
 
             begin acl
             rcpt:
@@ -69,6 +71,11 @@ final class EximServer implements AutoCloseable {
                    message = no such user here
               defer local_parts = ^busy-
                    message = mailbox busy, try again later
+              accept
+
+            data:
+              deny condition = ${if match{$h_Subject:}{Spammy}}
+                   message = message refused as spam
               accept
 
             begin routers
