@@ -213,9 +213,13 @@ public final class Notifier extends VerticleBase {
         return mail.sent(refused, "refused by the SMTP server: " + String.join(", ", refused));
     }
 
-    /** A permanent refusal (5xx) is final; anything else is tried again later. */
+    /**
+     * A permanent refusal (5xx) is final; anything else is tried again later. So is a refused login (530, 534, 535,
+     * 538, RFC 4954): that is the master's settings, not the mail, and mails wait until an operator fixes them.
+     */
     private OutboxMail notSent(OutboxMail mail, Throwable cause, boolean everyRecipientRefused) {
-        if (cause instanceof SMTPException refusal && refusal.isPermanent()) {
+        if (cause instanceof SMTPException refusal && refusal.isPermanent()
+            && !List.of(530, 534, 535, 538).contains(refusal.getReplyCode())) {
             String error = BuildMails.oneLine(String.valueOf(cause.getMessage()));
             LOG.error("mail {} about build {} refused for good by the SMTP server, not retried: {}", mail.id(),
                 mail.build(), error);

@@ -306,6 +306,20 @@ class NotifierTest {
     }
 
     @Test
+    void aRefusedSmtpLoginIsTriedAgainNotGivenUp() throws Exception {
+        startSmtp(ServerSetupTest.SMTP.dynamicPort());
+        smtp.setUser("fbs@example.org", "fbs", "right-password");
+        deploy(smtpConfig(smtp.getSmtp().getPort()).put("login", "fbs").put("password", "wrong-password"));
+
+        publish(new BuildChange(BuildState.ASSIGNED, running(spec("qa@example.org")), List.of()));
+
+        until("a second attempt", () -> !mails().isEmpty() && mails().get(0).attempts() >= 2);
+        assertThat(mails().get(0).status()).isIn(OutboxMail.Status.PENDING, OutboxMail.Status.SENDING);
+        assertThat(mails().get(0).lastError()).contains("535");
+        assertThat(smtp.getReceivedMessages()).isEmpty();
+    }
+
+    @Test
     void aPendingMailLeftByAStoppedMasterIsSentAtStart() throws Exception {
         startSmtp(ServerSetupTest.SMTP.dynamicPort());
         await(store.insertMail(OutboxMail.pending(3, "finished", List.of("qa@example.org"), "[FBS] build 3 FAILED",
