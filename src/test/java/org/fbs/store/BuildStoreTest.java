@@ -8,6 +8,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -258,7 +259,7 @@ class BuildStoreTest {
         StringBuilder all = new StringBuilder();
         try (var files = Files.list(dataDir)) {
             for (Path f : files.toList()) {
-                all.append(new String(Files.readAllBytes(f), java.nio.charset.StandardCharsets.ISO_8859_1));
+                all.append(new String(Files.readAllBytes(f), StandardCharsets.ISO_8859_1));
             }
         }
         return all.toString();
