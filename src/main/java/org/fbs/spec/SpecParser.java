@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -179,6 +180,9 @@ public final class SpecParser {
         return normalized;
     }
 
+    /** The most addresses one build mails: a build must not turn the master into a mass mailer. */
+    public static final int MAX_RECIPIENTS = 20;
+
     private static List<String> email(Section defaults) {
         List<String> addresses = new ArrayList<>();
         String value = defaults.value("email");
@@ -196,6 +200,10 @@ public final class SpecParser {
             } else {
                 defaults.error("email", "not an email address " + Section.quoted(address));
             }
+        }
+        long distinct = addresses.stream().map(a -> a.toLowerCase(Locale.ROOT)).distinct().count();
+        if (distinct > MAX_RECIPIENTS) {
+            defaults.error("email", "at most " + MAX_RECIPIENTS + " addresses, not " + distinct);
         }
         return addresses;
     }

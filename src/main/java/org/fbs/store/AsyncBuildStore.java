@@ -126,6 +126,14 @@ public final class AsyncBuildStore {
         return run(s -> s.dueMails(now, limit));
     }
 
+    public Future<List<OutboxMail>> mails(OutboxMail.Status status, int limit) {
+        return run(s -> s.mails(status, limit));
+    }
+
+    public Future<List<OutboxMail>> mailsOf(long build) {
+        return run(s -> s.mailsOf(build));
+    }
+
     public Future<List<OutboxMail>> mails(int limit) {
         return run(s -> s.mails(limit));
     }

@@ -19,6 +19,7 @@ import org.fbs.protocol.Addresses;
 import org.fbs.spec.SpecException;
 import org.fbs.spec.SpecParser;
 import org.fbs.store.AsyncBuildStore;
+import org.fbs.store.OutboxMail;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,8 +59,9 @@ final class BuildPage {
     }
 
     void show(RoutingContext ctx, Caller caller) {
-        visible(store, ctx, caller).onSuccess(build -> Layout.send(ctx, 200, "Build " + build.id(), page(ctx, build),
-            build.state().isFinal() ? 0 : DashboardPage.REFRESH_MILLIS)).onFailure(err -> failed(ctx, err));
+        visible(store, ctx, caller).compose(build -> store.mailsOf(build.id()).onSuccess(mails -> Layout.send(ctx, 200,
+            "Build " + build.id(), page(ctx, build, mails), build.state().isFinal() ? 0 : DashboardPage.REFRESH_MILLIS)))
+            .onFailure(err -> failed(ctx, err));
     }
 
     void cancel(RoutingContext ctx, Caller caller) {
@@ -123,7 +125,7 @@ final class BuildPage {
         ctx.fail(err);
     }
 
-    private static Html page(RoutingContext ctx, Build build) {
+    private static Html page(RoutingContext ctx, Build build, List<OutboxMail> mails) {
         JsonObject view = BuildView.of(build.toJson());
         JsonObject spec = view.getJsonObject("spec");
         String type = spec.getString("type");
@@ -133,6 +135,7 @@ final class BuildPage {
         summary(h, ctx, build);
         artifacts(h, build);
         history(h, build);
+        mails(h, mails);
         h.add("</div>");
         log(h, build);
         specTable(h, spec, type);
@@ -207,6 +210,24 @@ final class BuildPage {
                 .text(t.stage()).add("</td><td>").text(t.note()).add("</td></tr>");
         }
         h.add("</tbody></table></section>");
+    }
+
+    /** The mails about the build and where they went; recipients the mail server refused are named. */
+    private static void mails(Html h, List<OutboxMail> mails) {
+        if (mails.isEmpty()) {
+            return;
+        }
+        h.add("<section><h2>Mails</h2><ul id=\"mails\">");
+        for (OutboxMail m : mails) {
+            h.add("<li>").text(m.kind()).add(": ").text(m.status().name().toLowerCase(Locale.ROOT).replace('_', ' '))
+                .add(", to ").text(String.join(", ", m.to()));
+            if (!m.rejected().isEmpty()) {
+                h.add("<br><span class=\"refused\">Refused by the mail server: ").text(String.join(", ", m.rejected()))
+                    .add("</span>");
+            }
+            h.add("</li>");
+        }
+        h.add("</ul></section>");
     }
 
     private static void log(Html h, Build build) {

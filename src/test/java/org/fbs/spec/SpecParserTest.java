@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -393,6 +394,20 @@ public class SpecParserTest {
 
         assertThat(SpecParser.fromIni(MINIMAL + paths + "[boot]\n" + paths)).isEqualTo(plain);
         assertThat(plain.toJson().encode()).doesNotContain("/etc/x");
+    }
+
+    @Test
+    void aBuildMailsAtMostTwentyAddressesInEitherForm() throws SpecException {
+        List<String> twenty = IntStream.rangeClosed(1, 20).mapToObj(i -> "u" + i + "@example.org").toList();
+        List<String> many = IntStream.rangeClosed(1, 500).mapToObj(i -> "u" + i + "@example.org").toList();
+
+        assertThat(SpecParser.fromIni(defaults("arch=x86_64", "release=41", "email=" + String.join(",", twenty)))
+            .email()).hasSize(20);
+        assertThat(errorsOf(defaults("arch=x86_64", "release=41", "email=" + String.join(", ", many))))
+            .containsExactly("[DEFAULT] email: at most 20 addresses, not 500");
+        JsonObject json = new JsonObject().put("type", "boot").put("arch", "x86_64").put("release", "41")
+            .put("email", new JsonArray(many.subList(0, 21)));
+        assertThat(errorsOf(json)).singleElement().asString().endsWith("email: at most 20 addresses, not 21");
     }
 
     static Stream<String> validSpecs() {
