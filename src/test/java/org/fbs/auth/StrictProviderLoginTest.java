@@ -268,7 +268,7 @@ class StrictProviderLoginTest {
         Browser browser = new Browser();
         browser.follow("/login");
         assertThat(browser.last.statusCode()).isEqualTo(400);
-        assertThat(browser.last.body()).contains("the ID token does not carry this login's nonce");
+        assertThat(browser.last.body()).contains("the ID token does not carry this login&#39;s nonce");
         assertThat(browser.send("GET", "/api/v1/builds", null, Map.of()).statusCode()).isEqualTo(401);
     }
 
