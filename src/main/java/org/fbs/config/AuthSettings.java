@@ -18,7 +18,7 @@ import java.util.List;
  * @param secureCookies whether the session and CSRF cookies carry Secure (default: when public-url is https)
  * @param usernameClaims the claims that give a user's name, the first one present wins
  *                      ({@code oidc.username-claims}; default preferred_username, username (token introspection),
- *                      email, sub)
+ *                      sub: what FBS always used, so that existing accounts keep their names)
  * @param groupsClaim   the claim that lists a user's groups ({@code oidc.groups-claim}, default groups)
  */
 public record AuthSettings(URI issuer, String clientId, String clientSecret, List<String> scopes, String adminGroup,
@@ -28,7 +28,7 @@ public record AuthSettings(URI issuer, String clientId, String clientSecret, Lis
     public static final List<String> DEFAULT_SCOPES =
         List.of("openid", "email", "profile", "https://id.fedoraproject.org/scope/groups");
     public static final List<String> DEFAULT_USERNAME_CLAIMS =
-        List.of("preferred_username", "username", "email", "sub");
+        List.of("preferred_username", "username", "sub");
     private static final String CLAIM_NAME = "[A-Za-z0-9_.:/-]{1,100}";
 
     public AuthSettings {

@@ -194,7 +194,7 @@ class FbsConfigTest {
         assertThat(auth.adminGroup()).isEqualTo("fbs-admins");
         assertThat(auth.admins()).containsExactly("alice", "bob");
         assertThat(auth.secureCookies()).as("public-url is https").isTrue();
-        assertThat(auth.usernameClaims()).containsExactly("preferred_username", "username", "email", "sub");
+        assertThat(auth.usernameClaims()).containsExactly("preferred_username", "username", "sub");
         assertThat(auth.groupsClaim()).isEqualTo("groups");
         AuthSettings named = loadYaml("master:\n  auth:\n    oidc:\n      username-claims: [nickname, sub]\n"
             + "      groups-claim: roles\n").master().auth();
