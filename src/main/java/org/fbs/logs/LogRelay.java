@@ -12,7 +12,9 @@ import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 import org.fbs.auth.Caller;
 import org.fbs.build.Artifact;
 import org.fbs.build.Build;
@@ -54,6 +56,12 @@ public final class LogRelay {
      * reader wait (Vert.x's default of 5 would queue the 6th reader until a build ended).
      */
     static final int CONNECTIONS_PER_WORKER = 256;
+    /**
+     * Followed logs one user may have open at once: each holds a connection to a worker from a pool that every
+     * reader shares, so one user must not be able to take them all. More answer 429. The local admin of a master
+     * without login is alone and not capped.
+     */
+    public static final int FOLLOWS_PER_USER = 8;
     /** How long a worker may take to end a followed stream itself once the build has ended (it normally does at once). */
     static final long END_GRACE_MILLIS = 10_000;
 
@@ -66,6 +74,7 @@ public final class LogRelay {
     private final Vertx vertx;
     private final AsyncBuildStore store;
     private final HttpClient client;
+    private final Map<String, Integer> follows = new ConcurrentHashMap<>();
 
     public LogRelay(Vertx vertx, AsyncBuildStore store) {
         this.vertx = vertx;
@@ -76,7 +85,33 @@ public final class LogRelay {
 
     /** Serves build {@code id}'s log ({@code id} below 1: no such build), to {@code caller}. */
     public void serve(RoutingContext ctx, Caller caller, long id, boolean follow, Problems problems) {
+        if (follow && !Caller.LOCAL.equals(caller)) {
+            if (!take(caller.name())) {
+                problems.answer(ctx, 429, "you follow " + FOLLOWS_PER_USER + " build logs already, the most one user "
+                    + "may; close one first");
+                return;
+            }
+            // Called when the answer ends or its connection closes, whichever the stream's own handlers allow.
+            ctx.addEndHandler(done -> release(caller.name()));
+        }
         new Reading(ctx, caller, id, follow, problems).start();
+    }
+
+    private boolean take(String user) {
+        boolean[] taken = {false};
+        follows.compute(user, (u, n) -> {
+            int now = n == null ? 0 : n;
+            if (now >= FOLLOWS_PER_USER) {
+                return n;
+            }
+            taken[0] = true;
+            return now + 1;
+        });
+        return taken[0];
+    }
+
+    private void release(String user) {
+        follows.computeIfPresent(user, (u, n) -> n <= 1 ? null : n - 1);
     }
 
     /** One request: with {@code follow}, it looks again at each change of the build until it streams or answers. */

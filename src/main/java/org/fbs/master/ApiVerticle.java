@@ -22,6 +22,7 @@ import org.fbs.build.BuildState;
 import org.fbs.config.MasterSettings;
 import org.fbs.logs.LogRelay;
 import org.fbs.ops.BuildInfo;
+import org.fbs.ops.ConnectionGuard;
 import org.fbs.ops.OpsRoutes;
 import org.fbs.protocol.Addresses;
 import org.fbs.spec.BuildSpec;
@@ -87,8 +88,7 @@ public final class ApiVerticle extends VerticleBase {
         new WebPages(vertx, store, intake, settings.dataDir().resolve("uploads"))
             .tokens(new ApiTokenBook(access.tokens())).logs(logs).mount(router);
         router.route().failureHandler(this::failure);
-        return vertx.createHttpServer()
-            .requestHandler(router)
+        return ConnectionGuard.server(vertx, router)
             .listen(settings.httpPort(), settings.httpHost());
     }
 

@@ -142,6 +142,11 @@ public final class AsyncBuildStore {
         return run(s -> s.insertToken(token, hash));
     }
 
+    /** The account name of a login; see {@link BuildStore#account}. */
+    public Future<String> account(String issuer, String subject, String name) {
+        return run(s -> s.account(issuer, subject, name));
+    }
+
     public Future<List<ApiToken>> tokens(String owner) {
         return run(s -> s.tokens(owner));
     }

@@ -358,6 +358,67 @@ public final class BuildStore implements AutoCloseable {
         return found;
     }
 
+    /**
+     * The account of the login ({@code issuer}, {@code subject}): the one it has, its user name brought up to date;
+     * else a new one named {@code name} when no other login holds that name, else {@code name~SUFFIX} (the suffix
+     * made from the issuer and subject, longer until it is free). The first login with a name takes the builds and
+     * tokens a store from before this table kept under that name.
+     */
+    public String account(String issuer, String subject, String name) throws SQLException {
+        try (PreparedStatement ps = db.prepareStatement(
+            "SELECT account, name FROM identities WHERE issuer = ? AND subject = ?")) {
+            ps.setString(1, issuer);
+            ps.setString(2, subject);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (rs.next()) {
+                    String account = rs.getString(1);
+                    if (!name.equals(rs.getString(2))) {
+                        try (PreparedStatement up = db.prepareStatement(
+                            "UPDATE identities SET name = ? WHERE issuer = ? AND subject = ?")) {
+                            up.setString(1, name);
+                            up.setString(2, issuer);
+                            up.setString(3, subject);
+                            up.executeUpdate();
+                        }
+                    }
+                    return account;
+                }
+            }
+        }
+        String suffix = java.util.HexFormat.of().formatHex(sha256(issuer + "\n" + subject));
+        String account = name;
+        for (int length = 8; accountTaken(account); length += 8) {
+            account = name + "~" + suffix.substring(0, Math.min(length, suffix.length()));
+        }
+        try (PreparedStatement ps = db.prepareStatement(
+            "INSERT INTO identities(issuer, subject, account, name) VALUES (?, ?, ?, ?)")) {
+            ps.setString(1, issuer);
+            ps.setString(2, subject);
+            ps.setString(3, account);
+            ps.setString(4, name);
+            ps.executeUpdate();
+        }
+        return account;
+    }
+
+    private boolean accountTaken(String account) throws SQLException {
+        try (PreparedStatement ps = db.prepareStatement("SELECT 1 FROM identities WHERE account = ?")) {
+            ps.setString(1, account);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
+    private static byte[] sha256(String text) {
+        try {
+            return java.security.MessageDigest.getInstance("SHA-256")
+                .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java has SHA-256", e);
+        }
+    }
+
     /** Removes the token if {@code owner} owns it; false when there is no such token of theirs. */
     public boolean deleteToken(long id, String owner) throws SQLException {
         try (PreparedStatement ps = db.prepareStatement("DELETE FROM tokens WHERE id = ? AND owner = ?")) {

@@ -37,7 +37,7 @@ final class Layout {
             .add("<header class=\"top\"><a class=\"brand\" href=\"/\">FBS</a><nav>")
             .add("<a href=\"/\">Dashboard</a><a href=\"/builds/new\">New build</a>")
             .add("<a href=\"/cluster\">Cluster</a><a href=\"/account\">Account</a></nav>")
-            .add("<span class=\"user\">").text(caller == null ? "not logged in" : caller.name())
+            .add("<span class=\"user\">").text(caller == null ? "not logged in" : caller.display())
             .add(caller != null && caller.admin() ? " <span class=\"badge\">admin</span>" : "")
             .add("</span>");
         if (caller != null && !Caller.LOCAL.equals(caller)) {

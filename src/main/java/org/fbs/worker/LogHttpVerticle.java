@@ -7,6 +7,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.nio.file.Path;
 import org.fbs.config.WorkerSettings;
+import org.fbs.ops.ConnectionGuard;
 import org.fbs.ops.OpsRoutes;
 import org.fbs.staging.KeptArtifacts;
 
@@ -43,8 +44,7 @@ public final class LogHttpVerticle extends VerticleBase {
         new ArtifactDownloads(vertx, new KeptArtifacts(settings.artifactsDir()), settings.artifactsDir().toString())
             .mount(router);
         router.route().handler(ctx -> notFound(ctx.response()));
-        return vertx.createHttpServer()
-            .requestHandler(router)
+        return ConnectionGuard.server(vertx, router)
             .listen(settings.httpPort(), settings.httpHost());
     }
 

@@ -146,13 +146,13 @@ class LoginAndAccessTest {
         List<String> hops = browser.follow("/login?return=" + URLEncoder.encode("/api/v1/builds?state=QUEUED",
             StandardCharsets.UTF_8));
 
-        // master /login -> provider's authorize -> master /callback -> /login (finishes) -> the asked page
-        assertThat(hops).hasSize(5);
+        // master /login -> provider's authorize -> master /callback -> the asked page
+        assertThat(hops).hasSize(4);
         assertThat(hops.get(1)).startsWith(provider.authorizationEndpointUrl(ISSUER_ID).toString())
-            .contains("client_id=" + CLIENT_ID).contains("code_challenge=").contains("state=")
-            .contains("scope=openid");
+            .contains("client_id=" + CLIENT_ID).contains("code_challenge=").contains("code_challenge_method=S256")
+            .contains("state=").contains("nonce=").contains("scope=openid");
         assertThat(hops.get(2)).startsWith(url + "/callback?code=");
-        assertThat(hops.get(4)).isEqualTo(url + "/api/v1/builds?state=QUEUED");
+        assertThat(hops.get(3)).isEqualTo(url + "/api/v1/builds?state=QUEUED");
         assertThat(browser.last.statusCode()).isEqualTo(200);
         assertThat(new JsonObject(browser.last.body()).getJsonArray("builds")).isEmpty();
         HttpCookie session = browser.cookie(LoginFlow.SESSION_COOKIE);

@@ -303,6 +303,53 @@ class BuildLogApiTest {
     }
 
     @Test
+    void oneUsersFollowsAreCappedAndAClosedOneFreesItsPlace() throws Exception {
+        worker = PlayedWorker.start(master.vertx);
+        long id = submit(alice);
+        awaitBuild(id, alice, b -> b.getString("state").equals("ASSIGNED"));
+        worker.log(id, "line 1\n");
+        MasterTestBed.await(worker.stage(id, "image"));
+        // One on a socket of its own, to close it as a reader that goes away does.
+        java.net.URI at = java.net.URI.create(master.url);
+        java.net.Socket first = new java.net.Socket(at.getHost(), at.getPort());
+        first.setSoTimeout(20_000);
+        first.getOutputStream().write(("GET /api/v1/builds/" + id + "/log?follow=true HTTP/1.1\r\nHost: "
+            + at.getAuthority() + "\r\nAuthorization: Bearer " + alice + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        StringBuilder seen = new StringBuilder();
+        while (!seen.toString().contains("line 1\n")) {
+            seen.append((char) first.getInputStream().read());
+        }
+        List<Following> held = followers(id, org.fbs.logs.LogRelay.FOLLOWS_PER_USER - 1, "line 1\n");
+
+        // The attack: one more stream, and another, until the worker pool is the user's.
+        assertError(send("GET", "/api/v1/builds/" + id + "/log?follow=true", null, alice), 429,
+            "you follow " + org.fbs.logs.LogRelay.FOLLOWS_PER_USER + " build logs already");
+        assertThat(worker.following(id)).isEqualTo(org.fbs.logs.LogRelay.FOLLOWS_PER_USER);
+        // Reads that hold nothing still work.
+        assertThat(log(id, alice).body()).isEqualTo("line 1\n");
+
+        // A stream the reader closes frees its place.
+        first.close();
+        Following again = new Following(id, alice);
+        for (long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(20); again.response().statusCode() == 429
+            && System.nanoTime() < end; again = new Following(id, alice)) {
+            Thread.sleep(50);
+        }
+        assertThat(again.response().statusCode()).isEqualTo(200);
+
+        worker.log(id, "line 2\n");
+        worker.endLog(id);
+        again.ended.get(20, TimeUnit.SECONDS);
+        assertThat(again.text.toString()).isEqualTo("line 1\nline 2\n");
+        // Ended streams give their places back.
+        for (Following followed : held) {
+            followed.ended.get(20, TimeUnit.SECONDS);
+        }
+        Following after = new Following(id, alice);
+        assertThat(after.response().statusCode()).isEqualTo(200);
+    }
+
+    @Test
     void aSixthReaderIsAnsweredWhileFiveFollowersHoldStreamsOnOneWorker() throws Exception {
         worker = PlayedWorker.start(master.vertx);
         long id = submit(alice);

@@ -75,6 +75,23 @@ class BuildStoreTest {
     }
 
     @Test
+    void anAccountBelongsToOneIssuerAndSubjectAndKeepsItsNameThroughRenames() throws Exception {
+        String iss = "https://id.example.org";
+        // The first login with a name gets it as its account: builds stored under that name before stay its own.
+        assertThat(store.account(iss, "sub-1", "alice")).isEqualTo("alice");
+        assertThat(store.account(iss, "sub-1", "alice")).isEqualTo("alice");
+        // Another subject (or issuer) with the same name is another account.
+        String other = store.account(iss, "sub-2", "alice");
+        assertThat(other).startsWith("alice~").hasSize("alice~".length() + 8);
+        assertThat(store.account("https://other.example.org", "sub-1", "alice")).isNotIn("alice", other);
+        // A renamed user keeps their account; their old name stays theirs.
+        assertThat(store.account(iss, "sub-1", "alicia")).isEqualTo("alice");
+        assertThat(store.account(iss, "sub-3", "alicia")).isEqualTo("alicia");
+        reopen();
+        assertThat(store.account(iss, "sub-2", "alice")).isEqualTo(other);
+    }
+
+    @Test
     void insertAssignsIncreasingIds() throws Exception {
         Build first = store.insert(queued("x86_64"));
         Build second = store.insert(queued("aarch64"));

@@ -137,6 +137,23 @@ class WorkerPortTest {
         assertThat(answer).matches("(?s)HTTP/1\\.[01] 4[0-9][0-9] .*");
     }
 
+    @Test
+    void aHugeRequestHeadIsRefusedAndASilentConnectionIsClosed() throws Exception {
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(("GET /log/1 HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: "
+                + "a".repeat(org.fbs.ops.ConnectionGuard.MAX_HEAD_BYTES) + "\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII));
+            assertThat(new String(socket.getInputStream().readNBytes(12), StandardCharsets.US_ASCII))
+                .isEqualTo("HTTP/1.1 431");
+        }
+        try (Socket silent = new Socket("127.0.0.1", port)) {
+            silent.setSoTimeout((int) org.fbs.ops.ConnectionGuard.HEAD_MILLIS + 5_000);
+            // The server closes a connection that sends no request: the read ends instead of timing out.
+            assertThat(silent.getInputStream().read()).isEqualTo(-1);
+        }
+    }
+
     private String get(String target) throws IOException {
         return request("GET", target);
     }
