@@ -191,22 +191,23 @@ class FileStagerTest {
     }
 
     @Test
-    void anEmptyFolderOrOneHoldingOnlyAHalfWrittenMarkerIsTaken() throws Exception {
-        // What a crash between creating the folder and renaming its marker into place leaves.
-        Files.createDirectories(allowed.resolve("b1"));
+    void anEmptyFolderOrOneHoldingOnlyAHalfWrittenMarkerIsRefusedFbsMakesItsFoldersMarked() throws Exception {
+        // FBS never leaves these (its folders get their name with the marker inside): someone else made them.
+        Path empty = Files.createDirectories(allowed.resolve("b1"));
         Path half = Files.createDirectories(allowed.resolve("b2"));
         Files.writeString(half.resolve(StagingMark.PARTIAL), "# FBS staged build 7 into");
 
-        stager.stage(url(allowed), MARK, "b1", List.of(iso));
-        stager.stage(url(allowed), MARK, "b2", List.of(iso));
-
         for (String folder : List.of("b1", "b2")) {
-            Path dir = allowed.resolve(folder);
-            assertThat(tree(dir)).extracting(p -> p.getFileName().toString())
-                .containsExactlyInAnyOrder(".fbs-build", "boot.iso");
-            assertThat(dir.resolve("boot.iso")).hasSameBinaryContentAs(iso);
-            assertThat(StagingMark.parse(Files.readString(dir.resolve(".fbs-build")))).isEqualTo(MARK);
+            assertThatThrownBy(() -> stager.stage(url(allowed), MARK, folder, List.of(iso)))
+                .isInstanceOf(StagingException.class)
+                .hasMessageContaining("already exists and has no .fbs-build marker");
         }
+
+        assertThat(empty).isEmptyDirectory();
+        assertThat(tree(half)).containsExactly(half.resolve(StagingMark.PARTIAL));
+        // Nothing of FBS's is left next to them either (the hidden folder it makes first is gone).
+        assertThat(tree(allowed)).extracting(p -> allowed.relativize(p).toString())
+            .containsExactlyInAnyOrder("b1", "b2", "b2/" + StagingMark.PARTIAL);
     }
 
     @Test

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
 import org.fbs.build.Artifact;
+import org.fbs.config.AllowedHosts;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -31,7 +32,9 @@ class FtpStagerTest {
     private Path iso;
     private Path checksum;
     private Path log;
-    private final FtpStager stager = new FtpStager(Duration.ofSeconds(10), Duration.ofMillis(50));
+    /** The test server is on loopback, which a worker reaches only when its operator allows it. */
+    static final AllowedHosts LOOPBACK = AllowedHosts.parse("worker.ftp.allowed-hosts", List.of("127.0.0.1"));
+    private final FtpStager stager = new FtpStager(LOOPBACK, Duration.ofSeconds(10), Duration.ofMillis(50));
 
     @BeforeEach
     void start() throws Exception {
@@ -188,15 +191,19 @@ class FtpStagerTest {
         }
         assertThat(Files.readString(folder.resolve(".fbs-build"))).contains("build=7\n", "attempt=2\n");
         assertThat(neighbour.resolve("boot.iso")).hasContent("build 6");
-        // Every removal named a path inside the build's folder, and the folder itself was never removed.
+        // Every removal named a path inside the build's folder (the connection stands in it: relative names that
+        // never climb), and the folder itself was never removed.
         List<String> removals = ftp.commands.stream().filter(c -> c.startsWith("DELE ") || c.startsWith("RMD "))
             .toList();
         // The first attempt's marker is replaced by this attempt's (this server will not rename over a file, so it is
         // removed just before the new one is renamed into place), before anything else is cleared.
-        assertThat(ftp.commands).containsSubsequence("STOR ..fbs-build.partial", "DELE .fbs-build",
-            "RNFR ..fbs-build.partial", "RNTO .fbs-build", "DELE /pub/" + FOLDER + "/leftover/deeper/file");
+        assertThat(ftp.commands).containsSubsequence("CWD " + FOLDER, "STOR ..fbs-build.partial", "DELE .fbs-build",
+            "RNFR ..fbs-build.partial", "RNTO .fbs-build", "DELE leftover/deeper/file", "RMD leftover/deeper",
+            "RMD leftover");
+        assertThat(ftp.commands).noneMatch(c -> c.startsWith("CWD ") && !c.equals("CWD " + FOLDER)
+            && !c.equals("CWD pub"));
         assertThat(removals).filteredOn(c -> !c.equals("DELE .fbs-build")).isNotEmpty()
-            .allSatisfy(c -> assertThat(c).contains(" /pub/" + FOLDER + "/"))
+            .allSatisfy(c -> assertThat(c.substring(c.indexOf(' ') + 1)).doesNotStartWith("/").doesNotContain(".."))
             .noneMatch(c -> c.contains(".fbs-build"));
     }
 
