@@ -175,9 +175,10 @@ public final class FtpStager implements Stager {
         client.setConnectTimeout((int) timeout.toMillis());
         client.setDefaultTimeout((int) timeout.toMillis());
         client.setDataTimeout(timeout);
-        // Data connections only to the server we logged in to: the address in a PASV reply is ignored (commons-net's
-        // NAT workaround hook), and a data connection from anywhere else is refused.
-        client.setPassiveNatWorkaroundStrategy(named -> client.getRemoteAddress().getHostAddress());
+        // Data connections only to the server we logged in to: the address in a PASV reply is ignored (commons-net
+        // 3.9+ does so unless a system property says otherwise: set here, whatever the JVM's properties), and a data
+        // connection whose far end is another host is refused.
+        client.setIpAddressFromPasvResponse(false);
         client.setRemoteVerificationEnabled(true);
         // commons-net copies through a 1 KiB buffer unless told otherwise: far too small for images.
         client.setBufferSize(1 << 20);
