@@ -4,6 +4,7 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * Where an {@code ftp://[user[:password]@]host[:port]/path} staging URL points. As RFC 1738 (section 3.2.2) and curl
@@ -27,7 +28,7 @@ record FtpTarget(String host, int port, String user, String password, boolean ab
 
     static FtpTarget parse(String url) throws StagingException {
         // Before anything decodes it: a CR, LF or NUL (even percent-encoded) would end an FTP command and start another.
-        if (url.chars().anyMatch(FtpTarget::isControl) || url.toLowerCase().matches(".*%(0[0-9a-f]|1[0-9a-f]|7f).*")) {
+        if (url.chars().anyMatch(FtpTarget::isControl) || url.toLowerCase(Locale.ROOT).matches(".*%(0[0-9a-f]|1[0-9a-f]|7f).*")) {
             throw new StagingException("staging: control characters (line breaks, NUL) are not allowed anywhere in"
                 + " an ftp:// URL, not even percent-encoded");
         }

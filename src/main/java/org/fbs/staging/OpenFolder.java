@@ -151,11 +151,6 @@ final class OpenFolder implements AutoCloseable {
         fd.move(Path.of(from), fd, Path.of(to));
     }
 
-    /** Moves {@code from} in this folder to {@code to} in {@code into}. */
-    void moveTo(String from, OpenFolder into, String to) throws IOException {
-        fd.move(Path.of(from), into.fd, Path.of(to));
-    }
-
     /** Removes file or link {@code name}, if there; a link's target is never touched. */
     void deleteFile(String name) throws IOException {
         try {
