@@ -173,7 +173,9 @@ public final class SpecParser {
             return BuildSpec.WORKER_STAGING;
         }
         String normalized = StagingTarget.normalize(value);
-        if (normalized == null) {
+        if (StagingTarget.problem(value) != null) {
+            defaults.error("staging", StagingTarget.problem(value));
+        } else if (normalized == null) {
             // Never echo the value: an FTP URL may carry a password.
             defaults.error("staging", NOT_STAGING);
         }

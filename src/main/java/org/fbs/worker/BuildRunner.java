@@ -73,7 +73,7 @@ final class BuildRunner {
         this.tools = new RunningTools(recorder);
         this.folderTag = folderTag;
         this.stager = new Stagers(new KeptArtifacts(settings.artifactsDir()), settings.publicUrl(),
-            settings.stagingRoots());
+            settings.stagingRoots(), settings.ftpAllowedHosts());
         this.sideRepos = new SideRepoStage(settings, tools);
         this.found = found;
         this.flattener = new KickstartFlattener(found.usable("ksflatten") ? settings.tool("ksflatten") : null, tools);

@@ -719,6 +719,58 @@ public class SpecParserTest {
     }
 
     @Test
+    void lineBreaksAndNulAnywhereInAnFtpStagingUrlAreRefusedEvenPercentEncodedAndNeverEchoed() {
+        for (String staging : List.of("ftp://fbs:s3cret%0D%0ADELE%20x@ftp.example.org/pub",
+            "ftp://fbs%0aDELE%20x:s3cret@ftp.example.org/pub", "ftp://fbs:s3cret%00@ftp.example.org/pub",
+            "ftp://fbs:s3cret@ftp.example.org/pub%0D%0ARMD%20pub", "ftp://fbs:s3cret%7f@ftp.example.org/pub",
+            "ftp://fbs:s3cret\u0000@ftp.example.org/pub")) {
+            for (SpecSource source : List.of(SpecSource.INI, SpecSource.JSON)) {
+                assertThat(source.errorsOf(staging)).as(staging).containsExactly("[DEFAULT] staging: control"
+                    + " characters (line breaks, NUL) are not allowed anywhere in an ftp:// URL, not even"
+                    + " percent-encoded");
+            }
+        }
+    }
+
+    @Test
+    void anFtpPathIsRelativeToTheLoginDirectoryAndALeadingPercent2FMakesItAbsolute() throws SpecException {
+        Map<String, String> expected = Map.of(
+            "ftp://fbs@ftp.example.org/%2Fsrv/ftp/", "ftp://fbs@ftp.example.org/%2Fsrv/ftp",
+            "ftp://fbs@ftp.example.org/%2fsrv", "ftp://fbs@ftp.example.org/%2Fsrv",
+            "ftp://fbs@ftp.example.org/%2F", "ftp://fbs@ftp.example.org/%2F",
+            "ftp://fbs@ftp.example.org/up", "ftp://fbs@ftp.example.org/up");
+        for (Map.Entry<String, String> e : expected.entrySet()) {
+            BuildSpec spec = SpecParser.fromIni(defaults("arch=x86_64", "release=41", "staging=" + e.getKey()));
+            assertThat(spec.staging()).as(e.getKey()).isEqualTo(e.getValue());
+        }
+        for (String bad : List.of("ftp://h.example.org/%2F/srv", "ftp://h.example.org/%2Fsrv/../etc",
+            "ftp://h.example.org/up/%2Fsrv", "ftp://h.example.org/%2Fsrv%2Fftp", "ftp://h.example.org/%2F%2e%2e")) {
+            assertThatThrownBy(() -> SpecParser.fromIni(defaults("arch=x86_64", "release=41", "staging=" + bad)))
+                .as(bad).isInstanceOf(SpecException.class).hasMessageContaining("[DEFAULT] staging: expected");
+        }
+    }
+
+    /** The same staging value given in an INI file and in JSON. */
+    private enum SpecSource {
+        INI, JSON;
+
+        List<String> errorsOf(String staging) {
+            try {
+                if (this == INI) {
+                    SpecParser.fromIni(defaults("arch=x86_64", "release=41", "staging=" + staging));
+                } else {
+                    SpecParser.fromJson(new JsonObject().put("type", "boot").put("arch", "x86_64").put("release", "41")
+                        .put("staging", staging));
+                }
+                throw new AssertionError("accepted " + staging);
+            } catch (SpecException e) {
+                assertThat(e.getMessage()).doesNotContain("s3cret");
+                return e.errors();
+            }
+        }
+    }
+
+    @Test
     void jsonShapeErrorsNameTheKey() {
         JsonObject json = new JsonObject()
             .put("type", "boot")
