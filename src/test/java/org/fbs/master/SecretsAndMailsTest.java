@@ -47,7 +47,7 @@ class SecretsAndMailsTest {
     void start() throws Exception {
         master = new MasterTestBed(data);
         await(master.vertx.eventBus().consumer(DispatcherTest.ADDRESS, msg -> msg.reply(
-            OfferReply.accept("w1", "http://w1:5100/log/1").toJson())).completion());
+            OfferReply.accept("w1").toJson())).completion());
     }
 
     @AfterEach

@@ -60,7 +60,7 @@ public final class PlayedWorker implements AutoCloseable {
         WebTestBed.await(vertx.eventBus().<JsonObject>consumer(ADDRESS, msg -> {
             long id = JobOffer.fromJson(msg.body()).buildId();
             self[0].logs.put(id, new StringBuilder());
-            msg.reply(OfferReply.accept("w1", self[0].url + "/log/" + id).toJson());
+            msg.reply(OfferReply.accept("w1").toJson());
         }).completion());
         return self[0];
     }
