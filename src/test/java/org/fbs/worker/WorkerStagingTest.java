@@ -294,7 +294,8 @@ class WorkerStagingTest {
 
     private HttpResponse<byte[]> get(String path, String range) throws Exception {
         // Signed as the master signs it: the worker in this JVM checks with this process's secret.
-        long build = Long.parseLong(path.split("/")[2]);
+        String[] parts = path.split("/");
+        long build = parts.length > 2 && parts[2].matches("[0-9]{1,18}") ? Long.parseLong(parts[2]) : 0;
         String signed = path + "?" + LinkSigner.perProcess().linkQuery(build, path, java.time.Instant.now().plusSeconds(120));
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + signed))
             .timeout(Duration.ofSeconds(30));
