@@ -19,6 +19,7 @@ import org.fbs.build.ChecksumFile;
 import org.fbs.build.ExtraPackage;
 import org.fbs.build.FileTrees;
 import org.fbs.build.ImageKinds;
+import org.fbs.build.KickstartRedaction;
 import org.fbs.build.Secrets;
 import org.fbs.build.Stage;
 import org.fbs.config.WorkerSettings;
@@ -190,10 +191,13 @@ final class BuildRunner {
         if (job.input() != null) {
             Files.createDirectories(job.input().getParent());
             Files.writeString(job.input(), job.inputText());
-            // The final kickstart (or kiwi description) is kept with the logs and staged with the images.
-            Files.copy(job.input(), settings.logsDir().resolve(id + "-" + job.input().getFileName()),
+            // The final kickstart (or kiwi description) is kept with the logs and staged with the images, without
+            // its passwords: whoever downloads the images must not learn the root password.
+            Path shown = Files.createDirectories(dir.resolve("staged-input")).resolve(job.input().getFileName());
+            Files.writeString(shown, KickstartRedaction.redact(job.inputText()));
+            Files.copy(shown, settings.logsDir().resolve(id + "-" + job.input().getFileName()),
                 StandardCopyOption.REPLACE_EXISTING);
-            inputs.add(job.input());
+            inputs.add(shown);
             log.line("the " + job.tool() + " input " + job.input().getFileName() + " is kept as "
                 + settings.logsDir().resolve(id + "-" + job.input().getFileName()));
         }
