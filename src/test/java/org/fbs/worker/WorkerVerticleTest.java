@@ -296,12 +296,8 @@ class WorkerVerticleTest {
         for (long id = 100; id < 150; id++) {
             assertThat(offer(id).accepted()).isTrue();
             // Signed as the master signs it: the worker in this JVM checks with this process's secret.
-            String logUrl = "http://127.0.0.1:" + port + "/log/" + id + "?" + LinkSigner.perProcess()
-                .linkQuery(id, "/log/" + id, java.time.Instant.now().plusSeconds(120));
-            HttpResponse<String> log = http.send(HttpRequest.newBuilder(URI.create(logUrl))
-                .timeout(Duration.ofSeconds(60)).GET().build(), HttpResponse.BodyHandlers.ofString());
-            assertThat(log.statusCode()).as("GET %s right after the offer was accepted", logUrl)
-                .isEqualTo(200);
+            HttpResponse<String> log = get("/log/" + id);
+            assertThat(log.statusCode()).as("GET /log/%s right after the offer was accepted", id).isEqualTo(200);
             awaitEnd(id);
         }
     }
@@ -747,8 +743,14 @@ class WorkerVerticleTest {
 
     // ---- HTTP ---------------------------------------------------------------------------------------------------
 
+    /** A GET of {@code path} (/log/ID or /artifacts/ID/FILE, maybe with a query) with the link the master would sign. */
     private HttpRequest request(String path) {
-        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+        int q = path.indexOf('?');
+        String bare = q < 0 ? path : path.substring(0, q);
+        long build = Long.parseLong(bare.split("/")[2]);
+        String signed = bare + "?" + LinkSigner.perProcess().linkQuery(build, bare,
+            java.time.Instant.now().plusSeconds(120)) + (q < 0 ? "" : "&" + path.substring(q + 1));
+        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + signed))
             .timeout(Duration.ofSeconds(60)).GET().build();
     }
 
