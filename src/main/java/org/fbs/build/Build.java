@@ -108,6 +108,12 @@ public record Build(long id, JsonObject spec, String address, BuildState state, 
             packages, owner, attempt, logTail, isolate);
     }
 
+    /** The same build with its log at {@code url} (its worker announced where it serves logs only after taking it). */
+    public Build withLogUrl(String url) {
+        return new Build(id, spec, address, state, stage, worker, url, artifacts, history, reason, lastSeq,
+            extraPackages, owner, attempt, logTail);
+    }
+
     /** The same build with the last lines of its log, as its worker sent them at its end. */
     public Build withLogTail(List<String> lines) {
         return new Build(id, spec, address, state, stage, worker, logUrl, artifacts, history, reason, lastSeq,

@@ -19,6 +19,7 @@ import org.fbs.auth.Caller;
 import org.fbs.build.Artifact;
 import org.fbs.build.Build;
 import org.fbs.build.BuildState;
+import org.fbs.master.WorkerLinks;
 import org.fbs.protocol.Addresses;
 import org.fbs.store.AsyncBuildStore;
 
@@ -38,6 +39,8 @@ import org.fbs.store.AsyncBuildStore;
  *   <li>An ended build: the full log while its worker still has it, else the last lines the worker sent at the end
  *       (the {@link #PART} header says which), else 404 saying where the log went.
  * </ul>
+ * The master reads a log only at the URL its worker announced (the build's {@code logUrl}, which the dispatcher takes
+ * from the worker directory, never from a worker's message), with a link it signs for the purpose ({@link WorkerLinks}).
  * Nothing is buffered beyond what the pipe holds; when the reader goes away, the request to the worker is dropped.
  */
 public final class LogRelay {
@@ -75,10 +78,12 @@ public final class LogRelay {
     private final AsyncBuildStore store;
     private final HttpClient client;
     private final Map<String, Integer> follows = new ConcurrentHashMap<>();
+    private final WorkerLinks links;
 
-    public LogRelay(Vertx vertx, AsyncBuildStore store) {
+    public LogRelay(Vertx vertx, AsyncBuildStore store, WorkerLinks links) {
         this.vertx = vertx;
         this.store = store;
+        this.links = links;
         this.client = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout((int) CONNECT_MILLIS),
             new PoolOptions().setHttp1MaxSize(CONNECTIONS_PER_WORKER).setMaxWaitQueueSize(4 * CONNECTIONS_PER_WORKER));
     }
@@ -212,7 +217,7 @@ public final class LogRelay {
         }
 
         private void running(Build build) {
-            open(build.logUrl(), follow).onComplete(opened -> {
+            open(build, follow).onComplete(opened -> {
                 if (done) {
                     if (opened.succeeded()) {
                         opened.result().request().reset();
@@ -238,7 +243,7 @@ public final class LogRelay {
                 kept(build, "no worker ever ran it");
                 return;
             }
-            open(build.logUrl(), false).onComplete(opened -> {
+            open(build, false).onComplete(opened -> {
                 if (done) {
                     if (opened.succeeded()) {
                         opened.result().request().reset();
@@ -267,9 +272,13 @@ public final class LogRelay {
                 .end(String.join("\n", build.logTail()) + "\n");
         }
 
-        private Future<HttpClientResponse> open(String logUrl, boolean followIt) {
+        private Future<HttpClientResponse> open(Build build, boolean followIt) {
+            String logUrl = links.forRelay(build);
+            if (logUrl == null) {
+                return Future.failedFuture("its log link is not the worker's (" + build.logUrl() + ")");
+            }
             RequestOptions request = new RequestOptions().setMethod(HttpMethod.GET)
-                .setAbsoluteURI(followIt ? logUrl + "?follow=true" : logUrl).setConnectTimeout(CONNECT_MILLIS);
+                .setAbsoluteURI(followIt ? logUrl + "&follow=true" : logUrl).setConnectTimeout(CONNECT_MILLIS);
             if (!followIt) {
                 request.setIdleTimeout(READ_IDLE_MILLIS);
             }

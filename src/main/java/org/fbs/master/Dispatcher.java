@@ -171,6 +171,7 @@ public final class Dispatcher extends VerticleBase {
         }
         workers.heard(status, Instant.now());
         stopStaleRuns(status);
+        linkLogs(status.worker());
         if (status.free() > 0) {
             status.addresses().forEach(this::pump);
         }
@@ -192,6 +193,16 @@ public final class Dispatcher extends VerticleBase {
             vertx.eventBus().request(Addresses.cancel(status.worker()), new CancelRequest(id).toJson(),
                 new DeliveryOptions().setSendTimeout(OFFER_TIMEOUT_MS));
         }
+    }
+
+    /** The builds a worker took before the master heard where it serves logs (after a master restart) get the link. */
+    private void linkLogs(String worker) {
+        active.values().stream().filter(b -> isWith(b, worker) && b.logUrl() == null).toList().forEach(b -> {
+            String url = workers.logUrl(worker, b.id());
+            if (url != null) {
+                save(b.withLogUrl(url));
+            }
+        });
     }
 
     private static boolean isWith(Build build, String worker) {
@@ -364,7 +375,8 @@ public final class Dispatcher extends VerticleBase {
                 new DeliveryOptions().setSendTimeout(OFFER_TIMEOUT_MS));
             return Future.succeededFuture();
         }
-        return save(build.assigned(answer.worker(), answer.logUrl(), Instant.now()));
+        // The log link comes from the worker's announcement, never from the answer: the master reads only there.
+        return save(build.assigned(answer.worker(), workers.logUrl(answer.worker(), id), Instant.now()));
     }
 
     /**
@@ -403,11 +415,19 @@ public final class Dispatcher extends VerticleBase {
             acknowledgeUnapplied(msg, event.buildId());
             return;
         }
-        if (event.kind() == BuildEvent.Kind.LOST) {
-            if (!event.worker().equals(build.worker())) {
-                acknowledgeUnapplied(msg, event.buildId());
-                return;
+        if (!java.util.Objects.equals(event.worker(), build.worker())) {
+            // Only the worker that holds the build may change it: another node's word (a forged SUCCEEDED, a stale
+            // worker) is not applied, and a sender that really runs it is told to stop.
+            LOG.warn("ignoring a {} event for build {} from worker {}: the build is with worker {}; telling the sender "
+                + "to stop it", event.kind(), event.buildId(), event.worker(), build.worker());
+            if (event.worker() != null && !event.kind().isFinal()) {
+                vertx.eventBus().request(Addresses.cancel(event.worker()), new CancelRequest(event.buildId()).toJson(),
+                    new DeliveryOptions().setSendTimeout(OFFER_TIMEOUT_MS));
             }
+            msg.fail(403, "build " + event.buildId() + " is not with worker " + event.worker());
+            return;
+        }
+        if (event.kind() == BuildEvent.Kind.LOST) {
             requeueOrFail(build, "worker " + event.worker() + " restarted and could not resume it"
                 + (event.reason() == null ? "" : " (" + event.reason() + ")"), event.at())
                 .onSuccess(v -> msg.reply(null))

@@ -57,6 +57,16 @@ final class WorkerDirectory {
         return gone;
     }
 
+    /**
+     * Where build {@code id}'s log is on {@code worker}: under the public URL it announced, the one place the master
+     * reads worker files from; null while it has not announced one.
+     */
+    String logUrl(String worker, long id) {
+        Seen seen = workers.get(worker);
+        String url = seen == null ? null : seen.status().url();
+        return url == null || url.isBlank() ? null : url + "/log/" + id;
+    }
+
     boolean knows(String worker) {
         return workers.containsKey(worker);
     }

@@ -20,6 +20,7 @@ import java.util.Optional;
 import java.util.Set;
 import org.fbs.config.MasterSettings;
 import org.fbs.config.SmtpSettings;
+import org.fbs.master.WorkerLinks;
 import org.fbs.protocol.Addresses;
 import org.fbs.protocol.BuildChange;
 import org.fbs.store.AsyncBuildStore;
@@ -55,6 +56,7 @@ public final class Notifier extends VerticleBase {
     private final String host;
     private final AsyncBuildStore store;
     private final BuildMails mails;
+    private final WorkerLinks links;
     private final Duration firstRetry;
     private final long sweepMs;
     /** Mails being sent right now: a sweep must not send one twice. */
@@ -65,7 +67,12 @@ public final class Notifier extends VerticleBase {
     private MailClient strict;
 
     public Notifier(MasterSettings settings, AsyncBuildStore store) {
-        this(settings, store, Duration.ofSeconds(30), 10_000);
+        this(settings, store, WorkerLinks.perProcess());
+    }
+
+    /** @param links signs the worker links in the mails, for {@code cluster.link-lifetime} */
+    public Notifier(MasterSettings settings, AsyncBuildStore store, WorkerLinks links) {
+        this(settings, store, Duration.ofSeconds(30), 10_000, links);
     }
 
     /**
@@ -73,6 +80,11 @@ public final class Notifier extends VerticleBase {
      * @param sweepMs    how often pending mails whose time has come are tried
      */
     Notifier(MasterSettings settings, AsyncBuildStore store, Duration firstRetry, long sweepMs) {
+        this(settings, store, firstRetry, sweepMs, WorkerLinks.perProcess());
+    }
+
+    Notifier(MasterSettings settings, AsyncBuildStore store, Duration firstRetry, long sweepMs, WorkerLinks links) {
+        this.links = links;
         this.smtp = settings.smtp();
         this.store = store;
         this.mails = new BuildMails(settings.publicUrl());
@@ -136,7 +148,7 @@ public final class Notifier extends VerticleBase {
             return;
         }
         // The dispatcher has usually kept this mail already, with the change: the outbox then answers with that one.
-        mails.about(change, Instant.now()).ifPresent(mail -> store.insertMail(mail)
+        about(change).ifPresent(mail -> store.insertMail(mail)
             .onSuccess(kept -> {
                 if (kept.status() == OutboxMail.Status.PENDING && !kept.nextTry().isAfter(Instant.now())) {
                     deliver(kept);
@@ -152,7 +164,13 @@ public final class Notifier extends VerticleBase {
      * hears of the change.
      */
     public Optional<OutboxMail> mailAbout(BuildChange change) {
-        return mails.about(change, Instant.now());
+        return about(change);
+    }
+
+    /** The mail, its links to the worker signed: they work for the link lifetime, and for this build only. */
+    private Optional<OutboxMail> about(BuildChange change) {
+        BuildChange signed = new BuildChange(change.before(), links.signed(change.build()), change.logTail());
+        return mails.about(signed, Instant.now());
     }
 
     private void sendDue() {

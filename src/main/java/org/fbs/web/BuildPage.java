@@ -15,6 +15,7 @@ import org.fbs.build.ExtraPackage;
 import org.fbs.build.Transition;
 import org.fbs.master.BuildIntake;
 import org.fbs.master.BuildView;
+import org.fbs.master.WorkerLinks;
 import org.fbs.protocol.Addresses;
 import org.fbs.spec.SpecException;
 import org.fbs.spec.SpecParser;
@@ -36,9 +37,11 @@ final class BuildPage {
     private final Vertx vertx;
     private final AsyncBuildStore store;
     private final BuildIntake intake;
+    private final WorkerLinks links;
 
-    BuildPage(Vertx vertx, AsyncBuildStore store, BuildIntake intake) {
+    BuildPage(Vertx vertx, AsyncBuildStore store, BuildIntake intake, WorkerLinks links) {
         this.vertx = vertx;
+        this.links = links;
         this.store = store;
         this.intake = intake;
     }
@@ -60,7 +63,8 @@ final class BuildPage {
 
     void show(RoutingContext ctx, Caller caller) {
         visible(store, ctx, caller).compose(build -> store.mailsOf(build.id()).onSuccess(mails -> Layout.send(ctx, 200,
-            "Build " + build.id(), page(ctx, build, mails), build.state().isFinal() ? 0 : DashboardPage.REFRESH_MILLIS)))
+            "Build " + build.id(), page(ctx, links.signed(build), mails),
+            build.state().isFinal() ? 0 : DashboardPage.REFRESH_MILLIS)))
             .onFailure(err -> failed(ctx, err));
     }
 

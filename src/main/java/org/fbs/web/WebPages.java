@@ -20,6 +20,7 @@ import org.fbs.auth.Access;
 import org.fbs.auth.Caller;
 import org.fbs.logs.LogRelay;
 import org.fbs.master.BuildIntake;
+import org.fbs.master.WorkerLinks;
 import org.fbs.store.AsyncBuildStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,6 +45,7 @@ public final class WebPages {
     private final Path uploads;
     private TokenBook tokens;
     private LogRelay logs;
+    private WorkerLinks links = WorkerLinks.perProcess();
 
     /**
      * @param uploads where kickstart uploads are kept while their request is handled (deleted at its end)
@@ -58,6 +60,12 @@ public final class WebPages {
     /** Lets the account page list, create and revoke API tokens; without it the page says there are none. */
     public WebPages tokens(TokenBook book) {
         this.tokens = book;
+        return this;
+    }
+
+    /** Signs the worker links the pages show with the master's links (default: this process's secret). */
+    public WebPages links(WorkerLinks signer) {
+        this.links = signer;
         return this;
     }
 
@@ -76,8 +84,8 @@ public final class WebPages {
 
         DashboardPage dashboard = new DashboardPage(store);
         NewBuildPage newBuild = new NewBuildPage(vertx, intake);
-        BuildPage build = new BuildPage(vertx, store, intake);
-        LogProxy log = new LogProxy(logs != null ? logs : new LogRelay(vertx, store));
+        BuildPage build = new BuildPage(vertx, store, intake, links);
+        LogProxy log = new LogProxy(logs != null ? logs : new LogRelay(vertx, store, links));
         ClusterPage cluster = new ClusterPage(vertx);
         AccountPage account = new AccountPage(tokens);
 

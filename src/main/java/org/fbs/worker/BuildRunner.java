@@ -20,6 +20,7 @@ import org.fbs.build.FileTrees;
 import org.fbs.build.ImageCommand;
 import org.fbs.build.ImageKind;
 import org.fbs.build.ImageKinds;
+import org.fbs.build.KickstartRedaction;
 import org.fbs.build.Secrets;
 import org.fbs.build.Stage;
 import org.fbs.config.WorkerSettings;
@@ -199,11 +200,15 @@ final class BuildRunner {
         Path input = command.input();
         if (input != null) {
             Files.createDirectories(input.getParent());
-            Files.writeString(input, command.inputText(flat));
-            // The final kickstart (or kiwi description) is kept with the logs and staged with the images.
+            String text = command.inputText(flat);
+            Files.writeString(input, text);
+            // The final kickstart (or kiwi description) is kept with the logs and staged with the images, without
+            // its passwords: whoever downloads the images must not learn the root password.
+            Path shown = Files.createDirectories(dir.resolve("staged-input")).resolve(input.getFileName());
+            Files.writeString(shown, KickstartRedaction.redact(text));
             Path kept = settings.logsDir().resolve(id + "-" + input.getFileName());
-            Files.copy(input, kept, StandardCopyOption.REPLACE_EXISTING);
-            inputs.add(input);
+            Files.copy(shown, kept, StandardCopyOption.REPLACE_EXISTING);
+            inputs.add(shown);
             log.line("the " + kind.tool() + " input " + input.getFileName() + " is kept as " + kept);
         }
         return command;

@@ -168,7 +168,7 @@ public final class WorkerVerticle extends VerticleBase {
         if (running.containsKey(id)) {
             if (running.get(id) == attempt) {
                 // The master resent an offer whose answer it missed: it is ours already.
-                msg.reply(OfferReply.accept(settings.id(), logUrl(id)).toJson());
+                msg.reply(OfferReply.accept(settings.id()).toJson());
             } else {
                 // The master gave an earlier attempt up (we were out of reach); it is told to stop that one first.
                 msg.reply(OfferReply.decline(settings.id(), "still stopping attempt " + running.get(id)).toJson());
@@ -211,7 +211,7 @@ public final class WorkerVerticle extends VerticleBase {
                     return;
                 }
                 outbox.begin(id, attempt);
-                msg.reply(OfferReply.accept(settings.id(), logUrl(id)).toJson());
+                msg.reply(OfferReply.accept(settings.id()).toJson());
                 run(id, attempt, offer.spec(), offer.isolate(), log);
             })
             .onFailure(err -> {
@@ -407,10 +407,6 @@ public final class WorkerVerticle extends VerticleBase {
     private String nodeId() {
         ClusterManager cluster = vertx instanceof VertxInternal internal ? internal.clusterManager() : null;
         return cluster == null ? null : cluster.getNodeId();
-    }
-
-    private String logUrl(long id) {
-        return settings.publicUrl() + "/log/" + id;
     }
 
     private void announce() {

@@ -212,6 +212,48 @@ class BuildLogApiTest {
     }
 
     @Test
+    void theMasterReadsOnlyAtTheWorkersAnnouncedUrlWithALinkItSigned() throws Exception {
+        // A service inside the network that a lying worker wants the master to fetch for it.
+        java.util.List<String> reached = new java.util.concurrent.CopyOnWriteArrayList<>();
+        io.vertx.core.http.HttpServer inside = MasterTestBed.await(master.vertx.createHttpServer()
+            .requestHandler(req -> {
+                reached.add(req.uri());
+                req.response().end("internal secret\n");
+            }).listen(0, "127.0.0.1"));
+        try {
+            worker = PlayedWorker.start(master.vertx);
+            worker.forgedLogUrl = "http://127.0.0.1:" + inside.actualPort() + "/admin";
+            long id = submit(alice);
+            awaitBuild(id, alice, b -> b.getString("state").equals("ASSIGNED"));
+            worker.log(id, "the real log\n");
+
+            HttpResponse<String> read = log(id, alice);
+            assertThat(read.statusCode()).as(read.body()).isEqualTo(200);
+            assertThat(read.body()).isEqualTo("the real log\n").doesNotContain("internal secret");
+            assertThat(reached).as("requests to the forged logUrl").isEmpty();
+            // The master read at the announced URL, with a link signed for this build's log only.
+            assertThat(worker.requests).isNotEmpty().allSatisfy(uri -> assertThat(uri)
+                .startsWith("/log/" + id + "?expires=").contains("&sig="));
+            // The API hands out the announced URL, signed, and the link opens the log on the worker.
+            String logUrl = build(id, alice).getString("logUrl");
+            assertThat(logUrl).startsWith(worker.url + "/log/" + id + "?expires=");
+            HttpResponse<String> direct = http.send(HttpRequest.newBuilder(URI.create(logUrl)).timeout(ANSWER).build(),
+                HttpResponse.BodyHandlers.ofString());
+            assertThat(direct.statusCode()).isEqualTo(200);
+            assertThat(direct.body()).isEqualTo("the real log\n");
+            // Without the signature, or with it on another build's path, the worker refuses.
+            String bare = logUrl.substring(0, logUrl.indexOf('?'));
+            assertThat(http.send(HttpRequest.newBuilder(URI.create(bare)).build(), HttpResponse.BodyHandlers.ofString())
+                .statusCode()).isEqualTo(403);
+            String otherBuild = worker.url + "/log/" + (id + 1) + logUrl.substring(logUrl.indexOf('?'));
+            assertThat(http.send(HttpRequest.newBuilder(URI.create(otherBuild)).build(),
+                HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(403);
+        } finally {
+            MasterTestBed.await(inside.close());
+        }
+    }
+
+    @Test
     void aFollowWaitsWhileTheBuildIsQueuedAndStreamsOnceAWorkerHasIt() throws Exception {
         long id = submit(bob);
         awaitBuild(id, bob, b -> b.getString("reason") != null);

@@ -54,7 +54,7 @@ class CancelAndCapabilityTest {
                 held.add(msg);
                 return;
             }
-            msg.reply(accepting.get() ? OfferReply.accept("w1", "http://w1:5100/log/" + id).toJson()
+            msg.reply(accepting.get() ? OfferReply.accept("w1").toJson()
                 : OfferReply.decline("w1", "no free slot").toJson());
         });
         MessageConsumer<JsonObject> cancel = master.vertx.eventBus().consumer(Addresses.cancel("w1"), msg -> {
@@ -152,7 +152,7 @@ class CancelAndCapabilityTest {
         assertThat(held).as("the offer is out").hasSize(1);
 
         assertThat(cancel(id).statusCode()).isEqualTo(200);
-        held.get(0).reply(OfferReply.accept("w1", "http://w1:5100/log/" + id).toJson());
+        held.get(0).reply(OfferReply.accept("w1").toJson());
 
         while (cancels.isEmpty() && System.nanoTime() < deadline) {
             Thread.sleep(20);

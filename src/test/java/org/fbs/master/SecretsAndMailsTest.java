@@ -50,7 +50,10 @@ class SecretsAndMailsTest {
     void start() throws Exception {
         master = new MasterTestBed(data);
         await(master.vertx.eventBus().consumer(DispatcherTest.ADDRESS, msg -> msg.reply(
-            OfferReply.accept("w1", "http://w1:5100/log/1").toJson())).completion());
+            OfferReply.accept("w1").toJson())).completion());
+        // Where w1 serves its logs: the master takes the log link from here, never from an offer's answer.
+        master.vertx.eventBus().publish(org.fbs.protocol.Addresses.WORKERS, new org.fbs.protocol.WorkerStatus("w1",
+            "http://w1:5100", List.of(DispatcherTest.ADDRESS), 1, List.of()).toJson());
     }
 
     @AfterEach
@@ -96,7 +99,8 @@ class SecretsAndMailsTest {
         assertThat(start.getString("subject")).isEqualTo("[FBS] build " + id + " started: Fedora boot x86_64/41");
         assertThat(start.getString("status")).isEqualTo("LOGGED");
         assertThat(start.getJsonArray("to")).containsExactly("qa@example.org");
-        assertThat(start.getString("text")).contains("Live log: http://w1:5100/log/1");
+        // Signed for the link lifetime, so that the link in the mail opens the log on the worker.
+        assertThat(start.getString("text")).contains("Live log: http://w1:5100/log/1?expires=");
         assertThat(finish.getString("subject")).isEqualTo("[FBS] build " + id + " FAILED: Fedora boot x86_64/41");
         assertThat(finish.getString("text"))
             .startsWith("Build " + id + " FAILED: lorax exited with status 3")

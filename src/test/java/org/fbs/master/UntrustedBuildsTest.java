@@ -70,7 +70,7 @@ class UntrustedBuildsTest {
                     msg.reply(OfferReply.decline(name, "no isolation").toJson());
                 } else {
                     accepted.add(offer.buildId());
-                    msg.reply(OfferReply.accept(name, "http://" + name + ":5100/log/" + offer.buildId()).toJson());
+                    msg.reply(OfferReply.accept(name).toJson());
                 }
             });
             await(consumer.completion());

@@ -99,7 +99,8 @@ class NotifierTest {
             .contains("Build: http://master.example.org/builds/7")
             .contains("Results go to: ftp://bob:***@ftp.example.org/pub")
             .doesNotContain("hunter2");
-        assertThat(part(start, "text/html")).contains("<a href=\"" + LOG_URL + "\">");
+        // The worker's link, signed by the master (the worker serves nothing without it).
+        assertThat(part(start, "text/html")).contains("<a href=\"" + LOG_URL + "?expires=");
 
         MimeMessage end = withSubject(received, "SUCCEEDED");
         assertThat(end.getSubject()).isEqualTo("[FBS] build 7 SUCCEEDED: Fedora boot x86_64/41");
@@ -113,7 +114,7 @@ class NotifierTest {
             .doesNotContain("hunter2");
         assertThat(text.strip()).endsWith("  log line 49\n  log line 50");
         assertThat(part(end, "text/html")).contains("<pre>log line 1\n", "log line 50\n</pre>",
-            "<a href=\"" + LOG_URL + "\">");
+            "<a href=\"" + LOG_URL + "?expires=");
         assertThat(mails()).extracting(OutboxMail::status).containsOnly(OutboxMail.Status.SENT);
     }
 
