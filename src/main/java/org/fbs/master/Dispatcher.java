@@ -305,7 +305,8 @@ public final class Dispatcher extends VerticleBase {
             return OwnerCode.noIsolation(lane.kind(), where);
         }
         if (workers.pick(lane.address(), lane.kind(), lane.isolate()) == null) {
-            return "all workers for " + where + " are busy; waiting for a free slot";
+            String trouble = workers.trouble(lane.address());
+            return trouble != null ? trouble : "all workers for " + where + " are busy; waiting for a free slot";
         }
         return null;
     }
@@ -329,8 +330,9 @@ public final class Dispatcher extends VerticleBase {
             build.deadLeases());
         return vertx.eventBus().<JsonObject>request(Addresses.offer(worker), offer.toJson(), options)
             .transform(sent -> {
+                String where = WorkerDirectory.describe(build.address());
                 if (sent.failed()) {
-                    workers.full(worker);
+                    workers.full(worker, whyUnanswered(where, sent.cause()));
                     if (sent.cause() instanceof ReplyException re && re.failureType() == ReplyFailure.TIMEOUT) {
                         LOG.warn("worker {} did not answer the offer of build {} (lease {}) in time; the lease is "
                             + "dead", worker, build.id(), lease);
@@ -350,18 +352,28 @@ public final class Dispatcher extends VerticleBase {
                 } catch (RuntimeException e) {
                     LOG.warn("unreadable answer to the offer of build {} from worker {}: {}", build.id(), worker,
                         e.toString());
-                    workers.full(worker);
+                    workers.full(worker, "a worker for " + where + " gave an unreadable answer");
                     return Future.succeededFuture(false);
                 }
                 if (!answer.accepted()) {
                     // It has no slot after all (or cannot build it): not asked again before it announces itself.
                     LOG.debug("worker {} declined build {}: {}", worker, build.id(), answer.reason());
-                    workers.full(worker);
+                    workers.full(worker, null);
                     return Future.succeededFuture(false);
                 }
                 metrics.offerAccepted(Duration.ofNanos(System.nanoTime() - offeredAt));
                 return assign(build.id(), worker, lease).transform(v -> Future.succeededFuture(true));
             });
+    }
+
+    private static String whyUnanswered(String where, Throwable err) {
+        if (err instanceof ReplyException re && re.failureType() == ReplyFailure.NO_HANDLERS) {
+            return "no worker online for " + where;
+        }
+        if (err instanceof ReplyException re && re.failureType() == ReplyFailure.TIMEOUT) {
+            return "a worker for " + where + " did not answer the offer; trying again";
+        }
+        return "could not offer the build to a worker for " + where + ": " + err.getMessage();
     }
 
     /** In the words of the kind: e.g. "no worker online has a pungi that builds DVDs for x86_64/41". */

@@ -25,6 +25,8 @@ final class WorkerDirectory {
     private final Map<String, Integer> offersOut = new HashMap<>();
     /** Slots each worker filled (or said it had none) since its last announcement. */
     private final Map<String, Integer> takenSince = new HashMap<>();
+    /** Why the last offer to a worker failed (no answer, an unreadable one), until it announces itself again. */
+    private final Map<String, String> troubles = new HashMap<>();
     private final Duration timeout;
 
     WorkerDirectory(Duration timeout) {
@@ -34,6 +36,7 @@ final class WorkerDirectory {
     void heard(WorkerStatus status, Instant now) {
         workers.put(status.worker(), new Seen(status, now));
         takenSince.remove(status.worker());
+        troubles.remove(status.worker());
     }
 
     /**
@@ -76,12 +79,31 @@ final class WorkerDirectory {
         }
     }
 
-    /** {@code worker} declined or did not answer: no more offers to it until it announces itself again. */
-    void full(String worker) {
+    /**
+     * {@code worker} declined or did not answer: no more offers to it until it announces itself again. {@code why} is
+     * what went wrong when it was not a plain decline (null for one): the reason builds wait meanwhile.
+     */
+    void full(String worker, String why) {
         Seen seen = workers.get(worker);
         if (seen != null) {
             takenSince.put(worker, seen.status().free());
+            if (why == null) {
+                troubles.remove(worker);
+            } else {
+                troubles.put(worker, why);
+            }
         }
+    }
+
+    /** What went wrong with the last offer to a worker for {@code address} that is out of offers for it; or null. */
+    String trouble(String address) {
+        for (Map.Entry<String, String> t : troubles.entrySet()) {
+            Seen seen = workers.get(t.getKey());
+            if (seen != null && seen.status().addresses().contains(address)) {
+                return t.getValue();
+            }
+        }
+        return null;
     }
 
     /** Forgets the workers silent for longer than the timeout; returns them. */
@@ -94,7 +116,10 @@ final class WorkerDirectory {
             }
             return silent;
         });
-        gone.forEach(takenSince::remove);
+        gone.forEach(w -> {
+            takenSince.remove(w);
+            troubles.remove(w);
+        });
         return gone;
     }
 
