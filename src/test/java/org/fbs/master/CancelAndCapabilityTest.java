@@ -10,6 +10,8 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.fbs.build.Artifact;
@@ -43,13 +45,17 @@ class CancelAndCapabilityTest {
     /** When set, offers are kept unanswered here, so that a test can act while one is out. */
     final AtomicBoolean holding = new AtomicBoolean();
     final List<Message<JsonObject>> held = new CopyOnWriteArrayList<>();
+    /** The lease of each build's last offer, stamped on the played worker's events. */
+    final Map<Long, String> leases = new ConcurrentHashMap<>();
 
     @BeforeEach
     void start() throws Exception {
         master = new MasterTestBed(data);
-        MessageConsumer<JsonObject> offers = master.vertx.eventBus().consumer(ADDRESS, msg -> {
-            long id = JobOffer.fromJson(msg.body()).buildId();
+        MessageConsumer<JsonObject> offers = master.vertx.eventBus().consumer(Addresses.offer("w1"), msg -> {
+            JobOffer offer = JobOffer.fromJson(msg.body());
+            long id = offer.buildId();
             offered.add(id);
+            leases.put(id, offer.lease());
             if (holding.get()) {
                 held.add(msg);
                 return;
@@ -63,6 +69,8 @@ class CancelAndCapabilityTest {
         });
         await(offers.completion());
         await(cancel.completion());
+        announce(null);
+        Thread.sleep(200); // the announcement arrives before the builds
     }
 
     @AfterEach
@@ -120,7 +128,8 @@ class CancelAndCapabilityTest {
         assertThat(cancels).containsExactly(id);
         Artifact log = new Artifact("build-" + id + ".log", 10, "ab".repeat(32), "file:///srv/fbs/build.log");
         await(master.vertx.eventBus().request(Addresses.EVENTS, new BuildEvent(id, 1, "w1",
-            BuildEvent.Kind.CANCELED, null, "canceled on request", List.of(log), Instant.now()).toJson()));
+            BuildEvent.Kind.CANCELED, null, "canceled on request", List.of(log), Instant.now())
+            .withLease(leases.get(id)).toJson()));
         JsonObject ended = master.build(id);
         assertThat(ended.getString("state")).isEqualTo("CANCELED");
         assertThat(ended.getString("reason")).isEqualTo("canceled on request");

@@ -58,7 +58,7 @@ class MembershipLossTest {
             NodeMetrics.newRegistry()));
         String node = ((VertxInternal) workerNode).clusterManager().getNodeId();
 
-        MessageConsumer<JsonObject> offers = workerNode.eventBus().consumer(ADDRESS, msg -> msg.reply(
+        MessageConsumer<JsonObject> offers = workerNode.eventBus().consumer(Addresses.offer("w-node"), msg -> msg.reply(
             OfferReply.accept("w-node").toJson()));
         await(offers.completion());
         workerNode.eventBus().publish(Addresses.WORKERS,

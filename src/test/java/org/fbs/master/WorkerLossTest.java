@@ -58,15 +58,18 @@ class WorkerLossTest {
         final AtomicBoolean accepting = new AtomicBoolean(true);
         final AtomicBoolean beating = new AtomicBoolean(true);
         final Map<Long, Integer> attempts = new ConcurrentHashMap<>();
+        /** The lease of each build it took: stamped on its events, as a worker does. */
+        final Map<Long, String> leases = new ConcurrentHashMap<>();
         final List<Long> cancels = new CopyOnWriteArrayList<>();
         final List<MessageConsumer<JsonObject>> consumers = new CopyOnWriteArrayList<>();
 
         PlayedWorker(String name) throws Exception {
             this.name = name;
-            MessageConsumer<JsonObject> offers = master.vertx.eventBus().consumer(ADDRESS, msg -> {
+            MessageConsumer<JsonObject> offers = master.vertx.eventBus().consumer(Addresses.offer(name), msg -> {
                 JobOffer offer = JobOffer.fromJson(msg.body());
                 if (accepting.get() && attempts.isEmpty()) {
                     attempts.put(offer.buildId(), offer.attempt());
+                    leases.put(offer.buildId(), offer.lease());
                     msg.reply(OfferReply.accept(name).toJson());
                 } else {
                     msg.reply(OfferReply.decline(name, "no free slot").toJson());
@@ -105,8 +108,13 @@ class WorkerLossTest {
         }
 
         void event(long build, int attempt, long seq, BuildEvent.Kind kind, String stage) throws Exception {
+            event(build, attempt, seq, kind, stage, leases.get(build));
+        }
+
+        void event(long build, int attempt, long seq, BuildEvent.Kind kind, String stage, String lease)
+            throws Exception {
             BuildEvent event = new BuildEvent(build, attempt, seq, name, kind, stage, null, List.of(), Instant.now(),
-                List.of(), List.of());
+                List.of(), List.of(), lease);
             await(master.vertx.eventBus().request(Addresses.EVENTS, event.toJson()));
         }
     }
@@ -188,7 +196,7 @@ class WorkerLossTest {
     }
 
     @Test
-    void eventsApplyOnceAndOnlyForTheCurrentAttempt() throws Exception {
+    void eventsApplyOnceAndOnlyForTheCurrentLease() throws Exception {
         start(2);
         PlayedWorker worker = new PlayedWorker("w1");
         long id = submit();
@@ -196,7 +204,9 @@ class WorkerLossTest {
 
         worker.event(id, 1, 1, BuildEvent.Kind.STAGE, "side-repo");
         worker.event(id, 1, 1, BuildEvent.Kind.STAGE, "side-repo"); // resent: applied once
-        worker.event(id, 7, 2, BuildEvent.Kind.FAILED, null); // an attempt the build never had
+        // A lease the build never had, whatever its attempt number: acknowledged, not applied.
+        worker.event(id, 1, 2, BuildEvent.Kind.FAILED, null, "0f6c1e2a-0000-4000-8000-000000000007");
+        worker.event(id, 1, 2, BuildEvent.Kind.FAILED, null, null); // no lease at all
         worker.event(id, 1, 2, BuildEvent.Kind.STAGE, "image");
 
         JsonObject build = master.build(id);
