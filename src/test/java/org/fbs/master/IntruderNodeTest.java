@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
 import org.fbs.build.Artifact;
 import org.fbs.cluster.ClusterNode;
 import org.fbs.config.ClusterSettings;
@@ -20,6 +21,7 @@ import org.fbs.protocol.Addresses;
 import org.fbs.protocol.BuildEvent;
 import org.fbs.protocol.BuildEvent.Kind;
 import org.fbs.protocol.CancelRequest;
+import org.fbs.protocol.JobOffer;
 import org.fbs.protocol.OfferReply;
 import org.fbs.protocol.WorkerStatus;
 import org.junit.jupiter.api.AfterEach;
@@ -65,8 +67,11 @@ class IntruderNodeTest {
         workerNode = join(cluster, members, workerPort);
         intruderNode = join(cluster, members, intruderPort);
 
-        await(workerNode.eventBus().<JsonObject>consumer(ADDRESS, msg -> msg.reply(OfferReply.accept("w-honest")
-            .toJson())).completion());
+        AtomicReference<String> lease = new AtomicReference<>();
+        await(workerNode.eventBus().<JsonObject>consumer(Addresses.offer("w-honest"), msg -> {
+            lease.set(JobOffer.fromJson(msg.body()).lease());
+            msg.reply(OfferReply.accept("w-honest").toJson());
+        }).completion());
         workerNode.eventBus().publish(Addresses.WORKERS, new WorkerStatus("w-honest", "http://127.0.0.1:1",
             List.of(ADDRESS), 1, List.of(), List.of("boot")).toJson());
         List<Long> toldToStop = new CopyOnWriteArrayList<>();
@@ -79,20 +84,20 @@ class IntruderNodeTest {
             .getLong("id");
         master.awaitBuild(id, b -> "w-honest".equals(b.getString("worker")));
         await(workerNode.eventBus().request(Addresses.EVENTS, new BuildEvent(id, 1, 1, "w-honest", Kind.STAGE,
-            "image", null, List.of(), Instant.now(), List.of(), List.of()).toJson()));
+            "image", null, List.of(), Instant.now(), List.of(), List.of(), lease.get()).toJson()));
         master.awaitBuild(id, b -> "RUNNING".equals(b.getString("state")));
 
-        // The forged end: a later seq of the current attempt, from a node that does not hold the build.
+        // The forged end: a later seq of the current attempt and even its lease, from a node that does not hold it.
         BuildEvent forged = new BuildEvent(id, 1, 5, "w-intruder", Kind.SUCCEEDED, null, null,
             List.of(new Artifact("boot.iso", 1, "0".repeat(64), "http://evil.example/boot.iso")), Instant.now(),
-            List.of(), List.of());
+            List.of(), List.of(), lease.get());
         assertThatThrownBy(() -> await(intruderNode.eventBus().request(Addresses.EVENTS, forged.toJson())))
             .hasRootCauseInstanceOf(ReplyException.class)
             .rootCause().hasMessageContaining("is not with worker w-intruder");
+        // Without the lease: acknowledged (it will never apply) and not applied; the sender is told to stop.
         BuildEvent forgedStage = new BuildEvent(id, 1, 6, "w-intruder", Kind.STAGE, "staging", null, List.of(),
             Instant.now(), List.of(), List.of());
-        assertThatThrownBy(() -> await(intruderNode.eventBus().request(Addresses.EVENTS, forgedStage.toJson())))
-            .hasRootCauseInstanceOf(ReplyException.class);
+        await(intruderNode.eventBus().request(Addresses.EVENTS, forgedStage.toJson()));
 
         JsonObject unchanged = master.build(id);
         assertThat(unchanged.getString("state")).isEqualTo("RUNNING");
@@ -104,7 +109,7 @@ class IntruderNodeTest {
         // The holder's own events still apply, from the seq it has reached.
         await(workerNode.eventBus().request(Addresses.EVENTS, new BuildEvent(id, 1, 2, "w-honest", Kind.SUCCEEDED,
             null, null, List.of(new Artifact("boot.iso", 1, "1".repeat(64), "file:///srv/boot.iso")), Instant.now(),
-            List.of(), List.of()).toJson()));
+            List.of(), List.of(), lease.get()).toJson()));
         JsonObject done = master.awaitBuild(id, b -> "SUCCEEDED".equals(b.getString("state")));
         assertThat(done.getJsonArray("artifacts").getJsonObject(0).getString("location"))
             .isEqualTo("file:///srv/boot.iso");

@@ -275,9 +275,13 @@ class OpenApiContractTest {
             logs = "http://127.0.0.1:" + freePort() + "/log/";
         }
 
+        final java.util.Map<Long, String> leases = new java.util.concurrent.ConcurrentHashMap<>();
+
         void listen() throws Exception {
-            MessageConsumer<JsonObject> offers = master.vertx.eventBus().consumer(ADDRESS, msg -> {
-                long id = JobOffer.fromJson(msg.body()).buildId();
+            MessageConsumer<JsonObject> offers = master.vertx.eventBus().consumer(Addresses.offer("w1"), msg -> {
+                JobOffer offer = JobOffer.fromJson(msg.body());
+                long id = offer.buildId();
+                leases.put(id, offer.lease());
                 msg.reply(OfferReply.accept("w1").toJson());
             });
             MessageConsumer<JsonObject> cancels = master.vertx.eventBus().consumer(Addresses.cancel("w1"),
@@ -297,7 +301,7 @@ class OpenApiContractTest {
             List<ExtraPackage> extra = kind == BuildEvent.Kind.SUCCEEDED
                 ? List.of(new ExtraPackage("anaconda-41.35-1.fc41.x86_64", 4096)) : List.of();
             await(master.vertx.eventBus().request(Addresses.EVENTS, new BuildEvent(build, seq, "w1", kind, stage,
-                null, artifacts, Instant.now(), extra, List.of("done")).toJson()));
+                null, artifacts, Instant.now(), extra, List.of("done")).withLease(leases.get(build)).toJson()));
         }
     }
 

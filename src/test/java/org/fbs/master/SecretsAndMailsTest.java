@@ -46,14 +46,20 @@ class SecretsAndMailsTest {
     Path data;
     MasterTestBed master;
 
+    /** The lease of each build's offer, stamped on the played worker's events. */
+    final java.util.Map<Long, String> leases = new java.util.concurrent.ConcurrentHashMap<>();
+
     @BeforeEach
     void start() throws Exception {
         master = new MasterTestBed(data);
-        await(master.vertx.eventBus().consumer(DispatcherTest.ADDRESS, msg -> msg.reply(
-            OfferReply.accept("w1").toJson())).completion());
+        await(master.vertx.eventBus().<JsonObject>consumer(org.fbs.protocol.Addresses.offer("w1"), msg -> {
+            org.fbs.protocol.JobOffer offer = org.fbs.protocol.JobOffer.fromJson(msg.body());
+            leases.put(offer.buildId(), offer.lease());
+            msg.reply(OfferReply.accept("w1").toJson());
+        }).completion());
         // Where w1 serves its logs: the master takes the log link from here, never from an offer's answer.
         master.vertx.eventBus().publish(org.fbs.protocol.Addresses.WORKERS, new org.fbs.protocol.WorkerStatus("w1",
-            "http://w1:5100", List.of(DispatcherTest.ADDRESS), 1, List.of()).toJson());
+            "http://w1:5100", List.of(DispatcherTest.ADDRESS), 8, List.of()).toJson());
     }
 
     @AfterEach
@@ -124,7 +130,8 @@ class SecretsAndMailsTest {
 
     private void event(long id, long seq, BuildEvent.Kind kind, String stage, String reason, List<String> tail)
         throws Exception {
-        BuildEvent event = new BuildEvent(id, seq, "w1", kind, stage, reason, List.of(), Instant.now(), List.of(), tail);
+        BuildEvent event = new BuildEvent(id, seq, "w1", kind, stage, reason, List.of(), Instant.now(), List.of(), tail)
+            .withLease(leases.get(id));
         await(master.vertx.eventBus().request(Addresses.EVENTS, event.toJson()));
     }
 

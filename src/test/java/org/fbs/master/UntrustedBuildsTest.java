@@ -63,7 +63,7 @@ class UntrustedBuildsTest {
         PlayedWorker(String name, Isolation isolation) throws Exception {
             this.name = name;
             this.isolation = isolation;
-            consumer = master.vertx.eventBus().consumer(ADDRESS, msg -> {
+            consumer = master.vertx.eventBus().consumer(Addresses.offer(name), msg -> {
                 JobOffer offer = JobOffer.fromJson(msg.body());
                 offered.add(offer);
                 if (offer.isolate() && !isolation.covers(org.fbs.build.ImageKinds.of(offer.spec()).name())) {

@@ -35,6 +35,8 @@ public final class PlayedWorker implements AutoCloseable {
     private final Map<Long, StringBuilder> logs = new ConcurrentHashMap<>();
     private final Map<Long, List<HttpServerResponse>> followers = new ConcurrentHashMap<>();
     private final Map<Long, Long> seq = new ConcurrentHashMap<>();
+    /** The lease of each build's offer: a worker stamps it on the build's events. */
+    private final Map<Long, String> leases = new ConcurrentHashMap<>();
     /** Every request target the log server was sent, in order. */
     public final List<String> requests = new CopyOnWriteArrayList<>();
     /** A {@code logUrl} to put in each offer's answer, as a lying worker would (null: none). */
@@ -67,8 +69,10 @@ public final class PlayedWorker implements AutoCloseable {
             }
         }).listen(0, "127.0.0.1"));
         self[0] = new PlayedWorker(vertx, server);
-        WebTestBed.await(vertx.eventBus().<JsonObject>consumer(ADDRESS, msg -> {
-            long id = JobOffer.fromJson(msg.body()).buildId();
+        WebTestBed.await(vertx.eventBus().<JsonObject>consumer(Addresses.offer("w1"), msg -> {
+            JobOffer offer = JobOffer.fromJson(msg.body());
+            long id = offer.buildId();
+            self[0].leases.put(id, offer.lease());
             self[0].logs.put(id, new StringBuilder());
             JsonObject reply = OfferReply.accept("w1").toJson();
             if (self[0].forgedLogUrl != null) {
@@ -82,7 +86,7 @@ public final class PlayedWorker implements AutoCloseable {
     }
 
     public void announce() {
-        vertx.eventBus().publish(Addresses.WORKERS, new WorkerStatus("w1", url, List.of(ADDRESS), 2, List.of(),
+        vertx.eventBus().publish(Addresses.WORKERS, new WorkerStatus("w1", url, List.of(ADDRESS), 64, List.of(),
             List.of("boot", "live")).toJson());
     }
 
@@ -139,7 +143,7 @@ public final class PlayedWorker implements AutoCloseable {
     }
 
     private Future<?> event(BuildEvent event) {
-        return vertx.eventBus().request(Addresses.EVENTS, event.toJson());
+        return vertx.eventBus().request(Addresses.EVENTS, event.withLease(leases.get(event.buildId())).toJson());
     }
 
     @Override
