@@ -79,6 +79,8 @@ public final class PlayedWorker implements AutoCloseable {
                 reply.put("logUrl", self[0].forgedLogUrl);
             }
             msg.reply(reply);
+            // It runs nothing for real, so its slots are free again at once: it says so, as a worker whose build ended.
+            self[0].announce();
         }).completion());
         // As a worker does once it takes offers: the master learns where it serves logs.
         self[0].announce();
@@ -86,7 +88,7 @@ public final class PlayedWorker implements AutoCloseable {
     }
 
     public void announce() {
-        vertx.eventBus().publish(Addresses.WORKERS, new WorkerStatus("w1", url, List.of(ADDRESS), 64, List.of(),
+        vertx.eventBus().publish(Addresses.WORKERS, new WorkerStatus("w1", url, List.of(ADDRESS), 2, List.of(),
             List.of("boot", "live")).toJson());
     }
 

@@ -152,6 +152,34 @@ class WorkerVerticleTest {
     }
 
     @Test
+    void anOfferPastItsDeadlineIsRefusedAndAFreshOneRunsUnderItsLease() throws Exception {
+        startWorker(STANDIN_LORAX);
+        JsonObject spec = SpecParser.fromIni("[DEFAULT]\ntype=boot\narch=x86_64\nrelease=41\nstaging=file://"
+            + staging + "\n").toJson();
+        // Held up by a partition: the master stopped waiting for it 30 s ago (well past the allowed clock skew).
+        long lapsed = System.currentTimeMillis() - 30_000 - JobOffer.MAX_CLOCK_SKEW.toMillis();
+        OfferReply stale = OfferReply.fromJson(await(vertx.eventBus().<JsonObject>request(Addresses.offer("w-test"),
+            new JobOffer(81, spec, 2, false, "5b1c0d3e-1111-4111-8111-000000000081", lapsed, List.of()).toJson(),
+            new DeliveryOptions().setSendTimeout(10_000))).body());
+
+        assertThat(stale.accepted()).isFalse();
+        assertThat(stale.reason()).startsWith("the offer lapsed at ");
+        assertThat(workDir.resolve("builds/81-attempt-2")).doesNotExist();
+        assertThat(tmp.resolve("work")).isDirectory();
+
+        String lease = "5b1c0d3e-2222-4222-8222-000000000081";
+        OfferReply fresh = OfferReply.fromJson(await(vertx.eventBus().<JsonObject>request(Addresses.offer("w-test"),
+            new JobOffer(81, spec, 2, false, lease, System.currentTimeMillis() + 10_000, List.of()).toJson(),
+            new DeliveryOptions().setSendTimeout(10_000))).body());
+        assertThat(fresh.accepted()).isTrue();
+        assertThat(awaitEnd(81).kind()).isEqualTo(Kind.SUCCEEDED);
+        // Every event of the run names its lease: the master applies only those of the current one.
+        assertThat(eventsOf(81)).extracting(BuildEvent::lease).containsOnly(lease);
+        assertThat(eventsOf(81)).extracting(BuildEvent::attempt).containsOnly(2);
+        assertThat(Files.readString(staging.resolve("Fedora-x86_64-41-81/.fbs-build"))).contains("lease=" + lease);
+    }
+
+    @Test
     void aBusyWorkerDeclinesOtherOffersAndAcceptsARepeatedOfferOfItsRunningBuildWithoutRunningItTwice()
         throws Exception {
         Path runs = tmp.resolve("runs.txt");

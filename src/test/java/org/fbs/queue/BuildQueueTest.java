@@ -1,0 +1,177 @@
+package org.fbs.queue;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.vertx.core.json.JsonObject;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.fbs.build.Build;
+import org.fbs.build.BuildState;
+import org.fbs.protocol.BuildEvent;
+import org.junit.jupiter.api.Test;
+
+/** The queue's rules on their own: no master, no event bus, no store, no clock. */
+class BuildQueueTest {
+
+    static final String X86 = "build.x86_64.41";
+    static final String ARM = "build.aarch64.41";
+    static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
+
+    /** The kind is in the spec under "kind", so that a test can say it without a real spec. */
+    final BuildQueue queue = new BuildQueue(b -> b.spec().getString("kind"), 3, 2);
+    final List<String> waits = new ArrayList<>();
+    long nextId = 1;
+
+    Build queued(String address, String kind, String owner) {
+        Build b = Build.queued(new JsonObject().put("kind", kind), address, owner, T0).withId(nextId++);
+        queue.put(b);
+        return b;
+    }
+
+    Build take(String address, BuildQueue.Workers workers) {
+        return queue.takeNext(address, workers, (lane, why) -> waits.add(lane.kind() + ": " + why));
+    }
+
+    static final BuildQueue.Workers ANY = lane -> null;
+
+    @Test
+    void offersTheOldestBuildOfAnAddressOnceAtATime() {
+        Build a = queued(X86, "boot", "ann");
+        Build b = queued(X86, "boot", "bob");
+        queued(ARM, "boot", "ann");
+
+        assertThat(take(X86, ANY).id()).isEqualTo(a.id());
+        assertThat(queue.beingOffered(a.id())).isTrue();
+        assertThat(take(X86, ANY).id()).isEqualTo(b.id());
+        assertThat(take(X86, ANY)).isNull();
+        // Declined: it waits its turn again, ahead of the newer ones.
+        queue.offerEnded(a.id());
+        assertThat(take(X86, ANY).id()).isEqualTo(a.id());
+    }
+
+    @Test
+    void aLaneNoWorkerServesIsSkippedWithItsReasonAndDoesNotHoldUpTheOthers() {
+        Build dvd = queued(X86, "dvd", "ann");
+        Build boot = queued(X86, "boot", "ann");
+        BuildQueue.Workers noDvd = lane -> lane.kind().equals("dvd") ? "no pungi" : null;
+
+        assertThat(take(X86, noDvd).id()).isEqualTo(boot.id());
+        assertThat(waits).containsExactly("dvd: no pungi");
+        assertThat(queue.laneWaits(queue.laneOf(dvd.id()), "no pungi")).extracting(Build::reason)
+            .containsExactly("no pungi");
+        // The same reason again walks nothing: nothing would change.
+        assertThat(queue.laneWaits(queue.laneOf(dvd.id()), "no pungi")).isEmpty();
+    }
+
+    @Test
+    void countsQueuedBuildsPerOwnerAndRefusesPastTheLimit() {
+        queued(X86, "boot", "ann");
+        queued(X86, "boot", "ann");
+        Build third = queued(X86, "boot", "ann");
+        queued(X86, "boot", "bob");
+
+        assertThat(queue.queuedBy("ann")).isEqualTo(3);
+        assertThat(queue.refusal("ann")).contains("ann already has 3 builds waiting").contains("(3)");
+        assertThat(queue.refusal("bob")).isNull();
+        // Assigned builds no longer count against the owner.
+        queue.put(third.assigned("w1", null, T0, "lease-1"));
+        assertThat(queue.queuedBy("ann")).isEqualTo(2);
+        assertThat(queue.refusal("ann")).isNull();
+    }
+
+    @Test
+    void illegalStateChangesAreRefused() {
+        Build b = queued(X86, "boot", "ann");
+        Build running = b.assigned("w1", null, T0, "L1").running("image", T0, 1);
+        queue.put(b.assigned("w1", null, T0, "L1"));
+        queue.put(running);
+        assertThatThrownBy(() -> queue.put(running.assigned("w2", null, T0, "L2")))
+            .isInstanceOf(IllegalStateException.class).hasMessageContaining("cannot go from RUNNING to ASSIGNED");
+        Build done = running.finished(BuildState.SUCCEEDED, null, List.of(), T0, 2);
+        queue.put(done);
+        assertThat(queue.get(b.id())).isNull();
+        assertThat(BuildState.SUCCEEDED.canBecome(BuildState.QUEUED)).isFalse();
+        assertThat(BuildState.QUEUED.canBecome(BuildState.RUNNING)).isFalse();
+    }
+
+    @Test
+    void aLostWorkersBuildIsRequeuedWithItsLeaseDeadUntilTheRetriesAreUsedUp() {
+        Build b = queued(X86, "boot", "ann");
+        Build held = b.assigned("w1", null, T0, "L1");
+        queue.put(held);
+        assertThat(queue.heldBy("w1")).extracting(Build::id).containsExactly(b.id());
+
+        Build again = queue.afterLoss(held, "worker w1 was lost", T0);
+        assertThat(again.state()).isEqualTo(BuildState.QUEUED);
+        assertThat(again.lease()).isNull();
+        assertThat(again.deadLeases()).containsExactly("L1");
+        queue.put(again);
+        assertThat(queue.heldBy("w1")).isEmpty();
+        assertThat(take(X86, ANY).id()).isEqualTo(b.id());
+
+        Build third = again.assigned("w2", null, T0, "L2").requeued("lost", T0).assigned("w3", null, T0, "L3");
+        assertThat(third.attempt()).isEqualTo(3);
+        Build failed = queue.afterLoss(third, "worker w3 was lost", T0);
+        assertThat(failed.state()).isEqualTo(BuildState.FAILED);
+        assertThat(failed.reason()).isEqualTo("worker w3 was lost during attempt 3 of 3; no retries left");
+    }
+
+    BuildEvent event(Build b, String worker, String lease, long seq, BuildEvent.Kind kind) {
+        return new BuildEvent(b.id(), b.attempt(), seq, worker, kind, kind == BuildEvent.Kind.STAGE ? "image" : null,
+            null, List.of(), T0, List.of(), List.of(), lease);
+    }
+
+    @Test
+    void onlyEventsOfTheCurrentLeaseFromItsHolderApply() {
+        Build b = queued(X86, "boot", "ann");
+        Build first = b.assigned("w1", null, T0, "L1");
+        queue.put(first);
+        Build second = queue.afterLoss(first, "lost", T0).assigned("w2", null, T0, "L2");
+        queue.put(queue.afterLoss(first, "lost", T0));
+        queue.put(second);
+
+        // The lost worker's run, back from a partition: same build, an old lease.
+        assertThat(queue.judge(event(first, "w1", "L1", 5, BuildEvent.Kind.CANCELED)).verdict())
+            .isEqualTo(BuildQueue.Verdict.STALE);
+        // A second copy with the current attempt number but a lease the master gave up on (a lapsed offer).
+        assertThat(queue.judge(event(second, "w1", "L2-lapsed", 1, BuildEvent.Kind.STAGE)).verdict())
+            .isEqualTo(BuildQueue.Verdict.STALE);
+        // The lease, from someone who does not hold it.
+        assertThat(queue.judge(event(second, "w-intruder", "L2", 9, BuildEvent.Kind.SUCCEEDED)).verdict())
+            .isEqualTo(BuildQueue.Verdict.FOREIGN);
+
+        BuildQueue.Judged stage = queue.judge(event(second, "w2", "L2", 1, BuildEvent.Kind.STAGE));
+        assertThat(stage.verdict()).isEqualTo(BuildQueue.Verdict.APPLY);
+        queue.put(stage.next());
+        assertThat(queue.judge(event(second, "w2", "L2", 1, BuildEvent.Kind.STAGE)).verdict())
+            .isEqualTo(BuildQueue.Verdict.DONE);
+        BuildQueue.Judged end = queue.judge(event(second, "w2", "L2", 2, BuildEvent.Kind.SUCCEEDED));
+        assertThat(end.next().state()).isEqualTo(BuildState.SUCCEEDED);
+        queue.put(end.next());
+        assertThat(queue.judge(event(second, "w2", "L2", 3, BuildEvent.Kind.FAILED)).verdict())
+            .isEqualTo(BuildQueue.Verdict.STALE);
+    }
+
+    @Test
+    void takingTheNextBuildDoesNotWalkTheQueue() {
+        // 100,000 queued builds of one kind, plus one of another kind no worker serves, at the head.
+        BuildQueue big = new BuildQueue(b -> b.spec().getString("kind"), Integer.MAX_VALUE, 2);
+        big.put(Build.queued(new JsonObject().put("kind", "dvd"), X86, "ann", T0).withId(1));
+        for (long id = 2; id <= 100_001; id++) {
+            big.put(Build.queued(new JsonObject().put("kind", "boot"), X86, "u" + (id % 1000), T0).withId(id));
+        }
+        int[] asked = {0};
+        BuildQueue.Workers counting = lane -> {
+            asked[0]++;
+            return lane.kind().equals("dvd") ? "no pungi" : null;
+        };
+        for (long expected = 2; expected <= 10_001; expected++) {
+            assertThat(big.takeNext(X86, counting, (lane, why) -> { }).id()).isEqualTo(expected);
+        }
+        // Two lanes asked per offer, whatever the queue's length: no build is looked at but the one taken.
+        assertThat(asked[0]).isEqualTo(20_000);
+        assertThat(big.queuedBy("u7")).isEqualTo(100);
+    }
+}
