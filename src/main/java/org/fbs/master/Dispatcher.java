@@ -527,7 +527,13 @@ public final class Dispatcher extends VerticleBase {
     private Future<Void> save(Build changed, List<String> logTail) {
         Build build = changed.state().isFinal() ? changed.withoutSecrets() : changed;
         Build before = queue.get(build.id());
-        queue.put(build);
+        try {
+            queue.put(build);
+        } catch (IllegalStateException illegal) {
+            // A bug, not the user's doing: the change is not made, and the caller's message fails instead of hanging.
+            LOG.error("refusing a change of build {}: {}", build.id(), illegal.getMessage());
+            return Future.failedFuture(illegal);
+        }
         BuildChange change = new BuildChange(before == null ? null : before.state(), build, logTail);
         Future<Void> written = store.update(build, mailFor.apply(change))
             .onSuccess(v -> {

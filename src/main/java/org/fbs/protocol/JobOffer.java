@@ -27,8 +27,10 @@ public record JobOffer(long buildId, JsonObject spec, int attempt, boolean isola
 
     /**
      * How far a worker's clock may lag the master's before a lapsed offer could still be taken: a worker refuses an
-     * offer once its own clock is past the deadline plus this. Clocks are kept by NTP (well under a second); a lag
-     * larger than this shows in the master's log (see the worker announcements' {@code clock}).
+     * offer once its own clock is past the deadline plus this. Clocks are kept by NTP (well under a second): a worker
+     * whose clock lags by more could take an offer up to that lag late; one whose clock runs ahead refuses offers
+     * early, which costs only a new offer. The master also declares an unanswered offer's lease dead, so a run taken
+     * that late is stopped at its first event.
      */
     public static final Duration MAX_CLOCK_SKEW = Duration.ofSeconds(2);
 
