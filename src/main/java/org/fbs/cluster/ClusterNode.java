@@ -21,6 +21,7 @@ import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
+import org.fbs.cluster.membership.Membership;
 import org.fbs.config.ClusterSettings;
 import org.fbs.config.ClusterTls;
 import org.fbs.ops.NodeMetrics;

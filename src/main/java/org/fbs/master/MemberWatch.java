@@ -3,7 +3,7 @@ package org.fbs.master;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import java.util.function.Consumer;
-import org.fbs.cluster.Membership;
+import org.fbs.cluster.membership.Membership;
 
 /**
  * Hears from the cluster when a member leaves (a killed worker is dropped within seconds, long before its heartbeats

@@ -8,7 +8,7 @@ import io.vertx.ext.healthchecks.Status;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.healthchecks.HealthCheckHandler;
 import io.vertx.micrometer.PrometheusScrapingHandler;
-import org.fbs.cluster.Membership;
+import org.fbs.cluster.membership.Membership;
 
 /**
  * The routes every node serves for operators: {@code /healthz} (the process answers), {@code /readyz} (200 only

@@ -11,7 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.fbs.cluster.Membership;
+import org.fbs.cluster.membership.Membership;
 import org.fbs.build.FileTrees;
 import org.fbs.build.ImageKinds;
 import org.fbs.config.WorkerSettings;

@@ -5,7 +5,7 @@ import static org.fbs.master.MasterTestBed.await;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
-import org.fbs.cluster.Membership;
+import org.fbs.cluster.membership.Membership;
 import io.vertx.core.json.JsonObject;
 import java.net.ServerSocket;
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package org.fbs.cluster;
+package org.fbs.cluster.membership;
 
 import com.hazelcast.cluster.Cluster;
 import com.hazelcast.cluster.MembershipEvent;
@@ -12,7 +12,7 @@ import java.util.function.Consumer;
 
 /**
  * This node's place in the cluster: its node id, whether it is still a member, and word of members that leave.
- * {@link ClusterNode#join} hands it out with the Vert.x it starts (through {@link #of}), so that nothing needs Vert.x
+ * {@code ClusterNode.join} hands it out with the Vert.x it starts (through {@link #of}), so that nothing needs Vert.x
  * internals to find the cluster manager; a standalone Vert.x has {@link #STANDALONE}.
  */
 public sealed interface Membership extends Shareable permits Membership.Standalone, Membership.Hazelcast {
@@ -22,7 +22,7 @@ public sealed interface Membership extends Shareable permits Membership.Standalo
     /** The local map key it is kept under, one per Vert.x instance. */
     String MAP = "fbs.cluster";
 
-    /** This Vert.x's membership: the one {@link ClusterNode#join} recorded, else {@link #STANDALONE}. */
+    /** This Vert.x's membership: the one {@code ClusterNode.join} recorded, else {@link #STANDALONE}. */
     static Membership of(Vertx vertx) {
         Object kept = vertx.sharedData().getLocalMap(MAP).get("membership");
         return kept instanceof Membership membership ? membership : STANDALONE;
@@ -63,7 +63,7 @@ public sealed interface Membership extends Shareable permits Membership.Standalo
         }
     }
 
-    /** A member of a Hazelcast cluster, through the cluster manager {@link ClusterNode#join} created. */
+    /** A member of a Hazelcast cluster, through the cluster manager {@code ClusterNode.join} created. */
     final class Hazelcast implements Membership {
 
         /** The member attribute in which Vert.x's Hazelcast cluster manager keeps its node id. */
@@ -71,7 +71,7 @@ public sealed interface Membership extends Shareable permits Membership.Standalo
 
         private final HazelcastClusterManager manager;
 
-        Hazelcast(HazelcastClusterManager manager) {
+        public Hazelcast(HazelcastClusterManager manager) {
             this.manager = manager;
         }
 
