@@ -45,6 +45,8 @@ public record WorkerSettings(String id, String httpHost, int httpPort, String pu
      * need --nomacboot.
      */
     static final Map<String, String> DEFAULT_TOOLS = defaultTools();
+    /** Every {@code worker.tools} entry the worker looks up: tests give each one a path of their own. */
+    public static final java.util.Set<String> KNOWN_TOOLS = DEFAULT_TOOLS.keySet();
     public static final Duration DEFAULT_RETENTION = Duration.ofDays(7);
     public static final Duration DEFAULT_BUILD_TIMEOUT = Duration.ofHours(6);
     public static final int DEFAULT_KEEP_FAILED_WORKDIRS = 3;
@@ -58,50 +60,6 @@ public record WorkerSettings(String id, String httpHost, int httpPort, String pu
         tools = Map.copyOf(tools);
         isolation = isolation == null ? Isolation.NONE : isolation;
         ftpAllowedHosts = ftpAllowedHosts == null ? AllowedHosts.NONE : ftpAllowedHosts;
-    }
-
-    /** Settings that let FTP staging reach public addresses only. */
-    public WorkerSettings(String id, String httpHost, int httpPort, String publicUrl, List<String> arches,
-                          List<String> releases, int slots, Path workDir, List<Path> stagingRoots,
-                          Map<String, String> tools, KojiSettings koji, Duration retention,
-                          Duration buildTimeout, int keepFailedWorkdirs, int maxLogLine, boolean httpMetrics,
-                          Duration heartbeatInterval, Isolation isolation) {
-        this(id, httpHost, httpPort, publicUrl, arches, releases, slots, workDir, stagingRoots, tools, koji, retention,
-            buildTimeout, keepFailedWorkdirs, maxLogLine, httpMetrics, heartbeatInterval, isolation, AllowedHosts.NONE);
-    }
-
-    /** Settings with the defaults of every key not given (tests). */
-    public WorkerSettings(String id, String httpHost, int httpPort, String publicUrl, List<String> arches,
-                          List<String> releases, int slots, Path workDir, List<Path> stagingRoots,
-                          Map<String, String> tools) {
-        this(id, httpHost, httpPort, publicUrl, arches, releases, slots, workDir, stagingRoots, tools,
-            KojiSettings.DEFAULTS, DEFAULT_RETENTION);
-    }
-
-    /** Settings with the default build timeout and kept failed work dirs (tests). */
-    public WorkerSettings(String id, String httpHost, int httpPort, String publicUrl, List<String> arches,
-                          List<String> releases, int slots, Path workDir, List<Path> stagingRoots,
-                          Map<String, String> tools, KojiSettings koji, Duration retention) {
-        this(id, httpHost, httpPort, publicUrl, arches, releases, slots, workDir, stagingRoots, tools, koji,
-            retention, DEFAULT_BUILD_TIMEOUT, DEFAULT_KEEP_FAILED_WORKDIRS);
-    }
-
-    /** Settings with the default log line limit, no /metrics on the HTTP port and the default heartbeat (tests). */
-    public WorkerSettings(String id, String httpHost, int httpPort, String publicUrl, List<String> arches,
-                          List<String> releases, int slots, Path workDir, List<Path> stagingRoots,
-                          Map<String, String> tools, KojiSettings koji, Duration retention,
-                          Duration buildTimeout, int keepFailedWorkdirs) {
-        this(id, httpHost, httpPort, publicUrl, arches, releases, slots, workDir, stagingRoots, tools, koji,
-            retention, buildTimeout, keepFailedWorkdirs, DEFAULT_MAX_LOG_LINE, false, DEFAULT_HEARTBEAT_INTERVAL,
-            Isolation.NONE);
-    }
-
-    /** Settings with Koji's defaults and the default retention (tests). */
-    public WorkerSettings(String id, String httpHost, int httpPort, String publicUrl, List<String> arches,
-                          List<String> releases, int slots, Path workDir, List<Path> stagingRoots,
-                          Map<String, String> tools, Duration buildTimeout, int keepFailedWorkdirs) {
-        this(id, httpHost, httpPort, publicUrl, arches, releases, slots, workDir, stagingRoots, tools,
-            KojiSettings.DEFAULTS, DEFAULT_RETENTION, buildTimeout, keepFailedWorkdirs);
     }
 
     /** Where build logs live, one {@code <id>.log} per build: written by the builds, served by the log server. */

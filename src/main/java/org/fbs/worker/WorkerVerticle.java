@@ -6,13 +6,12 @@ import io.vertx.core.WorkerExecutor;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
-import io.vertx.core.internal.VertxInternal;
-import io.vertx.core.spi.cluster.ClusterManager;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.fbs.cluster.membership.Membership;
 import org.fbs.build.FileTrees;
 import org.fbs.build.ImageKinds;
 import org.fbs.config.WorkerSettings;
@@ -405,8 +404,7 @@ public final class WorkerVerticle extends VerticleBase {
 
     /** This node's id in the cluster, so that the master can tell this worker is gone when the node leaves. */
     private String nodeId() {
-        ClusterManager cluster = vertx instanceof VertxInternal internal ? internal.clusterManager() : null;
-        return cluster == null ? null : cluster.getNodeId();
+        return Membership.of(vertx).nodeId();
     }
 
     private void announce() {

@@ -1,6 +1,7 @@
 package org.fbs.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import org.fbs.testkit.TestTools;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -106,10 +107,8 @@ class WebUiIT {
               arches: [x86_64]
               releases: ["41"]
               work-dir: %s
-              tools:
-                lorax: %s
-            """.formatted(cluster, workerHz, members, FbsNode.freePort(), dir.resolve("w-ui"),
-            STANDINS.resolve("lorax")), dir, Map.of("FBS_STANDIN_SLEEP", STANDIN_SECONDS)));
+            %s""".formatted(cluster, workerHz, members, FbsNode.freePort(), dir.resolve("w-ui"),
+            TestTools.yaml(Map.of("lorax", STANDINS.resolve("lorax").toString()), 2)), dir, Map.of("FBS_STANDIN_SLEEP", STANDIN_SECONDS)));
 
         ChromeDriverService service = new ChromeDriverService.Builder()
             .usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();

@@ -1,6 +1,8 @@
 package org.fbs.worker;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import org.fbs.testkit.TestTools;
+import org.fbs.testkit.WorkerSettingsBuilder;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,14 +16,13 @@ import org.junit.jupiter.api.io.TempDir;
 /** What a worker finds of its tools at start, and what it can build with them. Tools are the test stand-ins. */
 class ToolProbeTest {
 
-    static final Path STANDINS = Path.of("src/test/standins").toAbsolutePath();
+    static final Path STANDINS = TestTools.STANDINS;
 
     @TempDir
     Path tmp;
 
     WorkerSettings settings(Map<String, String> tools) {
-        return new WorkerSettings("w", "127.0.0.1", 0, "http://127.0.0.1", List.of("x86_64"), List.of("41"), 1,
-            tmp.resolve("work"), List.of(tmp), tools);
+        return WorkerSettingsBuilder.worker(tmp.resolve("work")).id("w").stagingRoots(tmp).tools(tools).build();
     }
 
     @Test
@@ -72,12 +73,7 @@ class ToolProbeTest {
 
     /** These tools, and every other one at a path that does not exist: nothing from the host's PATH. */
     private Map<String, String> only(Map<String, String> given) {
-        Map<String, String> tools = new java.util.HashMap<>();
-        for (String name : List.of("lorax", "livemedia-creator", "kiwi-ng", "pungi", "ksflatten", "mkfs-hfsplus")) {
-            tools.put(name, tmp.resolve("absent/" + name).toString());
-        }
-        tools.putAll(given);
-        return tools;
+        return TestTools.only(given);
     }
 
     /** A tool that prints {@code text} for {@code --version} and nothing else, as a shell script. */

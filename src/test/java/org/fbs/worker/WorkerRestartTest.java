@@ -1,6 +1,7 @@
 package org.fbs.worker;
 
 import static org.fbs.worker.WorkerVerticleTest.await;
+import org.fbs.testkit.WorkerSettingsBuilder;
 import static org.fbs.worker.WorkerVerticleTest.freePort;
 import static org.fbs.worker.WorkerVerticleTest.until;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -319,9 +320,8 @@ class WorkerRestartTest {
 
     private WorkerSettings settings(Map<String, String> tools, int slots) throws IOException {
         int port = freePort();
-        return new WorkerSettings("w-test", "127.0.0.1", port, "http://127.0.0.1:" + port, List.of("x86_64"),
-            List.of("41"), slots, workDir, List.of(staging), tools, WorkerSettings.DEFAULT_BUILD_TIMEOUT,
-            WorkerSettings.DEFAULT_KEEP_FAILED_WORKDIRS);
+        return WorkerSettingsBuilder.worker(workDir).httpPort(port).slots(slots).stagingRoots(staging)
+            .tools(tools).build();
     }
 
     private void startWorker(Path lorax) throws Exception {

@@ -1,6 +1,8 @@
 package org.fbs.worker;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import org.fbs.testkit.TestTools;
+import org.fbs.testkit.WorkerSettingsBuilder;
 import static org.assertj.core.api.Assertions.fail;
 
 import io.vertx.core.Future;
@@ -349,12 +351,7 @@ class WorkerVerticleTest {
 
     /** Every tool a stand-in, perhaps behind a wrapper that sets its test controls. */
     private Map<String, String> standIns(Map<String, String> overrides) {
-        Map<String, String> tools = new java.util.HashMap<>();
-        for (String tool : List.of("lorax", "livemedia-creator", "kiwi-ng", "pungi", "ksflatten")) {
-            tools.put(tool, STANDINS.resolve(tool).toString());
-        }
-        tools.putAll(overrides);
-        return tools;
+        return TestTools.standIns(overrides);
     }
 
     /** The stand-in {@code tool} behind a wrapper that exports {@code env} (e.g. FBS_STANDIN_SLEEP=30). */
@@ -584,11 +581,9 @@ class WorkerVerticleTest {
         Files.setPosixFilePermissions(qemu, PosixFilePermissions.fromString("rwxr-xr-x"));
         Path lmc = wrapper("livemedia-creator-virt", "export PATH=" + quoted(qemuDir) + ":\"$PATH\"\n"
             + "exec " + quoted(STANDINS.resolve("livemedia-creator")) + " \"$@\"\n");
-        WorkerSettings settings = new WorkerSettings("w-test", "127.0.0.1", port, "http://127.0.0.1:" + port,
-            List.of("x86_64"), List.of("41"), 1, workDir, List.of(staging),
-            standIns(Map.of("livemedia-creator", lmc.toString())), KojiSettings.DEFAULTS,
-            WorkerSettings.DEFAULT_RETENTION, Duration.ofHours(6), 3, WorkerSettings.DEFAULT_MAX_LOG_LINE, false,
-            WorkerSettings.DEFAULT_HEARTBEAT_INTERVAL, new Isolation(Isolation.Mode.VIRT, bootIso));
+        WorkerSettings settings = WorkerSettingsBuilder.worker(workDir).httpPort(port).stagingRoots(staging)
+            .tools(standIns(Map.of("livemedia-creator", lmc.toString())))
+            .isolation(new Isolation(Isolation.Mode.VIRT, bootIso)).build();
         await(WorkerRole.deploy(vertx, settings));
         until("the worker's first announcement", () -> !announcements.isEmpty());
         // A VM install ends only when the kickstart powers the VM off (livemedia-creator refuses it otherwise).
@@ -715,9 +710,8 @@ class WorkerVerticleTest {
     private void startWorker(Map<String, String> tools, Duration timeout, int keepFailed, KojiSettings koji)
         throws Exception {
         port = freePort();
-        WorkerSettings settings = new WorkerSettings("w-test", "127.0.0.1", port, "http://127.0.0.1:" + port,
-            List.of("x86_64"), List.of("41"), 1, workDir, List.of(staging), tools, koji, WorkerSettings.DEFAULT_RETENTION,
-            timeout, keepFailed);
+        WorkerSettings settings = WorkerSettingsBuilder.worker(workDir).httpPort(port).stagingRoots(staging)
+            .tools(tools).koji(koji).buildTimeout(timeout).keepFailedWorkdirs(keepFailed).build();
         await(WorkerRole.deploy(vertx, settings));
         until("the worker's first announcement", () -> !announcements.isEmpty());
         assertThat(announcements.get(0).worker()).isEqualTo("w-test");
