@@ -40,17 +40,6 @@ final class Layout {
             .end(page);
     }
 
-    /** A page whose markup {@link Html} made (pages not yet moved to a template of their own). */
-    static void send(RoutingContext ctx, int status, String title, Html main, long refreshMillis) {
-        send(ctx, status, title, "legacy.jte", main.toString(), refreshMillis);
-    }
-
-    /** The hidden field a form of an {@link Html} page carries. */
-    static String csrfField(RoutingContext ctx) {
-        return "<input type=\"hidden\" name=\"" + Html.esc(Access.CSRF_FIELD) + "\" value=\""
-            + Html.esc(Objects.requireNonNullElse(Access.csrfToken(ctx), "")) + "\">";
-    }
-
     /** A page that only says something went wrong, and what. */
     static void message(RoutingContext ctx, int status, String title, String text) {
         send(ctx, status, title, "message.jte", text, 0);

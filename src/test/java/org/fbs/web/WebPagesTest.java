@@ -172,7 +172,7 @@ class WebPagesTest {
         assertBeside(page, "f-boot-proxy", "[boot] proxy: not an http or https URL");
         assertBeside(page, "f-boot-product", "[boot] product: expected 1 to 64 letters");
         // The user's values come back, as text.
-        assertThat(page).contains("value=\"4x\"", "value=\"/tmp/out\"", "value=\"Fedora &quot;Q&quot;\"");
+        assertThat(page).contains("value=\"4x\"", "value=\"/tmp/out\"", "value=\"Fedora &#34;Q&#34;\"");
 
         HttpResponse<Buffer> dvd = master.postMultipart("/builds", MultipartForm.create().attribute("type", "dvd")
             .attribute("arch", "x86_64").attribute("release", "41").attribute("ks_url", "file:///etc/passwd"), null);
