@@ -164,8 +164,11 @@ class WebUiIT {
 
         browser.get(master + "/");
         String mine = browser.findElement(By.id("builds")).getText();
-        assertThat(mine).contains("#" + watched, "SUCCEEDED", "#" + canceled, "CANCELED");
+        assertThat(mine).contains("#" + watched, "SUCCEEDED", "#" + canceled, "CANCELED", "Duration");
+        assertThat(browser.findElements(By.cssSelector("#builds td.duration"))).hasSize(2)
+            .allMatch(cell -> cell.getText().matches("[0-9]+ (s|min [0-9]{2} s)"));
         screenshot("09-dashboard-with-builds");
+        theTrendsPageDrawsTodaysBuilds();
 
         logOut("10-logged-out");
         // Logged out, the build page sends the browser to the login again.
@@ -262,6 +265,12 @@ class WebUiIT {
         assertThat(browser.findElement(By.cssSelector("ol.steps li.step-done:last-child")).getText())
             .isEqualTo("succeeded");
         assertThat(browser.findElement(By.cssSelector("dl.facts")).getText()).contains("tester");
+        // The stage bar: the image stage (the stand-in's seconds) is drawn, and the total is said.
+        WebElement image = browser.findElement(By.cssSelector("#stage-bar rect[data-stage='image']"));
+        assertThat(Double.parseDouble(image.getAttribute("width"))).isPositive();
+        assertThat(image.getSize().getWidth()).as("drawn on the page").isPositive();
+        assertThat(browser.findElement(By.id("stage-times")).getText()).contains("queued", "image", "Total:");
+        assertThat(browser.findElement(By.id("total-time")).getText()).matches("[0-9]+ (s|min [0-9]{2} s)");
         screenshot("07-build-succeeded");
         return id;
     }
@@ -277,6 +286,20 @@ class WebUiIT {
         assertThat(browser.findElement(By.cssSelector("ol.steps li:last-child")).getText()).isEqualTo("canceled");
         screenshot("08-build-canceled");
         return id;
+    }
+
+    /** The header's Trends link: today's two builds in the per-day chart, and the boot builds' times. */
+    static void theTrendsPageDrawsTodaysBuilds() throws IOException {
+        browser.findElement(By.linkText("Trends")).click();
+        assertThat(browser.getCurrentUrl()).isEqualTo(master + "/trends");
+        WebElement today = browser.findElement(By.cssSelector("#per-day g.day:last-of-type"));
+        assertThat(today.getAttribute("data-total")).isEqualTo("2");
+        assertThat(today.findElements(By.cssSelector("rect"))).extracting(r -> r.getAttribute("data-state"))
+            .containsExactlyInAnyOrder("SUCCEEDED", "CANCELED");
+        assertThat(today.findElement(By.cssSelector("rect")).getSize().getHeight()).as("drawn").isPositive();
+        assertThat(browser.findElement(By.cssSelector("#times tr[data-type='boot']")).getText()).startsWith("boot 2");
+        assertThat(browser.findElements(By.cssSelector("#times-boot rect"))).hasSize(4);
+        screenshot("09b-trends");
     }
 
     /** Fills the New build form as a user does, submits it, and lands on the new build's page. */

@@ -230,6 +230,26 @@ class WebPagesTest {
         assertThat(bad.bodyAsString()).contains("state: expected one of");
     }
 
+    @Test
+    void theTrendsPageIsLinkedFromEveryPageAndDrawsTheStoresFigures() throws Exception {
+        long id = redirectedBuild(master.postMultipart("/builds", bootForm(), null));
+
+        HttpResponse<Buffer> answer = master.get("/trends");
+
+        assertThat(answer.statusCode()).isEqualTo(200);
+        assertThat(answer.getHeader("content-security-policy")).isEqualTo(Layout.CSP);
+        String page = answer.bodyAsString();
+        assertThat(page).contains("href=\"/trends\">Trends</a>", "<svg id=\"per-day\"",
+            "<tr data-type=\"boot\"><td>boot</td><td>1</td><td>no builds</td>", "id=\"times-boot\"")
+            .doesNotContain("<script>", "style=");
+        assertThat(Pattern.compile("<g class=\"day\"").matcher(page).results().count()).isEqualTo(30);
+        // Submitted just now, so in the window's last day, still waiting for a worker.
+        assertThat(page).containsPattern("data-total=\"1\"><rect class=\"st-queued\" data-state=\"QUEUED\"[^>]*>"
+            + "<title>[0-9-]+: 1 QUEUED</title></rect></g>\\s*<text");
+        assertThat(page(id)).contains("id=\"stage-bar\"", "id=\"total-time\"");
+        assertThat(master.get("/").bodyAsString()).contains("<th>Duration</th>", "<td class=\"duration\">");
+    }
+
     List<Long> listed(String path) throws Exception {
         HttpResponse<Buffer> page = master.get(path);
         assertThat(page.statusCode()).isEqualTo(200);
