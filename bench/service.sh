@@ -14,6 +14,9 @@ done
 [ -f target/fbs.jar ] || mvn -B -q package -DskipTests
 
 WORK=$(mktemp -d /tmp/fbs-bench.XXXXXX)
+# The secret the nodes share (as `fbs cluster keys` makes it): the master signs worker links with it.
+head -c 32 /dev/urandom > "$WORK/cluster-secret"
+chmod 600 "$WORK/cluster-secret"
 chmod 755 "$WORK" # nginx's workers (www-data) read the log from here
 PIDS=()
 cleanup() {
@@ -37,6 +40,7 @@ cluster:
   members: $MEMBERS
   host: 127.0.0.1
   port: $port
+  secret-file: $WORK/cluster-secret
 $body
 YAML
     (cd "$WORK" && FBS_JAR="$ROOT/target/fbs.jar" FBS_CDS_ARCHIVE=${CDS:-} exec "$ROOT/bin/fbs" --role="$role" \
@@ -162,7 +166,13 @@ nginx -c "$WORK/nginx.conf"
 median_seconds() { # URL
     for _ in 1 2 3 4 5; do curl -s -o /dev/null -w '%{time_total}\n' "$1"; done | sort -n | sed -n 3p
 }
-FBS_BIG=$(median_seconds "http://127.0.0.1:15103/log/$BIG_ID")
+# The worker serves a log only with the master's signature (cluster/LinkSigner): HMAC-SHA256 over
+# "fbs-link\nID\nPATH\nEXPIRES" with the cluster secret, base64url without padding.
+EXPIRES=$(( $(date +%s) + 3600 ))
+SIG=$(printf 'fbs-link\n%s\n%s\n%s' "$BIG_ID" "/log/$BIG_ID" "$EXPIRES" \
+    | openssl dgst -sha256 -mac HMAC -macopt "hexkey:$(od -An -tx1 -v "$WORK/cluster-secret" | tr -d ' \n')" -binary \
+    | base64 | tr '+/' '-_' | tr -d '=')
+FBS_BIG=$(median_seconds "http://127.0.0.1:15103/log/$BIG_ID?expires=$EXPIRES&sig=$SIG")
 NGINX_BIG=$(median_seconds "http://127.0.0.1:15200/$BIG_ID.log")
 echo "  fbs ${FBS_BIG}s, nginx ${NGINX_BIG}s"
 

@@ -1,10 +1,12 @@
-# Shared parts of the FBS TEST STAND-INS for livemedia-creator, kiwi-ng, pungi and ksflatten. Sourced by them,
+# Shared parts of the FBS TEST STAND-INS for livemedia-creator, kiwi-ng, pungi, pungi-4.9 and ksflatten. Sourced by them,
 # never run. None of this is a Fedora tool: see each stand-in's header for what it models and how strictly.
 #
 # Test controls (environment), the same for every stand-in:
 #   FBS_STANDIN_FAIL=1          print a few progress lines, then "ERROR: stand-in told to fail", exit 1
 #   FBS_STANDIN_SLEEP=N         spend N seconds (may be fractional) spread over the progress lines
 #   FBS_STANDIN_REQUIRE_ROOT=1  do the real tool's root check (skipped otherwise, so tests run as anyone)
+#   FBS_STANDIN_VERSION=N       the version number the version option reports (default: the upstream release
+#                               the stand-in models), so a test can show a worker an older or newer tool
 # Every stand-in that builds starts one child process ("stand-in child process PID") that lives as long as
 # the stand-in does. On a normal exit the stand-in ends it; on SIGTERM it does NOT (image tools leave
 # children behind when killed): so a test can prove that FBS stops the whole process tree, not just the tool.
@@ -19,6 +21,7 @@ declare -A SEEN=()      # KEY -> 1 once given
 EMPTY_VALUES=()         # option strings given an empty value
 POSITIONALS=()
 UNKNOWN=()
+EXTRAS=()               # unknown options and positionals in command-line order, as argparse reports them
 REST=()                 # what follows the first positional, when parsing stops there
 
 standin_option() { # KIND KEY OPTION_STRING...
@@ -29,10 +32,34 @@ standin_option() { # KIND KEY OPTION_STRING...
     done
 }
 
+# The long option that NAME abbreviates, the way Python argparse (allow_abbrev, the default) resolves it:
+# an exact match wins, else a unique prefix; several prefixes are an error (Lib/argparse.py
+# _parse_optional/_get_option_tuples, Python 3.6-3.13). Prints the option string, or nothing if unknown.
+standin_resolve_abbrev() { # NAME
+    local name="$1" option matches=()
+    if [[ -n "${OPT_TABLE[$name]:-}" || "$name" != --* ]]; then
+        printf '%s' "$name"
+        return 0
+    fi
+    for option in "${!OPT_TABLE[@]}"; do
+        [[ "$option" == --* && "$option" == "$name"* ]] && matches+=("$option")
+    done
+    if ((${#matches[@]} > 1)); then
+        local sorted
+        sorted="$(printf '%s\n' "${matches[@]}" | sort | paste -sd, | sed 's/,/, /g')"
+        standin_usage_error "ambiguous option: $name could match $sorted"
+    fi
+    ((${#matches[@]} == 1)) && printf '%s' "${matches[0]}"
+    return 0
+}
+
 # Parses "$@" against OPT_TABLE: "--opt value", "--opt=value", "-o value", "-ovalue". Unknown options go to
 # UNKNOWN (the caller reports them as its tool does). With STOP_AT_POSITIONAL=1 parsing stops at the first
 # positional, which goes to POSITIONALS and the rest to REST. An option without its value calls
-# "standin_usage_error MESSAGE", which each stand-in defines in its tool's words.
+# "standin_usage_error MESSAGE", which each stand-in defines in its tool's words. With ALLOW_ABBREV=1 a long
+# option may be abbreviated as argparse allows. A "version" option calls standin_show_version (if the
+# stand-in defines it) and exits 0 where it stands, as argparse's version action does: the arguments after
+# it are never looked at.
 standin_parse() {
     local args=("$@") n=$# i=0 arg name value has_value entry kind key
     while ((i < n)); do
@@ -44,6 +71,7 @@ standin_parse() {
         fi
         if [[ "$arg" != -* || "$arg" == "-" ]]; then
             POSITIONALS+=("$arg")
+            EXTRAS+=("$arg")
             if [[ "${STOP_AT_POSITIONAL:-0}" == "1" ]]; then
                 REST=("${args[@]:i}")
                 return 0
@@ -56,12 +84,21 @@ standin_parse() {
         elif [[ "$arg" != --* && ${#arg} -gt 2 && -n "${OPT_TABLE[${arg:0:2}]:-}" ]]; then
             name="${arg:0:2}" value="${arg:2}" has_value=1
         fi
+        if [[ "${ALLOW_ABBREV:-0}" == "1" ]]; then
+            name="$(standin_resolve_abbrev "$name")" || exit 2
+            [[ -z "$name" ]] && name="$arg"
+        fi
         entry="${OPT_TABLE[$name]:-}"
         if [[ -z "$entry" ]]; then
             UNKNOWN+=("$arg")
+            EXTRAS+=("$arg")
             continue
         fi
         kind="${entry% *}" key="${entry#* }"
+        if [[ "$kind" == version ]] && ((!has_value)) && declare -F standin_show_version >/dev/null; then
+            standin_show_version
+            exit 0
+        fi
         case "$kind" in
             flag | help | version)
                 if ((has_value)); then

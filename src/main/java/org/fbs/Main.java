@@ -5,10 +5,12 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import org.fbs.cli.BuildCommand;
 import org.fbs.cli.CancelCommand;
+import org.fbs.cli.ClusterCommand;
 import org.fbs.cli.ListCommand;
 import org.fbs.cli.LogsCommand;
 import org.fbs.cli.SpecCommand;
@@ -17,8 +19,11 @@ import org.fbs.cli.SubmitCommand;
 import org.fbs.cli.WorkerCommand;
 import org.fbs.cli.WorkersCommand;
 import org.fbs.cluster.ClusterNode;
+import org.fbs.cluster.LinkSigner;
+import org.fbs.config.ClusterSettings;
 import org.fbs.config.FbsConfig;
 import org.fbs.master.MasterRole;
+import org.fbs.master.WorkerLinks;
 import org.fbs.ops.BuildInfo;
 import org.fbs.ops.NodeMetrics;
 import org.fbs.worker.WorkerRole;
@@ -42,6 +47,7 @@ import picocli.CommandLine.Option;
         CancelCommand.class,
         WorkersCommand.class,
         WorkerCommand.class,
+        ClusterCommand.class,
     })
 public final class Main implements Callable<Integer> {
 
@@ -80,9 +86,11 @@ public final class Main implements Callable<Integer> {
             return 2;
         }
         FbsConfig cfg;
+        LinkSigner signer;
         Vertx reader = Vertx.vertx();
         try {
             cfg = FbsConfig.load(reader, config).toCompletionStage().toCompletableFuture().get();
+            signer = linkSigner(role, cfg.cluster());
         } catch (Exception e) {
             System.err.println("fbs: " + rootMessage(e));
             return 2;
@@ -97,11 +105,12 @@ public final class Main implements Callable<Integer> {
         try {
             vertx = node.toCompletionStage().toCompletableFuture().get(2, TimeUnit.MINUTES);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> close(vertx), "fbs-shutdown"));
+            WorkerLinks links = new WorkerLinks(signer, cfg.cluster().linkLifetime());
             Future<String> started = switch (role) {
-                case master -> MasterRole.deploy(vertx, cfg.master(), registry);
-                case worker -> WorkerRole.deploy(vertx, cfg.worker(), registry, Main::exitDrained);
-                case standalone -> MasterRole.deploy(vertx, cfg.master(), registry)
-                    .compose(id -> WorkerRole.deploy(vertx, cfg.worker(), registry, Main::exitDrained));
+                case master -> MasterRole.deploy(vertx, cfg.master(), registry, links);
+                case worker -> WorkerRole.deploy(vertx, cfg.worker(), registry, Main::exitDrained, signer);
+                case standalone -> MasterRole.deploy(vertx, cfg.master(), registry, links)
+                    .compose(id -> WorkerRole.deploy(vertx, cfg.worker(), registry, Main::exitDrained, signer));
             };
             started.toCompletionStage().toCompletableFuture().get(2, TimeUnit.MINUTES);
         } catch (Exception e) {
@@ -111,6 +120,22 @@ public final class Main implements Callable<Integer> {
         }
         LOG.info("fbs {} started", role);
         return 0;
+    }
+
+    /**
+     * What signs and checks the links to worker logs and files: the cluster secret, which a master and its workers in
+     * other processes must share; a standalone node without one makes its own for the run (both roles are in it).
+     */
+    static LinkSigner linkSigner(Role role, ClusterSettings cluster) {
+        if (cluster.secretFile() != null && !cluster.secretFile().isBlank()) {
+            return LinkSigner.fromFile(Path.of(cluster.secretFile()), Clock.systemUTC());
+        }
+        if (role == Role.standalone) {
+            return LinkSigner.perProcess();
+        }
+        throw new IllegalArgumentException("cluster.secret-file: required for a " + role + ": the master signs the "
+            + "links to its workers' logs and files with it and each worker checks them, so every node needs the same "
+            + "file (make one with `fbs cluster keys DIR`)");
     }
 
     /**

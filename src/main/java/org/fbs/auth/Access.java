@@ -90,15 +90,20 @@ public final class Access {
     private final MasterSettings settings;
     private final ApiTokens tokens;
     private final CallerClaims claims;
+    private final Identities identities;
     /** Null without login. */
     private final OAuth2Auth oidc;
+    private final LocalHosts localHosts;
 
-    private Access(Vertx vertx, MasterSettings settings, ApiTokens tokens, CallerClaims claims, OAuth2Auth oidc) {
+    private Access(Vertx vertx, MasterSettings settings, ApiTokens tokens, CallerClaims claims, OAuth2Auth oidc,
+                   AsyncBuildStore store) {
         this.vertx = vertx;
         this.settings = settings;
         this.tokens = tokens;
         this.claims = claims;
+        this.identities = new Identities(store, claims);
         this.oidc = oidc;
+        this.localHosts = new LocalHosts(settings.httpHost(), settings.publicUrl());
     }
 
     /** Access for the master; with login configured, after asking the provider for its endpoints and keys. */
@@ -109,7 +114,7 @@ public final class Access {
         if (!auth.loginEnabled()) {
             LOG.warn("no login configured (master.auth.oidc.issuer): every request comes from one local admin; "
                 + "this master listens on loopback only");
-            return Future.succeededFuture(new Access(vertx, settings, tokens, claims, null));
+            return Future.succeededFuture(new Access(vertx, settings, tokens, claims, null, store));
         }
         String issuer = auth.issuer().toString().replaceAll("/+$", "");
         OAuth2Options options = new OAuth2Options()
@@ -125,7 +130,7 @@ public final class Access {
                     LOG.warn("could not fetch the provider's keys again: {}", err.getMessage())));
                 LOG.info("login with OpenID Connect at {} as client {}; admins: group {}, users {}", issuer,
                     auth.clientId(), auth.adminGroup() == null ? "none" : auth.adminGroup(), auth.admins());
-                return new Access(vertx, settings, tokens, claims, oidc);
+                return new Access(vertx, settings, tokens, claims, oidc, store);
             });
     }
 
@@ -147,7 +152,7 @@ public final class Access {
     /** Installs, in front of every route, what finds the caller, refuses strangers and checks CSRF tokens. */
     public void install(Router router) {
         LoginFlow login = oidc == null ? null : new LoginFlow(vertx, oidc, settings.auth(), settings.publicUrl(),
-            claims);
+            claims, identities);
         if (login != null) {
             router.route().handler(login.sessions());
         }
@@ -199,8 +204,20 @@ public final class Access {
         };
     }
 
-    /** Local mode: the local admin, unless a browser brings the request from another site. */
+    /**
+     * Local mode: the local admin, unless the request names another host (DNS rebinding: a web page whose name now
+     * resolves to this machine's loopback reads and writes as the local admin; its Host header still has its name)
+     * or a browser brings it from another site.
+     */
     private void local(RoutingContext ctx) {
+        String host = ctx.request().getHeader(HttpHeaders.HOST);
+        if (host != null && !localHosts.allows(host)) {
+            LOG.warn("refused a {} {} for host {}", ctx.request().method(), ctx.request().path(),
+                LocalHosts.printable(host));
+            json(ctx, 421, "refused: this master answers only for " + localHosts + "; the request names host "
+                + LocalHosts.printable(host));
+            return;
+        }
         if (!safe(ctx.request().method()) && crossSite(ctx)) {
             String origin = ctx.request().getHeader(HttpHeaders.ORIGIN);
             LOG.warn("refused a {} {} sent from {}", ctx.request().method(), ctx.request().path(),
@@ -271,25 +288,29 @@ public final class Access {
             if (!forUs(user)) {
                 return Future.failedFuture("the token was issued for another application");
             }
-            return Future.succeededFuture(Optional.of(claims.caller(CallerClaims.of(user, null))));
+            return identities.caller(claims.login(claims.of(user, null))).map(Optional::of);
         });
     }
 
     /**
-     * Whether the provider issued the token to this master: a JWT that Vert.x checked itself (its audience included
-     * our client id), or an introspected token whose audience or client is ours. Another application that got a
-     * user's token from the same provider cannot use it here.
+     * Whether the provider issued the token to this master: a JWT whose audience includes our client id (Vert.x
+     * checks a JWT's audience only when it has one; a JWT without {@code aud} is for anybody, so not for us, RFC
+     * 9068 3), or an introspected token whose audience or client is ours. Another application that got a user's
+     * token from the same provider cannot use it here.
      */
     private boolean forUs(User user) {
-        if (user.attributes().containsKey("accessToken")) {
-            return true;
-        }
         String clientId = settings.auth().clientId();
+        JsonObject jwt = user.attributes().getJsonObject("accessToken");
+        if (jwt != null) {
+            return audienceHas(jwt.getValue("aud"), clientId);
+        }
         JsonObject introspected = user.principal();
-        Object aud = introspected.getValue("aud");
-        boolean audience = aud instanceof JsonArray list ? list.contains(clientId)
-            : clientId.equals(aud);
-        return audience || clientId.equals(introspected.getString("client_id"));
+        return audienceHas(introspected.getValue("aud"), clientId)
+            || clientId.equals(introspected.getString("client_id"));
+    }
+
+    private static boolean audienceHas(Object aud, String clientId) {
+        return aud instanceof JsonArray list ? list.contains(clientId) : clientId.equals(aud);
     }
 
     /** API requests without a caller answer 401, but for what anybody may read. */
@@ -324,15 +345,11 @@ public final class Access {
         csrf.handle(ctx);
     }
 
-    /** Clear answers for what the CSRF check and the login callback refuse; everything else goes on. */
+    /** A clear answer for what the CSRF check refuses; everything else goes on. */
     private void refused(RoutingContext ctx) {
         if (ctx.statusCode() == 403 && ctx.get(CSRF_CHECKING) != null) {
             json(ctx, 403, "the form's CSRF token is missing, stale or from another session: reload the page and "
                 + "send it again");
-        } else if (ctx.normalizedPath().equals("/callback") && ctx.statusCode() >= 400 && ctx.statusCode() < 500) {
-            LOG.info("login callback refused ({}): {}", ctx.statusCode(),
-                ctx.failure() == null ? "no reason" : ctx.failure().getMessage());
-            json(ctx, ctx.statusCode(), "the login did not complete; start again at /login");
         } else {
             ctx.next();
         }

@@ -23,11 +23,13 @@ import java.util.List;
  *                 earlier attempt is not applied to the current one.
  * @param logTail  the last lines of its log as its worker sent them when it ended (empty before): what the master can
  *                 still show once the worker no longer has the log
+ * @param isolate  it runs its owner's code (a kickstart or kiwi description) and its owner was not trusted when it
+ *                 was submitted: only a worker whose isolation covers its kind may run it
  */
 public record Build(long id, JsonObject spec, String address, BuildState state, String stage, String worker,
                     String logUrl, List<Artifact> artifacts, List<Transition> history, String reason,
                     long lastSeq, List<ExtraPackage> extraPackages, String owner, int attempt,
-                    List<String> logTail) {
+                    List<String> logTail, boolean isolate) {
 
     public Build {
         artifacts = List.copyOf(artifacts);
@@ -40,29 +42,42 @@ public record Build(long id, JsonObject spec, String address, BuildState state, 
     public Build(long id, JsonObject spec, String address, BuildState state, String stage, String worker,
                  String logUrl, List<Artifact> artifacts, List<Transition> history, String reason, long lastSeq) {
         this(id, spec, address, state, stage, worker, logUrl, artifacts, history, reason, lastSeq, List.of(), null, 0,
-            List.of());
+            List.of(), false);
+    }
+
+    /** A build that needs no isolation. */
+    public Build(long id, JsonObject spec, String address, BuildState state, String stage, String worker,
+                 String logUrl, List<Artifact> artifacts, List<Transition> history, String reason, long lastSeq,
+                 List<ExtraPackage> extraPackages, String owner, int attempt, List<String> logTail) {
+        this(id, spec, address, state, stage, worker, logUrl, artifacts, history, reason, lastSeq, extraPackages,
+            owner, attempt, logTail, false);
     }
 
     public static Build queued(JsonObject spec, String address, String owner, Instant now) {
+        return queued(spec, address, owner, false, now);
+    }
+
+    public static Build queued(JsonObject spec, String address, String owner, boolean isolate, Instant now) {
         return new Build(0, spec, address, BuildState.QUEUED, null, null, null, List.of(),
-            List.of(new Transition(BuildState.QUEUED, null, now, null)), null, 0, List.of(), owner, 0, List.of());
+            List.of(new Transition(BuildState.QUEUED, null, now, null)), null, 0, List.of(), owner, 0, List.of(),
+            isolate);
     }
 
     public Build withId(long newId) {
         return new Build(newId, spec, address, state, stage, worker, logUrl, artifacts, history, reason, lastSeq,
-            extraPackages, owner, attempt, logTail);
+            extraPackages, owner, attempt, logTail, isolate);
     }
 
     /** Still queued, with a new reason why. Not a state change, so no history entry. */
     public Build waiting(String why) {
         return new Build(id, spec, address, state, stage, worker, logUrl, artifacts, history, why, lastSeq,
-            extraPackages, owner, attempt, logTail);
+            extraPackages, owner, attempt, logTail, isolate);
     }
 
     public Build assigned(String toWorker, String workerLogUrl, Instant at) {
         return new Build(id, spec, address, BuildState.ASSIGNED, null, toWorker, workerLogUrl, artifacts,
             append(new Transition(BuildState.ASSIGNED, null, at, toWorker)), null, lastSeq, extraPackages, owner,
-            attempt + 1, logTail);
+            attempt + 1, logTail, isolate);
     }
 
     /**
@@ -73,7 +88,7 @@ public record Build(long id, JsonObject spec, String address, BuildState state, 
     public Build requeued(String why, Instant at) {
         return new Build(id, spec, address, BuildState.QUEUED, null, null, null, List.of(),
             append(new Transition(BuildState.QUEUED, null, at, why)), why, 0, extraPackages, owner, attempt,
-            List.of());
+            List.of(), isolate);
     }
 
     public Build running(String newStage, Instant at, long seq) {
@@ -84,25 +99,31 @@ public record Build(long id, JsonObject spec, String address, BuildState state, 
 
     public Build finished(BuildState end, String why, List<Artifact> results, Instant at, long seq) {
         return new Build(id, spec, address, end, null, worker, logUrl, results,
-            append(new Transition(end, null, at, why)), why, seq, extraPackages, owner, attempt, logTail);
+            append(new Transition(end, null, at, why)), why, seq, extraPackages, owner, attempt, logTail, isolate);
     }
 
     /** The same build, recording the extra packages that went into it. */
     public Build withExtraPackages(List<ExtraPackage> packages) {
         return new Build(id, spec, address, state, stage, worker, logUrl, artifacts, history, reason, lastSeq,
-            packages, owner, attempt, logTail);
+            packages, owner, attempt, logTail, isolate);
+    }
+
+    /** The same build with its log at {@code url} (its worker announced where it serves logs only after taking it). */
+    public Build withLogUrl(String url) {
+        return new Build(id, spec, address, state, stage, worker, url, artifacts, history, reason, lastSeq,
+            extraPackages, owner, attempt, logTail);
     }
 
     /** The same build with the last lines of its log, as its worker sent them at its end. */
     public Build withLogTail(List<String> lines) {
         return new Build(id, spec, address, state, stage, worker, logUrl, artifacts, history, reason, lastSeq,
-            extraPackages, owner, attempt, lines);
+            extraPackages, owner, attempt, lines, isolate);
     }
 
     /** The same build with the passwords in its spec masked: what is kept once nothing needs them any more. */
     public Build withoutSecrets() {
         return new Build(id, Secrets.maskJson(spec), address, state, stage, worker, logUrl, artifacts, history, reason,
-            lastSeq, extraPackages, owner, attempt, logTail);
+            lastSeq, extraPackages, owner, attempt, logTail, isolate);
     }
 
     private List<Transition> append(Transition t) {
@@ -129,7 +150,8 @@ public record Build(long id, JsonObject spec, String address, BuildState state, 
             .put("extraPackages", ExtraPackage.toJson(extraPackages))
             .put("owner", owner)
             .put("attempt", attempt)
-            .put("logTail", new JsonArray(logTail));
+            .put("logTail", new JsonArray(logTail))
+            .put("isolate", isolate);
     }
 
     public static Build fromJson(JsonObject json) {
@@ -142,6 +164,7 @@ public record Build(long id, JsonObject spec, String address, BuildState state, 
             json.getString("reason"), json.getLong("lastSeq", 0L),
             ExtraPackage.fromJson(json.getJsonArray("extraPackages")), json.getString("owner"),
             json.getInteger("attempt", 0),
-            json.getJsonArray("logTail", new JsonArray()).stream().map(String::valueOf).toList());
+            json.getJsonArray("logTail", new JsonArray()).stream().map(String::valueOf).toList(),
+            json.getBoolean("isolate", false));
     }
 }

@@ -1,14 +1,15 @@
 package org.fbs.build;
 
 import io.vertx.core.json.JsonObject;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.fbs.spec.BuildSpec;
 import org.fbs.spec.ImageType;
-import org.fbs.spec.LiveOptions;
 
 /**
- * The kinds of image a worker can be able to build, one per tool: what workers announce, and what a build needs.
- * A live image needs livemedia-creator, or kiwi-ng when its spec asks for kiwi, so those are two kinds.
+ * The image kinds FBS builds, one {@link ImageKind} each, in the order workers list them; the one place that finds
+ * a spec's kind (as {@link org.fbs.staging.Stagers} finds a staging target's stager).
  */
 public final class ImageKinds {
 
@@ -17,38 +18,62 @@ public final class ImageKinds {
     public static final String LIVE_KIWI = "live-kiwi";
     public static final String DVD = "dvd";
 
-    /** Kind to the {@code worker.tools} entry of the program that makes it. */
-    public static final Map<String, String> TOOLS = Map.of(
-        BOOT, "lorax",
-        LIVE, "livemedia-creator",
-        LIVE_KIWI, "kiwi-ng",
-        DVD, "pungi");
+    private static final List<ImageKind> ALL = List.of(new LoraxBoot(), new LmcLive(), new KiwiLive(), new PungiDvd());
 
     private ImageKinds() {
     }
 
-    public static String of(BuildSpec spec) {
-        if (spec.type() == ImageType.LIVE) {
-            return spec.live().kiwi() ? LIVE_KIWI : LIVE;
-        }
-        return spec.type() == ImageType.DVD ? DVD : BOOT;
+    /** Every kind, in a stable order. */
+    public static List<ImageKind> all() {
+        return ALL;
+    }
+
+    /** The kind named {@code name}, or null. */
+    public static ImageKind named(String name) {
+        return ALL.stream().filter(k -> k.name().equals(name)).findFirst().orElse(null);
+    }
+
+    /** The kind of a parsed spec. */
+    public static ImageKind of(BuildSpec spec) {
+        return of(spec.type(), spec.live() == null ? null : spec.live().tool());
     }
 
     /**
      * The kind of a spec in its canonical JSON form, as the master stores it, without parsing the whole spec again:
      * the dispatcher asks this for every queued build each time it offers one.
      */
-    public static String of(JsonObject canonical) {
+    public static ImageKind of(JsonObject canonical) {
         String type = canonical.getString("type", BOOT);
-        if (LIVE.equals(type)) {
-            JsonObject live = canonical.getJsonObject("live");
-            return live != null && LiveOptions.KIWI.equals(live.getString("tool")) ? LIVE_KIWI : LIVE;
+        JsonObject section = canonical.getJsonObject(type);
+        ImageType imageType;
+        try {
+            imageType = ImageType.of(type);
+        } catch (IllegalArgumentException e) {
+            imageType = ImageType.BOOT;
         }
-        return DVD.equals(type) ? DVD : BOOT;
+        return of(imageType, section == null ? null : section.getString("tool"));
+    }
+
+    /** The kind that builds {@code type} with the section's {@code tool} key (null when absent). */
+    public static ImageKind of(ImageType type, String tool) {
+        for (ImageKind kind : ALL) {
+            if (kind.builds(type, tool)) {
+                return kind;
+            }
+        }
+        throw new IllegalArgumentException("no image kind builds " + type + " with tool " + tool);
     }
 
     /** The kind in words, for users: {@code live (kiwi)} rather than {@code live-kiwi}. */
     public static String describe(String kind) {
-        return LIVE_KIWI.equals(kind) ? "live (kiwi)" : kind;
+        ImageKind known = named(kind);
+        return known == null ? kind : known.describe();
+    }
+
+    /** Each kind's {@code worker.tools} entry and its default program. */
+    public static Map<String, String> defaultPrograms() {
+        Map<String, String> programs = new LinkedHashMap<>();
+        ALL.forEach(k -> programs.put(k.tool(), k.defaultProgram()));
+        return programs;
     }
 }

@@ -2,87 +2,149 @@ package org.fbs.build;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.Locale;
 
 /**
- * Expands {@code %include} (and {@code %ksappend}) lines over the files that came with a build, and only those:
- * an include naming anything else (an absolute path, a URL, a file that did not come along) is refused, because a
- * worker runs as root and must not read its own files into a kickstart that is then staged for anyone to read.
- * Relative names are taken from the including file's folder within the set.
+ * Finds the {@code %include} and {@code %ksappend} lines of a kickstart, which FBS refuses: a build brings exactly one
+ * kickstart, so an include can only name something of the worker's (a path read as root, a URL fetched from inside
+ * its network), and its content would end up in the kickstart staged for anyone to read.
+ *
+ * <p>What counts as an include follows pykickstart 3.74, {@code pykickstart/parser.py} (with {@code load.py}), which
+ * ksflatten, livemedia-creator and anaconda all parse with:
+ * <ul>
+ * <li>Lines are {@code str.splitlines()}: besides LF, CR and CRLF, also VT, FF, FS, GS, RS, NEL, U+2028 and U+2029
+ *     end a line. So does {@link #lines} here; Java's {@code String.lines()} would miss an include hidden after a
+ *     U+2028.</li>
+ * <li>In the command section ({@code _stateMachine}) a line is {@code shlex.split(line, comments=True)}: leading
+ *     blanks and tabs go, quotes and backslashes are removed ({@code "%include"}, {@code %in\clude} and
+ *     {@code %'include'} all become {@code %include}), and {@code # anything} after the path is a comment, so
+ *     {@code %include /etc/shadow # note} includes /etc/shadow.</li>
+ * <li>Inside {@code %pre}, {@code %post}, {@code %packages}... ({@code _readSection}) a line whose first
+ *     whitespace-separated word is {@code %include} is an include as well, in every section.</li>
+ * <li>{@code %ksappend} is resolved before parsing ({@code _preprocessStateMachine}, anaconda): any line whose
+ *     {@code str.strip()} (all Unicode white space) starts with {@code %ksappend}, in any section, appends the file
+ *     or URL named after the first space.</li>
+ * <li>The target may be a path (absolute, or relative to the including file's folder) or any URL with
+ *     {@code ://} ({@code load.py}, fetched with requests).</li>
+ * </ul>
+ * pykickstart compares the keyword case-sensitively; FBS refuses every case, and every leading white space, format
+ * character, quote or backslash, so no reader of a kickstart that is more lenient than pykickstart finds an include
+ * that FBS let through. No real kickstart line starts that way unless it means an include.
  */
 public final class KickstartIncludes {
 
-    private static final Pattern INCLUDE = Pattern.compile("^\\s*(%include|%ksappend)\\s+(\\S+)\\s*$");
-    /** Deep enough for any real kickstart tree (Fedora's go three or four deep), and a bound against loops. */
-    static final int MAX_DEPTH = 16;
+    /** An include line: its number, counted as pykickstart counts lines, and its text. */
+    public record Include(int number, String line) {
 
-    private final Map<String, String> files;
-
-    private KickstartIncludes(Map<String, String> files) {
-        this.files = files;
+        /** {@code line 3 (%include /etc/shadow # note)}, with control characters shown escaped and long lines cut. */
+        public String describe() {
+            return "line " + number + " (" + printable(line) + ")";
+        }
     }
 
-    /** The text of {@code main} with every include expanded in place. */
-    public static String flatten(String main, Map<String, String> files) throws KickstartException {
-        return new KickstartIncludes(files).expand(main, new ArrayList<>());
+    /** Why, and what to do instead: the same words on the master and on a worker. */
+    public static final String WHY = "a build brings exactly one kickstart, so %include and %ksappend are refused;"
+        + " flatten it first (ksflatten -c KICKSTART -o FLAT.ks) and send the flat file";
+
+    private static final String[] KEYWORDS = {"%include", "%ksappend"};
+    private static final int MAX_SHOWN = 120;
+
+    private KickstartIncludes() {
     }
 
-    private String expand(String name, List<String> chain) throws KickstartException {
-        if (chain.contains(name)) {
-            throw new KickstartException(where(chain) + "%include " + name + " includes itself ("
-                + String.join(" -> ", chain) + " -> " + name + ")");
-        }
-        if (chain.size() >= MAX_DEPTH) {
-            throw new KickstartException(where(chain) + "includes nest deeper than " + MAX_DEPTH);
-        }
-        chain.add(name);
-        StringBuilder out = new StringBuilder();
-        int number = 0;
-        for (String line : files.get(name).lines().toList()) {
-            number++;
-            Matcher m = INCLUDE.matcher(line);
-            if (!m.matches()) {
-                out.append(line).append('\n');
-                continue;
+    /** The first include line of {@code kickstart}, or null when it has none. */
+    public static Include first(String kickstart) {
+        List<String> lines = lines(kickstart);
+        for (int i = 0; i < lines.size(); i++) {
+            if (isInclude(lines.get(i))) {
+                return new Include(i + 1, lines.get(i));
             }
-            String target = resolve(name, m.group(2));
-            if (target == null || !files.containsKey(target)) {
-                throw new KickstartException(name + " line " + number + ": " + m.group(1) + " " + m.group(2)
-                    + " names a file that did not come with the build (" + String.join(", ", files.keySet().stream()
-                    .sorted().toList()) + "); only those can be included");
-            }
-            out.append(expand(target, chain));
         }
-        chain.remove(chain.size() - 1);
-        return out.toString();
+        return null;
     }
 
-    /** {@code target} relative to the folder of {@code from} within the set, or null if it leaves the set. */
-    private static String resolve(String from, String target) {
-        if (target.startsWith("/") || target.contains("://") || target.contains("\\")) {
-            return null;
+    /**
+     * Refuses a kickstart with an include line, naming the first one; {@code where} says which kickstart
+     * (a file name, a spec key).
+     */
+    public static void refuse(String where, String kickstart) throws KickstartException {
+        Include include = first(kickstart);
+        if (include != null) {
+            throw new KickstartException(where + include.describe() + " includes another file: " + WHY);
         }
-        int slash = from.lastIndexOf('/');
-        List<String> parts = new ArrayList<>(slash < 0 ? List.of() : List.of(from.substring(0, slash).split("/")));
-        for (String part : target.split("/")) {
-            if (part.isEmpty() || part.equals(".")) {
-                continue;
+    }
+
+    /** Whether pykickstart (or a reader more lenient than it) would take {@code line} as an include. */
+    static boolean isInclude(String line) {
+        StringBuilder word = new StringBuilder();
+        for (int i = 0; i < line.length() && word.length() < 9; i++) {
+            char c = line.charAt(i);
+            if (c == '"' || c == '\'' || c == '\\') {
+                continue; // shlex removes quotes and escapes
             }
-            if (part.equals("..")) {
-                if (parts.isEmpty()) {
-                    return null;
-                }
-                parts.remove(parts.size() - 1);
+            if (word.isEmpty() && ignorable(c)) {
+                continue; // leading white space (str.strip), a byte order mark, a zero-width space...
+            }
+            word.append(c);
+        }
+        String start = word.toString().toLowerCase(Locale.ROOT);
+        for (String keyword : KEYWORDS) {
+            if (start.startsWith(keyword)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean ignorable(char c) {
+        return Character.isWhitespace(c) || Character.isSpaceChar(c) || Character.isISOControl(c)
+            || Character.getType(c) == Character.FORMAT;
+    }
+
+    /** The lines of {@code text} as Python's {@code str.splitlines()} makes them, without their ends. */
+    static List<String> lines(String text) {
+        List<String> lines = new ArrayList<>();
+        int start = 0;
+        int i = 0;
+        while (i < text.length()) {
+            char c = text.charAt(i);
+            if (endsLine(c)) {
+                lines.add(text.substring(start, i));
+                i += c == '\r' && i + 1 < text.length() && text.charAt(i + 1) == '\n' ? 2 : 1;
+                start = i;
             } else {
-                parts.add(part);
+                i++;
             }
         }
-        return String.join("/", parts);
+        if (start < text.length()) {
+            lines.add(text.substring(start));
+        }
+        return lines;
     }
 
-    private static String where(List<String> chain) {
-        return chain.isEmpty() ? "" : chain.get(chain.size() - 1) + ": ";
+    private static boolean endsLine(char c) {
+        return switch (c) {
+            case '\n', '\r', '\u000b', '\u000c', '\u001c', '\u001d', '\u001e', '\u0085', '\u2028', '\u2029' -> true;
+            default -> false;
+        };
+    }
+
+    /** The line as it can be shown in an error: control and format characters escaped, at most 120 characters. */
+    static String printable(String line) {
+        StringBuilder out = new StringBuilder();
+        int i = 0;
+        for (; i < line.length() && out.length() < MAX_SHOWN; i++) {
+            char c = line.charAt(i);
+            int type = Character.getType(c);
+            if (c == '\t') {
+                out.append("\\t");
+            } else if (Character.isISOControl(c) || type == Character.FORMAT || type == Character.LINE_SEPARATOR
+                || type == Character.PARAGRAPH_SEPARATOR || Character.isSurrogate(c)) {
+                out.append(String.format("\\u%04x", (int) c));
+            } else {
+                out.append(c);
+            }
+        }
+        return i < line.length() ? out + "..." : out.toString();
     }
 }

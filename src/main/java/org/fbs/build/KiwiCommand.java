@@ -15,7 +15,7 @@ import org.fbs.spec.BuildSpec;
  * @param workDir  the build's own folder: the description and the target dir go inside it
  * @param sideRepo the side repository (a createrepo_c repo dir), or null; kiwi gets it with --add-repo
  */
-public record KiwiCommand(String program, BuildSpec spec, Path workDir, Path sideRepo) {
+public record KiwiCommand(String program, BuildSpec spec, Path workDir, Path sideRepo) implements ImageCommand {
 
     /** The name the description file gets in its folder, whatever it was called where it came from. */
     public static final String KIWI_FILE = "Fedora.kiwi";
@@ -33,6 +33,18 @@ public record KiwiCommand(String program, BuildSpec spec, Path workDir, Path sid
         return workDir.resolve("kiwi-out");
     }
 
+    @Override
+    public Path input() {
+        return descriptionFile();
+    }
+
+    /** The kiwi description that came with the build, as it came: kiwi reads no kickstart. */
+    @Override
+    public String inputText(String flattened) {
+        return spec.live().kickstart().text();
+    }
+
+    @Override
     public List<String> arguments() {
         List<String> args = new ArrayList<>(List.of(program, "--type=iso"));
         if (spec.live().kiwiProfile() != null) {
@@ -50,6 +62,7 @@ public record KiwiCommand(String program, BuildSpec spec, Path workDir, Path sid
     }
 
     /** The ISOs kiwi wrote: IMAGE.ARCH-VERSION.iso at the top of the target dir. Blocking. */
+    @Override
     public List<Path> isos() throws IOException {
         try (Stream<Path> files = Files.list(targetDir())) {
             return files.filter(f -> f.getFileName().toString().endsWith(".iso") && Files.isRegularFile(f))

@@ -1,5 +1,6 @@
 package org.fbs.build;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -8,15 +9,25 @@ import org.fbs.spec.BuildSpec;
 import org.fbs.spec.LiveOptions;
 
 /**
- * The livemedia-creator command line for a live spec ({@code --make-iso --no-virt} from a flattened kickstart), as
- * an argument list. The worker chooses every path.
+ * The livemedia-creator command line for a live spec ({@code --make-iso} from a flattened kickstart), as an argument
+ * list. The worker chooses every path. Checked against lorax 46's {@code lmc_parser} ({@code src/pylorax/cmdline.py})
+ * and the option checks of {@code src/sbin/livemedia-creator}: there is no {@code --title} (removed in lorax 32), a
+ * virt install needs {@code --iso}, and {@code --no-virt} runs anaconda on the host.
  *
- * @param workDir  the build's own folder: the kickstart, logs, temp dir and result dir go inside it
- * @param sideRepo the side repository (a createrepo_c repo dir), or null; it goes into the kickstart
+ * @param workDir     the build's own folder: the kickstart, logs, temp dir and result dir go inside it
+ * @param sideRepo    the side repository (a createrepo_c repo dir), or null; it goes into the kickstart
+ * @param virtBootIso the installer boot.iso of {@code worker.isolation: virt}: livemedia-creator installs in a VM
+ *                    booted from it instead of running anaconda on the host ({@code --no-virt}); null for the host
  */
-public record LiveMediaCreatorCommand(String program, BuildSpec spec, Path workDir, Path sideRepo) {
+public record LiveMediaCreatorCommand(String program, BuildSpec spec, Path workDir, Path sideRepo, Path virtBootIso)
+    implements ImageCommand {
 
     static final int MAX_VOLID = 32;
+
+    /** The command that runs anaconda on the host ({@code --no-virt}). */
+    public LiveMediaCreatorCommand(String program, BuildSpec spec, Path workDir, Path sideRepo) {
+        this(program, spec, workDir, sideRepo, null);
+    }
 
     /** The kickstart livemedia-creator reads: flattened, with the side repository line. */
     public Path kickstartFile() {
@@ -26,6 +37,16 @@ public record LiveMediaCreatorCommand(String program, BuildSpec spec, Path workD
     /** The final kickstart text from the flattened one. */
     public String kickstart(String flattened) {
         return SideRepoLine.addTo(flattened, sideRepo);
+    }
+
+    @Override
+    public Path input() {
+        return kickstartFile();
+    }
+
+    @Override
+    public String inputText(String flattened) {
+        return kickstart(flattened);
     }
 
     /** livemedia-creator refuses a result dir that exists, so this one is fresh inside the work dir. */
@@ -39,7 +60,12 @@ public record LiveMediaCreatorCommand(String program, BuildSpec spec, Path workD
     }
 
     public String isoName() {
-        return project().replace(' ', '-') + "-Live-" + spec.arch() + "-" + releasever() + ".iso";
+        return isoName(spec);
+    }
+
+    /** PROJECT-Live-ARCH-RELEASEVER.iso, spaces as dashes. */
+    static String isoName(BuildSpec spec) {
+        return project(spec).replace(' ', '-') + "-Live-" + spec.arch() + "-" + releasever(spec) + ".iso";
     }
 
     /** The label from the spec, else PROJECT-Live-RELEASEVER cut to the 32 characters an ISO volume id has. */
@@ -48,25 +74,27 @@ public record LiveMediaCreatorCommand(String program, BuildSpec spec, Path workD
         if (label != null) {
             return label;
         }
-        String volid = project().replace(' ', '-') + "-Live-" + releasever();
+        String volid = project(spec).replace(' ', '-') + "-Live-" + releasever(spec);
         return volid.length() <= MAX_VOLID ? volid : volid.substring(0, MAX_VOLID);
     }
 
+    @Override
     public List<String> arguments() {
-        LiveOptions live = spec.live();
-        List<String> args = new ArrayList<>(List.of(program,
-            "--make-iso",
-            "--no-virt",
-            "--ks", kickstartFile().toString(),
-            "--resultdir", resultDir().toString(),
-            "--project", project(),
-            "--releasever", releasever(),
-            "--volid", volid()));
-        if (live.title() != null) {
-            args.add("--title");
-            args.add(live.title());
+        List<String> args = new ArrayList<>(List.of(program, "--make-iso"));
+        if (virtBootIso == null) {
+            args.add("--no-virt");
+        } else {
+            // Virt mode: anaconda installs inside a VM (qemu) booted from the installer ISO; lmc refuses a virt
+            // install without --iso ("virt install needs an install iso.").
+            args.add("--iso");
+            args.add(virtBootIso.toString());
         }
         args.addAll(List.of(
+            "--ks", kickstartFile().toString(),
+            "--resultdir", resultDir().toString(),
+            "--project", project(spec),
+            "--releasever", releasever(spec),
+            "--volid", volid(),
             "--iso-only",
             "--iso-name", isoName(),
             "--logfile", workDir.resolve("livemedia.log").toString(),
@@ -74,11 +102,26 @@ public record LiveMediaCreatorCommand(String program, BuildSpec spec, Path workD
         return List.copyOf(args);
     }
 
-    private String project() {
+    @Override
+    public List<String> notes() {
+        LiveOptions live = spec.live();
+        if (live.title() == null) {
+            return List.of();
+        }
+        return List.of("[live] title '" + live.title() + "' is not passed: livemedia-creator has no --title option"
+            + " since lorax 32 (the boot menu takes the project and release instead)");
+    }
+
+    @Override
+    public List<Path> isos() {
+        return Files.isRegularFile(iso()) ? List.of(iso()) : List.of();
+    }
+
+    static String project(BuildSpec spec) {
         return Objects.requireNonNullElse(spec.live().product(), "Fedora");
     }
 
-    private String releasever() {
+    private static String releasever(BuildSpec spec) {
         return Objects.requireNonNullElse(spec.live().releasever(), spec.release());
     }
 }

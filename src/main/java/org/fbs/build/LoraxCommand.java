@@ -1,5 +1,6 @@
 package org.fbs.build;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -9,12 +10,21 @@ import org.fbs.spec.Repo;
 
 /**
  * The lorax command line for a boot spec, as an argument list (never a shell string). The worker chooses
- * every path; nothing in the spec names one.
+ * every path; nothing in the spec names one. Checked against lorax 46's parser ({@code src/pylorax/cmdline.py},
+ * {@code lorax_parser}) and its checks in {@code src/sbin/lorax}.
  *
  * @param workDir the build's own folder: lorax's log, temp dir and output dir go inside it
  * @param sideRepo the side repository (a createrepo_c repo dir) with the build's extra packages, or null
+ * @param nomacboot whether to pass {@code --nomacboot}: without hfsplus-tools ({@code mkfs.hfsplus}) on the worker
+ *                  lorax fails making the Mac boot image, which it makes by default ({@code --macboot})
  */
-public record LoraxCommand(String program, BuildSpec spec, Path workDir, Path sideRepo) {
+public record LoraxCommand(String program, BuildSpec spec, Path workDir, Path sideRepo, boolean nomacboot)
+    implements ImageCommand {
+
+    /** The command for a worker without hfsplus-tools (it passes --nomacboot). */
+    public LoraxCommand(String program, BuildSpec spec, Path workDir, Path sideRepo) {
+        this(program, spec, workDir, sideRepo, true);
+    }
 
     /** lorax refuses a volume id longer than this instead of shortening it. */
     static final int MAX_VOLID = 32;
@@ -49,6 +59,9 @@ public record LoraxCommand(String program, BuildSpec spec, Path workDir, Path si
             "-p", boot.product(),
             "-v", boot.version(),
             "-r", boot.release()));
+        // Each repository once: lorax makes a repo of every -s and every -m, so a base URL and a mirror list of the
+        // same repository would be two repos of the same content. The base URL wins: lorax needs at least one -s
+        // (or --repo), which the spec's check at submit makes sure of.
         for (Repo repo : boot.repos()) {
             if (repo.url() != null) {
                 args.add("-s");
@@ -60,7 +73,7 @@ public record LoraxCommand(String program, BuildSpec spec, Path workDir, Path si
             args.add("file://" + sideRepo);
         }
         for (Repo repo : boot.repos()) {
-            if (repo.mirror() != null) {
+            if (repo.url() == null && repo.mirror() != null) {
                 args.add("-m");
                 args.add(repo.mirror());
             }
@@ -77,11 +90,19 @@ public record LoraxCommand(String program, BuildSpec spec, Path workDir, Path si
             args.add("--volid");
             args.add(volid);
         }
+        if (nomacboot) {
+            args.add("--nomacboot");
+        }
         args.add("--logfile");
         args.add(workDir.resolve("lorax.log").toString());
         args.add("--tmp");
         args.add(workDir.resolve("tmp").toString());
         args.add(outputDir().toString());
         return List.copyOf(args);
+    }
+
+    @Override
+    public List<Path> isos() {
+        return Files.isRegularFile(bootIso()) ? List.of(bootIso()) : List.of();
     }
 }

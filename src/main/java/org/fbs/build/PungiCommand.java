@@ -12,12 +12,15 @@ import org.fbs.spec.DvdOptions;
 
 /**
  * The pungi (pungi-legacy) command line for a dvd spec, as an argument list. The worker chooses every path: the
- * spec's destdir, cachedir and workdir never reach it.
+ * spec's destdir, cachedir and workdir never reach it. Only the legacy full-DVD script takes it (pungi before 4.8,
+ * {@code pungi/scripts/pungi.py} of pungi 4.3.2: {@code --name}, {@code --ver}, {@code --flavor}, {@code --bugurl},
+ * {@code --all-stages}, {@code -G/-C/-B/-I}, {@code --sourceisos}); pungi 4.8 cut that script down to the gather
+ * phase, so workers with it do not build DVDs (see {@link PungiDvd#capability}).
  *
  * @param workDir  the build's own folder: the kickstart, dest dir and cache dir go inside it
  * @param sideRepo the side repository (a createrepo_c repo dir), or null; it goes into the kickstart
  */
-public record PungiCommand(String program, BuildSpec spec, Path workDir, Path sideRepo) {
+public record PungiCommand(String program, BuildSpec spec, Path workDir, Path sideRepo) implements ImageCommand {
 
     public static final String ALL_STAGES = "all";
 
@@ -30,10 +33,21 @@ public record PungiCommand(String program, BuildSpec spec, Path workDir, Path si
         return SideRepoLine.addTo(flattened, sideRepo);
     }
 
+    @Override
+    public Path input() {
+        return kickstartFile();
+    }
+
+    @Override
+    public String inputText(String flattened) {
+        return kickstart(flattened);
+    }
+
     public Path destDir() {
         return workDir.resolve("pungi-dest");
     }
 
+    @Override
     public List<String> arguments() {
         DvdOptions dvd = spec.dvd();
         List<String> args = new ArrayList<>(List.of(program,
@@ -68,6 +82,7 @@ public record PungiCommand(String program, BuildSpec spec, Path workDir, Path si
      * The ISOs pungi wrote: those in its {@code iso} folders (ARCH/iso/ and source/iso/ under DEST/VERSION/FLAVOR).
      * The boot.iso inside the tree is part of the tree, not a result of its own. Blocking.
      */
+    @Override
     public List<Path> isos() throws IOException {
         if (!Files.isDirectory(destDir())) {
             return List.of();

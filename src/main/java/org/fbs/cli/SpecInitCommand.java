@@ -92,9 +92,9 @@ public final class SpecInitCommand implements Callable<Integer> {
             # also use the updates and updates-testing repositories: 0 or 1 (default 0)
             updates=0
             updates-testing=0
-            # The release repository: a base URL (lorax -s) and/or a metalink (lorax -m). Default: Fedora's
-            # public ones for the release and arch. %1$s-updates_url/_mirror and %1$s-updates-testing_url/_mirror
-            # likewise when updates are on.
+            # The release repository: a base URL (lorax -s), or a metalink (lorax -m) used when there is no base
+            # URL; lorax needs at least one base URL. Default: Fedora's public repository for the release and
+            # arch. %1$s-updates_url/_mirror and %1$s-updates-testing_url/_mirror likewise when updates are on.
             #%1$s_url=https://dl.fedoraproject.org/pub/fedora/linux/releases/%1$s/Everything/%2$s/os/
             #%1$s_mirror=https://mirrors.fedoraproject.org/metalink?repo=fedora-%1$s&arch=%2$s
             # an http(s) proxy for lorax
@@ -105,7 +105,8 @@ public final class SpecInitCommand implements Callable<Integer> {
     private String dvd() {
         return """
             [dvd]
-            # pungi --name, --ver, --flavor (defaults: Fedora, the release, none)
+            # pungi --name, --ver, --flavor (defaults: Fedora, the release, none); the flavor is letters and
+            # digits only, and the name has no spaces (pungi names the DVD NAME-FLAVOR-VERSION-ARCH-DVD.iso)
             name=Fedora
             #version=%1$s
             #flavor=Server
@@ -118,8 +119,8 @@ public final class SpecInitCommand implements Callable<Integer> {
             # all (default), or one stage: -G (gather), -C (createrepo), -B (buildinstall), -I (createiso)
             stage=all
             # The kickstart: an http(s) URL the master fetches once (at most 1 MiB) when you submit. It must be
-            # flat (ksflatten): nothing it %%includes is fetched. A local path is never read; in the JSON form
-            # you can send the text itself in "kickstart" instead.
+            # flat (ksflatten): a %%include or %%ksappend line is refused. A local path is never read; in the
+            # JSON form you can send the text itself in "kickstart" instead.
             config=https://example.org/kickstarts/my-dvd.ks
             """.formatted(release);
     }
@@ -133,14 +134,14 @@ public final class SpecInitCommand implements Callable<Integer> {
             #profile=Workstation-Live
             # the ISO's volume label, at most 32 characters (default: PRODUCT-Live-RELEASE)
             #label=Fedora-Live-%1$s
-            # livemedia-creator --title (default: none) and --project (default: Fedora)
-            #title=Fedora Live
+            # title: accepted from the 2012 format, not passed (livemedia-creator has no --title since lorax 32)
+            # product: livemedia-creator --project (default: Fedora)
             product=Fedora
             # livemedia-creator --releasever (default: the release; it cannot differ from it)
             #releasever=%1$s
             # The kickstart (for kiwi: the kiwi description file): an http(s) URL the master fetches once (at
-            # most 1 MiB) when you submit. It must be flat (ksflatten): nothing it %%includes is fetched. A local
-            # path is never read; in the JSON form you can send the text itself in "kickstart" instead.
+            # most 1 MiB) when you submit. It must be flat (ksflatten): %%include and %%ksappend are refused.
+            # A local path is never read; in the JSON form you can send the text itself in "kickstart" instead.
             config=https://example.org/kickstarts/my-live.ks
             """.formatted(release);
     }

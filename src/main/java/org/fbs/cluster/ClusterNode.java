@@ -16,6 +16,8 @@ import io.vertx.core.net.PfxOptions;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -33,6 +35,7 @@ public final class ClusterNode {
     public static Future<Vertx> join(ClusterSettings settings, PrometheusMeterRegistry registry) {
         Config hazelcast;
         try {
+            requireTlsOffLoopback(settings);
             hazelcast = hazelcastConfig(settings);
         } catch (IOException | RuntimeException e) {
             return Future.failedFuture(new IllegalArgumentException("cluster config: " + e.getMessage(), e));
@@ -47,6 +50,38 @@ public final class ClusterNode {
         return NodeMetrics.builder(new VertxOptions().setEventBusOptions(eventBus), registry)
             .withClusterManager(new HazelcastClusterManager(hazelcast))
             .buildClustered();
+    }
+
+    /**
+     * A node that other hosts can reach talks on the event bus only with TLS: plain, any process that joins the
+     * cluster would take job offers (kickstarts, FTP passwords), forge results and drain workers. The master likewise
+     * refuses to listen beyond loopback without login.
+     */
+    static void requireTlsOffLoopback(ClusterSettings settings) {
+        if (settings.tls().enabled() || isLoopback(settings.host())) {
+            return;
+        }
+        throw new IllegalArgumentException("cluster.host is "
+            + (settings.host() == null || settings.host().isBlank() ? "not set (every interface)" : settings.host())
+            + ", not a loopback address, but cluster.tls is off: any process that reaches this node could join the "
+            + "cluster, take its job offers with their passwords and kickstarts, and forge build results. Turn on "
+            + "cluster.tls (make the keys with `fbs cluster keys DIR`), or bind cluster.host to 127.0.0.1");
+    }
+
+    private static boolean isLoopback(String host) {
+        if (host == null || host.isBlank()) {
+            return false;
+        }
+        try {
+            for (InetAddress address : InetAddress.getAllByName(host)) {
+                if (!address.isLoopbackAddress()) {
+                    return false;
+                }
+            }
+            return true;
+        } catch (UnknownHostException e) {
+            return false;
+        }
     }
 
     /**

@@ -18,6 +18,9 @@ public final class AllowedHosts {
     private static final Pattern HOST_NAME = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9-]{0,62})(\\.[A-Za-z0-9-]{1,63})*");
     private static final Pattern IP_LITERAL = Pattern.compile("[0-9.]+|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*");
 
+    /** Every address: for {@code fbs build}, where the user reaches their own network from their own machine. */
+    public static final AllowedHosts ANY = parse("any", List.of("0.0.0.0/0", "::/0"));
+
     private record Range(byte[] network, int prefix) {
     }
 
@@ -32,7 +35,7 @@ public final class AllowedHosts {
     }
 
     /** Parses the entries; the exception's message names {@code key} and the bad entry. */
-    static AllowedHosts parse(String key, List<String> entries) {
+    public static AllowedHosts parse(String key, List<String> entries) {
         List<String> names = new ArrayList<>();
         List<Range> ranges = new ArrayList<>();
         for (String entry : entries) {

@@ -23,6 +23,20 @@ public record Isolation(Mode mode, Path bootIso) {
         return mode != Mode.NONE;
     }
 
+    /**
+     * Whether this isolation holds the submitter's code of a build of image {@code kind} (see
+     * {@code build.ImageKinds}): virt runs anaconda, and so the kickstart's scripts and package scriptlets, in a VM
+     * for livemedia-creator only; kiwi-ng and pungi have no such mode, so nothing covers them yet.
+     */
+    public boolean covers(String kind) {
+        return covers(label(), kind);
+    }
+
+    /** {@link #covers(String)} for an isolation announced as {@code label} (null: an older worker, none). */
+    public static boolean covers(String label, String kind) {
+        return "virt".equals(label) && "live".equals(kind);
+    }
+
     /** The mode as configured and announced: {@code none} or {@code virt}. */
     public String label() {
         return mode.name().toLowerCase(Locale.ROOT);

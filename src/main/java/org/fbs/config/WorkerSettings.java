@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.fbs.build.ImageKinds;
 
 /**
  * The worker's settings ({@code worker.*}).
@@ -31,19 +32,19 @@ import java.util.Map;
  * @param heartbeatInterval how often it announces itself to the master, which takes a worker silent for
  *                          {@code master.worker-timeout} as lost
  * @param isolation     how a build's kickstart is kept off this host ({@code worker.isolation})
+ * @param ftpAllowedHosts FTP staging hosts that may be internal addresses all the same ({@code worker.ftp.allowed-hosts})
  */
 public record WorkerSettings(String id, String httpHost, int httpPort, String publicUrl, List<String> arches,
                              List<String> releases, int slots, Path workDir, List<Path> stagingRoots,
                              Map<String, String> tools, KojiSettings koji, Duration retention,
                              Duration buildTimeout, int keepFailedWorkdirs, int maxLogLine, boolean httpMetrics,
-                             Duration heartbeatInterval, Isolation isolation) {
+                             Duration heartbeatInterval, Isolation isolation, AllowedHosts ftpAllowedHosts) {
 
-    static final Map<String, String> DEFAULT_TOOLS = Map.of(
-        "lorax", "/usr/sbin/lorax",
-        "livemedia-creator", "/usr/sbin/livemedia-creator",
-        "kiwi-ng", "/usr/bin/kiwi-ng",
-        "pungi", "/usr/bin/pungi",
-        "ksflatten", "/usr/bin/ksflatten");
+    /**
+     * Each image kind's tool (see {@link ImageKinds}), ksflatten, and hfsplus-tools' mkfs, whose absence makes lorax
+     * need --nomacboot.
+     */
+    static final Map<String, String> DEFAULT_TOOLS = defaultTools();
     public static final Duration DEFAULT_RETENTION = Duration.ofDays(7);
     public static final Duration DEFAULT_BUILD_TIMEOUT = Duration.ofHours(6);
     public static final int DEFAULT_KEEP_FAILED_WORKDIRS = 3;
@@ -56,6 +57,17 @@ public record WorkerSettings(String id, String httpHost, int httpPort, String pu
         stagingRoots = List.copyOf(stagingRoots);
         tools = Map.copyOf(tools);
         isolation = isolation == null ? Isolation.NONE : isolation;
+        ftpAllowedHosts = ftpAllowedHosts == null ? AllowedHosts.NONE : ftpAllowedHosts;
+    }
+
+    /** Settings that let FTP staging reach public addresses only. */
+    public WorkerSettings(String id, String httpHost, int httpPort, String publicUrl, List<String> arches,
+                          List<String> releases, int slots, Path workDir, List<Path> stagingRoots,
+                          Map<String, String> tools, KojiSettings koji, Duration retention,
+                          Duration buildTimeout, int keepFailedWorkdirs, int maxLogLine, boolean httpMetrics,
+                          Duration heartbeatInterval, Isolation isolation) {
+        this(id, httpHost, httpPort, publicUrl, arches, releases, slots, workDir, stagingRoots, tools, koji, retention,
+            buildTimeout, keepFailedWorkdirs, maxLogLine, httpMetrics, heartbeatInterval, isolation, AllowedHosts.NONE);
     }
 
     /** Settings with the defaults of every key not given (tests). */
@@ -126,7 +138,7 @@ public record WorkerSettings(String id, String httpHost, int httpPort, String pu
             String program = String.valueOf(e.getValue());
             tools.put(e.getKey(), program.contains("/") ? Path.of(program).toAbsolutePath().toString() : program);
         });
-        List<Path> roots = v.list("staging-roots", List.of("/srv/fbs", "/var/tmp/fbs", "/tmp")).stream()
+        List<Path> roots = v.list("staging-roots", List.of("/srv/fbs")).stream()
             .map(p -> Path.of(p).toAbsolutePath().normalize())
             .toList();
         return new WorkerSettings(
@@ -146,7 +158,16 @@ public record WorkerSettings(String id, String httpHost, int httpPort, String pu
             maxLogLine(v),
             Boolean.parseBoolean(http.string("metrics", "false").trim()),
             v.duration("heartbeat-interval", DEFAULT_HEARTBEAT_INTERVAL),
-            Isolation.from(v));
+            Isolation.from(v),
+            AllowedHosts.parse("worker.ftp.allowed-hosts", new ConfigValues(v.section("ftp"), "worker.ftp")
+                .list("allowed-hosts", List.of())));
+    }
+
+    private static Map<String, String> defaultTools() {
+        Map<String, String> tools = new HashMap<>(ImageKinds.defaultPrograms());
+        tools.put("ksflatten", "/usr/bin/ksflatten");
+        tools.put("mkfs-hfsplus", "/usr/sbin/mkfs.hfsplus");
+        return Map.copyOf(tools);
     }
 
     private static int maxLogLine(ConfigValues v) {

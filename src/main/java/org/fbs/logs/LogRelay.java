@@ -12,11 +12,14 @@ import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 import org.fbs.auth.Caller;
 import org.fbs.build.Artifact;
 import org.fbs.build.Build;
 import org.fbs.build.BuildState;
+import org.fbs.master.WorkerLinks;
 import org.fbs.protocol.Addresses;
 import org.fbs.store.AsyncBuildStore;
 
@@ -36,6 +39,8 @@ import org.fbs.store.AsyncBuildStore;
  *   <li>An ended build: the full log while its worker still has it, else the last lines the worker sent at the end
  *       (the {@link #PART} header says which), else 404 saying where the log went.
  * </ul>
+ * The master reads a log only at the URL its worker announced (the build's {@code logUrl}, which the dispatcher takes
+ * from the worker directory, never from a worker's message), with a link it signs for the purpose ({@link WorkerLinks}).
  * Nothing is buffered beyond what the pipe holds; when the reader goes away, the request to the worker is dropped.
  */
 public final class LogRelay {
@@ -54,6 +59,12 @@ public final class LogRelay {
      * reader wait (Vert.x's default of 5 would queue the 6th reader until a build ended).
      */
     static final int CONNECTIONS_PER_WORKER = 256;
+    /**
+     * Followed logs one user may have open at once: each holds a connection to a worker from a pool that every
+     * reader shares, so one user must not be able to take them all. More answer 429. The local admin of a master
+     * without login is alone and not capped.
+     */
+    public static final int FOLLOWS_PER_USER = 8;
     /** How long a worker may take to end a followed stream itself once the build has ended (it normally does at once). */
     static final long END_GRACE_MILLIS = 10_000;
 
@@ -66,17 +77,46 @@ public final class LogRelay {
     private final Vertx vertx;
     private final AsyncBuildStore store;
     private final HttpClient client;
+    private final Map<String, Integer> follows = new ConcurrentHashMap<>();
+    private final WorkerLinks links;
 
-    public LogRelay(Vertx vertx, AsyncBuildStore store) {
+    public LogRelay(Vertx vertx, AsyncBuildStore store, WorkerLinks links) {
         this.vertx = vertx;
         this.store = store;
+        this.links = links;
         this.client = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout((int) CONNECT_MILLIS),
             new PoolOptions().setHttp1MaxSize(CONNECTIONS_PER_WORKER).setMaxWaitQueueSize(4 * CONNECTIONS_PER_WORKER));
     }
 
     /** Serves build {@code id}'s log ({@code id} below 1: no such build), to {@code caller}. */
     public void serve(RoutingContext ctx, Caller caller, long id, boolean follow, Problems problems) {
+        if (follow && !Caller.LOCAL.equals(caller)) {
+            if (!take(caller.name())) {
+                problems.answer(ctx, 429, "you follow " + FOLLOWS_PER_USER + " build logs already, the most one user "
+                    + "may; close one first");
+                return;
+            }
+            // Called when the answer ends or its connection closes, whichever the stream's own handlers allow.
+            ctx.addEndHandler(done -> release(caller.name()));
+        }
         new Reading(ctx, caller, id, follow, problems).start();
+    }
+
+    private boolean take(String user) {
+        boolean[] taken = {false};
+        follows.compute(user, (u, n) -> {
+            int now = n == null ? 0 : n;
+            if (now >= FOLLOWS_PER_USER) {
+                return n;
+            }
+            taken[0] = true;
+            return now + 1;
+        });
+        return taken[0];
+    }
+
+    private void release(String user) {
+        follows.computeIfPresent(user, (u, n) -> n <= 1 ? null : n - 1);
     }
 
     /** One request: with {@code follow}, it looks again at each change of the build until it streams or answers. */
@@ -177,7 +217,7 @@ public final class LogRelay {
         }
 
         private void running(Build build) {
-            open(build.logUrl(), follow).onComplete(opened -> {
+            open(build, follow).onComplete(opened -> {
                 if (done) {
                     if (opened.succeeded()) {
                         opened.result().request().reset();
@@ -203,7 +243,7 @@ public final class LogRelay {
                 kept(build, "no worker ever ran it");
                 return;
             }
-            open(build.logUrl(), false).onComplete(opened -> {
+            open(build, false).onComplete(opened -> {
                 if (done) {
                     if (opened.succeeded()) {
                         opened.result().request().reset();
@@ -232,9 +272,13 @@ public final class LogRelay {
                 .end(String.join("\n", build.logTail()) + "\n");
         }
 
-        private Future<HttpClientResponse> open(String logUrl, boolean followIt) {
+        private Future<HttpClientResponse> open(Build build, boolean followIt) {
+            String logUrl = links.forRelay(build);
+            if (logUrl == null) {
+                return Future.failedFuture("its log link is not the worker's (" + build.logUrl() + ")");
+            }
             RequestOptions request = new RequestOptions().setMethod(HttpMethod.GET)
-                .setAbsoluteURI(followIt ? logUrl + "?follow=true" : logUrl).setConnectTimeout(CONNECT_MILLIS);
+                .setAbsoluteURI(followIt ? logUrl + "&follow=true" : logUrl).setConnectTimeout(CONNECT_MILLIS);
             if (!followIt) {
                 request.setIdleTimeout(READ_IDLE_MILLIS);
             }

@@ -23,6 +23,7 @@ import org.fbs.build.BuildState;
 import org.fbs.config.MasterSettings;
 import org.fbs.logs.LogRelay;
 import org.fbs.ops.BuildInfo;
+import org.fbs.ops.ConnectionGuard;
 import org.fbs.ops.OpsRoutes;
 import org.fbs.protocol.Addresses;
 import org.fbs.spec.BuildSpec;
@@ -52,12 +53,21 @@ public final class ApiVerticle extends VerticleBase {
     private final AsyncBuildStore store;
     private final OpsRoutes ops;
     private final Access access;
+    private final WorkerLinks links;
     private final FinishedBuilds finished = new FinishedBuilds(FINISHED_KEPT);
     private BuildIntake intake;
     private Router router;
     private final Clock clock = Clock.systemUTC();
 
+    /** An API whose worker links are signed with this process's secret (tests). */
     public ApiVerticle(MasterSettings settings, AsyncBuildStore store, OpsRoutes ops, Access access) {
+        this(settings, store, ops, access, WorkerLinks.perProcess());
+    }
+
+    /** @param links signs the worker links in every build it answers with, and the master's own log reads */
+    public ApiVerticle(MasterSettings settings, AsyncBuildStore store, OpsRoutes ops, Access access,
+                       WorkerLinks links) {
+        this.links = links;
         this.settings = settings;
         this.store = store;
         this.ops = ops;
@@ -76,7 +86,7 @@ public final class ApiVerticle extends VerticleBase {
         router.post("/rest").handler(new RestCompatHandler(this::store));
         router.get("/api/v1/builds").handler(this::list);
         router.get("/api/v1/builds/:id").handler(this::get);
-        LogRelay logs = new LogRelay(vertx, store);
+        LogRelay logs = new LogRelay(vertx, store, links);
         router.get("/api/v1/builds/:id/log").handler(ctx -> logs.serve(ctx, Caller.of(ctx),
             buildId(ctx.pathParam("id")), "true".equals(ctx.queryParams().get("follow")),
             (c, status, message) -> error(c, status, message, List.of())));
@@ -90,10 +100,9 @@ public final class ApiVerticle extends VerticleBase {
         router.get("/api/v1/mails").handler(this::mails);
         OpenApiRoutes.mount(router, vertx);
         new WebPages(vertx, store, intake, settings.dataDir().resolve("uploads"))
-            .tokens(new ApiTokenBook(access.tokens())).logs(logs).mount(router);
+            .tokens(new ApiTokenBook(access.tokens())).logs(logs).links(links).mount(router);
         router.route().failureHandler(this::failure);
-        return vertx.createHttpServer()
-            .requestHandler(router)
+        return ConnectionGuard.server(vertx, router)
             .listen(settings.httpPort(), settings.httpHost());
     }
 
@@ -126,11 +135,13 @@ public final class ApiVerticle extends VerticleBase {
                     .setStatusCode(201)
                     .putHeader("Location", "/api/v1/builds/" + build.getLong("id"))
                     .putHeader("content-type", "application/json")
-                    .end(BuildView.of(build).encode());
+                    .end(BuildView.of(links.signed(build)).encode());
             } else if (stored.cause() instanceof SpecException e) {
                 error(ctx, 400, "the build spec has errors", e.errors());
             } else if (stored.cause() instanceof ReplyException re && re.failureCode() == Dispatcher.TOO_MANY_QUEUED) {
                 error(ctx, 429, re.getMessage(), List.of());
+            } else if (stored.cause() instanceof ReplyException re && re.failureCode() == Dispatcher.NOT_ISOLATED) {
+                error(ctx, 403, re.getMessage(), List.of());
             } else {
                 LOG.error("submit failed", stored.cause());
                 error(ctx, 503, "the build could not be stored; nothing was queued", List.of());
@@ -177,7 +188,9 @@ public final class ApiVerticle extends VerticleBase {
         Caller caller = Caller.of(ctx);
         FinishedBuilds.Kept kept = finished.get(id);
         if (kept != null && (caller.admin() || caller.name().equals(kept.owner()))) {
-            ctx.response().putHeader("content-type", "application/json").end(kept.answer());
+            // Kept unsigned: each answer gets links that work from now on.
+            ctx.response().putHeader("content-type", "application/json")
+                .end(links.signed(new JsonObject(kept.answer())).encode());
             return;
         }
         store.get(id).onComplete(found -> {
@@ -188,11 +201,11 @@ public final class ApiVerticle extends VerticleBase {
                 error(ctx, 404, "no such build", List.of());
             } else {
                 Build build = found.result().get();
-                String answer = BuildView.of(build.toJson()).encode();
+                JsonObject view = BuildView.of(build.toJson());
                 if (build.state().isFinal()) {
-                    finished.put(id, build.owner(), answer);
+                    finished.put(id, build.owner(), view.encode());
                 }
-                ctx.response().putHeader("content-type", "application/json").end(answer);
+                ctx.response().putHeader("content-type", "application/json").end(links.signed(view).encode());
             }
         });
     }
@@ -213,7 +226,8 @@ public final class ApiVerticle extends VerticleBase {
         })
             .onSuccess(reply -> {
                 JsonObject build = reply.body();
-                json(ctx, BuildState.valueOf(build.getString("state")).isFinal() ? 200 : 202, BuildView.of(build));
+                json(ctx, BuildState.valueOf(build.getString("state")).isFinal() ? 200 : 202,
+                    BuildView.of(links.signed(build)));
             })
             .onFailure(err -> {
                 if (err instanceof ReplyException re && (re.failureCode() == 404 || re.failureCode() == 409)) {
@@ -248,7 +262,8 @@ public final class ApiVerticle extends VerticleBase {
                 return;
             }
             JsonArray builds = new JsonArray();
-            found.result().stream().map(Build::toJson).map(BuildView::of).forEach(builds::add);
+            found.result().stream().map(Build::toJson).map(links::signed).map(BuildView::of)
+                .forEach(builds::add);
             json(ctx, 200, new JsonObject().put("builds", builds));
         });
     }

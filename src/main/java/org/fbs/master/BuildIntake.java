@@ -11,7 +11,8 @@ import org.fbs.spec.SpecException;
 
 /**
  * The one way a new build comes in, whether from the REST API, the 2012 endpoint or the web form: a kickstart named
- * by URL is fetched first (so that the stored spec carries its text), then the dispatcher stores and queues it.
+ * by URL is fetched first (so that the stored spec carries its text), then the dispatcher stores and queues it,
+ * marked for isolation when it runs an untrusted owner's code ({@link OwnerCode}).
  */
 public final class BuildIntake {
 
@@ -27,12 +28,13 @@ public final class BuildIntake {
 
     /**
      * Completes with the stored build (its full JSON: show users {@link BuildView#of} of it); fails with a
-     * {@link SpecException} when the kickstart cannot be had, or with the dispatcher's failure when nothing was stored.
+     * {@link SpecException} when the kickstart cannot be had, or with the dispatcher's failure when nothing was stored
+     * ({@link Dispatcher#NOT_ISOLATED} when it needs isolation that no online worker has).
      */
     public Future<JsonObject> submit(BuildSpec parsed, Caller caller) {
         return kickstarts.withText(parsed).compose(spec -> {
             JsonObject request = new JsonObject().put("spec", spec.toJson()).put("address", spec.address())
-                .put("owner", caller.name());
+                .put("owner", caller.name()).put("isolate", OwnerCode.needsIsolation(spec, caller));
             return vertx.eventBus().<JsonObject>request(Addresses.MASTER_SUBMIT, request).map(m -> m.body());
         });
     }

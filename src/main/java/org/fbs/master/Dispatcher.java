@@ -67,6 +67,8 @@ public final class Dispatcher extends VerticleBase {
     private final int maxQueuedPerUser;
     /** The failure code of a submit refused because its owner has too many builds queued (HTTP 429). */
     public static final int TOO_MANY_QUEUED = 429;
+    /** The failure code of a submit refused because it needs isolation no online worker has (HTTP 403). */
+    public static final int NOT_ISOLATED = 403;
     private final Duration workerTimeout;
     private final int maxRetries;
     /** The mail a change calls for, kept in the same transaction as the change. */
@@ -138,8 +140,14 @@ public final class Dispatcher extends VerticleBase {
                 + "master.max-queued-per-user allows (" + maxQueuedPerUser + "); submit again once one has started");
             return;
         }
+        boolean isolate = body.getBoolean("isolate", false);
+        String kind = ImageKinds.of(body.getJsonObject("spec")).name();
+        if (isolate && workers.isolating(body.getString("address"), kind) == 0) {
+            msg.fail(NOT_ISOLATED, OwnerCode.noIsolation(kind, WorkerDirectory.describe(body.getString("address"))));
+            return;
+        }
         Build fresh = Build.queued(body.getJsonObject("spec"), body.getString("address"), body.getString("owner"),
-            Instant.now());
+            isolate, Instant.now());
         store.insert(fresh)
             .onSuccess(stored -> {
                 active.put(stored.id(), stored);
@@ -163,6 +171,7 @@ public final class Dispatcher extends VerticleBase {
         }
         workers.heard(status, Instant.now());
         stopStaleRuns(status);
+        linkLogs(status.worker());
         if (status.free() > 0) {
             status.addresses().forEach(this::pump);
         }
@@ -184,6 +193,16 @@ public final class Dispatcher extends VerticleBase {
             vertx.eventBus().request(Addresses.cancel(status.worker()), new CancelRequest(id).toJson(),
                 new DeliveryOptions().setSendTimeout(OFFER_TIMEOUT_MS));
         }
+    }
+
+    /** The builds a worker took before the master heard where it serves logs (after a master restart) get the link. */
+    private void linkLogs(String worker) {
+        active.values().stream().filter(b -> isWith(b, worker) && b.logUrl() == null).toList().forEach(b -> {
+            String url = workers.logUrl(worker, b.id());
+            if (url != null) {
+                save(b.withLogUrl(url));
+            }
+        });
     }
 
     private static boolean isWith(Build build, String worker) {
@@ -266,6 +285,10 @@ public final class Dispatcher extends VerticleBase {
                     waiting(queued.id(), cannotBuild(kind, WorkerDirectory.describe(address)));
                     continue;
                 }
+                if (queued.isolate() && workers.isolating(address, kind) == 0) {
+                    waiting(queued.id(), OwnerCode.noIsolation(kind, WorkerDirectory.describe(address)));
+                    continue;
+                }
                 next = queued;
                 break;
             }
@@ -294,7 +317,7 @@ public final class Dispatcher extends VerticleBase {
         String where = WorkerDirectory.describe(build.address());
         long offeredAt = System.nanoTime();
         String kind = kindOf(build);
-        return vertx.eventBus().<JsonObject>request(build.address(), new JobOffer(build.id(), build.spec(), build.attempt() + 1).toJson(), options)
+        return vertx.eventBus().<JsonObject>request(build.address(), new JobOffer(build.id(), build.spec(), build.attempt() + 1, build.isolate()).toJson(), options)
             .transform(sent -> {
                 if (sent.failed()) {
                     // Draining workers stop consuming offers: say so rather than "no worker online".
@@ -323,13 +346,14 @@ public final class Dispatcher extends VerticleBase {
             });
     }
 
+    /** In the words of the kind: e.g. "no worker online has a pungi that builds DVDs for x86_64/41". */
     private static String cannotBuild(String kind, String where) {
-        return "no worker online can build " + ImageKinds.describe(kind) + " for " + where;
+        return ImageKinds.named(kind).noWorkerReason(where);
     }
 
     /** The image kind a build needs; its spec was valid when stored, so it parses. */
     private static String kindOf(Build build) {
-        return ImageKinds.of(build.spec());
+        return ImageKinds.of(build.spec()).name();
     }
 
     private static String whyUnanswered(String where, Throwable err) {
@@ -351,7 +375,8 @@ public final class Dispatcher extends VerticleBase {
                 new DeliveryOptions().setSendTimeout(OFFER_TIMEOUT_MS));
             return Future.succeededFuture();
         }
-        return save(build.assigned(answer.worker(), answer.logUrl(), Instant.now()));
+        // The log link comes from the worker's announcement, never from the answer: the master reads only there.
+        return save(build.assigned(answer.worker(), workers.logUrl(answer.worker(), id), Instant.now()));
     }
 
     /**
@@ -390,11 +415,19 @@ public final class Dispatcher extends VerticleBase {
             acknowledgeUnapplied(msg, event.buildId());
             return;
         }
-        if (event.kind() == BuildEvent.Kind.LOST) {
-            if (!event.worker().equals(build.worker())) {
-                acknowledgeUnapplied(msg, event.buildId());
-                return;
+        if (!java.util.Objects.equals(event.worker(), build.worker())) {
+            // Only the worker that holds the build may change it: another node's word (a forged SUCCEEDED, a stale
+            // worker) is not applied, and a sender that really runs it is told to stop.
+            LOG.warn("ignoring a {} event for build {} from worker {}: the build is with worker {}; telling the sender "
+                + "to stop it", event.kind(), event.buildId(), event.worker(), build.worker());
+            if (event.worker() != null && !event.kind().isFinal()) {
+                vertx.eventBus().request(Addresses.cancel(event.worker()), new CancelRequest(event.buildId()).toJson(),
+                    new DeliveryOptions().setSendTimeout(OFFER_TIMEOUT_MS));
             }
+            msg.fail(403, "build " + event.buildId() + " is not with worker " + event.worker());
+            return;
+        }
+        if (event.kind() == BuildEvent.Kind.LOST) {
             requeueOrFail(build, "worker " + event.worker() + " restarted and could not resume it"
                 + (event.reason() == null ? "" : " (" + event.reason() + ")"), event.at())
                 .onSuccess(v -> msg.reply(null))

@@ -6,14 +6,17 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.Arrays;
 
-/** Addresses inside a network rather than on the internet: what a user's URL must not make the master reach. */
-final class InternalAddresses {
+/**
+ * Addresses inside a network rather than on the internet: what a user's URL must not make the master (kickstart
+ * URLs) or a worker (FTP staging hosts) reach.
+ */
+public final class InternalAddresses {
 
     private InternalAddresses() {
     }
 
     /** "a loopback", "a private"... for an internal address; null for a public one. */
-    static String kind(InetAddress address) {
+    public static String kind(InetAddress address) {
         InetAddress a = embeddedIpv4(address);
         if (a.isAnyLocalAddress()) {
             return "an unspecified";

@@ -30,7 +30,14 @@ public final class MasterRole {
         return deploy(vertx, settings, NodeMetrics.newRegistry());
     }
 
+    /** A master whose worker links are signed with this process's secret: its workers must share the process. */
     public static Future<String> deploy(Vertx vertx, MasterSettings settings, PrometheusMeterRegistry registry) {
+        return deploy(vertx, settings, registry, WorkerLinks.perProcess());
+    }
+
+    /** @param links signs the worker links the master hands out and reads through ({@code cluster.secret-file}) */
+    public static Future<String> deploy(Vertx vertx, MasterSettings settings, PrometheusMeterRegistry registry,
+                                        WorkerLinks links) {
         if (!settings.auth().loginEnabled() && !isLoopback(settings.httpHost())) {
             // Without login every request is the local admin's: nobody on another host may send one.
             return Future.failedFuture(new IllegalArgumentException("master.http.host is " + settings.httpHost()
@@ -46,13 +53,13 @@ public final class MasterRole {
                         + "does not answer: " + ping.cause().getMessage())))));
                 // Login first: a provider that does not answer stops the start before anything runs. Then the
                 // notifier, so that it hears of every change the dispatcher makes.
-                Notifier notifier = new Notifier(settings, store);
+                Notifier notifier = new Notifier(settings, store, links);
                 return Access.create(vertx, settings, store).compose(access ->
                     vertx.deployVerticle(notifier)
                         .compose(n -> vertx.deployVerticle(new Dispatcher(store, registry, settings.workerTimeout(),
                             settings.maxRetries(), settings.limits().maxQueuedPerUser(), notifier::mailAbout)))
                         .compose(d -> vertx.deployVerticle(new WorkerControl()))
-                        .compose(d -> vertx.deployVerticle(new ApiVerticle(settings, store, ops, access))));
+                        .compose(d -> vertx.deployVerticle(new ApiVerticle(settings, store, ops, access, links))));
             })
             .onSuccess(id -> LOG.info("master ready: API at {}/api/v1/builds, builds stored in {}",
                 settings.publicUrl(), settings.dataDir()));

@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.fbs.config.Isolation;
 import org.fbs.protocol.WorkerStatus;
 
 /**
@@ -56,6 +57,16 @@ final class WorkerDirectory {
         return gone;
     }
 
+    /**
+     * Where build {@code id}'s log is on {@code worker}: under the public URL it announced, the one place the master
+     * reads worker files from; null while it has not announced one.
+     */
+    String logUrl(String worker, long id) {
+        Seen seen = workers.get(worker);
+        String url = seen == null ? null : seen.status().url();
+        return url == null || url.isBlank() ? null : url + "/log/" + id;
+    }
+
     boolean knows(String worker) {
         return workers.containsKey(worker);
     }
@@ -81,6 +92,12 @@ final class WorkerDirectory {
     int canBuild(String address, String kind) {
         return (int) workers.values().stream()
             .filter(s -> s.status().addresses().contains(address) && s.status().builds(kind)).count();
+    }
+
+    /** How many known workers consume {@code address} and isolate builds of {@code kind} (worker.isolation). */
+    int isolating(String address, String kind) {
+        return (int) workers.values().stream().filter(s -> s.status().addresses().contains(address)
+            && s.status().builds(kind) && Isolation.covers(s.status().isolation(), kind)).count();
     }
 
     JsonArray toJson() {

@@ -12,6 +12,7 @@ import org.fbs.build.BuildState;
 import org.fbs.build.Secrets;
 import org.fbs.build.Transition;
 import org.fbs.protocol.BuildChange;
+import org.fbs.spec.SpecParser;
 import org.fbs.store.OutboxMail;
 
 /** Decides which change of a build its recipients hear about, and writes that mail. No I/O. */
@@ -52,7 +53,7 @@ final class BuildMails {
     private OutboxMail started(Build build, List<String> to, Instant now) {
         MailBody body = new MailBody()
             .paragraph("Build " + build.id() + " (" + what(build) + ") has started on worker " + build.worker() + ".")
-            .link("Live log", nonNull(build.logUrl()))
+            .link("Live log", logLink(build))
             .link("Build", buildUrl(build))
             .field("Results go to", stagingOf(build));
         return OutboxMail.pending(key(build, STARTED), build.id(), STARTED, to, subject(build, "started"), body.text(), body.html(), now);
@@ -69,14 +70,16 @@ final class BuildMails {
             .field("Worker", nonNull(build.worker()))
             .field("Duration", duration(build))
             .link("Build", buildUrl(build))
-            .link("Full log", nonNull(build.logUrl()))
+            .link("Full log", logLink(build))
             .gap();
         for (Artifact a : build.artifacts()) {
             body.field(a.name(), a.size() + " bytes, SHA256 " + a.sha256())
                 .link(a.name() + " is at", a.location());
         }
-        if (!logTail.isEmpty()) {
-            body.gap().preformatted("The last " + logTail.size() + " lines of the log", logTail);
+        List<String> tail = build.state() == BuildState.SUCCEEDED ? logTail : withoutReason(logTail, build.reason());
+        if (!tail.isEmpty()) {
+            body.gap().preformatted(tail.size() == 1 ? "The last line of the log"
+                : "The last " + tail.size() + " lines of the log", tail);
         }
         return OutboxMail.pending(key(build, FINISHED), build.id(), FINISHED, to, subject(build, build.state().name()), body.text(),
             body.html(), now);
@@ -122,8 +125,28 @@ final class BuildMails {
         return staging.equals("worker") ? "the worker (download links will be in the mail at the end)" : staging;
     }
 
+    /** The build's page (the HTML one: a browser that follows the link gets a login, not a 401). */
     private String buildUrl(Build build) {
-        return masterUrl + "/api/v1/builds/" + build.id();
+        return masterUrl + "/builds/" + build.id();
+    }
+
+    /** The one place a mail takes the link to a build's log from. */
+    private String logLink(Build build) {
+        return nonNull(build.logUrl());
+    }
+
+    /**
+     * The log's last lines, less those that only repeat the reason the mail starts with (the worker ends its log
+     * with "build failed: REASON").
+     */
+    static List<String> withoutReason(List<String> tail, String reason) {
+        if (reason == null || reason.isBlank()) {
+            return tail;
+        }
+        List<String> reasonLines = reason.lines().map(String::strip).filter(l -> !l.isEmpty()).toList();
+        return tail.stream()
+            .filter(line -> reasonLines.stream().noneMatch(r -> line.strip().equals(r) || line.strip().endsWith(": " + r)))
+            .toList();
     }
 
     /** From the first time it ran (or was assigned) to its end. */
@@ -139,13 +162,17 @@ final class BuildMails {
             : String.format("%d min %02d s", d.toMinutes(), d.toSecondsPart());
     }
 
-    /** The spec's addresses that can safely go into a To header. */
+    /**
+     * The spec's addresses that can safely go into a To header, at most {@link SpecParser#MAX_RECIPIENTS} (what the
+     * spec check allows; a build stored before that check gets no more either).
+     */
     static List<String> recipients(JsonObject spec) {
         String email = spec.getString("email", "");
         return Arrays.stream(email.split(","))
             .map(String::trim)
             .filter(a -> a.matches("[^\\s\\p{Cntrl}@<>\",;]+@[^\\s\\p{Cntrl}@<>\",;]+"))
             .distinct()
+            .limit(SpecParser.MAX_RECIPIENTS)
             .toList();
     }
 

@@ -13,17 +13,18 @@ final class MailBody {
     private final StringBuilder html = new StringBuilder(
         "<!DOCTYPE html>\n<html><body style=\"font-family: sans-serif\">\n");
 
+    /** A paragraph; its lines stay lines in the HTML part too (a multi-line reason). */
     MailBody paragraph(String s) {
         String clean = Secrets.mask(s);
         text.append(clean).append("\n\n");
-        html.append("<p>").append(escape(clean)).append("</p>\n");
+        html.append("<p>").append(lines(clean)).append("</p>\n");
         return this;
     }
 
     MailBody field(String label, String value) {
         String clean = Secrets.mask(value);
         text.append(label).append(": ").append(clean).append('\n');
-        html.append("<div><b>").append(escape(label)).append(":</b> ").append(escape(clean)).append("</div>\n");
+        html.append("<div><b>").append(escape(label)).append(":</b> ").append(lines(clean)).append("</div>\n");
         return this;
     }
 
@@ -67,6 +68,11 @@ final class MailBody {
 
     String html() {
         return html + "</body></html>\n";
+    }
+
+    /** Escaped, each line break (CR LF, LF or CR) made a {@code <br>}. */
+    static String lines(String s) {
+        return String.join("<br>\n", escape(s).split("\r\n|\r|\n", -1));
     }
 
     static String escape(String s) {

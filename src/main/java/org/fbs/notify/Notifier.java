@@ -8,15 +8,19 @@ import io.vertx.ext.mail.LoginOption;
 import io.vertx.ext.mail.MailClient;
 import io.vertx.ext.mail.MailConfig;
 import io.vertx.ext.mail.MailMessage;
+import io.vertx.ext.mail.SMTPException;
 import io.vertx.ext.mail.StartTLSOptions;
+import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import org.fbs.config.MasterSettings;
 import org.fbs.config.SmtpSettings;
+import org.fbs.master.WorkerLinks;
 import org.fbs.protocol.Addresses;
 import org.fbs.protocol.BuildChange;
 import org.fbs.store.AsyncBuildStore;
@@ -26,9 +30,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Tells a build's recipients when it starts, when it ends, and when it goes back to the queue. Each mail goes into
- * the outbox (the store) first, then out by SMTP; one that cannot be sent is tried again later with a growing
- * wait, and pending mails are picked up again after a restart. With no SMTP server configured, mails are written
- * to the master's log instead. Nothing here can hold up or fail a build: the dispatcher only publishes changes.
+ * the outbox (the store) first, then out by SMTP; one that cannot be sent for a passing reason (no answer, a 4xx) is
+ * tried again later with a growing wait, one the server refuses for good (a 5xx) is not. A recipient the server
+ * refuses does not hold up the others: the mail goes to those accepted, and the refused ones are named in the
+ * outbox. Delivery is at least once: a mail is marked SENDING before it goes and SENT right after, and one found
+ * SENDING at start (a crash in between) goes again under the same Message-ID, so that every mail client and server
+ * sees the copy as the same message. With no SMTP server configured, mails are written to the master's log
+ * instead. Nothing here can hold up or fail a build: the dispatcher only publishes changes.
  */
 public final class Notifier extends VerticleBase {
 
@@ -36,17 +44,35 @@ public final class Notifier extends VerticleBase {
     static final int MAX_ATTEMPTS = 10;
     static final Duration MAX_WAIT = Duration.ofHours(1);
 
+    /**
+     * What vertx-mail-client 5.0.7 fails with when allowRcptErrors is on and every RCPT TO was refused: this without
+     * pipelining; with it (RCPTs and DATA sent at once), the server's 503 to the DATA command.
+     */
+    static final String NONE_ACCEPTED = "no recipient addresses were accepted";
+    static final String DATA_REFUSED = "DATA command not accepted";
+
     private final SmtpSettings smtp;
+    /** The master's host name, the right-hand side of every Message-ID. */
+    private final String host;
     private final AsyncBuildStore store;
     private final BuildMails mails;
+    private final WorkerLinks links;
     private final Duration firstRetry;
     private final long sweepMs;
     /** Mails being sent right now: a sweep must not send one twice. */
     private final Set<Long> sending = new HashSet<>();
+    /** Sends to the recipients the server accepts ({@code allowRcptErrors}). */
     private MailClient client;
+    /** Refuses the whole mail on a refused recipient: asked only when none was accepted, to learn if for good. */
+    private MailClient strict;
 
     public Notifier(MasterSettings settings, AsyncBuildStore store) {
-        this(settings, store, Duration.ofSeconds(30), 10_000);
+        this(settings, store, WorkerLinks.perProcess());
+    }
+
+    /** @param links signs the worker links in the mails, for {@code cluster.link-lifetime} */
+    public Notifier(MasterSettings settings, AsyncBuildStore store, WorkerLinks links) {
+        this(settings, store, Duration.ofSeconds(30), 10_000, links);
     }
 
     /**
@@ -54,9 +80,15 @@ public final class Notifier extends VerticleBase {
      * @param sweepMs    how often pending mails whose time has come are tried
      */
     Notifier(MasterSettings settings, AsyncBuildStore store, Duration firstRetry, long sweepMs) {
+        this(settings, store, firstRetry, sweepMs, WorkerLinks.perProcess());
+    }
+
+    Notifier(MasterSettings settings, AsyncBuildStore store, Duration firstRetry, long sweepMs, WorkerLinks links) {
+        this.links = links;
         this.smtp = settings.smtp();
         this.store = store;
         this.mails = new BuildMails(settings.publicUrl());
+        this.host = hostOf(settings.publicUrl());
         this.firstRetry = firstRetry;
         this.sweepMs = sweepMs;
     }
@@ -64,19 +96,34 @@ public final class Notifier extends VerticleBase {
     @Override
     public Future<?> start() {
         if (smtp.configured()) {
-            client = MailClient.create(vertx, mailConfig(smtp));
+            client = MailClient.create(vertx, mailConfig(smtp).setAllowRcptErrors(true));
+            strict = MailClient.create(vertx, mailConfig(smtp).setAllowRcptErrors(false));
         } else {
             LOG.info("no SMTP server configured (master.smtp.host): build mails go to this log and the outbox");
         }
         vertx.setPeriodic(sweepMs, t -> sendDue());
         return vertx.eventBus().<JsonObject>localConsumer(Addresses.MASTER_BUILD_CHANGED, this::onChange)
             .completion()
-            .onSuccess(v -> sendDue());
+            .onSuccess(v -> resendInterrupted());
     }
 
     @Override
     public Future<?> stop() {
-        return client == null ? Future.succeededFuture() : client.close();
+        return client == null ? Future.succeededFuture() : Future.all(client.close(), strict.close());
+    }
+
+    /** Mails that were being sent when the master stopped: perhaps sent, perhaps not; they go again, same ID. */
+    private void resendInterrupted() {
+        store.mails(OutboxMail.Status.SENDING, 1000)
+            .onSuccess(interrupted -> {
+                if (!interrupted.isEmpty()) {
+                    LOG.info("{} mail(s) were being sent when the master stopped; sending them again with the same"
+                        + " Message-ID", interrupted.size());
+                }
+                interrupted.forEach(this::deliver);
+            })
+            .onFailure(err -> LOG.warn("cannot read the mail outbox: {}", err.getMessage()))
+            .onComplete(v -> sendDue());
     }
 
     static MailConfig mailConfig(SmtpSettings smtp) {
@@ -101,7 +148,7 @@ public final class Notifier extends VerticleBase {
             return;
         }
         // The dispatcher has usually kept this mail already, with the change: the outbox then answers with that one.
-        mails.about(change, Instant.now()).ifPresent(mail -> store.insertMail(mail)
+        about(change).ifPresent(mail -> store.insertMail(mail)
             .onSuccess(kept -> {
                 if (kept.status() == OutboxMail.Status.PENDING && !kept.nextTry().isAfter(Instant.now())) {
                     deliver(kept);
@@ -117,7 +164,13 @@ public final class Notifier extends VerticleBase {
      * hears of the change.
      */
     public Optional<OutboxMail> mailAbout(BuildChange change) {
-        return mails.about(change, Instant.now());
+        return about(change);
+    }
+
+    /** The mail, its links to the worker signed: they work for the link lifetime, and for this build only. */
+    private Optional<OutboxMail> about(BuildChange change) {
+        BuildChange signed = new BuildChange(change.before(), links.signed(change.build()), change.logTail());
+        return mails.about(signed, Instant.now());
     }
 
     private void sendDue() {
@@ -136,16 +189,61 @@ public final class Notifier extends VerticleBase {
                 mail.id(), mail.build(), String.join(", ", mail.to()), mail.subject(), mail.text());
             done = Future.succeededFuture(mail.with(OutboxMail.Status.LOGGED));
         } else {
-            done = client.sendMail(message(mail)).transform(sent -> {
-                if (sent.succeeded()) {
-                    return Future.succeededFuture(mail.with(OutboxMail.Status.SENT));
-                }
-                return Future.succeededFuture(retryLater(mail, sent.cause()));
-            });
+            // Recorded as going before it goes: a crash after the server took it leaves a mark to resend by.
+            OutboxMail going = mail.with(OutboxMail.Status.SENDING);
+            done = store.updateMail(going).compose(v -> send(going));
         }
         done.compose(store::updateMail)
             .onFailure(err -> LOG.error("could not record the state of mail {}", mail.id(), err))
             .onComplete(v -> sending.remove(mail.id()));
+    }
+
+    /** Sends the mail and answers it as it is to be recorded; never fails. */
+    private Future<OutboxMail> send(OutboxMail mail) {
+        MailMessage message = message(mail);
+        return client.sendMail(message).transform(sent -> {
+            if (sent.succeeded()) {
+                return Future.succeededFuture(delivered(mail, sent.result().getRecipients()));
+            }
+            if (!noneAccepted(sent.cause())) {
+                return Future.succeededFuture(notSent(mail, sent.cause(), false));
+            }
+            // Every recipient refused, but the lenient client does not say how: the strict one's error has the code.
+            return strict.sendMail(message).transform(again -> Future.succeededFuture(again.succeeded()
+                ? delivered(mail, again.result().getRecipients()) : notSent(mail, again.cause(), true)));
+        });
+    }
+
+    static boolean noneAccepted(Throwable cause) {
+        String message = String.valueOf(cause.getMessage());
+        return message.contains(NONE_ACCEPTED)
+            || cause instanceof SMTPException e && e.getReplyCode() == 503 && message.startsWith(DATA_REFUSED);
+    }
+
+    /** Sent to {@code accepted}; the other recipients are named as refused. */
+    private static OutboxMail delivered(OutboxMail mail, List<String> accepted) {
+        Set<String> took = new HashSet<>();
+        accepted.forEach(a -> took.add(a.toLowerCase(Locale.ROOT)));
+        List<String> refused = mail.to().stream().filter(a -> !took.contains(a.toLowerCase(Locale.ROOT))).toList();
+        if (!refused.isEmpty()) {
+            LOG.warn("mail {} about build {} sent, but the SMTP server refused {}", mail.id(), mail.build(), refused);
+        }
+        return mail.sent(refused, "refused by the SMTP server: " + String.join(", ", refused));
+    }
+
+    /**
+     * A permanent refusal (5xx) is final; anything else is tried again later. So is a refused login (530, 534, 535,
+     * 538, RFC 4954): that is the master's settings, not the mail, and mails wait until an operator fixes them.
+     */
+    private OutboxMail notSent(OutboxMail mail, Throwable cause, boolean everyRecipientRefused) {
+        if (cause instanceof SMTPException refusal && refusal.isPermanent()
+            && !List.of(530, 534, 535, 538).contains(refusal.getReplyCode())) {
+            String error = BuildMails.oneLine(String.valueOf(cause.getMessage()));
+            LOG.error("mail {} about build {} refused for good by the SMTP server, not retried: {}", mail.id(),
+                mail.build(), error);
+            return mail.refused(error, everyRecipientRefused ? mail.to() : List.of());
+        }
+        return retryLater(mail, cause);
     }
 
     private OutboxMail retryLater(OutboxMail mail, Throwable cause) {
@@ -165,11 +263,33 @@ public final class Notifier extends VerticleBase {
     }
 
     private MailMessage message(OutboxMail mail) {
-        return new MailMessage()
+        MailMessage message = new MailMessage()
             .setFrom(smtp.from())
             .setTo(mail.to())
             .setSubject(BuildMails.oneLine(mail.subject()))
             .setText(mail.text())
             .setHtml(mail.html());
+        // Replaces the random one the client would make (MailEncoder lets a header of the message win).
+        message.addHeader("Message-ID", messageId(mail, host));
+        return message;
+    }
+
+    /**
+     * {@code <fbs.7.started.1@master.example.org>}: the mail's outbox key (build, kind, attempt) at the master's
+     * host, the same each time the mail is sent; a mail kept without a key goes by its outbox id.
+     */
+    static String messageId(OutboxMail mail, String host) {
+        String left = mail.key() != null ? mail.key().replace('/', '.') : "mail." + mail.id();
+        return "<fbs." + left.replaceAll("[^A-Za-z0-9._-]", "_") + "@" + host + ">";
+    }
+
+    /** The host of {@code master.public-url}, or localhost. */
+    static String hostOf(String publicUrl) {
+        try {
+            String h = URI.create(publicUrl).getHost();
+            return h == null || !h.matches("[A-Za-z0-9.-]+") ? "localhost" : h;
+        } catch (IllegalArgumentException | NullPointerException e) {
+            return "localhost";
+        }
     }
 }

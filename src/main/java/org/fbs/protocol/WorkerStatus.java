@@ -2,7 +2,10 @@ package org.fbs.protocol;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A worker's announcement on {@link Addresses#WORKERS}: what it builds, its slots, what it runs now.
@@ -14,31 +17,43 @@ import java.util.List;
  * @param node     the worker's cluster node id (Vert.x's, the Hazelcast member attribute {@code __vertx.nodeId}),
  *                 so that the master can tell which workers a departed cluster member took with it; null when
  *                 not clustered or not said
+ * @param kinds    every image kind with {@code available} or why the worker cannot build it (its tool is missing,
+ *                 or cannot make it: e.g. a pungi that only gathers packages); null when not said
+ * @param isolation how it keeps a build's kickstart off its host ({@code worker.isolation}: {@code none} or
+ *                  {@code virt}); null from a worker that does not say, which the master takes as none
  */
 public record WorkerStatus(String worker, String url, List<String> addresses, int slots, List<Long> running,
-                           List<String> types, boolean draining, String node) {
+                           List<String> types, boolean draining, String node, Map<String, String> kinds,
+                           String isolation) {
 
     public WorkerStatus {
         addresses = List.copyOf(addresses);
         running = List.copyOf(running);
         types = types == null ? null : List.copyOf(types);
+        kinds = kinds == null ? null : Collections.unmodifiableMap(new LinkedHashMap<>(kinds));
+    }
+
+    /** A worker that does not say why it cannot build a kind, nor its isolation. */
+    public WorkerStatus(String worker, String url, List<String> addresses, int slots, List<Long> running,
+                        List<String> types, boolean draining, String node) {
+        this(worker, url, addresses, slots, running, types, draining, node, null, null);
     }
 
     /** A worker that does not say its cluster node. */
     public WorkerStatus(String worker, String url, List<String> addresses, int slots, List<Long> running,
                         List<String> types, boolean draining) {
-        this(worker, url, addresses, slots, running, types, draining, null);
+        this(worker, url, addresses, slots, running, types, draining, null, null, null);
     }
 
     /** A worker that does not say which image kinds it builds. */
     public WorkerStatus(String worker, String url, List<String> addresses, int slots, List<Long> running) {
-        this(worker, url, addresses, slots, running, null, false, null);
+        this(worker, url, addresses, slots, running, null, false, null, null, null);
     }
 
     /** A worker that is not draining. */
     public WorkerStatus(String worker, String url, List<String> addresses, int slots, List<Long> running,
                         List<String> types) {
-        this(worker, url, addresses, slots, running, types, false, null);
+        this(worker, url, addresses, slots, running, types, false, null, null, null);
     }
 
     /** Whether it may build {@code kind}: it said so, or it said nothing. */
@@ -61,7 +76,9 @@ public record WorkerStatus(String worker, String url, List<String> addresses, in
             .put("running", new JsonArray(running))
             .put("types", types == null ? null : new JsonArray(types))
             .put("draining", draining)
-            .put("node", node);
+            .put("node", node)
+            .put("kinds", kinds == null ? null : new JsonObject(new LinkedHashMap<>(kinds)))
+            .put("isolation", isolation == null ? "none" : isolation);
     }
 
     public static WorkerStatus fromJson(JsonObject json) {
@@ -70,8 +87,16 @@ public record WorkerStatus(String worker, String url, List<String> addresses, in
         List<Long> running = json.getJsonArray("running", new JsonArray()).stream()
             .map(o -> ((Number) o).longValue()).toList();
         JsonArray types = json.getJsonArray("types");
+        JsonObject kinds = json.getJsonObject("kinds");
+        Map<String, String> byKind = null;
+        if (kinds != null) {
+            byKind = new LinkedHashMap<>();
+            for (String kind : kinds.fieldNames()) {
+                byKind.put(kind, String.valueOf(kinds.getValue(kind)));
+            }
+        }
         return new WorkerStatus(json.getString("worker"), json.getString("url"), addresses,
             json.getInteger("slots", 0), running, types == null ? null : types.stream().map(String::valueOf).toList(),
-            json.getBoolean("draining", false), json.getString("node"));
+            json.getBoolean("draining", false), json.getString("node"), byKind, json.getString("isolation"));
     }
 }

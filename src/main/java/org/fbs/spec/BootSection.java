@@ -17,7 +17,6 @@ final class BootSection {
     private static final List<String> SECONDARY_ARCHES = List.of("ppc64le", "s390x");
     /** Fedora publishes no trees for these any more (i686 since 31, armhfp since 37). */
     private static final List<String> NO_DEFAULT_TREE = List.of("i686", "armhfp");
-    private static final String METALINK = "https://mirrors.fedoraproject.org/metalink?repo=";
 
     private BootSection() {
     }
@@ -70,29 +69,27 @@ final class BootSection {
         String tree = SECONDARY_ARCHES.contains(arch)
             ? "https://dl.fedoraproject.org/pub/fedora-secondary/"
             : "https://dl.fedoraproject.org/pub/fedora/linux/";
-        String archParam = "&arch=" + arch;
         List<Repo> repos = new ArrayList<>();
         if (release.equals("rawhide")) {
-            repos.add(repo(own, arch, release, tree + "development/rawhide/Everything/" + arch + "/os/",
-                METALINK + "rawhide" + archParam));
+            repos.add(repo(own, arch, release, tree + "development/rawhide/Everything/" + arch + "/os/"));
         } else {
-            repos.add(repo(own, arch, release, tree + "releases/" + release + "/Everything/" + arch + "/os/",
-                METALINK + "fedora-" + release + archParam));
+            repos.add(repo(own, arch, release, tree + "releases/" + release + "/Everything/" + arch + "/os/"));
         }
         if (updates) {
-            repos.add(repo(own, arch, release + "-updates", tree + "updates/" + release + "/Everything/" + arch + "/",
-                METALINK + "updates-released-f" + release + archParam));
+            repos.add(repo(own, arch, release + "-updates", tree + "updates/" + release + "/Everything/" + arch + "/"));
         }
         if (updatesTesting) {
             repos.add(repo(own, arch, release + "-updates-testing",
-                tree + "updates/testing/" + release + "/Everything/" + arch + "/",
-                METALINK + "updates-testing-f" + release + archParam));
+                tree + "updates/testing/" + release + "/Everything/" + arch + "/"));
         }
         return repos;
     }
 
-    /** What the user gave for this repo, exactly; Fedora's url and mirror if they gave neither. */
-    private static Repo repo(Section own, String arch, String key, String defaultUrl, String defaultMirror) {
+    /**
+     * What the user gave for this repo, exactly; Fedora's base URL if they gave neither. Not Fedora's metalink too:
+     * lorax would make two repos of the same content of them.
+     */
+    private static Repo repo(Section own, String arch, String key, String defaultUrl) {
         String url = own.value(key + "_url");
         String mirror = own.value(key + "_mirror");
         if (url != null || mirror != null) {
@@ -100,8 +97,8 @@ final class BootSection {
         }
         if (NO_DEFAULT_TREE.contains(arch)) {
             own.error(key + "_url", "required for " + arch + ": Fedora no longer publishes " + arch
-                + " trees; give " + key + "_url or " + key + "_mirror");
+                + " trees; give " + key + "_url");
         }
-        return new Repo(key, defaultUrl, defaultMirror);
+        return new Repo(key, defaultUrl, null);
     }
 }

@@ -26,7 +26,7 @@ final class DvdSection {
         if (!STAGES.contains(stage)) {
             own.error("stage", "expected all, -G, -C, -B or -I");
         }
-        Kickstart kickstart = KickstartKeys.read(own, "kickstart.ks");
+        Kickstart kickstart = KickstartKeys.read(own, "kickstart.ks", true);
         if (release == null || kickstart == null) {
             return null;
         }

@@ -3,6 +3,7 @@ package org.fbs.spec;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.regex.Pattern;
+import org.fbs.build.KickstartIncludes;
 
 /**
  * The kickstart of a dvd or live section: {@code kickstart} holds the text (JSON form only), {@code config} its
@@ -19,8 +20,12 @@ final class KickstartKeys {
     private KickstartKeys() {
     }
 
-    /** The kickstart, its text null while it is still to be fetched; null (with an error) when neither is given. */
-    static Kickstart read(Section own, String defaultName) {
+    /**
+     * The kickstart, its text null while it is still to be fetched; null (with an error) when neither is given.
+     *
+     * @param isKickstart false for a kiwi description, which is XML: no include rule applies to it
+     */
+    static Kickstart read(Section own, String defaultName, boolean isKickstart) {
         String config = own.value(CONFIG);
         String text = own.value(KICKSTART);
         if (text != null && text.isBlank()) {
@@ -29,6 +34,13 @@ final class KickstartKeys {
         if (text != null && (text.length() > Kickstart.MAX_BYTES
             || text.getBytes(StandardCharsets.UTF_8).length > Kickstart.MAX_BYTES)) {
             own.error(KICKSTART, "larger than 1 MiB");
+        } else if (text != null && isKickstart) {
+            // Checked here, so also a fetched kickstart (parsed again with its text) and a spec a worker reads.
+            KickstartIncludes.Include include = KickstartIncludes.first(text);
+            if (include != null) {
+                own.error(CONFIG, "the kickstart's " + include.describe() + " includes another file: "
+                    + KickstartIncludes.WHY);
+            }
         }
         if (config == null) {
             if (text == null) {

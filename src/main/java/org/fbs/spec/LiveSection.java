@@ -36,7 +36,7 @@ final class LiveSection {
         String releasever = own.sameRelease("releasever", defaultRelease);
         String label = own.word("label", null);
         String title = own.name("title", null);
-        Kickstart kickstart = KickstartKeys.read(own, kiwi ? "config.kiwi" : "kickstart.ks");
+        Kickstart kickstart = KickstartKeys.read(own, kiwi ? "config.kiwi" : "kickstart.ks", !kiwi);
         if (releasever == null || kickstart == null) {
             return null;
         }

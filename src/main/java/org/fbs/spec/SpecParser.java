@@ -6,10 +6,12 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.fbs.build.ImageKinds;
 
 /**
  * Turns a user's build spec into a {@link BuildSpec}. The INI text users already have and the REST API's JSON are
@@ -131,7 +133,13 @@ public final class SpecParser {
         if (!errors.isEmpty()) {
             throw new SpecException(errors);
         }
-        return new BuildSpec(type, arch, release, staging, email, packages, boot, dvd, live);
+        BuildSpec spec = new BuildSpec(type, arch, release, staging, email, packages, boot, dvd, live);
+        // What the image tool itself would refuse: refused now, not after the build ran.
+        List<String> refused = ImageKinds.of(spec).refusals(spec);
+        if (!refused.isEmpty()) {
+            throw new SpecException(refused);
+        }
+        return spec;
     }
 
     private static ImageType type(Section defaults) {
@@ -165,12 +173,17 @@ public final class SpecParser {
             return BuildSpec.WORKER_STAGING;
         }
         String normalized = StagingTarget.normalize(value);
-        if (normalized == null) {
+        if (StagingTarget.problem(value) != null) {
+            defaults.error("staging", StagingTarget.problem(value));
+        } else if (normalized == null) {
             // Never echo the value: an FTP URL may carry a password.
             defaults.error("staging", NOT_STAGING);
         }
         return normalized;
     }
+
+    /** The most addresses one build mails: a build must not turn the master into a mass mailer. */
+    public static final int MAX_RECIPIENTS = 20;
 
     private static List<String> email(Section defaults) {
         List<String> addresses = new ArrayList<>();
@@ -189,6 +202,10 @@ public final class SpecParser {
             } else {
                 defaults.error("email", "not an email address " + Section.quoted(address));
             }
+        }
+        long distinct = addresses.stream().map(a -> a.toLowerCase(Locale.ROOT)).distinct().count();
+        if (distinct > MAX_RECIPIENTS) {
+            defaults.error("email", "at most " + MAX_RECIPIENTS + " addresses, not " + distinct);
         }
         return addresses;
     }

@@ -2,6 +2,7 @@ package org.fbs.spec;
 
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.util.Locale;
 
 /**
  * The {@code staging} key in canonical form: {@code file:///abs/path} or {@code ftp://[user[:pass]@]host[:port]/path}.
@@ -26,9 +27,26 @@ final class StagingTarget {
         return SpecParser.isHost(value) ? ftp("ftp://" + value + "/pub") : null;
     }
 
-    /** ftp://[user[:pass]@]host[:port]/path, checked with java.net.URI so that the stager can parse it the same way. */
+    /**
+     * Why {@code value} can never be a staging URL, in more words than "not one of the shapes", or null. Line breaks
+     * and NUL in an FTP URL (even percent-encoded, as a password would carry them) would end the command they are in
+     * and start another on the server: refused everywhere in the URL.
+     */
+    static String problem(String value) {
+        if (value.regionMatches(true, 0, "ftp://", 0, 6) && (SpecParser.hasControl(value)
+            || value.toLowerCase(Locale.ROOT).matches(".*%(0[0-9a-f]|1[0-9a-f]|7f).*"))) {
+            return "control characters (line breaks, NUL) are not allowed anywhere in an ftp:// URL, not even"
+                + " percent-encoded";
+        }
+        return null;
+    }
+
+    /**
+     * ftp://[user[:pass]@]host[:port]/path, checked with java.net.URI so that the stager can parse it the same way.
+     * As in RFC 1738 (and curl), the path is relative to the login directory; a leading %2F makes it absolute.
+     */
     private static String ftp(String value) {
-        if (SpecParser.hasControl(value) || value.indexOf(' ') >= 0) {
+        if (problem(value) != null || value.indexOf(' ') >= 0) {
             return null;
         }
         URI uri;
@@ -38,14 +56,24 @@ final class StagingTarget {
             return null;
         }
         String rawPath = uri.getRawPath();
+        String absolute = rawPath != null && rawPath.regionMatches(true, 0, "/%2F", 0, 4)
+            ? "/" + rawPath.substring(4) : null;
+        if (absolute != null) {
+            // "/%2F" + the absolute path, its leading slash written once: /%2Fsrv/ftp
+            rawPath = "/%2F" + (absolute.length() > 1 ? absolute.substring(1) : "");
+            if (absolute.startsWith("//") || !isCleanPath(withoutTrailingSlash(absolute))) {
+                return null;
+            }
+        }
         if (uri.getHost() == null || !SpecParser.isHost(uri.getHost()) || uri.getRawQuery() != null
-            || uri.getRawFragment() != null || rawPath == null || !isCleanPath(withoutTrailingSlash(rawPath))
+            || uri.getRawFragment() != null || rawPath == null
+            || absolute == null && !isCleanPath(withoutTrailingSlash(rawPath))
             || uri.getPort() == 0 || uri.getPort() > 65535 || (uri.getRawUserInfo() != null
             && (uri.getRawUserInfo().isEmpty() || uri.getRawUserInfo().startsWith(":")))) {
             return null;
         }
         // Everything before the path as written, then the path without a trailing slash.
-        String prefix = value.substring(0, value.length() - rawPath.length());
+        String prefix = value.substring(0, value.length() - uri.getRawPath().length());
         return prefix + withoutTrailingSlash(rawPath);
     }
 

@@ -3,39 +3,51 @@ package org.fbs.staging;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFileAttributes;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.function.Function;
-import java.util.stream.Stream;
 import org.fbs.build.Artifact;
-import org.fbs.build.FileTrees;
 
 /**
- * A build's own folder on this machine's file system: each file is written under a hidden temporary name and renamed
- * atomically, so nobody sees half a file.
+ * A build's own folder on this machine's file system, held open ({@link OpenFolder}): FBS makes it itself, under a
+ * hidden temporary name with its marker already inside, then renames it into place, so a folder without a marker of
+ * ours is never one FBS made and is never used. Each file is written as a new file (never through an existing name
+ * or a link) under a hidden temporary name and renamed atomically, so nobody sees half a file.
  */
 class LocalFolder extends StagingFolder {
 
-    private final Path dir;
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final OpenFolder parent;
+    private final OpenFolder dir;
+    private final String name;
+    /** Where the folder is, for messages and recorded locations; every access goes through {@link #dir}. */
+    private final Path path;
     private final Function<Path, String> location;
     /** The attempt whose marker is in the folder; null for a folder without one (the worker's own). */
     private final StagingMark mark;
     /** What this attempt put into the folder, in the order it went in (temporary names too). */
     private final List<String> written = new ArrayList<>();
 
-    private LocalFolder(Path dir, Function<Path, String> location, StagingMark mark) {
+    private LocalFolder(OpenFolder parent, OpenFolder dir, String name, Function<Path, String> location,
+        StagingMark mark) {
+        this.parent = parent;
         this.dir = dir;
+        this.name = name;
+        this.path = parent.path.resolve(name);
         this.location = location;
         this.mark = mark;
     }
@@ -46,152 +58,205 @@ class LocalFolder extends StagingFolder {
      * @param location what to record as where a staged file is
      */
     static LocalFolder create(Path parent, String folder, Function<Path, String> location) throws StagingException {
-        Path dir = newFolder(parent, folder);
-        if (dir == null) {
-            throw new StagingException("staging folder " + parent.resolve(folder)
-                + " already exists; not overwriting it");
+        OpenFolder at = openParent(parent);
+        LocalFolder made = made(at, folder, null, location);
+        if (made == null) {
+            at.close();
+            throw new StagingException("staging folder " + at.path.resolve(folder) + " already exists; not"
+                + " overwriting it");
         }
-        return new LocalFolder(dir, location, null);
+        return made;
     }
 
     /**
      * Creates {@code parent/folder} with {@code mark}'s marker in it, or, when the folder exists, takes it if an
-     * earlier attempt of the same build marked it or it is empty ({@link StagingMark#checkClaim}): the marker is
-     * replaced by this attempt's first, then everything else in the folder is removed.
+     * earlier attempt of the same build marked it ({@link StagingMark#checkClaim}): the marker is replaced by this
+     * attempt's first, then everything else in the folder is removed. A folder without a marker FBS wrote (or one
+     * that is not a folder, or not this user's) is refused and left as it is.
      *
      * @param location what to record as where a staged file is
      */
     static LocalFolder claim(Path parent, String folder, StagingMark mark, Function<Path, String> location)
         throws StagingException {
-        Path dir = newFolder(parent, folder);
-        if (dir != null) {
-            try {
-                // The marker goes in before any file: from here on, a retry knows the folder for this build's.
-                writeMarker(dir, mark);
-            } catch (IOException e) {
-                deleteQuietly(dir);
-                throw new StagingException("cannot mark staging folder " + dir + ": " + e.getMessage(), e);
-            }
-            return new LocalFolder(dir, location, mark);
-        }
-        dir = parent.resolve(folder);
-        // A link could lead anywhere, a plain file is nobody's folder: neither is taken.
-        if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
-            throw new StagingException("staging folder " + dir + " already exists and is not a folder; not"
-                + " overwriting it");
-        }
+        OpenFolder at = openParent(parent);
         try {
-            mark.checkClaim(dir.toString(), readMarker(dir), namesBut(dir, StagingMark.FILE));
-            // Marked first: an older attempt still running now finds the folder no longer its own and leaves it.
-            writeMarker(dir, mark);
-            clear(dir);
-        } catch (IOException e) {
-            throw new StagingException("cannot take over staging folder " + dir + " for attempt " + mark.attempt()
-                + " of build " + mark.build() + ": " + e.getMessage(), e);
-        }
-        return new LocalFolder(dir, location, mark);
-    }
-
-    /** Writes {@code mark}'s marker into {@code dir} under a temporary name and renames it over any marker there. */
-    private static void writeMarker(Path dir, StagingMark mark) throws IOException {
-        Path partial = dir.resolve(StagingMark.PARTIAL);
-        // A leftover (or a link someone put there) is removed, never written through.
-        Files.deleteIfExists(partial);
-        Files.writeString(partial, mark.text(), StandardCharsets.UTF_8, StandardOpenOption.CREATE_NEW,
-            StandardOpenOption.WRITE);
-        Files.move(partial, dir.resolve(StagingMark.FILE), StandardCopyOption.ATOMIC_MOVE);
-    }
-
-    /** The names in {@code dir} other than {@code but}. */
-    private static List<String> namesBut(Path dir, String but) throws IOException {
-        try (Stream<Path> list = Files.list(dir)) {
-            return list.map(p -> p.getFileName().toString()).filter(n -> !n.equals(but)).toList();
+            LocalFolder made = made(at, folder, mark, location);
+            return made != null ? made : takeOver(at, folder, mark, location);
+        } catch (StagingException | RuntimeException e) {
+            at.close();
+            throw e;
         }
     }
 
-    /** Creates {@code parent/folder} and returns it; null when it exists already. */
-    private static Path newFolder(Path parent, String folder) throws StagingException {
-        Stager.checkFolderName(folder);
+    private static OpenFolder openParent(Path parent) throws StagingException {
         try {
-            Files.createDirectories(parent);
+            return OpenFolder.openCreating(parent);
         } catch (IOException e) {
-            throw new StagingException("cannot create the staging folder " + parent + ": " + e.getMessage(), e);
-        }
-        Path dir = parent.resolve(folder);
-        try {
-            return Files.createDirectory(dir);
-        } catch (FileAlreadyExistsException e) {
-            return null;
-        } catch (IOException e) {
-            throw new StagingException("cannot create staging folder " + dir + ": " + e.getMessage(), e);
-        }
-    }
-
-    /** The text of the folder's marker; null when it has none (a link or an oversized file does not count). */
-    private static String readMarker(Path dir) throws StagingException {
-        Path marker = dir.resolve(StagingMark.FILE);
-        try {
-            if (!Files.isRegularFile(marker, LinkOption.NOFOLLOW_LINKS)) {
-                return null;
-            }
-            if (Files.size(marker) > StagingMark.MAX_SIZE) {
-                return "";
-            }
-            return Files.readString(marker, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new StagingException("cannot read " + marker + ": " + e.getMessage(), e);
+            throw new StagingException("cannot create or open the staging folder " + parent + ": " + e, e);
         }
     }
 
     /**
-     * Removes everything in {@code dir} but its marker. Links are removed, never followed, so nothing outside the
-     * folder is touched.
+     * Makes the folder: under a hidden random name first, marked, then renamed to {@code folder}. Returns null when
+     * {@code folder} exists already.
      */
-    private static void clear(Path dir) throws IOException {
-        for (String name : namesBut(dir, StagingMark.FILE)) {
-            Path entry = dir.resolve(name);
-            if (Files.isDirectory(entry, LinkOption.NOFOLLOW_LINKS)) {
-                FileTrees.delete(entry);
-            } else {
-                Files.deleteIfExists(entry);
+    private static LocalFolder made(OpenFolder parent, String folder, StagingMark mark,
+        Function<Path, String> location) throws StagingException {
+        Stager.checkFolderName(folder);
+        Path target = parent.path.resolve(folder);
+        String fresh = "." + folder + "." + HexFormat.of().formatHex(randomBytes()) + ".new";
+        OpenFolder dir = null;
+        try {
+            if (parent.attributesOf(folder) != null) {
+                return null;
             }
+            dir = parent.createChild(fresh);
+            PosixFileAttributes a = dir.attributes();
+            if (!OpenFolder.ownedByUs(a) || !dir.names().isEmpty()) {
+                throw new IOException("the folder made as " + fresh + " was replaced meanwhile");
+            }
+            if (mark != null) {
+                // The marker goes in before the folder has its name: a folder by that name without it is not ours.
+                writeMarker(dir, mark);
+            }
+            if (parent.attributesOf(folder) != null) {
+                throw new FileAlreadyExistsException(target.toString());
+            }
+            // A rename would replace an empty folder made in the moment since the look above: nothing is lost then.
+            parent.rename(fresh, folder);
+            return new LocalFolder(parent, dir, folder, location, mark);
+        } catch (FileAlreadyExistsException e) {
+            removeFresh(parent, dir, fresh);
+            return null;
+        } catch (IOException e) {
+            removeFresh(parent, dir, fresh);
+            throw new StagingException("cannot create staging folder " + target + ": " + e, e);
         }
     }
 
-    private static void deleteQuietly(Path dir) {
+    private static byte[] randomBytes() {
+        byte[] bytes = new byte[8];
+        RANDOM.nextBytes(bytes);
+        return bytes;
+    }
+
+    private static void removeFresh(OpenFolder parent, OpenFolder dir, String fresh) {
+        if (dir == null) {
+            return;
+        }
         try {
-            FileTrees.delete(dir);
+            dir.close();
+            parent.deleteTree(fresh);
         } catch (IOException ignored) {
             // the failure being reported matters more than the leftovers
         }
     }
 
+    /** Takes over {@code folder}, which exists, if an earlier attempt of {@code mark}'s build made it. */
+    private static LocalFolder takeOver(OpenFolder parent, String folder, StagingMark mark,
+        Function<Path, String> location) throws StagingException {
+        Path path = parent.path.resolve(folder);
+        OpenFolder dir;
+        try {
+            PosixFileAttributes found = parent.attributesOf(folder);
+            // A link could lead anywhere, a plain file is nobody's folder: neither is taken.
+            if (found == null || !found.isDirectory()) {
+                throw new StagingException("staging folder " + path + " already exists and is not a folder; not"
+                    + " overwriting it");
+            }
+            dir = parent.openChild(folder);
+        } catch (IOException e) {
+            throw new StagingException("staging folder " + path + " already exists and cannot be opened as a folder"
+                + " without following links (" + e + "); not overwriting it", e);
+        }
+        try {
+            PosixFileAttributes attributes = dir.attributes();
+            if (!OpenFolder.ownedByUs(attributes)) {
+                throw new StagingException("staging folder " + path + " already exists and belongs to user "
+                    + attributes.owner().getName() + ", so FBS did not make it; not overwriting it");
+            }
+            List<String> others = dir.names().stream().filter(n -> !n.equals(StagingMark.FILE)).toList();
+            mark.checkClaim(path.toString(), readMarker(dir), others, false);
+            // Marked first: an older attempt still running now finds the folder no longer its own and leaves it.
+            writeMarker(dir, mark);
+            for (String other : dir.names()) {
+                if (!other.equals(StagingMark.FILE)) {
+                    dir.deleteTree(other);
+                }
+            }
+            return new LocalFolder(parent, dir, folder, location, mark);
+        } catch (IOException e) {
+            dir.close();
+            throw new StagingException("cannot take over staging folder " + path + " for attempt " + mark.attempt()
+                + " of build " + mark.build() + ": " + e, e);
+        } catch (StagingException | RuntimeException e) {
+            dir.close();
+            throw e;
+        }
+    }
+
+    /** Writes {@code mark}'s marker into {@code dir} as a new file and renames it over any marker there. */
+    private static void writeMarker(OpenFolder dir, StagingMark mark) throws IOException {
+        // A leftover (or a link someone put there) is removed, never written through.
+        dir.deleteFile(StagingMark.PARTIAL);
+        try (SeekableByteChannel out = dir.createNew(StagingMark.PARTIAL)) {
+            ByteBuffer text = ByteBuffer.wrap(mark.text().getBytes(StandardCharsets.UTF_8));
+            while (text.hasRemaining()) {
+                out.write(text);
+            }
+        }
+        dir.rename(StagingMark.PARTIAL, StagingMark.FILE);
+    }
+
+    /**
+     * The text of the folder's marker; null when it has none. A link, an oversized file or one another user owns
+     * does not count: only FBS writes markers, as the user it runs as.
+     */
+    private static String readMarker(OpenFolder dir) throws IOException {
+        PosixFileAttributes a = dir.attributesOf(StagingMark.FILE);
+        if (a == null || !a.isRegularFile() || !OpenFolder.ownedByUs(a)) {
+            return null;
+        }
+        if (a.size() > StagingMark.MAX_SIZE) {
+            return "";
+        }
+        try (InputStream in = Channels.newInputStream(dir.read(StagingMark.FILE))) {
+            return new String(in.readNBytes(StagingMark.MAX_SIZE + 1), StandardCharsets.UTF_8);
+        }
+    }
+
     Path dir() {
-        return dir;
+        return path;
     }
 
     @Override
     protected Artifact copy(Path file, String name) throws StagingException {
-        Path partial = dir.resolve("." + name + ".partial");
-        Path dest = dir.resolve(name);
-        written.add(partial.getFileName().toString());
+        String partial = "." + name + ".partial";
         try {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
             long size;
-            try (InputStream in = Files.newInputStream(file);
-                 OutputStream out = new DigestOutputStream(Files.newOutputStream(partial), sha)) {
-                size = in.transferTo(out);
+            try (InputStream in = Files.newInputStream(file)) {
+                SeekableByteChannel channel = dir.createNew(partial);
+                written.add(partial);
+                try (OutputStream out = new DigestOutputStream(Channels.newOutputStream(channel), sha)) {
+                    size = in.transferTo(out);
+                }
             }
             if (mark != null && !mark.isIn(readMarker(dir))) {
-                Files.deleteIfExists(partial);
-                throw new StagingException("staging folder " + dir + " was taken over by another attempt of build "
+                dir.deleteFile(partial);
+                throw new StagingException("staging folder " + path + " was taken over by another attempt of build "
                     + mark.build() + "; attempt " + mark.attempt() + " leaves it alone");
             }
-            Files.move(partial, dest, StandardCopyOption.ATOMIC_MOVE);
+            if (dir.attributesOf(name) != null) {
+                throw new FileAlreadyExistsException(path.resolve(name).toString(), null, "someone else put it"
+                    + " into the build's folder");
+            }
+            dir.rename(partial, name);
             written.add(name);
-            return new Artifact(name, size, HexFormat.of().formatHex(sha.digest()), location.apply(dest));
+            return new Artifact(name, size, HexFormat.of().formatHex(sha.digest()), location.apply(
+                path.resolve(name)));
         } catch (IOException e) {
-            throw new StagingException("cannot copy " + name + " to " + dir + ": " + e.getMessage(), e);
+            throw new StagingException("cannot copy " + name + " to " + path + ": " + e, e);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
@@ -199,27 +264,37 @@ class LocalFolder extends StagingFolder {
 
     @Override
     protected void release(boolean keep) {
-        if (keep) {
-            return;
+        try {
+            if (!keep) {
+                takeBack();
+            }
+        } finally {
+            dir.close();
+            parent.close();
         }
+    }
+
+    private void takeBack() {
         try {
             // Another attempt took the folder over: what is in it is that attempt's now.
             if (mark != null && !mark.isIn(readMarker(dir))) {
                 return;
             }
-        } catch (StagingException e) {
+        } catch (IOException e) {
             return; // unsure whose the folder is: leave it
         }
         // Only the names this attempt wrote, newest first; the marker last, so that if this stops halfway a retry
         // still finds the folder its build's. The folder goes only if that left it empty.
         try {
             for (int i = written.size() - 1; i >= 0; i--) {
-                Files.deleteIfExists(dir.resolve(written.get(i)));
+                dir.deleteFile(written.get(i));
             }
             if (mark != null) {
-                Files.deleteIfExists(dir.resolve(StagingMark.FILE));
+                dir.deleteFile(StagingMark.FILE);
             }
-            Files.delete(dir);
+            if (dir.names().isEmpty()) {
+                parent.deleteFolder(name);
+            }
         } catch (IOException ignored) {
             // the failure being reported matters more than the leftovers
         }

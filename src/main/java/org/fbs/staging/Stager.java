@@ -17,8 +17,8 @@ public interface Stager {
 
     /**
      * Creates the build's own folder at the destination, marked as {@code mark}'s. If it exists already, it is
-     * re-marked, emptied and used again only when an earlier attempt of the same build marked it (or it is empty);
-     * otherwise this fails and touches nothing.
+     * re-marked, emptied and used again only when an earlier attempt of the same build marked it (on an FTP server,
+     * where a folder cannot be made marked, also when it is empty); otherwise this fails and touches nothing.
      */
     StagingFolder open(String stagingUrl, StagingMark mark, String folder) throws StagingException;
 

@@ -3,6 +3,7 @@ package org.fbs.staging;
 import java.nio.file.Path;
 import java.util.List;
 import org.fbs.build.Secrets;
+import org.fbs.config.AllowedHosts;
 import org.fbs.spec.BuildSpec;
 
 /** Picks the stager for a staging URL by its kind: {@code worker}, {@code file:///...} or {@code ftp://...}. */
@@ -12,10 +13,11 @@ public final class Stagers implements Stager {
     private final FileStager file;
     private final FtpStager ftp;
 
-    public Stagers(KeptArtifacts kept, String workerPublicUrl, List<Path> stagingRoots) {
+    /** @param ftpAllowed FTP hosts that may be internal addresses ({@code worker.ftp.allowed-hosts}) */
+    public Stagers(KeptArtifacts kept, String workerPublicUrl, List<Path> stagingRoots, AllowedHosts ftpAllowed) {
         this.worker = new WorkerStager(kept, workerPublicUrl);
         this.file = new FileStager(stagingRoots);
-        this.ftp = new FtpStager();
+        this.ftp = new FtpStager(ftpAllowed);
     }
 
     Stager forUrl(String stagingUrl) throws StagingException {

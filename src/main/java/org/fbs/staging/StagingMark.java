@@ -88,13 +88,15 @@ public record StagingMark(long build, int attempt, String spec) {
     /**
      * Fails unless this attempt may take {@code folder}, which exists already: {@code marker} is the text of its
      * marker file (null when it has none) and {@code others} the names of everything else in it. A folder an earlier
-     * attempt of this build marked may be taken, and so may one with nothing in it but perhaps a half-written marker
-     * (a crash right after creating it): an empty folder holds nothing to lose.
+     * attempt of this build marked may be taken. With {@code adoptEmpty}, so may one with nothing in it but perhaps a
+     * half-written marker (a crash between creating it and marking it, where a server cannot create a folder marked
+     * already): an empty folder holds nothing to lose. Local folders are made marked, so there an unmarked folder is
+     * never FBS's: someone else made it, perhaps with links planted for FBS to write through.
      */
-    void checkClaim(String folder, String marker, List<String> others) throws StagingException {
+    void checkClaim(String folder, String marker, List<String> others, boolean adoptEmpty) throws StagingException {
         String refusal = "staging folder " + folder + " already exists and ";
         if (marker == null) {
-            if (others.stream().allMatch(PARTIAL::equals)) {
+            if (adoptEmpty && others.stream().allMatch(PARTIAL::equals)) {
                 return;
             }
             throw new StagingException(refusal + "has no " + FILE + " marker, so it was not made by build " + build

@@ -131,12 +131,25 @@ public final class AsyncBuildStore {
         return run(s -> s.dueMails(now, limit));
     }
 
+    public Future<List<OutboxMail>> mails(OutboxMail.Status status, int limit) {
+        return run(s -> s.mails(status, limit));
+    }
+
+    public Future<List<OutboxMail>> mailsOf(long build) {
+        return run(s -> s.mailsOf(build));
+    }
+
     public Future<List<OutboxMail>> mails(int limit) {
         return run(s -> s.mails(limit));
     }
 
     public Future<ApiToken> insertToken(ApiToken token, String hash) {
         return run(s -> s.insertToken(token, hash));
+    }
+
+    /** The account name of a login; see {@link BuildStore#account}. */
+    public Future<String> account(String issuer, String subject, String name) {
+        return run(s -> s.account(issuer, subject, name));
     }
 
     public Future<List<ApiToken>> tokens(String owner) {

@@ -26,6 +26,8 @@ import org.fbs.build.BuildState;
 public final class BuildStore implements AutoCloseable {
 
     private final Connection db;
+    /** Whether something secret was overwritten or deleted since the last wipe (see {@link #wipeOldVersions}). */
+    private boolean secretsDropped;
 
     private BuildStore(Connection db) {
         this.db = db;
@@ -39,6 +41,9 @@ public final class BuildStore implements AutoCloseable {
             s.execute("PRAGMA journal_mode=WAL");
             s.execute("PRAGMA synchronous=FULL");
             s.execute("PRAGMA busy_timeout=5000");
+            // Deleted rows and the free space left by a shorter row are zeroed, not left readable in the file: a
+            // deleted token's hash or an ended build's FTP password must not outlive it (see wipeOldVersions).
+            s.execute("PRAGMA secure_delete=ON");
         }
         StoreSchema.migrate(db);
         return new BuildStore(db);
@@ -68,6 +73,9 @@ public final class BuildStore implements AutoCloseable {
                 throw new SQLException("no build " + build.id());
             }
         }
+        // An ended build is stored without the passwords of its spec: the versions that had them go too.
+        secretsDropped |= build.state().isFinal();
+        wipeOldVersions();
     }
 
     public Optional<Build> get(long id) throws SQLException {
@@ -182,13 +190,31 @@ public final class BuildStore implements AutoCloseable {
                 }
             }
             db.commit();
-            return outcomes;
         } catch (SQLException | RuntimeException e) {
             db.rollback();
             throw e;
         } finally {
             db.setAutoCommit(true);
         }
+        wipeOldVersions();
+        return outcomes;
+    }
+
+    /**
+     * Once something secret was deleted or overwritten: secure_delete has zeroed it in the pages, but in WAL mode
+     * the pages' earlier versions still sit in the write-ahead log (and the log file keeps old frames even after a
+     * checkpoint). A TRUNCATE checkpoint writes the current pages into the database file and empties the log. It
+     * costs a few fsyncs, paid when a build ends or a token is deleted, never per submission. Inside a batch it
+     * waits for the batch's commit.
+     */
+    private void wipeOldVersions() throws SQLException {
+        if (!secretsDropped || !db.getAutoCommit()) {
+            return;
+        }
+        try (Statement s = db.createStatement()) {
+            s.execute("PRAGMA wal_checkpoint(TRUNCATE)");
+        }
+        secretsDropped = false;
     }
 
     /** Fails unless the database answers a query: the readiness check of the master. */
@@ -246,6 +272,25 @@ public final class BuildStore implements AutoCloseable {
             "SELECT id, doc FROM mails WHERE status = 'PENDING' AND next_try <= ? ORDER BY id LIMIT ?")) {
             ps.setLong(1, now.toEpochMilli());
             ps.setInt(2, limit);
+            return readMails(ps);
+        }
+    }
+
+    /** The mails in {@code status}, oldest first. */
+    public List<OutboxMail> mails(OutboxMail.Status status, int limit) throws SQLException {
+        try (PreparedStatement ps = db.prepareStatement(
+            "SELECT id, doc FROM mails WHERE status = ? ORDER BY id LIMIT ?")) {
+            ps.setString(1, status.name());
+            ps.setInt(2, limit);
+            return readMails(ps);
+        }
+    }
+
+    /** The mails about one build, oldest first. */
+    public List<OutboxMail> mailsOf(long build) throws SQLException {
+        try (PreparedStatement ps = db.prepareStatement(
+            "SELECT id, doc FROM mails WHERE json_extract(doc, '$.build') = ? ORDER BY id")) {
+            ps.setLong(1, build);
             return readMails(ps);
         }
     }
@@ -327,12 +372,76 @@ public final class BuildStore implements AutoCloseable {
         return found;
     }
 
+    /**
+     * The account of the login ({@code issuer}, {@code subject}): the one it has, its user name brought up to date;
+     * else a new one named {@code name} when no other login holds that name, else {@code name~SUFFIX} (the suffix
+     * made from the issuer and subject, longer until it is free). The first login with a name takes the builds and
+     * tokens a store from before this table kept under that name.
+     */
+    public String account(String issuer, String subject, String name) throws SQLException {
+        try (PreparedStatement ps = db.prepareStatement(
+            "SELECT account, name FROM identities WHERE issuer = ? AND subject = ?")) {
+            ps.setString(1, issuer);
+            ps.setString(2, subject);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (rs.next()) {
+                    String account = rs.getString(1);
+                    if (!name.equals(rs.getString(2))) {
+                        try (PreparedStatement up = db.prepareStatement(
+                            "UPDATE identities SET name = ? WHERE issuer = ? AND subject = ?")) {
+                            up.setString(1, name);
+                            up.setString(2, issuer);
+                            up.setString(3, subject);
+                            up.executeUpdate();
+                        }
+                    }
+                    return account;
+                }
+            }
+        }
+        String suffix = java.util.HexFormat.of().formatHex(sha256(issuer + "\n" + subject));
+        String account = name;
+        for (int length = 8; accountTaken(account); length += 8) {
+            account = name + "~" + suffix.substring(0, Math.min(length, suffix.length()));
+        }
+        try (PreparedStatement ps = db.prepareStatement(
+            "INSERT INTO identities(issuer, subject, account, name) VALUES (?, ?, ?, ?)")) {
+            ps.setString(1, issuer);
+            ps.setString(2, subject);
+            ps.setString(3, account);
+            ps.setString(4, name);
+            ps.executeUpdate();
+        }
+        return account;
+    }
+
+    private boolean accountTaken(String account) throws SQLException {
+        try (PreparedStatement ps = db.prepareStatement("SELECT 1 FROM identities WHERE account = ?")) {
+            ps.setString(1, account);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
+    private static byte[] sha256(String text) {
+        try {
+            return java.security.MessageDigest.getInstance("SHA-256")
+                .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java has SHA-256", e);
+        }
+    }
+
     /** Removes the token if {@code owner} owns it; false when there is no such token of theirs. */
     public boolean deleteToken(long id, String owner) throws SQLException {
         try (PreparedStatement ps = db.prepareStatement("DELETE FROM tokens WHERE id = ? AND owner = ?")) {
             ps.setLong(1, id);
             ps.setString(2, owner);
-            return ps.executeUpdate() == 1;
+            boolean deleted = ps.executeUpdate() == 1;
+            secretsDropped |= deleted;
+            wipeOldVersions();
+            return deleted;
         }
     }
 

@@ -48,7 +48,18 @@ final class StoreSchema {
             "CREATE INDEX tokens_owner ON tokens(owner, id)"),
         // 4: one mail per change of a build (build/kind/attempt), however often the change is seen.
         List.of("ALTER TABLE mails ADD COLUMN mail_key TEXT",
-            "CREATE UNIQUE INDEX mails_key ON mails(mail_key)"));
+            "CREATE UNIQUE INDEX mails_key ON mails(mail_key)"),
+        // 5: who a login is: the provider's issuer and subject, mapped to the account name that builds.owner and
+        // tokens.owner hold. Stores from before keep their owners: an account name is the user name the first
+        // subject to log in with that name had.
+        List.of("""
+            CREATE TABLE identities (
+              issuer TEXT NOT NULL,
+              subject TEXT NOT NULL,
+              account TEXT NOT NULL UNIQUE,
+              name TEXT NOT NULL,
+              PRIMARY KEY (issuer, subject)
+            )"""));
 
     private StoreSchema() {
     }

@@ -79,15 +79,16 @@ final class BuildForm {
             text("boot.repo_url", "Release repository URL", "Fedora's", boot, "lorax -s: the base URL of the"
                 + " release repository ({release}_url). Empty uses Fedora's own; required for i686 and armhfp,"
                 + " whose trees Fedora no longer publishes."),
-            text("boot.repo_mirror", "Release mirror list", "Fedora's metalink", boot, "lorax -m: a metalink or"
-                + " mirror list URL for the release repository ({release}_mirror)."),
+            text("boot.repo_mirror", "Release mirror list", "", boot, "lorax -m: a metalink or mirror list URL"
+                + " for the release repository ({release}_mirror), used when it has no base URL; lorax needs at"
+                + " least one base URL, so a mirror list alone is refused."),
             text("boot.updates_url", "Updates repository URL", "Fedora's", boot, "{release}-updates_url, used"
                 + " when updates are included."),
-            text("boot.updates_mirror", "Updates mirror list", "Fedora's metalink", boot,
+            text("boot.updates_mirror", "Updates mirror list", "", boot,
                 "{release}-updates_mirror."),
             text("boot.updates-testing_url", "Updates-testing repository URL", "Fedora's", boot,
                 "{release}-updates-testing_url, used when updates-testing is included."),
-            text("boot.updates-testing_mirror", "Updates-testing mirror list", "Fedora's metalink", boot,
+            text("boot.updates-testing_mirror", "Updates-testing mirror list", "", boot,
                 "{release}-updates-testing_mirror."),
             text("boot.proxy", "Proxy", "http://proxy.example.org:3128", boot, "lorax --proxy: an http or https"
                 + " proxy for every repository.")));
@@ -95,7 +96,7 @@ final class BuildForm {
         GROUPS.put("Installation DVD (pungi)", List.of(
             text("dvd.name", "Name", "Fedora", dvd, "pungi --name."),
             text("dvd.version", "Version", "the release", dvd, "pungi --ver; empty uses the release."),
-            text("dvd.flavor", "Flavor", "Server", dvd, "pungi --flavor."),
+            text("dvd.flavor", "Flavor", "Server", dvd, "pungi --flavor: letters and digits only."),
             text("dvd.bugurl", "Bug URL", "https://bugzilla.redhat.com", dvd, "pungi --bugurl: where the"
                 + " installer sends bug reports."),
             check("dvd.nosource", "No source packages", dvd, "pungi --nosource."),
@@ -109,7 +110,8 @@ final class BuildForm {
                 + " from a kickstart; kiwi (kiwi-ng, Fedora's current tool) from a kiwi description."),
             text("live.label", "Volume label", "PRODUCT-Live-RELEASE", live, "The ISO's volume id, at most 32"
                 + " characters (livemedia-creator --volid)."),
-            text("live.title", "Title", "", live, "livemedia-creator --title."),
+            text("live.title", "Title", "", live, "Accepted from the 2012 format but not passed: livemedia-creator"
+                + " has had no --title since lorax 32 (the build log says so)."),
             text("live.product", "Product", "Fedora", live, "livemedia-creator --project."),
             text("live.profile", "Kiwi profile", "Workstation", live, "kiwi-ng --profile: required with kiwi,"
                 + " refused with livemedia-creator.")));

@@ -9,10 +9,12 @@ import java.time.Clock;
 import org.fbs.auth.Caller;
 import org.fbs.build.Build;
 import org.fbs.master.BuildIntake;
+import org.fbs.master.WorkerLinks;
 import org.fbs.protocol.Addresses;
 import org.fbs.spec.SpecException;
 import org.fbs.spec.SpecParser;
 import org.fbs.store.AsyncBuildStore;
+import org.fbs.store.OutboxMail;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,10 +31,12 @@ final class BuildPage {
     private final Vertx vertx;
     private final AsyncBuildStore store;
     private final BuildIntake intake;
+    private final WorkerLinks links;
     private final Clock clock;
 
-    BuildPage(Vertx vertx, AsyncBuildStore store, BuildIntake intake, Clock clock) {
+    BuildPage(Vertx vertx, AsyncBuildStore store, BuildIntake intake, WorkerLinks links, Clock clock) {
         this.vertx = vertx;
+        this.links = links;
         this.store = store;
         this.intake = intake;
         this.clock = clock;
@@ -54,8 +58,10 @@ final class BuildPage {
     }
 
     void show(RoutingContext ctx, Caller caller) {
-        visible(store, ctx, caller).onSuccess(build -> Layout.send(ctx, 200, "Build " + build.id(), "build.jte",
-            BuildPageView.of(build, clock.instant()), build.state().isFinal() ? 0 : DashboardPage.REFRESH_MILLIS))
+        // Worker links (log, artifacts) come signed from WorkerLinks, as in the API; the template only shows them.
+        visible(store, ctx, caller).compose(build -> store.mailsOf(build.id()).onSuccess(mails -> Layout.send(ctx, 200,
+            "Build " + build.id(), "build.jte", BuildPageView.of(links.signed(build), mails, clock.instant()),
+            build.state().isFinal() ? 0 : DashboardPage.REFRESH_MILLIS)))
             .onFailure(err -> failed(ctx, err));
     }
 
@@ -82,6 +88,9 @@ final class BuildPage {
                         redirect(ctx, "/builds/" + stored.result().getLong("id"));
                     } else if (stored.cause() instanceof SpecException e) {
                         refused(ctx, e);
+                    } else if (stored.cause() instanceof ReplyException re && re.failureCode() >= 400
+                        && re.failureCode() < 500) {
+                        Layout.message(ctx, re.failureCode(), "Build again", re.getMessage());
                     } else {
                         LOG.error("build {} could not be submitted again", build.id(), stored.cause());
                         Layout.message(ctx, 503, "Build again", "The new build could not be stored; nothing was"

@@ -4,9 +4,11 @@ import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.fbs.build.Artifact;
 import org.fbs.build.Build;
+import org.fbs.store.OutboxMail;
 
 /**
  * What the build page's template shows. Links (artifacts, the log) are decided here, not in the template.
@@ -17,7 +19,7 @@ import org.fbs.build.Build;
  */
 record BuildPageView(Build build, String type, String arch, String release, List<BuildProgress.Step> steps,
                  long passed, StageTimes times, PlaceInLine place, List<ArtifactRow> artifacts,
-                 List<SpecRow> spec, String kickstart, String logSrc) {
+                 List<SpecRow> spec, String kickstart, String logSrc, List<MailRow> mails) {
 
     /** The width the stage bar is drawn in (SVG user units; the bar scales to the page). */
     static final long BAR = 1000;
@@ -36,7 +38,21 @@ record BuildPageView(Build build, String type, String arch, String release, List
     record SpecRow(String key, String value) {
     }
 
+    /** A mail about the build: its kind, how it went, to whom, and whom the mail server refused. */
+    record MailRow(String kind, String status, String to, List<String> rejected) {
+
+        static MailRow of(OutboxMail m) {
+            return new MailRow(m.kind(), m.status().name().toLowerCase(Locale.ROOT).replace('_', ' '),
+                String.join(", ", m.to()), m.rejected());
+        }
+    }
+
     static BuildPageView of(Build build, Instant now) {
+        return of(build, List.of(), now);
+    }
+
+    /** @param build the build with its worker links as the page shows them (signed) */
+    static BuildPageView of(Build build, List<OutboxMail> mails, Instant now) {
         JsonObject view = org.fbs.master.BuildView.of(build.toJson());
         JsonObject spec = view.getJsonObject("spec");
         String type = spec.getString("type");
@@ -57,7 +73,7 @@ record BuildPageView(Build build, String type, String arch, String release, List
         return new BuildPageView(build, type, spec.getString("arch"), spec.getString("release"), steps,
             BuildProgress.passed(steps), StageTimes.of(build, now), PlaceInLine.of(view.getJsonObject("queue"), line),
             build.artifacts().stream().map(ArtifactRow::of).toList(), rows, own.getString("kickstart"),
-            "/builds/" + build.id() + "/log");
+            "/builds/" + build.id() + "/log", mails.stream().map(MailRow::of).toList());
     }
 
     boolean logReady() {

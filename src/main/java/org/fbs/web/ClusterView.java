@@ -22,7 +22,7 @@ record ClusterView(boolean admin, String notice, List<Row> workers) {
      * @param load          its load average; null when it does not say
      * @param declining     why it declines offers now; null when it takes them
      */
-    record Row(String worker, String url, List<String> lines, String types, int free, int busy, int slots,
+    record Row(String worker, String url, List<String> lines, String types, String isolation, int free, int busy, int slots,
                List<Long> running, Instant lastSeen, String lastSeenText, boolean draining, String action,
                Long freeDiskBytes, Double load, String declining) {
 
@@ -38,7 +38,8 @@ record ClusterView(boolean admin, String notice, List<Row> workers) {
             String verb = w.draining() ? "undrain" : "drain";
             Object declining = json.getValue("declining");
             return new Row(w.worker(), w.url(), w.addresses().stream().map(Show::address).toList(),
-                w.types() == null ? "(not said)" : String.join(", ", w.types()), w.free(), w.running().size(),
+                w.types() == null ? "(not said)" : String.join(", ", w.types()),
+                w.isolation() == null ? "none" : w.isolation(), w.free(), w.running().size(),
                 w.slots(), w.running(), at, seen, w.draining(), "/cluster/" + urlPart(w.worker()) + "/" + verb,
                 json.getLong("freeDiskBytes"), json.getDouble("load"),
                 declining instanceof String s ? s : Boolean.TRUE.equals(declining) ? "declining offers" : null);

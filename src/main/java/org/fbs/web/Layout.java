@@ -48,7 +48,7 @@ final class Layout {
     private static Frame frame(RoutingContext ctx, String title, long refreshMillis) {
         Caller caller = Caller.of(ctx);
         boolean local = Caller.LOCAL.equals(caller);
-        return new Frame(title, caller == null ? null : caller.name(), caller != null && caller.admin(),
+        return new Frame(title, caller == null ? null : caller.display(), caller != null && caller.admin(),
             caller != null && !local, local, Objects.requireNonNullElse(Access.csrfToken(ctx), ""), refreshMillis);
     }
 }

@@ -3,6 +3,7 @@ package org.fbs.web;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.FileUpload;
 import io.vertx.ext.web.RoutingContext;
@@ -65,6 +66,10 @@ final class NewBuildPage {
                         .end();
                 } else if (stored.cause() instanceof SpecException e) {
                     refuse(ctx, form, e.errors(), uploaded);
+                } else if (stored.cause() instanceof ReplyException re && re.failureCode() >= 400
+                    && re.failureCode() < 500) {
+                    // Refused by the dispatcher (no isolating worker, too many queued): its words say why.
+                    Layout.message(ctx, re.failureCode(), TITLE, re.getMessage());
                 } else {
                     LOG.error("a build from the form could not be stored", stored.cause());
                     Layout.message(ctx, 503, TITLE, "The build could not be stored; nothing was queued."

@@ -21,6 +21,7 @@ import org.fbs.auth.Access;
 import org.fbs.auth.Caller;
 import org.fbs.logs.LogRelay;
 import org.fbs.master.BuildIntake;
+import org.fbs.master.WorkerLinks;
 import org.fbs.store.AsyncBuildStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,6 +46,7 @@ public final class WebPages {
     private final Path uploads;
     private TokenBook tokens;
     private LogRelay logs;
+    private WorkerLinks links = WorkerLinks.perProcess();
     private Clock clock = Clock.systemUTC();
 
     /**
@@ -60,6 +62,12 @@ public final class WebPages {
     /** Lets the account page list, create and revoke API tokens; without it the page says there are none. */
     public WebPages tokens(TokenBook book) {
         this.tokens = book;
+        return this;
+    }
+
+    /** Signs the worker links the pages show with the master's links (default: this process's secret). */
+    public WebPages links(WorkerLinks signer) {
+        this.links = signer;
         return this;
     }
 
@@ -84,8 +92,8 @@ public final class WebPages {
 
         DashboardPage dashboard = new DashboardPage(store, clock);
         NewBuildPage newBuild = new NewBuildPage(vertx, intake);
-        BuildPage build = new BuildPage(vertx, store, intake, clock);
-        LogProxy log = new LogProxy(logs != null ? logs : new LogRelay(vertx, store));
+        BuildPage build = new BuildPage(vertx, store, intake, links, clock);
+        LogProxy log = new LogProxy(logs != null ? logs : new LogRelay(vertx, store, links));
         ClusterPage cluster = new ClusterPage(vertx);
         AccountPage account = new AccountPage(tokens);
         TrendsPage trends = new TrendsPage(store, clock);

@@ -7,12 +7,14 @@ import io.vertx.ext.web.handler.FileSystemAccess;
 import io.vertx.ext.web.handler.StaticHandler;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.fbs.cluster.LinkSigner;
 import org.fbs.staging.KeptArtifacts;
 
 /**
  * {@code GET /artifacts/<build id>/<file>}: the files a build staged on this worker, with Range support so that
  * an interrupted download can resume. Only a file that the build recorded is served; anything else, including
- * every path trick, is a 404 before the file system is asked for anything.
+ * every path trick, is a 404 before the file system is asked for anything; a well-formed path without the master's
+ * signature for it is a 403, whether or not the file exists.
  */
 final class ArtifactDownloads {
 
@@ -21,9 +23,11 @@ final class ArtifactDownloads {
     private final Vertx vertx;
     private final KeptArtifacts kept;
     private final StaticHandler files;
+    private final LinkSigner links;
 
-    ArtifactDownloads(Vertx vertx, KeptArtifacts kept, String dir) {
+    ArtifactDownloads(Vertx vertx, KeptArtifacts kept, String dir, LinkSigner links) {
         this.vertx = vertx;
+        this.links = links;
         this.kept = kept;
         // Vert.x's file handler does Range, HEAD and Last-Modified; caching off, since retention removes files.
         this.files = StaticHandler.create(FileSystemAccess.ROOT, dir)
@@ -47,6 +51,9 @@ final class ArtifactDownloads {
         }
         long id = Long.parseLong(m.group(1));
         String name = m.group(2);
+        if (!LogHttpVerticle.signed(ctx, links, id, "/artifacts/" + m.group(1) + "/" + name)) {
+            return;
+        }
         vertx.executeBlocking(() -> kept.file(id, name).isPresent()).onComplete(found -> {
             if (found.succeeded() && found.result()) {
                 ctx.next();

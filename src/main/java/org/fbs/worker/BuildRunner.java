@@ -11,20 +11,21 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
-import java.util.Objects;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.fbs.build.Artifact;
 import org.fbs.build.ChecksumFile;
 import org.fbs.build.ExtraPackage;
 import org.fbs.build.FileTrees;
+import org.fbs.build.ImageCommand;
+import org.fbs.build.ImageKind;
 import org.fbs.build.ImageKinds;
+import org.fbs.build.KickstartRedaction;
 import org.fbs.build.Secrets;
 import org.fbs.build.Stage;
 import org.fbs.config.WorkerSettings;
 import org.fbs.koji.KojiException;
 import org.fbs.spec.BuildSpec;
-import org.fbs.spec.ImageType;
 import org.fbs.staging.KeptArtifacts;
 import org.fbs.staging.Stagers;
 import org.fbs.staging.StagingException;
@@ -73,7 +74,7 @@ final class BuildRunner {
         this.tools = new RunningTools(recorder);
         this.folderTag = folderTag;
         this.stager = new Stagers(new KeptArtifacts(settings.artifactsDir()), settings.publicUrl(),
-            settings.stagingRoots());
+            settings.stagingRoots(), settings.ftpAllowedHosts());
         this.sideRepos = new SideRepoStage(settings, tools);
         this.found = found;
         this.flattener = new KickstartFlattener(found.usable("ksflatten") ? settings.tool("ksflatten") : null, tools);
@@ -106,13 +107,18 @@ final class BuildRunner {
     }
 
     Outcome run(long id, int attempt, BuildSpec spec, BuildLog log, Consumer<Stage> entering) {
+        return run(id, attempt, spec, false, log, entering);
+    }
+
+    /** @param isolate the owner is not trusted: the tool must run inside this worker's isolation, or not at all */
+    Outcome run(long id, int attempt, BuildSpec spec, boolean isolate, BuildLog log, Consumer<Stage> entering) {
         Path dir = workDirOf(settings.workDir(), id, attempt);
         Instant deadline = Instant.now().plus(settings.buildTimeout());
         boolean keep = false;
         try {
             FileTrees.delete(dir);
             Files.createDirectories(dir);
-            log.line("build " + id + ": " + ImageKinds.describe(ImageKinds.of(spec)) + " image for " + spec.arch()
+            log.line("build " + id + ": " + ImageKinds.of(spec).describe() + " image for " + spec.arch()
                 + "/" + spec.release() + " on worker " + settings.id());
 
             if (!spec.stagedOnWorker()) {
@@ -127,8 +133,12 @@ final class BuildRunner {
 
             enter(Stage.IMAGE, log, entering);
             List<Path> inputs = new ArrayList<>();
-            ImageJob job = image(id, spec, dir, sideRepo, log, deadline, inputs);
-            List<Path> isos = runImageTool(id, job, dir, log, deadline);
+            ImageKind kind = ImageKinds.of(spec);
+            ImageCommand command = image(id, kind, spec, dir, sideRepo, log, deadline, inputs);
+            if (isolate) {
+                refuseOnTheHost(kind, command);
+            }
+            List<Path> isos = runImageTool(id, kind.tool(), command, dir, log, deadline);
             checkGoingOn(id, deadline);
 
             enter(Stage.STAGING, log, entering);
@@ -170,46 +180,63 @@ final class BuildRunner {
     }
 
     /** Prepares the image tool's input (a flattened kickstart, a kiwi description) and its command. */
-    private ImageJob image(long id, BuildSpec spec, Path dir, Path sideRepo, BuildLog log, Instant deadline,
-                           List<Path> inputs) throws BuildFailure, Canceled, WorkerStopped, IOException, InterruptedException {
-        String kind = ImageKinds.of(spec);
-        if (!found.usable(ImageKinds.TOOLS.get(kind))) {
-            throw new BuildFailure(found.whyNot(kind));
+    private ImageCommand image(long id, ImageKind kind, BuildSpec spec, Path dir, Path sideRepo, BuildLog log,
+                               Instant deadline, List<Path> inputs)
+        throws BuildFailure, Canceled, WorkerStopped, IOException, InterruptedException {
+        if (!found.kinds().contains(kind.name())) {
+            throw new BuildFailure(found.whyNot(kind.name()));
         }
         String flat = null;
-        if (ImageJob.readsKickstart(spec)) {
-            var kickstart = spec.type() == ImageType.DVD ? spec.dvd().kickstart() : spec.live().kickstart();
+        if (kind.readsKickstart()) {
             try {
-                flat = flattener.flatten(id, kickstart, dir, log, remaining(deadline));
+                flat = flattener.flatten(id, spec.kickstart(), dir, log, remaining(deadline));
             } catch (BuildFailure e) {
                 checkGoingOn(id, deadline); // stopped by a cancel or the timeout: say that instead
                 throw e;
             }
         }
-        ImageJob job = ImageJob.of(spec, dir, sideRepo, settings, flat);
-        if (job.input() != null) {
-            Files.createDirectories(job.input().getParent());
-            Files.writeString(job.input(), job.inputText());
-            // The final kickstart (or kiwi description) is kept with the logs and staged with the images.
-            Files.copy(job.input(), settings.logsDir().resolve(id + "-" + job.input().getFileName()),
-                StandardCopyOption.REPLACE_EXISTING);
-            inputs.add(job.input());
-            log.line("the " + job.tool() + " input " + job.input().getFileName() + " is kept as "
-                + settings.logsDir().resolve(id + "-" + job.input().getFileName()));
+        ImageCommand command = kind.command(spec, dir, sideRepo, found.setup(kind, settings));
+        command.notes().forEach(log::line);
+        Path input = command.input();
+        if (input != null) {
+            Files.createDirectories(input.getParent());
+            String text = command.inputText(flat);
+            Files.writeString(input, text);
+            // The final kickstart (or kiwi description) is kept with the logs and staged with the images, without
+            // its passwords: whoever downloads the images must not learn the root password.
+            Path shown = Files.createDirectories(dir.resolve("staged-input")).resolve(input.getFileName());
+            Files.writeString(shown, KickstartRedaction.redact(text));
+            Path kept = settings.logsDir().resolve(id + "-" + input.getFileName());
+            Files.copy(shown, kept, StandardCopyOption.REPLACE_EXISTING);
+            inputs.add(shown);
+            log.line("the " + kind.tool() + " input " + input.getFileName() + " is kept as " + kept);
         }
-        return job;
+        return command;
+    }
+
+    /**
+     * The last check before an untrusted owner's kickstart runs: its tool must not run it on this host. The offer
+     * was taken because worker.isolation covers the kind; this holds should the command line still say otherwise.
+     */
+    private static void refuseOnTheHost(ImageKind kind, ImageCommand command) throws BuildFailure {
+        if (command.arguments().contains("--no-virt")) {
+            throw new BuildFailure("this build's owner is not trusted, but " + kind.tool() + " would run its kickstart"
+                + " on the worker's host (--no-virt); refused");
+        }
     }
 
     /** Runs the image tool and returns the ISOs it wrote. */
-    private List<Path> runImageTool(long id, ImageJob job, Path dir, BuildLog log, Instant deadline)
+    private List<Path> runImageTool(long id, String tool, ImageCommand command, Path dir, BuildLog log,
+                                    Instant deadline)
         throws BuildFailure, Canceled, WorkerStopped, IOException, InterruptedException {
-        log.line("running: " + String.join(" ", job.arguments()));
+        List<String> arguments = command.arguments();
+        log.line("running: " + String.join(" ", arguments));
         ToolProcess.Result result;
         try {
-            result = ToolProcess.run(job.arguments(), dir, log, tools, id, remaining(deadline));
+            result = ToolProcess.run(arguments, dir, log, tools, id, remaining(deadline));
         } catch (IOException e) {
-            throw new BuildFailure(job.tool() + " could not be started (" + job.arguments().get(0) + ", worker.tools."
-                + job.tool() + "): " + e.getMessage());
+            throw new BuildFailure(tool + " could not be started (" + arguments.get(0) + ", worker.tools."
+                + tool + "): " + e.getMessage());
         }
         if (tools.isStopping()) {
             throw new WorkerStopped();
@@ -221,14 +248,14 @@ final class BuildRunner {
             throw timedOut();
         }
         if (result.exitCode() != 0) {
-            throw new BuildFailure(job.tool() + " exited with status " + result.exitCode() + "; its last lines:\n"
+            throw new BuildFailure(tool + " exited with status " + result.exitCode() + "; its last lines:\n"
                 + String.join("\n", result.tail()));
         }
         // By name, as Fedora lists its images in a CHECKSUM file.
-        List<Path> isos = job.isos().find().stream()
+        List<Path> isos = command.isos().stream()
             .sorted(Comparator.comparing(p -> p.getFileName().toString())).toList();
         if (isos.isEmpty()) {
-            throw new BuildFailure(job.tool() + " ended without writing an ISO image");
+            throw new BuildFailure(tool + " ended without writing an ISO image");
         }
         return isos;
     }
@@ -283,7 +310,7 @@ final class BuildRunner {
      */
     private List<Artifact> stage(long id, int attempt, BuildSpec spec, List<Path> files, BuildLog log,
         String outcome) throws StagingException {
-        String folder = product(spec).replace(' ', '_') + "-" + spec.arch() + "-" + spec.release() + "-" + folderTag
+        String folder = ImageKinds.of(spec).product(spec).replace(' ', '_') + "-" + spec.arch() + "-" + spec.release() + "-" + folderTag
             + id;
         List<Artifact> staged = new ArrayList<>();
         try (StagingFolder target = stager.open(spec.staging(), StagingMark.of(id, attempt, spec), folder)) {
@@ -301,15 +328,6 @@ final class BuildRunner {
     private static Artifact logged(BuildLog log, Artifact a) {
         log.line("staged " + a.name() + " (" + a.size() + " bytes, sha256 " + a.sha256() + ") at " + a.location());
         return a;
-    }
-
-    /** The product name the staging folder starts with. */
-    private static String product(BuildSpec spec) {
-        return switch (spec.type()) {
-            case BOOT -> spec.boot().product();
-            case LIVE -> Objects.requireNonNullElse(spec.live().product(), "Fedora");
-            case DVD -> Objects.requireNonNullElse(spec.dvd().name(), "Fedora");
-        };
     }
 
     /** Removes the work dir; a failed build's is kept instead, the newest {@code worker.keep-failed-workdirs}. */

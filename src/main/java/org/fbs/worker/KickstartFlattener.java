@@ -5,15 +5,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import org.fbs.build.KickstartException;
 import org.fbs.build.KickstartIncludes;
 import org.fbs.spec.Kickstart;
 
 /**
- * Flattens the kickstart that came with a build. Its includes are first checked by FBS's own resolver, which refuses
- * any that leaves the build's files (today: the kickstart alone); then ksflatten, when installed, does the
- * flattening, else our resolver's result is used. So ksflatten, run as root, never reads a file of the worker's.
+ * Checks, and flattens, the kickstart that came with a build, on the worker, right before a tool reads it. A build
+ * brings exactly one kickstart, so any %include or %ksappend line fails the build naming the line (the master
+ * refuses them at submit; this holds for a spec that came past an older or a forged master): ksflatten,
+ * livemedia-creator and pungi run as root and would read the worker's files or fetch URLs into a kickstart that is
+ * then staged. ksflatten, when installed, then normalizes the kickstart (and refuses one pykickstart cannot parse);
+ * its output is checked again before the image tool gets it.
  */
 final class KickstartFlattener {
 
@@ -32,21 +34,14 @@ final class KickstartFlattener {
     String flatten(long build, Kickstart kickstart, Path dir, BuildLog log, Duration limit)
         throws BuildFailure, IOException, InterruptedException {
         String name = fileName(kickstart.name());
-        Map<String, String> files = Map.of(name, kickstart.text());
-        String ours;
-        try {
-            ours = KickstartIncludes.flatten(name, files);
-        } catch (KickstartException e) {
-            throw new BuildFailure("kickstart " + kickstart.name() + ": " + e.getMessage());
-        }
+        refuseIncludes("kickstart " + kickstart.name() + ": ", kickstart.text());
         if (ksflatten == null) {
-            log.line("kickstart " + kickstart.name() + " flattened by FBS (ksflatten is not installed)");
-            return ours;
+            log.line("kickstart " + kickstart.name() + " used as it came (ksflatten is not installed; it has no"
+                + " includes to flatten)");
+            return kickstart.text();
         }
         Path folder = Files.createDirectories(dir.resolve("ksflatten"));
-        for (Map.Entry<String, String> file : files.entrySet()) {
-            Files.writeString(folder.resolve(file.getKey()), file.getValue());
-        }
+        Files.writeString(folder.resolve(name), kickstart.text());
         List<String> args = List.of(ksflatten, "-c", name, "-o", FLAT);
         log.line("running: " + String.join(" ", args));
         ToolProcess.Result result = ToolProcess.run(args, folder, log, running, build, limit);
@@ -54,7 +49,17 @@ final class KickstartFlattener {
             throw new BuildFailure("ksflatten could not flatten the kickstart " + kickstart.name() + " (status "
                 + result.exitCode() + "):\n" + String.join("\n", result.tail()));
         }
-        return Files.readString(folder.resolve(FLAT));
+        String flat = Files.readString(folder.resolve(FLAT));
+        refuseIncludes("the kickstart ksflatten wrote from " + kickstart.name() + ": ", flat);
+        return flat;
+    }
+
+    private static void refuseIncludes(String where, String text) throws BuildFailure {
+        try {
+            KickstartIncludes.refuse(where, text);
+        } catch (KickstartException e) {
+            throw new BuildFailure(e.getMessage());
+        }
     }
 
     /** A safe file name for the kickstart: the last part of its name or URL, else kickstart.ks. */

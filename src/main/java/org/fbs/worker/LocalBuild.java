@@ -9,8 +9,11 @@ import java.util.List;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.fbs.build.Artifact;
+import org.fbs.build.Capability;
+import org.fbs.build.ImageKind;
 import org.fbs.build.ImageKinds;
 import org.fbs.build.Stage;
+import org.fbs.config.AllowedHosts;
 import org.fbs.config.WorkerSettings;
 import org.fbs.spec.BuildSpec;
 
@@ -54,7 +57,7 @@ public final class LocalBuild {
         String publicUrl = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
         return new WorkerSettings(w.id(), w.httpHost(), w.httpPort(), publicUrl, w.arches(), w.releases(), 1, dir,
             w.stagingRoots(), w.tools(), w.koji(), w.retention(), w.buildTimeout(), w.keepFailedWorkdirs(),
-            w.maxLogLine(), false, w.heartbeatInterval(), w.isolation());
+            w.maxLogLine(), false, w.heartbeatInterval(), w.isolation(), AllowedHosts.ANY);
     }
 
     /** Where this build keeps its logs, work dirs and {@code worker}-staged files. */
@@ -62,15 +65,19 @@ public final class LocalBuild {
         return settings.workDir();
     }
 
-    /** Why {@code spec} cannot be built here (its tool is missing), naming the tool and its setting; null if it can. */
+    /**
+     * Why {@code spec} cannot be built here (its tool is missing, or cannot build it), naming the tool and its setting;
+     * null if it can.
+     */
     public String cannotBuild(BuildSpec spec) {
-        String kind = ImageKinds.of(spec);
-        if (tools.kinds().contains(kind)) {
+        ImageKind kind = ImageKinds.of(spec);
+        if (tools.kinds().contains(kind.name())) {
             return null;
         }
-        String name = ImageKinds.TOOLS.get(kind);
-        return "cannot build " + ImageKinds.describe(kind) + " images here: " + tools.byName().get(name).describe()
-            + "; install it or set worker.tools." + name;
+        Capability capability = tools.byKind().get(kind.name());
+        return "cannot build " + kind.describe() + " images here: " + tools.byName().get(kind.tool()).describe()
+            + (capability == null || !tools.usable(kind.tool()) ? "" : ", but " + capability.problem())
+            + "; install it or set worker.tools." + kind.tool();
     }
 
     /**

@@ -7,6 +7,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.healthchecks.Status;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.fbs.cluster.LinkSigner;
 import org.fbs.config.WorkerSettings;
 import org.fbs.ops.NodeMetrics;
 import org.fbs.ops.OpsRoutes;
@@ -31,9 +32,18 @@ public final class WorkerRole {
         return deploy(vertx, settings, registry, vertx::close);
     }
 
-    /** @param exit what "drain and exit" does once the worker's builds are done (Main: exit the process) */
+    /** A worker that checks links with this process's secret (a master in the same process signs them). */
     public static Future<String> deploy(Vertx vertx, WorkerSettings settings, PrometheusMeterRegistry registry,
                                         Runnable exit) {
+        return deploy(vertx, settings, registry, exit, LinkSigner.perProcess());
+    }
+
+    /**
+     * @param exit  what "drain and exit" does once the worker's builds are done (Main: exit the process)
+     * @param links checks the master's signature on every log and artifact link
+     */
+    public static Future<String> deploy(Vertx vertx, WorkerSettings settings, PrometheusMeterRegistry registry,
+                                        Runnable exit, LinkSigner links) {
         LiveLogs live = new LiveLogs();
         AtomicBoolean taking = new AtomicBoolean();
         WorkerVerticle builds = new WorkerVerticle(settings, live, exit);
@@ -42,7 +52,7 @@ public final class WorkerRole {
             .register("builds", promise -> promise.complete(taking.get() ? Status.OK()
                 : Status.KO(new JsonObject().put("reason", "not yet taking builds"))))
             .register("tools", promise -> promise.complete(tools(builds.tools())));
-        return vertx.deployVerticle(new LogHttpVerticle(settings, live, ops))
+        return vertx.deployVerticle(new LogHttpVerticle(settings, live, ops, links))
             .compose(id -> vertx.deployVerticle(builds))
             .compose(id -> vertx.deployVerticle(new ArtifactSweeper(new KeptArtifacts(settings.artifactsDir()),
                 settings.retention())))

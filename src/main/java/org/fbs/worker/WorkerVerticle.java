@@ -168,7 +168,7 @@ public final class WorkerVerticle extends VerticleBase {
         if (running.containsKey(id)) {
             if (running.get(id) == attempt) {
                 // The master resent an offer whose answer it missed: it is ours already.
-                msg.reply(OfferReply.accept(settings.id(), logUrl(id)).toJson());
+                msg.reply(OfferReply.accept(settings.id()).toJson());
             } else {
                 // The master gave an earlier attempt up (we were out of reach); it is told to stop that one first.
                 msg.reply(OfferReply.decline(settings.id(), "still stopping attempt " + running.get(id)).toJson());
@@ -180,7 +180,10 @@ public final class WorkerVerticle extends VerticleBase {
                 + (stopping ? "stopping" : "draining")).toJson());
             return;
         }
-        String cannot = cannotBuild(offer.spec());
+        String cannot = offer.isolate() ? notIsolated(offer.spec()) : null;
+        if (cannot == null) {
+            cannot = cannotBuild(offer.spec());
+        }
         if (cannot != null) {
             msg.reply(OfferReply.decline(settings.id(), cannot).toJson());
             return;
@@ -208,8 +211,8 @@ public final class WorkerVerticle extends VerticleBase {
                     return;
                 }
                 outbox.begin(id, attempt);
-                msg.reply(OfferReply.accept(settings.id(), logUrl(id)).toJson());
-                run(id, attempt, offer.spec(), log);
+                msg.reply(OfferReply.accept(settings.id()).toJson());
+                run(id, attempt, offer.spec(), offer.isolate(), log);
             })
             .onFailure(err -> {
                 running.remove(id);
@@ -219,10 +222,32 @@ public final class WorkerVerticle extends VerticleBase {
             });
     }
 
-    /** Why this worker cannot build {@code spec} (its tool was not found), or null if it can or cannot tell. */
+    /**
+     * Why this worker must not run an untrusted owner's {@code spec}: its isolation does not hold that kind's code
+     * (the master offers such builds only to isolating workers; this holds when it is older, or not ours). Null when
+     * it may.
+     */
+    private String notIsolated(JsonObject spec) {
+        String kind;
+        try {
+            kind = ImageKinds.of(SpecParser.fromJson(spec)).name();
+        } catch (SpecException | RuntimeException e) {
+            return "worker " + settings.id() + " cannot read the spec of a build that needs isolation";
+        }
+        if (settings.isolation().covers(kind)) {
+            return null;
+        }
+        return "worker " + settings.id() + " runs " + ImageKinds.describe(kind) + " builds without isolation"
+            + " (worker.isolation: " + settings.isolation().label() + "), and this build's owner is not trusted";
+    }
+
+    /**
+     * Why this worker cannot build {@code spec} (its tool was not found, or cannot build it), or null if it can or
+     * cannot tell.
+     */
     private String cannotBuild(JsonObject spec) {
         try {
-            String kind = ImageKinds.of(SpecParser.fromJson(spec));
+            String kind = ImageKinds.of(SpecParser.fromJson(spec)).name();
             return tools.kinds().contains(kind) ? null : tools.whyNot(kind);
         } catch (SpecException | RuntimeException e) {
             return null; // the build fails with the reason once it runs
@@ -250,7 +275,7 @@ public final class WorkerVerticle extends VerticleBase {
     }
 
     /** Runs the build on a build thread; the log is closed there when the build ends. */
-    private void run(long id, int attempt, JsonObject specJson, BuildLog log) {
+    private void run(long id, int attempt, JsonObject specJson, boolean isolate, BuildLog log) {
         Future<BuildRunner.Outcome> end = builds.executeBlocking(() -> {
             try (log) {
                 BuildSpec spec;
@@ -261,7 +286,7 @@ public final class WorkerVerticle extends VerticleBase {
                     log.line("build failed: " + reason);
                     return BuildRunner.Outcome.failed(reason);
                 }
-                return runner.run(id, attempt, spec, log,
+                return runner.run(id, attempt, spec, isolate, log,
                     stage -> context.runOnContext(v -> outbox.stage(id, stage)));
             }
         }, false);
@@ -384,16 +409,13 @@ public final class WorkerVerticle extends VerticleBase {
         return cluster == null ? null : cluster.getNodeId();
     }
 
-    private String logUrl(long id) {
-        return settings.publicUrl() + "/log/" + id;
-    }
-
     private void announce() {
         vertx.eventBus().publish(Addresses.WORKERS, status().toJson());
     }
 
     private WorkerStatus status() {
         return new WorkerStatus(settings.id(), settings.publicUrl(), addresses, settings.slots(),
-            List.copyOf(running.keySet()), tools.kinds(), draining, nodeId());
+            List.copyOf(running.keySet()), tools.kinds(), draining, nodeId(), tools.announced(),
+            settings.isolation().label());
     }
 }

@@ -97,6 +97,44 @@ class LocalModeAccessTest {
     }
 
     @Test
+    void aRequestThatNamesAnotherHostIsRefusedSoDnsRebindingGetsNothing() throws Exception {
+        int port = URI.create(url).getPort();
+        send("POST", "/api/v1/builds", INI, Map.of("Content-Type", "text/plain"));
+        // The attack: a page of rebind.attacker.example, whose name now resolves to 127.0.0.1, reads and writes
+        // "same-origin" (its Origin equals its Host, so the Origin check alone lets it through).
+        String attacker = "rebind.attacker.example:" + port;
+        String read = raw("GET /api/v1/builds HTTP/1.1\r\nHost: " + attacker + "\r\nConnection: close\r\n\r\n");
+        assertThat(read).startsWith("HTTP/1.1 421").contains("rebind.attacker.example").doesNotContain("\"id\"");
+        String write = raw("POST /api/v1/builds HTTP/1.1\r\nHost: " + attacker + "\r\nOrigin: http://" + attacker
+            + "\r\nContent-Type: text/plain\r\nContent-Length: " + INI.length() + "\r\nConnection: close\r\n\r\n"
+            + INI);
+        assertThat(write).startsWith("HTTP/1.1 421");
+        assertThat(new JsonObject(send("GET", "/api/v1/builds", null, Map.of()).body()).getJsonArray("builds"))
+            .as("only the build sent from loopback").hasSize(1);
+        for (String evil : java.util.List.of("127.0.0.1.nip.io:" + port, "localhost.attacker.example", "0x7f000001",
+            "127.0.0.1@evil:" + port)) {
+            assertThat(raw("GET /api/v1/builds HTTP/1.1\r\nHost: " + evil + "\r\nConnection: close\r\n\r\n"))
+                .as(evil).startsWith("HTTP/1.1 4");
+        }
+        // The names of this machine's loopback are fine, with or without a port.
+        for (String good : java.util.List.of("127.0.0.1:" + port, "localhost:" + port, "localhost", "[::1]:" + port,
+            "LOCALHOST.:" + port, "fbs.localhost:" + port)) {
+            assertThat(raw("GET /api/v1/builds HTTP/1.1\r\nHost: " + good + "\r\nConnection: close\r\n\r\n"))
+                .as(good).startsWith("HTTP/1.1 200");
+        }
+    }
+
+    /** A request as written, for the Host header that Java's HttpClient will not let a caller set. */
+    String raw(String request) throws Exception {
+        URI at = URI.create(url);
+        try (java.net.Socket socket = new java.net.Socket(at.getHost(), at.getPort())) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.UTF_8));
+            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    @Test
     void formPostsNeedTheCsrfTokenOfAPage() throws Exception {
         HttpResponse<String> forged = send("POST", "/logout", "", Map.of(
             "Content-Type", "application/x-www-form-urlencoded"));

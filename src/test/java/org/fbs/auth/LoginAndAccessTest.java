@@ -97,6 +97,7 @@ class LoginAndAccessTest {
                     .put("client-id", CLIENT_ID)
                     .put("client-secret", CLIENT_SECRET))
                 .put("admin-group", "fbs-admins")
+                .put("trusted-group", "fbs-packagers")
                 .put("admins", new JsonArray().add("root-by-list"))))).master();
         vertx = Vertx.vertx();
         await(MasterRole.deploy(vertx, settings));
@@ -145,13 +146,13 @@ class LoginAndAccessTest {
         List<String> hops = browser.follow("/login?return=" + URLEncoder.encode("/api/v1/builds?state=QUEUED",
             StandardCharsets.UTF_8));
 
-        // master /login -> provider's authorize -> master /callback -> /login (finishes) -> the asked page
-        assertThat(hops).hasSize(5);
+        // master /login -> provider's authorize -> master /callback -> the asked page
+        assertThat(hops).hasSize(4);
         assertThat(hops.get(1)).startsWith(provider.authorizationEndpointUrl(ISSUER_ID).toString())
-            .contains("client_id=" + CLIENT_ID).contains("code_challenge=").contains("state=")
-            .contains("scope=openid");
+            .contains("client_id=" + CLIENT_ID).contains("code_challenge=").contains("code_challenge_method=S256")
+            .contains("state=").contains("nonce=").contains("scope=openid");
         assertThat(hops.get(2)).startsWith(url + "/callback?code=");
-        assertThat(hops.get(4)).isEqualTo(url + "/api/v1/builds?state=QUEUED");
+        assertThat(hops.get(3)).isEqualTo(url + "/api/v1/builds?state=QUEUED");
         assertThat(browser.last.statusCode()).isEqualTo(200);
         assertThat(new JsonObject(browser.last.body()).getJsonArray("builds")).isEmpty();
         HttpCookie session = browser.cookie(LoginFlow.SESSION_COOKIE);
@@ -324,6 +325,29 @@ class LoginAndAccessTest {
         assertThat(admin.send("GET", "/api/v1/builds/" + peggys, null, Map.of()).statusCode()).isEqualTo(200);
         assertError(user.send("GET", "/api/v1/mails", null, Map.of()), 403, "only admins");
         assertThat(user.send("GET", "/api/v1/builds/" + peggys, null, Map.of()).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void onlyTrustedOwnersMaySubmitAKickstartWhereNoWorkerIsolatesIt() throws Exception {
+        // No worker at all here, so none isolates: a kickstart runs only for admins and the trusted group.
+        String live = new JsonObject().put("type", "live").put("arch", "x86_64").put("release", "41")
+            .put("live", new JsonObject().put("config", "evil.ks")
+                .put("kickstart", "url --url=https://example.org/os/\n%pre\ncat /etc/shadow\n%end\n")).encode();
+
+        HttpResponse<String> refused = bearer("POST", "/api/v1/builds", live, accessToken("mallory", 3600, "packager"));
+
+        assertError(refused, 403, "no online worker for x86_64/41 isolates live builds, and your live kickstart would"
+            + " run as root on the worker: only admins and members of master.auth.trusted-group may run it there. An"
+            + " operator can add you to that group, or run a worker with worker.isolation: virt (it isolates"
+            + " livemedia-creator live builds)");
+        for (String token : List.of(accessToken("pat", 3600, "fbs-packagers"), accessToken("olga", 3600, "fbs-admins"),
+            accessToken("root-by-list", 3600))) {
+            HttpResponse<String> created = bearer("POST", "/api/v1/builds", live, token);
+            assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+            assertThat(new JsonObject(created.body()).getBoolean("isolate")).isFalse();
+        }
+        // A boot build runs none of its owner's code.
+        assertThat(bearer("POST", "/api/v1/builds", INI, accessToken("mallory", 3600)).statusCode()).isEqualTo(201);
     }
 
     // --- personal API tokens ---

@@ -12,6 +12,7 @@ import org.fbs.spec.ImageType;
 import org.fbs.spec.Kickstart;
 import org.fbs.spec.KojiPackages;
 import org.fbs.spec.LiveOptions;
+import org.fbs.standins.ToolFixtures;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -79,15 +80,39 @@ class ImageCommandsTest {
         assertThat(lmc.iso()).isEqualTo(WORK.resolve("lmc-results/Fedora-Live-x86_64-41.iso"));
     }
 
+    /** lorax 46 lmc_parser has no --title (gone since lorax 32): the key is accepted, not passed, and said so. */
     @Test
-    void livemediaCreatorGetsTheTitleWhenGivenAndAVolumeIdThatFitsWhenNoLabelIs() {
+    void livemediaCreatorNeverGetsTheTitleTheLogSaysWhyAndAVolumeIdFitsWhenNoLabelIs() {
         LiveOptions noLabel = new LiveOptions(LiveOptions.LIVEMEDIA_CREATOR, null, "Fedora Workstation Live",
             "Fedora Workstation Spin Remix", "41", null, new Kickstart("x.ks", ""));
         LiveMediaCreatorCommand lmc = new LiveMediaCreatorCommand("lmc", live(noLabel), WORK, null);
 
-        assertThat(lmc.arguments()).containsSequence("--title", "Fedora Workstation Live");
+        // Before: "--title Fedora Workstation Live", which lmc refuses ("unrecognized arguments").
+        assertThat(lmc.arguments()).doesNotContain("--title", "Fedora Workstation Live");
+        assertThat(lmc.notes()).singleElement().asString()
+            .contains("[live] title 'Fedora Workstation Live' is not passed").contains("lorax 32");
+        assertThat(new LiveMediaCreatorCommand("lmc", live(lmc("L", null)), WORK, null).notes()).isEmpty();
         assertThat(lmc.volid()).hasSizeLessThanOrEqualTo(32).startsWith("Fedora-Workstation-Spin-Remix-Li");
         assertThat(lmc.isoName()).isEqualTo("Fedora-Workstation-Spin-Remix-Live-x86_64-41.iso");
+    }
+
+    /**
+     * With {@code worker.isolation: virt}, lmc installs in a VM booted from the isolation boot.iso: {@code --iso}
+     * instead of {@code --no-virt} (src/sbin/livemedia-creator: "virt install needs an install iso.").
+     */
+    @Test
+    void livemediaCreatorRunsOnTheHostWithoutIsolationAndInAVmBootedFromTheBootIsoWithVirt() {
+        Path bootIso = Path.of("/srv/fbs/isolation/boot.iso");
+        BuildSpec spec = live(lmc("Fedora-WS-Live-41", null));
+        List<String> host = ImageKinds.of(spec).command(spec, WORK, SIDE, ToolSetup.of("lmc")).arguments();
+        List<String> virt = ImageKinds.of(spec).command(spec, WORK, SIDE, new ToolSetup("lmc", false, bootIso))
+            .arguments();
+
+        assertThat(host).containsSequence("lmc", "--make-iso", "--no-virt").doesNotContain("--iso");
+        assertThat(virt).containsSequence("lmc", "--make-iso", "--iso", "/srv/fbs/isolation/boot.iso")
+            .doesNotContain("--no-virt");
+        // Everything else is the same in both modes.
+        assertThat(virt.subList(4, virt.size())).isEqualTo(host.subList(3, host.size()));
     }
 
     @Test
@@ -107,7 +132,7 @@ class ImageCommandsTest {
         Files.writeString(side.resolve("repodata/repomd.xml"), "<repomd/>\n");
         LiveMediaCreatorCommand lmc = new LiveMediaCreatorCommand(STANDINS.resolve("livemedia-creator").toString(),
             live(lmc("Fedora-WS-Live-41", "Fedora Live")), work, side);
-        Files.writeString(lmc.kickstartFile(), lmc.kickstart("url --url=" + FEDORA + "\n%packages\nbash\n%end\n"));
+        Files.writeString(lmc.kickstartFile(), lmc.kickstart(ToolFixtures.liveKickstart(FEDORA)));
 
         String output = run(lmc.arguments());
 
@@ -143,17 +168,12 @@ class ImageCommandsTest {
         KiwiCommand kiwi = new KiwiCommand(STANDINS.resolve("kiwi-ng").toString(), live(kiwi("Workstation-Live")),
             work, side);
         Files.createDirectories(kiwi.descriptionDir());
-        Files.writeString(kiwi.descriptionFile(), """
-            <image schemaversion="7.4" name="Fedora-Live">
-              <profiles><profile name="Workstation-Live" description="x"/></profiles>
-              <preferences><version>41.1</version><type image="iso"/></preferences>
-            </image>
-            """);
+        Files.writeString(kiwi.descriptionFile(), ToolFixtures.KIWI_DESCRIPTION);
 
         run(kiwi.arguments());
 
         assertThat(kiwi.isos()).singleElement()
-            .satisfies(iso -> assertThat(iso.getFileName().toString()).startsWith("Fedora-Live.").endsWith("-41.1.iso"));
+            .satisfies(iso -> assertThat(iso.getFileName().toString()).startsWith("Fedora-Live.").endsWith("-" + ToolFixtures.KIWI_VERSION + ".iso"));
     }
 
     // ---- pungi ------------------------------------------------------------------------------------------------

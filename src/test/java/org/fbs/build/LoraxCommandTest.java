@@ -11,7 +11,10 @@ import org.fbs.spec.SpecParser;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The lorax argument list for boot specs, checked against lorax's documented options. */
+/**
+ * The lorax argument list for boot specs, checked against lorax 46's parser ({@code src/pylorax/cmdline.py}
+ * lorax_parser) and {@code src/sbin/lorax}: at least one -s, each repository once, --nomacboot without hfsplus-tools.
+ */
 class LoraxCommandTest {
 
     static final Path WORK = Path.of("/var/lib/fbs/work/builds/7");
@@ -21,16 +24,16 @@ class LoraxCommandTest {
     }
 
     @Test
-    void aMinimalSpecGetsFedorasRepoAndMetalinkAndWorkerChosenPaths() throws Exception {
+    void aMinimalSpecGetsFedorasRepoOnceAndWorkerChosenPaths() throws Exception {
         BuildSpec spec = spec("[DEFAULT]\ntype=boot\narch=x86_64\nrelease=41\n");
 
-        assertThat(new LoraxCommand("/usr/sbin/lorax", spec, WORK, null).arguments()).containsExactly(
+        // Before: the default repo went in twice, as -s URL and -m METALINK: two repos of the same content.
+        assertThat(new LoraxCommand("/usr/sbin/lorax", spec, WORK, null, false).arguments()).containsExactly(
             "/usr/sbin/lorax",
             "-p", "Fedora",
             "-v", "41",
             "-r", "41",
             "-s", "https://dl.fedoraproject.org/pub/fedora/linux/releases/41/Everything/x86_64/os/",
-            "-m", "https://mirrors.fedoraproject.org/metalink?repo=fedora-41&arch=x86_64",
             "--buildarch", "x86_64",
             "--logfile", "/var/lib/fbs/work/builds/7/lorax.log",
             "--tmp", "/var/lib/fbs/work/builds/7/tmp",
@@ -38,7 +41,7 @@ class LoraxCommandTest {
     }
 
     @Test
-    void updatesReposMirrorsAndProxyGoInOrderAndRequestPathsAreIgnored() throws Exception {
+    void eachRepoGoesInOnceItsBaseUrlBeforeItsMirrorListAndRequestPathsAreIgnored() throws Exception {
         BuildSpec spec = spec("""
             [DEFAULT]
             type=boot
@@ -60,15 +63,16 @@ class LoraxCommandTest {
 
         List<String> args = new LoraxCommand("lorax", spec, WORK, null).arguments();
 
+        // 40 has both: its base URL only. 40-updates-testing has only a mirror list: that, once.
         assertThat(args).containsSubsequence(
             "-s", "http://mirror.example.org/releases/40/Everything/aarch64/os/",
             "-s", "http://mirror.example.org/updates/40/Everything/aarch64/",
-            "-m", "https://mirrors.fedoraproject.org/metalink?repo=fedora-40&arch=aarch64",
             "-m", "https://mirrors.fedoraproject.org/metalink?repo=updates-testing-f40&arch=aarch64",
             "--proxy", "http://proxy.example.org:3128",
             "--buildarch", "aarch64");
         assertThat(args).filteredOn(a -> a.equals("-s")).hasSize(2);
-        assertThat(args).filteredOn(a -> a.equals("-m")).hasSize(2);
+        assertThat(args).filteredOn(a -> a.equals("-m")).hasSize(1);
+        assertThat(args).doesNotContain("https://mirrors.fedoraproject.org/metalink?repo=fedora-40&arch=aarch64");
         assertThat(args).noneMatch(a -> a.startsWith("/etc") || a.startsWith("/root"));
         assertThat(args.get(args.size() - 1)).isEqualTo(WORK.resolve("lorax-out").toString());
     }
@@ -82,9 +86,9 @@ class LoraxCommandTest {
         assertThat(args).containsSubsequence(
             "-s", "https://dl.fedoraproject.org/pub/fedora/linux/releases/41/Everything/x86_64/os/",
             "-s", "https://dl.fedoraproject.org/pub/fedora/linux/updates/41/Everything/x86_64/",
-            "-s", "file:///var/lib/fbs/work/builds/7/side-repo",
-            "-m", "https://mirrors.fedoraproject.org/metalink?repo=fedora-41&arch=x86_64");
+            "-s", "file:///var/lib/fbs/work/builds/7/side-repo");
         assertThat(args).filteredOn(a -> a.equals("-s")).hasSize(3);
+        assertThat(args).doesNotContain("-m");
     }
 
     @Test
@@ -106,32 +110,44 @@ class LoraxCommandTest {
         assertThat(lorax.bootIso()).isEqualTo(WORK.resolve("lorax-out/images/boot.iso"));
     }
 
+    @Test
+    void withoutHfsplusToolsLoraxIsToldNoMacBootAndWithThemNot() throws Exception {
+        BuildSpec spec = spec("[DEFAULT]\ntype=boot\narch=aarch64\nrelease=41\n");
+
+        // Before: never passed, and lorax exits 1 on workers without hfsplus-tools (aarch64, ppc64le, s390x).
+        assertThat(new LoraxCommand("lorax", spec, WORK, null, true).arguments()).containsOnlyOnce("--nomacboot");
+        assertThat(new LoraxCommand("lorax", spec, WORK, null, false).arguments()).doesNotContain("--nomacboot");
+        assertThat(ImageKinds.of(spec).command(spec, WORK, null, new ToolSetup("lorax", false, null)).arguments())
+            .contains("--nomacboot");
+        assertThat(ImageKinds.of(spec).command(spec, WORK, null, new ToolSetup("lorax", true, null)).arguments())
+            .doesNotContain("--nomacboot");
+    }
+
+    /**
+     * The stand-in lorax on a host with hfsplus-tools: a {@code mkfs.hfsplus} on its PATH, so that it makes the Mac
+     * boot image as lorax does by default.
+     */
+    static ProcessBuilder withHfsplus(List<String> arguments, Path dir) throws Exception {
+        Path bin = Files.createDirectories(dir.resolve("hfsplus-bin"));
+        Path mkfs = Files.writeString(bin.resolve("mkfs.hfsplus"), "#!/bin/sh\nexit 0\n");
+        mkfs.toFile().setExecutable(true);
+        ProcessBuilder builder = new ProcessBuilder(arguments).redirectErrorStream(true);
+        builder.environment().put("PATH", bin + ":" + System.getenv("PATH"));
+        return builder;
+    }
+
     /** The same argument list, given to the lorax stand-in (it parses options as lorax does), makes an ISO. */
     @Test
     void theStandInLoraxAcceptsTheArgumentList(@TempDir Path work) throws Exception {
         BuildSpec spec = spec("[DEFAULT]\ntype=boot\narch=x86_64\nrelease=41\n[boot]\nproxy=http://proxy:3128\n");
         LoraxCommand lorax = new LoraxCommand(Path.of("src/test/standins/lorax").toAbsolutePath().toString(), spec,
-            work, null);
+            work, null, false);
 
-        Process process = new ProcessBuilder(lorax.arguments()).redirectErrorStream(true).start();
+        Process process = withHfsplus(lorax.arguments(), work).start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
 
         assertThat(process.waitFor()).as(output).isZero();
         assertThat(Files.size(lorax.bootIso())).isPositive();
-    }
-
-    @Test
-    void theSideRepositoryComesAfterTheReleaseReposAsAFileUrl() throws Exception {
-        BuildSpec spec = spec("[DEFAULT]\ntype=boot\narch=x86_64\nrelease=41\n[boot]\nupdates=1\n");
-
-        List<String> args = new LoraxCommand("lorax", spec, WORK, WORK.resolve("side-repo")).arguments();
-
-        assertThat(args).containsSubsequence(
-            "-s", "https://dl.fedoraproject.org/pub/fedora/linux/releases/41/Everything/x86_64/os/",
-            "-s", "https://dl.fedoraproject.org/pub/fedora/linux/updates/41/Everything/x86_64/",
-            "-s", "file:///var/lib/fbs/work/builds/7/side-repo",
-            "-m");
-        assertThat(args).filteredOn(a -> a.equals("-s")).hasSize(3);
     }
 
     @Test
@@ -156,10 +172,10 @@ class LoraxCommandTest {
         Files.writeString(side.resolve("repomd.xml"), "<repomd/>\n");
         BuildSpec spec = spec("[DEFAULT]\ntype=boot\narch=x86_64\nrelease=41\n[boot]\nproduct=Fedora Workstation Live\n");
         LoraxCommand lorax = new LoraxCommand(Path.of("src/test/standins/lorax").toAbsolutePath().toString(), spec,
-            work.resolve("build"), side.getParent());
+            work.resolve("build"), side.getParent(), false);
         Files.createDirectories(work.resolve("build"));
 
-        Process process = new ProcessBuilder(lorax.arguments()).redirectErrorStream(true).start();
+        Process process = withHfsplus(lorax.arguments(), work).start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
 
         assertThat(process.waitFor()).as(output).isZero();

@@ -15,6 +15,7 @@ import java.util.HexFormat;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.fbs.Main;
+import org.fbs.standins.ToolFixtures;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -43,8 +44,7 @@ class BuildCommandTest {
     void serveKickstarts() throws IOException {
         kickstarts = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         kickstarts.createContext("/live.ks", exchange -> {
-            byte[] body = ("url --url=https://dl.fedoraproject.org/pub/fedora/linux/releases/41/Everything/x86_64/os/\n"
-                + "%packages\n@workstation-product-environment\n%end\n").getBytes(StandardCharsets.UTF_8);
+            byte[] body = ToolFixtures.liveKickstart().getBytes(StandardCharsets.UTF_8);
             exchange.sendResponseHeaders(200, body.length);
             exchange.getResponseBody().write(body);
             exchange.close();

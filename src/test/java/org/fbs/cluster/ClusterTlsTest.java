@@ -1,6 +1,7 @@
 package org.fbs.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -9,7 +10,13 @@ import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.KeyStore;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,17 +24,20 @@ import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.fbs.Main;
 import org.fbs.config.ClusterSettings;
 import org.fbs.config.ClusterTls;
 import org.fbs.config.FbsConfig;
 import org.fbs.ops.NodeMetrics;
 import org.junit.jupiter.api.AfterEach;
+import picocli.CommandLine;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * cluster.tls.*: two nodes with certificates they trust exchange event-bus messages over TLS; a node whose certificate
- * they do not trust joins Hazelcast but gets no message through. Keys made with the JDK's keytool in the test.
+ * cluster.tls.*: two nodes with the keys {@code fbs cluster keys} made exchange event-bus messages over TLS; a node
+ * whose certificate they do not trust (made with the JDK's keytool in the test) joins Hazelcast but gets no message
+ * through. A node on an address other hosts reach refuses to start without TLS.
  */
 class ClusterTlsTest {
 
@@ -44,7 +54,7 @@ class ClusterTlsTest {
 
     @Test
     void nodesWithTrustedCertificatesTalkAndAnUntrustedOneCannot() throws Exception {
-        ClusterTls trusted = keys("cluster");
+        ClusterTls trusted = clusterKeys(dir.resolve("made")).tls();
         ClusterTls stranger = keys("stranger");
         String name = "fbs-tls-" + UUID.randomUUID();
         List<Integer> ports = List.of(freePort(), freePort(), freePort());
@@ -91,6 +101,74 @@ class ClusterTlsTest {
                 new JsonObject().put("tls", new JsonObject().put("enabled", true).put("key-store", "/k.p12")))))
             .hasMessage("cluster.tls.trust-store: required when cluster.tls.enabled is true");
         assertThat(FbsConfig.from(new JsonObject()).cluster().tls().enabled()).isFalse();
+    }
+
+    @Test
+    void clusterKeysWritesOwnerOnlyFilesAndNeverOverwritesThem() throws Exception {
+        Path made = dir.resolve("etc-fbs").resolve("cluster");
+        ClusterSettings settings = clusterKeys(made);
+
+        assertThat(Files.getPosixFilePermissions(made)).isEqualTo(PosixFilePermissions.fromString("rwx------"));
+        try (var files = Files.list(made)) {
+            assertThat(files.map(f -> f.getFileName().toString()).sorted().toList())
+                .containsExactly("cluster-key.p12", "cluster-secret", "cluster-trust.p12", "cluster.yaml");
+        }
+        for (String name : List.of("cluster-key.p12", "cluster-secret", "cluster-trust.p12", "cluster.yaml")) {
+            assertThat(Files.getPosixFilePermissions(made.resolve(name))).as(name)
+                .isEqualTo(PosixFilePermissions.fromString("rw-------"));
+        }
+        assertThat(settings.secretFile()).isEqualTo(made.resolve("cluster-secret").toString());
+        assertThat(Files.size(made.resolve("cluster-secret"))).isEqualTo(32);
+        LinkSigner.fromFile(Path.of(settings.secretFile()), java.time.Clock.systemUTC());
+        KeyStore key = KeyStore.getInstance("PKCS12");
+        try (var in = Files.newInputStream(Path.of(settings.tls().keyStore()))) {
+            key.load(in, settings.tls().keyStorePassword().toCharArray());
+        }
+        assertThat(key.isKeyEntry("fbs")).isTrue();
+
+        String secretBefore = Files.readString(made.resolve("cluster-secret"), StandardCharsets.ISO_8859_1);
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int again = Main.commandLine(CommandLine.defaultFactory()).setOut(new PrintWriter(out))
+            .setErr(new PrintWriter(err)).execute("cluster", "keys", made.toString());
+        assertThat(again).isEqualTo(1);
+        assertThat(err.toString()).contains("is already there; nothing was written");
+        assertThat(Files.readString(made.resolve("cluster-secret"), StandardCharsets.ISO_8859_1))
+            .isEqualTo(secretBefore);
+    }
+
+    @Test
+    void aNodeOtherHostsReachRefusesToStartWithoutTls() throws Exception {
+        for (String host : List.of("10.255.255.1", "0.0.0.0", "")) {
+            ClusterSettings open = new ClusterSettings("fbs-x", List.of("10.255.255.2:5701"), host, 0, null);
+            assertThatThrownBy(() -> await(ClusterNode.join(open, NodeMetrics.newRegistry())))
+                .as(host).rootCause().hasMessageContaining("cluster.host is ")
+                .hasMessageContaining("not a loopback address, but cluster.tls is off")
+                .hasMessageContaining("fbs cluster keys DIR");
+        }
+        ClusterTls tls = new ClusterTls(true, "/k.p12", "k", "/t.p12", "t");
+        ClusterNode.requireTlsOffLoopback(new ClusterSettings("fbs-x", List.of(), "10.255.255.1", 0, null, tls));
+        ClusterNode.requireTlsOffLoopback(new ClusterSettings("fbs-x", List.of(), "127.0.0.1", 0, null));
+        ClusterNode.requireTlsOffLoopback(new ClusterSettings("fbs-x", List.of(), "::1", 0, null));
+    }
+
+    /** Runs {@code fbs cluster keys DIR} and reads the settings it wrote, as a node's config would. */
+    private static ClusterSettings clusterKeys(Path where) throws Exception {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Main.commandLine(CommandLine.defaultFactory()).setOut(new PrintWriter(out))
+            .setErr(new PrintWriter(err)).execute("cluster", "keys", where.toString());
+        assertThat(code).as(err.toString()).isZero();
+        String yaml = Files.readString(where.resolve("cluster.yaml"));
+        String password = yaml.replaceAll("(?s).*key-store-password: \"([^\"]+)\".*", "$1");
+        assertThat(out.toString()).as("passwords stay in the file").doesNotContain(password)
+            .contains("wrote " + where.resolve("cluster-key.p12"));
+        Vertx reader = Vertx.vertx();
+        try {
+            return await(FbsConfig.load(reader, where.resolve("cluster.yaml"))).cluster();
+        } finally {
+            await(reader.close());
+        }
     }
 
     private static boolean isNoHandlers(Throwable err) {

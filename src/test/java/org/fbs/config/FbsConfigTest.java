@@ -194,6 +194,12 @@ class FbsConfigTest {
         assertThat(auth.adminGroup()).isEqualTo("fbs-admins");
         assertThat(auth.admins()).containsExactly("alice", "bob");
         assertThat(auth.secureCookies()).as("public-url is https").isTrue();
+        assertThat(auth.usernameClaims()).containsExactly("preferred_username", "username", "sub");
+        assertThat(auth.groupsClaim()).isEqualTo("groups");
+        AuthSettings named = loadYaml("master:\n  auth:\n    oidc:\n      username-claims: [nickname, sub]\n"
+            + "      groups-claim: roles\n").master().auth();
+        assertThat(named.usernameClaims()).containsExactly("nickname", "sub");
+        assertThat(named.groupsClaim()).isEqualTo("roles");
         assertThat(auth.toString()).contains("clientSecret=***").doesNotContain("hunter2");
         assertThat(config.master().toString()).doesNotContain("hunter2");
         assertThat(loadYaml("master:\n  public-url: https://x.example\n  auth:\n    secure-cookies: false\n")
@@ -254,6 +260,14 @@ class FbsConfigTest {
             Arguments.of("master:\n  auth:\n    secure-cookies: maybe\n", "master.auth.secure-cookies",
                 "expected true or false, got 'maybe'"),
             Arguments.of("master:\n  auth:\n    admins: {a: b}\n", "master.auth.admins", "expected a list"),
+            Arguments.of("master:\n  auth:\n    oidc:\n      username-claims: []\n",
+                "master.auth.oidc.username-claims",
+                "expected a list of claim names such as [preferred_username, email, sub], got []"),
+            Arguments.of("master:\n  auth:\n    oidc:\n      username-claims: [\"a b\"]\n",
+                "master.auth.oidc.username-claims",
+                "expected a list of claim names such as [preferred_username, email, sub], got [a b]"),
+            Arguments.of("master:\n  auth:\n    oidc:\n      groups-claim: \"<x>\"\n",
+                "master.auth.oidc.groups-claim", "expected a claim name such as groups, got '<x>'"),
             Arguments.of("master:\n  auth: on\n", "master.auth", "expected a mapping"));
     }
 

@@ -251,7 +251,7 @@ class CliClientIT {
         URI logUrl = URI.create(cluster.build(id).getString("logUrl"));
         Integer port = workerPorts.get(logUrl.getHost());
         assertThat(port).as(logUrl.toString()).isNotNull();
-        HttpResponse<String> log = cluster.get("http://127.0.0.1:" + port + logUrl.getPath());
+        HttpResponse<String> log = cluster.get("http://127.0.0.1:" + port + logUrl.getRawPath() + "?" + logUrl.getRawQuery());
         assertThat(log.statusCode()).isEqualTo(200);
         return log.body();
     }

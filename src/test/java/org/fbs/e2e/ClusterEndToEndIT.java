@@ -82,14 +82,16 @@ class ClusterEndToEndIT {
 
         // Follow the aarch64 build's log while it runs: the stream ends by itself when the build ends.
         JsonObject armRunning = cluster.awaitBuild(arm, b -> b.getString("logUrl") != null, Duration.ofSeconds(30));
-        String followed = cluster.get(armRunning.getString("logUrl") + "?follow=true").body();
+        String followed = cluster.get(armRunning.getString("logUrl") + "&follow=true").body();
         assertThat(followed).contains("== image ==", "creating boot.iso", "build " + arm + " succeeded");
 
         JsonObject x86Build = cluster.awaitEnd(x86, Duration.ofSeconds(60));
         JsonObject armBuild = cluster.awaitEnd(arm, Duration.ofSeconds(60));
         assertSucceededOn(x86Build, "w-x86", x86Worker, "x86_64", "41");
         assertSucceededOn(armBuild, "w-arm", armWorker, "aarch64", "rawhide");
-        assertThat(followed).isEqualTo(cluster.get(armWorker + "/log/" + arm).body());
+        assertThat(followed).isEqualTo(cluster.get(armBuild.getString("logUrl")).body());
+        // The worker serves nobody a log without the master's link.
+        assertThat(cluster.get(armWorker + "/log/" + arm).statusCode()).isEqualTo(403);
     }
 
     @Test
@@ -119,7 +121,6 @@ class ClusterEndToEndIT {
             "/log/1.log",
             "/log/-1",
             "/log/1%00",
-            "/log/99999999",
             "/log/",
             "/etc/passwd",
             "/../../etc/passwd");
@@ -127,6 +128,8 @@ class ClusterEndToEndIT {
             String answer = rawGet(x86Worker, trick);
             assertThat(answer).as(trick).startsWith("HTTP/1.1 404").doesNotContain("root:");
         }
+        // A well-formed id without the master's link: refused before anything is looked up.
+        assertThat(rawGet(x86Worker, "/log/99999999")).startsWith("HTTP/1.1 403");
     }
 
     @Test
@@ -183,7 +186,7 @@ class ClusterEndToEndIT {
         long id = build.getLong("id");
         assertThat(build.getString("state")).as(build.encodePrettily()).isEqualTo("SUCCEEDED");
         assertThat(build.getString("worker")).isEqualTo(workerId);
-        assertThat(build.getString("logUrl")).isEqualTo(workerUrl + "/log/" + id);
+        assertThat(build.getString("logUrl")).startsWith(workerUrl + "/log/" + id + "?expires=").contains("&sig=");
 
         JsonObject iso = build.getJsonArray("artifacts").stream().map(JsonObject.class::cast)
             .filter(a -> a.getString("name").equals("boot.iso")).findFirst().orElseThrow();
@@ -195,7 +198,7 @@ class ClusterEndToEndIT {
         assertThat(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes)))
             .isEqualTo(iso.getString("sha256"));
 
-        HttpResponse<String> log = cluster.get(workerUrl + "/log/" + id);
+        HttpResponse<String> log = cluster.get(build.getString("logUrl"));
         assertThat(log.statusCode()).isEqualTo(200);
         assertThat(log.body()).contains("--buildarch " + arch, "staged boot.iso", "build " + id + " succeeded");
 

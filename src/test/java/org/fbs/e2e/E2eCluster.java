@@ -46,6 +46,7 @@ final class E2eCluster implements AutoCloseable {
     /** The master's base URL. */
     final String master;
     private final String clusterName;
+    private final Path secretFile;
     /** Hazelcast port of each node by name, all of them in every node's member list. */
     private final Map<String, Integer> hazelcastPorts = new LinkedHashMap<>();
     private final Map<String, Integer> httpPorts = new HashMap<>();
@@ -75,6 +76,11 @@ final class E2eCluster implements AutoCloseable {
             hazelcastPorts.put(worker, FbsNode.freePort());
         }
         master = "http://127.0.0.1:" + httpPort(MASTER);
+        // The secret every node of the cluster shares, as `fbs cluster keys` makes it: the master signs the worker
+        // links with it, the workers check them.
+        secretFile = dir.resolve("cluster-secret");
+        Files.write(secretFile, org.fbs.cluster.LinkSigner.newSecret());
+        Files.setPosixFilePermissions(secretFile, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
     }
 
     /** An extra line of every node's {@code cluster:} section, e.g. {@code tls: {enabled: false}}. */
@@ -253,7 +259,8 @@ final class E2eCluster implements AutoCloseable {
             .append("  name: ").append(clusterName).append('\n')
             .append("  host: 127.0.0.1\n")
             .append("  port: ").append(port).append('\n')
-            .append("  members: [").append(String.join(", ", members)).append("]\n");
+            .append("  members: [").append(String.join(", ", members)).append("]\n")
+            .append("  secret-file: ").append(secretFile).append('\n');
         clusterSettings.forEach(line -> yaml.append("  ").append(line).append('\n'));
         return yaml.toString();
     }

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.fbs.standins.ToolFixtures;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -78,7 +79,7 @@ class ImageTypesEndToEndIT {
 
     static JsonObject live(String arch) {
         return spec("live", arch, new JsonObject().put("config", "fedora-live.ks")
-            .put("kickstart", "url --url=" + FEDORA + "\n%packages\n@workstation-product-environment\n%end\n"));
+            .put("kickstart", ToolFixtures.liveKickstart(FEDORA)));
     }
 
     static JsonObject dvd(String arch) {
@@ -88,12 +89,7 @@ class ImageTypesEndToEndIT {
 
     static JsonObject kiwi(String arch) {
         return spec("live", arch, new JsonObject().put("tool", "kiwi").put("profile", "Workstation-Live")
-            .put("config", "Fedora.kiwi").put("kickstart", """
-                <image schemaversion="7.4" name="Fedora-Live">
-                  <profiles><profile name="Workstation-Live" description="Fedora Workstation Live"/></profiles>
-                  <preferences profiles="Workstation-Live"><version>41.0</version><type image="iso"/></preferences>
-                </image>
-                """));
+            .put("config", "Fedora.kiwi").put("kickstart", ToolFixtures.KIWI_DESCRIPTION));
     }
 
     // ---- the tests --------------------------------------------------------------------------------------------
@@ -161,10 +157,10 @@ class ImageTypesEndToEndIT {
         assertThat(waitForEnd(live).getString("worker")).isEqualTo("w-nopungi");
         Thread.sleep(6_000); // more than a heartbeat: w-nopungi announced its free slot again meanwhile
         JsonObject still = cluster.build(dvd);
-        assertThat(waiting.getString("reason")).isEqualTo("no worker online can build dvd for s390x/41");
+        assertThat(waiting.getString("reason")).isEqualTo("no worker online has a pungi that builds DVDs for s390x/41");
         assertThat(still.getString("state")).isEqualTo("QUEUED");
         assertThat(still.getString("worker")).isNull();
-        assertThat(still.getString("reason")).isEqualTo("no worker online can build dvd for s390x/41");
+        assertThat(still.getString("reason")).isEqualTo("no worker online has a pungi that builds DVDs for s390x/41");
         String workers = cluster.get(cluster.master + "/api/v1/workers").body();
         assertThat(new JsonObject(workers).getJsonArray("workers").stream().map(JsonObject.class::cast)
             .filter(w -> w.getString("worker").equals("w-nopungi")).findFirst().orElseThrow()

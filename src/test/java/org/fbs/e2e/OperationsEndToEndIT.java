@@ -75,7 +75,8 @@ class OperationsEndToEndIT {
                 oidc: {issuer: "%s", client-id: fbs, client-secret: "%s"}
                 admins: [ops-admin]
             """.formatted(provider.issuerUrl("fedora"), OIDC_SECRET), Map.of());
-        cluster.worker("w1").env(Map.of("FBS_STANDIN_SLEEP", "2")).start();
+        // The test's FTP server is on loopback, an internal address a worker reaches only when allowed to.
+        cluster.worker("w1").env(Map.of("FBS_STANDIN_SLEEP", "2")).setting("ftp: {allowed-hosts: [127.0.0.1]}").start();
         cluster.awaitWorkers("w1");
     }
 

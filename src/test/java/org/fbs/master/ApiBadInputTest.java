@@ -72,6 +72,30 @@ class ApiBadInputTest {
     }
 
     @Test
+    void aKickstartThatIncludesAFileIs400NamingTheKeyAndTheLineAndNothingIsStored() throws Exception {
+        String flat = "url --url=https://example.org/os/\n%packages\n@core\n%end\n";
+        for (String attack : List.of("%include /etc/shadow # note", "\t\"%include\" /etc/shadow",
+            "%ksappend http://169.254.169.254/latest/meta-data/")) {
+            for (String type : List.of("live", "dvd")) {
+                JsonObject spec = new JsonObject().put("type", type).put("arch", "x86_64").put("release", "41")
+                    .put(type, new JsonObject().put("config", "my.ks").put("kickstart", flat + attack + "\n"));
+
+                HttpResponse<String> refused = master.post("application/json", spec.encode());
+
+                assertThat(refused.statusCode()).as(refused.body()).isEqualTo(400);
+                assertThat(new JsonObject(refused.body()).getJsonArray("errors").getList()).as(attack).containsExactly(
+                    "[" + type + "] config: the kickstart's line 5 (" + attack.replace("\t", "\\t")
+                        + ") includes another file: a build brings exactly one kickstart, so %include and %ksappend"
+                        + " are refused; flatten it first (ksflatten -c KICKSTART -o FLAT.ks) and send the flat file");
+            }
+            String ini = "[DEFAULT]\ntype=live\narch=x86_64\nrelease=41\n[live]\nconfig=my.ks\n";
+            assertErrors(master.post("/rest", "application/json", new JsonObject().put("config", ini)
+                .put("ksfname", "my.ks").put("ks", flat + attack + "\n").encode()), "[live] config: the kickstart's line 5");
+        }
+        assertThat(new JsonObject(master.get("/api/v1/builds").body()).getJsonArray("builds")).isEmpty();
+    }
+
+    @Test
     void aUserPastTheQueuedLimitGets429NamingItAndNothingIsStored() throws Exception {
         for (int i = 0; i < 3; i++) {
             created(master.post("text/plain", BOOT));

@@ -212,6 +212,48 @@ class BuildLogApiTest {
     }
 
     @Test
+    void theMasterReadsOnlyAtTheWorkersAnnouncedUrlWithALinkItSigned() throws Exception {
+        // A service inside the network that a lying worker wants the master to fetch for it.
+        java.util.List<String> reached = new java.util.concurrent.CopyOnWriteArrayList<>();
+        io.vertx.core.http.HttpServer inside = MasterTestBed.await(master.vertx.createHttpServer()
+            .requestHandler(req -> {
+                reached.add(req.uri());
+                req.response().end("internal secret\n");
+            }).listen(0, "127.0.0.1"));
+        try {
+            worker = PlayedWorker.start(master.vertx);
+            worker.forgedLogUrl = "http://127.0.0.1:" + inside.actualPort() + "/admin";
+            long id = submit(alice);
+            awaitBuild(id, alice, b -> b.getString("state").equals("ASSIGNED"));
+            worker.log(id, "the real log\n");
+
+            HttpResponse<String> read = log(id, alice);
+            assertThat(read.statusCode()).as(read.body()).isEqualTo(200);
+            assertThat(read.body()).isEqualTo("the real log\n").doesNotContain("internal secret");
+            assertThat(reached).as("requests to the forged logUrl").isEmpty();
+            // The master read at the announced URL, with a link signed for this build's log only.
+            assertThat(worker.requests).isNotEmpty().allSatisfy(uri -> assertThat(uri)
+                .startsWith("/log/" + id + "?expires=").contains("&sig="));
+            // The API hands out the announced URL, signed, and the link opens the log on the worker.
+            String logUrl = build(id, alice).getString("logUrl");
+            assertThat(logUrl).startsWith(worker.url + "/log/" + id + "?expires=");
+            HttpResponse<String> direct = http.send(HttpRequest.newBuilder(URI.create(logUrl)).timeout(ANSWER).build(),
+                HttpResponse.BodyHandlers.ofString());
+            assertThat(direct.statusCode()).isEqualTo(200);
+            assertThat(direct.body()).isEqualTo("the real log\n");
+            // Without the signature, or with it on another build's path, the worker refuses.
+            String bare = logUrl.substring(0, logUrl.indexOf('?'));
+            assertThat(http.send(HttpRequest.newBuilder(URI.create(bare)).build(), HttpResponse.BodyHandlers.ofString())
+                .statusCode()).isEqualTo(403);
+            String otherBuild = worker.url + "/log/" + (id + 1) + logUrl.substring(logUrl.indexOf('?'));
+            assertThat(http.send(HttpRequest.newBuilder(URI.create(otherBuild)).build(),
+                HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(403);
+        } finally {
+            MasterTestBed.await(inside.close());
+        }
+    }
+
+    @Test
     void aFollowWaitsWhileTheBuildIsQueuedAndStreamsOnceAWorkerHasIt() throws Exception {
         long id = submit(bob);
         awaitBuild(id, bob, b -> b.getString("reason") != null);
@@ -300,6 +342,53 @@ class BuildLogApiTest {
             poll(followed.text::toString, logSoFar::equals);
         }
         return all;
+    }
+
+    @Test
+    void oneUsersFollowsAreCappedAndAClosedOneFreesItsPlace() throws Exception {
+        worker = PlayedWorker.start(master.vertx);
+        long id = submit(alice);
+        awaitBuild(id, alice, b -> b.getString("state").equals("ASSIGNED"));
+        worker.log(id, "line 1\n");
+        MasterTestBed.await(worker.stage(id, "image"));
+        // One on a socket of its own, to close it as a reader that goes away does.
+        java.net.URI at = java.net.URI.create(master.url);
+        java.net.Socket first = new java.net.Socket(at.getHost(), at.getPort());
+        first.setSoTimeout(20_000);
+        first.getOutputStream().write(("GET /api/v1/builds/" + id + "/log?follow=true HTTP/1.1\r\nHost: "
+            + at.getAuthority() + "\r\nAuthorization: Bearer " + alice + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        StringBuilder seen = new StringBuilder();
+        while (!seen.toString().contains("line 1\n")) {
+            seen.append((char) first.getInputStream().read());
+        }
+        List<Following> held = followers(id, org.fbs.logs.LogRelay.FOLLOWS_PER_USER - 1, "line 1\n");
+
+        // The attack: one more stream, and another, until the worker pool is the user's.
+        assertError(send("GET", "/api/v1/builds/" + id + "/log?follow=true", null, alice), 429,
+            "you follow " + org.fbs.logs.LogRelay.FOLLOWS_PER_USER + " build logs already");
+        assertThat(worker.following(id)).isEqualTo(org.fbs.logs.LogRelay.FOLLOWS_PER_USER);
+        // Reads that hold nothing still work.
+        assertThat(log(id, alice).body()).isEqualTo("line 1\n");
+
+        // A stream the reader closes frees its place.
+        first.close();
+        Following again = new Following(id, alice);
+        for (long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(20); again.response().statusCode() == 429
+            && System.nanoTime() < end; again = new Following(id, alice)) {
+            Thread.sleep(50);
+        }
+        assertThat(again.response().statusCode()).isEqualTo(200);
+
+        worker.log(id, "line 2\n");
+        worker.endLog(id);
+        again.ended.get(20, TimeUnit.SECONDS);
+        assertThat(again.text.toString()).isEqualTo("line 1\nline 2\n");
+        // Ended streams give their places back.
+        for (Following followed : held) {
+            followed.ended.get(20, TimeUnit.SECONDS);
+        }
+        Following after = new Following(id, alice);
+        assertThat(after.response().statusCode()).isEqualTo(200);
     }
 
     @Test

@@ -54,7 +54,7 @@ class CancelAndCapabilityTest {
                 held.add(msg);
                 return;
             }
-            msg.reply(accepting.get() ? OfferReply.accept("w1", "http://w1:5100/log/" + id).toJson()
+            msg.reply(accepting.get() ? OfferReply.accept("w1").toJson()
                 : OfferReply.decline("w1", "no free slot").toJson());
         });
         MessageConsumer<JsonObject> cancel = master.vertx.eventBus().consumer(Addresses.cancel("w1"), msg -> {
@@ -152,7 +152,7 @@ class CancelAndCapabilityTest {
         assertThat(held).as("the offer is out").hasSize(1);
 
         assertThat(cancel(id).statusCode()).isEqualTo(200);
-        held.get(0).reply(OfferReply.accept("w1", "http://w1:5100/log/" + id).toJson());
+        held.get(0).reply(OfferReply.accept("w1").toJson());
 
         while (cancels.isEmpty() && System.nanoTime() < deadline) {
             Thread.sleep(20);
@@ -192,7 +192,7 @@ class CancelAndCapabilityTest {
                 .put("config", "Fedora.kiwi").put("kickstart", "<image/>")).encode());
 
         assertThat(master.awaitBuild(dvd, b -> b.getString("reason") != null).getString("reason"))
-            .isEqualTo("no worker online can build dvd for x86_64/41");
+            .isEqualTo("no worker online has a pungi that builds DVDs for x86_64/41");
         assertThat(master.awaitBuild(kiwi, b -> b.getString("reason") != null).getString("reason"))
             .isEqualTo("no worker online can build live (kiwi) for x86_64/41");
         long boot = submit("text/plain", BOOT);

@@ -2,6 +2,7 @@ package org.fbs.master;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -17,7 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** POST /rest, the 2012 clients' endpoint, and kickstart URLs in POST /api/v1/builds, on a real master. */
 class RestCompatTest {
 
-    static final String KS = "# Fedora live mini \u00e9\t\"quoted\"\n%include fedora-live-base.ks\n%packages\n@core\n%end\n";
+    static final String KS = "# Fedora live mini \u00e9\t\"quoted\"\nurl --url=https://example.org/os/\n%packages\n@core\n%end\n";
 
     @TempDir
     Path data;
@@ -32,6 +33,8 @@ class RestCompatTest {
         web = new KickstartServer(request -> {
             if (request.path().equals("/dvd.ks")) {
                 request.response().end(KS);
+            } else if (request.path().equals("/include.ks")) {
+                request.response().end(KS + "  %include /etc/shadow # note\n");
             } else {
                 request.response().setStatusCode(404).end();
             }
@@ -96,6 +99,23 @@ class RestCompatTest {
         assertThat(live.getString("config")).isEqualTo(web.url("/dvd.ks"));
         assertThat(live.getString("kickstart")).isEqualTo(KS);
         assertThat(web.asked).containsExactly("/dvd.ks");
+    }
+
+    @Test
+    void aFetchedKickstartThatIncludesAFileIs400NamingTheKeyAndTheLine() throws Exception {
+        JsonObject spec = new JsonObject().put("type", "live").put("arch", "x86_64").put("release", "41")
+            .put("live", new JsonObject().put("config", web.url("/include.ks")));
+        for (HttpResponse<String> refused : List.of(master.post("application/json", spec.encode()),
+            master.post("/rest", "application/json", payload2012(SpecParserTest.LIVE_2012, web.url("/include.ks"), null)))) {
+
+            assertThat(refused.statusCode()).as(refused.body()).isEqualTo(400);
+            JsonArray errors = new JsonObject(refused.body()).getJsonArray("errors");
+            assertThat(errors).hasSize(1);
+            assertThat(errors.getString(0)).startsWith("[live] config: the kickstart's line 6 (  %include /etc/shadow # note)"
+                    + " includes another file: a build brings exactly one kickstart");
+        }
+        assertThat(web.asked).containsExactly("/include.ks", "/include.ks");
+        assertThat(new JsonObject(master.get("/api/v1/builds").body()).getJsonArray("builds")).isEmpty();
     }
 
     @Test

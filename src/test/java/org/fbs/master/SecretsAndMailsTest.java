@@ -5,6 +5,7 @@ import static org.fbs.master.MasterTestBed.await;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -13,6 +14,8 @@ import java.sql.Statement;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import org.fbs.protocol.Addresses;
 import org.fbs.protocol.BuildEvent;
 import org.fbs.protocol.OfferReply;
@@ -47,7 +50,10 @@ class SecretsAndMailsTest {
     void start() throws Exception {
         master = new MasterTestBed(data);
         await(master.vertx.eventBus().consumer(DispatcherTest.ADDRESS, msg -> msg.reply(
-            OfferReply.accept("w1", "http://w1:5100/log/1").toJson())).completion());
+            OfferReply.accept("w1").toJson())).completion());
+        // Where w1 serves its logs: the master takes the log link from here, never from an offer's answer.
+        master.vertx.eventBus().publish(org.fbs.protocol.Addresses.WORKERS, new org.fbs.protocol.WorkerStatus("w1",
+            "http://w1:5100", List.of(DispatcherTest.ADDRESS), 1, List.of()).toJson());
     }
 
     @AfterEach
@@ -93,12 +99,27 @@ class SecretsAndMailsTest {
         assertThat(start.getString("subject")).isEqualTo("[FBS] build " + id + " started: Fedora boot x86_64/41");
         assertThat(start.getString("status")).isEqualTo("LOGGED");
         assertThat(start.getJsonArray("to")).containsExactly("qa@example.org");
-        assertThat(start.getString("text")).contains("Live log: http://w1:5100/log/1");
+        // Signed for the link lifetime, so that the link in the mail opens the log on the worker.
+        assertThat(start.getString("text")).contains("Live log: http://w1:5100/log/1?expires=");
         assertThat(finish.getString("subject")).isEqualTo("[FBS] build " + id + " FAILED: Fedora boot x86_64/41");
         assertThat(finish.getString("text"))
             .startsWith("Build " + id + " FAILED: lorax exited with status 3")
-            .contains("installing runtime packages", "build failed: lorax exited with status 3");
+            .contains("installing runtime packages")
+            .as("the reason is told once, not again at the end of the log tail")
+            .doesNotContain("build failed: lorax exited with status 3");
         assertThat(mails.encode()).doesNotContain("hunter2", "pxpass");
+    }
+
+    @Test
+    void aSpecWithMoreThanTwentyAddressesIsRefusedWith400NamingEmail() throws Exception {
+        String many = IntStream.rangeClosed(1, 21).mapToObj(i -> "u" + i + "@example.org")
+            .collect(Collectors.joining(","));
+        HttpResponse<String> answer = master.post("application/json", new JsonObject().put("type", "boot")
+            .put("arch", "x86_64").put("release", "41").put("email", many).encode());
+
+        assertThat(answer.statusCode()).isEqualTo(400);
+        assertThat(answer.body()).contains("email: at most 20 addresses, not 21");
+        assertThat(new JsonObject(master.get("/api/v1/builds").body()).encode()).doesNotContain("u21@example.org");
     }
 
     private void event(long id, long seq, BuildEvent.Kind kind, String stage, String reason, List<String> tail)

@@ -67,7 +67,7 @@ class WorkerLossTest {
                 JobOffer offer = JobOffer.fromJson(msg.body());
                 if (accepting.get() && attempts.isEmpty()) {
                     attempts.put(offer.buildId(), offer.attempt());
-                    msg.reply(OfferReply.accept(name, "http://" + name + "/log/" + offer.buildId()).toJson());
+                    msg.reply(OfferReply.accept(name).toJson());
                 } else {
                     msg.reply(OfferReply.decline(name, "no free slot").toJson());
                 }

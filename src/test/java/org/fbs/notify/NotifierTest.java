@@ -96,10 +96,11 @@ class NotifierTest {
         assertThat(part(start, "text/plain"))
             .contains("Build 7 (Fedora boot x86_64/41) has started on worker w1.")
             .contains("Live log: " + LOG_URL)
-            .contains("Build: http://master.example.org/api/v1/builds/7")
+            .contains("Build: http://master.example.org/builds/7")
             .contains("Results go to: ftp://bob:***@ftp.example.org/pub")
             .doesNotContain("hunter2");
-        assertThat(part(start, "text/html")).contains("<a href=\"" + LOG_URL + "\">");
+        // The worker's link, signed by the master (the worker serves nothing without it).
+        assertThat(part(start, "text/html")).contains("<a href=\"" + LOG_URL + "?expires=");
 
         MimeMessage end = withSubject(received, "SUCCEEDED");
         assertThat(end.getSubject()).isEqualTo("[FBS] build 7 SUCCEEDED: Fedora boot x86_64/41");
@@ -113,7 +114,7 @@ class NotifierTest {
             .doesNotContain("hunter2");
         assertThat(text.strip()).endsWith("  log line 49\n  log line 50");
         assertThat(part(end, "text/html")).contains("<pre>log line 1\n", "log line 50\n</pre>",
-            "<a href=\"" + LOG_URL + "\">");
+            "<a href=\"" + LOG_URL + "?expires=");
         assertThat(mails()).extracting(OutboxMail::status).containsOnly(OutboxMail.Status.SENT);
     }
 
@@ -132,6 +133,65 @@ class NotifierTest {
         assertThat(part(mail, "text/plain"))
             .startsWith("Build 7 FAILED: FTP server ftp.example.org:21 refused the login of user 'bob'\n")
             .contains("build failed: FTP server refused the login");
+    }
+
+    @Test
+    void aMultiLineReasonKeepsItsLinesInHtmlAndTheTextDoesNotRepeatItInTheLogTail() throws Exception {
+        startSmtp(ServerSetupTest.SMTP.dynamicPort());
+        deploy(smtpConfig(smtp.getSmtp().getPort()));
+        String reason = "pungi exited with status 1\nmissing package: <anaconda>\ndepsolving failed";
+        Build failed = running(spec("qa@example.org")).finished(BuildState.FAILED, reason, List.of(),
+            T0.plusSeconds(60), 3);
+
+        publish(new BuildChange(BuildState.RUNNING, failed, List.of("resolving dependencies",
+            "build failed: pungi exited with status 1", "missing package: <anaconda>", "depsolving failed")));
+
+        received(1, "the mail");
+        MimeMessage mail = smtp.getReceivedMessages()[0];
+        assertThat(part(mail, "text/html")).contains("<p>Build 7 FAILED: pungi exited with status 1<br>\n"
+            + "missing package: &lt;anaconda&gt;<br>\ndepsolving failed</p>");
+        String text = part(mail, "text/plain");
+        assertThat(text).startsWith("Build 7 FAILED: " + reason + "\n")
+            .contains("The last line of the log:\n  resolving dependencies");
+        assertThat(text.split("missing package", -1)).as("the reason's lines once, not again in the tail").hasSize(2);
+        assertThat(text).doesNotContain("build failed:");
+    }
+
+    @Test
+    void aMailResentAfterACrashBetweenSendingAndRecordingIsTheSameMessage() throws Exception {
+        startSmtp(ServerSetupTest.SMTP.dynamicPort());
+        String deployment = deploy(smtpConfig(smtp.getSmtp().getPort()));
+        publish(new BuildChange(BuildState.ASSIGNED, running(spec("qa@example.org")), List.of()));
+        received(1, "the first copy");
+        until("the mail marked sent", () -> mails().get(0).status() == OutboxMail.Status.SENT);
+        // As if the master had died after the server took the mail and before SENT was written.
+        await(store.updateMail(mails().get(0).with(OutboxMail.Status.SENDING)));
+        await(vertx.undeploy(deployment));
+
+        deploy(smtpConfig(smtp.getSmtp().getPort()));
+
+        received(2, "the copy sent again at start");
+        until("the mail marked sent again", () -> mails().get(0).status() == OutboxMail.Status.SENT);
+        MimeMessage[] copies = smtp.getReceivedMessages();
+        assertThat(copies[0].getMessageID()).isEqualTo("<fbs.7.started.1@master.example.org>");
+        assertThat(copies[1].getMessageID()).isEqualTo(copies[0].getMessageID());
+        assertThat(mails()).hasSize(1);
+    }
+
+    @Test
+    void theMessageIdComesFromTheOutboxKeyAndTheMastersHost() {
+        OutboxMail keyed = OutboxMail.pending("12/requeued/2", 12, "requeued", List.of("a@example.org"), "s", "t",
+            "<p>h</p>", T0);
+        OutboxMail unkeyed = OutboxMail.pending(12, "finished", List.of("a@example.org"), "s", "t", "h", T0)
+            .withId(40);
+
+        assertThat(Notifier.messageId(keyed, Notifier.hostOf("https://fbs.example.org:8443/x")))
+            .isEqualTo("<fbs.12.requeued.2@fbs.example.org>");
+        assertThat(Notifier.messageId(keyed.withId(99).with(OutboxMail.Status.SENDING), "h.example.org"))
+            .as("the same for every copy of the mail, whatever its id or state").isEqualTo(
+                "<fbs.12.requeued.2@h.example.org>");
+        assertThat(Notifier.messageId(unkeyed, "h.example.org")).isEqualTo("<fbs.mail.40@h.example.org>");
+        assertThat(Notifier.hostOf("not a url")).isEqualTo("localhost");
     }
 
     @Test
@@ -247,6 +307,20 @@ class NotifierTest {
     }
 
     @Test
+    void aRefusedSmtpLoginIsTriedAgainNotGivenUp() throws Exception {
+        startSmtp(ServerSetupTest.SMTP.dynamicPort());
+        smtp.setUser("fbs@example.org", "fbs", "right-password");
+        deploy(smtpConfig(smtp.getSmtp().getPort()).put("login", "fbs").put("password", "wrong-password"));
+
+        publish(new BuildChange(BuildState.ASSIGNED, running(spec("qa@example.org")), List.of()));
+
+        until("a second attempt", () -> !mails().isEmpty() && mails().get(0).attempts() >= 2);
+        assertThat(mails().get(0).status()).isIn(OutboxMail.Status.PENDING, OutboxMail.Status.SENDING);
+        assertThat(mails().get(0).lastError()).contains("535");
+        assertThat(smtp.getReceivedMessages()).isEmpty();
+    }
+
+    @Test
     void aPendingMailLeftByAStoppedMasterIsSentAtStart() throws Exception {
         startSmtp(ServerSetupTest.SMTP.dynamicPort());
         await(store.insertMail(OutboxMail.pending(3, "finished", List.of("qa@example.org"), "[FBS] build 3 FAILED",
@@ -271,11 +345,11 @@ class NotifierTest {
             .put("from", "fbs@example.org");
     }
 
-    private void deploy(JsonObject smtpJson) throws Exception {
+    private String deploy(JsonObject smtpJson) throws Exception {
         MasterSettings settings = FbsConfig.from(new JsonObject().put("master", new JsonObject()
             .put("public-url", "http://master.example.org").put("data-dir", data.toString())
             .put("smtp", smtpJson))).master();
-        await(vertx.deployVerticle(new Notifier(settings, store, Duration.ofMillis(200), 100),
+        return await(vertx.deployVerticle(new Notifier(settings, store, Duration.ofMillis(200), 100),
             new DeploymentOptions()));
     }
 

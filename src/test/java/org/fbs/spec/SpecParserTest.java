@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -52,7 +53,6 @@ public class SpecParserTest {
         new JsonObject().put("type", "boot").put("arch", "x86_64").put("release", "41");
 
     private static final String DL = "https://dl.fedoraproject.org/pub/fedora/linux/";
-    private static final String METALINK = "https://mirrors.fedoraproject.org/metalink?repo=";
 
     /** A valid boot spec with these extra lines in [boot]. */
     private static String boot(String... lines) {
@@ -120,8 +120,7 @@ public class SpecParserTest {
         assertThat(spec).isEqualTo(new BuildSpec(ImageType.BOOT, "x86_64", "41", BuildSpec.WORKER_STAGING, List.of(),
             KojiPackages.NONE,
             new BootOptions("Fedora", "41", "41",
-                List.of(new Repo("41", DL + "releases/41/Everything/x86_64/os/",
-                    METALINK + "fedora-41&arch=x86_64")),
+                List.of(new Repo("41", DL + "releases/41/Everything/x86_64/os/", null)),
                 null, false, false), null, null));
     }
 
@@ -131,11 +130,9 @@ public class SpecParserTest {
             "[DEFAULT]\ntype=boot\narch=aarch64\nrelease=40\n[boot]\nupdates=YES\nupdates-testing=true\n");
 
         assertThat(spec.boot().repos()).containsExactly(
-            new Repo("40", DL + "releases/40/Everything/aarch64/os/", METALINK + "fedora-40&arch=aarch64"),
-            new Repo("40-updates", DL + "updates/40/Everything/aarch64/",
-                METALINK + "updates-released-f40&arch=aarch64"),
-            new Repo("40-updates-testing", DL + "updates/testing/40/Everything/aarch64/",
-                METALINK + "updates-testing-f40&arch=aarch64"));
+            new Repo("40", DL + "releases/40/Everything/aarch64/os/", null),
+            new Repo("40-updates", DL + "updates/40/Everything/aarch64/", null),
+            new Repo("40-updates-testing", DL + "updates/testing/40/Everything/aarch64/", null));
         assertThat(spec.boot().updates()).isTrue();
         assertThat(spec.boot().updatesTesting()).isTrue();
     }
@@ -152,10 +149,8 @@ public class SpecParserTest {
         BuildSpec spec = SpecParser.fromIni("[DEFAULT]\ntype=boot\narch=s390x\nrelease=41\n[boot]\nupdates=1\n");
 
         assertThat(spec.boot().repos()).containsExactly(
-            new Repo("41", "https://dl.fedoraproject.org/pub/fedora-secondary/releases/41/Everything/s390x/os/",
-                METALINK + "fedora-41&arch=s390x"),
-            new Repo("41-updates", "https://dl.fedoraproject.org/pub/fedora-secondary/updates/41/Everything/s390x/",
-                METALINK + "updates-released-f41&arch=s390x"));
+            new Repo("41", "https://dl.fedoraproject.org/pub/fedora-secondary/releases/41/Everything/s390x/os/", null),
+            new Repo("41-updates", "https://dl.fedoraproject.org/pub/fedora-secondary/updates/41/Everything/s390x/", null));
     }
 
     @Test
@@ -163,8 +158,7 @@ public class SpecParserTest {
         BuildSpec spec = SpecParser.fromIni("[DEFAULT]\ntype=boot\narch=x86_64\nrelease=rawhide\n");
 
         assertThat(spec.boot()).isEqualTo(new BootOptions("Fedora", "rawhide", "rawhide",
-            List.of(new Repo("rawhide", DL + "development/rawhide/Everything/x86_64/os/",
-                METALINK + "rawhide&arch=x86_64")),
+            List.of(new Repo("rawhide", DL + "development/rawhide/Everything/x86_64/os/", null)),
             null, false, false));
     }
 
@@ -212,6 +206,7 @@ public class SpecParserTest {
             product=Fedora
             version=40
             updates=1
+            40_url=https://example.org/40/
             40_mirror=https://example.org/metalink
             proxy=https://proxy.example.org/
             outdir=/ignored
@@ -227,6 +222,7 @@ public class SpecParserTest {
                 .put("version", 40)
                 .put("updates", true)
                 .put("updates-testing", false)
+                .put("40_url", "https://example.org/40/")
                 .put("40_mirror", "https://example.org/metalink")
                 .put("proxy", "https://proxy.example.org/")
                 .putNull("nvr")
@@ -339,6 +335,22 @@ public class SpecParserTest {
     }
 
     @Test
+    void aKickstartWithAnIncludeIsRefusedNamingTheLineButAKiwiDescriptionIsNotAKickstart() throws SpecException {
+        String text = "%packages\n@core\n%end\n%post\n  %include /etc/shadow # note\n%end\n";
+        JsonObject dvd = new JsonObject().put("type", "dvd").put("arch", "x86_64").put("release", 41)
+            .put("dvd", new JsonObject().put("kickstart", text).put("config", "my-dvd.ks"));
+        JsonObject kiwi = new JsonObject().put("type", "live").put("arch", "x86_64").put("release", 41)
+            .put("live", new JsonObject().put("tool", "kiwi").put("profile", "Live").put("kickstart", text));
+
+        assertThatThrownBy(() -> SpecParser.fromJson(dvd)).isInstanceOf(SpecException.class)
+            .extracting(e -> ((SpecException) e).errors()).isEqualTo(List.of("[dvd] config: the kickstart's line 5"
+                + " (  %include /etc/shadow # note) includes another file: a build brings exactly one kickstart, so"
+                + " %include and %ksappend are refused; flatten it first (ksflatten -c KICKSTART -o FLAT.ks) and"
+                + " send the flat file"));
+        assertThat(SpecParser.fromJson(kiwi).kickstart().text()).isEqualTo(text);
+    }
+
+    @Test
     void fetchedKickstartTextTravelsInTheSpec() throws SpecException {
         BuildSpec parsed = SpecParser.fromIni(LIVE_2012);
 
@@ -384,6 +396,20 @@ public class SpecParserTest {
         assertThat(plain.toJson().encode()).doesNotContain("/etc/x");
     }
 
+    @Test
+    void aBuildMailsAtMostTwentyAddressesInEitherForm() throws SpecException {
+        List<String> twenty = IntStream.rangeClosed(1, 20).mapToObj(i -> "u" + i + "@example.org").toList();
+        List<String> many = IntStream.rangeClosed(1, 500).mapToObj(i -> "u" + i + "@example.org").toList();
+
+        assertThat(SpecParser.fromIni(defaults("arch=x86_64", "release=41", "email=" + String.join(",", twenty)))
+            .email()).hasSize(20);
+        assertThat(errorsOf(defaults("arch=x86_64", "release=41", "email=" + String.join(", ", many))))
+            .containsExactly("[DEFAULT] email: at most 20 addresses, not 500");
+        JsonObject json = new JsonObject().put("type", "boot").put("arch", "x86_64").put("release", "41")
+            .put("email", new JsonArray(many.subList(0, 21)));
+        assertThat(errorsOf(json)).singleElement().asString().endsWith("email: at most 20 addresses, not 21");
+    }
+
     static Stream<String> validSpecs() {
         return Stream.of(SAMPLE_2012, MINIMAL, DVD_2012, LIVE_2012,
             "[DEFAULT]\ntype=live\narch=x86_64\nrelease=41\nstaging=ftp://u:p@h.example.org:21/up/\n[live]\n"
@@ -395,7 +421,7 @@ public class SpecParserTest {
             boot("41_mirror=https://example.org/m", "updates=1", "41-updates_url=ftp://example.org/u/"),
             defaults("arch=s390x", "release=rawhide", "email=a@example.org b@example.org"),
             defaults("arch=s390x", "release=39", "staging=file:///var/lib/fbs/out"),
-            boot("41_mirror=https://example.org/m").replace("x86_64", "i686"),
+            boot("41_url=https://example.org/41/").replace("x86_64", "i686"),
             MINIMAL.replace("x86_64", "armhfp").replace("41", "36") + "[boot]\n36_url=https://archives.example.org/36/\n");
     }
 
@@ -495,10 +521,10 @@ public class SpecParserTest {
                 + "release 41; the release in [DEFAULT] chooses the worker, so set it there")),
             // arches Fedora no longer publishes trees for
             Arguments.of(MINIMAL.replace("x86_64", "i686"), List.of("[boot] 41_url: required for i686: Fedora no "
-                + "longer publishes i686 trees; give 41_url or 41_mirror")),
+                + "longer publishes i686 trees; give 41_url")),
             Arguments.of(boot("41_url=https://example.org/41/", "updates=1").replace("x86_64", "armhfp"),
                 List.of("[boot] 41-updates_url: required for armhfp: Fedora no longer publishes armhfp trees; "
-                    + "give 41-updates_url or 41-updates_mirror")),
+                    + "give 41-updates_url")),
             // FTP staging
             Arguments.of(defaults("arch=x86_64", "release=41", "staging=ftp://example.org"), List.of(BAD_STAGING)),
             Arguments.of(defaults("arch=x86_64", "release=41", "staging=ftp://example.org/a//b"),
@@ -559,7 +585,37 @@ public class SpecParserTest {
             Arguments.of(live("arch=x86_64", "type=boot", KS_URL),
                 List.of("[live] type: differs from [DEFAULT]; set it there")),
             Arguments.of(live(), List.of("[live] config: required: an http or https URL to the kickstart"
-                + " (or, in the JSON form, its text in kickstart)")));
+                + " (or, in the JSON form, its text in kickstart)")),
+            // what the image tools themselves refuse, refused at submit (issue 14)
+            Arguments.of(boot("41_mirror=https://example.org/m"), List.of(MIRROR_ONLY)),
+            Arguments.of(boot("41_mirror=https://example.org/m", "updates=1",
+                "41-updates_mirror=https://example.org/u"), List.of(MIRROR_ONLY)),
+            Arguments.of(boot("41_mirror=https://example.org/m").replace("x86_64", "i686"), List.of(MIRROR_ONLY)),
+            Arguments.of(dvd("flavor=Server-Edition", KS_URL), List.of(NOT_ALNUM)),
+            Arguments.of(dvd("flavor=Server.1", KS_URL), List.of(NOT_ALNUM)),
+            Arguments.of(dvd("flavor=Server_1", KS_URL), List.of(NOT_ALNUM)),
+            Arguments.of(dvd("name=Fedora Server", KS_URL), List.of("[dvd] name: pungi would name the DVD"
+                + " 'Fedora Server-41-x86_64-DVD.iso', which cannot be staged (a file name takes letters, digits,"
+                + " dots, dashes, underscores and plus signs, not starting with a dot)")),
+            Arguments.of(dvd("name=.Fedora", "flavor=Server-1", KS_URL), List.of(NOT_ALNUM, "[dvd] name: pungi would"
+                + " name the DVD '.Fedora-Server-1-41-x86_64-DVD.iso', which cannot be staged (a file name takes"
+                + " letters, digits, dots, dashes, underscores and plus signs, not starting with a dot)")),
+            Arguments.of(live("product=.hidden", KS_URL), List.of("[live] product: the ISO would be named"
+                + " '.hidden-Live-x86_64-41.iso', which cannot be staged (a file name takes letters, digits, dots,"
+                + " dashes, underscores and plus signs, not starting with a dot)")));
+    }
+
+    static final String MIRROR_ONLY = "[boot] 41_url: required: lorax needs a base URL of the release repository"
+        + " (lorax -s); a mirror list alone (41_mirror) is refused (\"--source, --repo, or both are required.\")";
+    static final String NOT_ALNUM = "[dvd] flavor: only letters and digits (pungi: \"Variant must be alphanumeric\")";
+
+    /** The 2012 live key lmc dropped in lorax 32 is still accepted: the worker does not pass it, and says so. */
+    @Test
+    void aLiveTitleIsStillAcceptedAndAnAlphanumericFlavorAndAMirrorBesideAUrlToo() throws SpecException {
+        assertThat(SpecParser.fromIni(live("title=Fedora Live", KS_URL)).live().title()).isEqualTo("Fedora Live");
+        assertThat(SpecParser.fromIni(dvd("flavor=Server41", KS_URL)).dvd().flavor()).isEqualTo("Server41");
+        assertThat(SpecParser.fromIni(boot("41_url=https://example.org/41/", "41_mirror=https://example.org/m"))
+            .boot().repos()).containsExactly(new Repo("41", "https://example.org/41/", "https://example.org/m"));
     }
 
     @ParameterizedTest
@@ -658,6 +714,58 @@ public class SpecParserTest {
             } catch (SpecException e) {
                 assertThat(e.getMessage()).doesNotContain("s3cret").startsWith("[DEFAULT] staging: ");
                 assertThat(e.errors()).hasSize(1);
+            }
+        }
+    }
+
+    @Test
+    void lineBreaksAndNulAnywhereInAnFtpStagingUrlAreRefusedEvenPercentEncodedAndNeverEchoed() {
+        for (String staging : List.of("ftp://fbs:s3cret%0D%0ADELE%20x@ftp.example.org/pub",
+            "ftp://fbs%0aDELE%20x:s3cret@ftp.example.org/pub", "ftp://fbs:s3cret%00@ftp.example.org/pub",
+            "ftp://fbs:s3cret@ftp.example.org/pub%0D%0ARMD%20pub", "ftp://fbs:s3cret%7f@ftp.example.org/pub",
+            "ftp://fbs:s3cret\u0000@ftp.example.org/pub")) {
+            for (SpecSource source : List.of(SpecSource.INI, SpecSource.JSON)) {
+                assertThat(source.errorsOf(staging)).as(staging).containsExactly("[DEFAULT] staging: control"
+                    + " characters (line breaks, NUL) are not allowed anywhere in an ftp:// URL, not even"
+                    + " percent-encoded");
+            }
+        }
+    }
+
+    @Test
+    void anFtpPathIsRelativeToTheLoginDirectoryAndALeadingPercent2FMakesItAbsolute() throws SpecException {
+        Map<String, String> expected = Map.of(
+            "ftp://fbs@ftp.example.org/%2Fsrv/ftp/", "ftp://fbs@ftp.example.org/%2Fsrv/ftp",
+            "ftp://fbs@ftp.example.org/%2fsrv", "ftp://fbs@ftp.example.org/%2Fsrv",
+            "ftp://fbs@ftp.example.org/%2F", "ftp://fbs@ftp.example.org/%2F",
+            "ftp://fbs@ftp.example.org/up", "ftp://fbs@ftp.example.org/up");
+        for (Map.Entry<String, String> e : expected.entrySet()) {
+            BuildSpec spec = SpecParser.fromIni(defaults("arch=x86_64", "release=41", "staging=" + e.getKey()));
+            assertThat(spec.staging()).as(e.getKey()).isEqualTo(e.getValue());
+        }
+        for (String bad : List.of("ftp://h.example.org/%2F/srv", "ftp://h.example.org/%2Fsrv/../etc",
+            "ftp://h.example.org/up/%2Fsrv", "ftp://h.example.org/%2Fsrv%2Fftp", "ftp://h.example.org/%2F%2e%2e")) {
+            assertThatThrownBy(() -> SpecParser.fromIni(defaults("arch=x86_64", "release=41", "staging=" + bad)))
+                .as(bad).isInstanceOf(SpecException.class).hasMessageContaining("[DEFAULT] staging: expected");
+        }
+    }
+
+    /** The same staging value given in an INI file and in JSON. */
+    private enum SpecSource {
+        INI, JSON;
+
+        List<String> errorsOf(String staging) {
+            try {
+                if (this == INI) {
+                    SpecParser.fromIni(defaults("arch=x86_64", "release=41", "staging=" + staging));
+                } else {
+                    SpecParser.fromJson(new JsonObject().put("type", "boot").put("arch", "x86_64").put("release", "41")
+                        .put("staging", staging));
+                }
+                throw new AssertionError("accepted " + staging);
+            } catch (SpecException e) {
+                assertThat(e.getMessage()).doesNotContain("s3cret");
+                return e.errors();
             }
         }
     }

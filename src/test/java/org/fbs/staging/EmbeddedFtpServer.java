@@ -37,7 +37,8 @@ import org.apache.ftpserver.usermanager.impl.TransferRatePermission;
 import org.apache.ftpserver.usermanager.impl.WritePermission;
 
 /**
- * A real FTP server (Apache FtpServer) on loopback for tests, serving {@code root}. Users: anonymous, {@link #USER}
+ * A real FTP server (Apache FtpServer) on loopback for tests, serving {@code root}; a user with a folder
+ * {@code root/home/NAME} starts there (the login directory), the others at the root. Users: anonymous, {@link #USER}
  * with {@link #PASSWORD}, and {@link #SLOW_USER} whose uploads are held to {@link #SLOW_RATE} bytes/s. It records
  * every command it receives, and can be told to break the next upload once the file has a given size, to refuse
  * REST, or to refuse every upload.
@@ -133,6 +134,10 @@ public final class EmbeddedFtpServer implements AutoCloseable {
         @Override
         public FileSystemView createFileSystemView(User user) throws FtpException {
             FileSystemView view = real.createFileSystemView(user);
+            // A user with a folder under root/home logs in there, as on servers whose users have home folders.
+            if (java.nio.file.Files.isDirectory(root.resolve("home").resolve(user.getName()))) {
+                view.changeWorkingDirectory("/home/" + user.getName());
+            }
             return proxy(FileSystemView.class, view, (method, result) -> result instanceof FtpFile file
                 ? proxy(FtpFile.class, file, (m, r) -> breakUpload(file, m, r)) : result);
         }

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.UserPrincipal;
 import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.List;
@@ -17,6 +18,7 @@ import org.fbs.build.ChecksumFile;
 import org.fbs.spec.BuildSpec;
 import org.fbs.spec.SpecException;
 import org.fbs.spec.SpecParser;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -191,22 +193,23 @@ class FileStagerTest {
     }
 
     @Test
-    void anEmptyFolderOrOneHoldingOnlyAHalfWrittenMarkerIsTaken() throws Exception {
-        // What a crash between creating the folder and renaming its marker into place leaves.
-        Files.createDirectories(allowed.resolve("b1"));
+    void anEmptyFolderOrOneHoldingOnlyAHalfWrittenMarkerIsRefusedFbsMakesItsFoldersMarked() throws Exception {
+        // FBS never leaves these (its folders get their name with the marker inside): someone else made them.
+        Path empty = Files.createDirectories(allowed.resolve("b1"));
         Path half = Files.createDirectories(allowed.resolve("b2"));
         Files.writeString(half.resolve(StagingMark.PARTIAL), "# FBS staged build 7 into");
 
-        stager.stage(url(allowed), MARK, "b1", List.of(iso));
-        stager.stage(url(allowed), MARK, "b2", List.of(iso));
-
         for (String folder : List.of("b1", "b2")) {
-            Path dir = allowed.resolve(folder);
-            assertThat(tree(dir)).extracting(p -> p.getFileName().toString())
-                .containsExactlyInAnyOrder(".fbs-build", "boot.iso");
-            assertThat(dir.resolve("boot.iso")).hasSameBinaryContentAs(iso);
-            assertThat(StagingMark.parse(Files.readString(dir.resolve(".fbs-build")))).isEqualTo(MARK);
+            assertThatThrownBy(() -> stager.stage(url(allowed), MARK, folder, List.of(iso)))
+                .isInstanceOf(StagingException.class)
+                .hasMessageContaining("already exists and has no .fbs-build marker");
         }
+
+        assertThat(empty).isEmptyDirectory();
+        assertThat(tree(half)).containsExactly(half.resolve(StagingMark.PARTIAL));
+        // Nothing of FBS's is left next to them either (the hidden folder it makes first is gone).
+        assertThat(tree(allowed)).extracting(p -> allowed.relativize(p).toString())
+            .containsExactlyInAnyOrder("b1", "b2", "b2/" + StagingMark.PARTIAL);
     }
 
     @Test
@@ -311,6 +314,90 @@ class FileStagerTest {
             .containsExactlyInAnyOrder(".fbs-build", "boot.iso");
         assertThat(tree(decoy)).extracting(p -> p.getFileName().toString())
             .containsExactlyInAnyOrder(".fbs-build", "keep.txt");
+    }
+
+    // ---- a local user who can write into a staging root attacks the root worker ---------------------------------
+
+    @Test
+    void aPreCreatedFolderWithPlantedLinksIsRefusedAndNothingIsWrittenThroughThem() throws Exception {
+        Path victim = Files.writeString(outside.resolve("shadow"), "root's secret file\n");
+        Path trap = Files.createDirectories(allowed.resolve("Fedora-x86_64-41-7"));
+        for (String name : List.of(".boot.iso.partial", "boot.iso", StagingMark.PARTIAL)) {
+            Files.createSymbolicLink(trap.resolve(name), victim);
+        }
+        // A link to a file holding a perfectly valid marker is no marker either.
+        Path forged = Files.writeString(outside.resolve("marker"), MARK.text());
+        Files.createSymbolicLink(trap.resolve(StagingMark.FILE), forged);
+
+        for (StagingMark attempt : List.of(MARK, RETRY)) {
+            assertThatThrownBy(() -> stager.stage(url(allowed), attempt, "Fedora-x86_64-41-7", List.of(iso)))
+                .isInstanceOf(StagingException.class)
+                .hasMessageContaining("staging folder " + trap + " already exists and has no .fbs-build marker");
+        }
+
+        assertThat(victim).hasContent("root's secret file\n");
+        assertThat(forged).hasContent(MARK.text());
+        assertThat(tree(trap)).hasSize(4).allMatch(Files::isSymbolicLink);
+    }
+
+    @Test
+    void aFolderAnotherUserMadeIsRefusedEvenWithACopyOfTheBuildsMarkerInIt() throws Exception {
+        // The marker's text is no secret (a build number and the hash of a spec its submitter knows): what proves a
+        // folder FBS's is that FBS's user made it. Making a folder another user's needs root, as CI runs.
+        Assumptions.assumeTrue(new com.sun.security.auth.module.UnixSystem().getUid() == 0, "needs root to chown");
+        Path victim = Files.writeString(outside.resolve("shadow"), "root's secret file\n");
+        Path trap = Files.createDirectories(allowed.resolve("b1"));
+        Files.writeString(trap.resolve(StagingMark.FILE), MARK.text());
+        Files.createSymbolicLink(trap.resolve(".boot.iso.partial"), victim);
+        UserPrincipal nobody = trap.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("65534");
+        Files.setOwner(trap, nobody);
+
+        assertThatThrownBy(() -> stager.stage(url(allowed), RETRY, "b1", List.of(iso)))
+            .isInstanceOf(StagingException.class)
+            .hasMessageContaining("staging folder " + trap + " already exists and belongs to user ")
+            .hasMessageContaining("so FBS did not make it");
+
+        // The same with only the marker another user's, in a folder of FBS's user: not a marker FBS wrote.
+        Path ours = Files.createDirectories(allowed.resolve("b2"));
+        Files.setOwner(Files.writeString(ours.resolve(StagingMark.FILE), MARK.text()), nobody);
+        assertThatThrownBy(() -> stager.stage(url(allowed), RETRY, "b2", List.of(iso)))
+            .isInstanceOf(StagingException.class)
+            .hasMessageContaining("has no .fbs-build marker");
+
+        assertThat(victim).hasContent("root's secret file\n");
+        assertThat(tree(trap)).extracting(p -> p.getFileName().toString())
+            .containsExactlyInAnyOrder(StagingMark.FILE, ".boot.iso.partial");
+    }
+
+    @Test
+    void aFolderSwappedForALinkWhileStagingIsNotFollowedTheFilesGoIntoTheFolderFbsMade() throws Exception {
+        Path victimDir = Files.createDirectories(outside.resolve("etc"));
+        StagingFolder open = stager.open(url(allowed), MARK, "b1");
+        // The attacker moves FBS's folder away and puts a link to a folder of their choice in its place.
+        Files.move(allowed.resolve("b1"), allowed.resolve("moved"));
+        Files.createSymbolicLink(allowed.resolve("b1"), victimDir);
+
+        open.put(iso, "boot.iso");
+        open.commit();
+        open.close();
+
+        assertThat(victimDir).isEmptyDirectory();
+        assertThat(allowed.resolve("moved/boot.iso")).hasSameBinaryContentAs(iso);
+    }
+
+    @Test
+    void aLinkPlantedUnderATemporaryNameInsideTheOpenFolderIsNeverWrittenThrough() throws Exception {
+        Path victim = Files.writeString(outside.resolve("shadow"), "root's secret file\n");
+        StagingFolder open = stager.open(url(allowed), MARK, "b1");
+        Files.createSymbolicLink(allowed.resolve("b1/.boot.iso.partial"), victim);
+
+        assertThatThrownBy(() -> open.put(iso, "boot.iso"))
+            .isInstanceOf(StagingException.class)
+            .hasMessageContaining("cannot copy boot.iso to " + allowed.resolve("b1"))
+            .hasMessageContaining("FileAlreadyExistsException");
+        open.close();
+
+        assertThat(victim).hasContent("root's secret file\n");
     }
 
     @Test

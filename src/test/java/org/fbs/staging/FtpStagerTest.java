@@ -3,6 +3,14 @@ package org.fbs.staging;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -10,8 +18,11 @@ import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.fbs.build.Artifact;
+import org.fbs.config.AllowedHosts;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -31,7 +42,9 @@ class FtpStagerTest {
     private Path iso;
     private Path checksum;
     private Path log;
-    private final FtpStager stager = new FtpStager(Duration.ofSeconds(10), Duration.ofMillis(50));
+    /** The test server is on loopback, which a worker reaches only when its operator allows it. */
+    static final AllowedHosts LOOPBACK = AllowedHosts.parse("worker.ftp.allowed-hosts", List.of("127.0.0.1"));
+    private final FtpStager stager = new FtpStager(LOOPBACK, Duration.ofSeconds(10), Duration.ofMillis(50));
 
     @BeforeEach
     void start() throws Exception {
@@ -188,15 +201,19 @@ class FtpStagerTest {
         }
         assertThat(Files.readString(folder.resolve(".fbs-build"))).contains("build=7\n", "attempt=2\n");
         assertThat(neighbour.resolve("boot.iso")).hasContent("build 6");
-        // Every removal named a path inside the build's folder, and the folder itself was never removed.
+        // Every removal named a path inside the build's folder (the connection stands in it: relative names that
+        // never climb), and the folder itself was never removed.
         List<String> removals = ftp.commands.stream().filter(c -> c.startsWith("DELE ") || c.startsWith("RMD "))
             .toList();
         // The first attempt's marker is replaced by this attempt's (this server will not rename over a file, so it is
         // removed just before the new one is renamed into place), before anything else is cleared.
-        assertThat(ftp.commands).containsSubsequence("STOR ..fbs-build.partial", "DELE .fbs-build",
-            "RNFR ..fbs-build.partial", "RNTO .fbs-build", "DELE /pub/" + FOLDER + "/leftover/deeper/file");
+        assertThat(ftp.commands).containsSubsequence("CWD " + FOLDER, "STOR ..fbs-build.partial", "DELE .fbs-build",
+            "RNFR ..fbs-build.partial", "RNTO .fbs-build", "DELE leftover/deeper/file", "RMD leftover/deeper",
+            "RMD leftover");
+        assertThat(ftp.commands).noneMatch(c -> c.startsWith("CWD ") && !c.equals("CWD " + FOLDER)
+            && !c.equals("CWD pub"));
         assertThat(removals).filteredOn(c -> !c.equals("DELE .fbs-build")).isNotEmpty()
-            .allSatisfy(c -> assertThat(c).contains(" /pub/" + FOLDER + "/"))
+            .allSatisfy(c -> assertThat(c.substring(c.indexOf(' ') + 1)).doesNotStartWith("/").doesNotContain(".."))
             .noneMatch(c -> c.contains(".fbs-build"));
     }
 
@@ -302,6 +319,246 @@ class FtpStagerTest {
         assertThatThrownBy(() -> stager.check("ftp://127.0.0.1:" + port + "/pub"))
             .isInstanceOf(StagingException.class)
             .hasMessageContaining("cannot reach the FTP server 127.0.0.1:" + port);
+    }
+
+    // ---- RFC 1738 paths -------------------------------------------------------------------------------------------
+
+    @Test
+    void aPathIsTakenFromTheLoginDirectoryAndALeadingPercent2FTakesItFromTheRoot() throws Exception {
+        Files.createDirectories(served.resolve("home").resolve(EmbeddedFtpServer.USER));
+
+        List<Artifact> relative = stager.stage(ftp.url(EmbeddedFtpServer.USER, "s3cr%40t%3Apw", "/up"), MARK, FOLDER,
+            List.of(log));
+        assertThat(ftp.commands).noneMatch(c -> c.equals("CWD /"));
+        List<Artifact> absolute = stager.stage(ftp.url(EmbeddedFtpServer.USER, "s3cr%40t%3Apw", "/%2Fup"), MARK,
+            FOLDER, List.of(log));
+
+        assertThat(served.resolve("home/bob/up").resolve(FOLDER).resolve("build-7.log")).hasSameBinaryContentAs(log);
+        assertThat(served.resolve("up").resolve(FOLDER).resolve("build-7.log")).hasSameBinaryContentAs(log);
+        assertThat(ftp.commands).contains("CWD /");
+        // The recorded locations are URLs curl reads the same way.
+        assertThat(relative.get(0).location()).isEqualTo("ftp://bob@127.0.0.1:" + ftp.port + "/up/" + FOLDER
+            + "/build-7.log");
+        assertThat(absolute.get(0).location()).isEqualTo("ftp://bob@127.0.0.1:" + ftp.port + "/%2Fup/" + FOLDER
+            + "/build-7.log");
+    }
+
+    // ---- hostile URLs, servers and networks ---------------------------------------------------------------------
+
+    @Test
+    void controlCharactersAnywhereInTheUrlAreRefusedBeforeAnythingIsSent() {
+        Files.exists(served); // the server is up: nothing reaches it
+        for (String url : List.of(
+            ftp.url("bob%0D%0ADELE%20x", "pw", "/pub"),
+            ftp.url(EmbeddedFtpServer.USER, "pw%0D%0ADELE%20boot.iso", "/pub"),
+            ftp.url(EmbeddedFtpServer.USER, "pw%0aRMD%20pub", "/pub"),
+            ftp.url(EmbeddedFtpServer.USER, "pw%00", "/pub"),
+            ftp.url(EmbeddedFtpServer.USER, "pw%7F", "/pub"),
+            ftp.url(null, null, "/pub%0D%0ARMD%20pub"),
+            ftp.url(EmbeddedFtpServer.USER, "pw\r\nDELE x", "/pub"),
+            ftp.url(null, null, "/pub\nRMD pub"))) {
+            assertThatThrownBy(() -> stager.check(url)).as(url)
+                .isInstanceOf(StagingException.class)
+                .hasMessageContaining("control characters (line breaks, NUL) are not allowed anywhere in an ftp://"
+                    + " URL");
+            assertThatThrownBy(() -> stager.stage(url, MARK, FOLDER, List.of(iso))).as(url)
+                .isInstanceOf(StagingException.class)
+                .hasMessageContaining("control characters");
+        }
+        assertThat(ftp.commands).isEmpty();
+    }
+
+    @Test
+    void internalHostsAreRefusedUnlessTheOperatorListsThemAndNothingIsSentToThem() throws Exception {
+        FtpStager publicOnly = new FtpStager(AllowedHosts.NONE, Duration.ofSeconds(10), Duration.ofMillis(50));
+
+        assertThatThrownBy(() -> publicOnly.check(ftp.url(null, null, "/pub")))
+            .isInstanceOf(StagingException.class)
+            .hasMessageContaining("will not connect to FTP server 127.0.0.1: 127.0.0.1 is a loopback address"
+                + " (an operator may allow it in worker.ftp.allowed-hosts)");
+        String byName = "ftp://localhost:" + ftp.port + "/pub";
+        assertThatThrownBy(() -> publicOnly.stage(byName, MARK, FOLDER, List.of(iso)))
+            .isInstanceOf(StagingException.class)
+            .hasMessageContaining("localhost is 127.0.0.1, a loopback address");
+        for (String internal : List.of("10.0.0.27", "192.168.1.1", "169.254.169.254", "[::1]", "[fd00::1]")) {
+            assertThatThrownBy(() -> publicOnly.check("ftp://" + internal + "/pub")).as(internal)
+                .isInstanceOf(StagingException.class)
+                .hasMessageContaining("worker.ftp.allowed-hosts");
+        }
+        assertThat(ftp.commands).isEmpty();
+        assertThat(served).isEmptyDirectory();
+
+        FtpStager listed = new FtpStager(AllowedHosts.parse("worker.ftp.allowed-hosts", List.of("localhost")),
+            Duration.ofSeconds(10), Duration.ofMillis(50));
+        listed.stage(byName, MARK, FOLDER, List.of(iso));
+        assertThat(served.resolve("pub").resolve(FOLDER).resolve("boot.iso")).hasSameBinaryContentAs(iso);
+    }
+
+    @Test
+    void aPasvReplyNamingAnotherAddressIsIgnoredTheDataGoesToTheServerLoggedInTo() throws Exception {
+        // The server's PASV replies are rewritten to name 127.0.0.2, where a listener waits on the announced port: a
+        // client that believed them would send the build's files (or knock on any service) there.
+        try (LyingPasvRelay liar = new LyingPasvRelay(ftp.port)) {
+            stager.stage("ftp://127.0.0.1:" + liar.port() + "/pub", MARK, FOLDER, List.of(iso, log));
+
+            assertThat(liar.lies()).as("PASV replies rewritten").isPositive();
+            assertThat(liar.victimConnections()).isZero();
+        }
+        assertThat(served.resolve("pub").resolve(FOLDER).resolve("boot.iso")).hasSameBinaryContentAs(iso);
+        assertThat(ftp.commands).anyMatch(c -> c.startsWith("PASV"));
+    }
+
+    /**
+     * Relays FTP control connections to the test server, rewriting each "227 Entering Passive Mode" reply to name
+     * 127.0.0.2 and listening there on the announced port, to count who comes.
+     */
+    private static final class LyingPasvRelay implements AutoCloseable {
+
+        private final ServerSocket front = new ServerSocket(0, 5, InetAddress.getLoopbackAddress());
+        private final List<ServerSocket> victims = new CopyOnWriteArrayList<>();
+        private final AtomicInteger lies = new AtomicInteger();
+        private final AtomicInteger reached = new AtomicInteger();
+
+        LyingPasvRelay(int serverPort) throws IOException {
+            daemon(() -> {
+                while (!front.isClosed()) {
+                    try {
+                        Socket client = front.accept();
+                        Socket server = new Socket(InetAddress.getLoopbackAddress(), serverPort);
+                        daemon(() -> copy(client, server));
+                        daemon(() -> rewrite(server, client));
+                    } catch (Exception closed) {
+                        return;
+                    }
+                }
+            });
+        }
+
+        private static void copy(Socket from, Socket to) {
+            try {
+                from.getInputStream().transferTo(to.getOutputStream());
+            } catch (Exception ignored) {
+                // either side closed
+            }
+        }
+
+        private void rewrite(Socket server, Socket client) {
+            try (server; client) {
+                BufferedReader in = new BufferedReader(new InputStreamReader(server.getInputStream(),
+                    StandardCharsets.ISO_8859_1));
+                OutputStream out = client.getOutputStream();
+                for (String line = in.readLine(); line != null; line = in.readLine()) {
+                    java.util.regex.Matcher pasv = java.util.regex.Pattern
+                        .compile("227 .*\\((\\d+),(\\d+),(\\d+),(\\d+),(\\d+),(\\d+)\\).*").matcher(line);
+                    if (pasv.matches()) {
+                        int port = Integer.parseInt(pasv.group(5)) * 256 + Integer.parseInt(pasv.group(6));
+                        listenAsVictim(port);
+                        line = "227 Entering Passive Mode (127,0,0,2," + pasv.group(5) + "," + pasv.group(6) + ")";
+                        lies.incrementAndGet();
+                    }
+                    out.write((line + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
+                    out.flush();
+                }
+            } catch (Exception ignored) {
+                // either side closed
+            }
+        }
+
+        private void listenAsVictim(int port) throws Exception {
+            ServerSocket victim = new ServerSocket(port, 5, InetAddress.getByName("127.0.0.2"));
+            victims.add(victim);
+            daemon(() -> {
+                try (Socket s = victim.accept()) {
+                    reached.incrementAndGet();
+                } catch (Exception closed) {
+                    // closed at the end of the test
+                }
+            });
+        }
+
+        int port() {
+            return front.getLocalPort();
+        }
+
+        int lies() {
+            return lies.get();
+        }
+
+        int victimConnections() {
+            return reached.get();
+        }
+
+        @Override
+        public void close() throws Exception {
+            front.close();
+            for (ServerSocket victim : victims) {
+                victim.close();
+            }
+        }
+    }
+
+    @Test
+    void whatAServerSaysNeverReachesTheReasonBeyondAReplyCodeAndAShortCleanedText() throws Exception {
+        // A service that is not FTP at all (what a port scan through FBS would read): only the kind of failure.
+        try (ScriptedServer ssh = new ScriptedServer("SSH-2.0-OpenSSH_9.2p1 Debian-2 build-host-07.internal\r\n",
+            null)) {
+            assertThatThrownBy(() -> stager.check("ftp://127.0.0.1:" + ssh.port() + "/pub"))
+                .isInstanceOf(StagingException.class)
+                .hasMessageContaining("it does not answer like an FTP server")
+                .message().doesNotContain("SSH", "OpenSSH", "Debian", "internal");
+        }
+        // A chatty FTP server: the code and the start of the first line, cleaned; nothing else.
+        String chatty = "530-Login refused \u001b[31m by backend " + "x".repeat(200) + " TAIL-OF-THE-LINE\r\n"
+            + "530 second line: db password is hunter2\r\n";
+        try (ScriptedServer ftpd = new ScriptedServer("220 ready\r\n", chatty)) {
+            assertThatThrownBy(() -> stager.check("ftp://bob:pw@127.0.0.1:" + ftpd.port() + "/pub"))
+                .isInstanceOf(StagingException.class)
+                .hasMessageContaining("refused the login of user 'bob': 530 Login refused 31m by backend xxx")
+                .message().doesNotContain("\u001b", "TAIL-OF-THE-LINE", "hunter2", "second line")
+                .contains("...");
+        }
+    }
+
+    private static void daemon(Runnable task) {
+        Thread thread = new Thread(task);
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    /** A one-connection-at-a-time server that greets with {@code greeting} and answers USER with {@code onUser}. */
+    private static final class ScriptedServer implements AutoCloseable {
+
+        private final ServerSocket socket = new ServerSocket(0, 5, InetAddress.getLoopbackAddress());
+
+        ScriptedServer(String greeting, String onUser) throws Exception {
+            daemon(() -> {
+                while (!socket.isClosed()) {
+                    try (Socket s = socket.accept()) {
+                        OutputStream out = s.getOutputStream();
+                        out.write(greeting.getBytes(StandardCharsets.UTF_8));
+                        out.flush();
+                        BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(),
+                            StandardCharsets.UTF_8));
+                        for (String line = in.readLine(); line != null; line = in.readLine()) {
+                            out.write((line.startsWith("USER") && onUser != null ? onUser : "221 bye\r\n")
+                                .getBytes(StandardCharsets.UTF_8));
+                            out.flush();
+                        }
+                    } catch (Exception e) {
+                        // next connection, or closed
+                    }
+                }
+            });
+        }
+
+        int port() {
+            return socket.getLocalPort();
+        }
+
+        @Override
+        public void close() throws Exception {
+            socket.close();
+        }
     }
 
     private static byte[] random(int size) {

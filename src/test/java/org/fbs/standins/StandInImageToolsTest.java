@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
 import java.io.BufferedReader;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.RandomAccessFile;
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
@@ -84,9 +86,9 @@ class StandInImageToolsTest {
         return Files.writeString(dir.resolve(name), text);
     }
 
+    /** {@link ToolFixtures#liveKickstart()} with the side repository, as FBS hands it over. */
     String liveKickstart() {
-        return "url --url=" + FEDORA_URL + "\nrepo --name=fbs-side --baseurl=file://" + sideRepo
-            + "\n%packages\n@workstation-product-environment\n%end\n";
+        return ToolFixtures.liveKickstart() + "repo --name=fbs-side --baseurl=file://" + sideRepo + "\n";
     }
 
     List<String> lmcArgs(Path ks, Path results) {
@@ -97,21 +99,34 @@ class StandInImageToolsTest {
             "--timeout", "60"));
     }
 
-    static final String KIWI_DESCRIPTION = """
-        <?xml version="1.0" encoding="utf-8"?>
-        <image schemaversion="7.4" name="Fedora-Live">
-          <profiles><profile name="Workstation-Live" description="Fedora Workstation Live"/></profiles>
-          <preferences profiles="Workstation-Live">
-            <version>41.0</version>
-            <type image="iso" primary="true" volid="Fedora-WS-Live-41"/>
-          </preferences>
-        </image>
-        """;
-
     Path kiwiDescription() throws IOException {
         Path description = Files.createDirectories(dir.resolve("description"));
-        Files.writeString(description.resolve("Fedora.kiwi"), KIWI_DESCRIPTION);
+        Files.writeString(description.resolve("Fedora.kiwi"), ToolFixtures.KIWI_DESCRIPTION);
         return description;
+    }
+
+    static String uname() throws IOException {
+        return new String(new ProcessBuilder("uname", "-m").start().getInputStream().readAllBytes()).strip();
+    }
+
+    /** This JVM's PATH without the directories holding a program whose name starts with {@code prefix}. */
+    static String pathWithout(String prefix) {
+        StringBuilder path = new StringBuilder();
+        for (String d : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(":")) {
+            File[] hits = new File(d).listFiles((f, name) -> name.startsWith(prefix));
+            if (!d.isEmpty() && (hits == null || hits.length == 0)) {
+                path.append(path.isEmpty() ? "" : ":").append(d);
+            }
+        }
+        return path.toString();
+    }
+
+    /** A directory holding an executable {@code name} that does nothing, for a program a stand-in looks for. */
+    Path fakeProgram(String name) throws IOException {
+        Path bin = Files.createDirectories(dir.resolve("fake-bin"));
+        Path program = Files.writeString(bin.resolve(name), "#!/bin/sh\nexit 0\n");
+        Files.setPosixFilePermissions(program, PosixFilePermissions.fromString("rwxr-xr-x"));
+        return bin;
     }
 
     List<String> kiwiArgs(Path description, Path target) {
@@ -188,7 +203,7 @@ class StandInImageToolsTest {
 
             assertThat(r.exitCode()).as(r.all()).isZero();
             assertIso(results.resolve("Fedora-Live-x86_64-41.iso"), "Fedora-Live-41");
-            assertThat(r.stderr()).contains("stand-in parsed arguments: ks='" + ks + "'");
+            assertThat(r.stderr()).contains("stand-in parsed arguments: mode=no-virt", "ks='" + ks + "'");
             assertThat(Files.readString(dir.resolve("logs/livemedia.log"))).contains("Creating the live ISO");
             try (Stream<Path> tmp = Files.list(dir.resolve("tmp"))) {
                 assertThat(tmp).as("its work dir is removed").isEmpty();
@@ -209,15 +224,33 @@ class StandInImageToolsTest {
         @Test
         void argparseErrorsExit2() throws Exception {
             Result unknown = run("livemedia-creator", Map.of(), with("--frobnicate"));
-            Result noValue = run("livemedia-creator", Map.of(), with("--title"));
+            Result noValue = run("livemedia-creator", Map.of(), with("--tmp"));
             Result badTimeout = run("livemedia-creator", Map.of(), replaced("--timeout", "soon"));
+            List<String> noMakeIso = valid();
+            noMakeIso.remove("--make-iso");
+            Result noImageType = run("livemedia-creator", Map.of(), noMakeIso);
+            Result twoImageTypes = run("livemedia-creator", Map.of(), with("--make-disk"));
 
             assertThat(unknown.exitCode()).isEqualTo(2);
             assertThat(unknown.stderr()).contains("livemedia-creator: error: unrecognized arguments: --frobnicate");
             assertThat(noValue.exitCode()).isEqualTo(2);
-            assertThat(noValue.stderr()).contains("argument --title: expected one argument");
+            assertThat(noValue.stderr()).contains("argument --tmp: expected one argument");
             assertThat(badTimeout.exitCode()).isEqualTo(2);
             assertThat(badTimeout.stderr()).contains("argument --timeout: invalid int value: 'soon'");
+            assertThat(noImageType.exitCode()).isEqualTo(2);
+            assertThat(noImageType.stderr()).contains("one of the arguments --make-iso --make-disk");
+            assertThat(twoImageTypes.exitCode()).isEqualTo(2);
+            assertThat(twoImageTypes.stderr()).contains("argument --make-disk: not allowed with argument --make-iso");
+            assertThat(results).doesNotExist();
+        }
+
+        @Test
+        void titleIsRefusedAsLorax32AndLaterRefuseIt() throws Exception {
+            // Issue 14: FBS passed --title whenever the spec had one; lmc_parser has no --title since lorax 32.
+            Result r = run("livemedia-creator", Map.of(), with("--title", "Fedora Live"));
+
+            assertThat(r.exitCode()).isEqualTo(2);
+            assertThat(r.stderr()).contains("livemedia-creator: error: unrecognized arguments: --title Fedora Live");
             assertThat(results).doesNotExist();
         }
 
@@ -226,38 +259,100 @@ class StandInImageToolsTest {
             Result missingKs = run("livemedia-creator", Map.of(), replaced("--ks", dir.resolve("nope.ks").toString()));
             Result longVolid = run("livemedia-creator", Map.of(),
                 replaced("--volid", "Fedora-Workstation-Live-x86_64-41x"));
-            List<String> noMakeIso = valid();
-            noMakeIso.remove("--make-iso");
-            Result noImageType = run("livemedia-creator", Map.of(), noMakeIso);
 
             assertThat(missingKs.exitCode()).isEqualTo(1);
             assertThat(missingKs.stderr()).contains("kickstart file (" + dir.resolve("nope.ks") + ") is missing.");
             assertThat(longVolid.exitCode()).isEqualTo(1);
             assertThat(longVolid.stderr()).contains("the volume id cannot be longer than 32 characters");
-            assertThat(noImageType.exitCode()).isEqualTo(1);
-            assertThat(noImageType.stderr()).contains("--iso-only is only for --make-iso");
+            assertThat(results).doesNotExist();
+        }
+
+        Result withKickstart(String text) throws Exception {
+            Files.writeString(ks, text);
+            return run("livemedia-creator", Map.of(), valid());
+        }
+
+        @Test
+        void theOldEndToEndKickstartIsRefusedForEachThingLmcNeedsInIt() throws Exception {
+            // Issue 14: the end-to-end test's kickstart was a url line and %packages, nothing else.
+            Result old = withKickstart("url --url=" + FEDORA_URL + "\n%packages\n@workstation-product-environment\n%end\n");
+            Result noDracutLive = withKickstart(liveKickstart().replace("dracut-live\n", ""));
+            Result noNetwork = withKickstart(liveKickstart().replaceAll("network [^\n]*\n", ""));
+            Result noRootPartition = withKickstart(liveKickstart().replaceAll("part / [^\n]*\n", ""));
+            Result noUrl = withKickstart(liveKickstart().replace("url --url", "# url --url"));
+
+            assertThat(old.exitCode()).isEqualTo(1);
+            assertThat(old.stderr()).contains("dracut-live package is missing from the kickstart.");
+            assertThat(noDracutLive.exitCode()).isEqualTo(1);
+            assertThat(noDracutLive.stderr()).contains("dracut-live package is missing from the kickstart.");
+            assertThat(noNetwork.exitCode()).isEqualTo(1);
+            assertThat(noNetwork.stderr())
+                .contains("The kickstart must activate networking if the url or nfs install method is used.");
+            assertThat(noRootPartition.exitCode()).isEqualTo(1);
+            assertThat(noRootPartition.stderr()).contains("needs a / partition");
+            assertThat(noUrl.exitCode()).isEqualTo(1);
+            assertThat(noUrl.stderr()).contains(
+                "Only url, nfs and ostreesetup install methods are currently supported.Please fix your kickstart file.",
+                "repo can only be used with the url install method. Add url to your kickstart file.");
             assertThat(results).doesNotExist();
         }
 
         @Test
-        void theKickstartIsCheckedAsLivemediaCreatorDoesAndMustBeFlat() throws Exception {
-            Files.writeString(ks, "%include fedora-live-base.ks\n" + liveKickstart());
-            Result include = run("livemedia-creator", Map.of(), valid());
-            Files.writeString(ks, "text\n" + liveKickstart());
-            Result display = run("livemedia-creator", Map.of(), valid());
-            Files.writeString(ks, liveKickstart().replace("url --url", "# url --url"));
-            Result noUrl = run("livemedia-creator", Map.of(), valid());
-            Files.writeString(ks, liveKickstart().replace(sideRepo.toString(), dir.resolve("empty").toString()));
-            Result badRepo = run("livemedia-creator", Map.of(), valid());
+        void theKickstartMustBeFlatAndSetNoDisplayModeAndItsFileReposNeedMetadata() throws Exception {
+            Result include = withKickstart("%include fedora-live-base.ks\n" + liveKickstart());
+            Result display = withKickstart("text\n" + liveKickstart());
+            Result badRepo = withKickstart(liveKickstart().replace(sideRepo.toString(), dir.resolve("empty").toString()));
 
             assertThat(include.exitCode()).isEqualTo(1);
             assertThat(include.stderr()).contains("still has '%include fedora-live-base.ks'");
             assertThat(display.exitCode()).isEqualTo(1);
             assertThat(display.stderr()).contains("The kickstart must not set a display mode");
-            assertThat(noUrl.exitCode()).isEqualTo(1);
-            assertThat(noUrl.stderr()).contains("Only url, nfs and ostreesetup install methods");
             assertThat(badRepo.exitCode()).isEqualTo(1);
             assertThat(badRepo.stderr()).contains("repodata/repomd.xml does not exist");
+        }
+
+        /** The virt-mode command line: no --no-virt, anaconda's boot.iso given with --iso. */
+        List<String> virt(Path bootIso) {
+            List<String> args = valid();
+            args.remove("--no-virt");
+            args.addAll(List.of("--iso", bootIso.toString(), "--ram", "4096", "--vcpus", "2"));
+            return args;
+        }
+
+        @Test
+        void virtModeNeedsAnInstallIsoQemuAndShutdownAndThenBuilds() throws Exception {
+            Path bootIso = Files.writeString(dir.resolve("boot.iso"), "not really an iso");
+            Map<String, String> withQemu = Map.of("PATH", fakeProgram("qemu-system-x86_64") + ":" + pathWithout("qemu-system-"));
+            List<String> noIso = valid();
+            noIso.remove("--no-virt");
+
+            Result withoutIso = run("livemedia-creator", withQemu, noIso);
+            Result missingIso = run("livemedia-creator", withQemu, virt(dir.resolve("absent.iso")));
+            Result withoutQemu = run("livemedia-creator", Map.of("PATH", pathWithout("qemu-system-")), virt(bootIso));
+            Files.writeString(ks, liveKickstart().replace("shutdown\n", ""));
+            Result withoutShutdown = run("livemedia-creator", withQemu, virt(bootIso));
+            Files.writeString(ks, liveKickstart());
+            Result built = run("livemedia-creator", withQemu, virt(bootIso));
+
+            assertThat(withoutIso.exitCode()).isEqualTo(1);
+            assertThat(withoutIso.stderr()).contains("virt install needs an install iso.");
+            assertThat(missingIso.exitCode()).isEqualTo(1);
+            assertThat(missingIso.stderr()).contains("The iso " + dir.resolve("absent.iso") + " is missing.");
+            assertThat(withoutQemu.exitCode()).isEqualTo(1);
+            assertThat(withoutQemu.stderr()).contains("qemu needs to be installed.");
+            assertThat(withoutShutdown.exitCode()).isEqualTo(1);
+            assertThat(withoutShutdown.stderr()).contains("The kickstart must include shutdown when using virt installation.");
+            assertThat(built.exitCode()).as(built.all()).isZero();
+            assertThat(built.stderr()).contains("mode=virt iso='" + bootIso + "'");
+            assertIso(results.resolve("Fedora-Live-x86_64-41.iso"), "Fedora-Live-41");
+        }
+
+        @Test
+        void nomacbootIsAnOptionItKnows() throws Exception {
+            Result r = run("livemedia-creator", Map.of(), with("--nomacboot"));
+
+            assertThat(r.exitCode()).as(r.all()).isZero();
+            assertThat(r.stderr()).contains("macboot=no");
         }
 
         @Test
@@ -293,8 +388,7 @@ class StandInImageToolsTest {
             Result r = run("kiwi-ng", Map.of(), valid());
 
             assertThat(r.exitCode()).as(r.all()).isZero();
-            String arch = new String(new ProcessBuilder("uname", "-m").start().getInputStream().readAllBytes()).strip();
-            assertIso(target.resolve("Fedora-Live." + arch + "-41.0.iso"), "Fedora-Live");
+            assertIso(target.resolve("Fedora-Live." + uname() + "-" + ToolFixtures.KIWI_VERSION + ".iso"), "Fedora-Live");
             assertThat(r.stdout()).contains("Adding repository file://" + sideRepo + " as fbs-side");
         }
 
@@ -305,7 +399,10 @@ class StandInImageToolsTest {
             List<String> noTarget = new ArrayList<>(valid());
             noTarget.subList(noTarget.indexOf("--target-dir"), noTarget.indexOf("--target-dir") + 2).clear();
 
-            for (List<String> args : List.of(globalAfterCommand, noTarget, List.of("system", "prepare"))) {
+            List<String> buildOptionFirst = new ArrayList<>(List.of("--description", description.toString()));
+            buildOptionFirst.addAll(valid());
+
+            for (List<String> args : List.of(globalAfterCommand, noTarget, List.of("system", "prepare"), buildOptionFirst)) {
                 Result r = run("kiwi-ng", Map.of(), args);
                 assertThat(r.exitCode()).as("%s", args).isEqualTo(1);
                 assertThat(r.stderr()).as("%s", args).contains("usage: kiwi-ng");
@@ -331,6 +428,24 @@ class StandInImageToolsTest {
             Result missing = run("kiwi-ng", Map.of(), noFile);
             assertThat(missing.exitCode()).isEqualTo(1);
             assertThat(missing.stdout()).contains("KiwiConfigFileNotFound");
+            assertThat(target).doesNotExist();
+        }
+
+        @Test
+        void theOldEndToEndDescriptionIsRefusedAsKiwisSchemaRefusesIt() throws Exception {
+            // Issue 14: the end-to-end test's description had no <description> (kiwi: KiwiDescriptionInvalid).
+            Files.writeString(description.resolve("Fedora.kiwi"), """
+                <image schemaversion="7.4" name="Fedora-Live">
+                  <profiles><profile name="Workstation-Live" description="Fedora Workstation Live"/></profiles>
+                  <preferences profiles="Workstation-Live"><version>41.0</version><type image="iso"/></preferences>
+                </image>
+                """);
+
+            Result r = run("kiwi-ng", Map.of(), valid());
+
+            assertThat(r.exitCode()).isEqualTo(1);
+            assertThat(r.stdout()).contains("KiwiDescriptionInvalid: Failed to validate schema",
+                "no <description type=\"system\"> element");
             assertThat(target).doesNotExist();
         }
 
@@ -416,19 +531,59 @@ class StandInImageToolsTest {
         }
 
         @Test
-        void optparseErrorsExit2() throws Exception {
+        void argparseErrorsExit2() throws Exception {
             Result unknown = run("pungi", Map.of(), valid("--frobnicate"));
-            Result flavor = run("pungi", Map.of(), valid("--flavor", "Server-2"));
             Result noConfig = run("pungi", Map.of(), valid().subList(2, valid().size()));
             Result noDest = run("pungi", Map.of(), List.of("-c", ks.toString(), "-G"));
+            Result ambiguous = run("pungi", Map.of(), valid("--no"));
+            Result arch = run("pungi", Map.of(), valid("--arch", "aarch64"));
 
             assertThat(unknown.exitCode()).isEqualTo(2);
-            assertThat(unknown.stderr()).contains("pungi: error: no such option: --frobnicate");
-            assertThat(flavor.stderr()).contains("pungi: error: Flavor must be alphanumeric.");
-            assertThat(noConfig.stderr()).contains("pungi: error: Please specify a config file");
+            assertThat(unknown.stderr()).contains("pungi: error: unrecognized arguments: --frobnicate");
+            assertThat(noConfig.exitCode()).isEqualTo(2);
+            assertThat(noConfig.stderr()).contains("pungi: error: the following arguments are required: -c/--config");
             assertThat(noDest.exitCode()).isEqualTo(2);
             assertThat(noDest.stderr()).contains("--destdir is required");
+            assertThat(ambiguous.exitCode()).isEqualTo(2);
+            assertThat(ambiguous.stderr()).contains("pungi: error: ambiguous option: --no could match");
+            assertThat(arch.exitCode()).isEqualTo(2);
+            assertThat(arch.stderr()).contains("Cannot override arch while the BuildInstall stage is enabled");
             assertThat(dest).doesNotExist();
+        }
+
+        @Test
+        void aFlavorThatIsNotAlphanumericIsRefusedAsPungi432RefusesIt() throws Exception {
+            // Issue 14: FBS's validator allowed "._-" in a flavor; pungi's get_arguments() wants str.isalnum().
+            for (String flavor : List.of("Server-Edition", "Server.1", "Server_1")) {
+                Result r = run("pungi", Map.of(), valid("--flavor", flavor));
+
+                assertThat(r.exitCode()).as(flavor).isEqualTo(2);
+                assertThat(r.stderr()).as(flavor).contains("pungi: error: Variant must be alphanumeric");
+            }
+            assertThat(run("pungi", Map.of(), valid("--flavor", "Server2", "-G")).exitCode()).isZero();
+            assertThat(dest.resolve("41/Server2")).isDirectory();
+        }
+
+        @Test
+        void aNameWithASpaceGivesIsoFileNamesWithASpaceAsPungiDoes() throws Exception {
+            // Issue 14: pungi takes such a name (iso_basename is "NAME-FLAVOR"); FBS's staging refuses the file
+            // name afterwards, so FBS must refuse the name at submit.
+            List<String> args = valid();
+            args.set(args.indexOf("--name") + 1, "Fedora Server");
+
+            Result r = run("pungi", Map.of(), args);
+
+            assertThat(r.exitCode()).as(r.all()).isZero();
+            assertIso(dest.resolve("41/Server/" + arch + "/iso/Fedora Server-Server-41-" + arch + "-DVD.iso"), null);
+        }
+
+        @Test
+        void aSingleStageTurnsTheOthersOffEvenWithAllStages() throws Exception {
+            Result r = run("pungi", Map.of(), valid("--all-stages", "-G"));
+
+            assertThat(r.exitCode()).as(r.all()).isZero();
+            assertThat(dest.resolve("41/Server/" + arch + "/os/Packages")).isDirectory();
+            assertThat(dest.resolve("41/Server/" + arch + "/iso")).doesNotExist();
         }
 
         @Test
@@ -450,6 +605,71 @@ class StandInImageToolsTest {
 
             assertThat(r.exitCode()).isEqualTo(1);
             assertThat(r.stderr()).contains("You must run pungi as root");
+        }
+    }
+
+    // ---- pungi 4.8 and later (gather only) ---------------------------------------------------------------------
+
+    @Nested
+    class Pungi49 {
+
+        Path ks;
+        Path dest;
+
+        @BeforeEach
+        void kickstart() throws Exception {
+            ks = StandInImageToolsTest.this.kickstart("dvd.ks", "repo --name=fedora --baseurl=" + FEDORA_URL
+                + "\n%packages\n@core\nkernel\n%end\n");
+            dest = dir.resolve("dest");
+        }
+
+        List<String> dvdCommandLine(String... more) {
+            List<String> args = new ArrayList<>(List.of("-c", ks.toString(), "--name", "Fedora", "--ver", "41",
+                "--flavor", "Server", "--destdir", dest.toString(), "--cachedir", dir.resolve("cache").toString(),
+                "--bugurl", "https://bugz.fedoraproject.org", "--nosource", "--all-stages"));
+            args.addAll(List.of(more));
+            return args;
+        }
+
+        @Test
+        void theLegacyDvdCommandLineBuildsNothingAndExits0BecauseVerIsReadAsVersion() throws Exception {
+            // Issue 14: argparse takes --ver as an abbreviation of --version, prints the version and exits 0.
+            Result r = run("pungi-4.9", Map.of(), dvdCommandLine());
+
+            assertThat(r.exitCode()).isZero();
+            assertThat(r.stdout()).isEqualTo("pungi-4.9.0-1.fc41.noarch\n");
+            assertThat(dest).doesNotExist();
+        }
+
+        @Test
+        void theOptionsPungi48RemovedAreUnknown() throws Exception {
+            for (List<String> removed : List.of(List.of("--name", "Fedora"), List.of("--flavor", "Server"),
+                List.of("--bugurl", "https://bugz.fedoraproject.org"), List.of("--all-stages"), List.of("-C"),
+                List.of("-B"), List.of("-I"), List.of("--sourceisos"))) {
+                List<String> args = new ArrayList<>(List.of("-c", ks.toString(), "--destdir", dest.toString(),
+                    "--cachedir", dir.resolve("cache").toString()));
+                args.addAll(removed);
+
+                Result r = run("pungi-4.9", Map.of(), args);
+
+                assertThat(r.exitCode()).as("%s", removed).isEqualTo(2);
+                assertThat(r.stderr()).as("%s", removed)
+                    .contains("pungi: error: unrecognized arguments: " + String.join(" ", removed));
+            }
+            assertThat(dest).doesNotExist();
+        }
+
+        @Test
+        void aGatherOnlyCommandLineGathersAndMakesNoIso() throws Exception {
+            Result r = run("pungi-4.9", Map.of(), List.of("-c", ks.toString(), "--destdir", dest.toString(),
+                "--cachedir", dir.resolve("cache").toString(), "--nosource", "-G"));
+
+            assertThat(r.exitCode()).as(r.all()).isZero();
+            assertThat(r.stdout()).contains("All done!");
+            assertThat(Files.readString(dest.resolve("gathered-packages.txt"))).contains("@core", "kernel");
+            try (Stream<Path> files = Files.walk(dest)) {
+                assertThat(files).noneMatch(f -> f.toString().endsWith(".iso"));
+            }
         }
     }
 
@@ -501,14 +721,24 @@ class StandInImageToolsTest {
         void argumentErrors() throws Exception {
             Result noConfig = run("ksflatten", Map.of(), List.of("-o", "out.ks"));
             Result noFile = run("ksflatten", Map.of(), List.of("-c", "absent.ks"));
+            Result emptyConfig = run("ksflatten", Map.of(), List.of("--config="));
             Result unknown = run("ksflatten", Map.of(), List.of("-c", "absent.ks", "--strict"));
+            Result badSyntax = run("ksflatten", Map.of(), List.of("-c", "absent.ks", "-v", "F99x"));
+            Result programVersion = run("ksflatten", Map.of(), List.of("--version"));
 
             assertThat(noConfig.exitCode()).isEqualTo(2);
             assertThat(noConfig.stderr()).contains("the following arguments are required: -c/--config");
             assertThat(noFile.exitCode()).isEqualTo(1);
-            assertThat(noFile.stderr()).contains("Need to specify a config to flatten");
+            assertThat(noFile.stderr()).contains("Failed to read kickstart file 'absent.ks'");
+            assertThat(emptyConfig.exitCode()).isEqualTo(1);
+            assertThat(emptyConfig.stderr()).contains("Need to specify a config to flatten");
             assertThat(unknown.exitCode()).isEqualTo(2);
             assertThat(unknown.stderr()).contains("unrecognized arguments: --strict");
+            assertThat(badSyntax.exitCode()).isEqualTo(1);
+            assertThat(badSyntax.stdout()).contains("The version F99x is not supported by pykickstart");
+            // ksflatten's -v/--version names the kickstart syntax; the program has no option printing its version
+            assertThat(programVersion.exitCode()).isEqualTo(2);
+            assertThat(programVersion.stderr()).contains("argument --version: expected one argument");
         }
     }
 
@@ -524,12 +754,17 @@ class StandInImageToolsTest {
                 yield List.of("-c", ks.toString(), "--destdir", dir.resolve("dest").toString(), "--cachedir",
                     dir.resolve("cache").toString(), "--all-stages");
             }
+            case "pungi-4.9" -> {
+                Path ks = kickstart("dvd.ks", "repo --name=fedora --baseurl=" + FEDORA_URL + "\n");
+                yield List.of("-c", ks.toString(), "--destdir", dir.resolve("dest").toString(), "--cachedir",
+                    dir.resolve("cache").toString(), "-G");
+            }
             default -> throw new IllegalArgumentException(tool);
         };
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"livemedia-creator", "kiwi-ng", "pungi"})
+    @ValueSource(strings = {"livemedia-creator", "kiwi-ng", "pungi", "pungi-4.9"})
     void toldToFailItPrintsProgressThenFailsWithoutAnIso(String tool) throws Exception {
         Result r = run(tool, Map.of("FBS_STANDIN_FAIL", "1"), building(tool));
 
@@ -542,7 +777,7 @@ class StandInImageToolsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"livemedia-creator", "kiwi-ng", "pungi"})
+    @ValueSource(strings = {"livemedia-creator", "kiwi-ng", "pungi", "pungi-4.9"})
     void itsChildLivesAsLongAsItAndOnlyAKillOfTheTreeEndsItAfterATerm(String tool) throws Exception {
         ProcessBuilder pb = new ProcessBuilder(new ArrayList<>(List.of(STANDINS.resolve(tool).toString())))
             .directory(cwd.toFile()).redirectErrorStream(true);
@@ -574,7 +809,7 @@ class StandInImageToolsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"livemedia-creator", "kiwi-ng", "pungi"})
+    @ValueSource(strings = {"livemedia-creator", "kiwi-ng", "pungi", "pungi-4.9"})
     void aNormalEndTakesItsChildAlong(String tool) throws Exception {
         Result r = run(tool, Map.of(), building(tool));
 
@@ -585,12 +820,28 @@ class StandInImageToolsTest {
         ProcessHandle.of(pid).ifPresent(h -> assertThat(h.onExit()).succeedsWithin(java.time.Duration.ofSeconds(5)));
     }
 
+    /** What each real tool prints for its version option (a worker's tool probe parses these lines). */
     @ParameterizedTest
-    @ValueSource(strings = {"livemedia-creator", "kiwi-ng", "pungi"})
-    void aVersionIsCheapToAskFor(String tool) throws Exception {
-        Result r = run(tool, Map.of(), List.of(tool.equals("livemedia-creator") ? "-V" : "--version"));
+    @CsvSource({
+        "livemedia-creator, -V,        livemedia-creator-46.0",
+        "kiwi-ng,           --version, KIWI (next generation) version 9.24.56",
+        "kiwi-ng,           -v,        KIWI (next generation) version 9.24.56",
+        "pungi,             --version, pungi-4.3.2-1.fc38.noarch",
+        "pungi-4.9,         --version, pungi-4.9.0-1.fc41.noarch",
+        "pungi-4.9,         --ver,     pungi-4.9.0-1.fc41.noarch"})
+    void aVersionIsCheapToAskForAndReadsAsTheRealToolsDoes(String tool, String option, String line) throws Exception {
+        Result r = run(tool, Map.of(), List.of(option));
 
         assertThat(r.exitCode()).isZero();
-        assertThat(r.stdout()).contains("0.fbs.standin");
+        assertThat(r.stdout()).isEqualTo(line + "\n");
+    }
+
+    @Test
+    void theVersionNumberCanBeChosenForProbeTests() throws Exception {
+        Map<String, String> env = Map.of("FBS_STANDIN_VERSION", "4.7.0");
+
+        assertThat(run("pungi-4.9", env, List.of("--version")).stdout()).isEqualTo("pungi-4.7.0-1.fc41.noarch\n");
+        assertThat(run("livemedia-creator", Map.of("FBS_STANDIN_VERSION", "31.1"), List.of("-V")).stdout())
+            .isEqualTo("livemedia-creator-31.1\n");
     }
 }

@@ -65,6 +65,7 @@ class StandInLoraxTest {
                 "-s", FEDORA_REPO,
                 "-s", sideRepo.toUri().toString(),
                 "--buildarch", "x86_64",
+                "--nomacboot",
                 "--logfile", logfile.toString(),
                 "--tmp", tmp.toString()));
     }
@@ -177,7 +178,7 @@ class StandInLoraxTest {
                 "--mirrorlist=https://mirrors.fedoraproject.org/mirrorlist?repo=fedora-41&arch=aarch64",
                 "-m", "https://mirrors.fedoraproject.org/mirrorlist?repo=updates-released-f41&arch=aarch64",
                 "--proxy=http://proxy.example:3128",
-                "--buildarch=aarch64", "--volid=FBS-TEST", "--isfinal",
+                "--buildarch=aarch64", "--volid=FBS-TEST", "--isfinal", "--nomacboot",
                 "--logfile=" + logfile, "--tmp=" + tmp,
                 "--", outdir.toString());
 
@@ -203,10 +204,86 @@ class StandInLoraxTest {
     }
 
     @Test
-    void versionOption() throws Exception {
+    void versionOptionPrintsWhatLorax46Prints() throws Exception {
         Result r = run(List.of("-V"));
+        Result chosen = run(Map.of("FBS_STANDIN_VERSION", "34.9"), List.of("-V"));
+
         assertThat(r.exitCode()).isZero();
-        assertThat(r.stdout()).contains("standin");
+        assertThat(r.stdout()).isEqualTo("lorax-46.0\n"); // cmdline.py: basename(argv[0]) + "-" + vernum
+        assertThat(chosen.stdout()).isEqualTo("lorax-34.9\n");
+    }
+
+    // ------------------------------------------------------------------------------------------------
+    // The mac boot image: lorax 46 Lorax.run() needs hfsplus-tools unless --nomacboot
+
+    /** This JVM's PATH without the directories that hold mkfs.hfsplus. */
+    private static String pathWithoutHfsplus() {
+        StringBuilder path = new StringBuilder();
+        for (String d : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(":")) {
+            if (!d.isEmpty() && !Files.exists(Path.of(d, "mkfs.hfsplus"))) {
+                path.append(path.isEmpty() ? "" : ":").append(d);
+            }
+        }
+        return path.toString();
+    }
+
+    @Test
+    void withoutNomacbootAndWithoutHfsplusToolsLoraxExits1BeforeMakingTheOutputDir() throws Exception {
+        // Issue 14: FBS never passed --nomacboot, so lorax failed on aarch64, ppc64le and s390x workers.
+        Path outdir = dir.resolve("results");
+        List<String> args = new ArrayList<>(validOptions());
+        args.remove("--nomacboot");
+        args.add(outdir.toString());
+
+        Result r = run(Map.of("PATH", pathWithoutHfsplus()), args);
+
+        assertThat(r.exitCode()).isEqualTo(1);
+        assertThat(r.stderr()).contains("you need to install hfsplus-tools to create mac images");
+        assertThat(outdir).doesNotExist();
+    }
+
+    @Test
+    void withHfsplusToolsTheMacBootImageNeedsNoOption() throws Exception {
+        Path bin = Files.createDirectories(dir.resolve("bin"));
+        Path mkfs = Files.writeString(bin.resolve("mkfs.hfsplus"), "#!/bin/sh\nexit 0\n");
+        Files.setPosixFilePermissions(mkfs, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path outdir = dir.resolve("results");
+        List<String> args = new ArrayList<>(validOptions());
+        args.remove("--nomacboot");
+        args.addAll(List.of("--macboot", outdir.toString()));
+
+        Result r = run(Map.of("PATH", bin + ":" + pathWithoutHfsplus()), args);
+
+        assertThat(r.exitCode()).as("exit code, stderr:%n%s", r.stderr()).isZero();
+        assertThat(outdir.resolve("images/boot.iso")).isRegularFile();
+    }
+
+    @Test
+    void aRepoFileIsASourceToo() throws Exception {
+        Path repoFile = Files.writeString(dir.resolve("fedora.repo"), "[fedora]\nbaseurl=" + FEDORA_REPO + "\n");
+        Path outdir = dir.resolve("results");
+        List<String> args = with(without(without(validOptions(), "-s"), "-s"), "--repo", repoFile.toString(),
+                outdir.toString());
+
+        Result r = run(args);
+        Result missing = run(with(without(without(validOptions(), "-s"), "-s"), "--repo",
+                dir.resolve("absent.repo").toString(), dir.resolve("results2").toString()));
+
+        assertThat(r.exitCode()).as("exit code, stderr:%n%s", r.stderr()).isZero();
+        assertThat(r.stderr()).contains("Using repositories from " + repoFile);
+        assertThat(missing.exitCode()).isEqualTo(1);
+        assertThat(missing.stderr()).contains("--repo " + dir.resolve("absent.repo") + " is not a file");
+    }
+
+    @Test
+    void theSameFedoraRepositoryAsBaseurlAndAsMetalinkIsRefused() throws Exception {
+        // Issue 14: FBS passed each default repository twice, as -s URL and as -m METALINK.
+        Path outdir = dir.resolve("results");
+        Result r = run(with(validOptions(),
+                "-m", "https://mirrors.fedoraproject.org/metalink?repo=fedora-41&arch=x86_64", outdir.toString()));
+
+        assertThat(r.exitCode()).isEqualTo(1);
+        assertThat(r.stderr()).contains("repository fedora-41 (x86_64) is given twice");
     }
 
     // ------------------------------------------------------------------------------------------------

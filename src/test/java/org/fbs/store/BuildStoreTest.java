@@ -8,6 +8,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -71,6 +72,23 @@ class BuildStoreTest {
     private void reopen() throws Exception {
         store.close();
         store = BuildStore.open(dataDir);
+    }
+
+    @Test
+    void anAccountBelongsToOneIssuerAndSubjectAndKeepsItsNameThroughRenames() throws Exception {
+        String iss = "https://id.example.org";
+        // The first login with a name gets it as its account: builds stored under that name before stay its own.
+        assertThat(store.account(iss, "sub-1", "alice")).isEqualTo("alice");
+        assertThat(store.account(iss, "sub-1", "alice")).isEqualTo("alice");
+        // Another subject (or issuer) with the same name is another account.
+        String other = store.account(iss, "sub-2", "alice");
+        assertThat(other).startsWith("alice~").hasSize("alice~".length() + 8);
+        assertThat(store.account("https://other.example.org", "sub-1", "alice")).isNotIn("alice", other);
+        // A renamed user keeps their account; their old name stays theirs.
+        assertThat(store.account(iss, "sub-1", "alicia")).isEqualTo("alice");
+        assertThat(store.account(iss, "sub-3", "alicia")).isEqualTo("alicia");
+        reopen();
+        assertThat(store.account(iss, "sub-2", "alice")).isEqualTo(other);
     }
 
     @Test
@@ -224,6 +242,44 @@ class BuildStoreTest {
 
         assertThatThrownBy(() -> store.update(ghost)).isInstanceOf(SQLException.class).hasMessageContaining("4242");
         assertThat(store.list(null, 10)).isEmpty();
+    }
+
+    @Test
+    void aDeletedTokensHashAndAnEndedBuildsPasswordLeaveNoTraceInTheDatabaseFiles() throws Exception {
+        // What an attacker who gets a copy of the data dir would look for: the token's stored hash, the password.
+        String hash = "5ec7e7" + "0123456789abcdef".repeat(3) + "feedface00";
+        String password = "Hunter2-Zq9xW4";
+        ApiToken token = store.insertToken(new ApiToken(0, "ci", "alice", "alice@example.org", false, T0, null), hash);
+        JsonObject spec = queued("x86_64").spec().copy().put("staging", "ftp://bob:" + password + "@ftp.example.org/pub");
+        Build build = store.insert(Build.queued(spec, "build.x86_64.rawhide", "alice", T0));
+        Build running = build.assigned("w1", null, T0.plusSeconds(1)).running("image", T0.plusSeconds(2), 1);
+        store.update(running);
+        assertThat(fileBytes()).as("the secrets are really in the files before").contains(hash, password);
+
+        assertThat(store.deleteToken(token.id(), "alice")).isTrue();
+        // The way the dispatcher writes an ended build: in a batch, without the passwords of its spec.
+        store.batch(List.of(s -> {
+            s.update(running.finished(BuildState.FAILED, "lorax failed", List.of(), T0.plusSeconds(3), 2)
+                .withoutSecrets());
+            return null;
+        }));
+
+        assertThat(fileBytes()).doesNotContain(hash, password);
+        assertThat(store.get(build.id()).orElseThrow().spec().getString("staging"))
+            .isEqualTo("ftp://bob:***@ftp.example.org/pub");
+        reopen();
+        assertThat(store.tokens("alice")).isEmpty();
+    }
+
+    /** Everything SQLite keeps on disk for the store (the database, its write-ahead log), as Latin-1 text. */
+    private String fileBytes() throws Exception {
+        StringBuilder all = new StringBuilder();
+        try (var files = Files.list(dataDir)) {
+            for (Path f : files.toList()) {
+                all.append(new String(Files.readAllBytes(f), StandardCharsets.ISO_8859_1));
+            }
+        }
+        return all.toString();
     }
 
     @Test

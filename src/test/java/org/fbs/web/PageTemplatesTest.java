@@ -90,7 +90,7 @@ class PageTemplatesTest {
         BuildPageView plain = BuildPageView.of(queued("Fedora"), T.plusSeconds(5));
         BuildPageView view = new BuildPageView(plain.build(), plain.type(), plain.arch(), plain.release(),
             plain.steps(), plain.passed(), plain.times(), place, plain.artifacts(), plain.spec(), plain.kickstart(),
-            plain.logSrc());
+            plain.logSrc(), plain.mails());
         assertThat(buildPage(view)).contains("<p class=\"place\" id=\"place-in-line\">3rd in line for x86_64/41;"
             + " 2 workers, both busy<br><small id=\"typical\">Builds of this kind usually wait 5 min 00 s and take"
             + " 25 min 00 s.</small></p>");

@@ -12,6 +12,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.fbs.build.Artifact;
 import org.fbs.build.ExtraPackage;
+import org.fbs.cluster.LinkSigner;
 import org.fbs.protocol.Addresses;
 import org.fbs.protocol.BuildEvent;
 import org.fbs.protocol.JobOffer;
@@ -19,9 +20,10 @@ import org.fbs.protocol.OfferReply;
 import org.fbs.protocol.WorkerStatus;
 
 /**
- * The test plays one worker in the real protocol: it takes every offer for x86_64/41, serves build logs over HTTP
- * as a worker does ({@code /log/<id>}, {@code ?follow=true} kept open until the test ends the log), and sends the
- * build events the test asks for. Public for the master's tests of the log route.
+ * The test plays one worker in the real protocol: it announces itself, takes every offer for x86_64/41, serves build
+ * logs over HTTP as a worker does ({@code /log/<id>} with the master's signature, made with this process's secret,
+ * else 403; {@code ?follow=true} kept open until the test ends the log), and sends the build events the test asks for.
+ * Public for the master's tests of the log route.
  */
 public final class PlayedWorker implements AutoCloseable {
 
@@ -33,6 +35,10 @@ public final class PlayedWorker implements AutoCloseable {
     private final Map<Long, StringBuilder> logs = new ConcurrentHashMap<>();
     private final Map<Long, List<HttpServerResponse>> followers = new ConcurrentHashMap<>();
     private final Map<Long, Long> seq = new ConcurrentHashMap<>();
+    /** Every request target the log server was sent, in order. */
+    public final List<String> requests = new CopyOnWriteArrayList<>();
+    /** A {@code logUrl} to put in each offer's answer, as a lying worker would (null: none). */
+    public volatile String forgedLogUrl;
 
     private PlayedWorker(Vertx vertx, HttpServer server) {
         this.vertx = vertx;
@@ -44,9 +50,13 @@ public final class PlayedWorker implements AutoCloseable {
         PlayedWorker[] self = new PlayedWorker[1];
         HttpServer server = WebTestBed.await(vertx.createHttpServer().requestHandler(req -> {
             String path = req.path();
+            self[0].requests.add(req.uri());
             long id = path.startsWith("/log/") ? Long.parseLong(path.substring(5)) : -1;
             StringBuilder log = self[0].logs.get(id);
-            if (log == null) {
+            if (!LinkSigner.perProcess().allows(id, path, req.getParam(LinkSigner.EXPIRES),
+                req.getParam(LinkSigner.SIGNATURE))) {
+                req.response().setStatusCode(403).end("not signed by the master\n");
+            } else if (log == null) {
                 req.response().setStatusCode(404).end("no such build log\n");
             } else if ("true".equals(req.getParam("follow"))) {
                 HttpServerResponse response = req.response().setChunked(true);
@@ -60,8 +70,14 @@ public final class PlayedWorker implements AutoCloseable {
         WebTestBed.await(vertx.eventBus().<JsonObject>consumer(ADDRESS, msg -> {
             long id = JobOffer.fromJson(msg.body()).buildId();
             self[0].logs.put(id, new StringBuilder());
-            msg.reply(OfferReply.accept("w1", self[0].url + "/log/" + id).toJson());
+            JsonObject reply = OfferReply.accept("w1").toJson();
+            if (self[0].forgedLogUrl != null) {
+                reply.put("logUrl", self[0].forgedLogUrl);
+            }
+            msg.reply(reply);
         }).completion());
+        // As a worker does once it takes offers: the master learns where it serves logs.
+        self[0].announce();
         return self[0];
     }
 

@@ -301,7 +301,8 @@ class WebPagesTest {
             String done = page(id);
             assertThat(done).contains("data-state=\"SUCCEEDED\"", "<li class=\"step-done\">succeeded</li>",
                 "<li class=\"step-skipped\">staging</li>",
-                "<a href=\"" + worker.url + "/artifacts/" + id + "/boot.iso\">boot.iso</a>",
+                // The link the page hands out is signed by the master, for this build and file only.
+                "<a href=\"" + worker.url + "/artifacts/" + id + "/boot.iso?expires=",
                 "<span title=\"1048576 bytes\">1.0 MiB</span>", sha, "file:///srv/fbs/" + id + "/SHA256SUMS",
                 "anaconda-41.20-1.fc41.x86_64", "id=\"history\"")
                 .doesNotContain("data-refresh", "id=\"cancel\"");
@@ -366,7 +367,8 @@ class WebPagesTest {
             poll(() -> page("/cluster").contains("data-worker=\"w1\""));
             String page = page("/cluster");
             assertThat(page).contains(worker.url, "x86_64/41", "boot, live", "2 / 0 / 2", "taking builds",
-                "action=\"/cluster/w1/drain\"", "<time datetime=");
+                "action=\"/cluster/w1/drain\"", "<time datetime=", "<th>Isolation</th>",
+                "<td class=\"isolation\">none</td>");
         }
     }
 

@@ -31,8 +31,8 @@ class ToolProbeTest {
         ToolProbe.Tool ksflatten = ToolProbe.probe("ksflatten", STANDINS.resolve("ksflatten").toString(), tmp);
 
         assertThat(lorax.usable()).isTrue();
-        assertThat(lorax.version()).isEqualTo("lorax-0.fbs.standin");
-        assertThat(kiwi.version()).isEqualTo("KIWI (next generation) version 0.fbs.standin");
+        assertThat(lorax.version()).isEqualTo("lorax-46.0");
+        assertThat(kiwi.version()).isEqualTo("KIWI (next generation) version 9.24.56");
         assertThat(ksflatten.usable()).isTrue();
         assertThat(ksflatten.version()).as("ksflatten has no cheap version flag: presence only").isNull();
     }
@@ -68,5 +68,63 @@ class ToolProbeTest {
         assertThat(tools.usable("ksflatten")).isFalse();
         assertThat(tools.whyNot("live")).isEqualTo("this worker cannot build live images: livemedia-creator not found"
             + " (worker.tools.livemedia-creator)");
+    }
+
+    /** These tools, and every other one at a path that does not exist: nothing from the host's PATH. */
+    private Map<String, String> only(Map<String, String> given) {
+        Map<String, String> tools = new java.util.HashMap<>();
+        for (String name : List.of("lorax", "livemedia-creator", "kiwi-ng", "pungi", "ksflatten", "mkfs-hfsplus")) {
+            tools.put(name, tmp.resolve("absent/" + name).toString());
+        }
+        tools.putAll(given);
+        return tools;
+    }
+
+    /** A tool that prints {@code text} for {@code --version} and nothing else, as a shell script. */
+    private Path printing(String name, String text) throws Exception {
+        Path script = Files.writeString(tmp.resolve(name), "#!/bin/sh\n[ \"$1\" = --version ] && echo '" + text
+            + "' && exit 0\nexit 2\n");
+        Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
+        return script;
+    }
+
+    /**
+     * pungi 4.8 and later only gather (pungi/scripts/pungi.py); such a worker does not announce dvd and says why,
+     * while one with the legacy script (4.3.2) does.
+     */
+    @Test
+    void aWorkerWhosePungiOnlyGathersDoesNotBuildDvdsAndSaysWhy() throws Exception {
+        ToolProbe.Tools gathering = ToolProbe.probe(settings(only(Map.of(
+            "lorax", STANDINS.resolve("lorax").toString(),
+            "pungi", printing("pungi-4.9", "4.9.1").toString()))));
+        ToolProbe.Tools legacy = ToolProbe.probe(settings(only(Map.of(
+            "pungi", printing("pungi-4.3", "4.3.2").toString()))));
+
+        assertThat(gathering.kinds()).contains("boot").doesNotContain("dvd");
+        assertThat(gathering.announced()).containsEntry("boot", "available")
+            .containsEntry("dvd", "its pungi (4.9.1) only gathers packages (pungi 4.8 and later); DVDs need the"
+                + " legacy pungi before 4.8")
+            .containsKeys("live", "live-kiwi");
+        assertThat(gathering.whyNot("dvd")).isEqualTo("this worker cannot build dvd images: pungi its pungi (4.9.1)"
+            + " only gathers packages (pungi 4.8 and later); DVDs need the legacy pungi before 4.8"
+            + " (worker.tools.pungi)");
+        assertThat(legacy.kinds()).containsExactly("dvd");
+        assertThat(legacy.byName().get("pungi").version()).isEqualTo("4.3.2");
+        assertThat(legacy.announced().get("boot")).isEqualTo("not found");
+    }
+
+    /** lorax needs hfsplus-tools' mkfs.hfsplus unless told --nomacboot: the probe looks for worker.tools.mkfs-hfsplus. */
+    @Test
+    void theProbeFindsHfsplusToolsAndTheCommandsFollow() throws Exception {
+        Path mkfs = printing("mkfs.hfsplus", "mkfs.hfsplus 540.1");
+        ToolProbe.Tools with = ToolProbe.probe(settings(only(Map.of("mkfs-hfsplus", mkfs.toString()))));
+        ToolProbe.Tools without = ToolProbe.probe(settings(only(Map.of())));
+
+        assertThat(with.hfsplus()).isTrue();
+        assertThat(without.hfsplus()).isFalse();
+        org.fbs.build.ImageKind boot = org.fbs.build.ImageKinds.named("boot");
+        assertThat(with.setup(boot, settings(Map.of())).hfsplus()).isTrue();
+        assertThat(without.setup(boot, settings(Map.of("lorax", "/opt/lorax"))))
+            .isEqualTo(new org.fbs.build.ToolSetup("/opt/lorax", false, null));
     }
 }

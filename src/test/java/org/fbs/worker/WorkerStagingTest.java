@@ -27,6 +27,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 import org.fbs.build.Artifact;
+import org.fbs.config.AllowedHosts;
+import org.fbs.cluster.LinkSigner;
 import org.fbs.config.KojiSettings;
 import org.fbs.config.WorkerSettings;
 import org.fbs.protocol.Addresses;
@@ -72,9 +74,16 @@ class WorkerStagingTest {
         try (ServerSocket socket = new ServerSocket(0)) {
             port = socket.getLocalPort();
         }
-        WorkerSettings settings = new WorkerSettings("w-test", "127.0.0.1", port, "http://127.0.0.1:" + port,
+        WorkerSettings defaults = new WorkerSettings("w-test", "127.0.0.1", port, "http://127.0.0.1:" + port,
             List.of("x86_64"), List.of("41"), 1, workDir, List.of(tmp), Map.of("lorax", STANDIN_LORAX.toString()),
             KojiSettings.DEFAULTS, Duration.ofDays(7));
+        // The test's FTP server is on loopback: an internal address, which the operator must allow.
+        WorkerSettings settings = new WorkerSettings(defaults.id(), defaults.httpHost(), defaults.httpPort(),
+            defaults.publicUrl(), defaults.arches(), defaults.releases(), defaults.slots(), defaults.workDir(),
+            defaults.stagingRoots(), defaults.tools(), defaults.koji(), defaults.retention(), defaults.buildTimeout(),
+            defaults.keepFailedWorkdirs(), defaults.maxLogLine(), defaults.httpMetrics(),
+            defaults.heartbeatInterval(), defaults.isolation(),
+            AllowedHosts.parse("worker.ftp.allowed-hosts", List.of("127.0.0.1")));
         await(WorkerRole.deploy(vertx, settings));
         ftp = new EmbeddedFtpServer(Files.createDirectories(tmp.resolve("ftp")));
     }
@@ -243,6 +252,39 @@ class WorkerStagingTest {
         }
     }
 
+    @Test
+    void aFolderALocalUserPreparedWithLinksToARootFileFailsTheBuildAndNothingIsWrittenThroughThem() throws Exception {
+        // A local user who may write into a staging root makes the build's folder first, with its temporary names
+        // (and its marker's) leading to a file only root may write.
+        Path victim = Files.writeString(Files.createDirectories(tmp.resolve("etc")).resolve("shadow"),
+            "root:*:19000:0:99999:7:::\n");
+        Path trap = Files.createDirectories(tmp.resolve("images/Fedora-x86_64-41-18"));
+        for (String name : List.of(".boot.iso.partial", ".CHECKSUM.partial", ".build-18.log.partial",
+            "..fbs-build.partial", "boot.iso")) {
+            Files.createSymbolicLink(trap.resolve(name), victim);
+        }
+
+        BuildEvent end = build(18, "file://" + tmp.resolve("images"));
+
+        assertThat(end.kind()).isEqualTo(Kind.FAILED);
+        assertThat(end.reason()).contains("staging folder " + trap + " already exists and has no .fbs-build marker");
+        assertThat(victim).hasContent("root:*:19000:0:99999:7:::\n");
+        try (var left = Files.list(trap)) {
+            assertThat(left).hasSize(5).allMatch(Files::isSymbolicLink);
+        }
+    }
+
+    @Test
+    void ftpStagingToAnInternalHostTheOperatorDidNotAllowFailsBeforeTheBuildAndNothingReachesIt() throws Exception {
+        // 127.0.0.1 is allowed in this test's settings; 127.0.0.2, loopback too, is not.
+        BuildEvent end = build(19, "ftp://127.0.0.2:" + ftp.port + "/images");
+
+        assertThat(end.kind()).isEqualTo(Kind.FAILED);
+        assertThat(end.reason()).contains("will not connect to FTP server 127.0.0.2: 127.0.0.2 is a loopback address"
+            + " (an operator may allow it in worker.ftp.allowed-hosts)");
+        assertThat(ftp.commands).isEmpty();
+    }
+
     // ---- helpers ------------------------------------------------------------------------------------------------
 
     /**
@@ -292,7 +334,11 @@ class WorkerStagingTest {
     }
 
     private HttpResponse<byte[]> get(String path, String range) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+        // Signed as the master signs it: the worker in this JVM checks with this process's secret.
+        String[] parts = path.split("/");
+        long build = parts.length > 2 && parts[2].matches("[0-9]{1,18}") ? Long.parseLong(parts[2]) : 0;
+        String signed = path + "?" + LinkSigner.perProcess().linkQuery(build, path, java.time.Instant.now().plusSeconds(120));
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + signed))
             .timeout(Duration.ofSeconds(30));
         if (range != null) {
             request.header("Range", range);

@@ -38,6 +38,8 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.fbs.build.Artifact;
 import org.fbs.build.ExtraPackage;
+import org.fbs.config.Isolation;
+import org.fbs.cluster.LinkSigner;
 import org.fbs.config.KojiSettings;
 import org.fbs.config.WorkerSettings;
 import org.fbs.koji.LocalKoji;
@@ -50,6 +52,7 @@ import org.fbs.protocol.JobOffer;
 import org.fbs.protocol.OfferReply;
 import org.fbs.protocol.WorkerStatus;
 import org.fbs.spec.SpecParser;
+import org.fbs.standins.ToolFixtures;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -121,7 +124,6 @@ class WorkerVerticleTest {
 
         assertThat(reply.accepted()).as("accepted: %s", reply).isTrue();
         assertThat(reply.worker()).isEqualTo("w-test");
-        assertThat(reply.logUrl()).isEqualTo("http://127.0.0.1:" + port + "/log/7");
 
         List<BuildEvent> seen = awaitEvents(7, 4);
         assertThat(seen).extracting(BuildEvent::seq).containsExactly(1L, 2L, 3L, 4L);
@@ -164,7 +166,7 @@ class WorkerVerticleTest {
         OfferReply again = offer(1);
 
         assertThat(other).isEqualTo(OfferReply.decline("w-test", "no free slot"));
-        assertThat(again).isEqualTo(OfferReply.accept("w-test", "http://127.0.0.1:" + port + "/log/1"));
+        assertThat(again).isEqualTo(OfferReply.accept("w-test"));
         assertThat(awaitEnd(1).kind()).isEqualTo(Kind.SUCCEEDED);
         until("an announcement with the slot free again", () -> announcements.stream().skip(announcedBefore)
             .anyMatch(s -> s.free() == 1 && s.running().isEmpty()));
@@ -294,11 +296,10 @@ class WorkerVerticleTest {
         startWorker(wrapper("lorax-quick-fail", "exit 3\n"));
 
         for (long id = 100; id < 150; id++) {
-            OfferReply reply = offer(id);
-            HttpResponse<String> log = http.send(HttpRequest.newBuilder(URI.create(reply.logUrl()))
-                .timeout(Duration.ofSeconds(60)).GET().build(), HttpResponse.BodyHandlers.ofString());
-            assertThat(log.statusCode()).as("GET %s right after the offer was accepted", reply.logUrl())
-                .isEqualTo(200);
+            assertThat(offer(id).accepted()).isTrue();
+            // Signed as the master signs it: the worker in this JVM checks with this process's secret.
+            HttpResponse<String> log = get("/log/" + id);
+            assertThat(log.statusCode()).as("GET /log/%s right after the offer was accepted", id).isEqualTo(200);
             awaitEnd(id);
         }
     }
@@ -327,7 +328,9 @@ class WorkerVerticleTest {
             assertThat(Files.readAllLines(args)).containsSubsequence(
                 "-s", "https://dl.fedoraproject.org/pub/fedora/linux/releases/41/Everything/x86_64/os/",
                 "-s", "file://" + workDir.resolve("builds/31-attempt-1/side-repo"),
-                "-m", "https://mirrors.fedoraproject.org/metalink?repo=fedora-41&arch=x86_64");
+                "--nomacboot");
+            assertThat(Files.readAllLines(args)).as("the default repo once, not also as a metalink")
+                .doesNotContain("-m");
             assertThat(get("/log/31").body()).contains("downloaded fixed-1.0-1.fc41.x86_64")
                 .contains("Added 'lorax-repo-1': file://" + workDir.resolve("builds/31-attempt-1/side-repo"));
 
@@ -367,7 +370,7 @@ class WorkerVerticleTest {
     }
 
     private static String liveKickstart() {
-        return "url --url=" + FEDORA + "\n%packages\n@workstation-product-environment\n%end\n";
+        return ToolFixtures.liveKickstart(FEDORA);
     }
 
     /** The staged files of a succeeded build, checked against their artifacts and the CHECKSUM (by sha256sum -c). */
@@ -417,7 +420,7 @@ class WorkerVerticleTest {
     }
 
     @Test
-    void withoutKsflattenFbsFlattensTheKickstartItself() throws Exception {
+    void withoutKsflattenTheKickstartIsUsedAsItCame() throws Exception {
         startWorker(standIns(Map.of("ksflatten", tmp.resolve("absent/ksflatten").toString())), Duration.ofHours(6), 3);
 
         assertThat(offer(62, liveSpec(liveKickstart())).accepted()).isTrue();
@@ -425,32 +428,39 @@ class WorkerVerticleTest {
         BuildEvent end = awaitEnd(62);
         Path dir = assertStagedWithChecksum(end, "Fedora-x86_64-41-62", "Fedora-Live-x86_64-41.iso");
         assertThat(Files.readString(dir.resolve("live.ks"))).isEqualTo(liveKickstart());
-        assertThat(get("/log/62").body()).contains("flattened by FBS (ksflatten is not installed)");
+        assertThat(get("/log/62").body()).contains("used as it came (ksflatten is not installed");
     }
 
     @Test
-    void anIncludeOfAWorkerFileIsRefusedBeforeAnyToolReadsIt() throws Exception {
+    void anIncludeOfAWorkerFileIsRefusedBeforeAnyToolReadsItAndNothingOfTheHostIsStaged() throws Exception {
         startWorker(standIns(Map.of()), Duration.ofHours(6), 3);
+        Path secret = Files.writeString(tmp.resolve("host-secret"), "root:$6$WORKER-SECRET:19000:0:99999:7:::\n");
 
-        assertThat(offer(63, liveSpec("%include /etc/shadow\n" + liveKickstart())).accepted()).isTrue();
+        // An offer straight on the event bus: a kickstart no master of ours would have let through.
+        JsonObject spec = SpecParser.fromJson(liveSpec(liveKickstart())).toJson();
+        spec.getJsonObject("live").put("kickstart", liveKickstart() + "%include " + secret + " # note\n");
+        Message<JsonObject> reply = await(vertx.eventBus().request(OFFERS, new JobOffer(63, spec).toJson(),
+            new DeliveryOptions().setSendTimeout(10_000)));
+        assertThat(OfferReply.fromJson(reply.body()).accepted()).isTrue();
 
         BuildEvent end = awaitEnd(63);
         assertThat(end.kind()).isEqualTo(Kind.FAILED);
-        assertThat(end.reason()).isEqualTo("kickstart fedora-live.ks: fedora-live.ks line 1: %include /etc/shadow"
-            + " names a file that did not come with the build (fedora-live.ks); only those can be included");
-        assertThat(get("/log/63").body()).doesNotContain("running:").doesNotContain("root:");
+        assertThat(end.reason()).startsWith("the worker cannot read this spec: [live] config: the kickstart's line 5 (%include "
+            + secret + " # note) includes another file: a build brings exactly one kickstart");
+        assertThat(get("/log/63").body()).doesNotContain("running:").doesNotContain("WORKER-SECRET");
         assertThat(staging).isEmptyDirectory();
+        try (Stream<Path> files = Files.walk(workDir)) {
+            for (Path file : files.filter(Files::isRegularFile).toList()) {
+                assertThat(new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1)).as("%s", file)
+                    .doesNotContain("WORKER-SECRET");
+            }
+        }
     }
 
     @Test
     void aKiwiLiveBuildRunsKiwiNgWithTheDescriptionAndProfile() throws Exception {
         startWorker(standIns(Map.of()), Duration.ofHours(6), 3);
-        String description = """
-            <image schemaversion="7.4" name="Fedora-Live">
-              <profiles><profile name="Workstation-Live" description="Fedora Workstation Live"/></profiles>
-              <preferences profiles="Workstation-Live"><version>41.0</version><type image="iso"/></preferences>
-            </image>
-            """;
+        String description = ToolFixtures.KIWI_DESCRIPTION;
         JsonObject spec = new JsonObject().put("type", "live").put("arch", "x86_64").put("release", "41")
             .put("staging", staging.toUri().toString()).put("live", new JsonObject().put("tool", "kiwi")
                 .put("profile", "Workstation-Live").put("config", "Fedora.kiwi").put("kickstart", description));
@@ -458,7 +468,7 @@ class WorkerVerticleTest {
         assertThat(offer(64, spec).accepted()).isTrue();
 
         BuildEvent end = awaitEnd(64);
-        String iso = "Fedora-Live." + uname() + "-41.0.iso";
+        String iso = "Fedora-Live." + uname() + "-" + ToolFixtures.KIWI_VERSION + ".iso";
         assertThat(end.artifacts()).extracting(Artifact::name)
             .containsExactly(iso, "CHECKSUM", "Fedora.kiwi", "build-64.log");
         Path dir = assertStagedWithChecksum(end, "Fedora-x86_64-41-64", iso);
@@ -498,6 +508,95 @@ class WorkerVerticleTest {
         assertThat(reply.reason()).isEqualTo("this worker cannot build dvd images: pungi not found (worker.tools.pungi)");
         assertThat(offer(67, liveSpec(liveKickstart())).accepted()).isTrue();
         assertThat(awaitEnd(67).kind()).isEqualTo(Kind.SUCCEEDED);
+    }
+
+    /**
+     * pungi 4.8 and later cut pungi/scripts/pungi.py down to the gather phase: a worker with one announces dvd as not
+     * available with the reason, and declines a dvd offer saying so (the master's waiting reason follows from it).
+     */
+    @Test
+    void aWorkerWhosePungiOnlyGathersAnnouncesWhyAndDeclinesDvdJobs() throws Exception {
+        Path pungi49 = tmp.resolve("pungi-4.9");
+        Files.writeString(pungi49, "#!/bin/sh\n[ \"$1\" = --version ] && echo 4.9.1 && exit 0\nexit 2\n");
+        Files.setPosixFilePermissions(pungi49, PosixFilePermissions.fromString("rwxr-xr-x"));
+        startWorker(standIns(Map.of("pungi", pungi49.toString())), Duration.ofHours(6), 3);
+        JsonObject spec = new JsonObject().put("type", "dvd").put("arch", "x86_64").put("release", "41")
+            .put("dvd", new JsonObject().put("config", "dvd.ks").put("kickstart", "repo --name=f --baseurl=" + FEDORA));
+
+        OfferReply reply = offer(68, spec);
+
+        String why = "its pungi (4.9.1) only gathers packages (pungi 4.8 and later); DVDs need the legacy pungi"
+            + " before 4.8";
+        assertThat(announcements.get(0).types()).containsExactly("boot", "live", "live-kiwi");
+        assertThat(announcements.get(0).kinds()).containsEntry("boot", "available").containsEntry("live", "available")
+            .containsEntry("live-kiwi", "available").containsEntry("dvd", why);
+        assertThat(reply.accepted()).isFalse();
+        assertThat(reply.reason()).isEqualTo("this worker cannot build dvd images: pungi " + why
+            + " (worker.tools.pungi)");
+    }
+
+    /** lmc has had no --title since lorax 32: a spec's title is not passed, and the build log says so. */
+    @Test
+    void aLiveTitleIsNotPassedToLivemediaCreatorAndTheLogSaysWhy() throws Exception {
+        startWorker(standIns(Map.of()), Duration.ofHours(6), 3);
+        JsonObject spec = liveSpec(liveKickstart());
+        spec.getJsonObject("live").put("title", "Fedora Live");
+
+        assertThat(offer(69, spec).accepted()).isTrue();
+
+        assertThat(awaitEnd(69).kind()).isEqualTo(Kind.SUCCEEDED);
+        String log = get("/log/69").body();
+        assertThat(log).contains("[live] title 'Fedora Live' is not passed: livemedia-creator has no --title option"
+            + " since lorax 32");
+        assertThat(log.lines().filter(l -> l.contains("running: ") && l.contains("--make-iso")).toList())
+            .singleElement().asString().doesNotContain("--title").doesNotContain("Fedora Live");
+    }
+
+    @Test
+    void aWorkerWithoutIsolationAnnouncesItAndDeclinesAnUntrustedOwnersKickstart() throws Exception {
+        startWorker(standIns(Map.of()), Duration.ofHours(6), 3);
+        JsonObject live = SpecParser.fromJson(liveSpec(liveKickstart())).toJson();
+
+        // As an older master, or one not ours, might send it: marked for isolation, to a worker without any.
+        Message<JsonObject> answer = await(vertx.eventBus().request(OFFERS, new JobOffer(68, live, 1, true).toJson(),
+            new DeliveryOptions().setSendTimeout(10_000)));
+        OfferReply reply = OfferReply.fromJson(answer.body());
+
+        assertThat(announcements.get(0).isolation()).isEqualTo("none");
+        assertThat(reply.accepted()).isFalse();
+        assertThat(reply.reason()).isEqualTo("worker w-test runs live builds without isolation (worker.isolation:"
+            + " none), and this build's owner is not trusted");
+        assertThat(eventsOf(68)).isEmpty();
+        assertThat(staging).isEmptyDirectory();
+        // The same build of a trusted owner runs.
+        assertThat(offer(69, liveSpec(liveKickstart())).accepted()).isTrue();
+        assertThat(awaitEnd(69).kind()).isEqualTo(Kind.SUCCEEDED);
+    }
+
+    @Test
+    void anUntrustedOwnersKickstartNeverRunsOnTheHostEvenOnAWorkerThatSaysItIsolates() throws Exception {
+        port = freePort();
+        WorkerSettings settings = new WorkerSettings("w-test", "127.0.0.1", port, "http://127.0.0.1:" + port,
+            List.of("x86_64"), List.of("41"), 1, workDir, List.of(staging), standIns(Map.of()), KojiSettings.DEFAULTS,
+            WorkerSettings.DEFAULT_RETENTION, Duration.ofHours(6), 3, WorkerSettings.DEFAULT_MAX_LOG_LINE, false,
+            WorkerSettings.DEFAULT_HEARTBEAT_INTERVAL, new Isolation(Isolation.Mode.VIRT, tmp.resolve("boot.iso")));
+        await(WorkerRole.deploy(vertx, settings));
+        until("the worker's first announcement", () -> !announcements.isEmpty());
+        JsonObject live = SpecParser.fromJson(liveSpec(liveKickstart())).toJson();
+
+        Message<JsonObject> answer = await(vertx.eventBus().request(OFFERS, new JobOffer(70, live, 1, true).toJson(),
+            new DeliveryOptions().setSendTimeout(10_000)));
+
+        assertThat(announcements.get(0).isolation()).isEqualTo("virt");
+        assertThat(OfferReply.fromJson(answer.body()).accepted()).isTrue();
+        // Until livemedia-creator's command line follows worker.isolation, it still says --no-virt: refused, the
+        // kickstart never runs on this host. (When it runs in virt mode, this build succeeds instead.)
+        BuildEvent end = awaitEnd(70);
+        assertThat(end.kind()).isEqualTo(Kind.FAILED);
+        assertThat(end.reason()).isEqualTo("this build's owner is not trusted, but livemedia-creator would run"
+            + " its kickstart on the worker's host (--no-virt); refused");
+        assertThat(get("/log/70").body()).doesNotContain("running: " + STANDINS.resolve("livemedia-creator"));
+        assertThat(staging).isEmptyDirectory();
     }
 
     @Test
@@ -744,8 +843,14 @@ class WorkerVerticleTest {
 
     // ---- HTTP ---------------------------------------------------------------------------------------------------
 
+    /** A GET of {@code path} (/log/ID or /artifacts/ID/FILE, maybe with a query) with the link the master would sign. */
     private HttpRequest request(String path) {
-        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+        int q = path.indexOf('?');
+        String bare = q < 0 ? path : path.substring(0, q);
+        long build = Long.parseLong(bare.split("/")[2]);
+        String signed = bare + "?" + LinkSigner.perProcess().linkQuery(build, bare,
+            java.time.Instant.now().plusSeconds(120)) + (q < 0 ? "" : "&" + path.substring(q + 1));
+        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + signed))
             .timeout(Duration.ofSeconds(60)).GET().build();
     }
 

@@ -1,0 +1,117 @@
+package org.fbs.master;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.fbs.master.MasterTestBed.await;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.fbs.build.Artifact;
+import org.fbs.cluster.ClusterNode;
+import org.fbs.config.ClusterSettings;
+import org.fbs.ops.NodeMetrics;
+import org.fbs.protocol.Addresses;
+import org.fbs.protocol.BuildEvent;
+import org.fbs.protocol.BuildEvent.Kind;
+import org.fbs.protocol.CancelRequest;
+import org.fbs.protocol.OfferReply;
+import org.fbs.protocol.WorkerStatus;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A second node on the same cluster (three real Hazelcast members in this JVM, on loopback) tries to change a build
+ * that another worker holds: its SUCCEEDED, with an artifact link pointing anywhere, is refused and changes nothing,
+ * and a progress event it forges gets it told to stop. The build's own worker then finishes it as usual.
+ */
+class IntruderNodeTest {
+
+    static final String ADDRESS = Addresses.build("x86_64", "41");
+
+    @TempDir
+    Path data;
+    MasterTestBed master;
+    Vertx workerNode;
+    Vertx intruderNode;
+
+    @AfterEach
+    void stop() throws Exception {
+        for (Vertx node : new Vertx[] {intruderNode, workerNode}) {
+            if (node != null) {
+                await(node.close());
+            }
+        }
+        if (master != null) {
+            master.close();
+        }
+    }
+
+    @Test
+    void anotherNodeCannotEndOrAdvanceABuildItDoesNotHold() throws Exception {
+        String cluster = "fbs-test-" + UUID.randomUUID();
+        int masterPort = MembershipLossTest.freePort();
+        int workerPort = MembershipLossTest.freePort();
+        int intruderPort = MembershipLossTest.freePort();
+        List<String> members = List.of("127.0.0.1:" + masterPort, "127.0.0.1:" + workerPort,
+            "127.0.0.1:" + intruderPort);
+        master = new MasterTestBed(join(cluster, members, masterPort), data, new JsonObject());
+        workerNode = join(cluster, members, workerPort);
+        intruderNode = join(cluster, members, intruderPort);
+
+        await(workerNode.eventBus().<JsonObject>consumer(ADDRESS, msg -> msg.reply(OfferReply.accept("w-honest")
+            .toJson())).completion());
+        workerNode.eventBus().publish(Addresses.WORKERS, new WorkerStatus("w-honest", "http://127.0.0.1:1",
+            List.of(ADDRESS), 1, List.of(), List.of("boot")).toJson());
+        List<Long> toldToStop = new CopyOnWriteArrayList<>();
+        await(intruderNode.eventBus().<JsonObject>consumer(Addresses.cancel("w-intruder"), msg -> {
+            toldToStop.add(CancelRequest.fromJson(msg.body()).buildId());
+            msg.reply(new JsonObject().put("stopping", false));
+        }).completion());
+
+        long id = new JsonObject(master.post("text/plain", "[DEFAULT]\ntype=boot\narch=x86_64\nrelease=41\n").body())
+            .getLong("id");
+        master.awaitBuild(id, b -> "w-honest".equals(b.getString("worker")));
+        await(workerNode.eventBus().request(Addresses.EVENTS, new BuildEvent(id, 1, 1, "w-honest", Kind.STAGE,
+            "image", null, List.of(), Instant.now(), List.of(), List.of()).toJson()));
+        master.awaitBuild(id, b -> "RUNNING".equals(b.getString("state")));
+
+        // The forged end: a later seq of the current attempt, from a node that does not hold the build.
+        BuildEvent forged = new BuildEvent(id, 1, 5, "w-intruder", Kind.SUCCEEDED, null, null,
+            List.of(new Artifact("boot.iso", 1, "0".repeat(64), "http://evil.example/boot.iso")), Instant.now(),
+            List.of(), List.of());
+        assertThatThrownBy(() -> await(intruderNode.eventBus().request(Addresses.EVENTS, forged.toJson())))
+            .hasRootCauseInstanceOf(ReplyException.class)
+            .rootCause().hasMessageContaining("is not with worker w-intruder");
+        BuildEvent forgedStage = new BuildEvent(id, 1, 6, "w-intruder", Kind.STAGE, "staging", null, List.of(),
+            Instant.now(), List.of(), List.of());
+        assertThatThrownBy(() -> await(intruderNode.eventBus().request(Addresses.EVENTS, forgedStage.toJson())))
+            .hasRootCauseInstanceOf(ReplyException.class);
+
+        JsonObject unchanged = master.build(id);
+        assertThat(unchanged.getString("state")).isEqualTo("RUNNING");
+        assertThat(unchanged.getString("stage")).isEqualTo("image");
+        assertThat(unchanged.getJsonArray("artifacts")).isEmpty();
+        assertThat(unchanged.encode()).doesNotContain("evil.example");
+        WorkerLossTest.until("the intruder is told to stop build " + id, () -> toldToStop.contains(id));
+
+        // The holder's own events still apply, from the seq it has reached.
+        await(workerNode.eventBus().request(Addresses.EVENTS, new BuildEvent(id, 1, 2, "w-honest", Kind.SUCCEEDED,
+            null, null, List.of(new Artifact("boot.iso", 1, "1".repeat(64), "file:///srv/boot.iso")), Instant.now(),
+            List.of(), List.of()).toJson()));
+        JsonObject done = master.awaitBuild(id, b -> "SUCCEEDED".equals(b.getString("state")));
+        assertThat(done.getJsonArray("artifacts").getJsonObject(0).getString("location"))
+            .isEqualTo("file:///srv/boot.iso");
+    }
+
+    private static Vertx join(String cluster, List<String> members, int port) throws Exception {
+        return await(ClusterNode.join(new ClusterSettings(cluster, members, "127.0.0.1", port, null),
+            NodeMetrics.newRegistry()));
+    }
+}

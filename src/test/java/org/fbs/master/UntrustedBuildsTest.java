@@ -1,0 +1,192 @@
+package org.fbs.master;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.fbs.master.MasterTestBed.await;
+
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import org.fbs.auth.Caller;
+import org.fbs.config.FbsConfig;
+import org.fbs.config.Isolation;
+import org.fbs.protocol.Addresses;
+import org.fbs.protocol.JobOffer;
+import org.fbs.protocol.OfferReply;
+import org.fbs.protocol.WorkerStatus;
+import org.fbs.spec.BuildSpec;
+import org.fbs.spec.SpecParser;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Kickstarts are code: an untrusted owner's live or dvd build runs only on a worker whose isolation holds it, and is
+ * refused at submit where no online worker has that. Real master and intake; workers played on the event bus as
+ * the real worker answers (a worker without isolation declines an offer that needs it).
+ */
+class UntrustedBuildsTest {
+
+    static final String ADDRESS = Addresses.build("x86_64", "41");
+    static final Caller MALLORY = new Caller("mallory", null, false);
+    static final Caller PACKAGER = new Caller("pat", null, false, true);
+
+    @TempDir
+    Path data;
+    MasterTestBed master;
+    BuildIntake intake;
+
+    @BeforeEach
+    void start() throws Exception {
+        master = new MasterTestBed(data);
+        intake = new BuildIntake(master.vertx, FbsConfig.from(new JsonObject()).master());
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        master.close();
+    }
+
+    /** A worker as the real one answers: it declines an offer that needs isolation its own does not cover. */
+    final class PlayedWorker {
+        final String name;
+        final Isolation isolation;
+        final List<JobOffer> offered = new CopyOnWriteArrayList<>();
+        final List<Long> accepted = new CopyOnWriteArrayList<>();
+        final MessageConsumer<JsonObject> consumer;
+
+        PlayedWorker(String name, Isolation isolation) throws Exception {
+            this.name = name;
+            this.isolation = isolation;
+            consumer = master.vertx.eventBus().consumer(ADDRESS, msg -> {
+                JobOffer offer = JobOffer.fromJson(msg.body());
+                offered.add(offer);
+                if (offer.isolate() && !isolation.covers(org.fbs.build.ImageKinds.of(offer.spec()).name())) {
+                    msg.reply(OfferReply.decline(name, "no isolation").toJson());
+                } else {
+                    accepted.add(offer.buildId());
+                    msg.reply(OfferReply.accept(name).toJson());
+                }
+            });
+            await(consumer.completion());
+            master.vertx.eventBus().publish(Addresses.WORKERS, new WorkerStatus(name, "http://" + name + ":5100",
+                List.of(ADDRESS), 8, List.of(), List.of("boot", "live", "live-kiwi", "dvd"), false, null, null,
+                isolation.label()).toJson());
+        }
+    }
+
+    static BuildSpec spec(String type) throws Exception {
+        JsonObject json = new JsonObject().put("type", type).put("arch", "x86_64").put("release", "41");
+        if (!type.equals("boot")) {
+            json.put(type, new JsonObject().put("config", "my.ks")
+                .put("kickstart", "url --url=https://example.org/os/\n%post --nochroot\ncat /etc/shadow\n%end\n"));
+        }
+        return SpecParser.fromJson(json);
+    }
+
+    static Isolation virt() {
+        return new Isolation(Isolation.Mode.VIRT, Path.of("/var/lib/fbs/boot.iso"));
+    }
+
+    void awaitWorkers(int n) throws Exception {
+        long end = System.nanoTime() + 10_000_000_000L;
+        while (new JsonObject(master.get("/api/v1/workers").body()).getJsonArray("workers").size() < n) {
+            assertThat(System.nanoTime()).as("the master hears of the workers").isLessThan(end);
+            Thread.sleep(20);
+        }
+    }
+
+    static ReplyException refusal(io.vertx.core.Future<JsonObject> submitted) {
+        try {
+            await(submitted);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof ReplyException re) {
+                return re;
+            }
+            throw new AssertionError(e);
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+        throw new AssertionError("the build was accepted");
+    }
+
+    @Test
+    void anUntrustedOwnersLiveBuildIsRefusedWhereNoWorkerIsolatesAndATrustedOwnersPasses() throws Exception {
+        new PlayedWorker("plain", Isolation.NONE);
+        awaitWorkers(1);
+
+        for (String type : List.of("live", "dvd")) {
+            ReplyException refused = refusal(intake.submit(spec(type), MALLORY));
+            assertThat(refused.failureCode()).isEqualTo(Dispatcher.NOT_ISOLATED);
+            assertThat(refused.getMessage()).isEqualTo("no online worker for x86_64/41 isolates " + type + " builds,"
+                + " and your " + type + " kickstart would run as root on the worker: only admins and members of"
+                + " master.auth.trusted-group may run it there. An operator can add you to that group, or run a worker"
+                + " with worker.isolation: virt (it isolates livemedia-creator live builds)");
+        }
+        assertThat(new JsonObject(master.get("/api/v1/builds").body()).getJsonArray("builds")).isEmpty();
+
+        // Boot builds run no code of their owner's; trusted owners' kickstarts run anywhere.
+        JsonObject boot = await(intake.submit(spec("boot"), MALLORY));
+        JsonObject live = await(intake.submit(spec("live"), PACKAGER));
+        JsonObject dvd = await(intake.submit(spec("dvd"), Caller.LOCAL));
+        for (JsonObject build : List.of(boot, live, dvd)) {
+            assertThat(build.getBoolean("isolate")).isFalse();
+            assertThat(master.awaitBuild(build.getLong("id"), b -> b.getString("state").equals("ASSIGNED"))
+                .getString("worker")).isEqualTo("plain");
+        }
+    }
+
+    @Test
+    void withAVirtWorkerTheUntrustedLiveBuildGoesToItAndNeverToTheWorkerWithoutIsolation() throws Exception {
+        PlayedWorker plain = new PlayedWorker("plain", Isolation.NONE);
+        PlayedWorker vm = new PlayedWorker("vm", virt());
+        awaitWorkers(2);
+
+        for (int i = 0; i < 4; i++) {
+            JsonObject build = await(intake.submit(spec("live"), MALLORY));
+            assertThat(build.getBoolean("isolate")).isTrue();
+            assertThat(master.awaitBuild(build.getLong("id"), b -> b.getString("state").equals("ASSIGNED"))
+                .getString("worker")).isEqualTo("vm");
+        }
+        assertThat(vm.accepted).hasSize(4);
+        assertThat(plain.accepted).isEmpty();
+        assertThat(plain.offered).allMatch(JobOffer::isolate);
+
+        // virt isolates livemedia-creator only: kiwi and dvd builds of an untrusted owner are still refused.
+        ReplyException refused = refusal(intake.submit(spec("dvd"), MALLORY));
+        assertThat(refused.failureCode()).isEqualTo(403);
+        assertThat(refused.getMessage()).startsWith("no online worker for x86_64/41 isolates dvd builds");
+    }
+
+    @Test
+    void theRestApiAnswers403SayingWhyAndTheWorkerListShowsIsolation() throws Exception {
+        new PlayedWorker("vm", virt());
+        new PlayedWorker("plain", Isolation.NONE);
+        awaitWorkers(2);
+
+        // In local mode the caller is the local admin: trusted, so even a dvd passes here.
+        assertThat(master.post("application/json", spec("dvd").toJson().encode()).statusCode()).isEqualTo(201);
+        assertThat(new JsonObject(master.get("/api/v1/workers").body()).getJsonArray("workers").stream()
+            .map(w -> ((JsonObject) w).getString("worker") + "=" + ((JsonObject) w).getString("isolation")))
+            .containsExactlyInAnyOrder("vm=virt", "plain=none");
+    }
+
+    @Test
+    void aWorkerThatNoLongerAnnouncesIsolationNoLongerCountsForIt() throws Exception {
+        PlayedWorker vm = new PlayedWorker("vm", virt());
+        awaitWorkers(1);
+        await(vm.consumer.unregister());
+        // Announced but no longer consuming: the offer finds nobody; a later announcement without isolation
+        // must not make the build go to a worker without it.
+        new PlayedWorker("vm", Isolation.NONE);
+        Thread.sleep(200);
+
+        ReplyException refused = refusal(intake.submit(spec("live"), MALLORY));
+        assertThat(refused.failureCode()).isEqualTo(403);
+    }
+}

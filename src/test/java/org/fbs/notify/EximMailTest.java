@@ -1,0 +1,171 @@
+package org.fbs.notify;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import jakarta.mail.internet.MimeMessage;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.fbs.build.Build;
+import org.fbs.build.BuildState;
+import org.fbs.config.FbsConfig;
+import org.fbs.config.MasterSettings;
+import org.fbs.protocol.Addresses;
+import org.fbs.protocol.BuildChange;
+import org.fbs.store.AsyncBuildStore;
+import org.fbs.store.BuildStore;
+import org.fbs.store.OutboxMail;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The notifier against a real SMTP server (Exim, see {@link EximServer}) that refuses some recipients the way a
+ * real one does: with 550 for an unknown user, 451 for a passing trouble.
+ */
+class EximMailTest {
+
+    private static final Instant T0 = Instant.parse("2026-11-26T08:00:00Z");
+
+    @TempDir
+    Path data;
+    @TempDir
+    Path eximDir;
+
+    private final Vertx vertx = Vertx.vertx();
+    private AsyncBuildStore store;
+    private EximServer exim;
+
+    @BeforeEach
+    void start() throws Exception {
+        store = new AsyncBuildStore(vertx, BuildStore.open(data));
+        exim = EximServer.start(eximDir);
+        MasterSettings settings = FbsConfig.from(new JsonObject().put("master", new JsonObject()
+            .put("public-url", "https://fbs.example.org").put("data-dir", data.toString())
+            .put("smtp", new JsonObject().put("host", "127.0.0.1").put("port", exim.port)
+                .put("starttls", "disabled").put("from", "fbs@example.org")))).master();
+        await(vertx.deployVerticle(new Notifier(settings, store, Duration.ofMillis(200), 100),
+            new DeploymentOptions()));
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        await(vertx.close());
+        exim.close();
+    }
+
+    @Test
+    void aRecipientRefusedWith550DoesNotHoldUpTheOthersAndIsNamedInTheOutbox() throws Exception {
+        publishStart("qa@example.org, refused-bob@example.org, dev@example.org");
+
+        until("the mail recorded as sent", () -> !mails().isEmpty()
+            && mails().get(0).status() == OutboxMail.Status.SENT);
+        until("both copies delivered", () -> delivered().size() == 2);
+        OutboxMail mail = mails().get(0);
+        assertThat(mail.attempts()).as("sent on the first try, not retried").isZero();
+        assertThat(mail.rejected()).containsExactly("refused-bob@example.org");
+        assertThat(mail.lastError()).contains("refused-bob@example.org");
+        assertThat(mail.toJson().getJsonArray("rejected")).containsExactly("refused-bob@example.org");
+
+        List<String> envelopes = new ArrayList<>();
+        for (MimeMessage m : delivered()) {
+            envelopes.add(m.getHeader("Envelope-to", null));
+            assertThat(m.getMessageID()).isEqualTo("<fbs.7.started.1@fbs.example.org>");
+            assertThat(NotifierTest.part(m, "text/plain")).contains("Build: https://fbs.example.org/builds/7");
+        }
+        assertThat(envelopes).containsExactlyInAnyOrder("qa@example.org", "dev@example.org");
+        assertThat(exim.output()).contains("rejected RCPT <refused-bob@example.org>: no such user here");
+    }
+
+    @Test
+    void aMailWhoseEveryRecipientIsRefusedFor550IsGivenUpAtOnce() throws Exception {
+        publishStart("refused-a@example.org, refused-b@example.org");
+
+        until("the mail given up", () -> !mails().isEmpty() && mails().get(0).status() == OutboxMail.Status.GAVE_UP);
+        Thread.sleep(1000); // five retry periods: a retried mail would have had its next attempt by now
+        OutboxMail mail = mails().get(0);
+        assertThat(mail.status()).isEqualTo(OutboxMail.Status.GAVE_UP);
+        assertThat(mail.attempts()).isEqualTo(1);
+        assertThat(mail.rejected()).containsExactly("refused-a@example.org", "refused-b@example.org");
+        assertThat(mail.lastError()).contains("550");
+        assertThat(delivered()).isEmpty();
+    }
+
+    @Test
+    void aRecipientRefusedFor451OnlyIsTriedAgain() throws Exception {
+        publishStart("busy-carol@example.org");
+
+        until("a second attempt", () -> !mails().isEmpty() && mails().get(0).attempts() >= 2);
+        OutboxMail mail = mails().get(0);
+        assertThat(mail.status()).isIn(OutboxMail.Status.PENDING, OutboxMail.Status.SENDING);
+        assertThat(mail.lastError()).contains("451");
+        assertThat(delivered()).isEmpty();
+    }
+
+    @Test
+    void aMailRefusedWith550AfterItsDataIsGivenUpAtOnce() throws Exception {
+        publishStart("qa@example.org", "Spammy");
+
+        until("the mail given up", () -> !mails().isEmpty() && mails().get(0).status() == OutboxMail.Status.GAVE_UP);
+        Thread.sleep(1000); // five retry periods
+        OutboxMail mail = mails().get(0);
+        assertThat(mail.attempts()).isEqualTo(1);
+        assertThat(mail.lastError()).contains("550", "refused as spam");
+        assertThat(mail.rejected()).as("no recipient was refused: the message was").isEmpty();
+        assertThat(delivered()).isEmpty();
+    }
+
+    private void publishStart(String email) {
+        publishStart(email, "Fedora");
+    }
+
+    private void publishStart(String email, String product) {
+        JsonObject spec = new JsonObject().put("type", "boot").put("arch", "x86_64").put("release", "41")
+            .put("email", email).put("boot", new JsonObject().put("product", product));
+        Build running = Build.queued(spec, "build.x86_64.41", "alice", T0).withId(7)
+            .assigned("w1", "http://w1.example.org:5100/log/7", T0.plusSeconds(1))
+            .running("side-repo", T0.plusSeconds(2), 1);
+        vertx.eventBus().publish(Addresses.MASTER_BUILD_CHANGED,
+            new BuildChange(BuildState.ASSIGNED, running, List.of()).toJson());
+    }
+
+    private List<MimeMessage> delivered() {
+        try {
+            return exim.delivered();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private List<OutboxMail> mails() {
+        try {
+            return await(store.mails(10));
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private void until(String what, BooleanSupplier check) throws Exception {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (!check.getAsBoolean()) {
+            if (System.nanoTime() > end) {
+                throw new AssertionError("never happened: " + what + "; outbox " + mails() + "; exim:\n"
+                    + exim.output());
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    private static <T> T await(Future<T> future) throws Exception {
+        return future.toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+    }
+}
