@@ -59,8 +59,9 @@ final class BuildPage {
 
     void show(RoutingContext ctx, Caller caller) {
         // Worker links (log, artifacts) come signed from WorkerLinks, as in the API; the template only shows them.
+        // The place in line (null here) is the API's queue object once the master works it out (issue 20's data).
         visible(store, ctx, caller).compose(build -> store.mailsOf(build.id()).onSuccess(mails -> Layout.send(ctx, 200,
-            "Build " + build.id(), "build.jte", BuildPageView.of(links.signed(build), mails, clock.instant()),
+            "Build " + build.id(), "build.jte", BuildPageView.of(links.signed(build), mails, null, clock.instant()),
             build.state().isFinal() ? 0 : DashboardPage.REFRESH_MILLIS)))
             .onFailure(err -> failed(ctx, err));
     }

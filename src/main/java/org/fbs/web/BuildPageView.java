@@ -48,11 +48,14 @@ record BuildPageView(Build build, String type, String arch, String release, List
     }
 
     static BuildPageView of(Build build, Instant now) {
-        return of(build, List.of(), now);
+        return of(build, List.of(), null, now);
     }
 
-    /** @param build the build with its worker links as the page shows them (signed) */
-    static BuildPageView of(Build build, List<OutboxMail> mails, Instant now) {
+    /**
+     * @param build the build with its worker links as the page shows them (signed)
+     * @param queue where it stands in line, as the API's {@code queue} object; null when it is not waiting
+     */
+    static BuildPageView of(Build build, List<OutboxMail> mails, JsonObject queue, Instant now) {
         JsonObject view = org.fbs.master.BuildView.of(build.toJson());
         JsonObject spec = view.getJsonObject("spec");
         String type = spec.getString("type");
@@ -71,7 +74,7 @@ record BuildPageView(Build build, String type, String arch, String release, List
         List<BuildProgress.Step> steps = BuildProgress.of(build);
         String line = spec.getString("arch") + "/" + spec.getString("release");
         return new BuildPageView(build, type, spec.getString("arch"), spec.getString("release"), steps,
-            BuildProgress.passed(steps), StageTimes.of(build, now), PlaceInLine.of(view.getJsonObject("queue"), line),
+            BuildProgress.passed(steps), StageTimes.of(build, now), PlaceInLine.of(queue, line),
             build.artifacts().stream().map(ArtifactRow::of).toList(), rows, own.getString("kickstart"),
             "/builds/" + build.id() + "/log", mails.stream().map(MailRow::of).toList());
     }
