@@ -84,22 +84,26 @@ class WebUiIT {
         int masterHz = FbsNode.freePort();
         int workerHz = FbsNode.freePort();
         String members = "[\"127.0.0.1:" + masterHz + "\", \"127.0.0.1:" + workerHz + "\"]";
+        // The secret both nodes share, as `fbs cluster keys` makes it: the master signs the worker links with it.
+        Path secret = dir.resolve("cluster-secret");
+        Files.write(secret, org.fbs.cluster.LinkSigner.newSecret());
+        Files.setPosixFilePermissions(secret, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
         int masterPort = FbsNode.freePort();
         master = "http://127.0.0.1:" + masterPort;
         nodes.add(FbsNode.start("master", "master", """
-            cluster: {name: %s, host: 127.0.0.1, port: %d, members: %s}
+            cluster: {name: %s, host: 127.0.0.1, port: %d, members: %s, secret-file: "%s"}
             master:
               http: {host: 127.0.0.1, port: %d}
               data-dir: %s
               auth:
                 oidc: {issuer: "%s", client-id: %s, client-secret: "%s"}
                 admin-group: fbs-admins
-            """.formatted(cluster, masterHz, members, masterPort, dir.resolve("master-data"), issuer, CLIENT_ID,
-            "secret-" + UUID.randomUUID()), dir, Map.of()));
+            """.formatted(cluster, masterHz, members, secret, masterPort, dir.resolve("master-data"), issuer,
+            CLIENT_ID, "secret-" + UUID.randomUUID()), dir, Map.of()));
         // Open without login, and answers only once the master has read the provider's discovery document.
         awaitHttp(master + "/api/v1/info", body -> body.contains("\"version\""));
         nodes.add(FbsNode.start("w-ui", "worker", """
-            cluster: {name: %s, host: 127.0.0.1, port: %d, members: %s}
+            cluster: {name: %s, host: 127.0.0.1, port: %d, members: %s, secret-file: "%s"}
             worker:
               id: w-ui
               http: {host: 127.0.0.1, port: %d}
@@ -108,7 +112,7 @@ class WebUiIT {
               work-dir: %s
               tools:
                 lorax: %s
-            """.formatted(cluster, workerHz, members, FbsNode.freePort(), dir.resolve("w-ui"),
+            """.formatted(cluster, workerHz, members, secret, FbsNode.freePort(), dir.resolve("w-ui"),
             STANDINS.resolve("lorax")), dir, Map.of("FBS_STANDIN_SLEEP", STANDIN_SECONDS)));
 
         ChromeDriverService service = new ChromeDriverService.Builder()
