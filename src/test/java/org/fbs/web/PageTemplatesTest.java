@@ -143,4 +143,26 @@ class PageTemplatesTest {
             "width=\"600\" height=\"18\"><title>build time, p90: 10 min 00 s</title>")
             .contains("href=\"/trends\">Trends</a>");
     }
+
+    @Test
+    void theClusterPageShowsEachWorkersFreeDiskLoadAndWhyItDeclines() {
+        JsonObject full = new JsonObject().put("worker", "w1").put("url", "http://w1:5001")
+            .put("addresses", new io.vertx.core.json.JsonArray().add("build.x86_64.41")).put("slots", 1)
+            .put("running", new io.vertx.core.json.JsonArray()).put("draining", false)
+            .put("freeDiskBytes", 5L * 1024 * 1024 * 1024).put("load", 3.5)
+            .put("declining", "free disk 5.0 GiB is below worker.min-free-disk 20 GiB " + SCRIPT)
+            .put("lastSeen", T.toString());
+        JsonObject quiet = new JsonObject().put("worker", "w2").put("url", "http://w2:5001")
+            .put("addresses", new io.vertx.core.json.JsonArray()).put("slots", 1)
+            .put("running", new io.vertx.core.json.JsonArray()).put("draining", false);
+
+        String page = Templates.page("cluster.jte", FRAME, new ClusterView(true, null,
+            List.of(ClusterView.Row.of(full), ClusterView.Row.of(quiet))));
+
+        assertThat(page).contains("<td class=\"disk\"><span title=\"5368709120 bytes\">5.0 GiB</span></td>",
+            "<td class=\"load\">3.50</td>", "<span class=\"state state-declining\">declining</span>",
+            "below worker.min-free-disk 20 GiB &lt;script&gt;", "<td class=\"disk\"></td><td class=\"load\"></td>",
+            "action=\"/cluster/w1/drain\"", "name=\"X-XSRF-TOKEN\" value=\"csrf-token\"")
+            .doesNotContain(SCRIPT);
+    }
 }
