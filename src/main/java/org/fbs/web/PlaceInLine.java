@@ -9,9 +9,11 @@ import io.vertx.core.json.JsonObject;
  * @param position            1 for the next build to be offered
  * @param typicalWaitSeconds  median wait of recent builds of this kind; null when there were none
  * @param typicalBuildSeconds median build time of recent builds of this kind; null when there were none
+ * @param text                the master's own sentence for it (the one {@code fbs status} prints, typical times
+ *                            included); null when it sent none, and the page then words it itself
  */
 record PlaceInLine(int position, int ahead, String line, int workers, int busy, Long typicalWaitSeconds,
-                   Long typicalBuildSeconds) {
+                   Long typicalBuildSeconds, String text) {
 
     /** Null when the view has no place in line (the build is not waiting, or nobody has worked it out). */
     static PlaceInLine of(JsonObject queue, String line) {
@@ -21,11 +23,16 @@ record PlaceInLine(int position, int ahead, String line, int workers, int busy, 
         int position = queue.getInteger("position");
         return new PlaceInLine(position, queue.getInteger("ahead", Math.max(0, position - 1)), line,
             queue.getInteger("workers", 0), queue.getInteger("busy", 0), queue.getLong("typicalWaitSeconds"),
-            queue.getLong("typicalBuildSeconds"));
+            queue.getLong("typicalBuildSeconds"), queue.getString("text"));
     }
 
     String sentence() {
-        return ordinal(position) + " in line for " + line + "; " + workersText();
+        return text != null ? text : ordinal(position) + " in line for " + line + "; " + workersText();
+    }
+
+    /** Whether the page adds how long builds of this kind usually wait and take (the master's text has it). */
+    boolean showTypical() {
+        return text == null && (typicalWaitSeconds != null || typicalBuildSeconds != null);
     }
 
     private String workersText() {

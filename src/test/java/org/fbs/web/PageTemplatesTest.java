@@ -86,6 +86,12 @@ class PageTemplatesTest {
         assertThat(PlaceInLine.of(new JsonObject().put("position", 12).put("workers", 3).put("busy", 1), "a/b")
             .sentence()).isEqualTo("12th in line for a/b; 3 workers, 1 busy");
         assertThat(PlaceInLine.of(new JsonObject(), "a/b")).isNull();
+        // The master's own sentence (as fbs status prints it) wins, typical times and all.
+        PlaceInLine worded = PlaceInLine.of(new JsonObject().put("position", 2).put("workers", 1).put("busy", 1)
+            .put("typicalWaitSeconds", 60).put("text", "2nd in line for x86_64/41; 1 worker, busy; builds like it"
+                + " lately waited 1 min 00 s and took 5 min 00 s (median of 3)"), "x86_64/41");
+        assertThat(worded.sentence()).endsWith("(median of 3)");
+        assertThat(worded.showTypical()).isFalse();
 
         BuildPageView plain = BuildPageView.of(queued("Fedora"), T.plusSeconds(5));
         BuildPageView view = new BuildPageView(plain.build(), plain.type(), plain.arch(), plain.release(),
