@@ -82,7 +82,13 @@ final class WorkerDirectory {
             .filter(s -> s.status().addresses().contains(address)).allMatch(s -> s.status().draining());
     }
 
-        /** The free slots that the workers consuming {@code address} last announced. */
+    /** How many known workers consume {@code address} and have no free slot (all taken, or draining). */
+    int busy(String address) {
+        return (int) workers.values().stream()
+            .filter(s -> s.status().addresses().contains(address) && s.status().free() == 0).count();
+    }
+
+    /** The free slots that the workers consuming {@code address} last announced. */
     int freeSlots(String address) {
         return workers.values().stream().filter(s -> s.status().addresses().contains(address))
             .mapToInt(s -> s.status().free()).sum();

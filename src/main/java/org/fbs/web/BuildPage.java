@@ -12,9 +12,11 @@ import org.fbs.auth.Caller;
 import org.fbs.build.Artifact;
 import org.fbs.build.Build;
 import org.fbs.build.ExtraPackage;
+import org.fbs.build.QueuePlace;
 import org.fbs.build.Transition;
 import org.fbs.master.BuildIntake;
 import org.fbs.master.BuildView;
+import org.fbs.master.QueueStanding;
 import org.fbs.master.WorkerLinks;
 import org.fbs.protocol.Addresses;
 import org.fbs.spec.SpecException;
@@ -38,12 +40,14 @@ final class BuildPage {
     private final AsyncBuildStore store;
     private final BuildIntake intake;
     private final WorkerLinks links;
+    private final QueueStanding queue;
 
     BuildPage(Vertx vertx, AsyncBuildStore store, BuildIntake intake, WorkerLinks links) {
         this.vertx = vertx;
         this.links = links;
         this.store = store;
         this.intake = intake;
+        this.queue = new QueueStanding(vertx, store);
     }
 
     /** The build, when it exists and the caller may see it; else a failed future after a 404 page was sent. */
@@ -62,9 +66,10 @@ final class BuildPage {
     }
 
     void show(RoutingContext ctx, Caller caller) {
-        visible(store, ctx, caller).compose(build -> store.mailsOf(build.id()).onSuccess(mails -> Layout.send(ctx, 200,
-            "Build " + build.id(), page(ctx, links.signed(build), mails),
-            build.state().isFinal() ? 0 : DashboardPage.REFRESH_MILLIS)))
+        visible(store, ctx, caller).compose(build -> store.mailsOf(build.id()).compose(mails -> queue.of(build)
+            .onSuccess(place -> Layout.send(ctx, 200, "Build " + build.id(),
+                page(ctx, links.signed(build), mails, place),
+                build.state().isFinal() ? 0 : DashboardPage.REFRESH_MILLIS))))
             .onFailure(err -> failed(ctx, err));
     }
 
@@ -129,7 +134,7 @@ final class BuildPage {
         ctx.fail(err);
     }
 
-    private static Html page(RoutingContext ctx, Build build, List<OutboxMail> mails) {
+    private static Html page(RoutingContext ctx, Build build, List<OutboxMail> mails, QueuePlace place) {
         JsonObject view = BuildView.of(build.toJson());
         JsonObject spec = view.getJsonObject("spec");
         String type = spec.getString("type");
@@ -137,6 +142,9 @@ final class BuildPage {
             .text(spec.getString("arch")).add("/").text(spec.getString("release")).add("</small></h1>");
         h.add("<div id=\"live\" data-live>");
         summary(h, ctx, build);
+        if (place != null) {
+            h.add("<p class=\"queue\" id=\"queue\">").text(place.sentence()).add("</p>");
+        }
         artifacts(h, build);
         history(h, build);
         mails(h, mails);
