@@ -244,7 +244,9 @@ final class E2eCluster implements AutoCloseable {
             yaml.append("  arches: [").append(arch).append("]\n")
                 .append("  releases: [\"").append(release).append("\"]\n")
                 .append("  work-dir: ").append(dir.resolve(id)).append('\n')
-                .append("  staging-roots: [").append(staging).append("]\n");
+                .append("  staging-roots: [").append(staging).append("]\n")
+                // Test machines have less free disk than a real worker needs (worker.min-free-disk: 20GiB).
+                .append("  min-free-disk: 16MiB\n");
             settings.forEach(line -> yaml.append("  ").append(line).append('\n'));
             yaml.append("  tools:\n");
             tools.forEach((tool, path) -> yaml.append("    ").append(tool).append(": ").append(path).append('\n'));

@@ -106,6 +106,7 @@ class WebUiIT {
               arches: [x86_64]
               releases: ["41"]
               work-dir: %s
+              min-free-disk: 16MiB
               tools:
                 lorax: %s
             """.formatted(cluster, workerHz, members, FbsNode.freePort(), dir.resolve("w-ui"),
