@@ -364,6 +364,10 @@ public final class Dispatcher extends VerticleBase {
                 if (workers.canBuild(build.address(), kind) == 0) {
                     return waiting(build.id(), cannotBuild(kind, where));
                 }
+                String declining = workers.allDeclining(build.address());
+                if (declining != null) {
+                    return waiting(build.id(), "no worker for " + where + " takes builds now: " + declining);
+                }
                 return waiting(build.id(), "all workers for " + where + " are busy; waiting for a free slot");
             });
     }

@@ -57,7 +57,7 @@ final class ClusterPage {
 
     private static void table(Html h, RoutingContext ctx, Caller caller, List<JsonObject> workers) {
         h.add("<table class=\"workers\"><thead><tr><th>Worker</th><th>Builds for</th><th>Image types</th><th>Isolation</th>")
-            .add("<th>Slots free / busy / all</th><th>Running</th><th>Last heard</th><th>State</th>")
+            .add("<th>Slots free / busy / all</th><th>Running</th><th>Free disk / load</th><th>Last heard</th><th>State</th>")
             .add(caller.admin() ? "<th></th>" : "").add("</tr></thead><tbody>");
         for (JsonObject json : workers) {
             WorkerStatus w = WorkerStatus.fromJson(json);
@@ -69,9 +69,15 @@ final class ClusterPage {
                 .add("</td><td>").text(w.free()).add(" / ").text(w.running().size()).add(" / ").text(w.slots())
                 .add("</td><td>");
             w.running().forEach(id -> h.add("<a href=\"/builds/").text(id).add("\">#").text(id).add("</a> "));
+            h.add("</td><td class=\"disk\">").add(w.freeDiskBytes() < 0 ? "(not said)" : Show.size(w.freeDiskBytes()))
+                .add(" / ").text(w.load() < 0 ? "(not said)" : String.format(java.util.Locale.ROOT, "%.2f", w.load()));
             h.add("</td><td>").add(lastSeen(json.getString("lastSeen"))).add("</td><td>")
-                .add(w.draining() ? "<span class=\"state state-draining\">draining</span>" : "taking builds")
-                .add("</td>");
+                .add(w.draining() ? "<span class=\"state state-draining\">draining</span>" : w.declining() != null
+                    ? "<span class=\"state state-declining\">declining</span>" : "taking builds");
+            if (w.declining() != null) {
+                h.add("<br><small class=\"declining\">").text(w.declining()).add("</small>");
+            }
+            h.add("</td>");
             if (caller.admin()) {
                 String action = w.draining() ? "undrain" : "drain";
                 h.add("<td><form method=\"post\" action=\"/cluster/").text(urlPart(w.worker())).add("/")
