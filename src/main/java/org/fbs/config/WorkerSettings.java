@@ -33,12 +33,15 @@ import org.fbs.build.ImageKinds;
  *                          {@code master.worker-timeout} as lost
  * @param isolation     how a build's kickstart is kept off this host ({@code worker.isolation})
  * @param ftpAllowedHosts FTP staging hosts that may be internal addresses all the same ({@code worker.ftp.allowed-hosts})
+ * @param minFreeDisk   bytes that must stay free on the work dir's and each staging root's filesystem; below it the
+ *                      worker declines offers ({@code worker.min-free-disk}; 0: no check)
  */
 public record WorkerSettings(String id, String httpHost, int httpPort, String publicUrl, List<String> arches,
                              List<String> releases, int slots, Path workDir, List<Path> stagingRoots,
                              Map<String, String> tools, KojiSettings koji, Duration retention,
                              Duration buildTimeout, int keepFailedWorkdirs, int maxLogLine, boolean httpMetrics,
-                             Duration heartbeatInterval, Isolation isolation, AllowedHosts ftpAllowedHosts) {
+                             Duration heartbeatInterval, Isolation isolation, AllowedHosts ftpAllowedHosts,
+                             long minFreeDisk) {
 
     /**
      * Each image kind's tool (see {@link ImageKinds}), ksflatten, and hfsplus-tools' mkfs, whose absence makes lorax
@@ -52,6 +55,8 @@ public record WorkerSettings(String id, String httpHost, int httpPort, String pu
     public static final int DEFAULT_KEEP_FAILED_WORKDIRS = 3;
     public static final int DEFAULT_MAX_LOG_LINE = 8 * 1024;
     public static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofSeconds(3);
+    /** What a lorax or livemedia-creator run needs at least (an install tree, a squashfs, the ISO), with room. */
+    public static final long DEFAULT_MIN_FREE_DISK = 20L << 30;
 
     public WorkerSettings {
         arches = List.copyOf(arches);
@@ -60,6 +65,27 @@ public record WorkerSettings(String id, String httpHost, int httpPort, String pu
         tools = Map.copyOf(tools);
         isolation = isolation == null ? Isolation.NONE : isolation;
         ftpAllowedHosts = ftpAllowedHosts == null ? AllowedHosts.NONE : ftpAllowedHosts;
+        if (minFreeDisk < 0) {
+            throw new IllegalArgumentException("worker.min-free-disk must not be negative");
+        }
+    }
+
+    /** Settings without a free disk check (tests, whose temp dirs are anywhere). */
+    public WorkerSettings(String id, String httpHost, int httpPort, String publicUrl, List<String> arches,
+                          List<String> releases, int slots, Path workDir, List<Path> stagingRoots,
+                          Map<String, String> tools, KojiSettings koji, Duration retention,
+                          Duration buildTimeout, int keepFailedWorkdirs, int maxLogLine, boolean httpMetrics,
+                          Duration heartbeatInterval, Isolation isolation, AllowedHosts ftpAllowedHosts) {
+        this(id, httpHost, httpPort, publicUrl, arches, releases, slots, workDir, stagingRoots, tools, koji, retention,
+            buildTimeout, keepFailedWorkdirs, maxLogLine, httpMetrics, heartbeatInterval, isolation, ftpAllowedHosts,
+            0);
+    }
+
+    /** The same settings with {@code worker.min-free-disk} set to {@code bytes}. */
+    public WorkerSettings withMinFreeDisk(long bytes) {
+        return new WorkerSettings(id, httpHost, httpPort, publicUrl, arches, releases, slots, workDir, stagingRoots,
+            tools, koji, retention, buildTimeout, keepFailedWorkdirs, maxLogLine, httpMetrics, heartbeatInterval,
+            isolation, ftpAllowedHosts, bytes);
     }
 
     /** Where build logs live, one {@code <id>.log} per build: written by the builds, served by the log server. */
@@ -118,7 +144,8 @@ public record WorkerSettings(String id, String httpHost, int httpPort, String pu
             v.duration("heartbeat-interval", DEFAULT_HEARTBEAT_INTERVAL),
             Isolation.from(v),
             AllowedHosts.parse("worker.ftp.allowed-hosts", new ConfigValues(v.section("ftp"), "worker.ftp")
-                .list("allowed-hosts", List.of())));
+                .list("allowed-hosts", List.of())),
+            v.bytes("min-free-disk", DEFAULT_MIN_FREE_DISK));
     }
 
     private static Map<String, String> defaultTools() {

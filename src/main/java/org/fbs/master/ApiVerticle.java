@@ -56,6 +56,7 @@ public final class ApiVerticle extends VerticleBase {
     private final WorkerLinks links;
     private final FinishedBuilds finished = new FinishedBuilds(FINISHED_KEPT);
     private BuildIntake intake;
+    private QueueStanding queue;
     private Router router;
     private final Clock clock = Clock.systemUTC();
 
@@ -77,6 +78,7 @@ public final class ApiVerticle extends VerticleBase {
     @Override
     public Future<?> start() {
         intake = new BuildIntake(vertx, settings);
+        queue = new QueueStanding(vertx, store);
         router = Router.router(vertx);
         access.install(router);
         router.post("/api/*").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY));
@@ -205,7 +207,13 @@ public final class ApiVerticle extends VerticleBase {
                 if (build.state().isFinal()) {
                     finished.put(id, build.owner(), view.encode());
                 }
-                ctx.response().putHeader("content-type", "application/json").end(links.signed(view).encode());
+                // A queued build says where it stands; a dispatcher that does not answer leaves it out.
+                queue.of(build).onComplete(place -> {
+                    if (place.succeeded() && place.result() != null) {
+                        view.put("queue", place.result().toJson());
+                    }
+                    ctx.response().putHeader("content-type", "application/json").end(links.signed(view).encode());
+                });
             }
         });
     }

@@ -21,6 +21,7 @@ import java.util.function.Function;
 import org.fbs.build.Build;
 import org.fbs.build.BuildState;
 import org.fbs.build.ImageKinds;
+import org.fbs.build.QueuePlace;
 import org.fbs.config.MasterLimits;
 import org.fbs.config.MasterSettings;
 import org.fbs.protocol.Addresses;
@@ -111,6 +112,10 @@ public final class Dispatcher extends VerticleBase {
                 bus.<JsonObject>localConsumer(Addresses.MASTER_SUBMIT, this::submit).completion(),
                 bus.<JsonObject>localConsumer(Addresses.MASTER_WORKERS, m -> m.reply(workers.toJson())).completion(),
                 bus.<JsonObject>localConsumer(Addresses.MASTER_CANCEL, this::cancel).completion(),
+                bus.<JsonObject>localConsumer(Addresses.MASTER_QUEUE, m -> {
+                    QueuePlace place = placeInLine(m.body().getLong("build", 0L));
+                    m.reply(place == null ? null : place.toJson());
+                }).completion(),
                 bus.<JsonObject>consumer(Addresses.EVENTS, this::onEvent).completion(),
                 bus.<JsonObject>consumer(Addresses.WORKERS, this::onWorker).completion());
             startedAt = Instant.now();
@@ -159,6 +164,23 @@ public final class Dispatcher extends VerticleBase {
                 LOG.error("could not store a new build", err);
                 msg.fail(500, "the build could not be stored");
             });
+    }
+
+    /**
+     * Where queued build {@code id} stands: its place among the builds queued for its arch and release (offered
+     * oldest first), and how many workers build for them and how many of those have no free slot. Null when it is
+     * not queued.
+     */
+    QueuePlace placeInLine(long id) {
+        Build build = active.get(id);
+        if (build == null || build.state() != BuildState.QUEUED) {
+            return null;
+        }
+        int ahead = (int) active.values().stream()
+            .filter(b -> b.state() == BuildState.QUEUED && b.address().equals(build.address()) && b.id() < id)
+            .count();
+        return new QueuePlace(ahead + 1, ahead, workers.serving(build.address()), workers.busy(build.address()),
+            WorkerDirectory.describe(build.address()));
     }
 
     private void onWorker(Message<JsonObject> msg) {
@@ -341,6 +363,10 @@ public final class Dispatcher extends VerticleBase {
                 }
                 if (workers.canBuild(build.address(), kind) == 0) {
                     return waiting(build.id(), cannotBuild(kind, where));
+                }
+                String declining = workers.allDeclining(build.address());
+                if (declining != null) {
+                    return waiting(build.id(), "no worker for " + where + " takes builds now: " + declining);
                 }
                 return waiting(build.id(), "all workers for " + where + " are busy; waiting for a free slot");
             });

@@ -9,6 +9,7 @@ import java.time.Clock;
 import org.fbs.auth.Caller;
 import org.fbs.build.Build;
 import org.fbs.master.BuildIntake;
+import org.fbs.master.QueueStanding;
 import org.fbs.master.WorkerLinks;
 import org.fbs.protocol.Addresses;
 import org.fbs.spec.SpecException;
@@ -33,6 +34,7 @@ final class BuildPage {
     private final BuildIntake intake;
     private final WorkerLinks links;
     private final Clock clock;
+    private final QueueStanding queue;
 
     BuildPage(Vertx vertx, AsyncBuildStore store, BuildIntake intake, WorkerLinks links, Clock clock) {
         this.vertx = vertx;
@@ -40,6 +42,7 @@ final class BuildPage {
         this.store = store;
         this.intake = intake;
         this.clock = clock;
+        this.queue = new QueueStanding(vertx, store);
     }
 
     /** The build, when it exists and the caller may see it; else a failed future after a 404 page was sent. */
@@ -59,10 +62,10 @@ final class BuildPage {
 
     void show(RoutingContext ctx, Caller caller) {
         // Worker links (log, artifacts) come signed from WorkerLinks, as in the API; the template only shows them.
-        // The place in line (null here) is the API's queue object once the master works it out (issue 20's data).
-        visible(store, ctx, caller).compose(build -> store.mailsOf(build.id()).onSuccess(mails -> Layout.send(ctx, 200,
-            "Build " + build.id(), "build.jte", BuildPageView.of(links.signed(build), mails, null, clock.instant()),
-            build.state().isFinal() ? 0 : DashboardPage.REFRESH_MILLIS)))
+        visible(store, ctx, caller).compose(build -> store.mailsOf(build.id()).compose(mails -> queue.of(build)
+            .onSuccess(place -> Layout.send(ctx, 200, "Build " + build.id(), "build.jte",
+                BuildPageView.of(links.signed(build), mails, place == null ? null : place.toJson(), clock.instant()),
+                build.state().isFinal() ? 0 : DashboardPage.REFRESH_MILLIS))))
             .onFailure(err -> failed(ctx, err));
     }
 

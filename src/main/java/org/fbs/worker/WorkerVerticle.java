@@ -6,6 +6,7 @@ import io.vertx.core.WorkerExecutor;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
+import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -70,6 +71,12 @@ public final class WorkerVerticle extends VerticleBase {
     private volatile ToolProbe.Tools tools;
     private EventOutbox outbox;
     private WorkerExecutor builds;
+    /** The least free disk where it writes, at the last look (-1: not looked yet). */
+    private long freeDisk = -1;
+    /** The host's load average at the last look (negative: unknown). */
+    private double load = -1;
+    /** Why it declines builds now (too little free disk), or null: at the last look. */
+    private String declining;
 
     public WorkerVerticle(WorkerSettings settings, LiveLogs live, Runnable exit) {
         this.settings = settings;
@@ -179,6 +186,10 @@ public final class WorkerVerticle extends VerticleBase {
                 + (stopping ? "stopping" : "draining")).toJson());
             return;
         }
+        if (declining != null) {
+            msg.reply(OfferReply.decline(settings.id(), "worker " + settings.id() + " has " + declining).toJson());
+            return;
+        }
         String cannot = offer.isolate() ? notIsolated(offer.spec()) : null;
         if (cannot == null) {
             cannot = cannotBuild(offer.spec());
@@ -195,6 +206,11 @@ public final class WorkerVerticle extends VerticleBase {
         // The run is on disk (a restart reports it) and its log exists before the answer, so that the log link the
         // master hands out works at once.
         vertx.executeBlocking(() -> {
+                // Looked at again now: the last announcement's look may be seconds old.
+                String shortage = DiskSpace.shortage(DiskSpace.of(diskFolders()), settings.minFreeDisk());
+                if (shortage != null) {
+                    throw new LowDisk(shortage);
+                }
                 outbox.markRunning(id, attempt);
                 return BuildLog.open(settings.logsDir(), id, vertx.eventBus(), live, settings.maxLogLine());
             })
@@ -216,6 +232,13 @@ public final class WorkerVerticle extends VerticleBase {
             .onFailure(err -> {
                 running.remove(id);
                 outbox.forget(id);
+                if (err instanceof LowDisk low) {
+                    LOG.warn("worker {}: declining build {}: {}", settings.id(), id, low.getMessage());
+                    msg.reply(OfferReply.decline(settings.id(), "worker " + settings.id() + " has "
+                        + low.getMessage()).toJson());
+                    announce();
+                    return;
+                }
                 LOG.error("cannot open the log of build {}", id, err);
                 msg.reply(OfferReply.decline(settings.id(), "cannot write build logs: " + err.getMessage()).toJson());
             });
@@ -407,13 +430,54 @@ public final class WorkerVerticle extends VerticleBase {
         return Membership.of(vertx).nodeId();
     }
 
+    /** Looks at its free disk and load (off the event loop), then tells the master. */
     private void announce() {
-        vertx.eventBus().publish(Addresses.WORKERS, status().toJson());
+        vertx.executeBlocking(() -> {
+            List<DiskSpace.Free> free = DiskSpace.of(diskFolders());
+            return new Look(DiskSpace.least(free), DiskSpace.shortage(free, settings.minFreeDisk()),
+                ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+        }, false).onComplete(looked -> {
+            if (looked.succeeded()) {
+                Look look = looked.result();
+                if (!java.util.Objects.equals(declining, look.shortage())) {
+                    if (look.shortage() != null) {
+                        LOG.warn("worker {}: declining builds: {}", settings.id(), look.shortage());
+                    } else if (declining != null) {
+                        LOG.info("worker {}: enough free disk again; taking builds", settings.id());
+                    }
+                }
+                freeDisk = look.free();
+                declining = look.shortage();
+                load = look.load();
+            }
+            vertx.eventBus().publish(Addresses.WORKERS, status().toJson());
+        });
+    }
+
+    /** What one look at the host found. */
+    private record Look(long free, String shortage, double load) {
+    }
+
+    /** Where builds write: the work dir (work dirs, logs, kept artifacts) and the staging roots. */
+    private List<java.nio.file.Path> diskFolders() {
+        List<java.nio.file.Path> folders = new ArrayList<>();
+        folders.add(settings.workDir());
+        folders.addAll(settings.stagingRoots());
+        return folders;
     }
 
     private WorkerStatus status() {
         return new WorkerStatus(settings.id(), settings.publicUrl(), addresses, settings.slots(),
             List.copyOf(running.keySet()), tools.kinds(), draining, nodeId(), tools.announced(),
-            settings.isolation().label());
+            settings.isolation().label(), freeDisk, load, declining);
+    }
+
+    /** Too little free disk to take a build; the message says where and how much. */
+    private static final class LowDisk extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        LowDisk(String shortage) {
+            super(shortage, null, false, false);
+        }
     }
 }

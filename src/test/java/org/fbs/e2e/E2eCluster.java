@@ -244,7 +244,9 @@ final class E2eCluster implements AutoCloseable {
             yaml.append("  arches: [").append(arch).append("]\n")
                 .append("  releases: [\"").append(release).append("\"]\n")
                 .append("  work-dir: ").append(dir.resolve(id)).append('\n')
-                .append("  staging-roots: [").append(staging).append("]\n");
+                .append("  staging-roots: [").append(staging).append("]\n")
+                // Test machines have less free disk than a real worker needs (worker.min-free-disk: 20GiB).
+                .append("  min-free-disk: 16MiB\n");
             settings.forEach(line -> yaml.append("  ").append(line).append('\n'));
             // Every tool named, the ones not set at a path that does not exist: never the worker's defaults.
             yaml.append(TestTools.yaml(tools, 2));

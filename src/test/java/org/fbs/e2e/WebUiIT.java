@@ -111,6 +111,7 @@ class WebUiIT {
               arches: [x86_64]
               releases: ["41"]
               work-dir: %s
+              min-free-disk: 16MiB
             %s""".formatted(cluster, workerHz, members, secret, FbsNode.freePort(), dir.resolve("w-ui"),
             TestTools.yaml(Map.of("lorax", STANDINS.resolve("lorax").toString()), 2)), dir, Map.of("FBS_STANDIN_SLEEP", STANDIN_SECONDS)));
 

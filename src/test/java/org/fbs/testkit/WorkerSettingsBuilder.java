@@ -31,6 +31,8 @@ public final class WorkerSettingsBuilder {
     private int maxLogLine = WorkerSettings.DEFAULT_MAX_LOG_LINE;
     private boolean httpMetrics;
     private Duration heartbeatInterval = WorkerSettings.DEFAULT_HEARTBEAT_INTERVAL;
+    /** No free-disk check unless a test asks for one: a test machine's disk must not change a result. */
+    private long minFreeDisk;
     private Isolation isolation = Isolation.NONE;
     private AllowedHosts ftpAllowedHosts = AllowedHosts.NONE;
 
@@ -106,10 +108,20 @@ public final class WorkerSettingsBuilder {
         return this;
     }
 
+    public WorkerSettingsBuilder heartbeatInterval(Duration value) {
+        heartbeatInterval = value;
+        return this;
+    }
+
+    public WorkerSettingsBuilder minFreeDisk(long bytes) {
+        minFreeDisk = bytes;
+        return this;
+    }
+
     public WorkerSettings build() {
         return new WorkerSettings(id, "127.0.0.1", httpPort,
             publicUrl == null ? "http://127.0.0.1:" + httpPort : publicUrl, arches, releases, slots, workDir,
             stagingRoots, TestTools.only(tools), koji, retention, buildTimeout, keepFailedWorkdirs, maxLogLine,
-            httpMetrics, heartbeatInterval, isolation, ftpAllowedHosts);
+            httpMetrics, heartbeatInterval, isolation, ftpAllowedHosts, minFreeDisk);
     }
 }

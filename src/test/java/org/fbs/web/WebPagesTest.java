@@ -120,6 +120,32 @@ class WebPagesTest {
     }
 
     @Test
+    void aQueuedBuildSaysWhereItStandsInTheApiAndOnItsPageWithItsTimeSoFar() throws Exception {
+        long first = redirectedBuild(master.postMultipart("/builds", bootForm(), null));
+        long second = redirectedBuild(master.postMultipart("/builds", bootForm(), null));
+
+        JsonObject queue = apiBuild(second).getJsonObject("queue");
+        assertThat(queue.getInteger("position")).isEqualTo(2);
+        assertThat(queue.getInteger("ahead")).isEqualTo(1);
+        assertThat(queue.getInteger("workers")).isZero();
+        assertThat(queue.getInteger("busy")).isZero();
+        assertThat(queue.getValue("typicalWaitSeconds")).as("no build of its kind ended yet").isNull();
+        assertThat(queue.getString("text")).isEqualTo("2nd in line for x86_64/41; no worker online");
+        assertThat(apiBuild(first).getJsonObject("queue").getInteger("position")).isEqualTo(1);
+        assertThat(page(second)).contains("<p class=\"queue\" id=\"queue\">2nd in line for x86_64/41; no worker"
+            + " online</p>");
+        JsonObject durations = apiBuild(second).getJsonObject("durations");
+        assertThat(durations.getBoolean("ended")).isFalse();
+        assertThat(durations.getJsonArray("parts").getJsonObject(0).getString("name")).isEqualTo("queued");
+
+        // Once it has ended it stands nowhere.
+        await(master.web.postAbs(master.url + "/api/v1/builds/" + first + "/cancel").send());
+        assertThat(apiBuild(first).containsKey("queue")).isFalse();
+        assertThat(apiBuild(second).getJsonObject("queue").getString("text")).startsWith("1st in line");
+        assertThat(apiBuild(first).getJsonObject("durations").getBoolean("ended")).isTrue();
+    }
+
+    @Test
     void aGoodFormRedirectsToTheNewBuildWhichIsStoredAsTheApiWouldStoreIt() throws Exception {
         HttpResponse<Buffer> answer = master.postMultipart("/builds", bootForm(), null);
 

@@ -56,6 +56,7 @@ import org.fbs.protocol.WorkerStatus;
 import org.fbs.spec.SpecParser;
 import org.fbs.standins.ToolFixtures;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -86,6 +87,8 @@ class WorkerVerticleTest {
     /** The events this "master" acknowledged, in arrival order. */
     private final List<BuildEvent> events = new CopyOnWriteArrayList<>();
     private final List<WorkerStatus> announcements = new CopyOnWriteArrayList<>();
+    /** The small filesystems this test mounted (unmounted after it). */
+    private final List<Path> mounted = new ArrayList<>();
     /** Which deliveries the master fails instead of acknowledging. */
     private volatile Predicate<JsonObject> refuse = event -> false;
 
@@ -104,6 +107,9 @@ class WorkerVerticleTest {
     @AfterEach
     void stopVertx() throws Exception {
         await(vertx.close());
+        for (Path dir : mounted) {
+            new ProcessBuilder("umount", dir.toString()).inheritIO().start().waitFor();
+        }
     }
 
     private void onEvent(Message<JsonObject> msg) {
@@ -690,6 +696,86 @@ class WorkerVerticleTest {
     }
 
     // ---- the worker ---------------------------------------------------------------------------------------------
+
+    // ---- free disk (worker.min-free-disk), on a small tmpfs this test mounts ---------------------------------------
+
+    @Test
+    void aWorkerLowOnDiskDeclinesOffersSaysWhyInItsAnnouncementAndTakesBuildsOnceThereIsRoomAgain() throws Exception {
+        Path disk = smallDisk("4m");
+        startWorkerOn(disk.resolve("work"), Map.of("lorax", STANDIN_LORAX.toString()), 2L << 20);
+        Path filler = disk.resolve("filler");
+        Files.write(filler, new byte[3 << 20]);
+
+        OfferReply reply = offer(80);
+
+        assertThat(reply.accepted()).as("declined: %s", reply).isFalse();
+        assertThat(reply.reason()).startsWith("worker w-test has only ")
+            .contains(" free on " + disk.resolve("work"), "(worker.min-free-disk: 2.0 MiB)");
+        assertThat(eventsOf(80)).isEmpty();
+        until("an announcement that it declines", () -> last().declining() != null);
+        WorkerStatus low = last();
+        assertThat(low.declining()).startsWith("only ").contains("worker.min-free-disk");
+        assertThat(low.freeDiskBytes()).isBetween(0L, 2L << 20);
+        assertThat(low.free()).as("no free slot while declining").isZero();
+        assertThat(low.toJson().getString("declining")).isEqualTo(low.declining());
+        assertThat(low.toJson().getLong("freeDiskBytes")).isEqualTo(low.freeDiskBytes());
+
+        Files.delete(filler);
+        until("an announcement that it takes builds again", () -> last().declining() == null);
+        assertThat(last().freeDiskBytes()).isGreaterThan(2L << 20);
+        assertThat(last().load()).as("the host's load average").isGreaterThanOrEqualTo(0.0);
+        assertThat(offer(81).accepted()).isTrue();
+        assertThat(awaitEnd(81).kind()).isEqualTo(Kind.SUCCEEDED);
+    }
+
+    @Test
+    void aBuildThatFillsTheDiskFailsSayingSoAndItsWorkDirIsRemovedToFreeIt() throws Exception {
+        Path disk = smallDisk("3m");
+        Path work = disk.resolve("work");
+        // Writes beside its output dir until the disk is full, as a lorax filling its tmp dir would.
+        Path filling = wrapper("lorax-filling", "for a in \"$@\"; do out=\"$a\"; done\n"
+            + "echo 'writing the install tree'\n"
+            + "head -c 50000000 /dev/zero > \"$out.tree\" || { echo 'error: could not write the tree' >&2; exit 1; }\n");
+        startWorkerOn(work, Map.of("lorax", filling.toString()), 0);
+
+        assertThat(offer(82).accepted()).isTrue();
+
+        BuildEvent end = awaitEnd(82);
+        assertThat(end.kind()).isEqualTo(Kind.FAILED);
+        assertThat(end.reason()).startsWith("the worker ran out of disk space (")
+            .contains(" free of 3.0 MiB on " + work, "; lorax exited with status 1")
+            .doesNotContain("could not write the tree");
+        assertThat(work.resolve("builds/82-attempt-1")).doesNotExist();
+        assertThat(work.resolve("failed/82")).as("a full disk's work dir is not kept").doesNotExist();
+    }
+
+    /** The newest announcement. */
+    private WorkerStatus last() {
+        return announcements.get(announcements.size() - 1);
+    }
+
+    /** Mounts a tmpfs of {@code size} (as mount's size option: 4m) for this test; skips the test when not root. */
+    private Path smallDisk(String size) throws Exception {
+        Object uid = Files.getAttribute(Path.of("/proc/self"), "unix:uid");
+        Assumptions.assumeTrue(Integer.valueOf(0).equals(uid),
+            "mounting a small tmpfs needs root (this test runs as uid " + uid + "); skipped");
+        Path dir = Files.createDirectories(tmp.resolve("small-disk"));
+        Process mount = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=" + size, "fbs-test", dir.toString())
+            .redirectErrorStream(true).start();
+        String said = new String(mount.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        Assumptions.assumeTrue(mount.waitFor() == 0, "could not mount a tmpfs (" + said.strip() + "); skipped");
+        mounted.add(dir);
+        return dir;
+    }
+
+    /** Deploys the worker with its work dir at {@code work} and {@code worker.min-free-disk} at {@code minFree}. */
+    private void startWorkerOn(Path work, Map<String, String> tools, long minFree) throws Exception {
+        port = freePort();
+        WorkerSettings settings = WorkerSettingsBuilder.worker(Files.createDirectories(work)).httpPort(port)
+            .stagingRoots(staging).tools(tools).heartbeatInterval(Duration.ofMillis(200)).minFreeDisk(minFree).build();
+        await(WorkerRole.deploy(vertx, settings));
+        until("the worker's first announcement", () -> !announcements.isEmpty());
+    }
 
     /** Deploys the worker with lorax at {@code lorax}, and waits for its first announcement. */
     private void startWorker(Path lorax) throws Exception {
