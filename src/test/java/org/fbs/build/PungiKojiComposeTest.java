@@ -240,6 +240,10 @@ class PungiKojiComposeTest {
         assertThat(run(List.of(koji, "--config", conf, "--compose-dir", dir, "--test", "--just-phase", "gather"), 1))
             .contains("pkgset phase is skipped but it's needed by gather phase");
         assertThat(run(List.of(koji, "--version"), 0)).isEqualTo("pungi-4.9.0-1.fc41.noarch\n");
+        PungiKojiCommand noRepo = new PungiKojiCommand(koji, dvd("41", options(null, null, false, false, "all",
+            "%packages\nkernel\n%end\n")), work.resolve("no-repo"), null, false);
+        write(noRepo, "%packages\nkernel\n%end\n");
+        assertThat(run(noRepo.arguments(), 1)).contains("pkgset_repos names no repository");
 
         String text = Files.readString(command.configFile());
         Files.writeString(command.configFile(), text.replaceAll("(?m)^gather_method = .*\n", "")
@@ -251,7 +255,11 @@ class PungiKojiComposeTest {
     }
 
     private static void write(PungiKojiCommand command) throws Exception {
-        for (Map.Entry<Path, String> file : command.supportFiles(KICKSTART).entrySet()) {
+        write(command, KICKSTART);
+    }
+
+    private static void write(PungiKojiCommand command, String kickstart) throws Exception {
+        for (Map.Entry<Path, String> file : command.supportFiles(kickstart).entrySet()) {
             Files.createDirectories(file.getKey().getParent());
             Files.writeString(file.getKey(), file.getValue());
         }

@@ -36,9 +36,12 @@ class DvdComposeEndToEndIT {
         cluster.startMaster();
         String koji = E2eCluster.STANDINS.resolve("pungi-koji").toString();
         String gatherOnly = E2eCluster.STANDINS.resolve("pungi-4.9").toString();
+        // one at a time: on a loaded machine three JVMs joining at once may take longer than awaitWorkers waits
         cluster.worker("w-compose").releases("41", "42", "rawhide").allStandIns().tool("pungi", gatherOnly)
             .tool("pungi-koji", koji).start();
+        cluster.awaitWorkers("w-compose");
         cluster.worker("w-both").arch("aarch64").releases("40", "41").allStandIns().tool("pungi-koji", koji).start();
+        cluster.awaitWorkers("w-compose", "w-both");
         cluster.worker("w-neither").arch("s390x").allStandIns().tool("pungi", gatherOnly).start();
         cluster.awaitWorkers("w-compose", "w-both", "w-neither");
     }
