@@ -11,6 +11,8 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.fbs.build.Artifact;
@@ -138,7 +140,8 @@ final class BuildRunner {
             if (isolate) {
                 refuseOnTheHost(kind, command);
             }
-            List<Path> isos = runImageTool(id, kind.tool(), command, dir, log, deadline);
+            List<Path> isos = runImageTool(id, Objects.requireNonNullElse(command.tool(), kind.tool()), command, dir, log,
+                deadline);
             checkGoingOn(id, deadline);
 
             enter(Stage.STAGING, log, entering);
@@ -202,6 +205,10 @@ final class BuildRunner {
         }
         ImageCommand command = kind.command(spec, dir, sideRepo, found.setup(kind, settings));
         command.notes().forEach(log::line);
+        for (Map.Entry<Path, String> file : command.supportFiles(flat).entrySet()) {
+            Files.createDirectories(file.getKey().getParent());
+            Files.writeString(file.getKey(), file.getValue());
+        }
         Path input = command.input();
         if (input != null) {
             Files.createDirectories(input.getParent());

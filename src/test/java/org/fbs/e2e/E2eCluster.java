@@ -193,6 +193,8 @@ final class E2eCluster implements AutoCloseable {
         private Worker(String id) {
             this.id = id;
             tools.put("lorax", STANDINS.resolve("lorax").toString());
+            // whatever the host has: a test gives a worker the pungi-koji stand-in when it wants the compose route
+            tools.put("pungi-koji", dir.resolve("absent/pungi-koji").toString());
         }
 
         Worker arch(String value) {
@@ -202,6 +204,12 @@ final class E2eCluster implements AutoCloseable {
 
         Worker release(String value) {
             release = value;
+            return this;
+        }
+
+        /** Builds for each of {@code values}. */
+        Worker releases(String... values) {
+            release = String.join("\", \"", values);
             return this;
         }
 

@@ -45,11 +45,15 @@ public final class TestTools {
         return only(Map.of(tool, program));
     }
 
-    /** Every tool that has a stand-in at its stand-in (hfsplus-tools' mkfs missing), then {@code overrides}. */
+    /**
+     * Every tool that has a stand-in at its stand-in (hfsplus-tools' mkfs missing), then {@code overrides}. pungi-koji
+     * only when asked for: a worker that has it builds DVDs of 41 and later by a compose, and the tests of the legacy
+     * route must not change with it.
+     */
     public static Map<String, String> standIns(Map<String, String> overrides) {
         Map<String, String> tools = new LinkedHashMap<>();
         WorkerSettings.KNOWN_TOOLS.forEach(tool -> tools.put(tool,
-            STANDINS.resolve(tool).toFile().canExecute() ? standIn(tool) : missing(tool)));
+            STANDINS.resolve(tool).toFile().canExecute() && !"pungi-koji".equals(tool) ? standIn(tool) : missing(tool)));
         tools.putAll(overrides);
         return only(tools);
     }

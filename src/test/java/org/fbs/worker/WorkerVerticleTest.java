@@ -509,7 +509,9 @@ class WorkerVerticleTest {
 
         assertThat(announcements.get(0).types()).containsExactly("boot", "live", "live-kiwi");
         assertThat(reply.accepted()).isFalse();
-        assertThat(reply.reason()).isEqualTo("this worker cannot build dvd images: pungi not found (worker.tools.pungi)");
+        assertThat(reply.reason()).isEqualTo("this worker cannot build dvd images: pungi not found, and its pungi-koji"
+            + " (worker.tools.pungi-koji) not found; DVDs need the legacy pungi before 4.8, or pungi-koji 4.8 or later"
+            + " for a compose (worker.tools.pungi)");
         assertThat(offer(67, liveSpec(liveKickstart())).accepted()).isTrue();
         assertThat(awaitEnd(67).kind()).isEqualTo(Kind.SUCCEEDED);
     }
@@ -529,8 +531,9 @@ class WorkerVerticleTest {
 
         OfferReply reply = offer(68, spec);
 
-        String why = "its pungi (4.9.1) only gathers packages (pungi 4.8 and later); DVDs need the legacy pungi"
-            + " before 4.8";
+        String why = "its pungi (4.9.1) only gathers packages (pungi 4.8 and later), and its pungi-koji"
+            + " (worker.tools.pungi-koji) not found; DVDs need the legacy pungi before 4.8, or pungi-koji 4.8 or later"
+            + " for a compose";
         assertThat(announcements.get(0).types()).containsExactly("boot", "live", "live-kiwi");
         assertThat(announcements.get(0).kinds()).containsEntry("boot", "available").containsEntry("live", "available")
             .containsEntry("live-kiwi", "available").containsEntry("dvd", why);
