@@ -24,9 +24,11 @@ import java.util.concurrent.Future;
 /**
  * The benchmark client that bench/service.sh drives (run as a source file: java -cp target/fbs.jar bench/src/ServiceBench.java ...).
  *
- *   dispatch MASTER_URL BUILDS CLIENTS RELEASE   submit BUILDS boot builds for x86_64/RELEASE from CLIENTS
- *                                                threads; print the time from each POST being sent to the
- *                                                worker's RUNNING timestamp for that build (p50, p99, max)
+ *   dispatch MASTER_URL BUILDS CLIENTS RELEASE [GAP_MS]
+ *                                                submit BUILDS boot builds for x86_64/RELEASE from CLIENTS
+ *                                                threads (each waiting GAP_MS after each answer); print the time
+ *                                                from each POST being sent to the worker's RUNNING timestamp for
+ *                                                that build (p50, p99, max)
  *   follow MASTER_URL RELEASE                    submit a build for x86_64/RELEASE whose tool prints "tick
  *                                                <epoch µs>" lines, follow its live log, and print how long
  *                                                each line took from the tool to this reader (p50, p99, max)
@@ -42,14 +44,15 @@ public final class ServiceBench {
 
     public static void main(String[] args) throws Exception {
         switch (args[0]) {
-            case "dispatch" -> dispatch(args[1], Integer.parseInt(args[2]), Integer.parseInt(args[3]), args[4]);
+            case "dispatch" -> dispatch(args[1], Integer.parseInt(args[2]), Integer.parseInt(args[3]), args[4],
+                args.length > 5 ? Long.parseLong(args[5]) : 0);
             case "follow" -> follow(args[1], args[2]);
             case "section" -> section(Path.of(args[1]), new String(System.in.readAllBytes(), StandardCharsets.UTF_8));
             default -> throw new IllegalArgumentException("unknown benchmark " + args[0]);
         }
     }
 
-    static void dispatch(String master, int builds, int clients, String release) throws Exception {
+    static void dispatch(String master, int builds, int clients, String release, long gapMs) throws Exception {
         String spec = "[DEFAULT]\ntype=boot\narch=x86_64\nrelease=" + release + "\n";
         Map<Long, Instant> sent = new ConcurrentHashMap<>();
         ExecutorService pool = Executors.newFixedThreadPool(clients);
@@ -66,6 +69,9 @@ public final class ServiceBench {
                         throw new IllegalStateException("POST answered " + answer.statusCode() + ": " + answer.body());
                     }
                     sent.put(new JsonObject(answer.body()).getLong("id"), at);
+                    if (gapMs > 0) {
+                        Thread.sleep(gapMs);
+                    }
                 }
                 return null;
             }));
