@@ -38,6 +38,7 @@ rabbitmqctl() { HOME="$WORK/rabbit" /usr/lib/rabbitmq/bin/rabbitmqctl -n "$RABBI
 cleanup() {
     for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
     rabbitmqctl stop >/dev/null 2>&1 || true
+    [ -f "$RABBITMQ_PID_FILE" ] && kill "$(cat "$RABBITMQ_PID_FILE")" 2>/dev/null || true
     wait 2>/dev/null || true
     rm -rf "$WORK"
 }
@@ -51,7 +52,12 @@ echo '[].' > "$RABBITMQ_ENABLED_PLUGINS_FILE"
 cp "$PEER/tasks.py" "$PEER/client.py" "$WORK/celery/"
 echo "bench: starting RabbitMQ (node $RABBITMQ_NODENAME, port $RABBITMQ_NODE_PORT) and a Celery worker (-c 2)"
 (cd "$WORK/rabbit" && HOME="$WORK/rabbit" /usr/lib/rabbitmq/bin/rabbitmq-server -detached)
-rabbitmqctl await_startup --timeout 180 >/dev/null
+# The node registers with epmd some seconds after -detached returns; until then await_startup fails at once.
+for _ in $(seq 1 180); do
+    rabbitmqctl await_startup --timeout 180 >/dev/null 2>&1 && break
+    sleep 1
+done
+rabbitmqctl await_startup --timeout 10 >/dev/null
 export BROKER="amqp://guest@127.0.0.1:$RABBITMQ_NODE_PORT//" LAT_OUT="$WORK/celery/lat.txt"
 (cd "$WORK/celery" && exec /usr/bin/python3 -m celery -A tasks worker -Q fedora-17 -c 2 --loglevel=WARNING \
     > "$WORK/celery/worker.out" 2>&1) &
