@@ -131,7 +131,7 @@ settle
 FBS_BURST=$("${BENCH[@]}" dispatch $MASTER "$BURST_N" 50 41)
 echo "  fbs burst $FBS_BURST"
 
-field() { echo "$1" | grep -o "\"$2\":[0-9.]*" | cut -d: -f2; }
+field() { echo "$1" | grep -o "\"$2\":[0-9.]*" | head -1 | cut -d: -f2; } # the first: the whole span
 celery_field() { echo "$CELERY" | grep "^$1 " | grep -o "$2=[0-9.]*" | cut -d= -f2; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", a / b }'; }
 CS50=$(celery_field seq p50); CS99=$(celery_field seq p99)
@@ -146,4 +146,9 @@ $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, load average after: $(cut -d' 
 | --- | --- | --- | --- |
 | sequential, $SEQ_N (20 ms apart) | $CS50 / $CS99 ms | $FS50 / $FS99 ms | $(ratio "$FS99" "$CS99") |
 | $BURST_N from 50 clients | $CB50 / $CB99 ms | $FB50 / $FB99 ms | $(ratio "$FB99" "$CB99") |
+
+FBS's span split by the build's history: QUEUED to ASSIGNED (the master's offer and the worker's answer, which
+waits for its run marker on disk) and ASSIGNED to RUNNING (the worker's first event):
+sequential $(echo "$FBS_SEQ" | grep -o '"queued_to_assigned":{[^}]*}' | cut -d: -f2-) / $(echo "$FBS_SEQ" | grep -o '"assigned_to_running":{[^}]*}' | cut -d: -f2-);
+burst $(echo "$FBS_BURST" | grep -o '"queued_to_assigned":{[^}]*}' | cut -d: -f2-) / $(echo "$FBS_BURST" | grep -o '"assigned_to_running":{[^}]*}' | cut -d: -f2-)
 MD

@@ -81,24 +81,36 @@ public final class ServiceBench {
         }
         pool.shutdown();
         List<Double> millis = new ArrayList<>();
+        List<Double> queuedToAssigned = new ArrayList<>();
+        List<Double> assignedToRunning = new ArrayList<>();
         for (Map.Entry<Long, Instant> e : sent.entrySet()) {
-            Instant running = runningAt(master, e.getKey());
-            millis.add(e.getValue().until(running, ChronoUnit.MICROS) / 1000.0);
+            Map<String, Instant> history = historyUntilRunning(master, e.getKey());
+            millis.add(e.getValue().until(history.get("RUNNING"), ChronoUnit.MICROS) / 1000.0);
+            // QUEUED to ASSIGNED holds the offer's round trip: the worker's answer waits for its run marker on disk.
+            queuedToAssigned.add(history.get("QUEUED").until(history.get("ASSIGNED"), ChronoUnit.MICROS) / 1000.0);
+            assignedToRunning.add(history.get("ASSIGNED").until(history.get("RUNNING"), ChronoUnit.MICROS) / 1000.0);
         }
-        System.out.println(summary(millis).put("builds", builds).put("clients", clients).encode());
+        System.out.println(summary(millis).put("builds", builds).put("clients", clients)
+            .put("queued_to_assigned", summary(queuedToAssigned))
+            .put("assigned_to_running", summary(assignedToRunning)).encode());
     }
 
-    /** The worker's timestamp of the build's first RUNNING transition, waiting up to a minute for it. */
-    static Instant runningAt(String master, long id) throws Exception {
+    /**
+     * The first instant of each state of the build up to its first RUNNING transition (the worker's timestamp),
+     * waiting up to a minute for it.
+     */
+    static Map<String, Instant> historyUntilRunning(String master, long id) throws Exception {
         long end = System.nanoTime() + Duration.ofMinutes(1).toNanos();
         while (System.nanoTime() < end) {
             HttpResponse<String> got = HTTP.send(HttpRequest.newBuilder(URI.create(master + "/api/v1/builds/" + id))
                 .build(), HttpResponse.BodyHandlers.ofString());
             JsonArray history = new JsonObject(got.body()).getJsonArray("history");
+            Map<String, Instant> first = new java.util.HashMap<>();
             for (Object t : history) {
                 JsonObject transition = (JsonObject) t;
+                first.putIfAbsent(transition.getString("state"), Instant.parse(transition.getString("at")));
                 if ("RUNNING".equals(transition.getString("state"))) {
-                    return Instant.parse(transition.getString("at"));
+                    return first;
                 }
             }
             Thread.sleep(50);
