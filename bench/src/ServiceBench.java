@@ -76,10 +76,13 @@ public final class ServiceBench {
                 return null;
             }));
         }
-        for (Future<?> f : done) {
-            f.get();
+        try {
+            for (Future<?> f : done) {
+                f.get();
+            }
+        } finally {
+            pool.shutdownNow(); // a failed client must not leave the others holding the JVM
         }
-        pool.shutdown();
         List<Double> millis = new ArrayList<>();
         List<Double> queuedToAssigned = new ArrayList<>();
         List<Double> assignedToRunning = new ArrayList<>();
