@@ -34,7 +34,8 @@ export RABBITMQ_NODENAME="fbsbench$$@localhost" RABBITMQ_NODE_PORT=$((20000 + RA
 export RABBITMQ_DIST_PORT=$((RABBITMQ_NODE_PORT + 10000)) RABBITMQ_MNESIA_BASE="$WORK/rabbit/mnesia"
 export RABBITMQ_LOG_BASE="$WORK/rabbit/log" RABBITMQ_ENABLED_PLUGINS_FILE="$WORK/rabbit/plugins"
 export RABBITMQ_PID_FILE="$WORK/rabbit/pid"
-rabbitmqctl() { HOME="$WORK/rabbit" /usr/lib/rabbitmq/bin/rabbitmqctl -n "$RABBITMQ_NODENAME" "$@"; }
+# (in WORK: a CLI that fails writes erl_crash.dump into its working dir)
+rabbitmqctl() { (cd "$WORK" && HOME="$WORK/rabbit" exec /usr/lib/rabbitmq/bin/rabbitmqctl -n "$RABBITMQ_NODENAME" "$@"); }
 cleanup() {
     for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
     rabbitmqctl stop >/dev/null 2>&1 || true
