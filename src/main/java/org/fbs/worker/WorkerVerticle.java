@@ -1,6 +1,7 @@
 package org.fbs.worker;
 
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.eventbus.Message;
@@ -55,9 +56,11 @@ public final class WorkerVerticle extends VerticleBase {
     private final Map<Long, Integer> running = new LinkedHashMap<>();
     /**
      * The end of each build running here (its run on a build thread, then its last event on disk), and of each offer
-     * declined once the stop began (its run marker removed): what a stopping worker waits for.
+     * being decided (its run being marked and its log opened; once the stop began, declined and its run marker
+     * removed): what a stopping worker waits for.
      */
     private final Map<Long, Future<?>> ends = new LinkedHashMap<>();
+    private final Map<Long, Future<?>> offersDeciding = new LinkedHashMap<>();
     private final List<String> addresses = new ArrayList<>();
     private final List<MessageConsumer<JsonObject>> offers = new ArrayList<>();
     /** What "drain and exit" does once the builds are done: Main exits the process. */
@@ -155,10 +158,15 @@ public final class WorkerVerticle extends VerticleBase {
         return vertx.executeBlocking(() -> {
             runner.stopTools();
             return null;
-        }).compose(v -> Future.join(List.copyOf(ends.values())).timeout(STOP_WAIT_MS, TimeUnit.MILLISECONDS))
+        }).compose(v -> {
+            List<Future<?>> waits = new ArrayList<>(ends.values());
+            waits.addAll(offersDeciding.values());
+            return Future.join(waits).timeout(STOP_WAIT_MS, TimeUnit.MILLISECONDS);
+        })
             .onFailure(err -> LOG.warn("worker {}: stopping without waiting longer for its builds to end: {}",
                 settings.id(), err.toString()))
-            .eventually(builds::close);
+            .eventually(builds::close)
+            .eventually(outbox::close);
     }
 
     private void onOffer(Message<JsonObject> msg) {
@@ -204,44 +212,59 @@ public final class WorkerVerticle extends VerticleBase {
         }
         running.put(id, attempt);
         // The run is on disk (a restart reports it) and its log exists before the answer, so that the log link the
-        // master hands out works at once.
-        vertx.executeBlocking(() -> {
-                // Looked at again now: the last announcement's look may be seconds old.
-                String shortage = DiskSpace.shortage(DiskSpace.of(diskFolders()), settings.minFreeDisk());
-                if (shortage != null) {
-                    throw new LowDisk(shortage);
-                }
-                outbox.markRunning(id, attempt);
-                return BuildLog.open(settings.logsDir(), id, vertx.eventBus(), live, settings.maxLogLine());
-            })
-            .onSuccess(log -> {
+        // master hands out works at once. The marker shares an fsync with whatever else the journal writes, and the
+        // log is opened unordered: an offer waits behind no other build's writes.
+        Future<BuildLog> opened = vertx.executeBlocking(() -> {
+            // Looked at again now: the last announcement's look may be seconds old.
+            String shortage = DiskSpace.shortage(DiskSpace.of(diskFolders()), settings.minFreeDisk());
+            if (shortage != null) {
+                throw new LowDisk(shortage);
+            }
+            return BuildLog.open(settings.logsDir(), id, vertx.eventBus(), live, settings.maxLogLine());
+        }, false);
+        Future<Void> marked = opened.compose(log -> outbox.markRunning(id, attempt));
+        Promise<Void> decided = Promise.promise();
+        offersDeciding.put(id, decided.future());
+        decided.future().onComplete(done -> offersDeciding.remove(id));
+        Future.join(marked, opened)
+            .onSuccess(both -> {
+                BuildLog log = opened.result();
                 if (stopping) {
                     // The stop began while the run was being marked: no build is handed to a worker that exits.
                     running.remove(id);
                     msg.reply(OfferReply.decline(settings.id(), "worker " + settings.id() + " is stopping").toJson());
-                    ends.put(id, vertx.executeBlocking(() -> {
-                        log.close();
-                        return null;
-                    }).eventually(() -> outbox.forget(id)).onComplete(done -> ends.remove(id)));
+                    close(log).eventually(() -> outbox.forget(id)).onComplete(done -> decided.complete());
                     return;
                 }
                 outbox.begin(id, attempt);
                 msg.reply(OfferReply.accept(settings.id()).toJson());
                 run(id, attempt, offer.spec(), offer.isolate(), log);
+                decided.complete();
             })
             .onFailure(err -> {
+                if (opened.succeeded()) {
+                    close(opened.result());
+                }
                 running.remove(id);
-                outbox.forget(id);
                 if (err instanceof LowDisk low) {
                     LOG.warn("worker {}: declining build {}: {}", settings.id(), id, low.getMessage());
                     msg.reply(OfferReply.decline(settings.id(), "worker " + settings.id() + " has "
                         + low.getMessage()).toJson());
                     announce();
-                    return;
+                } else {
+                    LOG.error("cannot record the run of build {} or open its log", id, err);
+                    msg.reply(OfferReply.decline(settings.id(), "cannot record the run or open its log: "
+                        + err.getMessage()).toJson());
                 }
-                LOG.error("cannot open the log of build {}", id, err);
-                msg.reply(OfferReply.decline(settings.id(), "cannot write build logs: " + err.getMessage()).toJson());
+                outbox.forget(id).onComplete(done -> decided.complete());
             });
+    }
+
+    private Future<Void> close(BuildLog log) {
+        return vertx.executeBlocking(() -> {
+            log.close();
+            return null;
+        }, false);
     }
 
     /**
