@@ -24,9 +24,11 @@ import java.util.concurrent.Future;
 /**
  * The benchmark client that bench/service.sh drives (run as a source file: java -cp target/fbs.jar bench/src/ServiceBench.java ...).
  *
- *   dispatch MASTER_URL BUILDS CLIENTS RELEASE   submit BUILDS boot builds for x86_64/RELEASE from CLIENTS
- *                                                threads; print the time from each POST being sent to the
- *                                                worker's RUNNING timestamp for that build (p50, p99, max)
+ *   dispatch MASTER_URL BUILDS CLIENTS RELEASE [GAP_MS]
+ *                                                submit BUILDS boot builds for x86_64/RELEASE from CLIENTS
+ *                                                threads (each waiting GAP_MS after each answer); print the time
+ *                                                from each POST being sent to the worker's RUNNING timestamp for
+ *                                                that build (p50, p99, max)
  *   follow MASTER_URL RELEASE                    submit a build for x86_64/RELEASE whose tool prints "tick
  *                                                <epoch µs>" lines, follow its live log, and print how long
  *                                                each line took from the tool to this reader (p50, p99, max)
@@ -42,14 +44,15 @@ public final class ServiceBench {
 
     public static void main(String[] args) throws Exception {
         switch (args[0]) {
-            case "dispatch" -> dispatch(args[1], Integer.parseInt(args[2]), Integer.parseInt(args[3]), args[4]);
+            case "dispatch" -> dispatch(args[1], Integer.parseInt(args[2]), Integer.parseInt(args[3]), args[4],
+                args.length > 5 ? Long.parseLong(args[5]) : 0);
             case "follow" -> follow(args[1], args[2]);
             case "section" -> section(Path.of(args[1]), new String(System.in.readAllBytes(), StandardCharsets.UTF_8));
             default -> throw new IllegalArgumentException("unknown benchmark " + args[0]);
         }
     }
 
-    static void dispatch(String master, int builds, int clients, String release) throws Exception {
+    static void dispatch(String master, int builds, int clients, String release, long gapMs) throws Exception {
         String spec = "[DEFAULT]\ntype=boot\narch=x86_64\nrelease=" + release + "\n";
         Map<Long, Instant> sent = new ConcurrentHashMap<>();
         ExecutorService pool = Executors.newFixedThreadPool(clients);
@@ -66,33 +69,51 @@ public final class ServiceBench {
                         throw new IllegalStateException("POST answered " + answer.statusCode() + ": " + answer.body());
                     }
                     sent.put(new JsonObject(answer.body()).getLong("id"), at);
+                    if (gapMs > 0) {
+                        Thread.sleep(gapMs);
+                    }
                 }
                 return null;
             }));
         }
-        for (Future<?> f : done) {
-            f.get();
+        try {
+            for (Future<?> f : done) {
+                f.get();
+            }
+        } finally {
+            pool.shutdownNow(); // a failed client must not leave the others holding the JVM
         }
-        pool.shutdown();
         List<Double> millis = new ArrayList<>();
+        List<Double> queuedToAssigned = new ArrayList<>();
+        List<Double> assignedToRunning = new ArrayList<>();
         for (Map.Entry<Long, Instant> e : sent.entrySet()) {
-            Instant running = runningAt(master, e.getKey());
-            millis.add(e.getValue().until(running, ChronoUnit.MICROS) / 1000.0);
+            Map<String, Instant> history = historyUntilRunning(master, e.getKey());
+            millis.add(e.getValue().until(history.get("RUNNING"), ChronoUnit.MICROS) / 1000.0);
+            // QUEUED to ASSIGNED holds the offer's round trip: the worker's answer waits for its run marker on disk.
+            queuedToAssigned.add(history.get("QUEUED").until(history.get("ASSIGNED"), ChronoUnit.MICROS) / 1000.0);
+            assignedToRunning.add(history.get("ASSIGNED").until(history.get("RUNNING"), ChronoUnit.MICROS) / 1000.0);
         }
-        System.out.println(summary(millis).put("builds", builds).put("clients", clients).encode());
+        System.out.println(summary(millis).put("builds", builds).put("clients", clients)
+            .put("queued_to_assigned", summary(queuedToAssigned))
+            .put("assigned_to_running", summary(assignedToRunning)).encode());
     }
 
-    /** The worker's timestamp of the build's first RUNNING transition, waiting up to a minute for it. */
-    static Instant runningAt(String master, long id) throws Exception {
+    /**
+     * The first instant of each state of the build up to its first RUNNING transition (the worker's timestamp),
+     * waiting up to a minute for it.
+     */
+    static Map<String, Instant> historyUntilRunning(String master, long id) throws Exception {
         long end = System.nanoTime() + Duration.ofMinutes(1).toNanos();
         while (System.nanoTime() < end) {
             HttpResponse<String> got = HTTP.send(HttpRequest.newBuilder(URI.create(master + "/api/v1/builds/" + id))
                 .build(), HttpResponse.BodyHandlers.ofString());
             JsonArray history = new JsonObject(got.body()).getJsonArray("history");
+            Map<String, Instant> first = new java.util.HashMap<>();
             for (Object t : history) {
                 JsonObject transition = (JsonObject) t;
+                first.putIfAbsent(transition.getString("state"), Instant.parse(transition.getString("at")));
                 if ("RUNNING".equals(transition.getString("state"))) {
-                    return Instant.parse(transition.getString("at"));
+                    return first;
                 }
             }
             Thread.sleep(50);

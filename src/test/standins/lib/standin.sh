@@ -13,6 +13,9 @@
 #
 # No eval; every expansion is quoted; commands are run with argument lists.
 
+# shellcheck source=xorriso.sh
+source "$(dirname -- "${BASH_SOURCE[0]}")/xorriso.sh"
+
 # ---- the option table and a parser shared by the stand-ins -------------------------------------------------
 
 declare -A OPT_TABLE=() # option string -> "KIND KEY"; KIND is value, append, flag, help or version
@@ -247,7 +250,7 @@ standin_check_kickstart() { # FILE
 standin_make_iso() { # VOLID ISO STAGEDIR PROGRAM_LOG
     command -v xorriso >/dev/null 2>&1 || standin_fail "stand-in: xorriso not found on PATH"
     mkdir -p -- "$(dirname -- "$2")"
-    if ! xorriso -as mkisofs -quiet -R -J -V "$1" -o "$2" "$3" >>"$4" 2>&1; then
+    if ! standin_xorriso standin_log "$4" -as mkisofs -quiet -R -J -V "$1" -o "$2" "$3"; then
         standin_fail "xorriso failed, see $4"
     fi
 }

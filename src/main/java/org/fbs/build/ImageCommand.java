@@ -24,9 +24,24 @@ public interface ImageCommand {
         return null;
     }
 
+    /**
+     * Files the tool reads besides {@link #input()} (a compose's config, variants and comps), by path, written by the
+     * worker before it runs the tool; not staged.
+     *
+     * @param flattened the flattened kickstart when the kind reads one, else null
+     */
+    default java.util.Map<Path, String> supportFiles(String flattened) {
+        return java.util.Map.of();
+    }
+
     /** Lines for the build log about what the worker did with the spec (a key it does not pass, and why). */
     default List<String> notes() {
         return List.of();
+    }
+
+    /** The {@code worker.tools} entry of the program it runs, when not its kind's {@link ImageKind#tool()}; else null. */
+    default String tool() {
+        return null;
     }
 
     /** The ISOs the tool wrote. Blocking. */

@@ -36,6 +36,35 @@ public interface ImageKind {
     /** What the worker's tool can do, from what it printed for {@link #probeFlags()} (see {@link ToolAnswers}). */
     Capability capability(ToolAnswers answers);
 
+    /**
+     * Every {@code worker.tools} entry this kind may build with, {@link #tool()} first. A kind with several routes
+     * (dvd: the legacy pungi script or a pungi-koji compose) lists one per route.
+     */
+    default List<String> tools() {
+        return List.of(tool());
+    }
+
+    /** Where {@code tool} (one of {@link #tools()}) is when {@code worker.tools} does not say. */
+    default String defaultProgram(String tool) {
+        return defaultProgram();
+    }
+
+    /** The flags the worker asks {@code tool} (one of {@link #tools()}) at start. */
+    default List<String> probeFlags(String tool) {
+        return probeFlags();
+    }
+
+    /**
+     * What this worker can do for the kind, from what each of its {@link #tools()} answered.
+     *
+     * @param answered each usable tool's answers, by {@code worker.tools} entry
+     * @param problems each unusable tool's problem ("not found"...), by entry
+     */
+    default Capability capability(java.util.Map<String, ToolAnswers> answered, java.util.Map<String, String> problems) {
+        ToolAnswers answers = answered.get(tool());
+        return answers != null ? capability(answers) : Capability.unavailable(null, problems.get(tool()));
+    }
+
     /** The master's waiting reason when no worker for {@code where} (an arch/release) can build this kind. */
     default String noWorkerReason(String where) {
         return "no worker online can build " + describe() + " for " + where;

@@ -73,7 +73,7 @@ public final class ImageKinds {
     /** Each kind's {@code worker.tools} entry and its default program. */
     public static Map<String, String> defaultPrograms() {
         Map<String, String> programs = new LinkedHashMap<>();
-        ALL.forEach(k -> programs.put(k.tool(), k.defaultProgram()));
+        ALL.forEach(k -> k.tools().forEach(tool -> programs.put(tool, k.defaultProgram(tool))));
         return programs;
     }
 }

@@ -43,6 +43,11 @@ public record PungiCommand(String program, BuildSpec spec, Path workDir, Path si
         return kickstart(flattened);
     }
 
+    @Override
+    public List<String> notes() {
+        return List.of("dvd route: the legacy pungi script (" + program + ")");
+    }
+
     public Path destDir() {
         return workDir.resolve("pungi-dest");
     }

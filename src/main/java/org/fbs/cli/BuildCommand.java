@@ -14,7 +14,7 @@ import org.fbs.build.Artifact;
 import org.fbs.build.Stage;
 import org.fbs.config.FbsConfig;
 import org.fbs.config.WorkerSettings;
-import org.fbs.master.KickstartFetcher;
+import org.fbs.kickstart.KickstartFetcher;
 import org.fbs.spec.BuildSpec;
 import org.fbs.spec.SpecException;
 import org.fbs.worker.LocalBuild;

@@ -10,6 +10,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.fbs.build.BuildState;
+import org.fbs.build.BuildTimes;
+import org.fbs.build.QueuePlace;
 
 /** Builds and workers as the client commands print them. */
 final class BuildText {
@@ -56,6 +58,11 @@ final class BuildText {
             field(out, "log", "fbs logs " + build.getLong("id") + (isFinal(build) ? "" : " --follow"));
         }
         field(out, "reason", build.getString("reason"));
+        JsonObject queue = build.getJsonObject("queue");
+        if (queue != null) {
+            field(out, "in line", QueuePlace.fromJson(queue).sentence());
+        }
+        field(out, "took", took(build.getJsonObject("durations")));
         if (build.getInteger("attempt", 0) > 1) {
             field(out, "attempt", String.valueOf(build.getInteger("attempt")));
         }
@@ -67,6 +74,23 @@ final class BuildText {
         }
         out.append(artifacts(build));
         return out.toString();
+    }
+
+    /**
+     * "1 h 02 min 03 s (queued 1 s, built 1 h 02 min 02 s)", with "so far" while the build has not ended; null
+     * without durations (an older master).
+     */
+    static String took(JsonObject durations) {
+        if (durations == null) {
+            return null;
+        }
+        Duration total = Duration.ofSeconds(durations.getLong("totalSeconds", 0L));
+        Duration queued = Duration.ofSeconds(durations.getLong("queuedSeconds", 0L));
+        Duration built = Duration.ofSeconds(durations.getLong("builtSeconds", 0L));
+        boolean started = durations.getJsonArray("parts", new JsonArray()).stream()
+            .anyMatch(p -> !BuildTimes.QUEUED.equals(((JsonObject) p).getString("name")));
+        return BuildTimes.text(total) + (durations.getBoolean("ended", false) ? "" : " so far") + " (queued "
+            + BuildTimes.text(queued) + (started ? ", built " + BuildTimes.text(built) : "") + ")";
     }
 
     /** Each file a build produced: {@code   boot.iso  N bytes  sha256 HEX  LOCATION}, after an "artifacts:" line. */

@@ -21,6 +21,7 @@ import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
+import org.fbs.cluster.membership.Membership;
 import org.fbs.config.ClusterSettings;
 import org.fbs.config.ClusterTls;
 import org.fbs.ops.NodeMetrics;
@@ -31,7 +32,7 @@ public final class ClusterNode {
     private ClusterNode() {
     }
 
-    /** Joins the cluster; Vert.x reports its metrics to {@code registry}. */
+    /** Joins the cluster; Vert.x reports its metrics to {@code registry}; {@link Membership#of} tells its place. */
     public static Future<Vertx> join(ClusterSettings settings, PrometheusMeterRegistry registry) {
         Config hazelcast;
         try {
@@ -47,9 +48,16 @@ public final class ClusterNode {
         if (settings.tls().enabled()) {
             eventBus = withTls(eventBus, settings.tls());
         }
+        HazelcastClusterManager manager = new HazelcastClusterManager(hazelcast);
         return NodeMetrics.builder(new VertxOptions().setEventBusOptions(eventBus), registry)
-            .withClusterManager(new HazelcastClusterManager(hazelcast))
-            .buildClustered();
+            .withClusterManager(manager)
+            .buildClustered()
+            .andThen(joined -> {
+                if (joined.succeeded()) {
+                    joined.result().sharedData().getLocalMap(Membership.MAP)
+                        .put("membership", new Membership.Hazelcast(manager));
+                }
+            });
     }
 
     /**

@@ -33,23 +33,30 @@ import org.fbs.build.ImageKinds;
  *                          {@code master.worker-timeout} as lost
  * @param isolation     how a build's kickstart is kept off this host ({@code worker.isolation})
  * @param ftpAllowedHosts FTP staging hosts that may be internal addresses all the same ({@code worker.ftp.allowed-hosts})
+ * @param minFreeDisk   bytes that must stay free on the work dir's and each staging root's filesystem; below it the
+ *                      worker declines offers ({@code worker.min-free-disk}; 0: no check)
  */
 public record WorkerSettings(String id, String httpHost, int httpPort, String publicUrl, List<String> arches,
                              List<String> releases, int slots, Path workDir, List<Path> stagingRoots,
                              Map<String, String> tools, KojiSettings koji, Duration retention,
                              Duration buildTimeout, int keepFailedWorkdirs, int maxLogLine, boolean httpMetrics,
-                             Duration heartbeatInterval, Isolation isolation, AllowedHosts ftpAllowedHosts) {
+                             Duration heartbeatInterval, Isolation isolation, AllowedHosts ftpAllowedHosts,
+                             long minFreeDisk) {
 
     /**
      * Each image kind's tool (see {@link ImageKinds}), ksflatten, and hfsplus-tools' mkfs, whose absence makes lorax
      * need --nomacboot.
      */
     static final Map<String, String> DEFAULT_TOOLS = defaultTools();
+    /** Every {@code worker.tools} entry the worker looks up: tests give each one a path of their own. */
+    public static final java.util.Set<String> KNOWN_TOOLS = DEFAULT_TOOLS.keySet();
     public static final Duration DEFAULT_RETENTION = Duration.ofDays(7);
     public static final Duration DEFAULT_BUILD_TIMEOUT = Duration.ofHours(6);
     public static final int DEFAULT_KEEP_FAILED_WORKDIRS = 3;
     public static final int DEFAULT_MAX_LOG_LINE = 8 * 1024;
     public static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofSeconds(3);
+    /** What a lorax or livemedia-creator run needs at least (an install tree, a squashfs, the ISO), with room. */
+    public static final long DEFAULT_MIN_FREE_DISK = 20L << 30;
 
     public WorkerSettings {
         arches = List.copyOf(arches);
@@ -58,50 +65,27 @@ public record WorkerSettings(String id, String httpHost, int httpPort, String pu
         tools = Map.copyOf(tools);
         isolation = isolation == null ? Isolation.NONE : isolation;
         ftpAllowedHosts = ftpAllowedHosts == null ? AllowedHosts.NONE : ftpAllowedHosts;
+        if (minFreeDisk < 0) {
+            throw new IllegalArgumentException("worker.min-free-disk must not be negative");
+        }
     }
 
-    /** Settings that let FTP staging reach public addresses only. */
+    /** Settings without a free disk check (tests, whose temp dirs are anywhere). */
     public WorkerSettings(String id, String httpHost, int httpPort, String publicUrl, List<String> arches,
                           List<String> releases, int slots, Path workDir, List<Path> stagingRoots,
                           Map<String, String> tools, KojiSettings koji, Duration retention,
                           Duration buildTimeout, int keepFailedWorkdirs, int maxLogLine, boolean httpMetrics,
-                          Duration heartbeatInterval, Isolation isolation) {
+                          Duration heartbeatInterval, Isolation isolation, AllowedHosts ftpAllowedHosts) {
         this(id, httpHost, httpPort, publicUrl, arches, releases, slots, workDir, stagingRoots, tools, koji, retention,
-            buildTimeout, keepFailedWorkdirs, maxLogLine, httpMetrics, heartbeatInterval, isolation, AllowedHosts.NONE);
+            buildTimeout, keepFailedWorkdirs, maxLogLine, httpMetrics, heartbeatInterval, isolation, ftpAllowedHosts,
+            0);
     }
 
-    /** Settings with the defaults of every key not given (tests). */
-    public WorkerSettings(String id, String httpHost, int httpPort, String publicUrl, List<String> arches,
-                          List<String> releases, int slots, Path workDir, List<Path> stagingRoots,
-                          Map<String, String> tools) {
-        this(id, httpHost, httpPort, publicUrl, arches, releases, slots, workDir, stagingRoots, tools,
-            KojiSettings.DEFAULTS, DEFAULT_RETENTION);
-    }
-
-    /** Settings with the default build timeout and kept failed work dirs (tests). */
-    public WorkerSettings(String id, String httpHost, int httpPort, String publicUrl, List<String> arches,
-                          List<String> releases, int slots, Path workDir, List<Path> stagingRoots,
-                          Map<String, String> tools, KojiSettings koji, Duration retention) {
-        this(id, httpHost, httpPort, publicUrl, arches, releases, slots, workDir, stagingRoots, tools, koji,
-            retention, DEFAULT_BUILD_TIMEOUT, DEFAULT_KEEP_FAILED_WORKDIRS);
-    }
-
-    /** Settings with the default log line limit, no /metrics on the HTTP port and the default heartbeat (tests). */
-    public WorkerSettings(String id, String httpHost, int httpPort, String publicUrl, List<String> arches,
-                          List<String> releases, int slots, Path workDir, List<Path> stagingRoots,
-                          Map<String, String> tools, KojiSettings koji, Duration retention,
-                          Duration buildTimeout, int keepFailedWorkdirs) {
-        this(id, httpHost, httpPort, publicUrl, arches, releases, slots, workDir, stagingRoots, tools, koji,
-            retention, buildTimeout, keepFailedWorkdirs, DEFAULT_MAX_LOG_LINE, false, DEFAULT_HEARTBEAT_INTERVAL,
-            Isolation.NONE);
-    }
-
-    /** Settings with Koji's defaults and the default retention (tests). */
-    public WorkerSettings(String id, String httpHost, int httpPort, String publicUrl, List<String> arches,
-                          List<String> releases, int slots, Path workDir, List<Path> stagingRoots,
-                          Map<String, String> tools, Duration buildTimeout, int keepFailedWorkdirs) {
-        this(id, httpHost, httpPort, publicUrl, arches, releases, slots, workDir, stagingRoots, tools,
-            KojiSettings.DEFAULTS, DEFAULT_RETENTION, buildTimeout, keepFailedWorkdirs);
+    /** The same settings with {@code worker.min-free-disk} set to {@code bytes}. */
+    public WorkerSettings withMinFreeDisk(long bytes) {
+        return new WorkerSettings(id, httpHost, httpPort, publicUrl, arches, releases, slots, workDir, stagingRoots,
+            tools, koji, retention, buildTimeout, keepFailedWorkdirs, maxLogLine, httpMetrics, heartbeatInterval,
+            isolation, ftpAllowedHosts, bytes);
     }
 
     /** Where build logs live, one {@code <id>.log} per build: written by the builds, served by the log server. */
@@ -160,7 +144,8 @@ public record WorkerSettings(String id, String httpHost, int httpPort, String pu
             v.duration("heartbeat-interval", DEFAULT_HEARTBEAT_INTERVAL),
             Isolation.from(v),
             AllowedHosts.parse("worker.ftp.allowed-hosts", new ConfigValues(v.section("ftp"), "worker.ftp")
-                .list("allowed-hosts", List.of())));
+                .list("allowed-hosts", List.of())),
+            v.bytes("min-free-disk", DEFAULT_MIN_FREE_DISK));
     }
 
     private static Map<String, String> defaultTools() {

@@ -11,6 +11,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import java.time.Clock;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -41,6 +42,8 @@ public final class ApiVerticle extends VerticleBase {
     private static final Logger LOG = LoggerFactory.getLogger(ApiVerticle.class);
     static final long MAX_BODY = 1024 * 1024;
     static final int MAX_LIST = 1000;
+    static final int TRENDS_DAYS = 30;
+    static final int MAX_TRENDS_DAYS = 366;
     /** Finished builds whose answers are kept for repeated reads (a few KiB each). */
     static final int FINISHED_KEPT = 10_000;
     /** Content types that say nothing about the spec's form. */
@@ -53,7 +56,9 @@ public final class ApiVerticle extends VerticleBase {
     private final WorkerLinks links;
     private final FinishedBuilds finished = new FinishedBuilds(FINISHED_KEPT);
     private BuildIntake intake;
+    private QueueStanding queue;
     private Router router;
+    private final Clock clock = Clock.systemUTC();
 
     /** An API whose worker links are signed with this process's secret (tests). */
     public ApiVerticle(MasterSettings settings, AsyncBuildStore store, OpsRoutes ops, Access access) {
@@ -73,6 +78,7 @@ public final class ApiVerticle extends VerticleBase {
     @Override
     public Future<?> start() {
         intake = new BuildIntake(vertx, settings);
+        queue = new QueueStanding(vertx, store);
         router = Router.router(vertx);
         access.install(router);
         router.post("/api/*").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY));
@@ -88,6 +94,7 @@ public final class ApiVerticle extends VerticleBase {
             (c, status, message) -> error(c, status, message, List.of())));
         router.post("/api/v1/builds/:id/cancel").handler(this::cancel);
         router.get("/api/v1/workers").handler(this::workers);
+        router.get("/api/v1/trends").handler(this::trends);
         WorkerRoutes.mount(router);
         router.get("/api/v1/info").handler(ctx -> json(ctx, 200,
             BuildInfo.current().toJson("master", settings.publicUrl())));
@@ -200,7 +207,13 @@ public final class ApiVerticle extends VerticleBase {
                 if (build.state().isFinal()) {
                     finished.put(id, build.owner(), view.encode());
                 }
-                ctx.response().putHeader("content-type", "application/json").end(links.signed(view).encode());
+                // A queued build says where it stands; a dispatcher that does not answer leaves it out.
+                queue.of(build).onComplete(place -> {
+                    if (place.succeeded() && place.result() != null) {
+                        view.put("queue", place.result().toJson());
+                    }
+                    ctx.response().putHeader("content-type", "application/json").end(links.signed(view).encode());
+                });
             }
         });
     }
@@ -267,6 +280,22 @@ public final class ApiVerticle extends VerticleBase {
         vertx.eventBus().<JsonArray>request(Addresses.MASTER_WORKERS, null)
             .onSuccess(reply -> json(ctx, 200, new JsonObject().put("workers", reply.body())))
             .onFailure(ctx::fail);
+    }
+
+    /** Builds per day by state and queue wait / build time per image type; the figures of the trends page. */
+    private void trends(RoutingContext ctx) {
+        String d = ctx.queryParams().get("days");
+        int days;
+        try {
+            days = d == null ? TRENDS_DAYS : Integer.parseInt(d);
+        } catch (NumberFormatException e) {
+            days = -1;
+        }
+        if (days < 1 || days > MAX_TRENDS_DAYS) {
+            error(ctx, 400, "days: expected a whole number from 1 to " + MAX_TRENDS_DAYS, List.of());
+            return;
+        }
+        store.trends(clock.instant(), days).onFailure(ctx::fail).onSuccess(t -> json(ctx, 200, t.toJson()));
     }
 
     /** The {@code limit} query parameter (default 100), or -1 after answering 400 when it is not 1 to MAX_LIST. */

@@ -1,5 +1,6 @@
 package org.fbs.master;
 
+import org.fbs.kickstart.KickstartFetcher;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -33,7 +34,7 @@ public final class BuildIntake {
      */
     public Future<JsonObject> submit(BuildSpec parsed, Caller caller) {
         return kickstarts.withText(parsed).compose(spec -> {
-            JsonObject request = new JsonObject().put("spec", spec.toJson()).put("address", spec.address())
+            JsonObject request = new JsonObject().put("spec", spec.toJson()).put("address", Addresses.build(spec.arch(), spec.release()))
                 .put("owner", caller.name()).put("isolate", OwnerCode.needsIsolation(spec, caller));
             return vertx.eventBus().<JsonObject>request(Addresses.MASTER_SUBMIT, request).map(m -> m.body());
         });

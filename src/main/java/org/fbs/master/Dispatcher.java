@@ -19,6 +19,7 @@ import java.util.function.Function;
 import org.fbs.build.Build;
 import org.fbs.build.BuildState;
 import org.fbs.build.ImageKinds;
+import org.fbs.build.QueuePlace;
 import org.fbs.config.MasterLimits;
 import org.fbs.config.MasterSettings;
 import org.fbs.protocol.Addresses;
@@ -109,6 +110,10 @@ public final class Dispatcher extends VerticleBase {
                 bus.<JsonObject>localConsumer(Addresses.MASTER_SUBMIT, this::submit).completion(),
                 bus.<JsonObject>localConsumer(Addresses.MASTER_WORKERS, m -> m.reply(workers.toJson())).completion(),
                 bus.<JsonObject>localConsumer(Addresses.MASTER_CANCEL, this::cancel).completion(),
+                bus.<JsonObject>localConsumer(Addresses.MASTER_QUEUE, m -> {
+                    QueuePlace place = placeInLine(m.body().getLong("build", 0L));
+                    m.reply(place == null ? null : place.toJson());
+                }).completion(),
                 bus.<JsonObject>consumer(Addresses.EVENTS, this::onEvent).completion(),
                 bus.<JsonObject>consumer(Addresses.WORKERS, this::onWorker).completion());
             startedAt = Instant.now();
@@ -158,6 +163,21 @@ public final class Dispatcher extends VerticleBase {
                 LOG.error("could not store a new build", err);
                 msg.fail(500, "the build could not be stored");
             });
+    }
+
+    /**
+     * Where queued build {@code id} stands: its place among the builds queued for its arch and release (offered
+     * oldest first), and how many workers build for them and how many of those have no free slot. Null when it is
+     * not queued.
+     */
+    QueuePlace placeInLine(long id) {
+        Build build = queue.get(id);
+        if (build == null || build.state() != BuildState.QUEUED) {
+            return null;
+        }
+        int ahead = queue.ahead(id);
+        return new QueuePlace(ahead + 1, ahead, workers.serving(build.address()), workers.busy(build.address()),
+            WorkerDirectory.describe(build.address()));
     }
 
     private void onWorker(Message<JsonObject> msg) {
@@ -305,6 +325,10 @@ public final class Dispatcher extends VerticleBase {
             return OwnerCode.noIsolation(lane.kind(), where);
         }
         if (workers.pick(lane.address(), lane.kind(), lane.isolate()) == null) {
+            String declining = workers.allDeclining(lane.address());
+            if (declining != null) {
+                return "no worker for " + where + " takes builds now: " + declining;
+            }
             String trouble = workers.trouble(lane.address());
             return trouble != null ? trouble : "all workers for " + where + " are busy; waiting for a free slot";
         }

@@ -161,6 +161,25 @@ final class WorkerDirectory {
             .filter(s -> s.status().addresses().contains(address)).allMatch(s -> s.status().draining());
     }
 
+    /**
+     * Why the workers for {@code address} take no build when every one of them declines for itself (low on disk):
+     * "worker w1: only 3.0 MiB free on /srv/fbs (worker.min-free-disk: 20.0 GiB)"; null when any of them takes builds.
+     */
+    String allDeclining(String address) {
+        List<WorkerStatus> serving = workers.values().stream().map(Seen::status)
+            .filter(s -> s.addresses().contains(address)).toList();
+        if (serving.isEmpty() || serving.stream().anyMatch(s -> s.declining() == null)) {
+            return null;
+        }
+        return String.join("; ", serving.stream().map(s -> "worker " + s.worker() + " has " + s.declining()).toList());
+    }
+
+    /** How many known workers consume {@code address} and have no free slot (all taken, or draining). */
+    int busy(String address) {
+        return (int) workers.values().stream()
+            .filter(s -> s.status().addresses().contains(address) && s.status().free() == 0).count();
+    }
+
     /** How many known workers consume {@code address} and say they can build {@code kind} (or say nothing). */
     int canBuild(String address, String kind) {
         return (int) workers.values().stream()

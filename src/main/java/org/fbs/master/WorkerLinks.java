@@ -3,8 +3,11 @@ package org.fbs.master;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.regex.Pattern;
 import org.fbs.build.Build;
+import org.fbs.build.BuildState;
 import org.fbs.cluster.LinkSigner;
 import org.fbs.config.ClusterSettings;
 
@@ -48,7 +51,8 @@ public final class WorkerLinks {
         if (base == null) {
             return out;
         }
-        out.put("logUrl", sign(base, "/log/" + id, id, lifetime));
+        Instant expires = expiry(out);
+        out.put("logUrl", base + "/log/" + id + "?" + signer.linkQuery(id, "/log/" + id, expires));
         JsonArray artifacts = out.getJsonArray("artifacts");
         if (artifacts != null) {
             String prefix = base + "/artifacts/" + id + "/";
@@ -57,12 +61,28 @@ public final class WorkerLinks {
                     String location = artifact.getString("location");
                     if (location != null && location.startsWith(prefix)
                         && FILE.matcher(location.substring(prefix.length())).matches()) {
-                        artifact.put("location", sign(base, location.substring(base.length()), id, lifetime));
+                        String path = location.substring(base.length());
+                        artifact.put("location", base + path + "?" + signer.linkQuery(id, path, expires));
                     }
                 }
             }
         }
         return out;
+    }
+
+    /**
+     * When the links handed out for a build expire: {@link #lifetime()} after the build ended (so its files, kept on
+     * the worker as long, can be fetched while they exist, and every read of an ended build gives the same links), or
+     * after now, rounded up to the hour, while it runs.
+     */
+    private Instant expiry(JsonObject build) {
+        JsonArray history = build.getJsonArray("history");
+        if (BuildState.valueOf(build.getString("state", BuildState.QUEUED.name())).isFinal() && history != null
+            && !history.isEmpty() && history.getJsonObject(history.size() - 1).getString("at") != null) {
+            return Instant.parse(history.getJsonObject(history.size() - 1).getString("at")).plus(lifetime)
+                .truncatedTo(ChronoUnit.SECONDS);
+        }
+        return signer.clock().instant().plus(lifetime).truncatedTo(ChronoUnit.HOURS).plus(Duration.ofHours(1));
     }
 
     /** The build with its worker links signed (pages, mails). */

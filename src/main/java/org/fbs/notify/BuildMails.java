@@ -1,7 +1,6 @@
 package org.fbs.notify;
 
 import io.vertx.core.json.JsonObject;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
@@ -9,8 +8,8 @@ import java.util.Optional;
 import org.fbs.build.Artifact;
 import org.fbs.build.Build;
 import org.fbs.build.BuildState;
+import org.fbs.build.BuildTimes;
 import org.fbs.build.Secrets;
-import org.fbs.build.Transition;
 import org.fbs.protocol.BuildChange;
 import org.fbs.spec.SpecParser;
 import org.fbs.store.OutboxMail;
@@ -68,7 +67,7 @@ final class BuildMails {
         }
         body.field("State", build.state().name())
             .field("Worker", nonNull(build.worker()))
-            .field("Duration", duration(build))
+            .field("Duration", BuildTimes.of(build, now).summary())
             .link("Build", buildUrl(build))
             .link("Full log", logLink(build))
             .gap();
@@ -147,19 +146,6 @@ final class BuildMails {
         return tail.stream()
             .filter(line -> reasonLines.stream().noneMatch(r -> line.strip().equals(r) || line.strip().endsWith(": " + r)))
             .toList();
-    }
-
-    /** From the first time it ran (or was assigned) to its end. */
-    static String duration(Build build) {
-        List<Transition> history = build.history();
-        Instant end = history.get(history.size() - 1).at();
-        Instant start = history.stream().filter(t -> t.state() == BuildState.RUNNING).findFirst()
-            .or(() -> history.stream().filter(t -> t.state() == BuildState.ASSIGNED).findFirst())
-            .map(Transition::at).orElse(history.get(0).at());
-        Duration d = Duration.between(start, end);
-        return d.toHours() > 0
-            ? String.format("%d h %02d min %02d s", d.toHours(), d.toMinutesPart(), d.toSecondsPart())
-            : String.format("%d min %02d s", d.toMinutes(), d.toSecondsPart());
     }
 
     /**

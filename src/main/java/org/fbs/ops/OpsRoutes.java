@@ -2,13 +2,13 @@ package org.fbs.ops;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
-import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.healthchecks.HealthChecks;
 import io.vertx.ext.healthchecks.Status;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.healthchecks.HealthCheckHandler;
 import io.vertx.micrometer.PrometheusScrapingHandler;
+import org.fbs.cluster.membership.Membership;
 
 /**
  * The routes every node serves for operators: {@code /healthz} (the process answers), {@code /readyz} (200 only
@@ -24,7 +24,7 @@ public record OpsRoutes(HealthChecks readiness, PrometheusMeterRegistry registry
         HealthChecks readiness = HealthChecks.create(vertx).register("cluster", promise -> {
             if (!vertx.isClustered()) {
                 promise.complete(Status.OK(new JsonObject().put("mode", "standalone")));
-            } else if (((VertxInternal) vertx).clusterManager().isActive()) {
+            } else if (Membership.of(vertx).active()) {
                 promise.complete(Status.OK());
             } else {
                 promise.complete(Status.KO(new JsonObject().put("reason", "this node left the cluster")));

@@ -35,6 +35,12 @@ public final class Addresses {
     /** Master-local: cancel a build; replies with the build, or fails 404 (unknown) or 409 (already ended). */
     public static final String MASTER_CANCEL = "fbs.master.cancel";
 
+    /**
+     * Master-local: where a queued build stands ({@code {"build": ID}}); replies with its
+     * {@link org.fbs.build.QueuePlace} as JSON, or null when it is not queued.
+     */
+    public static final String MASTER_QUEUE = "fbs.master.queue";
+
     /** Master to one worker: stop a build it runs ({@link CancelRequest}); suffixed by the worker's id. */
     public static final String CANCEL_PREFIX = "fbs.cancel.";
 

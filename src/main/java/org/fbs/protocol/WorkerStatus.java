@@ -21,16 +21,27 @@ import java.util.Map;
  *                 or cannot make it: e.g. a pungi that only gathers packages); null when not said
  * @param isolation how it keeps a build's kickstart off its host ({@code worker.isolation}: {@code none} or
  *                  {@code virt}); null from a worker that does not say, which the master takes as none
+ * @param freeDiskBytes the least free space on its work dir's and staging roots' filesystems; -1 when not said
+ * @param load      the host's load average over the last minute; negative when not said
+ * @param declining why it takes no build now although it has a free slot (its disk is below
+ *                  {@code worker.min-free-disk}); null when it takes builds
  */
 public record WorkerStatus(String worker, String url, List<String> addresses, int slots, List<Long> running,
                            List<String> types, boolean draining, String node, Map<String, String> kinds,
-                           String isolation) {
+                           String isolation, long freeDiskBytes, double load, String declining) {
 
     public WorkerStatus {
         addresses = List.copyOf(addresses);
         running = List.copyOf(running);
         types = types == null ? null : List.copyOf(types);
         kinds = kinds == null ? null : Collections.unmodifiableMap(new LinkedHashMap<>(kinds));
+    }
+
+    /** A worker that does not say its free disk, load, or that it declines builds. */
+    public WorkerStatus(String worker, String url, List<String> addresses, int slots, List<Long> running,
+                        List<String> types, boolean draining, String node, Map<String, String> kinds,
+                        String isolation) {
+        this(worker, url, addresses, slots, running, types, draining, node, kinds, isolation, -1, -1, null);
     }
 
     /** A worker that does not say why it cannot build a kind, nor its isolation. */
@@ -61,9 +72,9 @@ public record WorkerStatus(String worker, String url, List<String> addresses, in
         return types == null || types.contains(kind);
     }
 
-    /** The builds it would take now: none while draining. */
+    /** The builds it would take now: none while draining or declining. */
     public int free() {
-        return draining ? 0 : Math.max(0, slots - running.size());
+        return draining || declining != null ? 0 : Math.max(0, slots - running.size());
     }
 
     public JsonObject toJson() {
@@ -78,7 +89,10 @@ public record WorkerStatus(String worker, String url, List<String> addresses, in
             .put("draining", draining)
             .put("node", node)
             .put("kinds", kinds == null ? null : new JsonObject(new LinkedHashMap<>(kinds)))
-            .put("isolation", isolation == null ? "none" : isolation);
+            .put("isolation", isolation == null ? "none" : isolation)
+            .put("freeDiskBytes", freeDiskBytes < 0 ? null : freeDiskBytes)
+            .put("load", load < 0 ? null : load)
+            .put("declining", declining);
     }
 
     public static WorkerStatus fromJson(JsonObject json) {
@@ -97,6 +111,8 @@ public record WorkerStatus(String worker, String url, List<String> addresses, in
         }
         return new WorkerStatus(json.getString("worker"), json.getString("url"), addresses,
             json.getInteger("slots", 0), running, types == null ? null : types.stream().map(String::valueOf).toList(),
-            json.getBoolean("draining", false), json.getString("node"), byKind, json.getString("isolation"));
+            json.getBoolean("draining", false), json.getString("node"), byKind, json.getString("isolation"),
+            json.getValue("freeDiskBytes") instanceof Number n ? n.longValue() : -1,
+            json.getValue("load") instanceof Number l ? l.doubleValue() : -1, json.getString("declining"));
     }
 }

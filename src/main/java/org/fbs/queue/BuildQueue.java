@@ -97,6 +97,14 @@ public final class BuildQueue {
         return active.size();
     }
 
+    /** How many queued builds for the same address as queued build {@code id} are older (offered before it). */
+    public int ahead(long id) {
+        Build build = active.get(id);
+        return build == null ? 0 : (int) active.values().stream()
+            .filter(b -> b.state() == BuildState.QUEUED && b.address().equals(build.address()) && b.id() < id)
+            .count();
+    }
+
     /** Why {@code owner} may not queue another build (too many waiting already); null when they may. */
     public String refusal(String owner) {
         int queued = queuedByOwner.getOrDefault(owner == null ? "" : owner, 0);

@@ -37,11 +37,6 @@ public record BuildSpec(ImageType type, String arch, String release, String stag
         return WORKER_STAGING.equals(staging);
     }
 
-    /** The event-bus address of the workers that can build this spec. */
-    public String address() {
-        return org.fbs.protocol.Addresses.build(arch, release);
-    }
-
     /** The canonical JSON form, keyed like the INI format. */
     public JsonObject toJson() {
         JsonObject json = new JsonObject()

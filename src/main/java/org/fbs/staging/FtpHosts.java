@@ -3,7 +3,7 @@ package org.fbs.staging;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import org.fbs.config.AllowedHosts;
-import org.fbs.master.InternalAddresses;
+import org.fbs.net.InternalAddresses;
 
 /**
  * Which FTP servers a worker stages to: those on public addresses, and internal ones (loopback, private, link-local…)

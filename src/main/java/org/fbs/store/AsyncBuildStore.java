@@ -104,6 +104,11 @@ public final class AsyncBuildStore {
         return run(BuildStore::unfinished);
     }
 
+    /** See {@link BuildStore#trends}. */
+    public Future<Trends> trends(Instant now, int days) {
+        return run(s -> s.trends(now, days));
+    }
+
     public Future<Void> ping() {
         return run(s -> {
             s.ping();

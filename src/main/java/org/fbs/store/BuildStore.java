@@ -127,6 +127,20 @@ public final class BuildStore implements AutoCloseable {
         }
     }
 
+    /**
+     * The trends of the {@code days} UTC days up to {@code now}: builds submitted in them, counted and timed by
+     * {@link TrendFigures}. Instants are kept as ISO text, which orders like time except around fractions of a
+     * second, so the query reaches one second further back and the figures drop what is before the window.
+     */
+    public Trends trends(Instant now, int days) throws SQLException {
+        Instant from = TrendFigures.windowStart(now, days);
+        try (PreparedStatement ps = db.prepareStatement(
+            "SELECT id, doc FROM builds WHERE json_extract(doc, '$.history[0].at') >= ? ORDER BY id")) {
+            ps.setString(1, from.minusSeconds(1).toString());
+            return TrendFigures.of(read(ps), now, days);
+        }
+    }
+
     private static String document(Build build) {
         JsonObject doc = build.toJson();
         doc.remove("id");

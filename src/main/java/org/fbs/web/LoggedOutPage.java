@@ -17,7 +17,6 @@ final class LoggedOutPage {
             ctx.response().setStatusCode(302).putHeader("location", "/").end();
             return;
         }
-        Layout.send(ctx, 200, "Logged out", new Html().add("<h1>Logged out</h1><p id=\"logged-out\">")
-            .add("You are logged out of FBS. <a id=\"log-in\" href=\"/login\">Log in again</a>.</p>"), 0);
+        Layout.send(ctx, 200, "Logged out", "loggedout.jte", "", 0);
     }
 }

@@ -9,7 +9,6 @@ import io.vertx.ext.web.FileUpload;
 import io.vertx.ext.web.RoutingContext;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Map;
 import org.fbs.auth.Caller;
 import org.fbs.master.BuildIntake;
 import org.fbs.spec.BuildSpec;
@@ -42,7 +41,7 @@ final class NewBuildPage {
         if (caller.email() != null) {
             defaults.add("email", caller.email());
         }
-        Layout.send(ctx, 200, TITLE, form(ctx, defaults, List.of(), false), 0);
+        Layout.send(ctx, 200, TITLE, "newbuild.jte", NewBuildView.of(defaults, List.of(), false), 0);
     }
 
     void submit(RoutingContext ctx, Caller caller) {
@@ -81,65 +80,6 @@ final class NewBuildPage {
     }
 
     private void refuse(RoutingContext ctx, MultiMap form, List<String> errors, boolean uploaded) {
-        Layout.send(ctx, 400, TITLE, form(ctx, form, errors, uploaded), 0);
-    }
-
-    private static Html form(RoutingContext ctx, MultiMap values, List<String> errors, boolean uploaded) {
-        Html h = new Html().add("<h1>New build</h1>");
-        Map<String, List<String>> byField = BuildForm.byField(errors, uploaded);
-        if (!errors.isEmpty()) {
-            h.add("<div class=\"errors\" id=\"errors\" role=\"alert\"><p>The build spec has ").text(errors.size())
-                .add(errors.size() == 1 ? " error" : " errors").add(":</p><ul>");
-            errors.forEach(e -> h.add("<li>").text(e).add("</li>"));
-            h.add("</ul>");
-            if (uploaded) {
-                h.add("<p>Choose the kickstart file again: a browser does not send it twice.</p>");
-            }
-            h.add("</div>");
-        }
-        h.add("<form id=\"new-build\" method=\"post\" action=\"/builds\" enctype=\"multipart/form-data\">")
-            .add(Layout.csrfField(ctx));
-        BuildForm.GROUPS.forEach((legend, fields) -> {
-            List<String> types = fields.get(0).types();
-            h.add("<fieldset").add(types.isEmpty() ? "" : " data-types=\"" + String.join(" ", types) + "\"")
-                .add("><legend>").text(legend).add("</legend>");
-            fields.forEach(f -> field(h, f, values, byField.getOrDefault(f.name(), List.of())));
-            h.add("</fieldset>");
-        });
-        return h.add("<p><button type=\"submit\" id=\"submit\">Submit build</button></p></form>");
-    }
-
-    private static void field(Html h, BuildForm.Field f, MultiMap values, List<String> errors) {
-        String id = "f-" + f.name().replace('.', '-');
-        String value = values.get(f.name());
-        h.add("<div class=\"field").add(errors.isEmpty() ? "" : " invalid").add("\">");
-        if (f.kind() == BuildForm.Kind.CHECK) {
-            h.add("<label for=\"").text(id).add("\"><input type=\"checkbox\" id=\"").text(id).add("\" name=\"")
-                .text(f.name()).add("\" value=\"1\"").add(values.contains(f.name()) ? " checked" : "").add("> ")
-                .text(f.label()).add("</label>");
-        } else {
-            h.add("<label for=\"").text(id).add("\">").text(f.label()).add("</label>");
-            switch (f.kind()) {
-                case SELECT -> {
-                    h.add("<select id=\"").text(id).add("\" name=\"").text(f.name()).add("\">");
-                    for (String option : f.options()) {
-                        h.add("<option").add(option.equals(value) ? " selected" : "").add(">").text(option)
-                            .add("</option>");
-                    }
-                    h.add("</select>");
-                }
-                case LIST -> h.add("<textarea id=\"").text(id).add("\" name=\"").text(f.name())
-                    .add("\" rows=\"3\" placeholder=\"").text(f.placeholder()).add("\">").text(value)
-                    .add("</textarea>");
-                case FILE -> h.add("<input type=\"file\" id=\"").text(id).add("\" name=\"").text(f.name())
-                    .add("\" accept=\".ks,.cfg,.kiwi,.xml,text/plain,application/xml\">");
-                default -> h.add("<input type=\"text\" id=\"").text(id).add("\" name=\"").text(f.name())
-                    .add("\" value=\"").text(value).add("\" placeholder=\"").text(f.placeholder()).add("\">");
-            }
-        }
-        for (String error : errors) {
-            h.add("<p class=\"field-error\">").text(error).add("</p>");
-        }
-        h.add("<p class=\"help\">").text(f.help()).add("</p></div>");
+        Layout.send(ctx, 400, TITLE, "newbuild.jte", NewBuildView.of(form, errors, uploaded), 0);
     }
 }

@@ -4,7 +4,6 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
-import org.fbs.build.BuildState;
 import org.fbs.protocol.Addresses;
 
 /** How values look on the pages: states, times, sizes, worker addresses. */
@@ -16,16 +15,13 @@ final class Show {
     private Show() {
     }
 
-    static String state(BuildState state) {
-        return "<span class=\"state state-" + state.name().toLowerCase(Locale.ROOT) + "\">" + state.name() + "</span>";
+    /** An instant as people read it (UTC, to the second). */
+    static String timeText(Instant at) {
+        return TIME.format(at);
     }
 
-    static String time(Instant at) {
-        return at == null ? "" : "<time datetime=\"" + at + "\">" + TIME.format(at) + "</time>";
-    }
-
-    /** A size people read (1.4 MiB), with the exact bytes in its title. */
-    static String size(long bytes) {
+    /** A size people read: 1.4 MiB. */
+    static String sizeText(long bytes) {
         String[] units = {"B", "KiB", "MiB", "GiB", "TiB"};
         double value = bytes;
         int unit = 0;
@@ -33,8 +29,7 @@ final class Show {
             value /= 1024;
             unit++;
         }
-        String shown = unit == 0 ? bytes + " B" : String.format(Locale.ROOT, "%.1f %s", value, units[unit]);
-        return "<span title=\"" + bytes + " bytes\">" + shown + "</span>";
+        return unit == 0 ? bytes + " B" : String.format(Locale.ROOT, "%.1f %s", value, units[unit]);
     }
 
     /** {@code build.x86_64.41} as {@code x86_64/41}; anything else as it is. */

@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.function.BiConsumer;
 import org.fbs.auth.Access;
 import org.fbs.auth.Caller;
@@ -46,6 +47,7 @@ public final class WebPages {
     private TokenBook tokens;
     private LogRelay logs;
     private WorkerLinks links = WorkerLinks.perProcess();
+    private Clock clock = Clock.systemUTC();
 
     /**
      * @param uploads where kickstart uploads are kept while their request is handled (deleted at its end)
@@ -75,6 +77,12 @@ public final class WebPages {
         return this;
     }
 
+    /** The clock durations and trends are reckoned with (tests fix it). */
+    public WebPages clock(Clock fixed) {
+        this.clock = fixed;
+        return this;
+    }
+
     public void mount(Router router) {
         asset(router, CSS, "web/fbs.css", "text/css; charset=utf-8");
         asset(router, JS, "web/fbs.js", "text/javascript; charset=utf-8");
@@ -82,12 +90,13 @@ public final class WebPages {
             .setDeleteUploadedFilesOnEnd(true);
         BodyHandler small = BodyHandler.create(false).setBodyLimit(MAX_SMALL_FORM);
 
-        DashboardPage dashboard = new DashboardPage(store);
+        DashboardPage dashboard = new DashboardPage(store, clock);
         NewBuildPage newBuild = new NewBuildPage(vertx, intake);
-        BuildPage build = new BuildPage(vertx, store, intake, links);
+        BuildPage build = new BuildPage(vertx, store, intake, links, clock);
         LogProxy log = new LogProxy(logs != null ? logs : new LogRelay(vertx, store, links));
         ClusterPage cluster = new ClusterPage(vertx);
         AccountPage account = new AccountPage(tokens);
+        TrendsPage trends = new TrendsPage(store, clock);
 
         page(router.get("/"), dashboard::show);
         page(router.get("/builds/new"), newBuild::show);
@@ -96,6 +105,7 @@ public final class WebPages {
         page(router.post("/builds/:id/cancel").handler(small), build::cancel);
         page(router.post("/builds/:id/again").handler(small), build::again);
         page(router.get("/builds/:id/log"), log::serve);
+        page(router.get("/trends"), trends::show);
         page(router.get("/cluster"), cluster::show);
         page(router.post("/cluster/:worker/drain").handler(small), (ctx, caller) -> cluster.drain(ctx, caller, true));
         page(router.post("/cluster/:worker/undrain").handler(small), (ctx, caller) -> cluster.drain(ctx, caller, false));

@@ -5,7 +5,6 @@ import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -104,18 +103,20 @@ public final class BuildLog implements AutoCloseable {
     /** Writes a line already masked and cut, and hands it to followers. */
     private synchronized void write(String clean) {
         byte[] bytes = (Instant.now() + " " + clean + "\n").getBytes(StandardCharsets.UTF_8);
-        try {
-            out.write(bytes);
-            out.flush();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the build log " + file, e);
-        }
-        long offset = committed;
-        committed += bytes.length;
         tail.addLast(clean);
         if (tail.size() > BuildEvent.LOG_TAIL_LINES) {
             tail.removeFirst();
         }
+        try {
+            out.write(bytes);
+            out.flush();
+        } catch (IOException e) {
+            // A full disk must not end the build here: the line still reaches the master in the tail, and the build
+            // fails saying the disk is full. Followers get only what the file holds.
+            return;
+        }
+        long offset = committed;
+        committed += bytes.length;
         String stamped = new String(bytes, StandardCharsets.UTF_8);
         bus.publish(Addresses.log(buildId), new JsonObject().put("offset", offset).put("text", stamped));
         if (echo != null) {
@@ -161,12 +162,13 @@ public final class BuildLog implements AutoCloseable {
     private void emit(byte[] kept, int length, long dropped, Consumer<String> also) {
         String text;
         if (dropped == 0) {
-            text = new String(kept, 0, length, StandardCharsets.UTF_8);
+            // The log stamps each line: a tool's own stamp would be a second one.
+            text = ToolStamps.strip(new String(kept, 0, length, StandardCharsets.UTF_8));
             line(text);
         } else {
             // Cut here already: the marker must not be cut again, so mask and write without line()'s check.
             int end = boundary(kept, length);
-            text = Secrets.mask(new String(kept, 0, end, StandardCharsets.UTF_8).replace("\r", ""))
+            text = Secrets.mask(ToolStamps.strip(new String(kept, 0, end, StandardCharsets.UTF_8)).replace("\r", ""))
                 + marker(dropped + length - end);
             write(text);
         }

@@ -12,6 +12,8 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.fbs.build.Artifact;
@@ -149,7 +151,8 @@ final class BuildRunner {
             if (isolate) {
                 refuseOnTheHost(kind, command);
             }
-            List<Path> isos = runImageTool(id, kind.tool(), command, dir, log, deadline);
+            List<Path> isos = runImageTool(id, Objects.requireNonNullElse(command.tool(), kind.tool()), command, dir, log,
+                deadline);
             checkGoingOn(id, deadline);
 
             enter(Stage.STAGING, log, entering);
@@ -169,21 +172,26 @@ final class BuildRunner {
             if (tools.isStopping()) {
                 return workerStopped(log); // its tools were stopped under it: that is why it failed
             }
-            keep = true;
-            return fail(log, e.getMessage());
+            Outcome failed = fail(log, e.getMessage());
+            // A full disk's work dir is what fills it: removed, so that the worker can report and build again.
+            keep = !DiskSpace.isOutOfSpace(failed.reason());
+            return failed;
         } catch (KojiException e) {
             if (tools.isStopping()) {
                 return workerStopped(log); // createrepo_c was stopped under it
             }
-            keep = true;
-            // Its reason may quote a hub or package URL: no password in it reaches the build record.
-            return fail(log, Secrets.mask(e.getMessage()));
+            Outcome failed = fail(log, Secrets.mask(e.getMessage()));
+            // A full disk's work dir is what fills it: removed, so that the worker can report and build again.
+            keep = !DiskSpace.isOutOfSpace(failed.reason());
+            return failed;
         } catch (IOException e) {
             if (tools.isStopping()) {
                 return workerStopped(log);
             }
-            keep = true;
-            return fail(log, "worker error: " + e.getMessage());
+            Outcome failed = fail(log, "worker error: " + e.getMessage());
+            // A full disk's work dir is what fills it: removed, so that the worker can report and build again.
+            keep = !DiskSpace.isOutOfSpace(failed.reason());
+            return failed;
         } finally {
             tools.forget(id);
             cleanUp(id, dir, keep, log);
@@ -208,6 +216,10 @@ final class BuildRunner {
         }
         ImageCommand command = kind.command(spec, dir, sideRepo, found.setup(kind, settings));
         command.notes().forEach(log::line);
+        for (Map.Entry<Path, String> file : command.supportFiles(flat).entrySet()) {
+            Files.createDirectories(file.getKey().getParent());
+            Files.writeString(file.getKey(), file.getValue());
+        }
         Path input = command.input();
         if (input != null) {
             Files.createDirectories(input.getParent());
@@ -399,7 +411,18 @@ final class BuildRunner {
         entering.accept(stage);
     }
 
-    private static Outcome fail(BuildLog log, String reason) {
+    /**
+     * Fails the build with {@code reason}; when it ran out of disk space (its failure says ENOSPC, or the work dir's or
+     * a staging root's filesystem is full now), that is the reason, not a tool's last lines.
+     */
+    private Outcome fail(BuildLog log, String reason) {
+        List<Path> folders = new ArrayList<>();
+        folders.add(settings.workDir());
+        folders.addAll(settings.stagingRoots());
+        String full = DiskSpace.outOfSpace(reason, DiskSpace.of(folders));
+        if (full != null) {
+            reason = full;
+        }
         log.line("build failed: " + reason);
         return Outcome.failed(reason);
     }

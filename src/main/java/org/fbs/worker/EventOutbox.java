@@ -1,26 +1,22 @@
 package org.fbs.worker;
 
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import org.fbs.build.Artifact;
 import org.fbs.build.ExtraPackage;
 import org.fbs.build.Stage;
@@ -30,17 +26,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The worker's events to the master, at least once. Each event is written to its own file in the outbox folder and
- * fsynced before it is sent, and removed only when the master acknowledges it (the master stores the change before
- * it acknowledges). Events go one at a time, in the order they were made, so that a build's events arrive in seq
- * order and its final event never overtakes a stage; an unacknowledged one is resent with a growing wait. The
- * folder also holds a marker per run that has not ended, with the tool processes the run has going: a worker that
- * restarts finds what its previous process left, resends the events, and (once the caller has stopped the runs'
- * tools) reports the runs it cannot resume as LOST. A marker goes only once the run's final (or LOST) event is on
- * disk, so a crash at any moment leaves either the marker or that event.
+ * The worker's events to the master, at least once. Each event is appended to the worker's journal (see
+ * {@link WorkerJournal}: one file, one fsync for all that arrive together) before it is sent, and acknowledged there
+ * once the master acknowledges it (the master stores the change before it acknowledges). Events go one at a time,
+ * in the order they were made, so that a build's events arrive in seq order and its final event never overtakes a
+ * stage; an unacknowledged one is resent with a growing wait. The journal also holds a marker per run that has not
+ * ended, with the tool processes the run has going: a worker that restarts finds what its previous process left,
+ * resends the events, and (once the caller has stopped the runs' tools) reports the runs it cannot resume as LOST.
+ * A run's final (or LOST) event ends its marker in the same record, so a crash at any moment leaves one or the other.
  *
- * <p>Use on the worker verticle's context only, except {@link #markRunning} and {@link #recordTools} (blocking, any
- * thread).
+ * <p>Use on the worker verticle's context only, except {@link #markRunning} and {@link #recordTools} (any thread).
  */
 final class EventOutbox {
 
@@ -48,8 +43,6 @@ final class EventOutbox {
     static final long ACK_TIMEOUT_MS = 10_000;
     /** Short, so that events flow again within seconds of a master restart. */
     static final long MAX_BACKOFF_MS = 5_000;
-    private static final String EVENT_SUFFIX = ".event.json";
-    private static final String RUN_PREFIX = "run-";
 
     /** An event kept on disk, under its place in the sending order. */
     private record Kept(long order, BuildEvent event) {
@@ -71,10 +64,15 @@ final class EventOutbox {
     private final Vertx vertx;
     private final Path dir;
     private final String worker;
+    private final long compactAt;
     private final Map<Long, Counter> counters = new HashMap<>();
     private final Deque<Kept> queue = new ArrayDeque<>();
-    /** The run marked by this process and not ended; guarded by itself, as are the marker files. */
+    /**
+     * Each run marked by this process and not ended; guarded by itself, so that its journal records are queued in the
+     * order the map changes.
+     */
     private final Map<Long, Marked> marked = new HashMap<>();
+    private volatile WorkerJournal journal;
 
     private record Marked(int attempt, String lease) {
     }
@@ -83,9 +81,14 @@ final class EventOutbox {
     private long backoffMs;
 
     EventOutbox(Vertx vertx, Path dir, String worker) {
+        this(vertx, dir, worker, WorkerJournal.COMPACT_AT);
+    }
+
+    EventOutbox(Vertx vertx, Path dir, String worker, long compactAt) {
         this.vertx = vertx;
         this.dir = dir;
         this.worker = worker;
+        this.compactAt = compactAt;
     }
 
     /** True when the master has acknowledged every event (a draining worker exits only then). */
@@ -94,28 +97,37 @@ final class EventOutbox {
     }
 
     /**
-     * Picks up what a previous process left: queues its unacknowledged events again. Completes with its unfinished
-     * runs, whose tools and work dirs the caller cleans up before it reports them with {@link #reportLost}.
+     * Opens the journal and picks up what a previous process left (moving the files of the per-event format before
+     * the journal into it): queues its unacknowledged events again. Completes with its unfinished runs, whose tools
+     * and work dirs the caller cleans up before it reports them with {@link #reportLost}.
      */
     Future<List<Run>> start() {
         return vertx.executeBlocking(() -> {
-            Files.createDirectories(dir);
-            try (Stream<Path> files = Files.list(dir)) {
-                for (Path tmp : files.filter(f -> f.getFileName().toString().endsWith(".tmp")).toList()) {
-                    Files.deleteIfExists(tmp); // a write cut short: it was never sent
-                }
-            }
-            return new Leftovers(readEvents(), readRuns());
-        }).compose(left -> {
-            left.events().forEach(queue::add);
-            nextOrder = left.events().stream().mapToLong(Kept::order).max().orElse(0) + 1;
+            WorkerJournal opened = WorkerJournal.open(dir, worker, compactAt);
+            LegacyOutbox.moveInto(dir, opened);
+            journal = opened;
+            return opened.contents();
+        }, false).map(left -> {
+            left.events().forEach((order, event) -> queue.add(new Kept(order, event)));
+            nextOrder = left.events().isEmpty() ? 1 : left.events().lastKey() + 1;
             if (!left.events().isEmpty()) {
                 LOG.info("resending {} event(s) a previous run of worker {} left unacknowledged", left.events().size(),
                     worker);
             }
             send();
-            return Future.succeededFuture(left.runs());
+            List<Run> runs = new ArrayList<>();
+            left.runs().values().stream().sorted(Comparator.comparing(r -> r.getLong("run")))
+                .forEach(run -> runs.add(new Run(run.getLong("run"), run.getInteger("attempt"), run.getString("lease"),
+                    run.getJsonArray("tools", new JsonArray()).stream()
+                        .map(t -> RecordedTool.fromJson((JsonObject) t)).toList())));
+            return runs;
         });
+    }
+
+    /** Writes what is queued and closes the journal. */
+    Future<Void> close() {
+        WorkerJournal open = journal;
+        return open == null ? Future.succeededFuture() : Future.fromCompletionStage(open.close());
     }
 
     /** Reports each run a previous process left as LOST; completes once those events (not their sending) are on disk. */
@@ -131,71 +143,63 @@ final class EventOutbox {
         return Future.join(written).mapEmpty();
     }
 
-    private record Leftovers(List<Kept> events, List<Run> runs) {
-    }
-
     /**
-     * Records that this worker runs {@code attempt} of {@code build} under {@code lease} (null without one), durably,
-     * before it accepts the offer. Blocking.
+     * Records that this worker runs {@code attempt} of {@code build} under {@code lease} (null without one);
+     * completes once that is on disk, which the worker waits for before it accepts the offer. It shares its fsync
+     * with whatever else is being written.
      */
-    void markRunning(long build, int attempt, String lease) throws IOException {
+    Future<Void> markRunning(long build, int attempt, String lease) {
+        CompletableFuture<Void> written;
         synchronized (marked) {
-            Files.createDirectories(dir);
-            Marked run = new Marked(attempt, lease);
-            writeMarker(build, run, List.of());
-            marked.put(build, run);
+            marked.put(build, new Marked(attempt, lease));
+            written = journal.putRun(build, attempt, lease, new JsonArray());
         }
+        return Future.fromCompletionStage(written, vertx.getOrCreateContext());
     }
 
     /** Records a run without a lease (tests). */
-    void markRunning(long build, int attempt) throws IOException {
-        markRunning(build, attempt, null);
+    Future<Void> markRunning(long build, int attempt) {
+        return markRunning(build, attempt, null);
     }
 
     /**
      * Records the tool processes {@code build} has going in its run marker, so that a restart after this process
-     * was killed can stop them. Nothing for a build this outbox has not marked. Blocking (an fsync), any thread.
+     * was killed can stop them. Nothing for a build this outbox has not marked. Blocking (until it is on disk), any
+     * thread but an event loop.
      */
     void recordTools(long build, List<Process> tools) {
+        CompletableFuture<Void> written;
         synchronized (marked) {
             Marked run = marked.get(build);
             if (run == null) {
                 return;
             }
-            List<RecordedTool> recorded = new ArrayList<>();
+            JsonArray recorded = new JsonArray();
             for (Process tool : tools) {
-                RecordedTool.of(tool.toHandle()).ifPresentOrElse(recorded::add, () -> LOG.warn(
+                RecordedTool.of(tool.toHandle()).ifPresentOrElse(t -> recorded.add(t.toJson()), () -> LOG.warn(
                     "build {}: the start time of tool process {} is unknown; a restart could not stop it", build,
                     tool.pid()));
             }
-            try {
-                writeMarker(build, run, recorded);
-            } catch (IOException e) {
-                LOG.warn("build {}: could not record its tool processes in {}: {}", build, runFile(build),
-                    e.toString());
-            }
+            written = journal.putRun(build, run.attempt(), run.lease(), recorded);
         }
-    }
-
-    private void writeMarker(long build, Marked run, List<RecordedTool> tools) throws IOException {
-        JsonArray recorded = new JsonArray();
-        tools.forEach(tool -> recorded.add(tool.toJson()));
-        writeDurably(runFile(build), new JsonObject().put("build", build).put("attempt", run.attempt())
-            .put("lease", run.lease()).put("tools", recorded).encode());
+        try {
+            written.join();
+        } catch (CompletionException e) {
+            LOG.warn("build {}: could not record its tool processes in the journal: {}", build,
+                e.getCause().toString());
+        }
     }
 
     /** Drops the record of a run that never started (the offer was declined after all). */
     Future<Void> forget(long build) {
-        return vertx.executeBlocking(() -> removeMarker(build), true)
-            .onFailure(err -> LOG.warn("could not remove the run marker of build {}: {}", build, err.toString()))
-            .<Void>mapEmpty().recover(err -> Future.succeededFuture());
-    }
-
-    private boolean removeMarker(long build) throws IOException {
+        CompletableFuture<Void> written;
         synchronized (marked) {
             marked.remove(build);
-            return Files.deleteIfExists(runFile(build));
+            written = journal.endRun(build);
         }
+        return Future.fromCompletionStage(written, vertx.getOrCreateContext())
+            .onFailure(err -> LOG.warn("could not remove the run marker of build {}: {}", build, err.toString()))
+            .recover(err -> Future.succeededFuture());
     }
 
     /** Starts the seq count of a new run; call on the context once the offer is accepted. */
@@ -225,6 +229,11 @@ final class EventOutbox {
         return add(build, BuildEvent.Kind.CANCELED, null, reason, artifacts, List.of(), logTail);
     }
 
+    /** How many fsyncs the journal made (for tests). */
+    int fsyncs() {
+        return journal.fsyncs();
+    }
+
     /** How many events wait for the master's acknowledgement. */
     int unacknowledged() {
         return queue.size();
@@ -242,19 +251,20 @@ final class EventOutbox {
         }
         Kept kept = new Kept(nextOrder++, new BuildEvent(build, counter.attempt(), seq, worker, kind, stage, reason,
             artifacts, Instant.now(), extraPackages, logTail, counter.lease()));
-        // Ordered: the files are written, and the events queued, in the order they were made.
-        return vertx.executeBlocking(() -> {
-            writeDurably(eventFile(kept), kept.event().toJson().encode());
+        CompletableFuture<Void> written;
+        synchronized (marked) {
             if (kind.isFinal()) {
-                // The run's end is on disk now: a restart must not report it lost.
-                removeMarker(build);
+                // The record that keeps the run's end also ends its marker: a restart must not report it lost.
+                marked.remove(build);
             }
-            return null;
-        }, true).onComplete(written -> {
-            if (written.failed()) {
+            written = journal.putEvent(kept.order(), kept.event());
+        }
+        // The journal completes its writes in the order they were queued: the events are queued to be sent in the
+        // order they were made.
+        return Future.fromCompletionStage(written, vertx.getOrCreateContext()).onComplete(done -> {
+            if (done.failed()) {
                 // Still worth sending: only a restart before the acknowledgement would lose it.
-                LOG.error("could not keep event {} of build {} on disk; sending it anyway", seq, build,
-                    written.cause());
+                LOG.error("could not keep event {} of build {} on disk; sending it anyway", seq, build, done.cause());
             }
             queue.add(kept);
             send();
@@ -274,9 +284,11 @@ final class EventOutbox {
                 if (ack.succeeded()) {
                     queue.poll();
                     backoffMs = 0;
-                    vertx.executeBlocking(() -> Files.deleteIfExists(eventFile(head)), true)
-                        .onFailure(err -> LOG.warn("could not remove acknowledged event {}: {}", eventFile(head),
-                            err.toString()));
+                    journal.ack(head.order()).exceptionally(err -> {
+                        LOG.warn("could not note acknowledged event {} of build {}: {}", event.seq(),
+                            event.buildId(), err.toString());
+                        return null;
+                    });
                     send();
                 } else {
                     backoffMs = Math.min(MAX_BACKOFF_MS, Math.max(250, backoffMs * 2));
@@ -285,68 +297,5 @@ final class EventOutbox {
                     vertx.setTimer(backoffMs, t -> send());
                 }
             });
-    }
-
-    private Path eventFile(Kept kept) {
-        BuildEvent e = kept.event();
-        return dir.resolve(String.format("%016d-%d-%d-%d%s", kept.order(), e.buildId(), e.attempt(), e.seq(),
-            EVENT_SUFFIX));
-    }
-
-    private Path runFile(long build) {
-        return dir.resolve(RUN_PREFIX + build + ".json");
-    }
-
-    private List<Kept> readEvents() throws IOException {
-        List<Kept> out = new ArrayList<>();
-        try (Stream<Path> files = Files.list(dir)) {
-            for (Path file : files.filter(f -> f.getFileName().toString().endsWith(EVENT_SUFFIX)).sorted().toList()) {
-                String name = file.getFileName().toString();
-                try {
-                    long order = Long.parseLong(name.substring(0, name.indexOf('-')));
-                    out.add(new Kept(order, BuildEvent.fromJson(new JsonObject(Files.readString(file)))));
-                } catch (RuntimeException e) {
-                    LOG.error("dropping unreadable outbox file {}: {}", file, e.toString());
-                    Files.deleteIfExists(file);
-                }
-            }
-        }
-        return out;
-    }
-
-    private List<Run> readRuns() throws IOException {
-        List<Run> out = new ArrayList<>();
-        try (Stream<Path> files = Files.list(dir)) {
-            for (Path file : files.filter(f -> f.getFileName().toString().startsWith(RUN_PREFIX)).sorted().toList()) {
-                try {
-                    JsonObject run = new JsonObject(Files.readString(file));
-                    JsonArray tools = run.getJsonArray("tools", new JsonArray());
-                    // Kept until the run's LOST event is on disk (see add): a crash before then reports it again.
-                    out.add(new Run(run.getLong("build"), run.getInteger("attempt"), run.getString("lease"), tools.stream()
-                        .map(t -> RecordedTool.fromJson((JsonObject) t)).toList()));
-                } catch (RuntimeException e) {
-                    LOG.error("dropping unreadable run marker {}: {}", file, e.toString());
-                    Files.deleteIfExists(file);
-                }
-            }
-        }
-        return out;
-    }
-
-    /** Writes {@code text} under a temporary name, fsyncs it, renames it into place and fsyncs the folder. */
-    private void writeDurably(Path file, String text) throws IOException {
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-            StandardOpenOption.TRUNCATE_EXISTING)) {
-            ByteBuffer bytes = ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8));
-            while (bytes.hasRemaining()) {
-                out.write(bytes);
-            }
-            out.force(true);
-        }
-        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        try (FileChannel folder = FileChannel.open(dir, StandardOpenOption.READ)) {
-            folder.force(true);
-        }
     }
 }

@@ -94,8 +94,13 @@ final class ToolProbe {
 
         /** What the command of {@code kind} needs to know of this worker. */
         ToolSetup setup(ImageKind kind, WorkerSettings settings) {
+            Capability capability = byKind.get(kind.name());
+            Map<String, String> routes = new LinkedHashMap<>();
+            if (capability != null) {
+                capability.routes().forEach(route -> routes.put(route, settings.tool(route)));
+            }
             return new ToolSetup(settings.tool(kind.tool()), hfsplus,
-                settings.isolation().isolates() ? settings.isolation().bootIso() : null);
+                settings.isolation().isolates() ? settings.isolation().bootIso() : null, routes);
         }
     }
 
@@ -106,9 +111,17 @@ final class ToolProbe {
         Map<String, Tool> tools = new TreeMap<>();
         Map<String, Capability> kinds = new HashMap<>();
         for (ImageKind kind : ImageKinds.all()) {
-            Tool tool = tools.computeIfAbsent(kind.tool(), name -> probe(name, settings.tool(name), settings.workDir()));
-            kinds.put(kind.name(), tool.usable() ? kind.capability(tool.answers())
-                : Capability.unavailable(null, tool.problem()));
+            Map<String, ToolAnswers> answered = new HashMap<>();
+            Map<String, String> problems = new HashMap<>();
+            for (String entry : kind.tools()) {
+                Tool tool = tools.computeIfAbsent(entry, name -> probe(name, settings.tool(name), settings.workDir()));
+                if (tool.usable()) {
+                    answered.put(entry, tool.answers());
+                } else {
+                    problems.put(entry, tool.problem());
+                }
+            }
+            kinds.put(kind.name(), kind.capability(answered, problems));
         }
         for (String name : List.of(KSFLATTEN, MKFS_HFSPLUS)) {
             tools.put(name, probe(name, settings.tool(name), settings.workDir()));
@@ -125,8 +138,8 @@ final class ToolProbe {
         if (!Files.isRegularFile(path) || !Files.isExecutable(path)) {
             return new Tool(name, program, null, "not an executable file", new ToolAnswers(Map.of()));
         }
-        List<String> flags = ImageKinds.all().stream().filter(k -> k.tool().equals(name)).findFirst()
-            .map(ImageKind::probeFlags).orElse(List.of());
+        List<String> flags = ImageKinds.all().stream().filter(k -> k.tools().contains(name)).findFirst()
+            .map(k -> k.probeFlags(name)).orElse(List.of());
         Map<String, String> said = new HashMap<>();
         for (String flag : flags) {
             String out = ask(path, flag, workDir);

@@ -1,13 +1,13 @@
 package org.fbs.worker;
 
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
-import io.vertx.core.internal.VertxInternal;
-import io.vertx.core.spi.cluster.ClusterManager;
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import org.fbs.cluster.membership.Membership;
 import org.fbs.build.FileTrees;
 import org.fbs.build.ImageKinds;
 import org.fbs.config.WorkerSettings;
@@ -62,9 +63,11 @@ public final class WorkerVerticle extends VerticleBase {
     private final Map<Long, Held> running = new LinkedHashMap<>();
     /**
      * The end of each build running here (its run on a build thread, then its last event on disk), and of each offer
-     * declined once the stop began (its run marker removed): what a stopping worker waits for.
+     * being decided (its run being marked and its log opened; once the stop began, declined and its run marker
+     * removed): what a stopping worker waits for.
      */
     private final Map<Long, Future<?>> ends = new LinkedHashMap<>();
+    private final Map<Long, Future<?>> offersDeciding = new LinkedHashMap<>();
     private final List<String> addresses = new ArrayList<>();
     private final List<MessageConsumer<JsonObject>> offers = new ArrayList<>();
     /** What "drain and exit" does once the builds are done: Main exits the process. */
@@ -78,6 +81,12 @@ public final class WorkerVerticle extends VerticleBase {
     private volatile ToolProbe.Tools tools;
     private EventOutbox outbox;
     private WorkerExecutor builds;
+    /** The least free disk where it writes, at the last look (-1: not looked yet). */
+    private long freeDisk = -1;
+    /** The host's load average at the last look (negative: unknown). */
+    private double load = -1;
+    /** Why it declines builds now (too little free disk), or null: at the last look. */
+    private String declining;
 
     public WorkerVerticle(WorkerSettings settings, LiveLogs live, Runnable exit) {
         this.settings = settings;
@@ -158,10 +167,15 @@ public final class WorkerVerticle extends VerticleBase {
         return vertx.executeBlocking(() -> {
             runner.stopTools();
             return null;
-        }).compose(v -> Future.join(List.copyOf(ends.values())).timeout(STOP_WAIT_MS, TimeUnit.MILLISECONDS))
+        }).compose(v -> {
+            List<Future<?>> waits = new ArrayList<>(ends.values());
+            waits.addAll(offersDeciding.values());
+            return Future.join(waits).timeout(STOP_WAIT_MS, TimeUnit.MILLISECONDS);
+        })
             .onFailure(err -> LOG.warn("worker {}: stopping without waiting longer for its builds to end: {}",
                 settings.id(), err.toString()))
-            .eventually(builds::close);
+            .eventually(builds::close)
+            .eventually(outbox::close);
     }
 
     private void onOffer(Message<JsonObject> msg) {
@@ -201,6 +215,10 @@ public final class WorkerVerticle extends VerticleBase {
                 + (stopping ? "stopping" : "draining")).toJson());
             return;
         }
+        if (declining != null) {
+            msg.reply(OfferReply.decline(settings.id(), "worker " + settings.id() + " has " + declining).toJson());
+            return;
+        }
         String cannot = offer.isolate() ? notIsolated(offer.spec()) : null;
         if (cannot == null) {
             cannot = cannotBuild(offer.spec());
@@ -215,32 +233,59 @@ public final class WorkerVerticle extends VerticleBase {
         }
         running.put(id, new Held(attempt, lease));
         // The run is on disk (a restart reports it) and its log exists before the answer, so that the log link the
-        // master hands out works at once.
-        vertx.executeBlocking(() -> {
-                outbox.markRunning(id, attempt, lease);
-                return BuildLog.open(settings.logsDir(), id, vertx.eventBus(), live, settings.maxLogLine());
-            })
-            .onSuccess(log -> {
+        // master hands out works at once. The marker shares an fsync with whatever else the journal writes, and the
+        // log is opened unordered: an offer waits behind no other build's writes.
+        Future<BuildLog> opened = vertx.executeBlocking(() -> {
+            // Looked at again now: the last announcement's look may be seconds old.
+            String shortage = DiskSpace.shortage(DiskSpace.of(diskFolders()), settings.minFreeDisk());
+            if (shortage != null) {
+                throw new LowDisk(shortage);
+            }
+            return BuildLog.open(settings.logsDir(), id, vertx.eventBus(), live, settings.maxLogLine());
+        }, false);
+        Future<Void> marked = opened.compose(log -> outbox.markRunning(id, attempt, lease));
+        Promise<Void> decided = Promise.promise();
+        offersDeciding.put(id, decided.future());
+        decided.future().onComplete(done -> offersDeciding.remove(id));
+        Future.join(marked, opened)
+            .onSuccess(both -> {
+                BuildLog log = opened.result();
                 if (stopping) {
                     // The stop began while the run was being marked: no build is handed to a worker that exits.
                     running.remove(id);
                     msg.reply(OfferReply.decline(settings.id(), "worker " + settings.id() + " is stopping").toJson());
-                    ends.put(id, vertx.executeBlocking(() -> {
-                        log.close();
-                        return null;
-                    }).eventually(() -> outbox.forget(id)).onComplete(done -> ends.remove(id)));
+                    close(log).eventually(() -> outbox.forget(id)).onComplete(done -> decided.complete());
                     return;
                 }
                 outbox.begin(id, attempt, lease);
                 msg.reply(OfferReply.accept(settings.id()).toJson());
                 run(id, attempt, lease, offer.deadLeases(), offer.spec(), offer.isolate(), log);
+                decided.complete();
             })
             .onFailure(err -> {
+                if (opened.succeeded()) {
+                    close(opened.result());
+                }
                 running.remove(id);
-                outbox.forget(id);
-                LOG.error("cannot open the log of build {}", id, err);
-                msg.reply(OfferReply.decline(settings.id(), "cannot write build logs: " + err.getMessage()).toJson());
+                if (err instanceof LowDisk low) {
+                    LOG.warn("worker {}: declining build {}: {}", settings.id(), id, low.getMessage());
+                    msg.reply(OfferReply.decline(settings.id(), "worker " + settings.id() + " has "
+                        + low.getMessage()).toJson());
+                    announce();
+                } else {
+                    LOG.error("cannot record the run of build {} or open its log", id, err);
+                    msg.reply(OfferReply.decline(settings.id(), "cannot record the run or open its log: "
+                        + err.getMessage()).toJson());
+                }
+                outbox.forget(id).onComplete(done -> decided.complete());
             });
+    }
+
+    private Future<Void> close(BuildLog log) {
+        return vertx.executeBlocking(() -> {
+            log.close();
+            return null;
+        }, false);
     }
 
     /**
@@ -430,17 +475,57 @@ public final class WorkerVerticle extends VerticleBase {
 
     /** This node's id in the cluster, so that the master can tell this worker is gone when the node leaves. */
     private String nodeId() {
-        ClusterManager cluster = vertx instanceof VertxInternal internal ? internal.clusterManager() : null;
-        return cluster == null ? null : cluster.getNodeId();
+        return Membership.of(vertx).nodeId();
     }
 
+    /** Looks at its free disk and load (off the event loop), then tells the master. */
     private void announce() {
-        vertx.eventBus().publish(Addresses.WORKERS, status().toJson());
+        vertx.executeBlocking(() -> {
+            List<DiskSpace.Free> free = DiskSpace.of(diskFolders());
+            return new Look(DiskSpace.least(free), DiskSpace.shortage(free, settings.minFreeDisk()),
+                ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+        }, false).onComplete(looked -> {
+            if (looked.succeeded()) {
+                Look look = looked.result();
+                if (!java.util.Objects.equals(declining, look.shortage())) {
+                    if (look.shortage() != null) {
+                        LOG.warn("worker {}: declining builds: {}", settings.id(), look.shortage());
+                    } else if (declining != null) {
+                        LOG.info("worker {}: enough free disk again; taking builds", settings.id());
+                    }
+                }
+                freeDisk = look.free();
+                declining = look.shortage();
+                load = look.load();
+            }
+            vertx.eventBus().publish(Addresses.WORKERS, status().toJson());
+        });
+    }
+
+    /** What one look at the host found. */
+    private record Look(long free, String shortage, double load) {
+    }
+
+    /** Where builds write: the work dir (work dirs, logs, kept artifacts) and the staging roots. */
+    private List<java.nio.file.Path> diskFolders() {
+        List<java.nio.file.Path> folders = new ArrayList<>();
+        folders.add(settings.workDir());
+        folders.addAll(settings.stagingRoots());
+        return folders;
     }
 
     private WorkerStatus status() {
         return new WorkerStatus(settings.id(), settings.publicUrl(), addresses, settings.slots(),
             List.copyOf(running.keySet()), tools.kinds(), draining, nodeId(), tools.announced(),
-            settings.isolation().label());
+            settings.isolation().label(), freeDisk, load, declining);
+    }
+
+    /** Too little free disk to take a build; the message says where and how much. */
+    private static final class LowDisk extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        LowDisk(String shortage) {
+            super(shortage, null, false, false);
+        }
     }
 }

@@ -38,7 +38,8 @@ class ImageKindsTest {
             "lorax", "/usr/sbin/lorax",
             "livemedia-creator", "/usr/sbin/livemedia-creator",
             "kiwi-ng", "/usr/bin/kiwi-ng",
-            "pungi", "/usr/bin/pungi"));
+            "pungi", "/usr/bin/pungi",
+            "pungi-koji", "/usr/bin/pungi-koji"));
         assertThat(ImageKinds.all()).allSatisfy(kind -> assertThat(ImageKinds.named(kind.name())).isSameAs(kind));
         assertThat(ImageKinds.named("iso")).isNull();
         assertThat(ImageKinds.describe("live-kiwi")).isEqualTo("live (kiwi)");
@@ -81,8 +82,7 @@ class ImageKindsTest {
         assertThat(dvd.capability(answers("4.3.2", null))).isEqualTo(Capability.available("4.3.2"));
         assertThat(dvd.capability(answers("4.7.99", null)).usable()).isTrue();
         assertThat(dvd.capability(answers("4.8.0", null)).problem())
-            .isEqualTo("its pungi (4.8.0) only gathers packages (pungi 4.8 and later); DVDs need the legacy pungi"
-                + " before 4.8");
+            .isEqualTo("its pungi (4.8.0) only gathers packages (pungi 4.8 and later)");
         assertThat(dvd.capability(answers("4.10.1", null)).usable()).isFalse();
         assertThat(dvd.capability(answers("5.0", null)).usable()).isFalse();
         assertThat(dvd.capability(answers("unknown", "usage: pungi [-h] [--version] [--destdir DESTDIR] -G"))

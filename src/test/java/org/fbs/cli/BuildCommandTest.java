@@ -1,6 +1,7 @@
 package org.fbs.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import org.fbs.testkit.TestTools;
 
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
@@ -10,6 +11,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.regex.Matcher;
@@ -71,11 +73,9 @@ class BuildCommandTest {
             worker:
               work-dir: %1$s/work
               staging-roots: [%1$s]
-              tools:
-                lorax: %2$s
-                livemedia-creator: %3$s/livemedia-creator
-                ksflatten: %3$s/ksflatten
-            """.formatted(dir, lorax, STANDINS));
+            %2$s""".formatted(dir, TestTools.yaml(Map.of("lorax", lorax,
+            "livemedia-creator", STANDINS.resolve("livemedia-creator").toString(),
+            "ksflatten", STANDINS.resolve("ksflatten").toString()), 2)));
     }
 
     private Path spec(String name, String text) throws IOException {

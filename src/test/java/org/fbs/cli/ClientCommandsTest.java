@@ -119,6 +119,37 @@ class ClientCommandsTest {
     }
 
     @Test
+    void statusSaysWhereAQueuedBuildStandsAndHowLongBuildsTook() {
+        // As the master answers: a queued build with its place in line, an ended one with its durations.
+        JsonObject queued = new JsonObject().put("id", 9).put("state", "QUEUED")
+            .put("spec", new JsonObject().put("type", "boot").put("arch", "x86_64").put("release", "41"))
+            .put("reason", "all workers for x86_64/41 are busy; waiting for a free slot")
+            .put("queue", new org.fbs.build.QueuePlace(3, 2, 2, 2, "x86_64/41", java.time.Duration.ofSeconds(250),
+                java.time.Duration.ofSeconds(2102), 12).toJson())
+            .put("durations", new JsonObject().put("parts", new JsonArray().add(new JsonObject().put("name", "queued")
+                .put("seconds", 75))).put("queuedSeconds", 75).put("builtSeconds", 0).put("totalSeconds", 75)
+                .put("ended", false));
+        JsonObject ended = new JsonObject().put("id", 8).put("state", "SUCCEEDED")
+            .put("spec", new JsonObject().put("type", "boot").put("arch", "x86_64").put("release", "41"))
+            .put("durations", new JsonObject().put("parts", new JsonArray()
+                    .add(new JsonObject().put("name", "queued").put("seconds", 190))
+                    .add(new JsonObject().put("name", "image").put("seconds", 3533)))
+                .put("queuedSeconds", 190).put("builtSeconds", 3533).put("totalSeconds", 3723).put("ended", true));
+        answers.put("GET /api/v1/builds/9", new Object[] {200, queued.encode()});
+        answers.put("GET /api/v1/builds/8", new Object[] {200, ended.encode()});
+
+        Run waiting = fbs("status", "9");
+        Run done = fbs("status", "8");
+
+        assertThat(waiting.code()).isZero();
+        assertThat(waiting.out()).contains("  in line:   3rd in line for x86_64/41; 2 workers, both busy; builds like it"
+            + " lately waited 4 min 10 s and took 35 min 02 s (median of 12)\n")
+            .contains("  took:      1 min 15 s so far (queued 1 min 15 s)\n");
+        assertThat(done.out()).contains("  took:      1 h 02 min 03 s (queued 3 min 10 s, built 58 min 53 s)\n")
+            .doesNotContain("in line");
+    }
+
+    @Test
     void drainAndUndrainCallTheDrainApiWithTheTokenAndSayWhatHappened() {
         answers.put("POST /api/v1/workers/w1/drain", new Object[] {200, worker(true).encode()});
         answers.put("POST /api/v1/workers/w1/undrain", new Object[] {200, worker(false).encode()});

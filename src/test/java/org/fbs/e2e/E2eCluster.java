@@ -1,6 +1,7 @@
 package org.fbs.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import org.fbs.testkit.TestTools;
 
 import com.icegreen.greenmail.configuration.GreenMailConfiguration;
 import com.icegreen.greenmail.util.GreenMail;
@@ -35,9 +36,8 @@ import java.util.regex.Pattern;
  */
 final class E2eCluster implements AutoCloseable {
 
-    static final Path STANDINS = Path.of(System.getProperty("fbs.standins", "src/test/standins")).toAbsolutePath();
+    static final Path STANDINS = TestTools.STANDINS;
     static final String MASTER = "master";
-    private static final List<String> TOOLS = List.of("lorax", "livemedia-creator", "kiwi-ng", "pungi", "ksflatten");
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private static final Pattern SUBJECT = Pattern.compile("\\[FBS] build (\\d+) ([^:]+):.*");
 
@@ -193,6 +193,8 @@ final class E2eCluster implements AutoCloseable {
         private Worker(String id) {
             this.id = id;
             tools.put("lorax", STANDINS.resolve("lorax").toString());
+            // whatever the host has: a test gives a worker the pungi-koji stand-in when it wants the compose route
+            tools.put("pungi-koji", dir.resolve("absent/pungi-koji").toString());
         }
 
         Worker arch(String value) {
@@ -205,9 +207,15 @@ final class E2eCluster implements AutoCloseable {
             return this;
         }
 
+        /** Builds for each of {@code values}. */
+        Worker releases(String... values) {
+            release = String.join("\", \"", values);
+            return this;
+        }
+
         /** Every tool's stand-in of src/test/standins, not only lorax's. */
         Worker allStandIns() {
-            TOOLS.forEach(tool -> tools.put(tool, STANDINS.resolve(tool).toString()));
+            tools.putAll(TestTools.standIns());
             return this;
         }
 
@@ -244,10 +252,12 @@ final class E2eCluster implements AutoCloseable {
             yaml.append("  arches: [").append(arch).append("]\n")
                 .append("  releases: [\"").append(release).append("\"]\n")
                 .append("  work-dir: ").append(dir.resolve(id)).append('\n')
-                .append("  staging-roots: [").append(staging).append("]\n");
+                .append("  staging-roots: [").append(staging).append("]\n")
+                // Test machines have less free disk than a real worker needs (worker.min-free-disk: 20GiB).
+                .append("  min-free-disk: 16MiB\n");
             settings.forEach(line -> yaml.append("  ").append(line).append('\n'));
-            yaml.append("  tools:\n");
-            tools.forEach((tool, path) -> yaml.append("    ").append(tool).append(": ").append(path).append('\n'));
+            // Every tool named, the ones not set at a path that does not exist: never the worker's defaults.
+            yaml.append(TestTools.yaml(tools, 2));
             return E2eCluster.this.start(id, "worker", yaml.toString(), env);
         }
     }

@@ -1,6 +1,7 @@
 package org.fbs.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import org.fbs.testkit.TestTools;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -46,9 +47,7 @@ class LocalBuildIT {
             worker:
               work-dir: %1$s/work
               staging-roots: [%1$s]
-              tools:
-                lorax: %2$s
-            """.formatted(dir, LORAX));
+            %2$s""".formatted(dir, TestTools.yaml(Map.of("lorax", LORAX.toString()), 2)));
     }
 
     private Process start(Map<String, String> env, String... args) throws IOException {

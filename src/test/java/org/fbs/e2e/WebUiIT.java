@@ -1,6 +1,7 @@
 package org.fbs.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import org.fbs.testkit.TestTools;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -84,32 +85,35 @@ class WebUiIT {
         int masterHz = FbsNode.freePort();
         int workerHz = FbsNode.freePort();
         String members = "[\"127.0.0.1:" + masterHz + "\", \"127.0.0.1:" + workerHz + "\"]";
+        // The secret both nodes share, as `fbs cluster keys` makes it: the master signs the worker links with it.
+        Path secret = dir.resolve("cluster-secret");
+        Files.write(secret, org.fbs.cluster.LinkSigner.newSecret());
+        Files.setPosixFilePermissions(secret, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
         int masterPort = FbsNode.freePort();
         master = "http://127.0.0.1:" + masterPort;
         nodes.add(FbsNode.start("master", "master", """
-            cluster: {name: %s, host: 127.0.0.1, port: %d, members: %s}
+            cluster: {name: %s, host: 127.0.0.1, port: %d, members: %s, secret-file: "%s"}
             master:
               http: {host: 127.0.0.1, port: %d}
               data-dir: %s
               auth:
                 oidc: {issuer: "%s", client-id: %s, client-secret: "%s"}
                 admin-group: fbs-admins
-            """.formatted(cluster, masterHz, members, masterPort, dir.resolve("master-data"), issuer, CLIENT_ID,
-            "secret-" + UUID.randomUUID()), dir, Map.of()));
+            """.formatted(cluster, masterHz, members, secret, masterPort, dir.resolve("master-data"), issuer,
+            CLIENT_ID, "secret-" + UUID.randomUUID()), dir, Map.of()));
         // Open without login, and answers only once the master has read the provider's discovery document.
         awaitHttp(master + "/api/v1/info", body -> body.contains("\"version\""));
         nodes.add(FbsNode.start("w-ui", "worker", """
-            cluster: {name: %s, host: 127.0.0.1, port: %d, members: %s}
+            cluster: {name: %s, host: 127.0.0.1, port: %d, members: %s, secret-file: "%s"}
             worker:
               id: w-ui
               http: {host: 127.0.0.1, port: %d}
               arches: [x86_64]
               releases: ["41"]
               work-dir: %s
-              tools:
-                lorax: %s
-            """.formatted(cluster, workerHz, members, FbsNode.freePort(), dir.resolve("w-ui"),
-            STANDINS.resolve("lorax")), dir, Map.of("FBS_STANDIN_SLEEP", STANDIN_SECONDS)));
+              min-free-disk: 16MiB
+            %s""".formatted(cluster, workerHz, members, secret, FbsNode.freePort(), dir.resolve("w-ui"),
+            TestTools.yaml(Map.of("lorax", STANDINS.resolve("lorax").toString()), 2)), dir, Map.of("FBS_STANDIN_SLEEP", STANDIN_SECONDS)));
 
         ChromeDriverService service = new ChromeDriverService.Builder()
             .usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
@@ -164,8 +168,11 @@ class WebUiIT {
 
         browser.get(master + "/");
         String mine = browser.findElement(By.id("builds")).getText();
-        assertThat(mine).contains("#" + watched, "SUCCEEDED", "#" + canceled, "CANCELED");
+        assertThat(mine).contains("#" + watched, "SUCCEEDED", "#" + canceled, "CANCELED", "Duration");
+        assertThat(browser.findElements(By.cssSelector("#builds td.duration"))).hasSize(2)
+            .allMatch(cell -> cell.getText().matches("[0-9]+ (s|min [0-9]{2} s)"));
         screenshot("09-dashboard-with-builds");
+        theTrendsPageDrawsTodaysBuilds();
 
         logOut("10-logged-out");
         // Logged out, the build page sends the browser to the login again.
@@ -262,6 +269,12 @@ class WebUiIT {
         assertThat(browser.findElement(By.cssSelector("ol.steps li.step-done:last-child")).getText())
             .isEqualTo("succeeded");
         assertThat(browser.findElement(By.cssSelector("dl.facts")).getText()).contains("tester");
+        // The stage bar: the image stage (the stand-in's seconds) is drawn, and the total is said.
+        WebElement image = browser.findElement(By.cssSelector("#stage-bar rect[data-stage='image']"));
+        assertThat(Double.parseDouble(image.getAttribute("width"))).isPositive();
+        assertThat(image.getSize().getWidth()).as("drawn on the page").isPositive();
+        assertThat(browser.findElement(By.id("stage-times")).getText()).contains("queued", "image", "Total:");
+        assertThat(browser.findElement(By.id("total-time")).getText()).matches("[0-9]+ (s|min [0-9]{2} s)");
         screenshot("07-build-succeeded");
         return id;
     }
@@ -277,6 +290,20 @@ class WebUiIT {
         assertThat(browser.findElement(By.cssSelector("ol.steps li:last-child")).getText()).isEqualTo("canceled");
         screenshot("08-build-canceled");
         return id;
+    }
+
+    /** The header's Trends link: today's two builds in the per-day chart, and the boot builds' times. */
+    static void theTrendsPageDrawsTodaysBuilds() throws IOException {
+        browser.findElement(By.linkText("Trends")).click();
+        assertThat(browser.getCurrentUrl()).isEqualTo(master + "/trends");
+        WebElement today = browser.findElement(By.cssSelector("#per-day g.day:last-of-type"));
+        assertThat(today.getAttribute("data-total")).isEqualTo("2");
+        assertThat(today.findElements(By.cssSelector("rect"))).extracting(r -> r.getAttribute("data-state"))
+            .containsExactlyInAnyOrder("SUCCEEDED", "CANCELED");
+        assertThat(today.findElement(By.cssSelector("rect")).getSize().getHeight()).as("drawn").isPositive();
+        assertThat(browser.findElement(By.cssSelector("#times tr[data-type='boot']")).getText()).startsWith("boot 2");
+        assertThat(browser.findElements(By.cssSelector("#times-boot rect"))).hasSize(4);
+        screenshot("09b-trends");
     }
 
     /** Fills the New build form as a user does, submits it, and lands on the new build's page. */

@@ -1,6 +1,7 @@
 package org.fbs.master;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import org.fbs.testkit.WorkerSettingsBuilder;
 import static org.fbs.master.MasterTestBed.await;
 
 import io.vertx.core.eventbus.ReplyException;
@@ -53,9 +54,8 @@ class DrainTest {
         try (ServerSocket socket = new ServerSocket(0)) {
             port = socket.getLocalPort();
         }
-        WorkerSettings settings = new WorkerSettings("w-drain", "127.0.0.1", port, "http://127.0.0.1:" + port,
-            List.of("x86_64"), List.of("41"), 1, dir.resolve("worker"), List.of(dir),
-            Map.of("lorax", gated.toString()));
+        WorkerSettings settings = WorkerSettingsBuilder.worker(dir.resolve("worker")).id("w-drain")
+            .httpPort(port).stagingRoots(dir).tools(Map.of("lorax", gated.toString())).build();
         await(WorkerRole.deploy(master.vertx, settings, master.registry, exited::countDown));
         awaitWorker(w -> true);
     }

@@ -1,5 +1,6 @@
 package org.fbs.master;
 
+import org.fbs.kickstart.KickstartFetcher;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

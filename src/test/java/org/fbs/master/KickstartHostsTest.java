@@ -1,5 +1,7 @@
 package org.fbs.master;
 
+import org.fbs.kickstart.KickstartFetcher;
+import org.fbs.net.InternalAddresses;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -5,7 +5,7 @@ import static org.fbs.master.MasterTestBed.await;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
-import io.vertx.core.internal.VertxInternal;
+import org.fbs.cluster.membership.Membership;
 import io.vertx.core.json.JsonObject;
 import java.net.ServerSocket;
 import java.nio.file.Path;
@@ -56,7 +56,7 @@ class MembershipLossTest {
         master = new MasterTestBed(masterNode, data, new JsonObject().put("worker-timeout", "60s"));
         workerNode = await(ClusterNode.join(new ClusterSettings(cluster, members, "127.0.0.1", workerPort, null),
             NodeMetrics.newRegistry()));
-        String node = ((VertxInternal) workerNode).clusterManager().getNodeId();
+        String node = Membership.of(workerNode).nodeId();
 
         MessageConsumer<JsonObject> offers = workerNode.eventBus().consumer(Addresses.offer("w-node"), msg -> msg.reply(
             OfferReply.accept("w-node").toJson()));

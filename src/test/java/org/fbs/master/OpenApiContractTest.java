@@ -161,6 +161,10 @@ class OpenApiContractTest {
         worker.event(done, 1, BuildEvent.Kind.STAGE, "image");
         assertThat(valid(master.get("/api/v1/builds/" + done), "getBuild").getString("stage")).isEqualTo("image");
         valid(master.get("/api/v1/workers"), "listWorkers");
+        JsonObject trends = valid(master.get("/api/v1/trends"), "getTrends");
+        assertThat(trends.getJsonArray("days")).hasSize(30);
+        assertThat(trends.getJsonArray("types").getJsonObject(0).getString("type")).isEqualTo("boot");
+        expectError(master.get("/api/v1/trends?days=0"), 400, "getTrends");
         worker.event(done, 2, BuildEvent.Kind.SUCCEEDED, null);
         JsonObject finished = valid(master.get("/api/v1/builds/" + done), "getBuild");
         assertThat(finished.getJsonArray("artifacts")).hasSize(1);

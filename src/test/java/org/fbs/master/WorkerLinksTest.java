@@ -38,7 +38,9 @@ class WorkerLinksTest {
         String log = signed.getString("logUrl");
         assertThat(log).startsWith("https://w1.example/fbs/log/5?expires=");
         assertThat(opens(log, 5, "/log/5", NOW.plus(Duration.ofDays(6)))).as("within the lifetime").isTrue();
-        assertThat(opens(log, 5, "/log/5", NOW.plus(Duration.ofDays(7)).plusSeconds(1))).as("past it").isFalse();
+        // A build still going gets links valid for the lifetime, rounded up to the next hour (the same link all hour).
+        assertThat(opens(log, 5, "/log/5", NOW.plus(Duration.ofDays(7)).plusSeconds(3599))).as("the hour").isTrue();
+        assertThat(opens(log, 5, "/log/5", NOW.plus(Duration.ofDays(7)).plusSeconds(3601))).as("past it").isFalse();
         assertThat(opens(log, 6, "/log/6", NOW)).as("another build").isFalse();
         JsonArray artifacts = signed.getJsonArray("artifacts");
         String iso = artifacts.getJsonObject(0).getString("location");
@@ -48,6 +50,19 @@ class WorkerLinksTest {
         assertThat(artifacts.getJsonObject(2).getString("location")).as("another build's")
             .isEqualTo("https://w1.example/fbs/artifacts/6/y.iso");
         assertThat(artifacts.getJsonObject(3).getString("location")).isEqualTo("file:///srv/fbs/z.iso");
+    }
+
+    @Test
+    void anEndedBuildsLinksLastTheLifetimeFromItsEndAndAreTheSameOnEveryRead() {
+        Instant ended = NOW.minus(Duration.ofDays(2));
+        JsonObject build = new JsonObject().put("id", 5).put("state", "SUCCEEDED").put("logUrl", "http://w1:5100/log/5")
+            .put("history", new JsonArray().add(new JsonObject().put("state", "SUCCEEDED").put("at", ended.toString())));
+
+        String log = links.signed(build).getString("logUrl");
+
+        assertThat(links.signed(build).getString("logUrl")).isEqualTo(log);
+        assertThat(opens(log, 5, "/log/5", ended.plus(Duration.ofDays(7)))).as("until its files go").isTrue();
+        assertThat(opens(log, 5, "/log/5", ended.plus(Duration.ofDays(7)).plusSeconds(1))).as("past it").isFalse();
     }
 
     @Test

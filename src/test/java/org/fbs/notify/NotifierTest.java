@@ -107,7 +107,7 @@ class NotifierTest {
         String text = part(end, "text/plain");
         assertThat(text)
             .startsWith("Build 7 (Fedora boot x86_64/41) succeeded.")
-            .contains("State: SUCCEEDED", "Worker: w1", "Duration: 1 h 02 min 03 s", "Full log: " + LOG_URL)
+            .contains("State: SUCCEEDED", "Worker: w1", "Duration: 1 h 02 min 03 s (queued 1 s, built 1 h 02 min 02 s)", "Full log: " + LOG_URL)
             .contains("boot.iso: 1234 bytes, SHA256 " + "ab".repeat(32))
             .contains("boot.iso is at: ftp://bob@ftp.example.org/pub/Fedora-x86_64-41-7/boot.iso")
             .contains("The last 50 lines of the log:\n  log line 1\n  log line 2\n")

@@ -110,7 +110,7 @@ public class SpecParserTest {
                 List.of(new Repo("17", "http://download.fedoraproject.org/releases/17/Everything/x86_64/os",
                     "http://mirrors.fedoraproject.org/metalink?repo=fedora-17&arch=x86_64")),
                 null, false, false), null, null));
-        assertThat(spec.address()).isEqualTo("build.x86_64.17");
+        assertThat(org.fbs.protocol.Addresses.build(spec.arch(), spec.release())).isEqualTo("build.x86_64.17");
     }
 
     @Test

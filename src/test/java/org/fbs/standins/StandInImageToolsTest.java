@@ -156,6 +156,7 @@ class StandInImageToolsTest {
     List<String> asNobody(String tool) throws IOException {
         Path copy = Files.createDirectories(dir.resolve("nobody").resolve("lib"));
         Files.copy(STANDINS.resolve("lib/standin.sh"), copy.resolve("standin.sh"));
+        Files.copy(STANDINS.resolve("lib/xorriso.sh"), copy.resolve("xorriso.sh"));
         Path script = Files.copy(STANDINS.resolve(tool), copy.getParent().resolve(tool));
         for (Path p : List.of(dir, cwd, copy.getParent(), copy)) {
             Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rwxrwxrwx"));

@@ -135,6 +135,43 @@ class StandInLoraxTest {
         }
     }
 
+    /**
+     * xorriso 1.5.4 itself crashes now and then (UNIX-SIGNAL: SIGSEGV): the stand-in makes the ISO again and says so.
+     * An xorriso on PATH that crashes once, the way 1.5.4 reports it, then runs the real one.
+     */
+    @Test
+    void anXorrisoThatCrashesOnceIsRunAgainAndTheLogSaysSo() throws Exception {
+        Path bin = Files.createDirectories(dir.resolve("bin"));
+        Path crashed = dir.resolve("crashed");
+        Path xorriso = Files.writeString(bin.resolve("xorriso"), "#!/bin/sh\n"
+            + "if [ ! -e '" + crashed + "' ]; then : > '" + crashed + "'; echo 'xorriso : UNIX-SIGNAL : SIGSEGV' >&2;"
+            + " exit 1; fi\nPATH=" + System.getenv("PATH") + " exec xorriso \"$@\"\n");
+        Files.setPosixFilePermissions(xorriso, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path outdir = dir.resolve("out");
+
+        Result result = run(Map.of("PATH", bin + ":" + System.getenv("PATH")), with(validOptions(), outdir.toString()));
+
+        assertThat(result.exitCode()).as(result.stderr()).isZero();
+        assertThat(outdir.resolve("images/boot.iso")).isNotEmptyFile();
+        assertThat(Files.readString(logfile)).contains("WARNING pylorax: stand-in: xorriso died of a signal (exit 1,"
+            + " attempt 1 of 3");
+    }
+
+    /** An xorriso that fails without a signal is not run again: the build fails. */
+    @Test
+    void anXorrisoThatFailsWithoutASignalFailsTheBuild() throws Exception {
+        Path bin = Files.createDirectories(dir.resolve("bin"));
+        Path xorriso = Files.writeString(bin.resolve("xorriso"), "#!/bin/sh\necho 'xorriso : FAILURE : no space' >&2\n"
+            + "exit 5\n");
+        Files.setPosixFilePermissions(xorriso, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+
+        Result result = run(Map.of("PATH", bin + ":" + System.getenv("PATH")),
+            with(validOptions(), dir.resolve("out").toString()));
+
+        assertThat(result.exitCode()).isNotZero();
+        assertThat(result.stderr()).contains("xorriso failed").doesNotContain("died of a signal");
+    }
+
     // ------------------------------------------------------------------------------------------------
     // Valid command lines
 
@@ -474,6 +511,8 @@ class StandInLoraxTest {
             // copy in the test's own folder, since nobody may not be allowed into the checkout's folders.
             Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
             Path copy = Files.copy(LORAX, dir.resolve("lorax-copy"));
+            Files.copy(LORAX.resolveSibling("lib/xorriso.sh"),
+                Files.createDirectories(dir.resolve("lib")).resolve("xorriso.sh"));
             Files.setPosixFilePermissions(copy, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
             program = List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", copy.toString());
         }

@@ -120,6 +120,32 @@ class WebPagesTest {
     }
 
     @Test
+    void aQueuedBuildSaysWhereItStandsInTheApiAndOnItsPageWithItsTimeSoFar() throws Exception {
+        long first = redirectedBuild(master.postMultipart("/builds", bootForm(), null));
+        long second = redirectedBuild(master.postMultipart("/builds", bootForm(), null));
+
+        JsonObject queue = apiBuild(second).getJsonObject("queue");
+        assertThat(queue.getInteger("position")).isEqualTo(2);
+        assertThat(queue.getInteger("ahead")).isEqualTo(1);
+        assertThat(queue.getInteger("workers")).isZero();
+        assertThat(queue.getInteger("busy")).isZero();
+        assertThat(queue.getValue("typicalWaitSeconds")).as("no build of its kind ended yet").isNull();
+        assertThat(queue.getString("text")).isEqualTo("2nd in line for x86_64/41; no worker online");
+        assertThat(apiBuild(first).getJsonObject("queue").getInteger("position")).isEqualTo(1);
+        assertThat(page(second)).contains("<p class=\"queue\" id=\"queue\">2nd in line for x86_64/41; no worker"
+            + " online</p>");
+        JsonObject durations = apiBuild(second).getJsonObject("durations");
+        assertThat(durations.getBoolean("ended")).isFalse();
+        assertThat(durations.getJsonArray("parts").getJsonObject(0).getString("name")).isEqualTo("queued");
+
+        // Once it has ended it stands nowhere.
+        await(master.web.postAbs(master.url + "/api/v1/builds/" + first + "/cancel").send());
+        assertThat(apiBuild(first).containsKey("queue")).isFalse();
+        assertThat(apiBuild(second).getJsonObject("queue").getString("text")).startsWith("1st in line");
+        assertThat(apiBuild(first).getJsonObject("durations").getBoolean("ended")).isTrue();
+    }
+
+    @Test
     void aGoodFormRedirectsToTheNewBuildWhichIsStoredAsTheApiWouldStoreIt() throws Exception {
         HttpResponse<Buffer> answer = master.postMultipart("/builds", bootForm(), null);
 
@@ -167,12 +193,13 @@ class WebPagesTest {
         String page = answer.bodyAsString();
         assertThat(page).contains("The build spec has", "role=\"alert\"").doesNotContain(SCRIPT, "Exception");
         assertBeside(page, "f-release", "[DEFAULT] release: expected a positive whole number or rawhide");
-        assertBeside(page, "f-arch", "[DEFAULT] arch: unknown arch &#39;&lt;script&gt;alert(1)&lt;/script&gt;&#39;");
+        // jte escapes < > & in text (quotes too in attributes, as &#34; and &#39;): the tag stays text.
+        assertBeside(page, "f-arch", "[DEFAULT] arch: unknown arch '&lt;script&gt;alert(1)&lt;/script&gt;'");
         assertBeside(page, "f-staging", "[DEFAULT] staging: expected file:///absolute/path");
         assertBeside(page, "f-boot-proxy", "[boot] proxy: not an http or https URL");
         assertBeside(page, "f-boot-product", "[boot] product: expected 1 to 64 letters");
         // The user's values come back, as text.
-        assertThat(page).contains("value=\"4x\"", "value=\"/tmp/out\"", "value=\"Fedora &quot;Q&quot;\"");
+        assertThat(page).contains("value=\"4x\"", "value=\"/tmp/out\"", "value=\"Fedora &#34;Q&#34;\"");
 
         HttpResponse<Buffer> dvd = master.postMultipart("/builds", MultipartForm.create().attribute("type", "dvd")
             .attribute("arch", "x86_64").attribute("release", "41").attribute("ks_url", "file:///etc/passwd"), null);
@@ -227,6 +254,26 @@ class WebPagesTest {
         HttpResponse<Buffer> bad = master.get("/?state=DONE");
         assertThat(bad.statusCode()).isEqualTo(400);
         assertThat(bad.bodyAsString()).contains("state: expected one of");
+    }
+
+    @Test
+    void theTrendsPageIsLinkedFromEveryPageAndDrawsTheStoresFigures() throws Exception {
+        long id = redirectedBuild(master.postMultipart("/builds", bootForm(), null));
+
+        HttpResponse<Buffer> answer = master.get("/trends");
+
+        assertThat(answer.statusCode()).isEqualTo(200);
+        assertThat(answer.getHeader("content-security-policy")).isEqualTo(Layout.CSP);
+        String page = answer.bodyAsString();
+        assertThat(page).contains("href=\"/trends\">Trends</a>", "<svg id=\"per-day\"",
+            "<tr data-type=\"boot\"><td>boot</td><td>1</td><td>no builds</td>", "id=\"times-boot\"")
+            .doesNotContain("<script>", "style=");
+        assertThat(Pattern.compile("<g class=\"day\"").matcher(page).results().count()).isEqualTo(30);
+        // Submitted just now, so in the window's last day, still waiting for a worker.
+        assertThat(page).containsPattern("data-total=\"1\"><rect class=\"st-queued\" data-state=\"QUEUED\"[^>]*>"
+            + "<title>[0-9-]+: 1 QUEUED</title></rect></g>\\s*<text");
+        assertThat(page(id)).contains("id=\"stage-bar\"", "id=\"total-time\"");
+        assertThat(master.get("/").bodyAsString()).contains("<th>Duration</th>", "<td class=\"duration\">");
     }
 
     List<Long> listed(String path) throws Exception {

@@ -54,6 +54,30 @@ class BuildLogLimitTest {
     }
 
     @Test
+    void aToolsOwnTimeStampIsNotStampedTwiceAndOtherLinesKeepTheirText() throws Exception {
+        // As lorax and livemedia-creator (Python logging's asctime), pungi and kiwi-ng print them.
+        String text = "2026-12-05 08:31:52,123: setting up build architecture\n"
+            + "2026-12-05 08:31:53 [INFO    ] gathering packages\n"
+            + "[ INFO    ]: 08:31:54 | Setting up repositories\n"
+            + "2026 was a good year: not a stamp\n";
+        List<String> also = new ArrayList<>();
+        try (BuildLog log = BuildLog.open(dir, 10, vertx.eventBus(), new LiveLogs(), 4096)) {
+            log.copy(new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)), also::add);
+        }
+
+        List<String> lines = Files.readAllLines(BuildLog.fileOf(dir, 10), StandardCharsets.UTF_8);
+        assertThat(lines).hasSize(4);
+        // Each line has the log's one stamp (ISO, UTC), then the tool's words without its own.
+        assertThat(lines).allMatch(l -> l.matches("\\d{4}-\\d{2}-\\d{2}T[0-9:.]+Z .*"));
+        assertThat(lines.get(0)).endsWith("Z setting up build architecture").doesNotContain("08:31:52");
+        assertThat(lines.get(1)).endsWith("Z [INFO    ] gathering packages").doesNotContain("08:31:53");
+        assertThat(lines.get(2)).endsWith("Z [ INFO    ]: Setting up repositories").doesNotContain("08:31:54");
+        assertThat(lines.get(3)).endsWith("Z 2026 was a good year: not a stamp");
+        assertThat(also).containsExactly("setting up build architecture", "[INFO    ] gathering packages",
+            "[ INFO    ]: Setting up repositories", "2026 was a good year: not a stamp");
+    }
+
+    @Test
     void aCutNeverSplitsACharacterAndShortLinesPassUnchanged() throws Exception {
         // 255 ASCII bytes then a 3-byte character: the limit of 256 falls inside it, so it is left out whole.
         String line = "a".repeat(255) + "\u20ac" + "tail";

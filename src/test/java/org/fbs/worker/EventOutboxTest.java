@@ -81,9 +81,12 @@ class EventOutboxTest {
         });
     }
 
-    List<String> eventFiles() throws Exception {
-        try (Stream<Path> files = Files.list(dir)) {
-            return files.map(f -> f.getFileName().toString()).filter(n -> n.endsWith(".event.json")).sorted().toList();
+    /** What the journal holds now, read as a restart would. */
+    WorkerJournal.Contents journal() {
+        try {
+            return WorkerJournal.read(dir);
+        } catch (Exception e) {
+            throw new AssertionError(e);
         }
     }
 
@@ -96,8 +99,8 @@ class EventOutboxTest {
             outbox.stage(5, Stage.IMAGE);
             outbox.succeeded(5, List.of(new Artifact("boot.iso", 1, "ab", "file:///x")), List.of(), List.of("done"));
         });
-        // No master yet: all three are kept on disk, one file each.
-        until("three files on disk", () -> files() == 3);
+        // No master yet: all three are kept on disk.
+        until("three events on disk", () -> files() == 3);
 
         refusals.set(2); // the master fails the first two deliveries: resent, and nothing overtakes the head
         startMaster();
@@ -108,15 +111,15 @@ class EventOutboxTest {
             .containsExactly(BuildEvent.Kind.STAGE, BuildEvent.Kind.STAGE, BuildEvent.Kind.SUCCEEDED);
         assertThat(acknowledged).allSatisfy(e -> assertThat(e.attempt()).isEqualTo(2));
         assertThat(acknowledged.get(2).artifacts()).extracting(Artifact::name).containsExactly("boot.iso");
-        until("the files removed", () -> files() == 0);
+        until("the events acknowledged in the journal", () -> files() == 0);
     }
 
     @Test
     void aRestartedOutboxResendsWhatItLeftAndReportsUnfinishedRunsLost() throws Exception {
         EventOutbox before = outbox();
         // Build 3 ended (its final event is on disk); build 4 was still running when the process died.
-        before.markRunning(3, 1);
-        before.markRunning(4, 2);
+        await(before.markRunning(3, 1));
+        await(before.markRunning(4, 2));
         run(() -> {
             before.begin(3, 1);
             before.begin(4, 2);
@@ -124,8 +127,8 @@ class EventOutboxTest {
             before.stage(4, Stage.SIDE_REPO);
             before.failed(3, "lorax exited with status 1", List.of(), List.of("error"));
         });
-        until("three files on disk, build 3's run ended", () -> files() == 3
-            && !Files.exists(dir.resolve("run-3.json")));
+        until("three events on disk, build 3's run ended", () -> files() == 3
+            && !journal().runs().containsKey(3L));
         await(vertx.close());
 
         // A new process on the same work dir.
@@ -138,21 +141,19 @@ class EventOutboxTest {
         assertThat(lost).containsExactly(new EventOutbox.Run(4, 2, List.of()));
         until("the three events left acknowledged", () -> acknowledged.size() == 3);
         // Until its LOST event is on disk, the run's marker stays: a crash now would report it again.
-        assertThat(dir.resolve("run-4.json")).isRegularFile();
+        assertThat(journal().runs()).containsOnlyKeys(4L);
         onContext(() -> after.reportLost(lost));
         until("four events acknowledged", () -> acknowledged.size() == 4);
         assertThat(acknowledged).extracting(e -> e.buildId() + ":" + e.attempt() + ":" + e.kind())
             .containsExactly("3:1:STAGE", "4:2:STAGE", "3:1:FAILED", "4:2:LOST");
-        until("the files removed", () -> files() == 0);
-        try (Stream<Path> left = Files.list(dir)) {
-            assertThat(left).isEmpty(); // no run marker is left either
-        }
+        until("the events acknowledged in the journal", () -> files() == 0);
+        assertThat(journal().runs()).isEmpty(); // no run marker is left either
     }
 
     @Test
     void theToolsOfARunAreKeptInItsMarkerAndARestartFindsThemWithTheirStartInstant() throws Exception {
         EventOutbox before = outbox();
-        before.markRunning(6, 3);
+        await(before.markRunning(6, 3));
         Process sleep = new ProcessBuilder("sleep", "600").start();
         try {
             before.recordTools(6, List.of(sleep));
@@ -167,7 +168,7 @@ class EventOutboxTest {
                 sleep.info().startInstant().orElseThrow());
             assertThat(left).containsExactly(new EventOutbox.Run(6, 3, List.of(tool)));
             assertThat(tool.find()).contains(sleep.toHandle());
-            assertThat(dir.resolve("run-99.json")).doesNotExist();
+            assertThat(journal().runs()).containsOnlyKeys(6L);
         } finally {
             sleep.destroyForcibly().waitFor();
         }
@@ -176,7 +177,7 @@ class EventOutboxTest {
     @Test
     void aRunWhoseToolsEndedHasNoneLeftInItsMarker() throws Exception {
         EventOutbox before = outbox();
-        before.markRunning(8, 1);
+        await(before.markRunning(8, 1));
         Process sleep = new ProcessBuilder("sleep", "600").start();
         before.recordTools(8, List.of(sleep));
         sleep.destroyForcibly().waitFor();
@@ -190,24 +191,106 @@ class EventOutboxTest {
     }
 
     @Test
-    void aHalfWrittenFileFromACrashIsDroppedNotSent() throws Exception {
-        Files.writeString(dir.resolve("0000000000000001-9-1-1.event.json.tmp"), "{\"build\": 9, \"se");
+    void aTornLastRecordFromACrashIsIgnoredAndTheRestIsSent() throws Exception {
+        BuildEvent kept = new BuildEvent(9, 1, 1, "w1", BuildEvent.Kind.STAGE, Stage.IMAGE.label(), null, List.of(),
+            java.time.Instant.parse("2026-12-01T10:00:00Z"), List.of(), List.of());
+        String whole = WorkerJournal.line(new JsonObject().put("order", 1).put("event", kept.toJson()));
+        String next = WorkerJournal.line(new JsonObject().put("order", 2).put("event", kept.toJson().put("seq", 2)));
+        // The crash cut the second record short: no newline, and what is there does not match its checksum.
+        Files.writeString(dir.resolve(WorkerJournal.FILE), whole + next.substring(0, next.length() / 2));
         startMaster();
         EventOutbox outbox = outbox();
         run(() -> {
             outbox.begin(10, 1);
             outbox.stage(10, Stage.IMAGE);
         });
-        until("one event acknowledged", () -> acknowledged.size() == 1);
-        assertThat(acknowledged.get(0).buildId()).isEqualTo(10);
+        until("two events acknowledged", () -> acknowledged.size() == 2);
+        assertThat(acknowledged).extracting(e -> e.buildId() + ":" + e.seq()).containsExactly("9:1", "10:1");
+        until("the events acknowledged in the journal", () -> files() == 0);
+        // The torn tail is gone from the file: the next record did not land on its line.
+        assertThat(Files.readString(dir.resolve(WorkerJournal.FILE))).doesNotContain(next.substring(0, 20));
+    }
+
+    @Test
+    void aRecordWhoseChecksumDoesNotMatchIsSkippedNotFatal() throws Exception {
+        BuildEvent event = new BuildEvent(11, 1, 1, "w1", BuildEvent.Kind.STAGE, Stage.IMAGE.label(), null, List.of(),
+            java.time.Instant.parse("2026-12-01T10:00:00Z"), List.of(), List.of());
+        String first = WorkerJournal.line(new JsonObject().put("order", 1).put("event", event.toJson()));
+        String damaged = WorkerJournal.line(new JsonObject().put("order", 2).put("event", event.toJson().put("seq", 2)))
+            .replace("\"seq\":2", "\"seq\":7");
+        String third = WorkerJournal.line(new JsonObject().put("order", 3).put("event", event.toJson().put("seq", 3)));
+        Files.writeString(dir.resolve(WorkerJournal.FILE), first + damaged + third + "garbage without a checksum\n");
+        startMaster();
+        outbox();
+        until("two events acknowledged", () -> acknowledged.size() == 2);
+        assertThat(acknowledged).extracting(BuildEvent::seq).containsExactly(1L, 3L);
+    }
+
+    @Test
+    void theFilesOfTheOldOutboxFormatAreMovedIntoTheJournalOnce() throws Exception {
+        BuildEvent stage = new BuildEvent(12, 2, 1, "w1", BuildEvent.Kind.STAGE, Stage.SIDE_REPO.label(), null,
+            List.of(), java.time.Instant.parse("2026-12-01T10:00:00Z"), List.of(), List.of());
+        BuildEvent failed = new BuildEvent(13, 1, 2, "w1", BuildEvent.Kind.FAILED, null, "lorax exited with status 1",
+            List.of(), java.time.Instant.parse("2026-12-01T10:01:00Z"), List.of(), List.of());
+        // What the version before the journal left: one file per event (order-build-attempt-seq) and per run.
+        Files.writeString(dir.resolve("0000000000000002-13-1-2.event.json"), failed.toJson().encode());
+        Files.writeString(dir.resolve("0000000000000001-12-2-1.event.json"), stage.toJson().encode());
+        Files.writeString(dir.resolve("0000000000000003-12-2-2.event.json.tmp"), "{\"build\": 12, \"se");
+        Files.writeString(dir.resolve("run-12.json"), new JsonObject().put("build", 12).put("attempt", 2)
+            .put("tools", new io.vertx.core.json.JsonArray()).encode());
+
+        EventOutbox outbox = new EventOutbox(vertx, dir, "w1");
+        List<EventOutbox.Run> runs = onContext(outbox::start);
+
+        assertThat(runs).containsExactly(new EventOutbox.Run(12, 2, List.of()));
         try (Stream<Path> left = Files.list(dir)) {
-            assertThat(left.map(p -> p.getFileName().toString())).noneMatch(n -> n.endsWith(".tmp"));
+            assertThat(left.map(p -> p.getFileName().toString())).containsExactly(WorkerJournal.FILE);
         }
+        assertThat(journal().events().values()).extracting(e -> e.buildId() + ":" + e.seq())
+            .containsExactly("12:1", "13:2");
+        startMaster();
+        onContext(() -> outbox.reportLost(runs));
+        until("three events acknowledged", () -> acknowledged.size() == 3);
+        assertThat(acknowledged).extracting(e -> e.buildId() + ":" + e.attempt() + ":" + e.kind())
+            .containsExactly("12:2:STAGE", "13:1:FAILED", "12:2:LOST");
+        until("nothing left in the journal", () -> files() == 0 && journal().runs().isEmpty());
+    }
+
+    @Test
+    void eventsThatArriveTogetherShareAnFsyncAndTheAcknowledgedOnesAreCompactedAway() throws Exception {
+        EventOutbox outbox = new EventOutbox(vertx, dir, "w1", 4096);
+        assertThat(onContext(outbox::start)).isEmpty();
+        startMaster();
+        int builds = 40;
+        List<Future<Void>> marked = new java.util.ArrayList<>();
+        for (int b = 1; b <= builds; b++) {
+            marked.add(outbox.markRunning(b, 1));
+        }
+        await(Future.all(marked));
+        onContext(() -> {
+            List<Future<Void>> written = new java.util.ArrayList<>();
+            for (int b = 1; b <= builds; b++) {
+                outbox.begin(b, 1);
+                outbox.stage(b, Stage.SIDE_REPO);
+                outbox.stage(b, Stage.IMAGE);
+                written.add(outbox.succeeded(b, List.of(), List.of(), List.of("done")));
+            }
+            return Future.all(written);
+        });
+        until("every event acknowledged", () -> acknowledged.size() == 3 * builds);
+        // 40 markers and 120 events: as one file each, with two fsyncs, they made 320 fsyncs before the journal.
+        assertThat(outbox.fsyncs()).isLessThan(30);
+        until("the acknowledgements in the journal", () -> files() == 0);
+        await(outbox.close());
+        // Well over 4 KiB were written; compaction kept the file to what is live (nothing, or a few acks since).
+        assertThat(Files.size(dir.resolve(WorkerJournal.FILE))).isLessThan(4096);
+        assertThat(journal().runs()).isEmpty();
+        assertThat(journal().events()).isEmpty();
     }
 
     int files() {
         try {
-            return eventFiles().size();
+            return journal().events().size();
         } catch (Exception e) {
             throw new AssertionError(e);
         }

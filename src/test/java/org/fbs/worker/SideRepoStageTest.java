@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
 import javax.xml.parsers.DocumentBuilderFactory;
+import org.fbs.testkit.WorkerSettingsBuilder;
 import org.fbs.build.ExtraPackage;
 import org.fbs.config.KojiSettings;
 import org.fbs.config.WorkerSettings;
@@ -99,9 +100,7 @@ class SideRepoStageTest {
     @BeforeEach
     void worker() {
         vertx = Vertx.vertx();
-        settings = new WorkerSettings("w-test", "127.0.0.1", 0, "http://127.0.0.1:0", List.of("x86_64"),
-            List.of("41"), 1, tmp.resolve("work"), List.of(tmp), Map.of("lorax", STANDIN_LORAX.toString()),
-            new KojiSettings(koji.hub(), koji.topurl(), 4, 1L << 30), Duration.ofDays(7));
+        settings = settings(new KojiSettings(koji.hub(), koji.topurl(), 4, 1L << 30));
     }
 
     @AfterEach
@@ -211,9 +210,7 @@ class SideRepoStageTest {
     @Test
     void anUnreachableHubFailsTheBuildSayingWhichHub() throws Exception {
         URI closed = URI.create("http://127.0.0.1:" + closedPort() + "/kojihub");
-        settings = new WorkerSettings("w-test", "127.0.0.1", 0, "http://127.0.0.1:0", List.of("x86_64"),
-            List.of("41"), 1, tmp.resolve("work"), List.of(tmp), Map.of("lorax", STANDIN_LORAX.toString()),
-            new KojiSettings(closed, koji.topurl(), 4, 1L << 30), Duration.ofDays(7));
+        settings = settings(new KojiSettings(closed, koji.topurl(), 4, 1L << 30));
 
         BuildRunner.Outcome outcome = new BuildRunner(settings, ToolProbe.probe(settings)).run(51, spec(List.of("hello-1.0-1.fc41"), List.of()),
             log(51), stage -> { });
@@ -225,9 +222,7 @@ class SideRepoStageTest {
     @Test
     void aPasswordInTheKojiUrlsNeverReachesTheReasonOrTheLog() throws Exception {
         URI topurl = URI.create(koji.topurl().toString().replace("http://", "http://fbs:s3cret@"));
-        settings = new WorkerSettings("w-test", "127.0.0.1", 0, "http://127.0.0.1:0", List.of("x86_64"),
-            List.of("41"), 1, tmp.resolve("work"), List.of(tmp), Map.of("lorax", STANDIN_LORAX.toString()),
-            new KojiSettings(koji.hub(), topurl, 4, 1L << 30), Duration.ofDays(7));
+        settings = settings(new KojiSettings(koji.hub(), topurl, 4, 1L << 30));
         BuildLog log = log(41);
 
         BuildRunner.Outcome outcome = new BuildRunner(settings, ToolProbe.probe(settings)).run(41, spec(List.of("gone-1-1.fc41"), List.of()),
@@ -340,5 +335,10 @@ class SideRepoStageTest {
                 + version.getAttribute("rel") + "." + p.getElementsByTagName("arch").item(0).getTextContent());
         }
         return out;
+    }
+
+    private WorkerSettings settings(KojiSettings koji) {
+        return WorkerSettingsBuilder.worker(tmp.resolve("work")).stagingRoots(tmp)
+            .tools(Map.of("lorax", STANDIN_LORAX.toString())).koji(koji).build();
     }
 }

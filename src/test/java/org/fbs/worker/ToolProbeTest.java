@@ -1,6 +1,8 @@
 package org.fbs.worker;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import org.fbs.testkit.TestTools;
+import org.fbs.testkit.WorkerSettingsBuilder;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,14 +16,13 @@ import org.junit.jupiter.api.io.TempDir;
 /** What a worker finds of its tools at start, and what it can build with them. Tools are the test stand-ins. */
 class ToolProbeTest {
 
-    static final Path STANDINS = Path.of("src/test/standins").toAbsolutePath();
+    static final Path STANDINS = TestTools.STANDINS;
 
     @TempDir
     Path tmp;
 
     WorkerSettings settings(Map<String, String> tools) {
-        return new WorkerSettings("w", "127.0.0.1", 0, "http://127.0.0.1", List.of("x86_64"), List.of("41"), 1,
-            tmp.resolve("work"), List.of(tmp), tools);
+        return WorkerSettingsBuilder.worker(tmp.resolve("work")).id("w").stagingRoots(tmp).tools(tools).build();
     }
 
     @Test
@@ -62,6 +63,7 @@ class ToolProbeTest {
             "livemedia-creator", tmp.resolve("absent").toString(),
             "kiwi-ng", STANDINS.resolve("kiwi-ng").toString(),
             "pungi", STANDINS.resolve("pungi").toString(),
+            "pungi-koji", tmp.resolve("absent").toString(),
             "ksflatten", tmp.resolve("absent").toString())));
 
         assertThat(tools.kinds()).containsExactly("boot", "live-kiwi", "dvd");
@@ -72,12 +74,7 @@ class ToolProbeTest {
 
     /** These tools, and every other one at a path that does not exist: nothing from the host's PATH. */
     private Map<String, String> only(Map<String, String> given) {
-        Map<String, String> tools = new java.util.HashMap<>();
-        for (String name : List.of("lorax", "livemedia-creator", "kiwi-ng", "pungi", "ksflatten", "mkfs-hfsplus")) {
-            tools.put(name, tmp.resolve("absent/" + name).toString());
-        }
-        tools.putAll(given);
-        return tools;
+        return TestTools.only(given);
     }
 
     /** A tool that prints {@code text} for {@code --version} and nothing else, as a shell script. */
@@ -102,15 +99,49 @@ class ToolProbeTest {
 
         assertThat(gathering.kinds()).contains("boot").doesNotContain("dvd");
         assertThat(gathering.announced()).containsEntry("boot", "available")
-            .containsEntry("dvd", "its pungi (4.9.1) only gathers packages (pungi 4.8 and later); DVDs need the"
-                + " legacy pungi before 4.8")
+            .containsEntry("dvd", "its pungi (4.9.1) only gathers packages (pungi 4.8 and later), and its pungi-koji"
+                + " (worker.tools.pungi-koji) not found; DVDs need the legacy pungi before 4.8, or pungi-koji 4.8 or"
+                + " later for a compose")
             .containsKeys("live", "live-kiwi");
         assertThat(gathering.whyNot("dvd")).isEqualTo("this worker cannot build dvd images: pungi its pungi (4.9.1)"
-            + " only gathers packages (pungi 4.8 and later); DVDs need the legacy pungi before 4.8"
-            + " (worker.tools.pungi)");
+            + " only gathers packages (pungi 4.8 and later), and its pungi-koji (worker.tools.pungi-koji) not found;"
+            + " DVDs need the legacy pungi before 4.8, or pungi-koji 4.8 or later for a compose (worker.tools.pungi)");
         assertThat(legacy.kinds()).containsExactly("dvd");
         assertThat(legacy.byName().get("pungi").version()).isEqualTo("4.3.2");
         assertThat(legacy.announced().get("boot")).isEqualTo("not found");
+    }
+
+    /**
+     * The dvd kind has two routes: the legacy pungi script (before 4.8) and a pungi-koji compose (4.8 and later). The
+     * probe asks both (pungi-koji --version prints get_full_version(), pungi/scripts/pungi_koji.py) and the worker
+     * announces dvd with each route it has; with neither it says why, naming both settings.
+     */
+    @Test
+    void theProbeFindsEachDvdRouteAndAWorkerWithNeitherSaysWhy() throws Exception {
+        String koji = STANDINS.resolve("pungi-koji").toString();
+        ToolProbe.Tools compose = ToolProbe.probe(settings(only(Map.of(
+            "pungi", STANDINS.resolve("pungi-4.9").toString(), "pungi-koji", koji))));
+        ToolProbe.Tools both = ToolProbe.probe(settings(only(Map.of(
+            "pungi", STANDINS.resolve("pungi").toString(), "pungi-koji", koji))));
+        ToolProbe.Tools oldKoji = ToolProbe.probe(settings(only(Map.of(
+            "pungi", STANDINS.resolve("pungi-4.9").toString(),
+            "pungi-koji", printing("pungi-koji-4.7", "pungi-4.7.0-1.fc40.noarch").toString()))));
+        ToolProbe.Tools neither = ToolProbe.probe(settings(only(Map.of())));
+
+        assertThat(compose.kinds()).containsExactly("dvd");
+        assertThat(compose.byKind().get("dvd").routes()).containsExactly("pungi-koji");
+        assertThat(compose.byName().get("pungi-koji").version()).isEqualTo("pungi-4.9.0-1.fc41.noarch");
+        assertThat(compose.setup(org.fbs.build.ImageKinds.named("dvd"), settings(only(Map.of("pungi-koji", koji))))
+            .routes()).containsExactly(Map.entry("pungi-koji", koji));
+        assertThat(both.byKind().get("dvd").routes()).containsExactly("pungi", "pungi-koji");
+        assertThat(oldKoji.kinds()).isEmpty();
+        assertThat(oldKoji.announced().get("dvd")).isEqualTo("its pungi (pungi-4.9.0-1.fc41.noarch) only gathers"
+            + " packages (pungi 4.8 and later), and its pungi-koji (worker.tools.pungi-koji) says it is"
+            + " pungi-4.7.0-1.fc40.noarch, not pungi 4.8 or later; DVDs need the legacy pungi before 4.8, or pungi-koji"
+            + " 4.8 or later for a compose");
+        assertThat(neither.whyNot("dvd")).isEqualTo("this worker cannot build dvd images: pungi not found, and its"
+            + " pungi-koji (worker.tools.pungi-koji) not found; DVDs need the legacy pungi before 4.8, or pungi-koji 4.8"
+            + " or later for a compose (worker.tools.pungi)");
     }
 
     /** lorax needs hfsplus-tools' mkfs.hfsplus unless told --nomacboot: the probe looks for worker.tools.mkfs-hfsplus. */

@@ -1,6 +1,8 @@
 package org.fbs.worker;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import org.fbs.testkit.WorkerSettingsBuilder;
+import org.fbs.testkit.TestTools;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -74,12 +76,7 @@ class WorkerOpsTest {
      * be looked for at its default path, where a real one may be installed (CI installs the real kiwi-ng).
      */
     private Map<String, String> only(String tool, String path) {
-        Map<String, String> tools = new java.util.HashMap<>();
-        for (String other : List.of("lorax", "livemedia-creator", "kiwi-ng", "pungi", "ksflatten")) {
-            tools.put(other, workDir.resolve("absent-" + other).toString());
-        }
-        tools.put(tool, path);
-        return tools;
+        return TestTools.only(tool, path);
     }
 
     private void start(Map<String, String> tools) throws Exception {
@@ -89,11 +86,8 @@ class WorkerOpsTest {
         }
         url = "http://127.0.0.1:" + port;
         // With worker.http.metrics on: this test reads /metrics from the worker's port.
-        WorkerSettings settings = new WorkerSettings("w-ops", "127.0.0.1", port, url, List.of("x86_64"),
-            List.of("41"), 1, workDir, List.of(workDir), tools, org.fbs.config.KojiSettings.DEFAULTS,
-            WorkerSettings.DEFAULT_RETENTION, WorkerSettings.DEFAULT_BUILD_TIMEOUT,
-            WorkerSettings.DEFAULT_KEEP_FAILED_WORKDIRS, WorkerSettings.DEFAULT_MAX_LOG_LINE, true,
-            WorkerSettings.DEFAULT_HEARTBEAT_INTERVAL, org.fbs.config.Isolation.NONE);
+        WorkerSettings settings = WorkerSettingsBuilder.worker(workDir).id("w-ops").httpPort(port)
+            .tools(tools).httpMetrics(true).build();
         await(WorkerRole.deploy(vertx, settings));
     }
 

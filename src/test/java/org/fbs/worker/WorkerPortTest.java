@@ -1,6 +1,7 @@
 package org.fbs.worker;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import org.fbs.testkit.WorkerSettingsBuilder;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -52,8 +53,8 @@ class WorkerPortTest {
         try (ServerSocket socket = new ServerSocket(0)) {
             port = socket.getLocalPort();
         }
-        WorkerSettings settings = new WorkerSettings("w-port", "127.0.0.1", port, "http://127.0.0.1:" + port,
-            List.of("x86_64"), List.of("41"), 1, workDir, List.of(workDir), Map.of("lorax", STANDIN_LORAX));
+        WorkerSettings settings = WorkerSettingsBuilder.worker(workDir).id("w-port").httpPort(port)
+            .tools(Map.of("lorax", STANDIN_LORAX)).build();
         await(WorkerRole.deploy(vertx, settings, NodeMetrics.newRegistry(), () -> { }, master));
         try (BuildLog log = BuildLog.open(settings.logsDir(), 1, vertx.eventBus(), new LiveLogs(), 8192)) {
             log.line("the log of build 1");

@@ -1,6 +1,7 @@
 package org.fbs.worker;
 
 import static org.fbs.worker.WorkerVerticleTest.await;
+import org.fbs.testkit.WorkerSettingsBuilder;
 import static org.fbs.worker.WorkerVerticleTest.freePort;
 import static org.fbs.worker.WorkerVerticleTest.until;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -117,7 +118,8 @@ class WorkerRestartTest {
         // The process about to be killed: it marks run 5/2 and starts the tool the way a build does.
         Vertx killed = Vertx.vertx();
         EventOutbox dying = new EventOutbox(killed, settings.outboxDir(), settings.id());
-        dying.markRunning(5, 2);
+        assertThat(await(dying.start())).isEmpty();
+        await(dying.markRunning(5, 2));
         Path dir = Files.createDirectories(BuildRunner.workDirOf(workDir, 5, 2));
         Files.writeString(dir.resolve("lorax.log"), "half an image");
         RunningTools tools = new RunningTools(dying::recordTools);
@@ -155,21 +157,23 @@ class WorkerRestartTest {
         assertThat(toolProcess.isAlive()).isFalse();
         assertThat(child.isAlive()).isFalse();
         assertThat(dir).doesNotExist();
-        until("the run marker removed", () -> !Files.exists(runFile(5)));
+        until("the run marker removed", () -> !hasMarker(5));
         build.join(WAIT.toMillis());
         log.close();
+        await(dying.close());
         await(killed.close());
     }
 
     @Test
     void aRecordedPidThatNowNamesAnotherProcessIsLeftAlone() throws Exception {
         Process sleep = start("sleep", "600");
-        // What a killed worker recorded before a reboot, in the format before start ticks: the same pid, a process
-        // that started at another instant.
+        // What a killed worker recorded before a reboot, in the format before start ticks (and before the journal:
+        // a run marker file of its own, moved into the journal at start): the same pid, a process that started at
+        // another instant.
         JsonObject recorded = new JsonObject().put("pid", sleep.pid())
             .put("started", sleep.info().startInstant().orElseThrow().minusSeconds(30).toString());
         Files.createDirectories(workDir.resolve("outbox"));
-        Files.writeString(runFile(12), new JsonObject().put("build", 12).put("attempt", 1)
+        Files.writeString(workDir.resolve("outbox/run-12.json"), new JsonObject().put("build", 12).put("attempt", 1)
             .put("tools", new JsonArray().add(recorded)).encode());
 
         startWorker(settings(Map.of("lorax", wrapper("lorax", "exit 0\n").toString())));
@@ -215,7 +219,7 @@ class WorkerRestartTest {
         BuildEvent lost = awaitEnd(21);
         assertThat(lost.kind()).isEqualTo(Kind.LOST);
         assertThat(lost.attempt()).isEqualTo(2);
-        until("the run marker removed", () -> !Files.exists(runFile(21)));
+        until("the run marker removed", () -> !hasMarker(21));
     }
 
     @Test
@@ -273,8 +277,14 @@ class WorkerRestartTest {
         AtomicReference<JsonObject> racing = new AtomicReference<>();
         vertx.eventBus().<JsonObject>request(Addresses.build("x86_64", "41"), new JobOffer(42, spec(), 1).toJson(),
             new DeliveryOptions().setSendTimeout(WAIT.toMillis())).onSuccess(reply -> racing.set(reply.body()));
-        until("the run of build 42 marked", () -> Files.exists(runFile(42)));
-        // ... when SIGTERM comes.
+        until("the run of build 42 marked", () -> hasMarker(42));
+        // ... when build 41's tool fails by itself, ...
+        try (var out = Files.newOutputStream(go)) {
+            out.write("go\n".getBytes());
+        }
+        until("build 41 failed", () -> read(BuildLog.fileOf(settings.logsDir(), 41)).contains("build failed: lorax "
+            + "exited with status 1"));
+        // ... and SIGTERM comes: the stop waits for the offer being decided.
         Future<Void> closed = vertx.close();
         until("the worker stopping", () -> {
             try {
@@ -283,12 +293,6 @@ class WorkerRestartTest {
                 return false;
             }
         });
-        // Build 41's tool fails by itself before the stop reaches it.
-        try (var out = Files.newOutputStream(go)) {
-            out.write("go\n".getBytes());
-        }
-        until("build 41 failed", () -> read(BuildLog.fileOf(settings.logsDir(), 41)).contains("build failed: lorax "
-            + "exited with status 1"));
         Thread reader = new Thread(() -> read(BuildLog.fileOf(settings.logsDir(), 42)));
         reader.start();
         await(closed);
@@ -298,9 +302,9 @@ class WorkerRestartTest {
         OfferReply declined = OfferReply.fromJson(racing.get());
         assertThat(declined.accepted()).isFalse();
         assertThat(declined.reason()).isEqualTo("worker w-test is stopping");
-        assertThat(runFile(42)).doesNotExist();
-        assertThat(runFile(41)).as("the run marker of the failed build, removed with its FAILED event on disk")
-            .doesNotExist();
+        assertThat(hasMarker(42)).isFalse();
+        assertThat(hasMarker(41)).as("the run marker of the failed build, removed with its FAILED event on disk")
+            .isFalse();
 
         vertx = newProcess();
         startWorker(settings);
@@ -319,9 +323,8 @@ class WorkerRestartTest {
 
     private WorkerSettings settings(Map<String, String> tools, int slots) throws IOException {
         int port = freePort();
-        return new WorkerSettings("w-test", "127.0.0.1", port, "http://127.0.0.1:" + port, List.of("x86_64"),
-            List.of("41"), slots, workDir, List.of(staging), tools, WorkerSettings.DEFAULT_BUILD_TIMEOUT,
-            WorkerSettings.DEFAULT_KEEP_FAILED_WORKDIRS);
+        return WorkerSettingsBuilder.worker(workDir).httpPort(port).slots(slots).stagingRoots(staging)
+            .tools(tools).build();
     }
 
     private void startWorker(Path lorax) throws Exception {
@@ -364,8 +367,8 @@ class WorkerRestartTest {
 
     /** How many events the outbox still keeps (not acknowledged yet). */
     private long outboxEvents() {
-        try (var files = Files.list(workDir.resolve("outbox"))) {
-            return files.filter(f -> f.getFileName().toString().endsWith(".event.json")).count();
+        try {
+            return WorkerJournal.read(workDir.resolve("outbox")).events().size();
         } catch (IOException e) {
             return -1;
         }
@@ -378,13 +381,19 @@ class WorkerRestartTest {
         return events.stream().filter(e -> e.buildId() == build && e.kind().isFinal()).findFirst().orElseThrow();
     }
 
-    private Path runFile(long build) {
-        return workDir.resolve("outbox").resolve("run-" + build + ".json");
+    /** Whether the worker's journal holds a run marker of {@code build}, as a restart would read it. */
+    private boolean hasMarker(long build) {
+        try {
+            return WorkerJournal.read(workDir.resolve("outbox")).runs().containsKey(build);
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     private JsonObject marker(long build) {
         try {
-            return new JsonObject(Files.readString(runFile(build)));
+            return WorkerJournal.read(workDir.resolve("outbox")).runs().getOrDefault(build,
+                new JsonObject().put("tools", new JsonArray()));
         } catch (IOException e) {
             return new JsonObject().put("tools", new JsonArray());
         }

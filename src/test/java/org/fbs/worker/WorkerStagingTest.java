@@ -1,6 +1,7 @@
 package org.fbs.worker;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import org.fbs.testkit.WorkerSettingsBuilder;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -74,16 +75,10 @@ class WorkerStagingTest {
         try (ServerSocket socket = new ServerSocket(0)) {
             port = socket.getLocalPort();
         }
-        WorkerSettings defaults = new WorkerSettings("w-test", "127.0.0.1", port, "http://127.0.0.1:" + port,
-            List.of("x86_64"), List.of("41"), 1, workDir, List.of(tmp), Map.of("lorax", STANDIN_LORAX.toString()),
-            KojiSettings.DEFAULTS, Duration.ofDays(7));
         // The test's FTP server is on loopback: an internal address, which the operator must allow.
-        WorkerSettings settings = new WorkerSettings(defaults.id(), defaults.httpHost(), defaults.httpPort(),
-            defaults.publicUrl(), defaults.arches(), defaults.releases(), defaults.slots(), defaults.workDir(),
-            defaults.stagingRoots(), defaults.tools(), defaults.koji(), defaults.retention(), defaults.buildTimeout(),
-            defaults.keepFailedWorkdirs(), defaults.maxLogLine(), defaults.httpMetrics(),
-            defaults.heartbeatInterval(), defaults.isolation(),
-            AllowedHosts.parse("worker.ftp.allowed-hosts", List.of("127.0.0.1")));
+        WorkerSettings settings = WorkerSettingsBuilder.worker(workDir).httpPort(port).stagingRoots(tmp)
+            .tools(Map.of("lorax", STANDIN_LORAX.toString()))
+            .ftpAllowedHosts(AllowedHosts.parse("worker.ftp.allowed-hosts", List.of("127.0.0.1"))).build();
         await(WorkerRole.deploy(vertx, settings));
         ftp = new EmbeddedFtpServer(Files.createDirectories(tmp.resolve("ftp")));
     }

@@ -1,6 +1,8 @@
 package org.fbs.worker;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import org.fbs.testkit.TestTools;
+import org.fbs.testkit.WorkerSettingsBuilder;
 import static org.assertj.core.api.Assertions.fail;
 
 import io.vertx.core.Future;
@@ -54,6 +56,7 @@ import org.fbs.protocol.WorkerStatus;
 import org.fbs.spec.SpecParser;
 import org.fbs.standins.ToolFixtures;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -84,6 +87,8 @@ class WorkerVerticleTest {
     /** The events this "master" acknowledged, in arrival order. */
     private final List<BuildEvent> events = new CopyOnWriteArrayList<>();
     private final List<WorkerStatus> announcements = new CopyOnWriteArrayList<>();
+    /** The small filesystems this test mounted (unmounted after it). */
+    private final List<Path> mounted = new ArrayList<>();
     /** Which deliveries the master fails instead of acknowledging. */
     private volatile Predicate<JsonObject> refuse = event -> false;
 
@@ -102,6 +107,9 @@ class WorkerVerticleTest {
     @AfterEach
     void stopVertx() throws Exception {
         await(vertx.close());
+        for (Path dir : mounted) {
+            new ProcessBuilder("umount", dir.toString()).inheritIO().start().waitFor();
+        }
     }
 
     private void onEvent(Message<JsonObject> msg) {
@@ -377,12 +385,7 @@ class WorkerVerticleTest {
 
     /** Every tool a stand-in, perhaps behind a wrapper that sets its test controls. */
     private Map<String, String> standIns(Map<String, String> overrides) {
-        Map<String, String> tools = new java.util.HashMap<>();
-        for (String tool : List.of("lorax", "livemedia-creator", "kiwi-ng", "pungi", "ksflatten")) {
-            tools.put(tool, STANDINS.resolve(tool).toString());
-        }
-        tools.putAll(overrides);
-        return tools;
+        return TestTools.standIns(overrides);
     }
 
     /** The stand-in {@code tool} behind a wrapper that exports {@code env} (e.g. FBS_STANDIN_SLEEP=30). */
@@ -473,8 +476,9 @@ class WorkerVerticleTest {
 
         BuildEvent end = awaitEnd(63);
         assertThat(end.kind()).isEqualTo(Kind.FAILED);
-        assertThat(end.reason()).startsWith("the worker cannot read this spec: [live] config: the kickstart's line 5 (%include "
-            + secret + " # note) includes another file: a build brings exactly one kickstart");
+        long line = liveKickstart().lines().count() + 1;
+        assertThat(end.reason()).startsWith("the worker cannot read this spec: [live] config: the kickstart's line " + line
+            + " (%include " + secret + " # note) includes another file: a build brings exactly one kickstart");
         assertThat(get("/log/63").body()).doesNotContain("running:").doesNotContain("WORKER-SECRET");
         assertThat(staging).isEmptyDirectory();
         try (Stream<Path> files = Files.walk(workDir)) {
@@ -533,7 +537,9 @@ class WorkerVerticleTest {
 
         assertThat(announcements.get(0).types()).containsExactly("boot", "live", "live-kiwi");
         assertThat(reply.accepted()).isFalse();
-        assertThat(reply.reason()).isEqualTo("this worker cannot build dvd images: pungi not found (worker.tools.pungi)");
+        assertThat(reply.reason()).isEqualTo("this worker cannot build dvd images: pungi not found, and its pungi-koji"
+            + " (worker.tools.pungi-koji) not found; DVDs need the legacy pungi before 4.8, or pungi-koji 4.8 or later"
+            + " for a compose (worker.tools.pungi)");
         assertThat(offer(67, liveSpec(liveKickstart())).accepted()).isTrue();
         assertThat(awaitEnd(67).kind()).isEqualTo(Kind.SUCCEEDED);
     }
@@ -553,8 +559,9 @@ class WorkerVerticleTest {
 
         OfferReply reply = offer(68, spec);
 
-        String why = "its pungi (4.9.1) only gathers packages (pungi 4.8 and later); DVDs need the legacy pungi"
-            + " before 4.8";
+        String why = "its pungi (4.9.1) only gathers packages (pungi 4.8 and later), and its pungi-koji"
+            + " (worker.tools.pungi-koji) not found; DVDs need the legacy pungi before 4.8, or pungi-koji 4.8 or later"
+            + " for a compose";
         assertThat(announcements.get(0).types()).containsExactly("boot", "live", "live-kiwi");
         assertThat(announcements.get(0).kinds()).containsEntry("boot", "available").containsEntry("live", "available")
             .containsEntry("live-kiwi", "available").containsEntry("dvd", why);
@@ -602,29 +609,34 @@ class WorkerVerticleTest {
     }
 
     @Test
-    void anUntrustedOwnersKickstartNeverRunsOnTheHostEvenOnAWorkerThatSaysItIsolates() throws Exception {
+    void anUntrustedOwnersKickstartRunsInsideTheVmOnAVirtWorkerNeverOnTheHost() throws Exception {
         port = freePort();
-        WorkerSettings settings = new WorkerSettings("w-test", "127.0.0.1", port, "http://127.0.0.1:" + port,
-            List.of("x86_64"), List.of("41"), 1, workDir, List.of(staging), standIns(Map.of()), KojiSettings.DEFAULTS,
-            WorkerSettings.DEFAULT_RETENTION, Duration.ofHours(6), 3, WorkerSettings.DEFAULT_MAX_LOG_LINE, false,
-            WorkerSettings.DEFAULT_HEARTBEAT_INTERVAL, new Isolation(Isolation.Mode.VIRT, tmp.resolve("boot.iso")));
+        Path bootIso = Files.writeString(tmp.resolve("boot.iso"), "installer");
+        // livemedia-creator's virt mode starts qemu: a stand-in qemu on the tool's PATH, so its check passes here.
+        Path qemuDir = Files.createDirectories(tmp.resolve("qemu-bin"));
+        Path qemu = Files.writeString(qemuDir.resolve("qemu-system-x86_64"), "#!/bin/sh\nexit 0\n");
+        Files.setPosixFilePermissions(qemu, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path lmc = wrapper("livemedia-creator-virt", "export PATH=" + quoted(qemuDir) + ":\"$PATH\"\n"
+            + "exec " + quoted(STANDINS.resolve("livemedia-creator")) + " \"$@\"\n");
+        WorkerSettings settings = WorkerSettingsBuilder.worker(workDir).httpPort(port).stagingRoots(staging)
+            .tools(standIns(Map.of("livemedia-creator", lmc.toString())))
+            .isolation(new Isolation(Isolation.Mode.VIRT, bootIso)).build();
         await(WorkerRole.deploy(vertx, settings));
         until("the worker's first announcement", () -> !announcements.isEmpty());
-        JsonObject live = SpecParser.fromJson(liveSpec(liveKickstart())).toJson();
+        // A VM install ends only when the kickstart powers the VM off (livemedia-creator refuses it otherwise).
+        JsonObject live = SpecParser.fromJson(liveSpec(liveKickstart() + "shutdown\n")).toJson();
 
         Message<JsonObject> answer = await(vertx.eventBus().request(OFFERS, new JobOffer(70, live, 1, true).toJson(),
             new DeliveryOptions().setSendTimeout(10_000)));
 
         assertThat(announcements.get(0).isolation()).isEqualTo("virt");
         assertThat(OfferReply.fromJson(answer.body()).accepted()).isTrue();
-        // Until livemedia-creator's command line follows worker.isolation, it still says --no-virt: refused, the
-        // kickstart never runs on this host. (When it runs in virt mode, this build succeeds instead.)
         BuildEvent end = awaitEnd(70);
-        assertThat(end.kind()).isEqualTo(Kind.FAILED);
-        assertThat(end.reason()).isEqualTo("this build's owner is not trusted, but livemedia-creator would run"
-            + " its kickstart on the worker's host (--no-virt); refused");
-        assertThat(get("/log/70").body()).doesNotContain("running: " + STANDINS.resolve("livemedia-creator"));
-        assertThat(staging).isEmptyDirectory();
+        String running = get("/log/70").body().lines().filter(l -> l.contains("running: ") && l.contains("livemedia-creator"))
+            .findFirst().orElseThrow();
+        // The kickstart goes to anaconda inside the VM booted from the installer ISO, never to the host.
+        assertThat(running).contains("--iso " + bootIso).doesNotContain("--no-virt");
+        assertThat(end.kind()).as("%s", end).isEqualTo(Kind.SUCCEEDED);
     }
 
     @Test
@@ -716,6 +728,86 @@ class WorkerVerticleTest {
 
     // ---- the worker ---------------------------------------------------------------------------------------------
 
+    // ---- free disk (worker.min-free-disk), on a small tmpfs this test mounts ---------------------------------------
+
+    @Test
+    void aWorkerLowOnDiskDeclinesOffersSaysWhyInItsAnnouncementAndTakesBuildsOnceThereIsRoomAgain() throws Exception {
+        Path disk = smallDisk("4m");
+        startWorkerOn(disk.resolve("work"), Map.of("lorax", STANDIN_LORAX.toString()), 2L << 20);
+        Path filler = disk.resolve("filler");
+        Files.write(filler, new byte[3 << 20]);
+
+        OfferReply reply = offer(80);
+
+        assertThat(reply.accepted()).as("declined: %s", reply).isFalse();
+        assertThat(reply.reason()).startsWith("worker w-test has only ")
+            .contains(" free on " + disk.resolve("work"), "(worker.min-free-disk: 2.0 MiB)");
+        assertThat(eventsOf(80)).isEmpty();
+        until("an announcement that it declines", () -> last().declining() != null);
+        WorkerStatus low = last();
+        assertThat(low.declining()).startsWith("only ").contains("worker.min-free-disk");
+        assertThat(low.freeDiskBytes()).isBetween(0L, 2L << 20);
+        assertThat(low.free()).as("no free slot while declining").isZero();
+        assertThat(low.toJson().getString("declining")).isEqualTo(low.declining());
+        assertThat(low.toJson().getLong("freeDiskBytes")).isEqualTo(low.freeDiskBytes());
+
+        Files.delete(filler);
+        until("an announcement that it takes builds again", () -> last().declining() == null);
+        assertThat(last().freeDiskBytes()).isGreaterThan(2L << 20);
+        assertThat(last().load()).as("the host's load average").isGreaterThanOrEqualTo(0.0);
+        assertThat(offer(81).accepted()).isTrue();
+        assertThat(awaitEnd(81).kind()).isEqualTo(Kind.SUCCEEDED);
+    }
+
+    @Test
+    void aBuildThatFillsTheDiskFailsSayingSoAndItsWorkDirIsRemovedToFreeIt() throws Exception {
+        Path disk = smallDisk("3m");
+        Path work = disk.resolve("work");
+        // Writes beside its output dir until the disk is full, as a lorax filling its tmp dir would.
+        Path filling = wrapper("lorax-filling", "for a in \"$@\"; do out=\"$a\"; done\n"
+            + "echo 'writing the install tree'\n"
+            + "head -c 50000000 /dev/zero > \"$out.tree\" || { echo 'error: could not write the tree' >&2; exit 1; }\n");
+        startWorkerOn(work, Map.of("lorax", filling.toString()), 0);
+
+        assertThat(offer(82).accepted()).isTrue();
+
+        BuildEvent end = awaitEnd(82);
+        assertThat(end.kind()).isEqualTo(Kind.FAILED);
+        assertThat(end.reason()).startsWith("the worker ran out of disk space (")
+            .contains(" free of 3.0 MiB on " + work, "; lorax exited with status 1")
+            .doesNotContain("could not write the tree");
+        assertThat(work.resolve("builds/82-attempt-1")).doesNotExist();
+        assertThat(work.resolve("failed/82")).as("a full disk's work dir is not kept").doesNotExist();
+    }
+
+    /** The newest announcement. */
+    private WorkerStatus last() {
+        return announcements.get(announcements.size() - 1);
+    }
+
+    /** Mounts a tmpfs of {@code size} (as mount's size option: 4m) for this test; skips the test when not root. */
+    private Path smallDisk(String size) throws Exception {
+        Object uid = Files.getAttribute(Path.of("/proc/self"), "unix:uid");
+        Assumptions.assumeTrue(Integer.valueOf(0).equals(uid),
+            "mounting a small tmpfs needs root (this test runs as uid " + uid + "); skipped");
+        Path dir = Files.createDirectories(tmp.resolve("small-disk"));
+        Process mount = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=" + size, "fbs-test", dir.toString())
+            .redirectErrorStream(true).start();
+        String said = new String(mount.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        Assumptions.assumeTrue(mount.waitFor() == 0, "could not mount a tmpfs (" + said.strip() + "); skipped");
+        mounted.add(dir);
+        return dir;
+    }
+
+    /** Deploys the worker with its work dir at {@code work} and {@code worker.min-free-disk} at {@code minFree}. */
+    private void startWorkerOn(Path work, Map<String, String> tools, long minFree) throws Exception {
+        port = freePort();
+        WorkerSettings settings = WorkerSettingsBuilder.worker(Files.createDirectories(work)).httpPort(port)
+            .stagingRoots(staging).tools(tools).heartbeatInterval(Duration.ofMillis(200)).minFreeDisk(minFree).build();
+        await(WorkerRole.deploy(vertx, settings));
+        until("the worker's first announcement", () -> !announcements.isEmpty());
+    }
+
     /** Deploys the worker with lorax at {@code lorax}, and waits for its first announcement. */
     private void startWorker(Path lorax) throws Exception {
         startWorker(Map.of("lorax", lorax.toString()), WorkerSettings.DEFAULT_BUILD_TIMEOUT,
@@ -735,9 +827,8 @@ class WorkerVerticleTest {
     private void startWorker(Map<String, String> tools, Duration timeout, int keepFailed, KojiSettings koji)
         throws Exception {
         port = freePort();
-        WorkerSettings settings = new WorkerSettings("w-test", "127.0.0.1", port, "http://127.0.0.1:" + port,
-            List.of("x86_64"), List.of("41"), 1, workDir, List.of(staging), tools, koji, WorkerSettings.DEFAULT_RETENTION,
-            timeout, keepFailed);
+        WorkerSettings settings = WorkerSettingsBuilder.worker(workDir).httpPort(port).stagingRoots(staging)
+            .tools(tools).koji(koji).buildTimeout(timeout).keepFailedWorkdirs(keepFailed).build();
         await(WorkerRole.deploy(vertx, settings));
         until("the worker's first announcement", () -> !announcements.isEmpty());
         assertThat(announcements.get(0).worker()).isEqualTo("w-test");

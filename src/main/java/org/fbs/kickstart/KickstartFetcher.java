@@ -1,5 +1,6 @@
-package org.fbs.master;
+package org.fbs.kickstart;
 
+import org.fbs.net.InternalAddresses;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;

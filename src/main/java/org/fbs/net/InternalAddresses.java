@@ -1,4 +1,4 @@
-package org.fbs.master;
+package org.fbs.net;
 
 import java.net.Inet4Address;
 import java.net.Inet6Address;

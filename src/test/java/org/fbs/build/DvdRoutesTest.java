@@ -1,0 +1,97 @@
+package org.fbs.build;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.fbs.spec.BuildSpec;
+import org.fbs.spec.DvdOptions;
+import org.fbs.spec.Kickstart;
+import org.junit.jupiter.api.Test;
+
+/** Which dvd route a worker takes, and what is refused at submit for the releases only composes build. */
+class DvdRoutesTest {
+
+    static final Path WORK = Path.of("/var/lib/fbs/work/builds/9");
+    static final Map<String, String> BOTH = Map.of("pungi", "/usr/bin/pungi", "pungi-koji", "/usr/bin/pungi-koji");
+
+    static BuildSpec dvd(String release, String stage) {
+        return PungiKojiComposeTest.dvd(release, new DvdOptions("Fedora", null, "Server", null, false, false, false,
+            stage, new Kickstart("dvd.ks", "repo --name=f --baseurl=https://example.org/f/\n")));
+    }
+
+    static ImageCommand command(String release, Map<String, String> routes) {
+        return ImageKinds.named("dvd").command(dvd(release, "all"), WORK, null,
+            new ToolSetup("/usr/bin/pungi", false, null, routes));
+    }
+
+    @Test
+    void aWorkerWithBothRoutesComposesForFedora41AndLaterAndUsesTheLegacyScriptBefore() {
+        assertThat(command("40", BOTH)).isInstanceOf(PungiCommand.class);
+        assertThat(command("41", BOTH)).isInstanceOf(PungiKojiCommand.class);
+        assertThat(command("42", BOTH)).isInstanceOf(PungiKojiCommand.class);
+        assertThat(command("rawhide", BOTH)).isInstanceOf(PungiKojiCommand.class);
+        assertThat(command("rawhide", BOTH).arguments().get(0)).isEqualTo("/usr/bin/pungi-koji");
+        assertThat(command("40", BOTH).arguments().get(0)).isEqualTo("/usr/bin/pungi");
+        assertThat(command("40", BOTH).notes()).containsExactly("dvd route: the legacy pungi script (/usr/bin/pungi)");
+    }
+
+    @Test
+    void aWorkerWithOneRouteTakesItForEveryRelease() {
+        Map<String, String> legacy = Map.of("pungi", "/opt/pungi-legacy");
+        Map<String, String> compose = Map.of("pungi-koji", "/opt/pungi-koji");
+        for (String release : List.of("38", "40", "41", "rawhide")) {
+            assertThat(command(release, legacy).arguments().get(0)).isEqualTo("/opt/pungi-legacy");
+            assertThat(command(release, compose).arguments().get(0)).isEqualTo("/opt/pungi-koji");
+            assertThat(command(release, compose).notes()).first().isEqualTo(
+                "dvd route: a pungi-koji compose (/opt/pungi-koji)");
+        }
+        assertThat(DvdRoute.choose(dvd("41", "all"), List.of())).isNull();
+    }
+
+    /** The capability the probe computes from both tools' answers (ToolProbeTest runs the stand-ins). */
+    @Test
+    void theRoutesFollowEachToolsOwnVersion() {
+        ImageKind kind = ImageKinds.named("dvd");
+        ToolAnswers legacy = new ToolAnswers(Map.of("--version", "pungi-4.3.2-1.fc38.noarch"));
+        ToolAnswers gatherOnly = new ToolAnswers(Map.of("--version", "pungi-4.9.0-1.fc41.noarch"));
+        ToolAnswers koji = new ToolAnswers(Map.of("--version", "pungi-4.10.1-1.fc42.noarch"));
+
+        assertThat(kind.capability(Map.of("pungi", gatherOnly, "pungi-koji", koji), Map.of()))
+            .isEqualTo(Capability.available("pungi-4.10.1-1.fc42.noarch", List.of("pungi-koji")));
+        assertThat(kind.capability(Map.of("pungi", legacy, "pungi-koji", koji), Map.of()).routes())
+            .containsExactly("pungi", "pungi-koji");
+        assertThat(kind.capability(Map.of("pungi", legacy), Map.of("pungi-koji", "not found")).routes())
+            .containsExactly("pungi");
+        assertThat(kind.capability(Map.of("pungi-koji", koji), Map.of("pungi", "not found")).routes())
+            .containsExactly("pungi-koji");
+        assertThat(kind.capability(Map.of("pungi", gatherOnly), Map.of("pungi-koji", "not found")).usable()).isFalse();
+        assertThat(kind.tools()).containsExactly("pungi", "pungi-koji");
+        assertThat(kind.defaultProgram("pungi-koji")).isEqualTo("/usr/bin/pungi-koji");
+        assertThat(ImageKinds.defaultPrograms()).containsEntry("pungi", "/usr/bin/pungi")
+            .containsEntry("pungi-koji", "/usr/bin/pungi-koji");
+    }
+
+    /**
+     * A compose starts empty: for the releases only composes build, a stage that needs the ones before it is refused
+     * at submit with the reason; all and -G (gather only) are taken, and older releases keep every stage.
+     */
+    @Test
+    void aStageAComposeCannotHonourIsRefusedForTheReleasesOnlyComposesBuild() {
+        ImageKind kind = ImageKinds.named("dvd");
+        for (String release : List.of("41", "42", "rawhide")) {
+            assertThat(kind.refusals(dvd(release, "all"))).isEmpty();
+            assertThat(kind.refusals(dvd(release, "-G"))).isEmpty();
+            for (String stage : List.of("-C", "-B", "-I")) {
+                assertThat(kind.refusals(dvd(release, stage))).containsExactly("[dvd] stage: " + stage
+                    + " cannot be honoured for release " + release + ": its DVDs are made by a pungi-koji compose"
+                    + " (Fedora 41 and later have no legacy pungi), which starts from nothing and cannot run " + stage
+                    + " without the stages before it; use all, or -G to only gather the packages");
+            }
+        }
+        for (String stage : List.of("-C", "-B", "-I")) {
+            assertThat(kind.refusals(dvd("40", stage))).isEmpty();
+        }
+    }
+}

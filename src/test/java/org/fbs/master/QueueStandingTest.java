@@ -1,0 +1,94 @@
+package org.fbs.master;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.fbs.build.Build;
+import org.fbs.build.BuildState;
+import org.fbs.build.QueuePlace;
+import org.fbs.protocol.Addresses;
+import org.fbs.spec.SpecParser;
+import org.fbs.store.AsyncBuildStore;
+import org.fbs.store.BuildStore;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A queued build's place (the dispatcher's) with the medians of the recent builds of its kind (the store's). */
+class QueueStandingTest {
+
+    private static final Instant T0 = Instant.parse("2026-12-01T10:00:00Z");
+
+    @TempDir
+    Path data;
+    Vertx vertx;
+    AsyncBuildStore store;
+
+    @BeforeEach
+    void start() throws Exception {
+        vertx = Vertx.vertx();
+        store = new AsyncBuildStore(vertx, BuildStore.open(data));
+        // Plays the dispatcher's answer.
+        await(vertx.eventBus().<JsonObject>localConsumer(Addresses.MASTER_QUEUE,
+            m -> m.reply(new QueuePlace(2, 1, 1, 1, "x86_64/41").toJson())).completion());
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        await(store.close());
+        await(vertx.close());
+    }
+
+    @Test
+    void theTypicalTimesAreTheMediansOfTheRecentSuccessfulBuildsOfTheSameKindArchAndRelease() throws Exception {
+        ended("x86_64", BuildState.SUCCEEDED, 10, 100);
+        ended("x86_64", BuildState.SUCCEEDED, 30, 300);
+        ended("x86_64", BuildState.SUCCEEDED, 20, 200);
+        ended("x86_64", BuildState.SUCCEEDED, 40, 400);
+        // Neither a failure nor another arch counts.
+        ended("x86_64", BuildState.FAILED, 9_000, 9_000);
+        ended("aarch64", BuildState.SUCCEEDED, 9_000, 9_000);
+        Build waiting = await(store.insert(Build.queued(spec("x86_64"), "build.x86_64.41", "alice", T0)));
+
+        QueuePlace place = await(new QueueStanding(vertx, store).of(waiting));
+
+        assertThat(place.position()).isEqualTo(2);
+        assertThat(place.typicalOf()).isEqualTo(4);
+        assertThat(place.typicalWait()).isEqualTo(Duration.ofSeconds(25));
+        assertThat(place.typicalBuild()).isEqualTo(Duration.ofSeconds(250));
+        assertThat(place.sentence()).isEqualTo("2nd in line for x86_64/41; 1 worker, busy; builds like it lately"
+            + " waited 25 s and took 4 min 10 s (median of 4)");
+        assertThat(await(new QueueStanding(vertx, store).of(await(store.get(1)).orElseThrow())))
+            .as("an ended build stands nowhere").isNull();
+    }
+
+    @Test
+    void theMedianOfAnOddCountIsTheMiddleOne() {
+        assertThat(QueueStanding.median(List.of(Duration.ofSeconds(9), Duration.ofSeconds(1), Duration.ofSeconds(5))))
+            .isEqualTo(Duration.ofSeconds(5));
+    }
+
+    private void ended(String arch, BuildState end, int waited, int took) throws Exception {
+        Build b = Build.queued(spec(arch), "build." + arch + ".41", "bob", T0)
+            .assigned("w1", null, T0.plusSeconds(waited))
+            .running("image", T0.plusSeconds(waited), 1)
+            .finished(end, null, List.of(), T0.plusSeconds(waited + took), 2);
+        await(store.insert(b));
+    }
+
+    private static JsonObject spec(String arch) throws Exception {
+        return SpecParser.fromIni("[DEFAULT]\ntype=boot\narch=" + arch + "\nrelease=41\n[boot]\n").toJson();
+    }
+
+    private static <T> T await(Future<T> future) throws Exception {
+        return future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    }
+}
