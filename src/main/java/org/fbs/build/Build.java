@@ -25,17 +25,34 @@ import java.util.List;
  *                 still show once the worker no longer has the log
  * @param isolate  it runs its owner's code (a kickstart or kiwi description) and its owner was not trusted when it
  *                 was submitted: only a worker whose isolation covers its kind may run it
+ * @param lease    the lease of the current assignment while ASSIGNED or RUNNING (and of the last one once ended):
+ *                 only events of this lease are applied; null while queued, and for builds assigned before leases
+ * @param deadLeases the earlier leases the master gave up on (the worker was lost, or the offer went unanswered),
+ *                 the last {@value #MAX_DEAD_LEASES}: a later run may take over a staging folder only from these
  */
 public record Build(long id, JsonObject spec, String address, BuildState state, String stage, String worker,
                     String logUrl, List<Artifact> artifacts, List<Transition> history, String reason,
                     long lastSeq, List<ExtraPackage> extraPackages, String owner, int attempt,
-                    List<String> logTail, boolean isolate) {
+                    List<String> logTail, boolean isolate, String lease, List<String> deadLeases) {
+
+    /** How many dead leases a build keeps: retries are few; offers that go unanswered again and again are not. */
+    public static final int MAX_DEAD_LEASES = 16;
 
     public Build {
         artifacts = List.copyOf(artifacts);
         history = List.copyOf(history);
         extraPackages = List.copyOf(extraPackages);
         logTail = List.copyOf(logTail);
+        deadLeases = List.copyOf(deadLeases.size() > MAX_DEAD_LEASES
+            ? deadLeases.subList(deadLeases.size() - MAX_DEAD_LEASES, deadLeases.size()) : deadLeases);
+    }
+
+    /** A build without leases. */
+    public Build(long id, JsonObject spec, String address, BuildState state, String stage, String worker,
+                 String logUrl, List<Artifact> artifacts, List<Transition> history, String reason, long lastSeq,
+                 List<ExtraPackage> extraPackages, String owner, int attempt, List<String> logTail, boolean isolate) {
+        this(id, spec, address, state, stage, worker, logUrl, artifacts, history, reason, lastSeq, extraPackages,
+            owner, attempt, logTail, isolate, null, List.of());
     }
 
     /** A build without extra packages, owner, attempts or log tail. */
@@ -60,24 +77,45 @@ public record Build(long id, JsonObject spec, String address, BuildState state, 
     public static Build queued(JsonObject spec, String address, String owner, boolean isolate, Instant now) {
         return new Build(0, spec, address, BuildState.QUEUED, null, null, null, List.of(),
             List.of(new Transition(BuildState.QUEUED, null, now, null)), null, 0, List.of(), owner, 0, List.of(),
-            isolate);
+            isolate, null, List.of());
     }
 
     public Build withId(long newId) {
         return new Build(newId, spec, address, state, stage, worker, logUrl, artifacts, history, reason, lastSeq,
-            extraPackages, owner, attempt, logTail, isolate);
+            extraPackages, owner, attempt, logTail, isolate, lease, deadLeases);
     }
 
     /** Still queued, with a new reason why. Not a state change, so no history entry. */
     public Build waiting(String why) {
         return new Build(id, spec, address, state, stage, worker, logUrl, artifacts, history, why, lastSeq,
-            extraPackages, owner, attempt, logTail, isolate);
+            extraPackages, owner, attempt, logTail, isolate, lease, deadLeases);
     }
 
-    public Build assigned(String toWorker, String workerLogUrl, Instant at) {
+    /** Given to {@code toWorker} under lease {@code withLease} (the offer it accepted): the next attempt. */
+    public Build assigned(String toWorker, String workerLogUrl, Instant at, String withLease) {
         return new Build(id, spec, address, BuildState.ASSIGNED, null, toWorker, workerLogUrl, artifacts,
             append(new Transition(BuildState.ASSIGNED, null, at, toWorker)), null, lastSeq, extraPackages, owner,
-            attempt + 1, logTail, isolate);
+            attempt + 1, logTail, isolate, withLease, deadLeases);
+    }
+
+    /** Given to {@code toWorker} without a lease (tests of the state changes alone). */
+    public Build assigned(String toWorker, String workerLogUrl, Instant at) {
+        return assigned(toWorker, workerLogUrl, at, null);
+    }
+
+    /** Still queued; the master gave up on lease {@code dead} (an offer that went unanswered) and records it. */
+    public Build leaseDied(String dead) {
+        return new Build(id, spec, address, state, stage, worker, logUrl, artifacts, history, reason, lastSeq,
+            extraPackages, owner, attempt, logTail, isolate, lease, plus(deadLeases, dead));
+    }
+
+    private static List<String> plus(List<String> leases, String dead) {
+        if (dead == null || leases.contains(dead)) {
+            return leases;
+        }
+        List<String> more = new ArrayList<>(leases);
+        more.add(dead);
+        return more;
     }
 
     /**
@@ -88,42 +126,42 @@ public record Build(long id, JsonObject spec, String address, BuildState state, 
     public Build requeued(String why, Instant at) {
         return new Build(id, spec, address, BuildState.QUEUED, null, null, null, List.of(),
             append(new Transition(BuildState.QUEUED, null, at, why)), why, 0, extraPackages, owner, attempt,
-            List.of(), isolate);
+            List.of(), isolate, null, plus(deadLeases, lease));
     }
 
     public Build running(String newStage, Instant at, long seq) {
         return new Build(id, spec, address, BuildState.RUNNING, newStage, worker, logUrl, artifacts,
             append(new Transition(BuildState.RUNNING, newStage, at, null)), null, seq, extraPackages, owner,
-            attempt, logTail);
+            attempt, logTail, isolate, lease, deadLeases);
     }
 
     public Build finished(BuildState end, String why, List<Artifact> results, Instant at, long seq) {
         return new Build(id, spec, address, end, null, worker, logUrl, results,
-            append(new Transition(end, null, at, why)), why, seq, extraPackages, owner, attempt, logTail, isolate);
+            append(new Transition(end, null, at, why)), why, seq, extraPackages, owner, attempt, logTail, isolate, lease, deadLeases);
     }
 
     /** The same build, recording the extra packages that went into it. */
     public Build withExtraPackages(List<ExtraPackage> packages) {
         return new Build(id, spec, address, state, stage, worker, logUrl, artifacts, history, reason, lastSeq,
-            packages, owner, attempt, logTail, isolate);
+            packages, owner, attempt, logTail, isolate, lease, deadLeases);
     }
 
     /** The same build with its log at {@code url} (its worker announced where it serves logs only after taking it). */
     public Build withLogUrl(String url) {
         return new Build(id, spec, address, state, stage, worker, url, artifacts, history, reason, lastSeq,
-            extraPackages, owner, attempt, logTail);
+            extraPackages, owner, attempt, logTail, isolate, lease, deadLeases);
     }
 
     /** The same build with the last lines of its log, as its worker sent them at its end. */
     public Build withLogTail(List<String> lines) {
         return new Build(id, spec, address, state, stage, worker, logUrl, artifacts, history, reason, lastSeq,
-            extraPackages, owner, attempt, lines, isolate);
+            extraPackages, owner, attempt, lines, isolate, lease, deadLeases);
     }
 
     /** The same build with the passwords in its spec masked: what is kept once nothing needs them any more. */
     public Build withoutSecrets() {
         return new Build(id, Secrets.maskJson(spec), address, state, stage, worker, logUrl, artifacts, history, reason,
-            lastSeq, extraPackages, owner, attempt, logTail, isolate);
+            lastSeq, extraPackages, owner, attempt, logTail, isolate, lease, deadLeases);
     }
 
     private List<Transition> append(Transition t) {
@@ -151,7 +189,9 @@ public record Build(long id, JsonObject spec, String address, BuildState state, 
             .put("owner", owner)
             .put("attempt", attempt)
             .put("logTail", new JsonArray(logTail))
-            .put("isolate", isolate);
+            .put("isolate", isolate)
+            .put("lease", lease)
+            .put("deadLeases", new JsonArray(deadLeases));
     }
 
     public static Build fromJson(JsonObject json) {
@@ -165,6 +205,7 @@ public record Build(long id, JsonObject spec, String address, BuildState state, 
             ExtraPackage.fromJson(json.getJsonArray("extraPackages")), json.getString("owner"),
             json.getInteger("attempt", 0),
             json.getJsonArray("logTail", new JsonArray()).stream().map(String::valueOf).toList(),
-            json.getBoolean("isolate", false));
+            json.getBoolean("isolate", false), json.getString("lease"),
+            json.getJsonArray("deadLeases", new JsonArray()).stream().map(String::valueOf).toList());
     }
 }

@@ -18,6 +18,8 @@ public final class BuildView {
         view.remove("lastSeq");
         view.remove("address");
         view.remove("logTail");
+        view.remove("lease");
+        view.remove("deadLeases");
         return view;
     }
 }

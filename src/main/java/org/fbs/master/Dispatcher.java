@@ -11,12 +11,10 @@ import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.TreeMap;
+import java.util.UUID;
 import java.util.function.Function;
 import org.fbs.build.Build;
 import org.fbs.build.BuildState;
@@ -31,6 +29,7 @@ import org.fbs.protocol.JobOffer;
 import org.fbs.protocol.OfferReply;
 import org.fbs.protocol.WorkerStatus;
 import org.fbs.store.AsyncBuildStore;
+import org.fbs.queue.BuildQueue;
 import org.fbs.store.OutboxMail;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,38 +38,38 @@ import org.slf4j.LoggerFactory;
  * The one owner of build state on the master: stores new builds, offers queued ones to workers, and applies
  * the workers' events. Every change is written to the store before it is acknowledged.
  *
+ * <p>The rules (what is offered next, per-owner limits, legal changes, requeue or fail, which events apply) are
+ * {@link BuildQueue}'s; this verticle keeps the event bus, the timers and the store.
+ *
+ * <p>Offers go to one worker at a time, on its own address ({@link Addresses#offer}): one that announced itself
+ * over the event bus with a free slot for the build. A node that joined the cluster but never announced itself
+ * (without the event-bus key it cannot) is never offered anything, and a busy worker is not asked.
+ *
+ * <p>Leases: each offer is a lease, a fresh id with a deadline; the worker refuses an offer past its deadline and
+ * stamps the lease on its events, and only events of the build's current lease are applied. A worker that was
+ * given up on (partitioned, then back) cannot change a build another worker now runs: it is told to stop instead.
+ *
  * <p>Worker loss: a worker is lost when it stays silent for the worker timeout or when its cluster node leaves
  * (Hazelcast membership, which notices a killed process in seconds). The builds it had go back to the queue for
- * another attempt, or fail once the retries are used up. Each attempt has its number; worker events carry it, and
- * only events of the build's current attempt are applied, so a worker that was given up on (partitioned, then
- * back) cannot change a build another worker now runs: it is told to stop instead.
+ * another attempt (their leases declared dead), or fail once the retries are used up.
  */
 public final class Dispatcher extends VerticleBase {
 
     private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
     static final long OFFER_TIMEOUT_MS = 10_000;
     static final long SWEEP_MS = 5_000;
-    /** The most offers in flight for one address, however many slots its workers announce. */
-    static final int MAX_OFFERS_IN_FLIGHT = 64;
 
     private final AsyncBuildStore store;
-    /** Builds that have not ended, by id (so in submission order). */
-    private final Map<Long, Build> active = new TreeMap<>();
-    /** Offers in flight per address, and the builds they are for (each build is offered once at a time). */
-    private final Map<String, Integer> inFlight = new HashMap<>();
-    private final Set<Long> beingOffered = new HashSet<>();
+    private final BuildQueue queue;
     /** The last write of each build still on its way to disk: what a duplicate event's acknowledgement waits for. */
     private final Map<Long, Future<Void>> unsaved = new HashMap<>();
     private final WorkerDirectory workers;
     private final BuildMetrics metrics;
-    /** {@code master.max-queued-per-user}: a submit past it fails with {@link #TOO_MANY_QUEUED}. */
-    private final int maxQueuedPerUser;
     /** The failure code of a submit refused because its owner has too many builds queued (HTTP 429). */
     public static final int TOO_MANY_QUEUED = 429;
     /** The failure code of a submit refused because it needs isolation no online worker has (HTTP 403). */
     public static final int NOT_ISOLATED = 403;
     private final Duration workerTimeout;
-    private final int maxRetries;
     /** The mail a change calls for, kept in the same transaction as the change. */
     private final Function<BuildChange, Optional<OutboxMail>> mailFor;
     private Instant startedAt;
@@ -93,8 +92,7 @@ public final class Dispatcher extends VerticleBase {
         this.store = store;
         this.metrics = new BuildMetrics(registry);
         this.workerTimeout = workerTimeout;
-        this.maxRetries = maxRetries;
-        this.maxQueuedPerUser = maxQueuedPerUser;
+        this.queue = new BuildQueue(Dispatcher::kindOf, maxQueuedPerUser, maxRetries);
         this.mailFor = mailFor;
         this.workers = new WorkerDirectory(workerTimeout);
     }
@@ -103,7 +101,7 @@ public final class Dispatcher extends VerticleBase {
     public Future<?> start() {
         return store.unfinished().compose(builds -> {
             builds.forEach(b -> {
-                active.put(b.id(), b);
+                queue.put(b);
                 metrics.stored(b);
             });
             var bus = vertx.eventBus();
@@ -133,11 +131,9 @@ public final class Dispatcher extends VerticleBase {
     private void submit(Message<JsonObject> msg) {
         JsonObject body = msg.body();
         String owner = body.getString("owner");
-        long queued = active.values().stream()
-            .filter(b -> b.state() == BuildState.QUEUED && java.util.Objects.equals(b.owner(), owner)).count();
-        if (queued >= maxQueuedPerUser) {
-            msg.fail(TOO_MANY_QUEUED, owner + " already has " + queued + " builds waiting in the queue, the most "
-                + "master.max-queued-per-user allows (" + maxQueuedPerUser + "); submit again once one has started");
+        String tooMany = queue.refusal(owner);
+        if (tooMany != null) {
+            msg.fail(TOO_MANY_QUEUED, tooMany);
             return;
         }
         boolean isolate = body.getBoolean("isolate", false);
@@ -146,11 +142,14 @@ public final class Dispatcher extends VerticleBase {
             msg.fail(NOT_ISOLATED, OwnerCode.noIsolation(kind, WorkerDirectory.describe(body.getString("address"))));
             return;
         }
-        Build fresh = Build.queued(body.getJsonObject("spec"), body.getString("address"), body.getString("owner"),
-            isolate, Instant.now());
-        store.insert(fresh)
+        Build fresh = Build.queued(body.getJsonObject("spec"), body.getString("address"), owner, isolate,
+            Instant.now());
+        // Behind builds that wait for a reason, it waits for the same one (its lane is not walked again for it).
+        String laneReason = queue.reasonOf(queue.laneFor(fresh));
+        Build toStore = laneReason == null ? fresh : fresh.waiting(laneReason);
+        store.insert(toStore)
             .onSuccess(stored -> {
-                active.put(stored.id(), stored);
+                queue.put(stored);
                 metrics.stored(stored);
                 msg.reply(stored.toJson());
                 pump(stored.address());
@@ -169,6 +168,10 @@ public final class Dispatcher extends VerticleBase {
             LOG.warn("dropping a malformed worker announcement: {}", e.toString());
             return;
         }
+        if (!workers.knows(status.worker())) {
+            LOG.info("worker {} announced itself ({} slot(s), {} free, for {}); offers go to {}", status.worker(),
+                status.slots(), status.free(), status.addresses(), Addresses.offer(status.worker()));
+        }
         workers.heard(status, Instant.now());
         stopStaleRuns(status);
         linkLogs(status.worker());
@@ -184,30 +187,30 @@ public final class Dispatcher extends VerticleBase {
      */
     private void stopStaleRuns(WorkerStatus status) {
         for (long id : status.running()) {
-            Build build = active.get(id);
-            if (beingOffered.contains(id) || (build != null && isWith(build, status.worker()))) {
+            Build build = queue.get(id);
+            if (queue.beingOffered(id) || BuildQueue.isWith(build, status.worker())) {
                 continue;
             }
             LOG.warn("worker {} still runs build {}, which is no longer its own ({}); telling it to stop",
                 status.worker(), id, build == null ? "ended" : build.state() + " on " + build.worker());
-            vertx.eventBus().request(Addresses.cancel(status.worker()), new CancelRequest(id).toJson(),
-                new DeliveryOptions().setSendTimeout(OFFER_TIMEOUT_MS));
+            tellToStop(status.worker(), id, null);
         }
+    }
+
+    /** Tells {@code worker} to stop its run of build {@code id} (of {@code lease}, or whatever run it has). */
+    private void tellToStop(String worker, long id, String lease) {
+        vertx.eventBus().request(Addresses.cancel(worker), new CancelRequest(id, lease).toJson(),
+            new DeliveryOptions().setSendTimeout(OFFER_TIMEOUT_MS));
     }
 
     /** The builds a worker took before the master heard where it serves logs (after a master restart) get the link. */
     private void linkLogs(String worker) {
-        active.values().stream().filter(b -> isWith(b, worker) && b.logUrl() == null).toList().forEach(b -> {
+        queue.heldBy(worker).stream().filter(b -> b.logUrl() == null).forEach(b -> {
             String url = workers.logUrl(worker, b.id());
             if (url != null) {
                 save(b.withLogUrl(url));
             }
         });
-    }
-
-    private static boolean isWith(Build build, String worker) {
-        return (build.state() == BuildState.ASSIGNED || build.state() == BuildState.RUNNING)
-            && worker.equals(build.worker());
     }
 
     /**
@@ -220,13 +223,15 @@ public final class Dispatcher extends VerticleBase {
         if (startedAt.plus(workerTimeout).isAfter(now)) {
             return;
         }
-        active.values().stream()
-            .filter(b -> (b.state() == BuildState.ASSIGNED || b.state() == BuildState.RUNNING)
-                && !workers.knows(b.worker())
-                && lastChange(b).plus(workerTimeout).isBefore(now))
-            .toList()
-            .forEach(b -> requeueOrFail(b, "worker " + b.worker() + " was lost (not heard from for "
-                + workerTimeout.toSeconds() + " s)", now));
+        for (String holder : queue.holders()) {
+            if (workers.knows(holder)) {
+                continue;
+            }
+            queue.heldBy(holder).stream()
+                .filter(b -> lastChange(b).plus(workerTimeout).isBefore(now))
+                .forEach(b -> requeueOrFail(b, "worker " + b.worker() + " was lost (not heard from for "
+                    + workerTimeout.toSeconds() + " s)", now));
+        }
     }
 
     private static Instant lastChange(Build build) {
@@ -239,121 +244,126 @@ public final class Dispatcher extends VerticleBase {
     }
 
     private void workerLost(String worker, String why) {
-        List<Build> had = active.values().stream().filter(b -> isWith(b, worker)).toList();
+        List<Build> had = queue.heldBy(worker);
         LOG.warn("worker {} is lost ({}); builds it had: {}", worker, why, had.stream().map(Build::id).toList());
         Instant now = Instant.now();
         had.forEach(b -> requeueOrFail(b, "worker " + worker + " was lost (" + why + ")", now));
     }
 
     /**
-     * The build's worker is gone: back to the queue for another attempt, or FAILED when it has had them all. Either
-     * way the user hears of it (the notifier's requeue or finish mail).
+     * The build's worker is gone: back to the queue for another attempt (its lease is dead: no event of it is applied
+     * again, and the next run may take its staging folder over), or FAILED when it has had them all. Either way the
+     * user hears of it (the notifier's requeue or finish mail).
      */
     private Future<Void> requeueOrFail(Build build, String cause, Instant now) {
-        int attempts = maxRetries + 1;
-        String during = cause + " during attempt " + build.attempt() + " of " + attempts;
-        if (build.attempt() >= attempts) {
-            return save(build.finished(BuildState.FAILED, during + "; no retries left", List.of(), now,
-                build.lastSeq()));
-        }
-        return save(build.requeued(during + "; queued again", now)).onSuccess(v -> pump(build.address()));
+        Build after = queue.afterLoss(build, cause, now);
+        return save(after).onSuccess(v -> {
+            if (after.state() == BuildState.QUEUED) {
+                pump(after.address());
+            }
+        });
     }
 
     private void dispatchAll() {
-        active.values().stream().filter(b -> b.state() == BuildState.QUEUED).map(Build::address).distinct()
-            .toList().forEach(this::pump);
+        queue.addressesWithQueued().forEach(this::pump);
     }
 
     /**
-     * Offers the oldest queued builds for {@code address}, several at once up to the free slots its workers last
-     * announced: a burst fills every free slot in one round trip instead of one offer after another, and busy
-     * workers are not flooded with offers they must decline. Each acceptance pumps again.
+     * Offers the oldest queued builds for {@code address} that a worker can take, each to a worker that has a free
+     * slot for it, until no worker has one: a burst fills every free slot in one round trip, and busy workers are
+     * not sent offers they must decline. Each answer pumps again.
      */
     private void pump(String address) {
-        int window = Math.max(1, Math.min(MAX_OFFERS_IN_FLIGHT, workers.freeSlots(address)));
-        // Set when an offer is not taken; an offer that fails at once (no worker at all) must end this loop.
-        boolean[] refused = {false};
-        while (!refused[0] && inFlight.getOrDefault(address, 0) < window) {
-            Build next = null;
-            for (Build queued : active.values().stream()
-                .filter(b -> b.state() == BuildState.QUEUED && b.address().equals(address)
-                    && !beingOffered.contains(b.id()))
-                .toList()) {
-                String kind = kindOf(queued);
-                if (workers.serving(address) > 0 && workers.canBuild(address, kind) == 0) {
-                    // Nobody here can build it: it waits, and does not hold up the builds behind it.
-                    waiting(queued.id(), cannotBuild(kind, WorkerDirectory.describe(address)));
-                    continue;
-                }
-                if (queued.isolate() && workers.isolating(address, kind) == 0) {
-                    waiting(queued.id(), OwnerCode.noIsolation(kind, WorkerDirectory.describe(address)));
-                    continue;
-                }
-                next = queued;
-                break;
-            }
-            if (next == null) {
-                return;
-            }
+        Build next;
+        while ((next = queue.takeNext(address, this::whyNot, this::laneWaits)) != null) {
+            BuildQueue.Lane lane = queue.laneOf(next.id());
+            String worker = workers.pick(address, lane.kind(), lane.isolate());
+            workers.offering(worker);
             Build offered = next;
-            beingOffered.add(offered.id());
-            inFlight.merge(address, 1, Integer::sum);
-            // A declined offer goes to the next consumer (the event bus round-robins), so try each known worker once.
-            offer(offered, Math.max(1, workers.serving(address))).onComplete(accepted -> {
-                beingOffered.remove(offered.id());
-                inFlight.computeIfPresent(address, (a, n) -> n > 1 ? n - 1 : null);
-                if (accepted.succeeded() && accepted.result()) {
-                    pump(address);
-                } else {
-                    refused[0] = true;
-                }
+            offer(offered, worker).onComplete(took -> {
+                boolean accepted = took.succeeded() && took.result();
+                workers.offered(worker, accepted);
+                queue.offerEnded(offered.id());
+                pump(address);
             });
         }
     }
 
-    /** Offers {@code build}; completes with whether a worker took it. Never fails, so the pump always goes on. */
-    private Future<Boolean> offer(Build build, int tries) {
+    /** Why no worker can take a lane's builds now; null when one can (it announced a free slot for them). */
+    private String whyNot(BuildQueue.Lane lane) {
+        String where = WorkerDirectory.describe(lane.address());
+        if (workers.serving(lane.address()) == 0) {
+            return "no worker online for " + where;
+        }
+        if (workers.allDraining(lane.address())) {
+            return "every worker for " + where + " is draining; waiting for one that takes builds";
+        }
+        if (workers.canBuild(lane.address(), lane.kind()) == 0) {
+            return cannotBuild(lane.kind(), where);
+        }
+        if (lane.isolate() && workers.isolating(lane.address(), lane.kind()) == 0) {
+            return OwnerCode.noIsolation(lane.kind(), where);
+        }
+        if (workers.pick(lane.address(), lane.kind(), lane.isolate()) == null) {
+            String trouble = workers.trouble(lane.address());
+            return trouble != null ? trouble : "all workers for " + where + " are busy; waiting for a free slot";
+        }
+        return null;
+    }
+
+    /** Stores the reason a lane waits on the builds in it that do not show it yet. */
+    private void laneWaits(BuildQueue.Lane lane, String reason) {
+        queue.laneWaits(lane, reason).forEach(this::save);
+    }
+
+    /**
+     * Offers {@code build} to {@code worker} under a fresh lease; completes with whether the worker took it. Never
+     * fails, so the pump always goes on. An offer that goes unanswered declares its lease dead: the worker may have
+     * taken it after all, and its run must not count.
+     */
+    private Future<Boolean> offer(Build build, String worker) {
+        String lease = UUID.randomUUID().toString();
+        long deadline = System.currentTimeMillis() + OFFER_TIMEOUT_MS;
         DeliveryOptions options = new DeliveryOptions().setSendTimeout(OFFER_TIMEOUT_MS);
-        String where = WorkerDirectory.describe(build.address());
         long offeredAt = System.nanoTime();
-        String kind = kindOf(build);
-        return vertx.eventBus().<JsonObject>request(build.address(), new JobOffer(build.id(), build.spec(), build.attempt() + 1, build.isolate()).toJson(), options)
+        JobOffer offer = new JobOffer(build.id(), build.spec(), build.attempt() + 1, build.isolate(), lease, deadline,
+            build.deadLeases());
+        return vertx.eventBus().<JsonObject>request(Addresses.offer(worker), offer.toJson(), options)
             .transform(sent -> {
+                String where = WorkerDirectory.describe(build.address());
                 if (sent.failed()) {
-                    // Draining workers stop consuming offers: say so rather than "no worker online".
-                    return waiting(build.id(), workers.allDraining(build.address())
-                        ? "every worker for " + where + " is draining; waiting for one that takes builds"
-                        : whyUnanswered(where, sent.cause()));
+                    workers.full(worker, whyUnanswered(where, sent.cause()));
+                    if (sent.cause() instanceof ReplyException re && re.failureType() == ReplyFailure.TIMEOUT) {
+                        LOG.warn("worker {} did not answer the offer of build {} (lease {}) in time; the lease is "
+                            + "dead", worker, build.id(), lease);
+                        Build now = queue.get(build.id());
+                        if (now != null && now.state() == BuildState.QUEUED) {
+                            save(now.leaseDied(lease));
+                        }
+                    } else {
+                        LOG.warn("could not offer build {} to worker {}: {}", build.id(), worker,
+                            sent.cause().toString());
+                    }
+                    return Future.succeededFuture(false);
                 }
                 OfferReply answer;
                 try {
                     answer = OfferReply.fromJson(sent.result().body());
                 } catch (RuntimeException e) {
-                    LOG.warn("unreadable answer to the offer of build {}: {}", build.id(), e.toString());
-                    return waiting(build.id(), "a worker for " + where + " gave an unreadable answer");
+                    LOG.warn("unreadable answer to the offer of build {} from worker {}: {}", build.id(), worker,
+                        e.toString());
+                    workers.full(worker, "a worker for " + where + " gave an unreadable answer");
+                    return Future.succeededFuture(false);
                 }
-                if (answer.accepted()) {
-                    metrics.offerAccepted(Duration.ofNanos(System.nanoTime() - offeredAt));
-                    return assign(build.id(), answer).transform(v -> Future.succeededFuture(true));
+                if (!answer.accepted()) {
+                    // It has no slot after all (or cannot build it): not asked again before it announces itself.
+                    LOG.debug("worker {} declined build {}: {}", worker, build.id(), answer.reason());
+                    workers.full(worker, null);
+                    return Future.succeededFuture(false);
                 }
-                if (tries > 1) {
-                    return offer(build, tries - 1);
-                }
-                if (workers.canBuild(build.address(), kind) == 0) {
-                    return waiting(build.id(), cannotBuild(kind, where));
-                }
-                return waiting(build.id(), "all workers for " + where + " are busy; waiting for a free slot");
+                metrics.offerAccepted(Duration.ofNanos(System.nanoTime() - offeredAt));
+                return assign(build.id(), worker, lease).transform(v -> Future.succeededFuture(true));
             });
-    }
-
-    /** In the words of the kind: e.g. "no worker online has a pungi that builds DVDs for x86_64/41". */
-    private static String cannotBuild(String kind, String where) {
-        return ImageKinds.named(kind).noWorkerReason(where);
-    }
-
-    /** The image kind a build needs; its spec was valid when stored, so it parses. */
-    private static String kindOf(Build build) {
-        return ImageKinds.of(build.spec()).name();
     }
 
     private static String whyUnanswered(String where, Throwable err) {
@@ -366,37 +376,30 @@ public final class Dispatcher extends VerticleBase {
         return "could not offer the build to a worker for " + where + ": " + err.getMessage();
     }
 
-    private Future<Void> assign(long id, OfferReply answer) {
-        Build build = active.get(id);
-        if (build == null || build.state() != BuildState.QUEUED) {
-            // Canceled while the offer was out: the worker must not build it.
-            LOG.warn("worker {} accepted build {} which is no longer queued; telling it to stop", answer.worker(), id);
-            vertx.eventBus().request(Addresses.cancel(answer.worker()), new CancelRequest(id).toJson(),
-                new DeliveryOptions().setSendTimeout(OFFER_TIMEOUT_MS));
-            return Future.succeededFuture();
-        }
-        // The log link comes from the worker's announcement, never from the answer: the master reads only there.
-        return save(build.assigned(answer.worker(), workers.logUrl(answer.worker(), id), Instant.now()));
+    /** In the words of the kind: e.g. "no worker online has a pungi that builds DVDs for x86_64/41". */
+    private static String cannotBuild(String kind, String where) {
+        return ImageKinds.named(kind).noWorkerReason(where);
+    }
+
+    /** The image kind a build needs; its spec was valid when stored, so it parses. */
+    private static String kindOf(Build build) {
+        return ImageKinds.of(build.spec()).name();
     }
 
     /**
-     * Records why the build still waits, and on the builds of the same kind queued behind it for the same address,
-     * which wait for the same reason; completes with false (not taken), whatever the store says.
+     * The worker took the build under {@code lease}. The worker is the one the offer went to, never the name in its
+     * answer: only that worker's address got the lease.
      */
-    private Future<Boolean> waiting(long id, String reason) {
-        Build build = active.get(id);
+    private Future<Void> assign(long id, String worker, String lease) {
+        Build build = queue.get(id);
         if (build == null || build.state() != BuildState.QUEUED) {
-            return Future.succeededFuture(false);
+            // Canceled while the offer was out: the worker must not build it.
+            LOG.warn("worker {} accepted build {} which is no longer queued; telling it to stop", worker, id);
+            tellToStop(worker, id, lease);
+            return Future.succeededFuture();
         }
-        String kind = kindOf(build);
-        List<Future<Void>> saves = active.values().stream()
-            .filter(b -> b.state() == BuildState.QUEUED && b.address().equals(build.address())
-                && kindOf(b).equals(kind)
-                && (b.id() == id || !beingOffered.contains(b.id())) && !reason.equals(b.reason()))
-            .toList().stream()
-            .map(b -> save(b.waiting(reason)))
-            .toList();
-        return Future.join(saves).transform(v -> Future.succeededFuture(false));
+        // The log link comes from the worker's announcement, never from the answer: the master reads only there.
+        return save(build.assigned(worker, workers.logUrl(worker, id), Instant.now(), lease));
     }
 
     private void onEvent(Message<JsonObject> msg) {
@@ -408,50 +411,48 @@ public final class Dispatcher extends VerticleBase {
             msg.fail(400, "malformed event");
             return;
         }
-        Build build = active.get(event.buildId());
-        if (build == null || event.attempt() != build.attempt()
-            || build.state() != BuildState.ASSIGNED && build.state() != BuildState.RUNNING) {
-            // The build ended, or this attempt was given up on: acknowledge, apply nothing.
-            acknowledgeUnapplied(msg, event.buildId());
-            return;
-        }
-        if (!java.util.Objects.equals(event.worker(), build.worker())) {
-            // Only the worker that holds the build may change it: another node's word (a forged SUCCEEDED, a stale
-            // worker) is not applied, and a sender that really runs it is told to stop.
-            LOG.warn("ignoring a {} event for build {} from worker {}: the build is with worker {}; telling the sender "
-                + "to stop it", event.kind(), event.buildId(), event.worker(), build.worker());
-            if (event.worker() != null && !event.kind().isFinal()) {
-                vertx.eventBus().request(Addresses.cancel(event.worker()), new CancelRequest(event.buildId()).toJson(),
-                    new DeliveryOptions().setSendTimeout(OFFER_TIMEOUT_MS));
+        BuildQueue.Judged judged = queue.judge(event);
+        switch (judged.verdict()) {
+            case DONE -> acknowledgeUnapplied(msg, event.buildId());
+            case STALE -> {
+                // A lease the master gave up on (or never gave out): nothing of it is applied, whatever its attempt
+                // number says, and a run of it still going is stopped. Acknowledged: it will never apply.
+                Build build = judged.next();
+                if (!event.kind().isFinal() && event.worker() != null) {
+                    LOG.warn("ignoring a {} event for build {} from worker {} (lease {}): not the build's current "
+                        + "lease ({}); telling the sender to stop that run", event.kind(), event.buildId(),
+                        event.worker(), event.lease(), build == null ? "ended" : build.state() + ", lease "
+                        + build.lease());
+                    tellToStop(event.worker(), event.buildId(), event.lease());
+                }
+                acknowledgeUnapplied(msg, event.buildId());
             }
-            msg.fail(403, "build " + event.buildId() + " is not with worker " + event.worker());
-            return;
-        }
-        if (event.kind() == BuildEvent.Kind.LOST) {
-            requeueOrFail(build, "worker " + event.worker() + " restarted and could not resume it"
-                + (event.reason() == null ? "" : " (" + event.reason() + ")"), event.at())
+            case FOREIGN -> {
+                // Only the worker that holds the lease may change the build: another node's word (a forged
+                // SUCCEEDED, a stale worker) is not applied, and a sender that really runs it is told to stop.
+                Build build = judged.next();
+                LOG.warn("ignoring a {} event for build {} from worker {}: the build is with worker {}; telling the "
+                    + "sender to stop it", event.kind(), event.buildId(), event.worker(), build.worker());
+                if (event.worker() != null && !event.kind().isFinal()) {
+                    tellToStop(event.worker(), event.buildId(), event.lease());
+                }
+                msg.fail(403, "build " + event.buildId() + " is not with worker " + event.worker());
+            }
+            case LOST -> {
+                Build after = judged.next();
+                save(after)
+                    .onSuccess(v -> {
+                        msg.reply(null);
+                        if (after.state() == BuildState.QUEUED) {
+                            pump(after.address());
+                        }
+                    })
+                    .onFailure(err -> msg.fail(500, "not stored: " + err.getMessage()));
+            }
+            case APPLY -> save(judged.next(), event.logTail())
                 .onSuccess(v -> msg.reply(null))
                 .onFailure(err -> msg.fail(500, "not stored: " + err.getMessage()));
-            return;
         }
-        if (event.seq() <= build.lastSeq()) {
-            acknowledgeUnapplied(msg, event.buildId()); // already applied
-            return;
-        }
-        Build next = switch (event.kind()) {
-            case STAGE -> build.running(event.stage(), event.at(), event.seq());
-            case SUCCEEDED -> build.finished(BuildState.SUCCEEDED, null, event.artifacts(), event.at(), event.seq())
-                .withExtraPackages(event.extraPackages());
-            case FAILED -> build.finished(BuildState.FAILED, event.reason(), event.artifacts(), event.at(),
-                event.seq());
-            case CANCELED -> build.finished(BuildState.CANCELED, event.reason(), event.artifacts(), event.at(),
-                event.seq());
-            case LOST -> throw new IllegalStateException("handled above");
-        };
-        // The tail is kept with the ended build: the worker may lose the log long before anyone reads it.
-        save(next.state().isFinal() ? next.withLogTail(event.logTail()) : next, event.logTail())
-            .onSuccess(v -> msg.reply(null))
-            .onFailure(err -> msg.fail(500, "not stored: " + err.getMessage()));
     }
 
     /**
@@ -474,7 +475,7 @@ public final class Dispatcher extends VerticleBase {
      */
     private void cancel(Message<JsonObject> msg) {
         long id = msg.body().getLong("build");
-        Build build = active.get(id);
+        Build build = queue.get(id);
         if (build == null) {
             store.get(id).onComplete(found -> {
                 if (found.failed()) {
@@ -494,10 +495,10 @@ public final class Dispatcher extends VerticleBase {
                 .onFailure(err -> msg.fail(500, "not stored: " + err.getMessage()));
             return;
         }
-        vertx.eventBus().<JsonObject>request(Addresses.cancel(build.worker()), new CancelRequest(id).toJson(),
+        vertx.eventBus().<JsonObject>request(Addresses.cancel(build.worker()), new CancelRequest(id, build.lease()).toJson(),
                 new DeliveryOptions().setSendTimeout(OFFER_TIMEOUT_MS))
             .onComplete(answer -> {
-                Build now = active.get(id);
+                Build now = queue.get(id);
                 if (now == null) {
                     store.get(id).onComplete(found -> msg.reply(found.succeeded() && found.result().isPresent()
                         ? found.result().get().toJson() : build.toJson()));
@@ -525,12 +526,8 @@ public final class Dispatcher extends VerticleBase {
      */
     private Future<Void> save(Build changed, List<String> logTail) {
         Build build = changed.state().isFinal() ? changed.withoutSecrets() : changed;
-        Build before = active.get(build.id());
-        if (build.state().isFinal()) {
-            active.remove(build.id());
-        } else {
-            active.put(build.id(), build);
-        }
+        Build before = queue.get(build.id());
+        queue.put(build);
         BuildChange change = new BuildChange(before == null ? null : before.state(), build, logTail);
         Future<Void> written = store.update(build, mailFor.apply(change))
             .onSuccess(v -> {

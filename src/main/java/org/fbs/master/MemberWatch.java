@@ -9,6 +9,8 @@ import io.vertx.core.internal.VertxInternal;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.util.UUID;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Hears from Hazelcast when a cluster member leaves (a killed worker is dropped within seconds, long before its
@@ -16,6 +18,8 @@ import java.util.function.Consumer;
  * cluster: {@code ClusterManager.nodeListener} would replace the one Vert.x itself relies on.
  */
 final class MemberWatch implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(MemberWatch.class);
 
     /** The member attribute in which Vert.x's Hazelcast cluster manager keeps its node id. */
     static final String NODE_ID_ATTRIBUTE = "__vertx.nodeId";
@@ -42,7 +46,10 @@ final class MemberWatch implements AutoCloseable {
         UUID registration = cluster.addMembershipListener(new MembershipListener() {
             @Override
             public void memberAdded(MembershipEvent event) {
-                // a worker that joins announces itself
+                // Joining Hazelcast proves nothing (a node without the event-bus key joins too): it is offered builds
+                // only once it announces itself over the event bus. Named here so an operator can find a stray one.
+                LOG.info("cluster member joined: {} (node {}); it gets builds once it announces itself as a worker",
+                    event.getMember().getAddress(), event.getMember().getAttribute(NODE_ID_ATTRIBUTE));
             }
 
             @Override

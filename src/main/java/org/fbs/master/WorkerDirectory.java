@@ -21,6 +21,12 @@ final class WorkerDirectory {
     }
 
     private final Map<String, Seen> workers = new HashMap<>();
+    /** Offers out to each worker now: slots they may fill that its last announcement does not show. */
+    private final Map<String, Integer> offersOut = new HashMap<>();
+    /** Slots each worker filled (or said it had none) since its last announcement. */
+    private final Map<String, Integer> takenSince = new HashMap<>();
+    /** Why the last offer to a worker failed (no answer, an unreadable one), until it announces itself again. */
+    private final Map<String, String> troubles = new HashMap<>();
     private final Duration timeout;
 
     WorkerDirectory(Duration timeout) {
@@ -29,6 +35,75 @@ final class WorkerDirectory {
 
     void heard(WorkerStatus status, Instant now) {
         workers.put(status.worker(), new Seen(status, now));
+        takenSince.remove(status.worker());
+        troubles.remove(status.worker());
+    }
+
+    /**
+     * The worker to offer a build of {@code kind} for {@code address} to: one that announced itself over the event
+     * bus, serves the address, builds the kind (and isolates it, if {@code isolate}), is not draining, and has a free
+     * slot by its last announcement less what it was offered or took since; the one with the most. Null when none.
+     */
+    String pick(String address, String kind, boolean isolate) {
+        String best = null;
+        int most = 0;
+        for (Seen seen : workers.values()) {
+            WorkerStatus s = seen.status();
+            if (!s.addresses().contains(address) || !s.builds(kind)
+                || isolate && !Isolation.covers(s.isolation(), kind)) {
+                continue;
+            }
+            int free = free(s);
+            if (free > most) {
+                most = free;
+                best = s.worker();
+            }
+        }
+        return best;
+    }
+
+    private int free(WorkerStatus s) {
+        return s.free() - offersOut.getOrDefault(s.worker(), 0) - takenSince.getOrDefault(s.worker(), 0);
+    }
+
+    /** An offer to {@code worker} is on its way. */
+    void offering(String worker) {
+        offersOut.merge(worker, 1, Integer::sum);
+    }
+
+    /** The offer to {@code worker} was answered (or not): {@code took} when it took the build. */
+    void offered(String worker, boolean took) {
+        offersOut.computeIfPresent(worker, (w, n) -> n > 1 ? n - 1 : null);
+        if (took) {
+            takenSince.merge(worker, 1, Integer::sum);
+        }
+    }
+
+    /**
+     * {@code worker} declined or did not answer: no more offers to it until it announces itself again. {@code why} is
+     * what went wrong when it was not a plain decline (null for one): the reason builds wait meanwhile.
+     */
+    void full(String worker, String why) {
+        Seen seen = workers.get(worker);
+        if (seen != null) {
+            takenSince.put(worker, seen.status().free());
+            if (why == null) {
+                troubles.remove(worker);
+            } else {
+                troubles.put(worker, why);
+            }
+        }
+    }
+
+    /** What went wrong with the last offer to a worker for {@code address} that is out of offers for it; or null. */
+    String trouble(String address) {
+        for (Map.Entry<String, String> t : troubles.entrySet()) {
+            Seen seen = workers.get(t.getKey());
+            if (seen != null && seen.status().addresses().contains(address)) {
+                return t.getValue();
+            }
+        }
+        return null;
     }
 
     /** Forgets the workers silent for longer than the timeout; returns them. */
@@ -40,6 +115,10 @@ final class WorkerDirectory {
                 gone.add(seen.status().worker());
             }
             return silent;
+        });
+        gone.forEach(w -> {
+            takenSince.remove(w);
+            troubles.remove(w);
         });
         return gone;
     }
@@ -80,12 +159,6 @@ final class WorkerDirectory {
     boolean allDraining(String address) {
         return serving(address) > 0 && workers.values().stream()
             .filter(s -> s.status().addresses().contains(address)).allMatch(s -> s.status().draining());
-    }
-
-        /** The free slots that the workers consuming {@code address} last announced. */
-    int freeSlots(String address) {
-        return workers.values().stream().filter(s -> s.status().addresses().contains(address))
-            .mapToInt(s -> s.status().free()).sum();
     }
 
     /** How many known workers consume {@code address} and say they can build {@code kind} (or say nothing). */

@@ -3,8 +3,19 @@ package org.fbs.protocol;
 /** Every event-bus address FBS uses. Message shapes are the records beside this class. */
 public final class Addresses {
 
-    /** Job offers for one arch and release, consumed by the workers that build them (request/reply). */
+    /**
+     * How builds are routed: a build for one arch and release goes to a worker that announces (and consumes)
+     * {@code build.<arch>.<release>}. The offers themselves go to {@link #offer one worker's own address}.
+     */
     public static final String BUILD_PREFIX = "build.";
+
+    /**
+     * Master to one worker: a {@link JobOffer} (request/reply); suffixed by the worker's id. The master sends offers
+     * only to workers that announced themselves on {@link #WORKERS} with a free slot, each to its own address: a
+     * node that consumes the shared {@code build.*} address but never announced itself (it joined Hazelcast without
+     * the event-bus key) is never asked, and a busy worker is not asked to decline.
+     */
+    public static final String OFFER_PREFIX = "fbs.offer.";
 
     /** Worker to master: progress and results, acknowledged by reply, resent until acknowledged. */
     public static final String EVENTS = "fbs.events";
@@ -44,6 +55,10 @@ public final class Addresses {
 
     public static String build(String arch, String release) {
         return BUILD_PREFIX + arch + "." + release;
+    }
+
+    public static String offer(String worker) {
+        return OFFER_PREFIX + worker;
     }
 
     public static String cancel(String worker) {

@@ -19,10 +19,12 @@ import org.fbs.build.ExtraPackage;
  * @param reason why it failed, for FAILED; how it was stopped, for CANCELED
  * @param extraPackages the packages from Koji that went into the build's side repository, for SUCCEEDED
  * @param logTail the last lines of the build's log, for SUCCEEDED, FAILED and CANCELED: the master mails them
+ * @param lease the lease of the run (from its {@link JobOffer}): the master applies only events of the build's
+ *              current lease; null from a worker given an offer without one
  */
 public record BuildEvent(long buildId, int attempt, long seq, String worker, Kind kind, String stage, String reason,
                          List<Artifact> artifacts, Instant at, List<ExtraPackage> extraPackages,
-                         List<String> logTail) {
+                         List<String> logTail, String lease) {
 
     /**
      * What happened. LOST is sent by a worker that restarted and found the attempt unfinished on its disk: its tools
@@ -45,6 +47,18 @@ public record BuildEvent(long buildId, int attempt, long seq, String worker, Kin
         artifacts = List.copyOf(artifacts);
         extraPackages = List.copyOf(extraPackages);
         logTail = List.copyOf(logTail);
+    }
+
+    /** An event of a run without a lease. */
+    public BuildEvent(long buildId, int attempt, long seq, String worker, Kind kind, String stage, String reason,
+                      List<Artifact> artifacts, Instant at, List<ExtraPackage> extraPackages, List<String> logTail) {
+        this(buildId, attempt, seq, worker, kind, stage, reason, artifacts, at, extraPackages, logTail, null);
+    }
+
+    /** The same event, of the run of lease {@code id}. */
+    public BuildEvent withLease(String id) {
+        return new BuildEvent(buildId, attempt, seq, worker, kind, stage, reason, artifacts, at, extraPackages,
+            logTail, id);
     }
 
     /** An event of a build's first attempt (a sender that does not know attempts). */
@@ -71,7 +85,8 @@ public record BuildEvent(long buildId, int attempt, long seq, String worker, Kin
             .put("artifacts", Artifact.toJson(artifacts))
             .put("at", at.toString())
             .put("extraPackages", ExtraPackage.toJson(extraPackages))
-            .put("logTail", new JsonArray(logTail));
+            .put("logTail", new JsonArray(logTail))
+            .put("lease", lease);
     }
 
     public static BuildEvent fromJson(JsonObject json) {
@@ -79,6 +94,7 @@ public record BuildEvent(long buildId, int attempt, long seq, String worker, Kin
             Kind.valueOf(json.getString("kind")), json.getString("stage"), json.getString("reason"),
             Artifact.fromJson(json.getJsonArray("artifacts", new JsonArray())), Instant.parse(json.getString("at")),
             ExtraPackage.fromJson(json.getJsonArray("extraPackages")),
-            json.getJsonArray("logTail", new JsonArray()).stream().map(String::valueOf).toList());
+            json.getJsonArray("logTail", new JsonArray()).stream().map(String::valueOf).toList(),
+            json.getString("lease"));
     }
 }

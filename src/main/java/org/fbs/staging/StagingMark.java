@@ -5,6 +5,9 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.regex.Pattern;
 import org.fbs.build.Secrets;
 import org.fbs.spec.BuildSpec;
 
@@ -23,6 +26,11 @@ import org.fbs.spec.BuildSpec;
  * runs on while the master's next attempt stages. Only a later attempt takes a folder over, and an attempt cleans up
  * after itself only while the marker still names it, so an older attempt never removes a newer one's results.
  * <p>
+ * With leases (the master's id of each assignment), the lease decides instead of the attempt number, which two runs
+ * can share (an offer the master gave up on, taken late): a run owns a folder only while the marker names its
+ * lease, and takes a folder over only from a lease the master declared dead (the offer lists them). A folder of
+ * another lease that may still count is never emptied: the run stages beside it.
+ * <p>
  * The marker stays after success: a worker killed after staging but before its result reached the master is
  * retried, and that retry must still find the folder its own. It is a dotfile, hidden from listings, never staged
  * as an artifact (staged names may not start with a dot) and never named in the CHECKSUM file (which lists images).
@@ -30,8 +38,19 @@ import org.fbs.spec.BuildSpec;
  * @param build   the build number
  * @param attempt the attempt of the build (1 for the first run)
  * @param spec    the SHA-256 (hex) of the build's masked canonical spec
+ * @param lease   the lease of the run (null without one: a local build, or a master without leases)
+ * @param deadLeases the leases of the build the master declared dead: the only ones whose folder this run may take;
+ *                   not written to the marker
  */
-public record StagingMark(long build, int attempt, String spec) {
+public record StagingMark(long build, int attempt, String spec, String lease, Set<String> deadLeases) {
+
+    public StagingMark {
+        deadLeases = Set.copyOf(deadLeases);
+    }
+
+    public StagingMark(long build, int attempt, String spec) {
+        this(build, attempt, spec, null, Set.of());
+    }
 
     /** The marker file's name inside the folder. */
     public static final String FILE = ".fbs-build";
@@ -39,15 +58,26 @@ public record StagingMark(long build, int attempt, String spec) {
     /** The name the marker is written under before it is renamed to {@link #FILE} (as every staged file is). */
     static final String PARTIAL = "." + FILE + ".partial";
 
+    /** What a lease id looks like (the master makes UUIDs); anything else is not written into a marker. */
+    private static final Pattern LEASE = Pattern.compile("[0-9A-Za-z-]{1,64}");
+
     /** A marker is a few lines; anything bigger is not one of ours. */
     static final int MAX_SIZE = 4096;
 
     /** The mark of attempt {@code attempt} of build {@code build} requested by {@code spec}. */
     public static StagingMark of(long build, int attempt, BuildSpec spec) {
+        return of(build, attempt, null, Set.of(), spec);
+    }
+
+    /** The mark of the run of lease {@code lease}, which may take folders only from {@code deadLeases}. */
+    public static StagingMark of(long build, int attempt, String lease, Set<String> deadLeases, BuildSpec spec) {
+        if (lease != null && !LEASE.matcher(lease).matches()) {
+            throw new IllegalArgumentException("not a lease id: " + lease);
+        }
         byte[] canonical = Secrets.maskJson(spec.toJson()).encode().getBytes(StandardCharsets.UTF_8);
         try {
             return new StagingMark(build, attempt, HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                .digest(canonical)));
+                .digest(canonical)), lease, deadLeases);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
@@ -57,7 +87,7 @@ public record StagingMark(long build, int attempt, String spec) {
     String text() {
         return "# FBS staged build " + build + " into this folder. A retry of that build may replace what is here;"
             + " other builds never touch it.\nbuild=" + build + "\nattempt=" + attempt + "\nspec-sha256=" + spec
-            + "\n";
+            + "\n" + (lease == null ? "" : "lease=" + lease + "\n");
     }
 
     /**
@@ -68,6 +98,7 @@ public record StagingMark(long build, int attempt, String spec) {
         Long build = null;
         int attempt = 0;
         String spec = null;
+        String lease = null;
         for (String line : text.split("\n")) {
             if (line.startsWith("build=") && line.substring(6).matches("[0-9]{1,18}")) {
                 build = Long.parseLong(line.substring(6));
@@ -75,14 +106,18 @@ public record StagingMark(long build, int attempt, String spec) {
                 attempt = Integer.parseInt(line.substring(8));
             } else if (line.startsWith("spec-sha256=") && line.substring(12).matches("[0-9a-f]{64}")) {
                 spec = line.substring(12);
+            } else if (line.startsWith("lease=") && LEASE.matcher(line.substring(6)).matches()) {
+                lease = line.substring(6);
             }
         }
-        return build == null || spec == null ? null : new StagingMark(build, attempt, spec);
+        return build == null || spec == null ? null : new StagingMark(build, attempt, spec, lease, Set.of());
     }
 
-    /** Whether {@code marker} (a marker file's text, or null for none) still names this very attempt. */
+    /** Whether {@code marker} (a marker file's text, or null for none) still names this very run. */
     boolean isIn(String marker) {
-        return marker != null && equals(parse(marker));
+        StagingMark found = marker == null ? null : parse(marker);
+        return found != null && found.build == build && found.attempt == attempt && found.spec.equals(spec)
+            && Objects.equals(found.lease, lease);
     }
 
     /**
@@ -113,6 +148,14 @@ public record StagingMark(long build, int attempt, String spec) {
         if (!found.spec.equals(spec)) {
             throw new StagingException(refusal + "belongs to another build " + build + " (another request with the"
                 + " same number, from another FBS service or machine); not overwriting it");
+        }
+        if (lease != null && found.lease != null) {
+            if (deadLeases.contains(found.lease)) {
+                return; // the master gave that run up: nothing of it counts any more
+            }
+            throw new StagingException(refusal + "holds the files of another run of build " + build + " (attempt "
+                + found.attempt + ", lease " + found.lease + ") that the master has not given up on; not touching it",
+                true);
         }
         if (found.attempt >= attempt) {
             throw new StagingException(refusal + "belongs to attempt " + found.attempt + " of build " + build

@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Set;
 import java.util.Locale;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
@@ -110,8 +111,18 @@ final class BuildRunner {
         return run(id, attempt, spec, false, log, entering);
     }
 
-    /** @param isolate the owner is not trusted: the tool must run inside this worker's isolation, or not at all */
     Outcome run(long id, int attempt, BuildSpec spec, boolean isolate, BuildLog log, Consumer<Stage> entering) {
+        return run(id, attempt, null, Set.of(), spec, isolate, log, entering);
+    }
+
+    /**
+     * @param lease      the master's lease of this run (null without one); its staging marker names it
+     * @param deadLeases the build's leases the master declared dead: only their staging folder may be taken over
+     * @param isolate    the owner is not trusted: the tool must run inside this worker's isolation, or not at all
+     */
+    Outcome run(long id, int attempt, String lease, Set<String> deadLeases, BuildSpec spec, boolean isolate,
+                BuildLog log, Consumer<Stage> entering) {
+        StagingMark mark = StagingMark.of(id, attempt, lease, deadLeases, spec);
         Path dir = workDirOf(settings.workDir(), id, attempt);
         Instant deadline = Instant.now().plus(settings.buildTimeout());
         boolean keep = false;
@@ -145,10 +156,10 @@ final class BuildRunner {
             List<Path> files = new ArrayList<>(isos);
             files.add(ChecksumFile.write(dir, isos));
             files.addAll(inputs);
-            List<Artifact> artifacts = stage(id, attempt, spec, files, log, "build " + id + " succeeded");
+            List<Artifact> artifacts = stage(id, mark, spec, files, log, "build " + id + " succeeded");
             return new Outcome(true, null, artifacts, side == null ? List.of() : side.packages(), false);
         } catch (Canceled e) {
-            return canceled(id, attempt, spec, log);
+            return canceled(id, mark, spec, log);
         } catch (WorkerStopped e) {
             return workerStopped(log);
         } catch (InterruptedException e) {
@@ -292,11 +303,11 @@ final class BuildRunner {
     }
 
     /** A canceled build: its tools are gone; its log is staged so that users can see how far it got. */
-    private Outcome canceled(long id, int attempt, BuildSpec spec, BuildLog log) {
+    private Outcome canceled(long id, StagingMark mark, BuildSpec spec, BuildLog log) {
         String reason = "canceled on request";
         log.line("build " + id + " " + reason + "; its tools and their children were stopped");
         try {
-            return new Outcome(false, reason, stage(id, attempt, spec, List.of(), log, "build " + id + " canceled"),
+            return new Outcome(false, reason, stage(id, mark, spec, List.of(), log, "build " + id + " canceled"),
                 List.of(), true);
         } catch (StagingException e) {
             log.line("the log could not be staged: " + e.getMessage());
@@ -308,12 +319,28 @@ final class BuildRunner {
      * Stages the build's files where its spec says, then its log, last, after {@code outcome}, so that the staged
      * log ends with every file's checksum and the build's outcome.
      */
-    private List<Artifact> stage(long id, int attempt, BuildSpec spec, List<Path> files, BuildLog log,
+    private List<Artifact> stage(long id, StagingMark mark, BuildSpec spec, List<Path> files, BuildLog log,
         String outcome) throws StagingException {
         String folder = ImageKinds.of(spec).product(spec).replace(' ', '_') + "-" + spec.arch() + "-" + spec.release() + "-" + folderTag
             + id;
+        try {
+            return stageInto(folder, mark, spec, files, log, outcome);
+        } catch (StagingException e) {
+            if (!e.folderHeld() || mark.lease() == null) {
+                throw e;
+            }
+            // Another run of this build staged there and may still count: its files stay, this run's go beside.
+            String beside = folder + "-lease-" + mark.lease().substring(0, Math.min(8, mark.lease().length()));
+            log.line(e.getMessage() + "; staging into " + beside + " beside it");
+            return stageInto(beside, mark, spec, files, log, outcome);
+        }
+    }
+
+    private List<Artifact> stageInto(String folder, StagingMark mark, BuildSpec spec, List<Path> files, BuildLog log,
+        String outcome) throws StagingException {
+        long id = mark.build();
         List<Artifact> staged = new ArrayList<>();
-        try (StagingFolder target = stager.open(spec.staging(), StagingMark.of(id, attempt, spec), folder)) {
+        try (StagingFolder target = stager.open(spec.staging(), mark, folder)) {
             for (Path file : files) {
                 staged.add(logged(log, target.put(file, file.getFileName().toString())));
             }

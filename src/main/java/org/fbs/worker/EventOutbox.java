@@ -56,11 +56,16 @@ final class EventOutbox {
     }
 
     /** A run (build attempt) that had not ended when the previous process stopped, with the tools it had going. */
-    record Run(long build, int attempt, List<RecordedTool> tools) {
+    record Run(long build, int attempt, String lease, List<RecordedTool> tools) {
+
+        /** A run without a lease. */
+        Run(long build, int attempt, List<RecordedTool> tools) {
+            this(build, attempt, null, tools);
+        }
     }
 
     /** The seq counter of each run in progress, by build. */
-    private record Counter(int attempt, long lastSeq) {
+    private record Counter(int attempt, String lease, long lastSeq) {
     }
 
     private final Vertx vertx;
@@ -68,8 +73,11 @@ final class EventOutbox {
     private final String worker;
     private final Map<Long, Counter> counters = new HashMap<>();
     private final Deque<Kept> queue = new ArrayDeque<>();
-    /** The attempt of each run marked by this process and not ended; guarded by itself, as are the marker files. */
-    private final Map<Long, Integer> marked = new HashMap<>();
+    /** The run marked by this process and not ended; guarded by itself, as are the marker files. */
+    private final Map<Long, Marked> marked = new HashMap<>();
+
+    private record Marked(int attempt, String lease) {
+    }
     private long nextOrder = 1;
     private boolean sending;
     private long backoffMs;
@@ -116,7 +124,7 @@ final class EventOutbox {
         for (Run run : runs) {
             LOG.warn("build {} (attempt {}) was running when this worker stopped; reporting it lost", run.build(),
                 run.attempt());
-            counters.put(run.build(), new Counter(run.attempt(), 0));
+            counters.put(run.build(), new Counter(run.attempt(), run.lease(), 0));
             written.add(add(run.build(), BuildEvent.Kind.LOST, null, "the worker restarted while the build ran",
                 List.of(), List.of(), List.of()));
         }
@@ -127,14 +135,21 @@ final class EventOutbox {
     }
 
     /**
-     * Records that this worker runs {@code attempt} of {@code build}, durably, before it accepts the offer. Blocking.
+     * Records that this worker runs {@code attempt} of {@code build} under {@code lease} (null without one), durably,
+     * before it accepts the offer. Blocking.
      */
-    void markRunning(long build, int attempt) throws IOException {
+    void markRunning(long build, int attempt, String lease) throws IOException {
         synchronized (marked) {
             Files.createDirectories(dir);
-            writeMarker(build, attempt, List.of());
-            marked.put(build, attempt);
+            Marked run = new Marked(attempt, lease);
+            writeMarker(build, run, List.of());
+            marked.put(build, run);
         }
+    }
+
+    /** Records a run without a lease (tests). */
+    void markRunning(long build, int attempt) throws IOException {
+        markRunning(build, attempt, null);
     }
 
     /**
@@ -143,8 +158,8 @@ final class EventOutbox {
      */
     void recordTools(long build, List<Process> tools) {
         synchronized (marked) {
-            Integer attempt = marked.get(build);
-            if (attempt == null) {
+            Marked run = marked.get(build);
+            if (run == null) {
                 return;
             }
             List<RecordedTool> recorded = new ArrayList<>();
@@ -154,7 +169,7 @@ final class EventOutbox {
                     tool.pid()));
             }
             try {
-                writeMarker(build, attempt, recorded);
+                writeMarker(build, run, recorded);
             } catch (IOException e) {
                 LOG.warn("build {}: could not record its tool processes in {}: {}", build, runFile(build),
                     e.toString());
@@ -162,11 +177,11 @@ final class EventOutbox {
         }
     }
 
-    private void writeMarker(long build, int attempt, List<RecordedTool> tools) throws IOException {
+    private void writeMarker(long build, Marked run, List<RecordedTool> tools) throws IOException {
         JsonArray recorded = new JsonArray();
         tools.forEach(tool -> recorded.add(tool.toJson()));
-        writeDurably(runFile(build), new JsonObject().put("build", build).put("attempt", attempt)
-            .put("tools", recorded).encode());
+        writeDurably(runFile(build), new JsonObject().put("build", build).put("attempt", run.attempt())
+            .put("lease", run.lease()).put("tools", recorded).encode());
     }
 
     /** Drops the record of a run that never started (the offer was declined after all). */
@@ -184,8 +199,13 @@ final class EventOutbox {
     }
 
     /** Starts the seq count of a new run; call on the context once the offer is accepted. */
+    void begin(long build, int attempt, String lease) {
+        counters.put(build, new Counter(attempt, lease, 0));
+    }
+
+    /** Starts the seq count of a run without a lease (tests). */
     void begin(long build, int attempt) {
-        counters.put(build, new Counter(attempt, 0));
+        begin(build, attempt, null);
     }
 
     void stage(long build, Stage stage) {
@@ -213,15 +233,15 @@ final class EventOutbox {
     /** Keeps the event on disk and queues it; completes once it is on disk (or could not be written). */
     private Future<Void> add(long build, BuildEvent.Kind kind, String stage, String reason, List<Artifact> artifacts,
                              List<ExtraPackage> extraPackages, List<String> logTail) {
-        Counter counter = counters.getOrDefault(build, new Counter(1, 0));
+        Counter counter = counters.getOrDefault(build, new Counter(1, null, 0));
         long seq = counter.lastSeq() + 1;
         if (kind.isFinal()) {
             counters.remove(build);
         } else {
-            counters.put(build, new Counter(counter.attempt(), seq));
+            counters.put(build, new Counter(counter.attempt(), counter.lease(), seq));
         }
         Kept kept = new Kept(nextOrder++, new BuildEvent(build, counter.attempt(), seq, worker, kind, stage, reason,
-            artifacts, Instant.now(), extraPackages, logTail));
+            artifacts, Instant.now(), extraPackages, logTail, counter.lease()));
         // Ordered: the files are written, and the events queued, in the order they were made.
         return vertx.executeBlocking(() -> {
             writeDurably(eventFile(kept), kept.event().toJson().encode());
@@ -302,7 +322,7 @@ final class EventOutbox {
                     JsonObject run = new JsonObject(Files.readString(file));
                     JsonArray tools = run.getJsonArray("tools", new JsonArray());
                     // Kept until the run's LOST event is on disk (see add): a crash before then reports it again.
-                    out.add(new Run(run.getLong("build"), run.getInteger("attempt"), tools.stream()
+                    out.add(new Run(run.getLong("build"), run.getInteger("attempt"), run.getString("lease"), tools.stream()
                         .map(t -> RecordedTool.fromJson((JsonObject) t)).toList()));
                 } catch (RuntimeException e) {
                     LOG.error("dropping unreadable run marker {}: {}", file, e.toString());

@@ -8,10 +8,13 @@ import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.spi.cluster.ClusterManager;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.fbs.build.FileTrees;
 import org.fbs.build.ImageKinds;
@@ -51,8 +54,12 @@ public final class WorkerVerticle extends VerticleBase {
 
     private final WorkerSettings settings;
     private final LiveLogs live;
-    /** The builds running here, with the attempt of each. */
-    private final Map<Long, Integer> running = new LinkedHashMap<>();
+    /** A run here: the attempt (for people) and the lease (the master's id of this assignment; null without one). */
+    private record Held(int attempt, String lease) {
+    }
+
+    /** The builds running here, with the lease of each. */
+    private final Map<Long, Held> running = new LinkedHashMap<>();
     /**
      * The end of each build running here (its run on a build thread, then its last event on disk), and of each offer
      * declined once the stop began (its run marker removed): what a stopping worker waits for.
@@ -122,6 +129,8 @@ public final class WorkerVerticle extends VerticleBase {
         List<Future<Void>> ready = new ArrayList<>();
         ready.add(vertx.eventBus().<JsonObject>consumer(Addresses.cancel(settings.id()), this::onCancel).completion());
         ready.add(vertx.eventBus().<JsonObject>consumer(Addresses.drain(settings.id()), this::onDrain).completion());
+        // Offers come to this worker's own address once it has announced itself (the master targets a free slot).
+        ready.add(vertx.eventBus().<JsonObject>consumer(Addresses.offer(settings.id()), this::onOffer).completion());
         for (String arch : settings.arches()) {
             for (String release : settings.releases()) {
                 addresses.add(Addresses.build(arch, release));
@@ -165,13 +174,25 @@ public final class WorkerVerticle extends VerticleBase {
         }
         long id = offer.buildId();
         int attempt = offer.attempt();
-        if (running.containsKey(id)) {
-            if (running.get(id) == attempt) {
+        String lease = offer.lease();
+        if (offer.lapsed(Instant.now(), JobOffer.MAX_CLOCK_SKEW)) {
+            // Held up on the way (a partition): the master stopped waiting for the answer and gave the lease up, so a
+            // run of it would be a second copy of the build that nobody counts.
+            LOG.warn("build {}: refusing the offer of lease {} (attempt {}): it lapsed at {}, {} ago", id, lease,
+                attempt, Instant.ofEpochMilli(offer.deadline()),
+                Duration.ofMillis(System.currentTimeMillis() - offer.deadline()));
+            msg.reply(OfferReply.decline(settings.id(), "the offer lapsed at " + Instant.ofEpochMilli(offer.deadline())
+                + " before it arrived").toJson());
+            return;
+        }
+        Held held = running.get(id);
+        if (held != null) {
+            if (held.attempt() == attempt && java.util.Objects.equals(held.lease(), lease)) {
                 // The master resent an offer whose answer it missed: it is ours already.
                 msg.reply(OfferReply.accept(settings.id()).toJson());
             } else {
-                // The master gave an earlier attempt up (we were out of reach); it is told to stop that one first.
-                msg.reply(OfferReply.decline(settings.id(), "still stopping attempt " + running.get(id)).toJson());
+                // The master gave an earlier run up (we were out of reach); it is told to stop that one first.
+                msg.reply(OfferReply.decline(settings.id(), "still stopping attempt " + held.attempt()).toJson());
             }
             return;
         }
@@ -192,11 +213,11 @@ public final class WorkerVerticle extends VerticleBase {
             msg.reply(OfferReply.decline(settings.id(), "no free slot").toJson());
             return;
         }
-        running.put(id, attempt);
+        running.put(id, new Held(attempt, lease));
         // The run is on disk (a restart reports it) and its log exists before the answer, so that the log link the
         // master hands out works at once.
         vertx.executeBlocking(() -> {
-                outbox.markRunning(id, attempt);
+                outbox.markRunning(id, attempt, lease);
                 return BuildLog.open(settings.logsDir(), id, vertx.eventBus(), live, settings.maxLogLine());
             })
             .onSuccess(log -> {
@@ -210,9 +231,9 @@ public final class WorkerVerticle extends VerticleBase {
                     }).eventually(() -> outbox.forget(id)).onComplete(done -> ends.remove(id)));
                     return;
                 }
-                outbox.begin(id, attempt);
+                outbox.begin(id, attempt, lease);
                 msg.reply(OfferReply.accept(settings.id()).toJson());
-                run(id, attempt, offer.spec(), offer.isolate(), log);
+                run(id, attempt, lease, offer.deadLeases(), offer.spec(), offer.isolate(), log);
             })
             .onFailure(err -> {
                 running.remove(id);
@@ -256,17 +277,20 @@ public final class WorkerVerticle extends VerticleBase {
 
     /** Stops a build this worker runs; its end is reported as a CANCELED event when its tools are gone. */
     private void onCancel(Message<JsonObject> msg) {
-        long id;
+        CancelRequest request;
         try {
-            id = CancelRequest.fromJson(msg.body()).buildId();
+            request = CancelRequest.fromJson(msg.body());
         } catch (RuntimeException e) {
             msg.fail(400, "malformed cancel request");
             return;
         }
-        boolean mine = running.containsKey(id);
+        long id = request.buildId();
+        Held held = running.get(id);
+        // A stop for another lease's run (one the master gave up on) leaves the run of this lease alone.
+        boolean mine = held != null && (request.lease() == null || request.lease().equals(held.lease()));
         msg.reply(CancelRequest.answer(mine));
         if (mine) {
-            LOG.info("build {}: canceled on request; stopping its tools", id);
+            LOG.info("build {} (lease {}): canceled on request; stopping its tools", id, held.lease());
             vertx.executeBlocking(() -> {
                 runner.cancel(id);
                 return null;
@@ -275,7 +299,8 @@ public final class WorkerVerticle extends VerticleBase {
     }
 
     /** Runs the build on a build thread; the log is closed there when the build ends. */
-    private void run(long id, int attempt, JsonObject specJson, boolean isolate, BuildLog log) {
+    private void run(long id, int attempt, String lease, List<String> deadLeases, JsonObject specJson,
+                     boolean isolate, BuildLog log) {
         Future<BuildRunner.Outcome> end = builds.executeBlocking(() -> {
             try (log) {
                 BuildSpec spec;
@@ -286,7 +311,7 @@ public final class WorkerVerticle extends VerticleBase {
                     log.line("build failed: " + reason);
                     return BuildRunner.Outcome.failed(reason);
                 }
-                return runner.run(id, attempt, spec, isolate, log,
+                return runner.run(id, attempt, lease, Set.copyOf(deadLeases), spec, isolate, log,
                     stage -> context.runOnContext(v -> outbox.stage(id, stage)));
             }
         }, false);
@@ -315,7 +340,7 @@ public final class WorkerVerticle extends VerticleBase {
         if (outcome.workerStopped()) {
             // Not the build's failure: its run marker stays, and it is queued again (see stop()).
             LOG.info("build {} (attempt {}) ended with the worker's stop; it will be queued again", id,
-                running.remove(id));
+                running.remove(id).attempt());
             return Future.succeededFuture();
         }
         Future<Void> reported;

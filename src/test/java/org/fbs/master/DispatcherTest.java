@@ -10,6 +10,8 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.fbs.build.Artifact;
@@ -44,7 +46,10 @@ class DispatcherTest {
         master.close();
     }
 
-    /** A worker that answers offers as told and remembers what it was offered. */
+    /** The lease of each build's last accepted offer, as the worker that took it stamps it on its events. */
+    final Map<Long, String> leases = new ConcurrentHashMap<>();
+
+    /** A worker that answers offers (on its own offer address) as told and remembers what it was offered. */
     final class PlayedWorker {
         final String name;
         final AtomicBoolean accepting = new AtomicBoolean();
@@ -55,11 +60,13 @@ class DispatcherTest {
         PlayedWorker(String name, boolean accepts) throws Exception {
             this.name = name;
             accepting.set(accepts);
-            consumer = master.vertx.eventBus().consumer(ADDRESS, msg -> {
-                long id = JobOffer.fromJson(msg.body()).buildId();
+            consumer = master.vertx.eventBus().consumer(Addresses.offer(name), msg -> {
+                JobOffer offer = JobOffer.fromJson(msg.body());
+                long id = offer.buildId();
                 offered.add(id);
                 if (accepting.get()) {
                     accepted.add(id);
+                    leases.put(id, offer.lease());
                     msg.reply(OfferReply.accept(name).toJson());
                 } else {
                     msg.reply(OfferReply.decline(name, "no free slot").toJson());
@@ -79,7 +86,8 @@ class DispatcherTest {
     }
 
     void event(long build, long seq, BuildEvent.Kind kind, String stage, List<Artifact> artifacts) throws Exception {
-        BuildEvent event = new BuildEvent(build, seq, "w1", kind, stage, null, artifacts, Instant.now());
+        BuildEvent event = new BuildEvent(build, seq, "w1", kind, stage, null, artifacts, Instant.now())
+            .withLease(leases.get(build));
         await(master.vertx.eventBus().request(Addresses.EVENTS, event.toJson()));
     }
 
@@ -115,8 +123,11 @@ class DispatcherTest {
             long id = submit();
             JsonObject build = master.awaitBuild(id, b -> b.getString("state").equals("ASSIGNED"));
             assertThat(build.getString("worker")).isEqualTo("free");
+            free.announce(1, List.of()); // its slot frees again (the played worker runs nothing)
         }
         assertThat(free.accepted).hasSize(4);
+        // The busy worker announced no free slot: it is not asked at all.
+        assertThat(busy.offered).isEmpty();
     }
 
     @Test
@@ -128,7 +139,7 @@ class DispatcherTest {
         master.awaitBuild(first, b -> b.getString("reason") != null);
 
         worker.accepting.set(true);
-        worker.announce(1, List.of());
+        worker.announce(3, List.of());
 
         master.awaitBuild(third, b -> b.getString("state").equals("ASSIGNED"));
         assertThat(worker.accepted).containsExactly(first, second, third);
@@ -137,7 +148,7 @@ class DispatcherTest {
     @Test
     void aWorkerWithFreeSlotsIsOfferedSeveralBuildsBeforeItAnswersTheFirst() throws Exception {
         List<Message<JsonObject>> held = new CopyOnWriteArrayList<>();
-        MessageConsumer<JsonObject> slow = master.vertx.eventBus().consumer(ADDRESS, held::add);
+        MessageConsumer<JsonObject> slow = master.vertx.eventBus().consumer(Addresses.offer("slow"), held::add);
         await(slow.completion());
         master.vertx.eventBus().publish(Addresses.WORKERS,
             new WorkerStatus("slow", "http://slow:5100", List.of(ADDRESS), 8, List.of()).toJson());
@@ -176,6 +187,7 @@ class DispatcherTest {
     @Test
     void workerEventsAreAppliedOnceAndInOrder() throws Exception {
         PlayedWorker worker = new PlayedWorker("w1", true);
+        worker.announce(1, List.of());
         long id = submit();
         master.awaitBuild(id, b -> b.getString("state").equals("ASSIGNED"));
 
@@ -209,12 +221,13 @@ class DispatcherTest {
 
     @Test
     void theExtraPackagesASucceededBuildReportsAreShownWithIt() throws Exception {
-        new PlayedWorker("w1", true);
+        new PlayedWorker("w1", true).announce(1, List.of());
         long id = submit();
         master.awaitBuild(id, b -> b.getString("state").equals("ASSIGNED"));
 
         BuildEvent succeeded = new BuildEvent(id, 1, "w1", BuildEvent.Kind.SUCCEEDED, null, null, List.of(),
-            Instant.now(), List.of(new ExtraPackage("anaconda-41.35-1.fc41.x86_64", 2_345_678)), List.of());
+            Instant.now(), List.of(new ExtraPackage("anaconda-41.35-1.fc41.x86_64", 2_345_678)), List.of())
+            .withLease(leases.get(id));
         await(master.vertx.eventBus().request(Addresses.EVENTS, succeeded.toJson()));
 
         JsonObject done = master.build(id);
@@ -225,12 +238,12 @@ class DispatcherTest {
 
     @Test
     void aFailedBuildKeepsTheWorkersReason() throws Exception {
-        new PlayedWorker("w1", true);
+        new PlayedWorker("w1", true).announce(1, List.of());
         long id = submit();
         master.awaitBuild(id, b -> b.getString("state").equals("ASSIGNED"));
 
         BuildEvent failed = new BuildEvent(id, 1, "w1", BuildEvent.Kind.FAILED, null, "lorax exited with status 1",
-            List.of(), Instant.now());
+            List.of(), Instant.now()).withLease(leases.get(id));
         await(master.vertx.eventBus().request(Addresses.EVENTS, failed.toJson()));
 
         JsonObject done = master.build(id);
@@ -240,9 +253,12 @@ class DispatcherTest {
 
     @Test
     void anUnreadableAnswerLeavesTheBuildQueuedAndTheQueueMoving() throws Exception {
-        MessageConsumer<JsonObject> broken = master.vertx.eventBus().consumer(ADDRESS,
+        MessageConsumer<JsonObject> broken = master.vertx.eventBus().consumer(Addresses.offer("w1"),
             msg -> msg.reply(new JsonObject().put("accepted", "maybe")));
         await(broken.completion());
+        master.vertx.eventBus().publish(Addresses.WORKERS,
+            new WorkerStatus("w1", "http://w1:5100", List.of(ADDRESS), 1, List.of()).toJson());
+        Thread.sleep(200); // the announcement arrives before the build
         long id = submit();
 
         JsonObject waiting = master.awaitBuild(id, b -> b.getString("reason") != null);
