@@ -120,8 +120,8 @@ class PartitionIT {
             long a = submit();
             long b = submit();
             // Both workers are free: each takes one. Cut the one w1 runs while its tool runs.
-            awaitBuild(a, running(), Duration.ofSeconds(60));
-            awaitBuild(b, running(), Duration.ofSeconds(60));
+            awaitBuild(a, running(), Duration.ofSeconds(120));
+            awaitBuild(b, running(), Duration.ofSeconds(120));
             long onW1 = "w1".equals(build(a).getString("worker")) ? a : b;
             assertThat(build(onW1).getString("worker")).isEqualTo("w1");
             lab.cut("w1");
@@ -130,7 +130,7 @@ class PartitionIT {
             lab.restore("w1");
             awaitWorkerHeard("w1");
             for (long id : List.of(a, b)) {
-                JsonObject end = awaitBuild(id, E2eCluster::isFinal, Duration.ofSeconds(120));
+                JsonObject end = awaitBuild(id, E2eCluster::isFinal, Duration.ofSeconds(240));
                 assertThat(end.getString("state")).as("build %d of round %d (%s cut): %s", id, round, cut,
                     end.encodePrettily()).isEqualTo("SUCCEEDED");
             }
@@ -217,7 +217,8 @@ class PartitionIT {
     }
 
     private static void awaitWorkers(String... ids) throws Exception {
-        Instant end = Instant.now().plus(Duration.ofSeconds(120));
+        // Generous: on a loaded machine three JVMs with TLS take minutes to start.
+        Instant end = Instant.now().plus(Duration.ofSeconds(300));
         while (Instant.now().isBefore(end)) {
             try {
                 List<String> names = new JsonObject(get("/api/v1/workers")).getJsonArray("workers").stream()
