@@ -40,6 +40,7 @@ cluster:
   members: $MEMBERS
   host: 127.0.0.1
   port: $port
+  event-bus-port: $((port + 100))
   secret-file: $WORK/cluster-secret
 $body
 YAML

@@ -25,9 +25,13 @@ import org.fbs.cluster.membership.Membership;
 import org.fbs.config.ClusterSettings;
 import org.fbs.config.ClusterTls;
 import org.fbs.ops.NodeMetrics;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Starts this node's Vert.x inside the Hazelcast cluster described by cluster.xml and {@code cluster.*}. */
 public final class ClusterNode {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ClusterNode.class);
 
     private ClusterNode() {
     }
@@ -44,9 +48,17 @@ public final class ClusterNode {
         EventBusOptions eventBus = new EventBusOptions()
             .setHost(settings.host())
             .setClusterPublicHost(settings.host())
-            .setPort(0);
+            .setPort(settings.eventBusPort());
+        String where = settings.host() + ":" + (settings.eventBusPort() == 0 ? "any free port" : settings.eventBusPort());
         if (settings.tls().enabled()) {
+            try {
+                LOG.info("{}; event bus on {}", EventBusCertificate.read(settings.tls()).describe(settings.tls()), where);
+            } catch (RuntimeException e) {
+                return Future.failedFuture(new IllegalArgumentException("cluster config: " + e.getMessage(), e));
+            }
             eventBus = withTls(eventBus, settings.tls());
+        } else {
+            LOG.info("event bus on {} without TLS (loopback only)", where);
         }
         HazelcastClusterManager manager = new HazelcastClusterManager(hazelcast);
         return NodeMetrics.builder(new VertxOptions().setEventBusOptions(eventBus), registry)
@@ -57,7 +69,22 @@ public final class ClusterNode {
                     joined.result().sharedData().getLocalMap(Membership.MAP)
                         .put("membership", new Membership.Hazelcast(manager));
                 }
-            });
+            })
+            .recover(err -> Future.failedFuture(isBindFailure(err)
+                ? new IllegalArgumentException("cluster.event-bus-port: cannot listen on " + where + " ("
+                    + err.getMessage() + "): another process (another FBS node on this host?) has it; give each node "
+                    + "on a host its own cluster.event-bus-port", err)
+                : err));
+    }
+
+    private static boolean isBindFailure(Throwable err) {
+        for (Throwable t = err; t != null; t = t.getCause()) {
+            if (t instanceof java.net.BindException
+                || String.valueOf(t.getMessage()).contains("Address already in use")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

@@ -125,10 +125,17 @@ public record WorkerSettings(String id, String httpHost, int httpPort, String pu
         List<Path> roots = v.list("staging-roots", List.of("/srv/fbs")).stream()
             .map(p -> Path.of(p).toAbsolutePath().normalize())
             .toList();
+        String publicUrl = v.string("public-url", null);
+        if (publicUrl == null && isWildcard(host)) {
+            throw http.error("host", host + " listens on every address but names none that others can reach, so the "
+                + "worker would announce a guess (such as http://localhost:" + port + ") for the master to read its "
+                + "logs at and the mails to link to: set worker.public-url to the URL the master and users reach it "
+                + "at, e.g. http://builder-01.example.org:" + port);
+        }
         return new WorkerSettings(
             v.string("id", hostName()),
             host, port,
-            MasterSettings.trimSlash(v.string("public-url", MasterSettings.defaultUrl(host, port))),
+            MasterSettings.trimSlash(publicUrl != null ? publicUrl : MasterSettings.defaultUrl(host, port)),
             v.list("arches", List.of(HostFacts.arch())),
             v.list("releases", List.of(HostFacts.release())),
             v.integer("slots", 1, 1, 1024),
@@ -146,6 +153,25 @@ public record WorkerSettings(String id, String httpHost, int httpPort, String pu
             AllowedHosts.parse("worker.ftp.allowed-hosts", new ConfigValues(v.section("ftp"), "worker.ftp")
                 .list("allowed-hosts", List.of())),
             v.bytes("min-free-disk", DEFAULT_MIN_FREE_DISK));
+    }
+
+    /** An address that means every interface: 0.0.0.0, :: (also written [::] or 0:0:0:0:0:0:0:0) or blank. */
+    static boolean isWildcard(String host) {
+        String h = host.trim();
+        if (h.startsWith("[") && h.endsWith("]")) {
+            h = h.substring(1, h.length() - 1);
+        }
+        if (h.isEmpty() || h.equals("*")) {
+            return true;
+        }
+        if (!h.matches("[0-9.:]+")) {
+            return false;
+        }
+        try {
+            return InetAddress.getByName(h).isAnyLocalAddress();
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     private static Map<String, String> defaultTools() {

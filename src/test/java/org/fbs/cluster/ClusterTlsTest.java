@@ -60,7 +60,26 @@ class ClusterTlsTest {
         List<Integer> ports = List.of(freePort(), freePort(), freePort());
         List<String> members = ports.stream().map(p -> "127.0.0.1:" + p).toList();
 
-        Vertx a = join(new ClusterSettings(name, members, "127.0.0.1", ports.get(0), null, trusted));
+        ch.qos.logback.classic.Logger log = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory
+            .getLogger(ClusterNode.class);
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> lines =
+            new ch.qos.logback.core.read.ListAppender<>();
+        lines.start();
+        log.addAppender(lines);
+        Vertx a;
+        try {
+            a = join(new ClusterSettings(name, members, "127.0.0.1", ports.get(0), null, trusted));
+        } finally {
+            log.detachAppender(lines);
+        }
+        // The start-up line says TLS is on and with which certificate, as keytool fingerprints it; no password.
+        String fingerprint = keytoolFingerprint(trusted);
+        assertThat(lines.list).extracting(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage)
+            .anySatisfy(line -> assertThat(line).startsWith("event-bus TLS is on: this node presents CN=fbs-cluster "
+                    + "(SHA-256 " + fingerprint + ", valid until ")
+                .contains(trusted.keyStore()).contains("trusts the 1 certificate in " + trusted.trustStore())
+                .doesNotContain(trusted.keyStorePassword()).doesNotContain(trusted.trustStorePassword()))
+            .noneSatisfy(line -> assertThat(line).contains(trusted.keyStorePassword()));
         AtomicInteger heard = new AtomicInteger();
         await(a.eventBus().<JsonObject>consumer("fbs.test.tls", msg -> {
             heard.incrementAndGet();
@@ -85,6 +104,21 @@ class ClusterTlsTest {
         assertThat(refused).isInstanceOfSatisfying(ReplyException.class,
             e -> assertThat(e.failureType()).isEqualTo(ReplyFailure.TIMEOUT));
         assertThat(heard.get()).isEqualTo(before);
+    }
+
+    @Test
+    void aWrongStoreOrPasswordIsNamedBeforeTheNodeStarts() throws Exception {
+        ClusterTls made = clusterKeys(dir.resolve("made")).tls();
+        ClusterTls wrongPassword = new ClusterTls(true, made.keyStore(), "not-it", made.trustStore(),
+            made.trustStorePassword());
+        assertThatThrownBy(() -> await(ClusterNode.join(new ClusterSettings("fbs-x", List.of("127.0.0.1:1"),
+                "127.0.0.1", 0, null, wrongPassword), NodeMetrics.newRegistry())))
+            .cause().hasMessageStartingWith("cluster config: cluster.tls.key-store: cannot read " + made.keyStore())
+            .hasMessageEndingWith("wrong password (cluster.tls.key-store-password)");
+        ClusterTls noTrust = new ClusterTls(true, made.keyStore(), made.keyStorePassword(),
+            dir.resolve("missing.p12").toString(), "x");
+        assertThatThrownBy(() -> EventBusCertificate.read(noTrust))
+            .hasMessageStartingWith("cluster.tls.trust-store: cannot read " + dir.resolve("missing.p12"));
     }
 
     @Test
@@ -215,6 +249,19 @@ class ClusterTlsTest {
         keytool("-importcert", "-noprompt", "-alias", name, "-file", cert.toString(), "-storetype", "PKCS12",
             "-keystore", trustStore.toString(), "-storepass", "tr-" + name);
         return new ClusterTls(true, keyStore.toString(), "pw-" + name, trustStore.toString(), "tr-" + name);
+    }
+
+    /** The key's SHA-256 fingerprint as the JDK's keytool prints it ({@code keytool -list -v}). */
+    private static String keytoolFingerprint(ClusterTls tls) throws Exception {
+        List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(), "-list",
+            "-v", "-keystore", tls.keyStore(), "-storepass:env", "FBS_TEST_PASSWORD");
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().put("FBS_TEST_PASSWORD", tls.keyStorePassword());
+        Process process = builder.start();
+        String output = new String(process.getInputStream().readAllBytes());
+        assertThat(process.waitFor()).as(output).isZero();
+        return output.lines().map(String::trim).filter(l -> l.startsWith("SHA256: ")).findFirst()
+            .orElseThrow(() -> new AssertionError(output)).substring("SHA256: ".length());
     }
 
     private static void keytool(String... args) throws IOException, InterruptedException {

@@ -326,12 +326,36 @@ class FbsConfigTest {
     }
 
     @Test
-    void aWildcardAddressIsNotUsedInLinks() {
-        JsonObject json = new JsonObject().put("worker", new JsonObject()
-            .put("http", new JsonObject().put("host", "0.0.0.0").put("port", 5100)));
+    void aWorkerOnEveryAddressWithoutAPublicUrlIsRefusedRatherThanAnnouncingAGuess() {
+        for (String wildcard : List.of("0.0.0.0", "::", "[::]", "0:0:0:0:0:0:0:0")) {
+            JsonObject json = new JsonObject().put("worker", new JsonObject()
+                .put("http", new JsonObject().put("host", wildcard).put("port", 5100)));
+            assertThatThrownBy(() -> FbsConfig.from(json)).as(wildcard)
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("worker.http.host: " + wildcard + " listens on every address")
+                .hasMessageContaining("set worker.public-url");
+        }
+        JsonObject named = new JsonObject().put("worker", new JsonObject()
+            .put("http", new JsonObject().put("host", "0.0.0.0").put("port", 5100))
+            .put("public-url", "http://builder-01.example.org:5100/"));
+        assertThat(FbsConfig.from(named).worker().publicUrl()).isEqualTo("http://builder-01.example.org:5100");
+        JsonObject oneAddress = new JsonObject().put("worker", new JsonObject()
+            .put("http", new JsonObject().put("host", "10.0.0.7").put("port", 5100)));
+        assertThat(FbsConfig.from(oneAddress).worker().publicUrl()).isEqualTo("http://10.0.0.7:5100");
+    }
 
-        assertThat(FbsConfig.from(json).worker().publicUrl()).startsWith("http://").endsWith(":5100")
-            .doesNotContain("0.0.0.0");
+    @Test
+    void theEventBusHasAFixedPortOfItsOwnForFirewalls() {
+        assertThat(FbsConfig.from(new JsonObject()).cluster().eventBusPort()).isEqualTo(5730);
+        assertThat(FbsConfig.from(new JsonObject().put("cluster", new JsonObject().put("event-bus-port", 5802)))
+            .cluster().eventBusPort()).isEqualTo(5802);
+        assertThatThrownBy(() -> FbsConfig.from(new JsonObject().put("cluster",
+                new JsonObject().put("port", 5801).put("event-bus-port", 5801))))
+            .hasMessage("cluster.event-bus-port: is cluster.port (5801, Hazelcast's): give the event bus a port of its "
+                + "own");
+        assertThatThrownBy(() -> FbsConfig.from(new JsonObject().put("cluster",
+                new JsonObject().put("event-bus-port", 70000))))
+            .hasMessage("cluster.event-bus-port: must be between 0 and 65535");
     }
 
     @Test

@@ -50,6 +50,8 @@ final class E2eCluster implements AutoCloseable {
     /** Hazelcast port of each node by name, all of them in every node's member list. */
     private final Map<String, Integer> hazelcastPorts = new LinkedHashMap<>();
     private final Map<String, Integer> httpPorts = new HashMap<>();
+    /** Event-bus port of each node by name (cluster.event-bus-port), the same across its restarts. */
+    private final Map<String, Integer> eventBusPorts = new HashMap<>();
     private final Map<String, FbsNode> running = new LinkedHashMap<>();
     private final List<FbsNode> started = new ArrayList<>();
     private final Map<String, Integer> starts = new HashMap<>();
@@ -269,6 +271,7 @@ final class E2eCluster implements AutoCloseable {
             .append("  name: ").append(clusterName).append('\n')
             .append("  host: 127.0.0.1\n")
             .append("  port: ").append(port).append('\n')
+            .append("  event-bus-port: ").append(portOf(eventBusPorts, node)).append('\n')
             .append("  members: [").append(String.join(", ", members)).append("]\n")
             .append("  secret-file: ").append(secretFile).append('\n');
         clusterSettings.forEach(line -> yaml.append("  ").append(line).append('\n'));

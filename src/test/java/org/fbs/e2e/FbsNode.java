@@ -28,13 +28,19 @@ final class FbsNode implements AutoCloseable {
 
     static FbsNode start(String name, String role, String yaml, Path dir, Map<String, String> env)
         throws IOException {
+        return start(name, role, yaml, dir, env, command -> command);
+    }
+
+    /** The same, its command line wrapped by {@code wrap} (e.g. run in a network namespace). */
+    static FbsNode start(String name, String role, String yaml, Path dir, Map<String, String> env,
+                         java.util.function.UnaryOperator<List<String>> wrap) throws IOException {
         Path config = dir.resolve(name + ".yaml");
         Files.writeString(config, yaml);
         Path output = dir.resolve(name + ".out");
-        String jar = System.getProperty("fbs.jar", "target/fbs.jar");
-        ProcessBuilder builder = new ProcessBuilder(List.of(
+        String jar = Path.of(System.getProperty("fbs.jar", "target/fbs.jar")).toAbsolutePath().toString();
+        ProcessBuilder builder = new ProcessBuilder(wrap.apply(List.of(
             Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "-Xmx256m", "-jar", jar, "--role=" + role, "--config", config.toString()))
+            "-Xmx256m", "-jar", jar, "--role=" + role, "--config", config.toString())))
             .directory(dir.toFile())
             .redirectErrorStream(true)
             .redirectOutput(output.toFile());

@@ -92,7 +92,7 @@ class WebUiIT {
         int masterPort = FbsNode.freePort();
         master = "http://127.0.0.1:" + masterPort;
         nodes.add(FbsNode.start("master", "master", """
-            cluster: {name: %s, host: 127.0.0.1, port: %d, members: %s, secret-file: "%s"}
+            cluster: {name: %s, host: 127.0.0.1, port: %d, event-bus-port: 0, members: %s, secret-file: "%s"}
             master:
               http: {host: 127.0.0.1, port: %d}
               data-dir: %s
@@ -104,7 +104,7 @@ class WebUiIT {
         // Open without login, and answers only once the master has read the provider's discovery document.
         awaitHttp(master + "/api/v1/info", body -> body.contains("\"version\""));
         nodes.add(FbsNode.start("w-ui", "worker", """
-            cluster: {name: %s, host: 127.0.0.1, port: %d, members: %s, secret-file: "%s"}
+            cluster: {name: %s, host: 127.0.0.1, port: %d, event-bus-port: 0, members: %s, secret-file: "%s"}
             worker:
               id: w-ui
               http: {host: 127.0.0.1, port: %d}
