@@ -214,15 +214,17 @@ public final class WorkerVerticle extends VerticleBase {
         // The run is on disk (a restart reports it) and its log exists before the answer, so that the log link the
         // master hands out works at once. The marker shares an fsync with whatever else the journal writes, and the
         // log is opened unordered: an offer waits behind no other build's writes.
-        Future<BuildLog> opened = vertx.executeBlocking(() -> {
+        Future<Void> roomy = vertx.executeBlocking(() -> {
             // Looked at again now: the last announcement's look may be seconds old.
             String shortage = DiskSpace.shortage(DiskSpace.of(diskFolders()), settings.minFreeDisk());
             if (shortage != null) {
                 throw new LowDisk(shortage);
             }
-            return BuildLog.open(settings.logsDir(), id, vertx.eventBus(), live, settings.maxLogLine());
+            return null;
         }, false);
-        Future<Void> marked = opened.compose(log -> outbox.markRunning(id, attempt));
+        Future<Void> marked = roomy.compose(v -> outbox.markRunning(id, attempt));
+        Future<BuildLog> opened = roomy.compose(v -> vertx.executeBlocking(() -> BuildLog.open(settings.logsDir(), id,
+            vertx.eventBus(), live, settings.maxLogLine()), false));
         Promise<Void> decided = Promise.promise();
         offersDeciding.put(id, decided.future());
         decided.future().onComplete(done -> offersDeciding.remove(id));

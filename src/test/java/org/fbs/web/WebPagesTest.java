@@ -132,7 +132,7 @@ class WebPagesTest {
         assertThat(queue.getValue("typicalWaitSeconds")).as("no build of its kind ended yet").isNull();
         assertThat(queue.getString("text")).isEqualTo("2nd in line for x86_64/41; no worker online");
         assertThat(apiBuild(first).getJsonObject("queue").getInteger("position")).isEqualTo(1);
-        assertThat(page(second)).contains("<p class=\"queue\" id=\"queue\">2nd in line for x86_64/41; no worker"
+        assertThat(page(second)).contains("id=\"place-in-line\">2nd in line for x86_64/41; no worker"
             + " online</p>");
         JsonObject durations = apiBuild(second).getJsonObject("durations");
         assertThat(durations.getBoolean("ended")).isFalse();

@@ -268,7 +268,7 @@ class WorkerRestartTest {
     void aBuildThatFailedByItselfBeforeTheStopEndsFailedAndAnOfferRacingTheStopIsDeclined() throws Exception {
         Path go = fifo(tmp.resolve("go"));
         WorkerSettings settings = settings(Map.of("lorax", wrapper("lorax", "read -r line < " + quoted(go) + "\n"
-            + "echo 'lorax: no space left on device'\nexit 1\n").toString()), 2);
+            + "echo 'lorax: the installer tree is broken'\nexit 1\n").toString()), 2);
         startWorker(settings);
         assertThat(offer(41, 1).accepted()).isTrue();
         until("the tool of build 41 in its run marker", () -> marker(41).getJsonArray("tools").size() == 1);
