@@ -13,9 +13,12 @@ import io.vertx.ext.mail.StartTLSOptions;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.fbs.config.MasterSettings;
@@ -61,6 +64,8 @@ public final class Notifier extends VerticleBase {
     private final long sweepMs;
     /** Mails being sent right now: a sweep must not send one twice. */
     private final Set<Long> sending = new HashSet<>();
+    /** The last mail of each build on its way: a build's mails reach the server in the order they were made. */
+    private final Map<Long, Future<Void>> lastOfBuild = new HashMap<>();
     /** Sends to the recipients the server accepts ({@code allowRcptErrors}). */
     private MailClient client;
     /** Refuses the whole mail on a refused recipient: asked only when none was accepted, to learn if for good. */
@@ -148,11 +153,13 @@ public final class Notifier extends VerticleBase {
             return;
         }
         // The dispatcher has usually kept this mail already, with the change: the outbox then answers with that one.
+        // Every due mail of the build goes, oldest first: one the sweep has not sent yet must not come after this one.
         about(change).ifPresent(mail -> store.insertMail(mail)
-            .onSuccess(kept -> {
-                if (kept.status() == OutboxMail.Status.PENDING && !kept.nextTry().isAfter(Instant.now())) {
-                    deliver(kept);
-                }
+            .compose(kept -> store.mailsOf(kept.build()))
+            .onSuccess(mails -> {
+                Instant now = Instant.now();
+                mails.stream().filter(m -> m.status() == OutboxMail.Status.PENDING && !m.nextTry().isAfter(now))
+                    .sorted(Comparator.comparingLong(OutboxMail::id)).forEach(this::deliver);
             })
             .onFailure(err -> LOG.error("could not keep the {} mail of build {} in the outbox", mail.kind(),
                 mail.build(), err)));
@@ -175,7 +182,7 @@ public final class Notifier extends VerticleBase {
 
     private void sendDue() {
         store.dueMails(Instant.now(), 50)
-            .onSuccess(due -> due.forEach(this::deliver))
+            .onSuccess(due -> due.stream().sorted(Comparator.comparingLong(OutboxMail::id)).forEach(this::deliver))
             .onFailure(err -> LOG.warn("cannot read the mail outbox: {}", err.getMessage()));
     }
 
@@ -183,6 +190,13 @@ public final class Notifier extends VerticleBase {
         if (!sending.add(mail.id())) {
             return;
         }
+        Future<Void> before = lastOfBuild.getOrDefault(mail.build(), Future.succeededFuture());
+        Future<Void> mine = before.transform(v -> deliverNow(mail));
+        lastOfBuild.put(mail.build(), mine);
+        mine.onComplete(v -> lastOfBuild.remove(mail.build(), mine));
+    }
+
+    private Future<Void> deliverNow(OutboxMail mail) {
         Future<OutboxMail> done;
         if (client == null) {
             LOG.info("mail {} about build {} (not sent: no SMTP server configured)\nTo: {}\nSubject: {}\n\n{}",
@@ -193,9 +207,10 @@ public final class Notifier extends VerticleBase {
             OutboxMail going = mail.with(OutboxMail.Status.SENDING);
             done = store.updateMail(going).compose(v -> send(going));
         }
-        done.compose(store::updateMail)
+        return done.compose(store::updateMail)
             .onFailure(err -> LOG.error("could not record the state of mail {}", mail.id(), err))
-            .onComplete(v -> sending.remove(mail.id()));
+            .onComplete(v -> sending.remove(mail.id()))
+            .transform(v -> Future.succeededFuture());
     }
 
     /** Sends the mail and answers it as it is to be recorded; never fails. */

@@ -56,7 +56,7 @@ class WebUiIT {
     static final Path STANDINS = Path.of(System.getProperty("fbs.standins", "src/test/standins")).toAbsolutePath();
     static final Path SCREENSHOTS = Path.of("target", "screenshots");
     /** Seconds the lorax stand-in spreads over its progress lines: long enough to watch, and to cancel in. */
-    static final String STANDIN_SECONDS = "10";
+    static final String STANDIN_SECONDS = "20";
     static final Duration PATIENCE = Duration.ofSeconds(90);
     static final String ISSUER_ID = "fedora";
     static final String CLIENT_ID = "fbs-webui";
@@ -169,7 +169,7 @@ class WebUiIT {
         browser.get(master + "/");
         String mine = browser.findElement(By.id("builds")).getText();
         assertThat(mine).contains("#" + watched, "SUCCEEDED", "#" + canceled, "CANCELED", "Duration");
-        assertThat(browser.findElements(By.cssSelector("#builds td.duration"))).hasSize(2)
+        assertThat(browser.findElements(By.cssSelector("#builds td.duration"))).hasSize(3)
             .allMatch(cell -> cell.getText().matches("[0-9]+ (s|min [0-9]{2} s)"));
         screenshot("09-dashboard-with-builds");
         theTrendsPageDrawsTodaysBuilds();
@@ -259,8 +259,21 @@ class WebUiIT {
         assertThat(stateAtFirst).isIn("ASSIGNED", "RUNNING");
         assertThat(second).isGreaterThan(first);
 
+        // A build submitted now waits behind it (the worker has one slot): its page says where it stands in line.
+        long queued = submitFromTheForm("Queued");
+        String place = waitFor(b -> b.findElements(By.id("place-in-line")).isEmpty() ? null
+            : b.findElement(By.id("place-in-line")).getText());
+        assertThat(place).startsWith("1st in line for x86_64/41; 1 worker");
+        screenshot("06b-place-in-line");
+        browser.findElement(By.id("cancel")).click();
+        assertThat(browser.getCurrentUrl()).isEqualTo(master + "/builds/" + queued);
+        waitFor(b -> "CANCELED".equals(state()) ? true : null);
+        assertThat(browser.findElements(By.id("place-in-line"))).isEmpty();
+        browser.get(master + "/builds/" + id);
+
         waitFor(b -> "SUCCEEDED".equals(state()) ? true : null);
-        String text = waitFor(b -> log.getText().contains("build " + id + " succeeded") ? log.getText() : null);
+        String text = waitFor(b -> b.findElement(By.id("log")).getText().contains("build " + id + " succeeded")
+            ? b.findElement(By.id("log")).getText() : null);
         assertThat(text).contains("== image ==", "creating boot.iso").hasSizeGreaterThan(second);
         assertThat(browser.findElement(By.id("artifacts")).getText()).contains("boot.iso");
         assertThat(browser.findElements(By.id("cancel"))).isEmpty();
@@ -292,16 +305,16 @@ class WebUiIT {
         return id;
     }
 
-    /** The header's Trends link: today's two builds in the per-day chart, and the boot builds' times. */
+    /** The header's Trends link: today's three builds in the per-day chart, and the boot builds' times. */
     static void theTrendsPageDrawsTodaysBuilds() throws IOException {
         browser.findElement(By.linkText("Trends")).click();
         assertThat(browser.getCurrentUrl()).isEqualTo(master + "/trends");
         WebElement today = browser.findElement(By.cssSelector("#per-day g.day:last-of-type"));
-        assertThat(today.getAttribute("data-total")).isEqualTo("2");
+        assertThat(today.getAttribute("data-total")).isEqualTo("3");
         assertThat(today.findElements(By.cssSelector("rect"))).extracting(r -> r.getAttribute("data-state"))
             .containsExactlyInAnyOrder("SUCCEEDED", "CANCELED");
         assertThat(today.findElement(By.cssSelector("rect")).getSize().getHeight()).as("drawn").isPositive();
-        assertThat(browser.findElement(By.cssSelector("#times tr[data-type='boot']")).getText()).startsWith("boot 2");
+        assertThat(browser.findElement(By.cssSelector("#times tr[data-type='boot']")).getText()).startsWith("boot 3");
         assertThat(browser.findElements(By.cssSelector("#times-boot rect"))).hasSize(4);
         screenshot("09b-trends");
     }
