@@ -29,6 +29,10 @@ import java.util.concurrent.Future;
  *                                                threads (each waiting GAP_MS after each answer); print the time
  *                                                from each POST being sent to the worker's RUNNING timestamp for
  *                                                that build (p50, p99, max)
+ *   fill MASTER_URL BUILDS CLIENTS RELEASE WINDOW
+ *                                                submit BUILDS builds for x86_64/RELEASE (no worker builds it, so
+ *                                                they stay queued) from CLIENTS threads; print the submissions
+ *                                                answered per second in each WINDOW of them, first to last
  *   follow MASTER_URL RELEASE                    submit a build for x86_64/RELEASE whose tool prints "tick
  *                                                <epoch µs>" lines, follow its live log, and print how long
  *                                                each line took from the tool to this reader (p50, p99, max)
@@ -47,6 +51,8 @@ public final class ServiceBench {
             case "dispatch" -> dispatch(args[1], Integer.parseInt(args[2]), Integer.parseInt(args[3]), args[4],
                 args.length > 5 ? Long.parseLong(args[5]) : 0);
             case "follow" -> follow(args[1], args[2]);
+            case "fill" -> fill(args[1], Integer.parseInt(args[2]), Integer.parseInt(args[3]), args[4],
+                Integer.parseInt(args[5]));
             case "section" -> section(Path.of(args[1]), new String(System.in.readAllBytes(), StandardCharsets.UTF_8));
             default -> throw new IllegalArgumentException("unknown benchmark " + args[0]);
         }
@@ -86,16 +92,71 @@ public final class ServiceBench {
         List<Double> millis = new ArrayList<>();
         List<Double> queuedToAssigned = new ArrayList<>();
         List<Double> assignedToRunning = new ArrayList<>();
-        for (Map.Entry<Long, Instant> e : sent.entrySet()) {
+        // In the order they were sent, so that the first and the last 100 can be compared (growth over the run).
+        List<Map.Entry<Long, Instant>> inOrder = new ArrayList<>(sent.entrySet());
+        inOrder.sort(Map.Entry.comparingByValue());
+        for (Map.Entry<Long, Instant> e : inOrder) {
             Map<String, Instant> history = historyUntilRunning(master, e.getKey());
             millis.add(e.getValue().until(history.get("RUNNING"), ChronoUnit.MICROS) / 1000.0);
             // QUEUED to ASSIGNED holds the offer's round trip: the worker's answer waits for its run marker on disk.
             queuedToAssigned.add(history.get("QUEUED").until(history.get("ASSIGNED"), ChronoUnit.MICROS) / 1000.0);
             assignedToRunning.add(history.get("ASSIGNED").until(history.get("RUNNING"), ChronoUnit.MICROS) / 1000.0);
         }
+        int edge = Math.min(100, millis.size());
+        JsonObject first = summary(new ArrayList<>(millis.subList(0, edge)));
+        JsonObject last = summary(new ArrayList<>(millis.subList(millis.size() - edge, millis.size())));
         System.out.println(summary(millis).put("builds", builds).put("clients", clients)
+            .put("first100", first).put("last100", last)
             .put("queued_to_assigned", summary(queuedToAssigned))
             .put("assigned_to_running", summary(assignedToRunning)).encode());
+    }
+
+    /**
+     * Submits BUILDS builds for x86_64/RELEASE (one no worker builds, so they all stay queued) from CLIENTS threads and
+     * prints, for each WINDOW submissions in the order they were answered, the rate at which they were answered: a
+     * queue that slows as it grows shows as falling rates.
+     */
+    static void fill(String master, int builds, int clients, String release, int window) throws Exception {
+        String spec = "[DEFAULT]\ntype=boot\narch=x86_64\nrelease=" + release + "\n";
+        java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+        long[] answeredAt = new long[builds];
+        java.util.concurrent.atomic.AtomicInteger answered = new java.util.concurrent.atomic.AtomicInteger();
+        ExecutorService pool = Executors.newFixedThreadPool(clients);
+        List<Future<?>> done = new ArrayList<>();
+        long start = System.nanoTime();
+        for (int c = 0; c < clients; c++) {
+            done.add(pool.submit(() -> {
+                while (next.getAndIncrement() < builds) {
+                    HttpRequest post = HttpRequest.newBuilder(URI.create(master + "/api/v1/builds"))
+                        .header("Content-Type", "text/plain").POST(HttpRequest.BodyPublishers.ofString(spec)).build();
+                    HttpResponse<String> answer = HTTP.send(post, HttpResponse.BodyHandlers.ofString());
+                    if (answer.statusCode() != 201) {
+                        throw new IllegalStateException("POST answered " + answer.statusCode() + ": " + answer.body());
+                    }
+                    answeredAt[answered.getAndIncrement()] = System.nanoTime();
+                }
+                return null;
+            }));
+        }
+        try {
+            for (Future<?> f : done) {
+                f.get();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        long[] at = answeredAt.clone();
+        java.util.Arrays.sort(at);
+        JsonArray rates = new JsonArray();
+        long from = start;
+        for (int end = window; end <= builds; end += window) {
+            long to = at[end - 1];
+            rates.add(Math.round(window / ((to - from) / 1e9)));
+            from = to;
+        }
+        System.out.println(new JsonObject().put("builds", builds).put("clients", clients).put("window", window)
+            .put("seconds", Math.round((at[builds - 1] - start) / 1e8) / 10.0)
+            .put("per_second_by_window", rates).encode());
     }
 
     /**
