@@ -52,6 +52,30 @@ class BuildQueueTest {
     }
 
     @Test
+    void aPlaceInLineCountsTheOlderQueuedBuildsOfTheSameAddressOnly() {
+        Build a = queued(X86, "boot", "ann");
+        queued(ARM, "boot", "ann");
+        Build b = queued(X86, "dvd", "bob");
+        Build c = queued(X86, "boot", "bob");
+
+        assertThat(queue.ahead(a.id())).isZero();
+        assertThat(queue.ahead(b.id())).isEqualTo(1);
+        assertThat(queue.ahead(c.id())).isEqualTo(2);
+        // Being offered, a build is still in line; once a worker has it, it is not.
+        assertThat(take(X86, ANY).id()).isEqualTo(a.id());
+        assertThat(queue.ahead(c.id())).isEqualTo(2);
+        Build held = a.assigned("w1", null, T0, "L1");
+        queue.put(held);
+        queue.offerEnded(a.id());
+        assertThat(queue.ahead(b.id())).isZero();
+        assertThat(queue.ahead(c.id())).isEqualTo(1);
+        // Back in the queue after its worker was lost: first in line again, by its age.
+        queue.put(queue.afterLoss(held, "worker w1 was lost", T0));
+        assertThat(queue.ahead(c.id())).isEqualTo(2);
+        assertThat(queue.ahead(a.id())).isZero();
+    }
+
+    @Test
     void aLaneNoWorkerServesIsSkippedWithItsReasonAndDoesNotHoldUpTheOthers() {
         Build dvd = queued(X86, "dvd", "ann");
         Build boot = queued(X86, "boot", "ann");
