@@ -17,6 +17,7 @@ import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.fbs.auth.Caller;
 import org.fbs.build.Build;
+import org.fbs.build.ImageKinds;
 import org.fbs.build.QueuePlace;
 import org.fbs.config.MasterSettings;
 import org.fbs.kickstart.KickstartFetcher;
@@ -72,6 +73,11 @@ public final class LocalMasterService implements MasterService {
 
     @Override
     public Future<Build> submit(BuildSpec parsed, Caller caller) {
+        try {
+            ImageKinds.check(parsed);
+        } catch (SpecException e) {
+            return Future.failedFuture(new MasterException(Reason.INVALID, "the build spec has errors", e.errors()));
+        }
         return kickstarts.withText(parsed)
             .compose(spec -> vertx.eventBus().<JsonObject>request(SUBMIT, new NewBuild(spec.toJson(),
                 Addresses.build(spec.arch(), spec.release()), caller.name(), OwnerCode.needsIsolation(spec, caller))
