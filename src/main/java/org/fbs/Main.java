@@ -23,7 +23,7 @@ import org.fbs.cluster.LinkSigner;
 import org.fbs.config.ClusterSettings;
 import org.fbs.config.FbsConfig;
 import org.fbs.master.MasterRole;
-import org.fbs.master.WorkerLinks;
+import org.fbs.cluster.WorkerLinks;
 import org.fbs.ops.BuildInfo;
 import org.fbs.ops.NodeMetrics;
 import org.fbs.worker.WorkerRole;

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import org.fbs.spec.BuildSpec;
 import org.fbs.spec.ImageType;
+import org.fbs.spec.SpecException;
 
 /**
  * The image kinds FBS builds, one {@link ImageKind} each, in the order workers list them; the one place that finds
@@ -62,6 +63,19 @@ public final class ImageKinds {
             }
         }
         throw new IllegalArgumentException("no image kind builds " + type + " with tool " + tool);
+    }
+
+    /**
+     * Refuses what the spec's image tool itself would refuse (a mirror list alone for lorax, a DVD name that cannot
+     * be staged...), so that it is refused at submit and not after the build ran: each problem as
+     * {@code [section] key: reason}. The spec's format is {@link org.fbs.spec.SpecParser}'s to check, the tools'
+     * rules are the kinds'.
+     */
+    public static void check(BuildSpec spec) throws SpecException {
+        List<String> refused = of(spec).refusals(spec);
+        if (!refused.isEmpty()) {
+            throw new SpecException(refused);
+        }
     }
 
     /** The kind in words, for users: {@code live (kiwi)} rather than {@code live-kiwi}. */

@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.fbs.build.ImageKinds;
 import org.fbs.spec.BuildSpec;
 import org.fbs.spec.SpecException;
 import org.fbs.spec.SpecParser;
@@ -22,15 +23,20 @@ final class SpecFile {
     private SpecFile() {
     }
 
+    /** The spec, checked as the master checks it at submit: its format, then what its image tool would refuse. */
     static BuildSpec parse(String text) throws SpecException {
+        BuildSpec spec;
         if (!text.strip().startsWith("{")) {
-            return SpecParser.fromIni(text);
+            spec = SpecParser.fromIni(text);
+        } else {
+            try {
+                spec = SpecParser.fromJson((JsonObject) Json.decodeValue(text));
+            } catch (DecodeException | ClassCastException e) {
+                throw new SpecException(List.of("spec: not a valid JSON object"));
+            }
         }
-        try {
-            return SpecParser.fromJson((JsonObject) Json.decodeValue(text));
-        } catch (DecodeException | ClassCastException e) {
-            throw new SpecException(List.of("spec: not a valid JSON object"));
-        }
+        ImageKinds.check(spec);
+        return spec;
     }
 
     /** The file as UTF-8, read no further than the limit so that a wrong path to a huge file fails fast. */

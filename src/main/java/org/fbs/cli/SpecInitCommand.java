@@ -3,7 +3,6 @@ package org.fbs.cli;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import org.fbs.spec.SpecException;
-import org.fbs.spec.SpecParser;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -42,8 +41,8 @@ public final class SpecInitCommand implements Callable<Integer> {
             case live -> live();
         };
         try {
-            // What we print must parse: a bad --arch or --release is reported like any spec error.
-            SpecParser.fromIni(spec);
+            // What we print must pass `fbs spec check`: a bad --arch or --release is reported like any spec error.
+            SpecFile.parse(spec);
         } catch (SpecException e) {
             PrintWriter err = command.commandLine().getErr();
             e.errors().forEach(error -> err.println("fbs spec init: " + error));

@@ -2,7 +2,6 @@ package org.fbs.logs;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientResponse;
@@ -10,7 +9,6 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
-import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Map;
 import java.util.Objects;
@@ -19,8 +17,8 @@ import org.fbs.auth.Caller;
 import org.fbs.build.Artifact;
 import org.fbs.build.Build;
 import org.fbs.build.BuildState;
-import org.fbs.master.WorkerLinks;
-import org.fbs.protocol.Addresses;
+import org.fbs.cluster.WorkerLinks;
+import org.fbs.service.BuildChanges;
 import org.fbs.store.AsyncBuildStore;
 
 /**
@@ -126,7 +124,7 @@ public final class LogRelay {
         private final long id;
         private final boolean follow;
         private final Problems problems;
-        private MessageConsumer<JsonObject> changes;
+        private BuildChanges.Listening changes;
         /** While a followed stream is piped: the build as it was when the stream was opened, and how to cut it. */
         private Build streamed;
         private HttpClientResponse upstream;
@@ -153,18 +151,17 @@ public final class LogRelay {
                 return;
             }
             // Listening before the first look: a change between the look and the wait is not missed.
-            changes = vertx.eventBus().localConsumer(Addresses.MASTER_BUILD_CHANGED, msg -> {
-                JsonObject build = msg.body().getJsonObject("build"); // a BuildChange
-                if (build != null && build.getLong("id", 0L) == id) {
+            changes = BuildChanges.listen(vertx, change -> {
+                if (change.build().id() == id) {
                     if (streamed != null) {
-                        watch(Build.fromJson(build));
+                        watch(change.build());
                     } else {
                         changed();
                     }
                 }
             });
             ctx.response().closeHandler(v -> finish());
-            changes.completion().onComplete(v -> look());
+            changes.ready().onComplete(v -> look());
         }
 
         private void changed() {
@@ -366,7 +363,7 @@ public final class LogRelay {
             done = true;
             waiting = false;
             if (changes != null) {
-                changes.unregister();
+                changes.stop();
                 changes = null;
             }
         }

@@ -23,12 +23,14 @@ import org.fbs.build.QueuePlace;
 import org.fbs.config.MasterLimits;
 import org.fbs.config.MasterSettings;
 import org.fbs.protocol.Addresses;
-import org.fbs.protocol.BuildChange;
 import org.fbs.protocol.BuildEvent;
 import org.fbs.protocol.CancelRequest;
 import org.fbs.protocol.JobOffer;
 import org.fbs.protocol.OfferReply;
 import org.fbs.protocol.WorkerStatus;
+import org.fbs.service.BuildChange;
+import org.fbs.service.BuildChanges;
+import org.fbs.service.MasterException;
 import org.fbs.store.AsyncBuildStore;
 import org.fbs.queue.BuildQueue;
 import org.fbs.store.OutboxMail;
@@ -66,10 +68,6 @@ public final class Dispatcher extends VerticleBase {
     private final Map<Long, Future<Void>> unsaved = new HashMap<>();
     private final WorkerDirectory workers;
     private final BuildMetrics metrics;
-    /** The failure code of a submit refused because its owner has too many builds queued (HTTP 429). */
-    public static final int TOO_MANY_QUEUED = 429;
-    /** The failure code of a submit refused because it needs isolation no online worker has (HTTP 403). */
-    public static final int NOT_ISOLATED = 403;
     private final Duration workerTimeout;
     /** The mail a change calls for, kept in the same transaction as the change. */
     private final Function<BuildChange, Optional<OutboxMail>> mailFor;
@@ -85,7 +83,7 @@ public final class Dispatcher extends VerticleBase {
     /**
      * @param workerTimeout    a worker silent for this long is lost
      * @param maxRetries       how often a build that lost its worker is queued again before it fails
-     * @param maxQueuedPerUser {@code master.max-queued-per-user}: a submit past it fails with {@link #TOO_MANY_QUEUED}
+     * @param maxQueuedPerUser {@code master.max-queued-per-user}: a submit past it fails TOO_MANY
      * @param mailFor          the mail each stored change calls for (the notifier's), written with the change
      */
     public Dispatcher(AsyncBuildStore store, MeterRegistry registry, Duration workerTimeout, int maxRetries,
@@ -107,13 +105,8 @@ public final class Dispatcher extends VerticleBase {
             });
             var bus = vertx.eventBus();
             var consumers = List.of(
-                bus.<JsonObject>localConsumer(Addresses.MASTER_SUBMIT, this::submit).completion(),
-                bus.<JsonObject>localConsumer(Addresses.MASTER_WORKERS, m -> m.reply(workers.toJson())).completion(),
-                bus.<JsonObject>localConsumer(Addresses.MASTER_CANCEL, this::cancel).completion(),
-                bus.<JsonObject>localConsumer(Addresses.MASTER_QUEUE, m -> {
-                    QueuePlace place = placeInLine(m.body().getLong("build", 0L));
-                    m.reply(place == null ? null : place.toJson());
-                }).completion(),
+                LocalMasterService.serve(vertx, new LocalMasterService.Desk(this::submit, this::cancel,
+                    this::placeInLine, workers::known)),
                 bus.<JsonObject>consumer(Addresses.EVENTS, this::onEvent).completion(),
                 bus.<JsonObject>consumer(Addresses.WORKERS, this::onWorker).completion());
             startedAt = Instant.now();
@@ -133,35 +126,33 @@ public final class Dispatcher extends VerticleBase {
         return store.close();
     }
 
-    private void submit(Message<JsonObject> msg) {
-        JsonObject body = msg.body();
-        String owner = body.getString("owner");
-        String tooMany = queue.refusal(owner);
+    /** Stores and queues a new build; fails TOO_MANY, UNTRUSTED, or UNAVAILABLE when it could not be stored. */
+    private Future<Build> submit(LocalMasterService.NewBuild request) {
+        String tooMany = queue.refusal(request.owner());
         if (tooMany != null) {
-            msg.fail(TOO_MANY_QUEUED, tooMany);
-            return;
+            return Future.failedFuture(new MasterException(MasterException.Reason.TOO_MANY, tooMany));
         }
-        boolean isolate = body.getBoolean("isolate", false);
-        String kind = ImageKinds.of(body.getJsonObject("spec")).name();
-        if (isolate && workers.isolating(body.getString("address"), kind) == 0) {
-            msg.fail(NOT_ISOLATED, OwnerCode.noIsolation(kind, WorkerDirectory.describe(body.getString("address"))));
-            return;
+        String kind = ImageKinds.of(request.spec()).name();
+        if (request.isolate() && workers.isolating(request.address(), kind) == 0) {
+            return Future.failedFuture(new MasterException(MasterException.Reason.UNTRUSTED,
+                OwnerCode.noIsolation(kind, WorkerDirectory.describe(request.address()))));
         }
-        Build fresh = Build.queued(body.getJsonObject("spec"), body.getString("address"), owner, isolate,
+        Build fresh = Build.queued(request.spec(), request.address(), request.owner(), request.isolate(),
             Instant.now());
         // Behind builds that wait for a reason, it waits for the same one (its lane is not walked again for it).
         String laneReason = queue.reasonOf(queue.laneFor(fresh));
         Build toStore = laneReason == null ? fresh : fresh.waiting(laneReason);
-        store.insert(toStore)
+        return store.insert(toStore)
+            .recover(err -> {
+                LOG.error("could not store a new build", err);
+                return Future.failedFuture(new MasterException(MasterException.Reason.UNAVAILABLE,
+                    "the build could not be stored; nothing was queued"));
+            })
             .onSuccess(stored -> {
                 queue.put(stored);
                 metrics.stored(stored);
-                msg.reply(stored.toJson());
-                pump(stored.address());
-            })
-            .onFailure(err -> {
-                LOG.error("could not store a new build", err);
-                msg.fail(500, "the build could not be stored");
+                // After the answer: the build is offered once its submitter has it.
+                context.runOnContext(v -> pump(stored.address()));
             });
     }
 
@@ -494,48 +485,37 @@ public final class Dispatcher extends VerticleBase {
 
     /**
      * Cancels a build: a queued one at once, without touching a worker; a running one by telling its worker, which
-     * reports CANCELED once its tools are gone. Replies with the build; fails 404 (unknown) or 409 (already ended).
-     * Who may cancel is the API's concern (the owner or an admin, once there are accounts), not the dispatcher's.
+     * reports CANCELED once its tools are gone. Completes with the build; fails NOT_FOUND (unknown) or CONFLICT
+     * (already ended). Who may cancel is the service's concern (the owner or an admin), not the dispatcher's.
      */
-    private void cancel(Message<JsonObject> msg) {
-        long id = msg.body().getLong("build");
+    private Future<Build> cancel(long id) {
         Build build = queue.get(id);
         if (build == null) {
-            store.get(id).onComplete(found -> {
-                if (found.failed()) {
-                    msg.fail(500, "the store could not be read");
-                } else if (found.result().isEmpty()) {
-                    msg.fail(404, "no such build");
-                } else {
-                    msg.fail(409, "build " + id + " has already ended: " + found.result().get().state());
-                }
-            });
-            return;
+            return store.get(id).compose(found -> Future.failedFuture(found.isEmpty()
+                ? new MasterException(MasterException.Reason.NOT_FOUND, "no such build")
+                : new MasterException(MasterException.Reason.CONFLICT, "build " + id + " has already ended: "
+                    + found.get().state())));
         }
         if (build.state() == BuildState.QUEUED) {
             Build canceled = build.finished(BuildState.CANCELED, "canceled before a worker took it", List.of(),
                 Instant.now(), build.lastSeq());
-            save(canceled).onSuccess(v -> msg.reply(canceled.toJson()))
-                .onFailure(err -> msg.fail(500, "not stored: " + err.getMessage()));
-            return;
+            return save(canceled).map(canceled);
         }
-        vertx.eventBus().<JsonObject>request(Addresses.cancel(build.worker()), new CancelRequest(id, build.lease()).toJson(),
-                new DeliveryOptions().setSendTimeout(OFFER_TIMEOUT_MS))
-            .onComplete(answer -> {
+        return vertx.eventBus().<JsonObject>request(Addresses.cancel(build.worker()),
+                new CancelRequest(id, build.lease()).toJson(), new DeliveryOptions().setSendTimeout(OFFER_TIMEOUT_MS))
+            .transform(answer -> {
                 Build now = queue.get(id);
                 if (now == null) {
-                    store.get(id).onComplete(found -> msg.reply(found.succeeded() && found.result().isPresent()
-                        ? found.result().get().toJson() : build.toJson()));
+                    return store.get(id).transform(found -> Future.succeededFuture(
+                        found.succeeded() && found.result().isPresent() ? found.result().get() : build));
                 } else if (answer.succeeded() && answer.result().body().getBoolean("stopping", false)) {
-                    msg.reply(now.toJson().put("reason", "cancel requested; worker " + now.worker()
-                        + " is stopping the build"));
-                } else {
-                    // The worker is gone or does not run it: nothing runs, so the build ends here.
-                    Build canceled = now.finished(BuildState.CANCELED, "canceled; worker " + now.worker()
-                        + " was not running it", List.of(), Instant.now(), now.lastSeq());
-                    save(canceled).onSuccess(v -> msg.reply(canceled.toJson()))
-                        .onFailure(err -> msg.fail(500, "not stored: " + err.getMessage()));
+                    return Future.succeededFuture(Build.fromJson(now.toJson().put("reason", "cancel requested; worker "
+                        + now.worker() + " is stopping the build")));
                 }
+                // The worker is gone or does not run it: nothing runs, so the build ends here.
+                Build canceled = now.finished(BuildState.CANCELED, "canceled; worker " + now.worker()
+                    + " was not running it", List.of(), Instant.now(), now.lastSeq());
+                return save(canceled).map(canceled);
             });
     }
 
@@ -562,8 +542,7 @@ public final class Dispatcher extends VerticleBase {
         Future<Void> written = store.update(build, mailFor.apply(change))
             .onSuccess(v -> {
                 metrics.stored(build);
-                vertx.eventBus().publish(Addresses.MASTER_BUILD_CHANGED, change.toJson(),
-                    new DeliveryOptions().setLocalOnly(true));
+                BuildChanges.publish(vertx, change);
             })
             .onFailure(err -> LOG.error("could not store build {}", build.id(), err));
         unsaved.put(build.id(), written);

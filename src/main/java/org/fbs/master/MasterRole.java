@@ -8,6 +8,11 @@ import io.vertx.ext.healthchecks.Status;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import org.fbs.auth.Access;
+import org.fbs.cluster.WorkerLinks;
+import org.fbs.logs.LogRelay;
+import org.fbs.service.MasterService;
+import org.fbs.web.ApiTokenBook;
+import org.fbs.web.WebPages;
 import org.fbs.config.MasterSettings;
 import org.fbs.ops.NodeMetrics;
 import org.fbs.ops.OpsRoutes;
@@ -17,7 +22,7 @@ import org.fbs.store.BuildStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Starts the master's parts on a Vert.x instance: the store, the notifier, the dispatcher, then the HTTP API. */
+/** Starts the master's parts on a Vert.x instance: the store, the notifier, the dispatcher, then its HTTP routes. */
 public final class MasterRole {
 
     private static final Logger LOG = LoggerFactory.getLogger(MasterRole.class);
@@ -58,11 +63,29 @@ public final class MasterRole {
                     vertx.deployVerticle(notifier)
                         .compose(n -> vertx.deployVerticle(new Dispatcher(store, registry, settings.workerTimeout(),
                             settings.maxRetries(), settings.limits().maxQueuedPerUser(), notifier::mailAbout)))
-                        .compose(d -> vertx.deployVerticle(new WorkerControl()))
-                        .compose(d -> vertx.deployVerticle(new ApiVerticle(settings, store, ops, access, links))));
+                        .compose(d -> vertx.deployVerticle(http(vertx, settings, store, ops, access, links))));
             })
             .onSuccess(id -> LOG.info("master ready: API at {}/api/v1/builds, builds stored in {}",
                 settings.publicUrl(), settings.dataDir()));
+    }
+
+    /**
+     * One router for everything the master serves: the login in front, the REST API, the web pages (they share the
+     * log relay and the master's service), and the API's JSON answer for whatever failed outside a page.
+     */
+    private static MasterHttp http(Vertx vertx, MasterSettings settings, AsyncBuildStore store, OpsRoutes ops,
+                                   Access access, WorkerLinks links) {
+        MasterService master = new LocalMasterService(vertx, store, settings);
+        LogRelay logs = new LogRelay(vertx, store, links);
+        ApiRoutes api = new ApiRoutes(vertx, settings, store, ops, access, links, master, logs);
+        WebPages pages = new WebPages(vertx, store, master, settings.dataDir().resolve("uploads"))
+            .tokens(new ApiTokenBook(access.tokens())).logs(logs).links(links);
+        return new MasterHttp(settings, router -> {
+            access.install(router);
+            api.mount(router);
+            pages.mount(router);
+            api.mountFailures(router);
+        });
     }
 
     static boolean isLoopback(String host) {

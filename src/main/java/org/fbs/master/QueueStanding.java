@@ -1,19 +1,17 @@
 package org.fbs.master;
 
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.LongFunction;
 import org.fbs.build.Build;
 import org.fbs.build.BuildState;
 import org.fbs.build.BuildTimes;
 import org.fbs.build.ImageKinds;
 import org.fbs.build.QueuePlace;
-import org.fbs.protocol.Addresses;
 import org.fbs.store.AsyncBuildStore;
 import org.fbs.store.BuildQuery;
 
@@ -21,34 +19,33 @@ import org.fbs.store.BuildQuery;
  * Where a queued build stands, for the API and its page: its place in line (the dispatcher's) and how long builds of
  * its kind, arch and release usually wait and take (the medians of the recent successful ones in the store).
  */
-public final class QueueStanding {
+final class QueueStanding {
 
     /** How many recent successful builds of a kind the medians are of. */
     static final int RECENT = 20;
     /** How many recent builds of a type, arch and release are read to find those of the same kind. */
     private static final int READ = 100;
-    private static final long ASK_TIMEOUT_MS = 2_000;
 
-    private final Vertx vertx;
     private final AsyncBuildStore store;
+    private final LongFunction<Future<QueuePlace>> dispatcher;
 
-    public QueueStanding(Vertx vertx, AsyncBuildStore store) {
-        this.vertx = vertx;
+    /** @param dispatcher the dispatcher's place for a queued build, without typical times; null when it does not say */
+    QueueStanding(AsyncBuildStore store, LongFunction<Future<QueuePlace>> dispatcher) {
         this.store = store;
+        this.dispatcher = dispatcher;
     }
 
     /** The build's place with the typical times, or null when it is not queued (or the dispatcher does not say). */
-    public Future<QueuePlace> of(Build build) {
+    Future<QueuePlace> of(Build build) {
         if (build.state() != BuildState.QUEUED) {
             return Future.succeededFuture(null);
         }
-        return vertx.eventBus().<JsonObject>request(Addresses.MASTER_QUEUE, new JsonObject().put("build", build.id()),
-                new DeliveryOptions().setSendTimeout(ASK_TIMEOUT_MS))
+        return dispatcher.apply(build.id())
             .transform(asked -> {
-                if (asked.failed() || asked.result().body() == null) {
+                if (asked.failed() || asked.result() == null) {
                     return Future.succeededFuture(null);
                 }
-                QueuePlace place = QueuePlace.fromJson(asked.result().body());
+                QueuePlace place = asked.result();
                 return typical(build).map(recent -> recent.isEmpty() ? place
                     : place.withTypical(median(recent.stream().map(BuildTimes::queued).toList()),
                         median(recent.stream().map(BuildTimes::built).toList()), recent.size()));

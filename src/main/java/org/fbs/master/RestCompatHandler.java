@@ -46,7 +46,7 @@ final class RestCompatHandler implements Handler<RoutingContext> {
             body = null;
         }
         if (!(body instanceof JsonObject payload)) {
-            ApiVerticle.error(ctx, 400, "expected a JSON object with config, ksfname and ks", List.of());
+            ApiErrors.send(ctx, 400, "expected a JSON object with config, ksfname and ks", List.of());
             return;
         }
         List<String> errors = new ArrayList<>();
@@ -60,14 +60,14 @@ final class RestCompatHandler implements Handler<RoutingContext> {
             errors.add("ksfname: expected a file name or an http or https URL, never a path");
         }
         if (!errors.isEmpty()) {
-            ApiVerticle.error(ctx, 400, "the request has errors", errors);
+            ApiErrors.send(ctx, 400, "the request has errors", errors);
             return;
         }
         BuildSpec spec;
         try {
             spec = SpecParser.fromIni(config, ksfname, ks);
         } catch (SpecException e) {
-            ApiVerticle.error(ctx, 400, "the build spec has errors", e.errors());
+            ApiErrors.send(ctx, 400, "the build spec has errors", e.errors());
             return;
         }
         store.accept(ctx, spec);

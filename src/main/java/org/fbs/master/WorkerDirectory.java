@@ -1,6 +1,5 @@
 package org.fbs.master;
 
-import io.vertx.core.json.JsonArray;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -10,6 +9,7 @@ import java.util.Map;
 import java.util.Objects;
 import org.fbs.config.Isolation;
 import org.fbs.protocol.WorkerStatus;
+import org.fbs.service.KnownWorker;
 
 /**
  * The workers the master has heard from lately: who is alive (a worker silent for the timeout is not), why a build
@@ -192,10 +192,8 @@ final class WorkerDirectory {
             && s.status().builds(kind) && Isolation.covers(s.status().isolation(), kind)).count();
     }
 
-    JsonArray toJson() {
-        JsonArray out = new JsonArray();
-        workers.values().forEach(seen -> out.add(seen.status().toJson().put("lastSeen", seen.at().toString())));
-        return out;
+    List<KnownWorker> known() {
+        return workers.values().stream().map(seen -> new KnownWorker(seen.status(), seen.at())).toList();
     }
 
     static String describe(String address) {

@@ -1,16 +1,13 @@
 package org.fbs.master;
 
-import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.List;
-import java.util.regex.Pattern;
 import org.fbs.auth.Caller;
-import org.fbs.protocol.Addresses;
-import org.fbs.protocol.DrainRequest;
+import org.fbs.service.MasterService;
 
 /**
  * The operators' worker routes: {@code POST /api/v1/workers/{worker}/drain} (optional body {@code {"exit": true}})
@@ -19,51 +16,28 @@ import org.fbs.protocol.DrainRequest;
  */
 public final class WorkerRoutes {
 
-    /** What a worker id may look like ({@code worker.id}, a host name by default). */
-    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,252}");
-
     private WorkerRoutes() {
     }
 
-    public static void mount(Router router) {
-        router.post("/api/v1/workers/:worker/drain").handler(ctx -> change(ctx, true));
-        router.post("/api/v1/workers/:worker/undrain").handler(ctx -> change(ctx, false));
+    public static void mount(Router router, MasterService master) {
+        router.post("/api/v1/workers/:worker/drain").handler(ctx -> change(ctx, master, true));
+        router.post("/api/v1/workers/:worker/undrain").handler(ctx -> change(ctx, master, false));
     }
 
-    static boolean isWorkerName(String name) {
-        return NAME.matcher(name).matches();
-    }
-
-    private static void change(RoutingContext ctx, boolean drain) {
+    private static void change(RoutingContext ctx, MasterService master, boolean drain) {
         Caller caller = Caller.of(ctx);
-        if (caller == null || !caller.admin()) {
-            ApiVerticle.error(ctx, 403, "only an admin may drain or undrain a worker", List.of());
-            return;
-        }
-        String worker = ctx.pathParam("worker");
-        if (worker == null || !isWorkerName(worker)) {
-            ApiVerticle.error(ctx, 404, "no such worker", List.of());
-            return;
-        }
         boolean exit;
         try {
-            exit = drain && exitFlag(ctx);
+            // Read only for an admin: anybody else is refused whatever the body says.
+            exit = drain && caller != null && caller.admin() && exitFlag(ctx);
         } catch (IllegalArgumentException e) {
-            ApiVerticle.error(ctx, 400, "the request has errors", List.of(e.getMessage()));
+            ApiErrors.send(ctx, 400, "the request has errors", List.of(e.getMessage()));
             return;
         }
-        ctx.vertx().eventBus().<JsonObject>request(Addresses.MASTER_DRAIN,
-                new DrainRequest(worker, drain, exit).toJson())
-            .onSuccess(reply -> ctx.response().putHeader("content-type", "application/json")
-                .end(reply.body().encode()))
-            .onFailure(err -> {
-                int status = err instanceof ReplyException re && re.failureCode() >= 400 ? re.failureCode() : 500;
-                if (status == 500) {
-                    ctx.fail(err);
-                } else {
-                    ApiVerticle.error(ctx, status, err.getMessage(), List.of());
-                }
-            });
+        master.drain(ctx.pathParam("worker"), drain, exit, caller)
+            .onSuccess(worker -> ctx.response().putHeader("content-type", "application/json")
+                .end(worker.toJson().encode()))
+            .onFailure(err -> ApiErrors.send(ctx, err));
     }
 
     /** {@code exit} from an optional JSON body: absent, or true or false. */

@@ -10,7 +10,7 @@ import org.fbs.build.Build;
 import org.fbs.build.BuildState;
 import org.fbs.build.BuildTimes;
 import org.fbs.build.Secrets;
-import org.fbs.protocol.BuildChange;
+import org.fbs.service.BuildChange;
 import org.fbs.spec.SpecParser;
 import org.fbs.store.OutboxMail;
 

@@ -2,8 +2,6 @@ package org.fbs.notify;
 
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.eventbus.Message;
-import io.vertx.core.json.JsonObject;
 import io.vertx.ext.mail.LoginOption;
 import io.vertx.ext.mail.MailClient;
 import io.vertx.ext.mail.MailConfig;
@@ -23,9 +21,9 @@ import java.util.Optional;
 import java.util.Set;
 import org.fbs.config.MasterSettings;
 import org.fbs.config.SmtpSettings;
-import org.fbs.master.WorkerLinks;
-import org.fbs.protocol.Addresses;
-import org.fbs.protocol.BuildChange;
+import org.fbs.cluster.WorkerLinks;
+import org.fbs.service.BuildChange;
+import org.fbs.service.BuildChanges;
 import org.fbs.store.AsyncBuildStore;
 import org.fbs.store.OutboxMail;
 import org.slf4j.Logger;
@@ -107,9 +105,7 @@ public final class Notifier extends VerticleBase {
             LOG.info("no SMTP server configured (master.smtp.host): build mails go to this log and the outbox");
         }
         vertx.setPeriodic(sweepMs, t -> sendDue());
-        return vertx.eventBus().<JsonObject>localConsumer(Addresses.MASTER_BUILD_CHANGED, this::onChange)
-            .completion()
-            .onSuccess(v -> resendInterrupted());
+        return BuildChanges.listen(vertx, this::onChange).ready().onSuccess(v -> resendInterrupted());
     }
 
     @Override
@@ -144,14 +140,7 @@ public final class Notifier extends VerticleBase {
         return config;
     }
 
-    private void onChange(Message<JsonObject> msg) {
-        BuildChange change;
-        try {
-            change = BuildChange.fromJson(msg.body());
-        } catch (RuntimeException e) {
-            LOG.warn("dropping an unreadable build change: {}", e.toString());
-            return;
-        }
+    private void onChange(BuildChange change) {
         // The dispatcher has usually kept this mail already, with the change: the outbox then answers with that one.
         // Every due mail of the build goes, oldest first: one the sweep has not sent yet must not come after this one.
         about(change).ifPresent(mail -> store.insertMail(mail)

@@ -1,6 +1,10 @@
 package org.fbs.protocol;
 
-/** Every event-bus address FBS uses. Message shapes are the records beside this class. */
+/**
+ * Every event-bus address that crosses the cluster (master and workers), and nothing master-local: the master's own
+ * parts talk through {@link org.fbs.service.MasterService} and {@link org.fbs.service.BuildChanges}. Message shapes
+ * are the records beside this class; {@code AddressesTest} holds each address to its record and its consumer.
+ */
 public final class Addresses {
 
     /**
@@ -23,38 +27,11 @@ public final class Addresses {
     /** Worker announcements (capabilities, free slots, running builds), published. */
     public static final String WORKERS = "fbs.workers";
 
-    /** Master-local: store a new build and queue it; replies with the stored build. */
-    public static final String MASTER_SUBMIT = "fbs.master.submit";
-
-    /** Master-local: the workers the dispatcher knows of; replies with a JSON array. */
-    public static final String MASTER_WORKERS = "fbs.master.workers";
-
-    /** Master-local, published: each stored change of a build, as a {@link BuildChange} (for notifications). */
-    public static final String MASTER_BUILD_CHANGED = "fbs.master.build-changed";
-
-    /** Master-local: cancel a build; replies with the build, or fails 404 (unknown) or 409 (already ended). */
-    public static final String MASTER_CANCEL = "fbs.master.cancel";
-
-    /**
-     * Master-local: where a queued build stands ({@code {"build": ID}}); replies with its
-     * {@link org.fbs.build.QueuePlace} as JSON, or null when it is not queued.
-     */
-    public static final String MASTER_QUEUE = "fbs.master.queue";
-
     /** Master to one worker: stop a build it runs ({@link CancelRequest}); suffixed by the worker's id. */
     public static final String CANCEL_PREFIX = "fbs.cancel.";
 
-    /**
-     * Master-local: drain or undrain a worker, as a {@link DrainRequest}; replies with the worker as the cluster view
-     * shows it, or fails 404 when no such worker is known.
-     */
-    public static final String MASTER_DRAIN = "fbs.master.drain";
-
     /** Master to one worker: drain or undrain ({@link DrainRequest}); replies with its {@link WorkerStatus}. */
     public static final String DRAIN_PREFIX = "fbs.drain.";
-
-    /** Worker-local: new lines of one build's log, for live followers; suffixed by the build id. */
-    public static final String LOG_PREFIX = "fbs.log.";
 
     private Addresses() {
     }
@@ -73,9 +50,5 @@ public final class Addresses {
 
     public static String drain(String worker) {
         return DRAIN_PREFIX + worker;
-    }
-
-    public static String log(long buildId) {
-        return LOG_PREFIX + buildId;
     }
 }

@@ -3,7 +3,6 @@ package org.fbs.spec;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.regex.Pattern;
-import org.fbs.build.KickstartIncludes;
 
 /**
  * The kickstart of a dvd or live section: {@code kickstart} holds the text (JSON form only), {@code config} its

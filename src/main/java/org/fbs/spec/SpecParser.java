@@ -11,7 +11,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.regex.Pattern;
-import org.fbs.build.ImageKinds;
 
 /**
  * Turns a user's build spec into a {@link BuildSpec}. The INI text users already have and the REST API's JSON are
@@ -133,13 +132,8 @@ public final class SpecParser {
         if (!errors.isEmpty()) {
             throw new SpecException(errors);
         }
-        BuildSpec spec = new BuildSpec(type, arch, release, staging, email, packages, boot, dvd, live);
-        // What the image tool itself would refuse: refused now, not after the build ran.
-        List<String> refused = ImageKinds.of(spec).refusals(spec);
-        if (!refused.isEmpty()) {
-            throw new SpecException(refused);
-        }
-        return spec;
+        // What the image tool itself would refuse is not the format's business: ImageKinds.check, at submit.
+        return new BuildSpec(type, arch, release, staging, email, packages, boot, dvd, live);
     }
 
     private static ImageType type(Section defaults) {

@@ -1,21 +1,19 @@
 package org.fbs.web;
 
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.ReplyException;
-import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Clock;
+import java.util.List;
 import org.fbs.auth.Caller;
 import org.fbs.build.Build;
-import org.fbs.master.BuildIntake;
-import org.fbs.master.QueueStanding;
-import org.fbs.master.WorkerLinks;
-import org.fbs.protocol.Addresses;
+import org.fbs.build.QueuePlace;
+import org.fbs.cluster.WorkerLinks;
+import org.fbs.service.ErrorStatus;
+import org.fbs.service.MasterException;
+import org.fbs.service.MasterService;
 import org.fbs.spec.SpecException;
 import org.fbs.spec.SpecParser;
 import org.fbs.store.AsyncBuildStore;
-import org.fbs.store.OutboxMail;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,20 +27,16 @@ final class BuildPage {
     /** What {@link org.fbs.build.Secrets} leaves of a password once a build has ended. */
     private static final String MASKED = ":***@";
 
-    private final Vertx vertx;
     private final AsyncBuildStore store;
-    private final BuildIntake intake;
+    private final MasterService master;
     private final WorkerLinks links;
     private final Clock clock;
-    private final QueueStanding queue;
 
-    BuildPage(Vertx vertx, AsyncBuildStore store, BuildIntake intake, WorkerLinks links, Clock clock) {
-        this.vertx = vertx;
+    BuildPage(AsyncBuildStore store, MasterService master, WorkerLinks links, Clock clock) {
         this.links = links;
         this.store = store;
-        this.intake = intake;
+        this.master = master;
         this.clock = clock;
-        this.queue = new QueueStanding(vertx, store);
     }
 
     /** The build, when it exists and the caller may see it; else a failed future after a 404 page was sent. */
@@ -62,18 +56,19 @@ final class BuildPage {
 
     void show(RoutingContext ctx, Caller caller) {
         // Worker links (log, artifacts) come signed from WorkerLinks, as in the API; the template only shows them.
-        visible(store, ctx, caller).compose(build -> store.mailsOf(build.id()).compose(mails -> queue.of(build)
+        visible(store, ctx, caller).compose(build -> store.mailsOf(build.id()).compose(mails -> master.placeInLine(build)
             .onSuccess(place -> Layout.send(ctx, 200, "Build " + build.id(), "build.jte",
-                BuildPageView.of(links.signed(build), mails, place == null ? null : place.toJson(), clock.instant()),
+                BuildPageView.of(links.signed(build), mails, place.map(QueuePlace::toJson).orElse(null),
+                    clock.instant()),
                 build.state().isFinal() ? 0 : DashboardPage.REFRESH_MILLIS))))
             .onFailure(err -> failed(ctx, err));
     }
 
     void cancel(RoutingContext ctx, Caller caller) {
         visible(store, ctx, caller)
-            .compose(build -> vertx.eventBus().<JsonObject>request(Addresses.MASTER_CANCEL,
-                new JsonObject().put("build", build.id())).map(build.id())
-                .recover(err -> err instanceof ReplyException re && re.failureCode() == 409
+            // One that has ended meanwhile shows how it ended.
+            .compose(build -> master.cancel(build.id(), caller).map(build.id())
+                .recover(err -> err instanceof MasterException e && e.reason() == MasterException.Reason.CONFLICT
                     ? Future.succeededFuture(build.id()) : Future.failedFuture(err)))
             .onSuccess(id -> redirect(ctx, "/builds/" + id))
             .onFailure(err -> failed(ctx, err));
@@ -87,14 +82,14 @@ final class BuildPage {
                 return;
             }
             try {
-                intake.submit(SpecParser.fromJson(build.spec()), caller).onComplete(stored -> {
+                master.submit(SpecParser.fromJson(build.spec()), caller).onComplete(stored -> {
                     if (stored.succeeded()) {
-                        redirect(ctx, "/builds/" + stored.result().getLong("id"));
-                    } else if (stored.cause() instanceof SpecException e) {
-                        refused(ctx, e);
-                    } else if (stored.cause() instanceof ReplyException re && re.failureCode() >= 400
-                        && re.failureCode() < 500) {
-                        Layout.message(ctx, re.failureCode(), "Build again", re.getMessage());
+                        redirect(ctx, "/builds/" + stored.result().id());
+                    } else if (stored.cause() instanceof MasterException e
+                        && e.reason() == MasterException.Reason.INVALID) {
+                        refused(ctx, e.errors());
+                    } else if (ErrorStatus.of(stored.cause()) < 500) {
+                        Layout.message(ctx, ErrorStatus.of(stored.cause()), "Build again", stored.cause().getMessage());
                     } else {
                         LOG.error("build {} could not be submitted again", build.id(), stored.cause());
                         Layout.message(ctx, 503, "Build again", "The new build could not be stored; nothing was"
@@ -102,13 +97,13 @@ final class BuildPage {
                     }
                 });
             } catch (SpecException e) {
-                refused(ctx, e);
+                refused(ctx, e.errors());
             }
         });
     }
 
-    private static void refused(RoutingContext ctx, SpecException e) {
-        Layout.send(ctx, 400, "Build again", "againrefused.jte", e.errors(), 0);
+    private static void refused(RoutingContext ctx, List<String> errors) {
+        Layout.send(ctx, 400, "Build again", "againrefused.jte", errors, 0);
     }
 
     private static void redirect(RoutingContext ctx, String where) {
@@ -119,7 +114,7 @@ final class BuildPage {
         if (err instanceof Answered) {
             return;
         }
-        if (err instanceof ReplyException re && re.failureCode() == 404) {
+        if (err instanceof MasterException e && e.reason() == MasterException.Reason.NOT_FOUND) {
             Layout.message(ctx, 404, "No such build", "There is no build with this number, or it is not yours.");
             return;
         }

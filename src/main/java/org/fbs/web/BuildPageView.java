@@ -8,6 +8,7 @@ import java.util.Locale;
 import java.util.Map;
 import org.fbs.build.Artifact;
 import org.fbs.build.Build;
+import org.fbs.build.BuildView;
 import org.fbs.store.OutboxMail;
 
 /**
@@ -56,7 +57,7 @@ record BuildPageView(Build build, String type, String arch, String release, List
      * @param queue where it stands in line, as the API's {@code queue} object; null when it is not waiting
      */
     static BuildPageView of(Build build, List<OutboxMail> mails, JsonObject queue, Instant now) {
-        JsonObject view = org.fbs.master.BuildView.of(build.toJson());
+        JsonObject view = BuildView.of(build.toJson());
         JsonObject spec = view.getJsonObject("spec");
         String type = spec.getString("type");
         List<SpecRow> rows = new ArrayList<>();

@@ -1,17 +1,13 @@
 package org.fbs.web;
 
-import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.DeliveryOptions;
-import io.vertx.core.eventbus.ReplyException;
-import io.vertx.core.eventbus.ReplyFailure;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Comparator;
 import java.util.List;
 import org.fbs.auth.Caller;
-import org.fbs.protocol.Addresses;
-import org.fbs.protocol.DrainRequest;
+import org.fbs.service.ErrorStatus;
+import org.fbs.service.KnownWorker;
+import org.fbs.service.MasterException;
+import org.fbs.service.MasterService;
 
 /**
  * {@code GET /cluster}: every worker the master has heard from, what it builds, its slots, its builds and when it
@@ -20,12 +16,11 @@ import org.fbs.protocol.DrainRequest;
 final class ClusterPage {
 
     private static final long REFRESH_MILLIS = 5000;
-    private static final DeliveryOptions ASK = new DeliveryOptions().setSendTimeout(10_000);
 
-    private final Vertx vertx;
+    private final MasterService master;
 
-    ClusterPage(Vertx vertx) {
-        this.vertx = vertx;
+    ClusterPage(MasterService master) {
+        this.master = master;
     }
 
     void show(RoutingContext ctx, Caller caller) {
@@ -33,36 +28,34 @@ final class ClusterPage {
     }
 
     private void show(RoutingContext ctx, Caller caller, int status, String notice) {
-        vertx.eventBus().<JsonArray>request(Addresses.MASTER_WORKERS, null, ASK).onFailure(ctx::fail)
-            .onSuccess(reply -> {
-                List<JsonObject> workers = reply.body().stream().map(o -> (JsonObject) o)
-                    .sorted(Comparator.comparing(w -> w.getString("worker", ""))).toList();
-                List<ClusterView.Row> rows = workers.stream().map(ClusterView.Row::of).toList();
-                Layout.send(ctx, status, "Cluster", "cluster.jte", new ClusterView(caller.admin(), notice, rows),
-                    REFRESH_MILLIS);
-            });
+        master.workers().onFailure(ctx::fail).onSuccess(known -> {
+            List<ClusterView.Row> rows = known.stream().map(KnownWorker::toJson)
+                .sorted(Comparator.comparing(w -> w.getString("worker", ""))).map(ClusterView.Row::of).toList();
+            Layout.send(ctx, status, "Cluster", "cluster.jte", new ClusterView(caller.admin(), notice, rows),
+                REFRESH_MILLIS);
+        });
     }
 
     void drain(RoutingContext ctx, Caller caller, boolean drain) {
-        if (!caller.admin()) {
-            Layout.message(ctx, 403, "Cluster", "Only admins drain and undrain workers.");
-            return;
-        }
         String worker = ctx.pathParam("worker");
-        vertx.eventBus().<JsonObject>request(Addresses.MASTER_DRAIN, new DrainRequest(worker, drain, false).toJson(),
-                ASK)
-            .onSuccess(reply -> ctx.response().setStatusCode(303).putHeader("location", "/cluster").end())
+        master.drain(worker, drain, false, caller)
+            .onSuccess(drained -> ctx.response().setStatusCode(303).putHeader("location", "/cluster").end())
             .onFailure(err -> {
+                if (!(err instanceof MasterException refused)) {
+                    ctx.fail(err);
+                    return;
+                }
                 String verb = drain ? "drain" : "undrain";
-                if (err instanceof ReplyException re && re.failureType() == ReplyFailure.NO_HANDLERS) {
-                    show(ctx, caller, 503, "This master cannot " + verb + " workers: nothing here handles drain"
-                        + " requests.");
-                } else if (err instanceof ReplyException re && re.failureCode() == 404) {
-                    show(ctx, caller, 404, "No worker " + worker + " is known, so it was not " + verb + "ed.");
-                } else if (err instanceof ReplyException re && re.failureType() == ReplyFailure.TIMEOUT) {
-                    show(ctx, caller, 504, "Worker " + worker + " did not answer the " + verb + " request in time.");
+                String notice = switch (refused.reason()) {
+                    case FORBIDDEN -> null;
+                    case NOT_FOUND -> "No worker " + worker + " is known, so it was not " + verb + "ed.";
+                    case NO_ANSWER -> "Worker " + worker + " did not answer the " + verb + " request in time.";
+                    default -> "Worker " + worker + " could not be " + verb + "ed: " + refused.getMessage();
+                };
+                if (notice == null) {
+                    Layout.message(ctx, ErrorStatus.of(refused.reason()), "Cluster", "Only admins drain and undrain workers.");
                 } else {
-                    show(ctx, caller, 502, "Worker " + worker + " could not be " + verb + "ed: " + err.getMessage());
+                    show(ctx, caller, ErrorStatus.of(refused.reason()), notice);
                 }
             });
     }

@@ -3,14 +3,15 @@ package org.fbs.web;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.FileUpload;
 import io.vertx.ext.web.RoutingContext;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.fbs.auth.Caller;
-import org.fbs.master.BuildIntake;
+import org.fbs.service.ErrorStatus;
+import org.fbs.service.MasterException;
+import org.fbs.service.MasterService;
 import org.fbs.spec.BuildSpec;
 import org.fbs.spec.SpecException;
 import org.fbs.spec.SpecParser;
@@ -19,7 +20,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code GET /builds/new} shows the form; {@code POST /builds} turns it into the JSON spec the REST API takes,
- * validates it with {@link SpecParser} and submits it through {@link BuildIntake}: a new build answers 303 to its
+ * validates it with {@link SpecParser} and submits it to the {@link MasterService}: a new build answers 303 to its
  * page, a bad one 400 with the form as it was filled and each message beside its field.
  */
 final class NewBuildPage {
@@ -28,11 +29,11 @@ final class NewBuildPage {
     private static final String TITLE = "New build";
 
     private final Vertx vertx;
-    private final BuildIntake intake;
+    private final MasterService master;
 
-    NewBuildPage(Vertx vertx, BuildIntake intake) {
+    NewBuildPage(Vertx vertx, MasterService master) {
         this.vertx = vertx;
-        this.intake = intake;
+        this.master = master;
     }
 
     void show(RoutingContext ctx, Caller caller) {
@@ -60,16 +61,14 @@ final class NewBuildPage {
                 refuse(ctx, form, e.errors(), uploaded);
                 return;
             }
-            intake.submit(spec, caller).onComplete(stored -> {
+            master.submit(spec, caller).onComplete(stored -> {
                 if (stored.succeeded()) {
-                    ctx.response().setStatusCode(303).putHeader("location", "/builds/" + stored.result().getLong("id"))
-                        .end();
-                } else if (stored.cause() instanceof SpecException e) {
+                    ctx.response().setStatusCode(303).putHeader("location", "/builds/" + stored.result().id()).end();
+                } else if (stored.cause() instanceof MasterException e && e.reason() == MasterException.Reason.INVALID) {
                     refuse(ctx, form, e.errors(), uploaded);
-                } else if (stored.cause() instanceof ReplyException re && re.failureCode() >= 400
-                    && re.failureCode() < 500) {
-                    // Refused by the dispatcher (no isolating worker, too many queued): its words say why.
-                    Layout.message(ctx, re.failureCode(), TITLE, re.getMessage());
+                } else if (ErrorStatus.of(stored.cause()) < 500) {
+                    // Refused by the master (no isolating worker, too many queued): its words say why.
+                    Layout.message(ctx, ErrorStatus.of(stored.cause()), TITLE, stored.cause().getMessage());
                 } else {
                     LOG.error("a build from the form could not be stored", stored.cause());
                     Layout.message(ctx, 503, TITLE, "The build could not be stored; nothing was queued."

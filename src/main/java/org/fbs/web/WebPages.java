@@ -20,8 +20,8 @@ import java.util.function.BiConsumer;
 import org.fbs.auth.Access;
 import org.fbs.auth.Caller;
 import org.fbs.logs.LogRelay;
-import org.fbs.master.BuildIntake;
-import org.fbs.master.WorkerLinks;
+import org.fbs.service.MasterService;
+import org.fbs.cluster.WorkerLinks;
 import org.fbs.store.AsyncBuildStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,7 +42,7 @@ public final class WebPages {
 
     private final Vertx vertx;
     private final AsyncBuildStore store;
-    private final BuildIntake intake;
+    private final MasterService master;
     private final Path uploads;
     private TokenBook tokens;
     private LogRelay logs;
@@ -52,10 +52,10 @@ public final class WebPages {
     /**
      * @param uploads where kickstart uploads are kept while their request is handled (deleted at its end)
      */
-    public WebPages(Vertx vertx, AsyncBuildStore store, BuildIntake intake, Path uploads) {
+    public WebPages(Vertx vertx, AsyncBuildStore store, MasterService master, Path uploads) {
         this.vertx = vertx;
         this.store = store;
-        this.intake = intake;
+        this.master = master;
         this.uploads = uploads;
     }
 
@@ -91,10 +91,10 @@ public final class WebPages {
         BodyHandler small = BodyHandler.create(false).setBodyLimit(MAX_SMALL_FORM);
 
         DashboardPage dashboard = new DashboardPage(store, clock);
-        NewBuildPage newBuild = new NewBuildPage(vertx, intake);
-        BuildPage build = new BuildPage(vertx, store, intake, links, clock);
+        NewBuildPage newBuild = new NewBuildPage(vertx, master);
+        BuildPage build = new BuildPage(store, master, links, clock);
         LogProxy log = new LogProxy(logs != null ? logs : new LogRelay(vertx, store, links));
-        ClusterPage cluster = new ClusterPage(vertx);
+        ClusterPage cluster = new ClusterPage(master);
         AccountPage account = new AccountPage(tokens);
         TrendsPage trends = new TrendsPage(store, clock);
 

@@ -15,7 +15,6 @@ import java.util.Deque;
 import java.util.List;
 import java.util.function.Consumer;
 import org.fbs.build.Secrets;
-import org.fbs.protocol.Addresses;
 import org.fbs.protocol.BuildEvent;
 
 /**
@@ -118,7 +117,7 @@ public final class BuildLog implements AutoCloseable {
         long offset = committed;
         committed += bytes.length;
         String stamped = new String(bytes, StandardCharsets.UTF_8);
-        bus.publish(Addresses.log(buildId), new JsonObject().put("offset", offset).put("text", stamped));
+        bus.publish(LiveLogs.address(buildId), new JsonObject().put("offset", offset).put("text", stamped));
         if (echo != null) {
             echo.accept(stamped.substring(0, stamped.length() - 1));
         }
@@ -216,7 +215,7 @@ public final class BuildLog implements AutoCloseable {
             out.close();
         } finally {
             live.remove(buildId);
-            bus.publish(Addresses.log(buildId), new JsonObject().put("end", true));
+            bus.publish(LiveLogs.address(buildId), new JsonObject().put("end", true));
         }
     }
 }

@@ -5,8 +5,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import org.fbs.build.KickstartException;
-import org.fbs.build.KickstartIncludes;
+import org.fbs.spec.KickstartException;
+import org.fbs.spec.KickstartIncludes;
 import org.fbs.spec.Kickstart;
 
 /**

@@ -8,6 +8,11 @@ public final class LiveLogs {
 
     private final Map<Long, BuildLog> open = new ConcurrentHashMap<>();
 
+    /** Worker-local event-bus address of one build's new lines, for its live followers (it never leaves the node). */
+    static String address(long buildId) {
+        return "fbs.log." + buildId;
+    }
+
     void add(BuildLog log) {
         open.put(log.buildId(), log);
     }

@@ -9,7 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.fbs.protocol.Addresses;
 
 /**
  * One {@code ?follow=true} reader of a build log: sends the file up to the log's committed offset, then every
@@ -31,7 +30,7 @@ final class LogFollower {
     private LogFollower(Vertx vertx, HttpServerResponse response, long buildId) {
         this.vertx = vertx;
         this.response = response;
-        this.consumer = vertx.eventBus().localConsumer(Addresses.log(buildId));
+        this.consumer = vertx.eventBus().localConsumer(LiveLogs.address(buildId));
     }
 
     static void start(Vertx vertx, LiveLogs live, HttpServerResponse response, long buildId, Path file) {

@@ -68,6 +68,11 @@ class ApiBadInputTest {
         assertThat(master.post("/rest", "application/json", "{config").statusCode()).isEqualTo(400);
         assertErrors(master.post("/api/v1/workers/w1/drain", "application/json", "{\"exit\": 1}"),
             "exit: expected true or false");
+        // Well formed, but what the image tool would refuse: refused at submit, on both endpoints.
+        String mirrorOnly = BOOT + "[boot]\n41_mirror=https://example.org/m\n";
+        assertErrors(master.post("text/plain", mirrorOnly), "[boot] 41_url: required: lorax needs a base URL");
+        assertErrors(master.post("/rest", "application/json", new JsonObject().put("config", mirrorOnly).encode()),
+            "[boot] 41_url: required: lorax needs a base URL");
         assertThat(new JsonObject(master.get("/api/v1/builds").body()).getJsonArray("builds")).isEmpty();
     }
 

@@ -7,6 +7,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Route;
+import io.vertx.ext.web.Router;
 import io.vertx.openapi.contract.OpenAPIContract;
 import io.vertx.openapi.validation.ResponseValidator;
 import io.vertx.openapi.validation.ValidatableResponse;
@@ -24,8 +25,10 @@ import java.util.TreeSet;
 import java.util.concurrent.ExecutionException;
 import org.fbs.auth.Access;
 import org.fbs.build.Artifact;
+import org.fbs.cluster.WorkerLinks;
 import org.fbs.build.ExtraPackage;
 import org.fbs.config.FbsConfig;
+import org.fbs.logs.LogRelay;
 import org.fbs.ops.OpsRoutes;
 import org.fbs.protocol.Addresses;
 import org.fbs.protocol.BuildEvent;
@@ -88,7 +91,7 @@ class OpenApiContractTest {
 
     @Test
     void everyRouteIsDocumentedAndEveryDocumentedPathIsRouted() throws Exception {
-        Set<String> routed = routesOfARealApiVerticle();
+        Set<String> routed = routesOfTheRealApi();
         Set<String> documented = new TreeSet<>();
         document.getJsonObject("paths").forEach(path -> ((JsonObject) path.getValue()).fieldNames().stream()
             .filter(Set.of("get", "put", "post", "delete", "patch", "head")::contains)
@@ -102,8 +105,8 @@ class OpenApiContractTest {
         assertThat(routed).contains("POST /api/v1/builds", "GET /api/v1/builds/{id}", "POST /rest");
     }
 
-    /** METHOD /path of each /api/v1 route (and POST /rest) of an ApiVerticle deployed as the master deploys it. */
-    private Set<String> routesOfARealApiVerticle() throws Exception {
+    /** METHOD /path of each /api/v1 route (and POST /rest) of the API routes as the master mounts them. */
+    private Set<String> routesOfTheRealApi() throws Exception {
         int port = freePort();
         var settings = FbsConfig.from(new JsonObject().put("master", new JsonObject()
             .put("http", new JsonObject().put("host", "127.0.0.1").put("port", port))
@@ -111,10 +114,13 @@ class OpenApiContractTest {
         Files.createDirectories(settings.dataDir());
         AsyncBuildStore store = new AsyncBuildStore(master.vertx, BuildStore.open(settings.dataDir()));
         Access access = await(Access.create(master.vertx, settings, store));
-        ApiVerticle api = new ApiVerticle(settings, store, OpsRoutes.forNode(master.vertx, master.registry), access);
-        await(master.vertx.deployVerticle(api));
+        WorkerLinks links = WorkerLinks.perProcess();
+        Router router = Router.router(master.vertx);
+        new ApiRoutes(master.vertx, settings, store, OpsRoutes.forNode(master.vertx, master.registry), access, links,
+            new LocalMasterService(master.vertx, store, settings), new LogRelay(master.vertx, store, links))
+            .mount(router);
         Set<String> routes = new TreeSet<>();
-        for (Route route : api.router().getRoutes()) {
+        for (Route route : router.getRoutes()) {
             String path = route.getPath();
             if (path == null || route.methods() == null || !(path.startsWith("/api/v1/") || path.equals("/rest"))) {
                 continue;

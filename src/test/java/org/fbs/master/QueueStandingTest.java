@@ -13,7 +13,6 @@ import java.util.concurrent.TimeUnit;
 import org.fbs.build.Build;
 import org.fbs.build.BuildState;
 import org.fbs.build.QueuePlace;
-import org.fbs.protocol.Addresses;
 import org.fbs.spec.SpecParser;
 import org.fbs.store.AsyncBuildStore;
 import org.fbs.store.BuildStore;
@@ -36,9 +35,6 @@ class QueueStandingTest {
     void start() throws Exception {
         vertx = Vertx.vertx();
         store = new AsyncBuildStore(vertx, BuildStore.open(data));
-        // Plays the dispatcher's answer.
-        await(vertx.eventBus().<JsonObject>localConsumer(Addresses.MASTER_QUEUE,
-            m -> m.reply(new QueuePlace(2, 1, 1, 1, "x86_64/41").toJson())).completion());
     }
 
     @AfterEach
@@ -58,7 +54,7 @@ class QueueStandingTest {
         ended("aarch64", BuildState.SUCCEEDED, 9_000, 9_000);
         Build waiting = await(store.insert(Build.queued(spec("x86_64"), "build.x86_64.41", "alice", T0)));
 
-        QueuePlace place = await(new QueueStanding(vertx, store).of(waiting));
+        QueuePlace place = await(standing().of(waiting));
 
         assertThat(place.position()).isEqualTo(2);
         assertThat(place.typicalOf()).isEqualTo(4);
@@ -66,8 +62,13 @@ class QueueStandingTest {
         assertThat(place.typicalBuild()).isEqualTo(Duration.ofSeconds(250));
         assertThat(place.sentence()).isEqualTo("2nd in line for x86_64/41; 1 worker, busy; builds like it lately"
             + " waited 25 s and took 4 min 10 s (median of 4)");
-        assertThat(await(new QueueStanding(vertx, store).of(await(store.get(1)).orElseThrow())))
+        assertThat(await(standing().of(await(store.get(1)).orElseThrow())))
             .as("an ended build stands nowhere").isNull();
+    }
+
+    /** On the store, with the dispatcher's answer played. */
+    private QueueStanding standing() {
+        return new QueueStanding(store, id -> Future.succeededFuture(new QueuePlace(2, 1, 1, 1, "x86_64/41")));
     }
 
     @Test

@@ -5,21 +5,25 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.fbs.master.MasterTestBed.await;
 
 import io.vertx.core.eventbus.MessageConsumer;
-import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import org.fbs.auth.Caller;
+import org.fbs.build.Build;
 import org.fbs.config.FbsConfig;
 import org.fbs.config.Isolation;
 import org.fbs.protocol.Addresses;
 import org.fbs.protocol.JobOffer;
 import org.fbs.protocol.OfferReply;
 import org.fbs.protocol.WorkerStatus;
+import org.fbs.service.MasterException;
+import org.fbs.service.MasterService;
 import org.fbs.spec.BuildSpec;
 import org.fbs.spec.SpecParser;
+import org.fbs.store.AsyncBuildStore;
+import org.fbs.store.BuildStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -39,16 +43,19 @@ class UntrustedBuildsTest {
     @TempDir
     Path data;
     MasterTestBed master;
-    BuildIntake intake;
+    AsyncBuildStore store;
+    MasterService intake;
 
     @BeforeEach
     void start() throws Exception {
         master = new MasterTestBed(data);
-        intake = new BuildIntake(master.vertx, FbsConfig.from(new JsonObject()).master());
+        store = new AsyncBuildStore(master.vertx, BuildStore.open(data));
+        intake = new LocalMasterService(master.vertx, store, FbsConfig.from(new JsonObject()).master());
     }
 
     @AfterEach
     void stop() throws Exception {
+        await(store.close());
         master.close();
     }
 
@@ -101,12 +108,12 @@ class UntrustedBuildsTest {
         }
     }
 
-    static ReplyException refusal(io.vertx.core.Future<JsonObject> submitted) {
+    static MasterException refusal(io.vertx.core.Future<Build> submitted) {
         try {
             await(submitted);
         } catch (ExecutionException e) {
-            if (e.getCause() instanceof ReplyException re) {
-                return re;
+            if (e.getCause() instanceof MasterException refused) {
+                return refused;
             }
             throw new AssertionError(e);
         } catch (Exception e) {
@@ -121,8 +128,8 @@ class UntrustedBuildsTest {
         awaitWorkers(1);
 
         for (String type : List.of("live", "dvd")) {
-            ReplyException refused = refusal(intake.submit(spec(type), MALLORY));
-            assertThat(refused.failureCode()).isEqualTo(Dispatcher.NOT_ISOLATED);
+            MasterException refused = refusal(intake.submit(spec(type), MALLORY));
+            assertThat(refused.reason()).isEqualTo(MasterException.Reason.UNTRUSTED);
             assertThat(refused.getMessage()).isEqualTo("no online worker for x86_64/41 isolates " + type + " builds,"
                 + " and your " + type + " kickstart would run as root on the worker: only admins and members of"
                 + " master.auth.trusted-group may run it there. An operator can add you to that group, or run a worker"
@@ -131,12 +138,12 @@ class UntrustedBuildsTest {
         assertThat(new JsonObject(master.get("/api/v1/builds").body()).getJsonArray("builds")).isEmpty();
 
         // Boot builds run no code of their owner's; trusted owners' kickstarts run anywhere.
-        JsonObject boot = await(intake.submit(spec("boot"), MALLORY));
-        JsonObject live = await(intake.submit(spec("live"), PACKAGER));
-        JsonObject dvd = await(intake.submit(spec("dvd"), Caller.LOCAL));
-        for (JsonObject build : List.of(boot, live, dvd)) {
-            assertThat(build.getBoolean("isolate")).isFalse();
-            assertThat(master.awaitBuild(build.getLong("id"), b -> b.getString("state").equals("ASSIGNED"))
+        Build boot = await(intake.submit(spec("boot"), MALLORY));
+        Build live = await(intake.submit(spec("live"), PACKAGER));
+        Build dvd = await(intake.submit(spec("dvd"), Caller.LOCAL));
+        for (Build build : List.of(boot, live, dvd)) {
+            assertThat(build.isolate()).isFalse();
+            assertThat(master.awaitBuild(build.id(), b -> b.getString("state").equals("ASSIGNED"))
                 .getString("worker")).isEqualTo("plain");
         }
     }
@@ -148,9 +155,9 @@ class UntrustedBuildsTest {
         awaitWorkers(2);
 
         for (int i = 0; i < 4; i++) {
-            JsonObject build = await(intake.submit(spec("live"), MALLORY));
-            assertThat(build.getBoolean("isolate")).isTrue();
-            assertThat(master.awaitBuild(build.getLong("id"), b -> b.getString("state").equals("ASSIGNED"))
+            Build build = await(intake.submit(spec("live"), MALLORY));
+            assertThat(build.isolate()).isTrue();
+            assertThat(master.awaitBuild(build.id(), b -> b.getString("state").equals("ASSIGNED"))
                 .getString("worker")).isEqualTo("vm");
         }
         assertThat(vm.accepted).hasSize(4);
@@ -158,8 +165,8 @@ class UntrustedBuildsTest {
         assertThat(plain.offered).allMatch(JobOffer::isolate);
 
         // virt isolates livemedia-creator only: kiwi and dvd builds of an untrusted owner are still refused.
-        ReplyException refused = refusal(intake.submit(spec("dvd"), MALLORY));
-        assertThat(refused.failureCode()).isEqualTo(403);
+        MasterException refused = refusal(intake.submit(spec("dvd"), MALLORY));
+        assertThat(refused.reason()).isEqualTo(MasterException.Reason.UNTRUSTED);
         assertThat(refused.getMessage()).startsWith("no online worker for x86_64/41 isolates dvd builds");
     }
 
@@ -186,7 +193,7 @@ class UntrustedBuildsTest {
         new PlayedWorker("vm", Isolation.NONE);
         Thread.sleep(200);
 
-        ReplyException refused = refusal(intake.submit(spec("live"), MALLORY));
-        assertThat(refused.failureCode()).isEqualTo(403);
+        MasterException refused = refusal(intake.submit(spec("live"), MALLORY));
+        assertThat(refused.reason()).isEqualTo(MasterException.Reason.UNTRUSTED);
     }
 }

@@ -18,8 +18,8 @@ import org.fbs.build.Build;
 import org.fbs.build.BuildState;
 import org.fbs.config.FbsConfig;
 import org.fbs.config.MasterSettings;
-import org.fbs.protocol.Addresses;
-import org.fbs.protocol.BuildChange;
+import org.fbs.service.BuildChange;
+import org.fbs.service.BuildChanges;
 import org.fbs.store.AsyncBuildStore;
 import org.fbs.store.BuildStore;
 import org.fbs.store.OutboxMail;
@@ -134,8 +134,7 @@ class EximMailTest {
         Build running = Build.queued(spec, "build.x86_64.41", "alice", T0).withId(7)
             .assigned("w1", "http://w1.example.org:5100/log/7", T0.plusSeconds(1))
             .running("side-repo", T0.plusSeconds(2), 1);
-        vertx.eventBus().publish(Addresses.MASTER_BUILD_CHANGED,
-            new BuildChange(BuildState.ASSIGNED, running, List.of()).toJson());
+        BuildChanges.publish(vertx, new BuildChange(BuildState.ASSIGNED, running, List.of()));
     }
 
     private List<MimeMessage> delivered() {

@@ -18,8 +18,8 @@ import org.fbs.build.Build;
 import org.fbs.build.BuildState;
 import org.fbs.config.FbsConfig;
 import org.fbs.config.MasterSettings;
-import org.fbs.protocol.Addresses;
-import org.fbs.protocol.BuildChange;
+import org.fbs.service.BuildChange;
+import org.fbs.service.BuildChanges;
 import org.fbs.store.AsyncBuildStore;
 import org.fbs.store.BuildStore;
 import org.fbs.store.OutboxMail;
@@ -76,10 +76,10 @@ class MailOnceTest {
 
         // As the dispatcher does: the change and its mail in one transaction, then the change is published.
         await(store.update(done, notifier.mailAbout(change)));
-        vertx.eventBus().publish(Addresses.MASTER_BUILD_CHANGED, change.toJson());
+        BuildChanges.publish(vertx, change);
         // The same change again (say the worker's final event was resent and applied by a restarted master).
         await(store.update(done, notifier.mailAbout(change)));
-        vertx.eventBus().publish(Addresses.MASTER_BUILD_CHANGED, change.toJson());
+        BuildChanges.publish(vertx, change);
 
         until("the mail sent", () -> smtp.getReceivedMessages().length >= 1
             && mails().stream().allMatch(m -> m.status() == OutboxMail.Status.SENT));

@@ -28,8 +28,8 @@ import org.fbs.build.BuildState;
 import org.fbs.build.Transition;
 import org.fbs.config.FbsConfig;
 import org.fbs.config.MasterSettings;
-import org.fbs.protocol.Addresses;
-import org.fbs.protocol.BuildChange;
+import org.fbs.service.BuildChange;
+import org.fbs.service.BuildChanges;
 import org.fbs.store.AsyncBuildStore;
 import org.fbs.store.BuildStore;
 import org.fbs.store.OutboxMail;
@@ -354,7 +354,7 @@ class NotifierTest {
     }
 
     private void publish(BuildChange change) {
-        vertx.eventBus().publish(Addresses.MASTER_BUILD_CHANGED, change.toJson());
+        BuildChanges.publish(vertx, change);
     }
 
     private static JsonObject spec(String email) {

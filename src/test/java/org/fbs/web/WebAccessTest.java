@@ -14,13 +14,23 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.fbs.auth.Caller;
+import org.fbs.build.Build;
+import org.fbs.build.QueuePlace;
+import org.fbs.config.FbsConfig;
+import org.fbs.master.LocalMasterService;
 import org.fbs.protocol.Addresses;
 import org.fbs.protocol.DrainRequest;
+import org.fbs.protocol.WorkerStatus;
+import org.fbs.service.KnownWorker;
+import org.fbs.service.MasterService;
+import org.fbs.spec.BuildSpec;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -100,37 +110,70 @@ class WebAccessTest {
     }
 
     @Test
-    void drainAndUndrainAskTheMasterAndSayClearlyWhenNothingCan() throws Exception {
-        bed = WebTestBed.pagesOnly(data);
-        JsonArray workers = new JsonArray().add(new JsonObject().put("worker", "w 1").put("url", "http://w1:5100")
+    void drainAndUndrainAskTheWorkerAndSayClearlyWhenItCannot() throws Exception {
+        JsonObject w1 = new JsonObject().put("worker", "w1").put("url", "http://w1:5100")
             .put("addresses", new JsonArray().add(Addresses.build("aarch64", "rawhide"))).put("slots", 1)
-            .put("running", new JsonArray()).put("draining", false).put("lastSeen", Instant.now().toString()));
-        await(bed.vertx.eventBus().consumer(Addresses.MASTER_WORKERS, m -> m.reply(workers)).completion());
-
-        HttpResponse<Buffer> none = bed.post("/cluster/w%201/drain", form(), null);
-        assertThat(none.statusCode()).isEqualTo(503);
-        assertThat(none.bodyAsString()).contains("This master cannot drain workers: nothing here handles drain requests.",
-            "aarch64/rawhide");
-
+            .put("running", new JsonArray()).put("draining", false);
+        // The master's own service, but with one worker listed: no dispatcher runs here to hear its announcements.
+        bed = WebTestBed.pagesOnly(data, (vertx, store) -> new ListedWorkers(new LocalMasterService(vertx, store,
+            FbsConfig.from(new JsonObject()).master()), List.of(new KnownWorker(WorkerStatus.fromJson(w1),
+            Instant.now()))));
         List<DrainRequest> asked = new CopyOnWriteArrayList<>();
-        await(bed.vertx.eventBus().<JsonObject>consumer(Addresses.MASTER_DRAIN, m -> {
+        AtomicBoolean exiting = new AtomicBoolean();
+        // Plays worker w1 as the real one answers.
+        await(bed.vertx.eventBus().<JsonObject>consumer(Addresses.drain("w1"), m -> {
             DrainRequest request = DrainRequest.fromJson(m.body());
             asked.add(request);
-            if (request.worker().equals("w 1")) {
-                m.reply(workers.getJsonObject(0).copy().put("draining", request.drain()));
+            if (exiting.get()) {
+                m.fail(409, "worker w1 is exiting");
             } else {
-                m.fail(404, "no such worker");
+                m.reply(w1.copy().put("draining", request.drain()));
             }
         }).completion());
-        HttpResponse<Buffer> drained = bed.post("/cluster/w%201/drain", form(), null);
+
+        HttpResponse<Buffer> drained = bed.post("/cluster/w1/drain", form(), null);
         assertThat(drained.statusCode()).isEqualTo(303);
         assertThat(drained.getHeader("location")).isEqualTo("/cluster");
-        assertThat(bed.post("/cluster/w%201/undrain", form(), null).statusCode()).isEqualTo(303);
+        assertThat(bed.post("/cluster/w1/undrain", form(), null).statusCode()).isEqualTo(303);
         HttpResponse<Buffer> unknown = bed.post("/cluster/nobody/drain", form(), null);
         assertThat(unknown.statusCode()).isEqualTo(404);
-        assertThat(unknown.bodyAsString()).contains("No worker nobody is known, so it was not drained.");
-        assertThat(asked).containsExactly(new DrainRequest("w 1", true, false), new DrainRequest("w 1", false, false),
-            new DrainRequest("nobody", true, false));
+        assertThat(unknown.bodyAsString()).contains("No worker nobody is known, so it was not drained.",
+            "aarch64/rawhide");
+        exiting.set(true);
+        HttpResponse<Buffer> refused = bed.post("/cluster/w1/drain", form(), null);
+        assertThat(refused.statusCode()).isEqualTo(409);
+        assertThat(refused.bodyAsString()).contains("Worker w1 could not be drained: worker w1 is exiting");
+        assertThat(asked).containsExactly(new DrainRequest("w1", true, false), new DrainRequest("w1", false, false),
+            new DrainRequest("w1", true, false));
+    }
+
+    /** The master's service with a fixed list of workers. */
+    private record ListedWorkers(MasterService real, List<KnownWorker> listed) implements MasterService {
+
+        @Override
+        public Future<Build> submit(BuildSpec spec, Caller caller) {
+            return real.submit(spec, caller);
+        }
+
+        @Override
+        public Future<Build> cancel(long id, Caller caller) {
+            return real.cancel(id, caller);
+        }
+
+        @Override
+        public Future<Optional<QueuePlace>> placeInLine(Build build) {
+            return real.placeInLine(build);
+        }
+
+        @Override
+        public Future<List<KnownWorker>> workers() {
+            return Future.succeededFuture(listed);
+        }
+
+        @Override
+        public Future<KnownWorker> drain(String worker, boolean drain, boolean exit, Caller caller) {
+            return real.drain(worker, drain, exit, caller);
+        }
     }
 
     @Test

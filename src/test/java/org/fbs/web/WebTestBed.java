@@ -23,10 +23,11 @@ import org.fbs.auth.Access;
 import org.fbs.auth.Caller;
 import org.fbs.config.FbsConfig;
 import org.fbs.config.MasterSettings;
-import org.fbs.master.BuildIntake;
 import org.fbs.master.Dispatcher;
+import org.fbs.master.LocalMasterService;
 import org.fbs.master.MasterRole;
 import org.fbs.ops.NodeMetrics;
+import org.fbs.service.MasterService;
 import org.fbs.store.AsyncBuildStore;
 import org.fbs.store.BuildStore;
 
@@ -73,7 +74,8 @@ final class WebTestBed implements AutoCloseable {
             (user == null ? Caller.LOCAL : new Caller(user, user + "@example.org", false)).attachTo(ctx);
             ctx.next();
         });
-        WebPages pages = new WebPages(vertx, store, new BuildIntake(vertx, settings(data)), data.resolve("uploads"));
+        WebPages pages = new WebPages(vertx, store, new LocalMasterService(vertx, store, settings(data)),
+            data.resolve("uploads"));
         if (tokens != null) {
             pages.tokens(tokens);
         }
@@ -83,22 +85,34 @@ final class WebTestBed implements AutoCloseable {
     }
 
     /**
-     * The pages alone on a store, with no dispatcher: nothing consumes the master's addresses unless the test
-     * does, as on a master whose parts are missing or not yet started.
+     * The pages alone on a store, with no dispatcher: the master's service finds nobody to store a build, as on a
+     * master whose parts are missing or not yet started.
      */
     static WebTestBed pagesOnly(Path data) throws Exception {
+        return pagesOnly(data, (vertx, store) -> new LocalMasterService(vertx, store, settings(data)));
+    }
+
+    /** The pages alone on a store, with the master's service the test gives (a played one, say). */
+    static WebTestBed pagesOnly(Path data, ServiceOn service) throws Exception {
         int port = freePort();
         WebTestBed bed = new WebTestBed("http://127.0.0.1:" + port);
         Vertx vertx = bed.vertx;
         AsyncBuildStore store = new AsyncBuildStore(vertx, BuildStore.open(data));
+        MasterService master = service.on(vertx, store);
         Router router = Router.router(vertx);
         router.route().handler(ctx -> {
             Caller.LOCAL.attachTo(ctx);
             ctx.next();
         });
-        new WebPages(vertx, store, new BuildIntake(vertx, settings(data)), data.resolve("uploads")).mount(router);
+        new WebPages(vertx, store, master, data.resolve("uploads")).mount(router);
         await(vertx.createHttpServer().requestHandler(router).listen(port, "127.0.0.1"));
         return bed;
+    }
+
+    /** The master's service on the bed's Vert.x instance. */
+    @FunctionalInterface
+    interface ServiceOn {
+        MasterService on(Vertx vertx, AsyncBuildStore store);
     }
 
     /** The master's settings with every default, as the pages' own intake needs them. */

@@ -10,7 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.fbs.build.KickstartIncludesTest;
+import org.fbs.spec.KickstartIncludesTest;
 import org.fbs.spec.Kickstart;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;

@@ -1,11 +1,8 @@
-package org.fbs.master;
+package org.fbs.build;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
-import org.fbs.build.BuildTimes;
-import org.fbs.build.Secrets;
-import org.fbs.build.Transition;
 
 /** A build as users see it, in the API and on the pages. */
 public final class BuildView {

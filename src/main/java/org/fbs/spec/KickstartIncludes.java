@@ -1,4 +1,4 @@
-package org.fbs.build;
+package org.fbs.spec;
 
 import java.util.ArrayList;
 import java.util.List;

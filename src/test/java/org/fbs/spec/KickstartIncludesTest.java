@@ -1,4 +1,4 @@
-package org.fbs.build;
+package org.fbs.spec;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

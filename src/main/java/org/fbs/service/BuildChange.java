@@ -1,4 +1,4 @@
-package org.fbs.protocol;
+package org.fbs.service;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -7,7 +7,7 @@ import org.fbs.build.Build;
 import org.fbs.build.BuildState;
 
 /**
- * Master-local on {@link Addresses#MASTER_BUILD_CHANGED}: a build as just stored, and the state it had before.
+ * A build as just stored, and the state it had before: what {@link BuildChanges} tells its listeners.
  *
  * @param before  the state before this change; null for a new build
  * @param logTail the last lines of its log, when the change is its end and the worker sent them

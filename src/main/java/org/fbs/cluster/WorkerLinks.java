@@ -1,4 +1,4 @@
-package org.fbs.master;
+package org.fbs.cluster;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

@@ -1,4 +1,4 @@
-package org.fbs.master;
+package org.fbs.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -9,7 +9,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import org.fbs.cluster.LinkSigner;
 import org.junit.jupiter.api.Test;
 
 /**

@@ -1,4 +1,4 @@
-package org.fbs.build;
+package org.fbs.spec;
 
 /** A kickstart FBS cannot use as it came; the message says which line and why. Bad input, so no stack trace. */
 public final class KickstartException extends Exception {

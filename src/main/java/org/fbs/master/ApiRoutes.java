@@ -1,9 +1,6 @@
 package org.fbs.master;
 
-import io.vertx.core.Future;
-import io.vertx.core.VerticleBase;
-import io.vertx.core.eventbus.ReplyException;
-import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.Vertx;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
@@ -20,26 +17,27 @@ import org.fbs.auth.Caller;
 import org.fbs.auth.TokenRoutes;
 import org.fbs.build.Build;
 import org.fbs.build.BuildState;
+import org.fbs.build.BuildView;
+import org.fbs.cluster.WorkerLinks;
 import org.fbs.config.MasterSettings;
 import org.fbs.logs.LogRelay;
 import org.fbs.ops.BuildInfo;
-import org.fbs.ops.ConnectionGuard;
 import org.fbs.ops.OpsRoutes;
-import org.fbs.protocol.Addresses;
+import org.fbs.service.KnownWorker;
+import org.fbs.service.MasterService;
 import org.fbs.spec.BuildSpec;
 import org.fbs.spec.SpecException;
 import org.fbs.spec.SpecParser;
 import org.fbs.store.AsyncBuildStore;
 import org.fbs.store.BuildQuery;
-import org.fbs.web.ApiTokenBook;
-import org.fbs.web.WebPages;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
-/** The master's HTTP face: the REST API under /api/v1 (a build's log too: users never need to reach a worker). */
-public final class ApiVerticle extends VerticleBase {
+/**
+ * The REST API under /api/v1 (a build's log too: users never need to reach a worker) and the 2012 endpoint POST
+ * /rest, mounted on the master's router by {@link MasterRole}. What changes builds and workers goes through the
+ * {@link MasterService}; reads come from the store.
+ */
+public final class ApiRoutes {
 
-    private static final Logger LOG = LoggerFactory.getLogger(ApiVerticle.class);
     static final long MAX_BODY = 1024 * 1024;
     static final int MAX_LIST = 1000;
     static final int TRENDS_DAYS = 30;
@@ -49,38 +47,34 @@ public final class ApiVerticle extends VerticleBase {
     /** Content types that say nothing about the spec's form. */
     static final Set<String> SNIFFED = Set.of("", "application/x-www-form-urlencoded", "application/octet-stream");
 
+    private final Vertx vertx;
     private final MasterSettings settings;
     private final AsyncBuildStore store;
     private final OpsRoutes ops;
     private final Access access;
     private final WorkerLinks links;
+    private final MasterService master;
+    private final LogRelay logs;
     private final FinishedBuilds finished = new FinishedBuilds(FINISHED_KEPT);
-    private BuildIntake intake;
-    private QueueStanding queue;
-    private Router router;
     private final Clock clock = Clock.systemUTC();
 
-    /** An API whose worker links are signed with this process's secret (tests). */
-    public ApiVerticle(MasterSettings settings, AsyncBuildStore store, OpsRoutes ops, Access access) {
-        this(settings, store, ops, access, WorkerLinks.perProcess());
-    }
-
-    /** @param links signs the worker links in every build it answers with, and the master's own log reads */
-    public ApiVerticle(MasterSettings settings, AsyncBuildStore store, OpsRoutes ops, Access access,
-                       WorkerLinks links) {
+    /**
+     * @param links signs the worker links in every build it answers with
+     * @param logs  reads build logs from the workers (shared with the pages)
+     */
+    public ApiRoutes(Vertx vertx, MasterSettings settings, AsyncBuildStore store, OpsRoutes ops, Access access,
+                     WorkerLinks links, MasterService master, LogRelay logs) {
+        this.vertx = vertx;
         this.links = links;
         this.settings = settings;
         this.store = store;
         this.ops = ops;
         this.access = access;
+        this.master = master;
+        this.logs = logs;
     }
 
-    @Override
-    public Future<?> start() {
-        intake = new BuildIntake(vertx, settings);
-        queue = new QueueStanding(vertx, store);
-        router = Router.router(vertx);
-        access.install(router);
+    public void mount(Router router) {
         router.post("/api/*").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY));
         new TokenRoutes(access.tokens()).mount(router);
         router.post("/api/v1/builds").handler(this::submit);
@@ -88,29 +82,23 @@ public final class ApiVerticle extends VerticleBase {
         router.post("/rest").handler(new RestCompatHandler(this::store));
         router.get("/api/v1/builds").handler(this::list);
         router.get("/api/v1/builds/:id").handler(this::get);
-        LogRelay logs = new LogRelay(vertx, store, links);
         router.get("/api/v1/builds/:id/log").handler(ctx -> logs.serve(ctx, Caller.of(ctx),
             buildId(ctx.pathParam("id")), "true".equals(ctx.queryParams().get("follow")),
             (c, status, message) -> error(c, status, message, List.of())));
         router.post("/api/v1/builds/:id/cancel").handler(this::cancel);
         router.get("/api/v1/workers").handler(this::workers);
         router.get("/api/v1/trends").handler(this::trends);
-        WorkerRoutes.mount(router);
+        WorkerRoutes.mount(router, master);
         router.get("/api/v1/info").handler(ctx -> json(ctx, 200,
             BuildInfo.current().toJson("master", settings.publicUrl())));
         ops.mount(router, vertx);
         router.get("/api/v1/mails").handler(this::mails);
         OpenApiRoutes.mount(router, vertx);
-        new WebPages(vertx, store, intake, settings.dataDir().resolve("uploads"))
-            .tokens(new ApiTokenBook(access.tokens())).logs(logs).links(links).mount(router);
-        router.route().failureHandler(this::failure);
-        return ConnectionGuard.server(vertx, router)
-            .listen(settings.httpPort(), settings.httpHost());
     }
 
-    /** The routes, for the test that holds them against the OpenAPI document. */
-    Router router() {
-        return router;
+    /** The JSON answer for whatever failed outside a page; mounted after every other route. */
+    public void mountFailures(Router router) {
+        router.route().failureHandler(ApiErrors::failure);
     }
 
     private void submit(RoutingContext ctx) {
@@ -130,25 +118,13 @@ public final class ApiVerticle extends VerticleBase {
 
     /** Stores and queues a parsed spec and answers 201 with the build, for POST /api/v1/builds and POST /rest. */
     void store(RoutingContext ctx, BuildSpec parsed) {
-        intake.submit(parsed, Caller.of(ctx)).onComplete(stored -> {
-            if (stored.succeeded()) {
-                JsonObject build = stored.result();
-                ctx.response()
-                    .setStatusCode(201)
-                    .putHeader("Location", "/api/v1/builds/" + build.getLong("id"))
-                    .putHeader("content-type", "application/json")
-                    .end(BuildView.of(links.signed(build)).encode());
-            } else if (stored.cause() instanceof SpecException e) {
-                error(ctx, 400, "the build spec has errors", e.errors());
-            } else if (stored.cause() instanceof ReplyException re && re.failureCode() == Dispatcher.TOO_MANY_QUEUED) {
-                error(ctx, 429, re.getMessage(), List.of());
-            } else if (stored.cause() instanceof ReplyException re && re.failureCode() == Dispatcher.NOT_ISOLATED) {
-                error(ctx, 403, re.getMessage(), List.of());
-            } else {
-                LOG.error("submit failed", stored.cause());
-                error(ctx, 503, "the build could not be stored; nothing was queued", List.of());
-            }
-        });
+        master.submit(parsed, Caller.of(ctx))
+            .onSuccess(build -> ctx.response()
+                .setStatusCode(201)
+                .putHeader("Location", "/api/v1/builds/" + build.id())
+                .putHeader("content-type", "application/json")
+                .end(BuildView.of(links.signed(build.toJson())).encode()))
+            .onFailure(err -> ApiErrors.send(ctx, err));
     }
 
     private static BuildSpec parse(RoutingContext ctx) throws SpecException, UnsupportedType {
@@ -208,9 +184,9 @@ public final class ApiVerticle extends VerticleBase {
                     finished.put(id, build.owner(), view.encode());
                 }
                 // A queued build says where it stands; a dispatcher that does not answer leaves it out.
-                queue.of(build).onComplete(place -> {
-                    if (place.succeeded() && place.result() != null) {
-                        view.put("queue", place.result().toJson());
+                master.placeInLine(build).onComplete(place -> {
+                    if (place.succeeded() && place.result().isPresent()) {
+                        view.put("queue", place.result().get().toJson());
                     }
                     ctx.response().putHeader("content-type", "application/json").end(links.signed(view).encode());
                 });
@@ -220,30 +196,9 @@ public final class ApiVerticle extends VerticleBase {
 
     /** 200 with the build when it ended CANCELED at once, 202 while its worker stops it; 404, 409 as the name says. */
     private void cancel(RoutingContext ctx) {
-        long id = buildId(ctx.pathParam("id"));
-        if (id <= 0) {
-            error(ctx, 404, "no such build", List.of());
-            return;
-        }
-        Caller caller = Caller.of(ctx);
-        store.get(id).compose(found -> {
-            if (found.isEmpty() || !caller.maySee(found.get())) {
-                return Future.failedFuture(new ReplyException(ReplyFailure.RECIPIENT_FAILURE, 404, "no such build"));
-            }
-            return vertx.eventBus().<JsonObject>request(Addresses.MASTER_CANCEL, new JsonObject().put("build", id));
-        })
-            .onSuccess(reply -> {
-                JsonObject build = reply.body();
-                json(ctx, BuildState.valueOf(build.getString("state")).isFinal() ? 200 : 202,
-                    BuildView.of(links.signed(build)));
-            })
-            .onFailure(err -> {
-                if (err instanceof ReplyException re && (re.failureCode() == 404 || re.failureCode() == 409)) {
-                    error(ctx, re.failureCode(), re.getMessage(), List.of());
-                } else {
-                    ctx.fail(err);
-                }
-            });
+        master.cancel(buildId(ctx.pathParam("id")), Caller.of(ctx))
+            .onSuccess(build -> json(ctx, build.state().isFinal() ? 200 : 202, BuildView.of(links.signed(build.toJson()))))
+            .onFailure(err -> ApiErrors.send(ctx, err));
     }
 
     /** Newest first, filtered by {@code state}, {@code type}, {@code arch}, {@code release}; a user's own only. */
@@ -277,9 +232,10 @@ public final class ApiVerticle extends VerticleBase {
     }
 
     private void workers(RoutingContext ctx) {
-        vertx.eventBus().<JsonArray>request(Addresses.MASTER_WORKERS, null)
-            .onSuccess(reply -> json(ctx, 200, new JsonObject().put("workers", reply.body())))
-            .onFailure(ctx::fail);
+        master.workers()
+            .onSuccess(known -> json(ctx, 200, new JsonObject().put("workers",
+                new JsonArray(known.stream().map(KnownWorker::toJson).toList()))))
+            .onFailure(err -> ApiErrors.send(ctx, err));
     }
 
     /** Builds per day by state and queue wait / build time per image type; the figures of the trends page. */
@@ -342,33 +298,12 @@ public final class ApiVerticle extends VerticleBase {
         return Long.parseLong(s);
     }
 
-    private void failure(RoutingContext ctx) {
-        int status = ctx.statusCode();
-        if (status == 413) {
-            long limit = ctx.request().path().equals("/rest") ? RestCompatHandler.MAX_BODY : MAX_BODY;
-            error(ctx, 413, "the request body is larger than " + limit + " bytes", List.of());
-        } else if (status >= 400 && status < 500) {
-            error(ctx, status, "bad request", List.of());
-        } else {
-            Throwable cause = ctx.failure();
-            LOG.error("request {} {} failed", ctx.request().method(), ctx.request().path(),
-                cause instanceof ReplyException ? null : cause);
-            error(ctx, 500, "internal error; the master's log has the details", List.of());
-        }
-    }
-
     static void error(RoutingContext ctx, int status, String message, List<String> errors) {
-        JsonObject body = new JsonObject().put("error", message);
-        if (!errors.isEmpty()) {
-            body.put("errors", new JsonArray(errors));
-        }
-        json(ctx, status, body);
+        ApiErrors.send(ctx, status, message, errors);
     }
 
     private static void json(RoutingContext ctx, int status, JsonObject body) {
-        if (!ctx.response().ended()) {
-            ctx.response().setStatusCode(status).putHeader("content-type", "application/json").end(body.encode());
-        }
+        ApiErrors.json(ctx, status, body);
     }
 
     /** The request's Content-Type is neither JSON nor INI text. */
