@@ -17,6 +17,7 @@ import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.fbs.auth.Caller;
 import org.fbs.build.Build;
+import org.fbs.build.BuildState;
 import org.fbs.build.ImageKinds;
 import org.fbs.build.QueuePlace;
 import org.fbs.config.MasterSettings;
@@ -24,6 +25,7 @@ import org.fbs.kickstart.KickstartFetcher;
 import org.fbs.protocol.Addresses;
 import org.fbs.protocol.DrainRequest;
 import org.fbs.protocol.WorkerStatus;
+import org.fbs.service.BuildChanges;
 import org.fbs.service.KnownWorker;
 import org.fbs.service.MasterException;
 import org.fbs.service.MasterException.Reason;
@@ -69,6 +71,11 @@ public final class LocalMasterService implements MasterService {
         this.kickstarts = new KickstartFetcher(vertx, KickstartFetcher.TIMEOUT,
             KickstartFetcher.Policy.of(settings.limits()));
         this.standing = new QueueStanding(store, this::askPlace);
+        BuildChanges.listen(vertx, change -> {
+            if (change.build().state() == BuildState.SUCCEEDED) {
+                standing.succeeded(change.build());
+            }
+        });
     }
 
     @Override

@@ -6,6 +6,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongFunction;
 import org.fbs.build.Build;
 import org.fbs.build.BuildState;
@@ -28,6 +30,12 @@ final class QueueStanding {
 
     private final AsyncBuildStore store;
     private final LongFunction<Future<QueuePlace>> dispatcher;
+    /**
+     * The recent times of each kind, type, arch and release, read once and kept until a build of theirs succeeds
+     * ({@link #succeeded}): every read of a queued build needs them, and a store query each time would cap such
+     * reads at what the store's one thread does.
+     */
+    private final Map<String, Future<List<BuildTimes>>> recent = new ConcurrentHashMap<>();
 
     /** @param dispatcher the dispatcher's place for a queued build, without typical times; null when it does not say */
     QueueStanding(AsyncBuildStore store, LongFunction<Future<QueuePlace>> dispatcher) {
@@ -52,8 +60,31 @@ final class QueueStanding {
             });
     }
 
+    /** A build has succeeded: the times of its kind, arch and release are read again when next asked for. */
+    void succeeded(Build build) {
+        recent.remove(groupOf(build));
+    }
+
+    private static String groupOf(Build build) {
+        JsonObject spec = build.spec();
+        return ImageKinds.of(spec).name() + "\n" + spec.getString("type") + "\n" + spec.getValue("arch") + "\n"
+            + spec.getValue("release");
+    }
+
     /** The times of the recent successful builds of the same kind, arch and release, newest first. */
     private Future<List<BuildTimes>> typical(Build build) {
+        String group = groupOf(build);
+        Future<List<BuildTimes>> kept = recent.get(group);
+        if (kept != null) {
+            return kept;
+        }
+        Future<List<BuildTimes>> read = read(build);
+        recent.put(group, read);
+        // A failed read is not kept: the next reader tries again.
+        return read.onFailure(e -> recent.remove(group, read));
+    }
+
+    private Future<List<BuildTimes>> read(Build build) {
         String kind = ImageKinds.of(build.spec()).name();
         JsonObject spec = build.spec();
         BuildQuery query = new BuildQuery(null, BuildState.SUCCEEDED, spec.getString("type"),

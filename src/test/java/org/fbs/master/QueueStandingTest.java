@@ -66,6 +66,26 @@ class QueueStandingTest {
             .as("an ended build stands nowhere").isNull();
     }
 
+    @Test
+    void theTypicalTimesAreReadOnceAndAgainOnlyAfterABuildOfTheirKindSucceeds() throws Exception {
+        ended("x86_64", BuildState.SUCCEEDED, 10, 100);
+        Build waiting = await(store.insert(Build.queued(spec("x86_64"), "build.x86_64.41", "alice", T0)));
+        QueueStanding standing = standing();
+        assertThat(await(standing.of(waiting)).typicalOf()).isEqualTo(1);
+
+        // Stored without the master hearing of it: the kept times stand, whichever arch.
+        ended("x86_64", BuildState.SUCCEEDED, 30, 300);
+        assertThat(await(standing.of(waiting)).typicalOf()).isEqualTo(1);
+        standing.succeeded(finished("aarch64", BuildState.SUCCEEDED, 1, 1).withId(99));
+        assertThat(await(standing.of(waiting)).typicalOf()).as("another arch's success").isEqualTo(1);
+
+        // Once one of its kind succeeds, they are read again.
+        standing.succeeded(await(store.get(3)).orElseThrow());
+        QueuePlace fresh = await(standing.of(waiting));
+        assertThat(fresh.typicalOf()).isEqualTo(2);
+        assertThat(fresh.typicalWait()).isEqualTo(Duration.ofSeconds(20));
+    }
+
     /** On the store, with the dispatcher's answer played. */
     private QueueStanding standing() {
         return new QueueStanding(store, id -> Future.succeededFuture(new QueuePlace(2, 1, 1, 1, "x86_64/41")));
@@ -78,11 +98,14 @@ class QueueStandingTest {
     }
 
     private void ended(String arch, BuildState end, int waited, int took) throws Exception {
-        Build b = Build.queued(spec(arch), "build." + arch + ".41", "bob", T0)
+        await(store.insert(finished(arch, end, waited, took)));
+    }
+
+    private static Build finished(String arch, BuildState end, int waited, int took) throws Exception {
+        return Build.queued(spec(arch), "build." + arch + ".41", "bob", T0)
             .assigned("w1", null, T0.plusSeconds(waited))
             .running("image", T0.plusSeconds(waited), 1)
             .finished(end, null, List.of(), T0.plusSeconds(waited + took), 2);
-        await(store.insert(b));
     }
 
     private static JsonObject spec(String arch) throws Exception {
