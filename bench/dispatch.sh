@@ -84,6 +84,7 @@ cluster:
   members: $MEMBERS
   host: 127.0.0.1
   port: $3
+  event-bus-port: $(($3 + 100))
   secret-file: $WORK/cluster-secret
 $4
 YAML
@@ -124,7 +125,7 @@ node w1 worker 16702 "worker:
 ready http://127.0.0.1:16101
 sleep 2 # the worker announced
 BENCH=(java -cp "$JAR" "$ROOT/bench/src/ServiceBench.java")
-"${BENCH[@]}" dispatch $MASTER 50 5 41 >/dev/null # warm-up
+"${BENCH[@]}" dispatch $MASTER 300 5 41 >/dev/null # warm-up: a service that has run a while (the JIT has compiled its paths)
 settle
 FBS_SEQ=$("${BENCH[@]}" dispatch $MASTER "$SEQ_N" 1 41 20)
 echo "  fbs seq $FBS_SEQ"
@@ -147,6 +148,9 @@ $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, load average after: $(cut -d' 
 | --- | --- | --- | --- |
 | sequential, $SEQ_N (20 ms apart) | $CS50 / $CS99 ms | $FS50 / $FS99 ms | $(ratio "$FS99" "$CS99") |
 | $BURST_N from 50 clients | $CB50 / $CB99 ms | $FB50 / $FB99 ms | $(ratio "$FB99" "$CB99") |
+
+Growth over the sequential run, FBS, submission to RUNNING: the first 100 $(echo "$FBS_SEQ" | grep -o '"first100":{[^}]*}' | cut -d: -f2-),
+the last 100 $(echo "$FBS_SEQ" | grep -o '"last100":{[^}]*}' | cut -d: -f2-).
 
 FBS's span split by the build's history: QUEUED to ASSIGNED (the master's offer and the worker's answer, which
 waits for its run marker on disk) and ASSIGNED to RUNNING (the worker's first event):

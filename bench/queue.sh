@@ -55,6 +55,9 @@ HEAP=$(jcmd "$MASTER_PID" GC.heap_info | grep -o 'used [0-9]*K' | head -1 | grep
 RSS=$(( $(ps -o rss= -p "$MASTER_PID") / 1024 ))
 echo "  build $((BUILDS / 2)): $QUEUED; heap after a full GC $((HEAP / 1024)) MB (of -Xmx512m), resident $RSS MB"
 echo "bench: status reads, 10 s of GET /api/v1/builds/$((BUILDS / 2)) (queued, with its place in line) from 50 connections"
+if [ -n "${PROFILE:-}" ]; then # thread dumps of the master during the reads, for finding where they go
+    (sleep 3; for i in $(seq 1 20); do jcmd "$MASTER_PID" Thread.print > "$PROFILE.$i" 2>&1; sleep 0.2; done) &
+fi
 wrk -t2 -c50 -d10s "$MASTER/api/v1/builds/$((BUILDS / 2))" > "$WORK/get.txt"
 GET_RPS=$(awk '/Requests\/sec/ {print $2}' "$WORK/get.txt")
 GET_ERR=$(grep -E 'Non-2xx|Socket errors' "$WORK/get.txt" || true)
