@@ -1,13 +1,13 @@
 package org.fbs.auth;
 
+import static org.fbs.testkit.Ports.freePort;
+import static org.fbs.testkit.Waits.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.net.CookieManager;
 import java.net.HttpCookie;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -16,7 +16,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.fbs.config.FbsConfig;
 import org.fbs.config.MasterSettings;
 import org.fbs.master.MasterRole;
@@ -40,10 +39,7 @@ class LocalModeAccessTest {
 
     @BeforeEach
     void start() throws Exception {
-        int port;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
+        int port = freePort();
         settings = FbsConfig.from(new JsonObject().put("master", new JsonObject()
             .put("http", new JsonObject().put("port", port))
             .put("data-dir", data.toString()))).master();
@@ -55,10 +51,6 @@ class LocalModeAccessTest {
     @AfterEach
     void stop() throws Exception {
         await(vertx.close());
-    }
-
-    static <T> T await(Future<T> future) throws Exception {
-        return future.toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
     }
 
     HttpResponse<String> send(String method, String path, String body, Map<String, String> headers)

@@ -1,5 +1,7 @@
 package org.fbs.auth;
 
+import static org.fbs.testkit.Ports.freePort;
+import static org.fbs.testkit.Waits.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.Level;
@@ -15,14 +17,12 @@ import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import java.net.CookieManager;
 import java.net.HttpCookie;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -37,7 +37,6 @@ import java.util.Date;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import no.nav.security.mock.oauth2.MockOAuth2Server;
 import no.nav.security.mock.oauth2.token.DefaultOAuth2TokenCallback;
@@ -83,10 +82,7 @@ class LoginAndAccessTest {
 
         provider = new MockOAuth2Server();
         provider.start();
-        int port;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
+        int port = freePort();
         url = "http://127.0.0.1:" + port;
         MasterSettings settings = FbsConfig.from(new JsonObject().put("master", new JsonObject()
             .put("http", new JsonObject().put("host", "127.0.0.1").put("port", port))
@@ -118,10 +114,6 @@ class LoginAndAccessTest {
                 ((Logger) LoggerFactory.getLogger(name)).setLevel(null);
             }
         }
-    }
-
-    static <T> T await(Future<T> future) throws Exception {
-        return future.toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
     }
 
     /** Claims as Fedora's provider gives them: a user name, an address and the account's groups. */
@@ -458,10 +450,7 @@ class LoginAndAccessTest {
             assertThat(await(MasterRole.deploy(other, open))).isNotBlank();
 
             // A provider that does not answer: the master does not start half-configured.
-            int dead;
-            try (ServerSocket socket = new ServerSocket(0)) {
-                dead = socket.getLocalPort();
-            }
+            int dead = freePort();
             MasterSettings lost = FbsConfig.from(new JsonObject().put("master", new JsonObject()
                 .put("http", new JsonObject().put("port", 0))
                 .put("data-dir", data.resolve("lost").toString())

@@ -1,14 +1,14 @@
 package org.fbs.auth;
 
+import static org.fbs.testkit.Ports.freePort;
+import static org.fbs.testkit.Waits.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.nimbusds.jwt.SignedJWT;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.CookieManager;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -20,7 +20,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import kotlin.jvm.functions.Function1;
 import no.nav.security.mock.oauth2.MockOAuth2Server;
 import no.nav.security.mock.oauth2.OAuth2Config;
@@ -135,10 +134,7 @@ class StrictProviderLoginTest {
         ownHandler = own;
         provider = new MockOAuth2Server(config, new Passing(strictness, own.getAuthorizationServer()));
         provider.start();
-        int port;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
+        int port = freePort();
         url = "http://127.0.0.1:" + port;
         MasterSettings settings = FbsConfig.from(new JsonObject().put("master", new JsonObject()
             .put("http", new JsonObject().put("host", "127.0.0.1").put("port", port))
@@ -174,10 +170,6 @@ class StrictProviderLoginTest {
         if (provider != null) {
             provider.shutdown();
         }
-    }
-
-    static <T> T await(Future<T> future) throws Exception {
-        return future.toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
     }
 
     static void nextLogin(String subject, Map<String, Object> claims) {

@@ -1,5 +1,6 @@
 package org.fbs.e2e;
 
+import static org.fbs.testkit.Ports.freePort;
 import static org.assertj.core.api.Assertions.assertThat;
 import org.fbs.testkit.TestTools;
 
@@ -73,9 +74,9 @@ final class E2eCluster implements AutoCloseable {
             .toAbsolutePath();
         staging = Files.createDirectories(dir.resolve("staging"));
         clusterName = "fbs-" + name + "-" + UUID.randomUUID();
-        hazelcastPorts.put(MASTER, FbsNode.freePort());
+        hazelcastPorts.put(MASTER, freePort());
         for (String worker : workers) {
-            hazelcastPorts.put(worker, FbsNode.freePort());
+            hazelcastPorts.put(worker, freePort());
         }
         master = "http://127.0.0.1:" + httpPort(MASTER);
         // The secret every node of the cluster shares, as `fbs cluster keys` makes it: the master signs the worker
@@ -289,7 +290,7 @@ final class E2eCluster implements AutoCloseable {
 
     private static int portOf(Map<String, Integer> ports, String name) throws IOException {
         if (!ports.containsKey(name)) {
-            ports.put(name, FbsNode.freePort());
+            ports.put(name, freePort());
         }
         return ports.get(name);
     }

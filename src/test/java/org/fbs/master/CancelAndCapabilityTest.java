@@ -1,7 +1,8 @@
 package org.fbs.master;
 
+import static org.fbs.testkit.Waits.until;
+import static org.fbs.testkit.Waits.await;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.fbs.master.MasterTestBed.await;
 
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -154,18 +155,13 @@ class CancelAndCapabilityTest {
     void aBuildCanceledWhileItsOfferWasOutIsStoppedOnTheWorkerThatTookIt() throws Exception {
         holding.set(true);
         long id = submit("text/plain", BOOT);
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        while (held.isEmpty() && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
+        until("the offer is out", () -> !held.isEmpty());
         assertThat(held).as("the offer is out").hasSize(1);
 
         assertThat(cancel(id).statusCode()).isEqualTo(200);
         held.get(0).reply(OfferReply.accept("w1").toJson());
 
-        while (cancels.isEmpty() && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
+        until("the worker is told to stop the build", () -> !cancels.isEmpty());
         assertThat(cancels).containsExactly(id);
         JsonObject build = master.build(id);
         assertThat(build.getString("state")).isEqualTo("CANCELED");

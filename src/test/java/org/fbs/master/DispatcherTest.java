@@ -1,7 +1,8 @@
 package org.fbs.master;
 
+import static org.fbs.testkit.Waits.until;
+import static org.fbs.testkit.Waits.await;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.fbs.master.MasterTestBed.await;
 
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -160,10 +161,7 @@ class DispatcherTest {
         }
 
         // All eight offers are out while none has been answered: one offer at a time would have sent one.
-        long end = System.nanoTime() + 10_000_000_000L;
-        while (held.size() < 8 && System.nanoTime() < end) {
-            Thread.sleep(10);
-        }
+        until("eight offers out", () -> held.size() >= 8);
         assertThat(held).hasSize(8);
         held.forEach(m -> m.reply(OfferReply.accept("slow").toJson()));
         for (long id : ids) {

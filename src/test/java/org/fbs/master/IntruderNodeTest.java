@@ -1,8 +1,10 @@
 package org.fbs.master;
 
+import static org.fbs.testkit.Ports.freePort;
+import static org.fbs.testkit.Waits.until;
+import static org.fbs.testkit.Waits.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.fbs.master.MasterTestBed.await;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.ReplyException;
@@ -58,9 +60,9 @@ class IntruderNodeTest {
     @Test
     void anotherNodeCannotEndOrAdvanceABuildItDoesNotHold() throws Exception {
         String cluster = "fbs-test-" + UUID.randomUUID();
-        int masterPort = MembershipLossTest.freePort();
-        int workerPort = MembershipLossTest.freePort();
-        int intruderPort = MembershipLossTest.freePort();
+        int masterPort = freePort();
+        int workerPort = freePort();
+        int intruderPort = freePort();
         List<String> members = List.of("127.0.0.1:" + masterPort, "127.0.0.1:" + workerPort,
             "127.0.0.1:" + intruderPort);
         master = new MasterTestBed(join(cluster, members, masterPort), data, new JsonObject());
@@ -104,7 +106,7 @@ class IntruderNodeTest {
         assertThat(unchanged.getString("stage")).isEqualTo("image");
         assertThat(unchanged.getJsonArray("artifacts")).isEmpty();
         assertThat(unchanged.encode()).doesNotContain("evil.example");
-        WorkerLossTest.until("the intruder is told to stop build " + id, () -> toldToStop.contains(id));
+        until("the intruder is told to stop build " + id, () -> toldToStop.contains(id));
 
         // The holder's own events still apply, from the seq it has reached.
         await(workerNode.eventBus().request(Addresses.EVENTS, new BuildEvent(id, 1, 2, "w-honest", Kind.SUCCEEDED,

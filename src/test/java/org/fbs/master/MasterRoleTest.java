@@ -1,5 +1,6 @@
 package org.fbs.master;
 
+import static org.fbs.testkit.Waits.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -20,12 +21,12 @@ class MasterRoleTest {
             .put("data-dir", data.resolve("db").toString()))).master();
         Vertx vertx = Vertx.vertx();
         try {
-            assertThatThrownBy(() -> MasterTestBed.await(MasterRole.deploy(vertx, open)))
+            assertThatThrownBy(() -> await(MasterRole.deploy(vertx, open)))
                 .hasMessageContaining("master.http.host is 0.0.0.0")
                 .hasMessageContaining("loopback only");
             assertThat(data.resolve("db")).doesNotExist();
         } finally {
-            MasterTestBed.await(vertx.close());
+            await(vertx.close());
         }
     }
 

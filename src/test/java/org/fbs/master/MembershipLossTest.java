@@ -1,13 +1,13 @@
 package org.fbs.master;
 
+import static org.fbs.testkit.Ports.freePort;
+import static org.fbs.testkit.Waits.await;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.fbs.master.MasterTestBed.await;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
 import org.fbs.cluster.membership.Membership;
 import io.vertx.core.json.JsonObject;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.UUID;
@@ -15,7 +15,6 @@ import org.fbs.cluster.ClusterNode;
 import org.fbs.config.ClusterSettings;
 import org.fbs.ops.NodeMetrics;
 import org.fbs.protocol.Addresses;
-import org.fbs.protocol.JobOffer;
 import org.fbs.protocol.OfferReply;
 import org.fbs.protocol.WorkerStatus;
 import org.junit.jupiter.api.AfterEach;
@@ -74,11 +73,5 @@ class MembershipLossTest {
         JsonObject requeued = master.awaitBuild(id, b -> b.getString("state").equals("QUEUED"));
         assertThat(WorkerLossTest.lastNote(requeued, "QUEUED"))
             .isEqualTo("worker w-node was lost (its cluster node left) during attempt 1 of 3; queued again");
-    }
-
-    static int freePort() throws Exception {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 }

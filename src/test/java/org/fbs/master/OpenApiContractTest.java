@@ -1,7 +1,8 @@
 package org.fbs.master;
 
+import static org.fbs.testkit.Ports.freePort;
+import static org.fbs.testkit.Waits.await;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.fbs.master.MasterTestBed.await;
 
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -10,7 +11,6 @@ import io.vertx.ext.web.Route;
 import io.vertx.openapi.contract.OpenAPIContract;
 import io.vertx.openapi.validation.ResponseValidator;
 import io.vertx.openapi.validation.ValidatableResponse;
-import java.net.ServerSocket;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -306,12 +306,6 @@ class OpenApiContractTest {
                 ? List.of(new ExtraPackage("anaconda-41.35-1.fc41.x86_64", 4096)) : List.of();
             await(master.vertx.eventBus().request(Addresses.EVENTS, new BuildEvent(build, seq, "w1", kind, stage,
                 null, artifacts, Instant.now(), extra, List.of("done")).withLease(leases.get(build)).toJson()));
-        }
-    }
-
-    private static int freePort() throws Exception {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
         }
     }
 }

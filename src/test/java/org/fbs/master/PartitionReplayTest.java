@@ -1,8 +1,8 @@
 package org.fbs.master;
 
+import static org.fbs.testkit.Waits.until;
+import static org.fbs.testkit.Waits.await;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.fbs.master.MasterTestBed.await;
-import static org.fbs.master.WorkerLossTest.until;
 
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;

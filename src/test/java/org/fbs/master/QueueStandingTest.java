@@ -1,15 +1,14 @@
 package org.fbs.master;
 
+import static org.fbs.testkit.Waits.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.fbs.build.Build;
 import org.fbs.build.BuildState;
 import org.fbs.build.QueuePlace;
@@ -86,9 +85,5 @@ class QueueStandingTest {
 
     private static JsonObject spec(String arch) throws Exception {
         return SpecParser.fromIni("[DEFAULT]\ntype=boot\narch=" + arch + "\nrelease=41\n[boot]\n").toJson();
-    }
-
-    private static <T> T await(Future<T> future) throws Exception {
-        return future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     }
 }

@@ -1,7 +1,8 @@
 package org.fbs.master;
 
+import static org.fbs.testkit.Waits.eventually;
+import static org.fbs.testkit.Waits.await;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.fbs.master.MasterTestBed.await;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -13,7 +14,6 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.fbs.protocol.Addresses;
@@ -136,17 +136,10 @@ class SecretsAndMailsTest {
     }
 
     private JsonArray awaitMails(int count) throws Exception {
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        JsonArray mails = new JsonObject(master.get("/api/v1/mails").body()).getJsonArray("mails");
-        while (mails.size() < count || mails.stream().anyMatch(m -> ((JsonObject) m).getString("status")
-            .equals("PENDING"))) {
-            if (System.nanoTime() > end) {
-                throw new AssertionError("expected " + count + " mails, got " + mails.encodePrettily());
-            }
-            Thread.sleep(20);
-            mails = new JsonObject(master.get("/api/v1/mails").body()).getJsonArray("mails");
-        }
-        return mails;
+        return eventually(count + " mails sent or given up",
+            () -> new JsonObject(master.get("/api/v1/mails").body()).getJsonArray("mails"),
+            mails -> mails.size() >= count && mails.stream()
+                .noneMatch(m -> ((JsonObject) m).getString("status").equals("PENDING")));
     }
 
     /** Every stored build document, read straight from the SQLite file. */

@@ -1,8 +1,8 @@
 package org.fbs.master;
 
+import static org.fbs.testkit.Waits.eventually;
+import static org.fbs.testkit.Waits.await;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.fbs.master.MasterTestBed.await;
 
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.eventbus.ReplyException;
@@ -94,11 +94,8 @@ class UntrustedBuildsTest {
     }
 
     void awaitWorkers(int n) throws Exception {
-        long end = System.nanoTime() + 10_000_000_000L;
-        while (new JsonObject(master.get("/api/v1/workers").body()).getJsonArray("workers").size() < n) {
-            assertThat(System.nanoTime()).as("the master hears of the workers").isLessThan(end);
-            Thread.sleep(20);
-        }
+        eventually("the master hears of " + n + " workers",
+            () -> new JsonObject(master.get("/api/v1/workers").body()).getJsonArray("workers"), all -> all.size() >= n);
     }
 
     static ReplyException refusal(io.vertx.core.Future<JsonObject> submitted) {

@@ -1,9 +1,9 @@
 package org.fbs.notify;
 
+import static org.fbs.testkit.Waits.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.DeploymentOptions;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import jakarta.mail.internet.MimeMessage;
@@ -12,8 +12,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import org.fbs.testkit.Waits;
 import org.fbs.build.Build;
 import org.fbs.build.BuildState;
 import org.fbs.config.FbsConfig;
@@ -67,9 +67,9 @@ class EximMailTest {
     void aRecipientRefusedWith550DoesNotHoldUpTheOthersAndIsNamedInTheOutbox() throws Exception {
         publishStart("qa@example.org, refused-bob@example.org, dev@example.org");
 
-        until("the mail recorded as sent", () -> !mails().isEmpty()
+        untilExim("the mail recorded as sent", () -> !mails().isEmpty()
             && mails().get(0).status() == OutboxMail.Status.SENT);
-        until("both copies delivered", () -> delivered().size() == 2);
+        untilExim("both copies delivered", () -> delivered().size() == 2);
         OutboxMail mail = mails().get(0);
         assertThat(mail.attempts()).as("sent on the first try, not retried").isZero();
         assertThat(mail.rejected()).containsExactly("refused-bob@example.org");
@@ -90,7 +90,7 @@ class EximMailTest {
     void aMailWhoseEveryRecipientIsRefusedFor550IsGivenUpAtOnce() throws Exception {
         publishStart("refused-a@example.org, refused-b@example.org");
 
-        until("the mail given up", () -> !mails().isEmpty() && mails().get(0).status() == OutboxMail.Status.GAVE_UP);
+        untilExim("the mail given up", () -> !mails().isEmpty() && mails().get(0).status() == OutboxMail.Status.GAVE_UP);
         Thread.sleep(1000); // five retry periods: a retried mail would have had its next attempt by now
         OutboxMail mail = mails().get(0);
         assertThat(mail.status()).isEqualTo(OutboxMail.Status.GAVE_UP);
@@ -104,7 +104,7 @@ class EximMailTest {
     void aRecipientRefusedFor451OnlyIsTriedAgain() throws Exception {
         publishStart("busy-carol@example.org");
 
-        until("a second attempt", () -> !mails().isEmpty() && mails().get(0).attempts() >= 2);
+        untilExim("a second attempt", () -> !mails().isEmpty() && mails().get(0).attempts() >= 2);
         OutboxMail mail = mails().get(0);
         assertThat(mail.status()).isIn(OutboxMail.Status.PENDING, OutboxMail.Status.SENDING);
         assertThat(mail.lastError()).contains("451");
@@ -115,7 +115,7 @@ class EximMailTest {
     void aMailRefusedWith550AfterItsDataIsGivenUpAtOnce() throws Exception {
         publishStart("qa@example.org", "Spammy");
 
-        until("the mail given up", () -> !mails().isEmpty() && mails().get(0).status() == OutboxMail.Status.GAVE_UP);
+        untilExim("the mail given up", () -> !mails().isEmpty() && mails().get(0).status() == OutboxMail.Status.GAVE_UP);
         Thread.sleep(1000); // five retry periods
         OutboxMail mail = mails().get(0);
         assertThat(mail.attempts()).isEqualTo(1);
@@ -154,18 +154,8 @@ class EximMailTest {
         }
     }
 
-    private void until(String what, BooleanSupplier check) throws Exception {
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (!check.getAsBoolean()) {
-            if (System.nanoTime() > end) {
-                throw new AssertionError("never happened: " + what + "; outbox " + mails() + "; exim:\n"
-                    + exim.output());
-            }
-            Thread.sleep(20);
-        }
-    }
-
-    private static <T> T await(Future<T> future) throws Exception {
-        return future.toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+    /** Polls {@code check}; when it never holds, the failure shows the outbox and what exim said. */
+    private void untilExim(String what, BooleanSupplier check) throws Exception {
+        Waits.until(what, Waits.PATIENCE, check, () -> "outbox " + mails() + "; exim:\n" + exim.output());
     }
 }

@@ -1,26 +1,25 @@
 package org.fbs.notify;
 
+import static org.fbs.testkit.Ports.freePort;
+import static org.fbs.testkit.Waits.until;
+import static org.fbs.testkit.Waits.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
 import com.icegreen.greenmail.util.ServerSetupTest;
 import io.vertx.core.DeploymentOptions;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import jakarta.mail.Multipart;
 import jakarta.mail.Part;
 import jakarta.mail.internet.MimeMessage;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import java.util.stream.IntStream;
 import org.fbs.build.Artifact;
 import org.fbs.build.Build;
@@ -288,10 +287,7 @@ class NotifierTest {
 
     @Test
     void aMailThatCannotBeSentWaitsInTheOutboxAndGoesOutOnceTheServerAnswers() throws Exception {
-        int port;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
+        int port = freePort();
         deploy(smtpConfig(port));
 
         publish(new BuildChange(BuildState.ASSIGNED, running(spec("qa@example.org")), List.of()));
@@ -406,19 +402,5 @@ class NotifierTest {
 
     private void received(int count, String what) throws InterruptedException {
         until(what, () -> smtp.getReceivedMessages().length >= count);
-    }
-
-    private static void until(String what, BooleanSupplier check) throws InterruptedException {
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (!check.getAsBoolean()) {
-            if (System.nanoTime() > end) {
-                throw new AssertionError("never happened: " + what);
-            }
-            Thread.sleep(20);
-        }
-    }
-
-    private static <T> T await(Future<T> future) throws Exception {
-        return future.toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
     }
 }

@@ -1,15 +1,15 @@
 package org.fbs.ops;
 
+import static org.fbs.testkit.Ports.freePort;
+import static org.fbs.testkit.Waits.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
@@ -44,10 +44,6 @@ class ConnectionGuardTest {
     @AfterEach
     void stop() throws Exception {
         await(vertx.close());
-    }
-
-    static <T> T await(Future<T> future) throws Exception {
-        return future.toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
     }
 
     void serve(int maxConnections) throws Exception {
@@ -144,9 +140,7 @@ class ConnectionGuardTest {
 
     @Test
     void theMastersServerIsGuarded(@TempDir Path data) throws Exception {
-        try (ServerSocket free = new ServerSocket(0)) {
-            port = free.getLocalPort();
-        }
+        port = freePort();
         MasterSettings settings = FbsConfig.from(new JsonObject().put("master", new JsonObject()
             .put("http", new JsonObject().put("port", port))
             .put("data-dir", data.toString()))).master();

@@ -1,6 +1,7 @@
 package org.fbs.store;
 
-import static java.util.concurrent.TimeUnit.SECONDS;
+import static org.fbs.testkit.Waits.until;
+import static org.fbs.testkit.Waits.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -406,10 +407,7 @@ class BuildStoreTest {
                 return async.close();
             }
         }));
-        long deadline = System.nanoTime() + SECONDS.toNanos(10);
-        while (inserts.stream().noneMatch(Future::succeeded) && System.nanoTime() < deadline) {
-            Thread.sleep(5);
-        }
+        until("an insert is stored", () -> inserts.stream().anyMatch(Future::succeeded));
 
         await(vertx.close());
 
@@ -419,9 +417,5 @@ class BuildStoreTest {
         assertThat(answeredStored).isPositive();
         store = BuildStore.open(dataDir);
         assertThat(store.list(null, 100_000)).hasSizeGreaterThanOrEqualTo((int) answeredStored);
-    }
-
-    private static <T> T await(Future<T> future) throws Exception {
-        return future.toCompletionStage().toCompletableFuture().get(10, SECONDS);
     }
 }

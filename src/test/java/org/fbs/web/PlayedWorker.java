@@ -1,5 +1,6 @@
 package org.fbs.web;
 
+import static org.fbs.testkit.Waits.await;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
@@ -50,7 +51,7 @@ public final class PlayedWorker implements AutoCloseable {
 
     public static PlayedWorker start(Vertx vertx) throws Exception {
         PlayedWorker[] self = new PlayedWorker[1];
-        HttpServer server = WebTestBed.await(vertx.createHttpServer().requestHandler(req -> {
+        HttpServer server = await(vertx.createHttpServer().requestHandler(req -> {
             String path = req.path();
             self[0].requests.add(req.uri());
             long id = path.startsWith("/log/") ? Long.parseLong(path.substring(5)) : -1;
@@ -69,7 +70,7 @@ public final class PlayedWorker implements AutoCloseable {
             }
         }).listen(0, "127.0.0.1"));
         self[0] = new PlayedWorker(vertx, server);
-        WebTestBed.await(vertx.eventBus().<JsonObject>consumer(Addresses.offer("w1"), msg -> {
+        await(vertx.eventBus().<JsonObject>consumer(Addresses.offer("w1"), msg -> {
             JobOffer offer = JobOffer.fromJson(msg.body());
             long id = offer.buildId();
             self[0].leases.put(id, offer.lease());
@@ -150,6 +151,6 @@ public final class PlayedWorker implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
-        WebTestBed.await(server.close());
+        await(server.close());
     }
 }

@@ -1,7 +1,9 @@
 package org.fbs.web;
 
+import static org.fbs.testkit.Waits.eventually;
+import static org.fbs.testkit.Ports.freePort;
+import static org.fbs.testkit.Waits.await;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -13,9 +15,7 @@ import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientSession;
 import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.ext.web.multipart.MultipartForm;
-import java.net.ServerSocket;
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -107,16 +107,6 @@ final class WebTestBed implements AutoCloseable {
             .master();
     }
 
-    static <T> T await(Future<T> future) throws Exception {
-        return future.toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
-    }
-
-    private static int freePort() throws Exception {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
-
     HttpResponse<Buffer> get(String path) throws Exception {
         return get(path, null);
     }
@@ -161,18 +151,9 @@ final class WebTestBed implements AutoCloseable {
         return m.find() ? m.group(1) : null;
     }
 
-    /** Polls the build page until its state passes {@code check}, up to 20 s. */
+    /** Polls the build page until its state passes {@code check}. */
     String awaitState(long id, String user, Predicate<String> check) throws Exception {
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        String state = state(id, user);
-        while (!check.test(state)) {
-            if (System.nanoTime() > end) {
-                throw new AssertionError("build " + id + " stayed " + state);
-            }
-            Thread.sleep(20);
-            state = state(id, user);
-        }
-        return state;
+        return eventually("the state of build " + id + " on its page", () -> state(id, user), check);
     }
 
     /** The build id a 303 answer to a form post leads to. */

@@ -1,19 +1,18 @@
 package org.fbs.worker;
 
+import static org.fbs.testkit.Ports.freePort;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -209,7 +208,7 @@ class SideRepoStageTest {
 
     @Test
     void anUnreachableHubFailsTheBuildSayingWhichHub() throws Exception {
-        URI closed = URI.create("http://127.0.0.1:" + closedPort() + "/kojihub");
+        URI closed = URI.create("http://127.0.0.1:" + freePort() + "/kojihub");
         settings = settings(new KojiSettings(closed, koji.topurl(), 4, 1L << 30));
 
         BuildRunner.Outcome outcome = new BuildRunner(settings, ToolProbe.probe(settings)).run(51, spec(List.of("hello-1.0-1.fc41"), List.of()),
@@ -280,11 +279,6 @@ class SideRepoStageTest {
         }
     }
 
-    private static int closedPort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort(); // closed again on return: nothing listens there
-        }
-    }
 
     private BuildSpec spec(List<String> nvrs, List<Long> ids) throws Exception {
         BuildSpec base = SpecParser.fromIni("[DEFAULT]\ntype=boot\narch=x86_64\nrelease=41\n");

@@ -1,9 +1,9 @@
 package org.fbs.worker;
 
-import static org.fbs.worker.WorkerVerticleTest.await;
+import static org.fbs.testkit.Ports.freePort;
+import static org.fbs.testkit.Waits.until;
+import static org.fbs.testkit.Waits.await;
 import org.fbs.testkit.WorkerSettingsBuilder;
-import static org.fbs.worker.WorkerVerticleTest.freePort;
-import static org.fbs.worker.WorkerVerticleTest.until;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,11 +1,13 @@
 package org.fbs.worker;
 
+import static org.fbs.testkit.Ports.freePort;
+import static org.fbs.testkit.Waits.until;
+import static org.fbs.testkit.Waits.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import org.fbs.testkit.TestTools;
 import org.fbs.testkit.WorkerSettingsBuilder;
 import static org.assertj.core.api.Assertions.fail;
 
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
@@ -13,7 +15,6 @@ import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -33,7 +34,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -835,12 +835,6 @@ class WorkerVerticleTest {
         assertThat(announcements.get(0).running()).isEmpty();
     }
 
-    static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
-
     /** An executable /bin/sh script in the temp dir; it answers the worker's version probe (-V) and nothing else. */
     private Path wrapper(String name, String body) throws IOException {
         Path script = tmp.resolve(name);
@@ -991,21 +985,6 @@ class WorkerVerticleTest {
     }
 
     // ---- small helpers ------------------------------------------------------------------------------------------
-
-    static <T> T await(Future<T> future) throws Exception {
-        return future.toCompletionStage().toCompletableFuture().get(WAIT.toSeconds(), TimeUnit.SECONDS);
-    }
-
-    /** Polls {@code condition} until it holds, failing after 30 s. */
-    static void until(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                fail("gave up after " + WAIT.toSeconds() + " s waiting for " + what);
-            }
-            Thread.sleep(20);
-        }
-    }
 
     private static String sha256(Path file) throws Exception {
         return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
