@@ -57,7 +57,7 @@ public final class LocalBuild {
         String publicUrl = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
         return new WorkerSettings(w.id(), w.httpHost(), w.httpPort(), publicUrl, w.arches(), w.releases(), 1, dir,
             w.stagingRoots(), w.tools(), w.koji(), w.retention(), w.buildTimeout(), w.keepFailedWorkdirs(),
-            w.maxLogLine(), false, w.heartbeatInterval(), w.isolation(), AllowedHosts.ANY);
+            w.maxLogLine(), false, w.heartbeatInterval(), w.isolation(), AllowedHosts.ANY, w.minFreeDisk());
     }
 
     /** Where this build keeps its logs, work dirs and {@code worker}-staged files. */

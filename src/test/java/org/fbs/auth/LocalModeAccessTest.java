@@ -4,6 +4,7 @@ import static org.fbs.testkit.Ports.freePort;
 import static org.fbs.testkit.Waits.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import org.fbs.testkit.MasterSettingsBuilder;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.net.CookieManager;
@@ -16,7 +17,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Map;
-import org.fbs.config.FbsConfig;
 import org.fbs.config.MasterSettings;
 import org.fbs.master.MasterRole;
 import org.junit.jupiter.api.AfterEach;
@@ -40,9 +40,7 @@ class LocalModeAccessTest {
     @BeforeEach
     void start() throws Exception {
         int port = freePort();
-        settings = FbsConfig.from(new JsonObject().put("master", new JsonObject()
-            .put("http", new JsonObject().put("port", port))
-            .put("data-dir", data.toString()))).master();
+        settings = MasterSettingsBuilder.master(data).httpPort(port).build();
         vertx = Vertx.vertx();
         await(MasterRole.deploy(vertx, settings));
         url = "http://127.0.0.1:" + port;

@@ -4,6 +4,7 @@ import static org.fbs.testkit.Ports.freePort;
 import static org.fbs.testkit.Waits.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import org.fbs.testkit.MasterSettingsBuilder;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
@@ -40,7 +41,6 @@ import java.util.UUID;
 import java.util.stream.Stream;
 import no.nav.security.mock.oauth2.MockOAuth2Server;
 import no.nav.security.mock.oauth2.token.DefaultOAuth2TokenCallback;
-import org.fbs.config.FbsConfig;
 import org.fbs.config.MasterSettings;
 import org.fbs.master.MasterRole;
 import org.junit.jupiter.api.AfterAll;
@@ -84,17 +84,15 @@ class LoginAndAccessTest {
         provider.start();
         int port = freePort();
         url = "http://127.0.0.1:" + port;
-        MasterSettings settings = FbsConfig.from(new JsonObject().put("master", new JsonObject()
-            .put("http", new JsonObject().put("host", "127.0.0.1").put("port", port))
-            .put("data-dir", data.toString())
-            .put("auth", new JsonObject()
+        MasterSettings settings = MasterSettingsBuilder.master(data).httpPort(port)
+            .auth(new JsonObject()
                 .put("oidc", new JsonObject()
                     .put("issuer", provider.issuerUrl(ISSUER_ID).toString())
                     .put("client-id", CLIENT_ID)
                     .put("client-secret", CLIENT_SECRET))
                 .put("admin-group", "fbs-admins")
                 .put("trusted-group", "fbs-packagers")
-                .put("admins", new JsonArray().add("root-by-list"))))).master();
+                .put("admins", new JsonArray().add("root-by-list"))).build();
         vertx = Vertx.vertx();
         await(MasterRole.deploy(vertx, settings));
     }
@@ -405,12 +403,10 @@ class LoginAndAccessTest {
 
     @Test
     void pagesBehindRequireLoginSendStrangersToTheLoginWithSecureCookiesWhenAsked() throws Exception {
-        MasterSettings settings = FbsConfig.from(new JsonObject().put("master", new JsonObject()
-            .put("data-dir", data.resolve("pages").toString())
-            .put("public-url", "https://fbs.example.org")
-            .put("auth", new JsonObject().put("oidc", new JsonObject()
-                .put("issuer", provider.issuerUrl(ISSUER_ID).toString())
-                .put("client-id", CLIENT_ID).put("client-secret", CLIENT_SECRET))))).master();
+        MasterSettings settings = MasterSettingsBuilder.master(data.resolve("pages"))
+            .publicUrl("https://fbs.example.org")
+            .oidc(new JsonObject().put("issuer", provider.issuerUrl(ISSUER_ID).toString())
+                .put("client-id", CLIENT_ID).put("client-secret", CLIENT_SECRET)).build();
         Access access = await(Access.create(vertx, settings, null));
         assertThat(access.localMode()).isFalse();
         Router router = Router.router(vertx);
@@ -443,19 +439,14 @@ class LoginAndAccessTest {
         try {
             JsonObject oidc = new JsonObject().put("issuer", provider.issuerUrl(ISSUER_ID).toString())
                 .put("client-id", CLIENT_ID).put("client-secret", CLIENT_SECRET);
-            MasterSettings open = FbsConfig.from(new JsonObject().put("master", new JsonObject()
-                .put("http", new JsonObject().put("host", "0.0.0.0").put("port", 0))
-                .put("data-dir", data.resolve("open").toString())
-                .put("auth", new JsonObject().put("oidc", oidc)))).master();
+            MasterSettings open = MasterSettingsBuilder.master(data.resolve("open")).httpHost("0.0.0.0").httpPort(0)
+                .oidc(oidc).build();
             assertThat(await(MasterRole.deploy(other, open))).isNotBlank();
 
             // A provider that does not answer: the master does not start half-configured.
             int dead = freePort();
-            MasterSettings lost = FbsConfig.from(new JsonObject().put("master", new JsonObject()
-                .put("http", new JsonObject().put("port", 0))
-                .put("data-dir", data.resolve("lost").toString())
-                .put("auth", new JsonObject().put("oidc", oidc.copy()
-                    .put("issuer", "http://127.0.0.1:" + dead + "/fedora"))))).master();
+            MasterSettings lost = MasterSettingsBuilder.master(data.resolve("lost")).httpPort(0)
+                .oidc(oidc.copy().put("issuer", "http://127.0.0.1:" + dead + "/fedora")).build();
             org.assertj.core.api.Assertions.assertThatThrownBy(() -> await(MasterRole.deploy(other, lost)))
                 .hasMessageContaining("master.auth.oidc.issuer: the provider at http://127.0.0.1:" + dead
                     + "/fedora did not answer");

@@ -4,6 +4,7 @@ import static org.fbs.testkit.Ports.freePort;
 import static org.fbs.testkit.Waits.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import org.fbs.testkit.MasterSettingsBuilder;
 import com.nimbusds.jwt.SignedJWT;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -30,7 +31,6 @@ import no.nav.security.mock.oauth2.http.Route;
 import no.nav.security.mock.oauth2.token.DefaultOAuth2TokenCallback;
 import okhttp3.Headers;
 import okhttp3.HttpUrl;
-import org.fbs.config.FbsConfig;
 import org.fbs.config.MasterSettings;
 import org.fbs.master.MasterRole;
 import org.junit.jupiter.api.AfterAll;
@@ -136,10 +136,8 @@ class StrictProviderLoginTest {
         provider.start();
         int port = freePort();
         url = "http://127.0.0.1:" + port;
-        MasterSettings settings = FbsConfig.from(new JsonObject().put("master", new JsonObject()
-            .put("http", new JsonObject().put("host", "127.0.0.1").put("port", port))
-            .put("data-dir", data.toString())
-            .put("auth", new JsonObject()
+        MasterSettings settings = MasterSettingsBuilder.master(data).httpPort(port)
+            .auth(new JsonObject()
                 .put("oidc", new JsonObject()
                     .put("issuer", provider.issuerUrl(ISSUER_ID).toString())
                     .put("client-id", CLIENT_ID)
@@ -148,7 +146,7 @@ class StrictProviderLoginTest {
                         .add("sub"))
                     .put("groups-claim", "roles"))
                 .put("admin-group", "fbs-admins")
-                .put("admins", new JsonArray().add("alice"))))).master();
+                .put("admins", new JsonArray().add("alice"))).build();
         vertx = Vertx.vertx();
         await(MasterRole.deploy(vertx, settings));
     }

@@ -2,6 +2,7 @@ package org.fbs.build;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import org.fbs.testkit.BuildBuilder;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.time.Instant;
@@ -14,12 +15,12 @@ class BuildTimesTest {
     private static final Instant T0 = Instant.parse("2026-12-01T10:00:00Z");
 
     private static Build queued() {
-        return Build.queued(new JsonObject().put("type", "boot"), "build.x86_64.41", "alice", T0).withId(3);
+        return BuildBuilder.queued().spec(new JsonObject().put("type", "boot")).at(T0).id(3).build();
     }
 
     @Test
     void anEndedBuildHasItsTimeInEachPartQueuedBuiltAndTotalWhateverNowIs() {
-        Build done = queued().assigned("w1", null, T0.plusSeconds(190))
+        Build done = queued().assigned("w1", null, T0.plusSeconds(190), null)
             .running("side-repo", T0.plusSeconds(192), 1)
             .running("image", T0.plusSeconds(200), 2)
             .running("staging", T0.plusSeconds(3700), 3)
@@ -43,10 +44,10 @@ class BuildTimesTest {
 
     @Test
     void aRequeuedBuildAddsBothWaitsAndARunningOneCountsUpToNow() {
-        Build again = queued().assigned("w1", null, T0.plusSeconds(10))
+        Build again = queued().assigned("w1", null, T0.plusSeconds(10), null)
             .running("image", T0.plusSeconds(12), 1)
             .requeued("worker w1 was lost", T0.plusSeconds(100))
-            .assigned("w2", null, T0.plusSeconds(130))
+            .assigned("w2", null, T0.plusSeconds(130), null)
             .running("image", T0.plusSeconds(131), 1);
 
         BuildTimes times = BuildTimes.of(again, T0.plusSeconds(200));

@@ -4,12 +4,13 @@ import static org.fbs.testkit.Waits.until;
 import static org.fbs.testkit.Waits.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import org.fbs.testkit.WorkerStatusBuilder;
+import org.fbs.testkit.BuildEventBuilder;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -21,7 +22,6 @@ import org.fbs.protocol.BuildEvent;
 import org.fbs.protocol.CancelRequest;
 import org.fbs.protocol.JobOffer;
 import org.fbs.protocol.OfferReply;
-import org.fbs.protocol.WorkerStatus;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -81,7 +81,7 @@ class CancelAndCapabilityTest {
 
     void announce(List<String> types) {
         master.vertx.eventBus().publish(Addresses.WORKERS,
-            new WorkerStatus("w1", "http://w1:5100", List.of(ADDRESS), 1, List.of(), types).toJson());
+            WorkerStatusBuilder.status("w1").url("http://w1:5100").addresses(ADDRESS).types(types).build().toJson());
     }
 
     long submit(String contentType, String spec) throws Exception {
@@ -128,9 +128,9 @@ class CancelAndCapabilityTest {
             .isEqualTo("cancel requested; worker w1 is stopping the build");
         assertThat(cancels).containsExactly(id);
         Artifact log = new Artifact("build-" + id + ".log", 10, "ab".repeat(32), "file:///srv/fbs/build.log");
-        await(master.vertx.eventBus().request(Addresses.EVENTS, new BuildEvent(id, 1, "w1",
-            BuildEvent.Kind.CANCELED, null, "canceled on request", List.of(log), Instant.now())
-            .withLease(leases.get(id)).toJson()));
+        await(master.vertx.eventBus().request(Addresses.EVENTS, BuildEventBuilder.event(id,
+            BuildEvent.Kind.CANCELED).reason("canceled on request").artifacts(List.of(log)).lease(leases.get(id))
+            .build().toJson()));
         JsonObject ended = master.build(id);
         assertThat(ended.getString("state")).isEqualTo("CANCELED");
         assertThat(ended.getString("reason")).isEqualTo("canceled on request");

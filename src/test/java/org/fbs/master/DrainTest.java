@@ -4,6 +4,7 @@ import static org.fbs.testkit.Waits.eventually;
 import static org.fbs.testkit.Ports.freePort;
 import static org.fbs.testkit.Waits.await;
 import static org.assertj.core.api.Assertions.assertThat;
+import org.fbs.testkit.JobOfferBuilder;
 import org.fbs.testkit.WorkerSettingsBuilder;
 
 import io.vertx.core.eventbus.ReplyException;
@@ -19,7 +20,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.fbs.config.WorkerSettings;
 import org.fbs.protocol.Addresses;
-import org.fbs.protocol.JobOffer;
 import org.fbs.worker.WorkerRole;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -76,7 +76,7 @@ class DrainTest {
         awaitWorker(w -> w.getBoolean("draining"));
         // Nothing consumes the worker's offers any more: an offer cannot even be sent.
         Throwable refused = master.vertx.eventBus().request(Addresses.build("x86_64", "41"),
-                new JobOffer(999, new JsonObject()).toJson()).toCompletionStage().toCompletableFuture()
+                JobOfferBuilder.offer(999, new JsonObject()).build().toJson()).toCompletionStage().toCompletableFuture()
             .handle((ok, err) -> err).get(10, TimeUnit.SECONDS);
         assertThat(refused).isInstanceOfSatisfying(ReplyException.class,
             e -> assertThat(e.failureType()).isEqualTo(ReplyFailure.NO_HANDLERS));

@@ -3,6 +3,7 @@ package org.fbs.master;
 import static org.fbs.testkit.Waits.eventually;
 import static org.fbs.testkit.Ports.freePort;
 import static org.fbs.testkit.Waits.await;
+import org.fbs.testkit.MasterSettingsBuilder;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -12,8 +13,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
-import org.fbs.config.FbsConfig;
-import org.fbs.config.MasterSettings;
 import org.fbs.ops.NodeMetrics;
 import io.vertx.core.json.JsonObject;
 
@@ -41,10 +40,9 @@ final class MasterTestBed implements AutoCloseable {
     MasterTestBed(Vertx onVertx, Path dataDir, JsonObject masterSettings) throws Exception {
         vertx = onVertx != null ? onVertx : NodeMetrics.builder(new VertxOptions(), registry).build();
         int port = freePort();
-        MasterSettings settings = FbsConfig.from(new JsonObject().put("master", masterSettings.copy()
-            .put("http", new JsonObject().put("host", "127.0.0.1").put("port", port))
-            .put("data-dir", dataDir.toString()))).master();
-        await(MasterRole.deploy(vertx, settings, registry));
+        MasterSettingsBuilder settings = MasterSettingsBuilder.master(dataDir).httpPort(port);
+        masterSettings.forEach(setting -> settings.set(setting.getKey(), setting.getValue()));
+        await(MasterRole.deploy(vertx, settings.build(), registry));
         url = "http://127.0.0.1:" + port;
     }
 

@@ -4,6 +4,7 @@ import static org.fbs.testkit.Ports.freePort;
 import static org.fbs.testkit.Waits.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import org.fbs.testkit.WorkerStatusBuilder;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
 import org.fbs.cluster.membership.Membership;
@@ -16,7 +17,6 @@ import org.fbs.config.ClusterSettings;
 import org.fbs.ops.NodeMetrics;
 import org.fbs.protocol.Addresses;
 import org.fbs.protocol.OfferReply;
-import org.fbs.protocol.WorkerStatus;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -61,7 +61,7 @@ class MembershipLossTest {
             OfferReply.accept("w-node").toJson()));
         await(offers.completion());
         workerNode.eventBus().publish(Addresses.WORKERS,
-            new WorkerStatus("w-node", "http://w-node", List.of(ADDRESS), 1, List.of(), null, false, node).toJson());
+            WorkerStatusBuilder.status("w-node").addresses(ADDRESS).node(node).build().toJson());
         long id = new JsonObject(master.post("text/plain", "[DEFAULT]\ntype=boot\narch=x86_64\nrelease=41\n").body())
             .getLong("id");
         master.awaitBuild(id, b -> "w-node".equals(b.getString("worker")));

@@ -3,6 +3,7 @@ package org.fbs.master;
 import static org.fbs.testkit.Waits.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import org.fbs.testkit.BuildBuilder;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
@@ -55,7 +56,7 @@ class QueueStandingTest {
         // Neither a failure nor another arch counts.
         ended("x86_64", BuildState.FAILED, 9_000, 9_000);
         ended("aarch64", BuildState.SUCCEEDED, 9_000, 9_000);
-        Build waiting = await(store.insert(Build.queued(spec("x86_64"), "build.x86_64.41", "alice", T0)));
+        Build waiting = await(store.insert(BuildBuilder.queued().spec(spec("x86_64")).at(T0).build()));
 
         QueuePlace place = await(new QueueStanding(vertx, store).of(waiting));
 
@@ -76,8 +77,8 @@ class QueueStandingTest {
     }
 
     private void ended(String arch, BuildState end, int waited, int took) throws Exception {
-        Build b = Build.queued(spec(arch), "build." + arch + ".41", "bob", T0)
-            .assigned("w1", null, T0.plusSeconds(waited))
+        Build b = BuildBuilder.queued().spec(spec(arch)).address("build." + arch + ".41").owner("bob").at(T0).build()
+            .assigned("w1", null, T0.plusSeconds(waited), null)
             .running("image", T0.plusSeconds(waited), 1)
             .finished(end, null, List.of(), T0.plusSeconds(waited + took), 2);
         await(store.insert(b));

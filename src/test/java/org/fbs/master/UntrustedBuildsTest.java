@@ -4,6 +4,7 @@ import static org.fbs.testkit.Waits.eventually;
 import static org.fbs.testkit.Waits.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import org.fbs.testkit.WorkerStatusBuilder;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonObject;
@@ -17,7 +18,6 @@ import org.fbs.config.Isolation;
 import org.fbs.protocol.Addresses;
 import org.fbs.protocol.JobOffer;
 import org.fbs.protocol.OfferReply;
-import org.fbs.protocol.WorkerStatus;
 import org.fbs.spec.BuildSpec;
 import org.fbs.spec.SpecParser;
 import org.junit.jupiter.api.AfterEach;
@@ -74,9 +74,9 @@ class UntrustedBuildsTest {
                 }
             });
             await(consumer.completion());
-            master.vertx.eventBus().publish(Addresses.WORKERS, new WorkerStatus(name, "http://" + name + ":5100",
-                List.of(ADDRESS), 8, List.of(), List.of("boot", "live", "live-kiwi", "dvd"), false, null, null,
-                isolation.label()).toJson());
+            master.vertx.eventBus().publish(Addresses.WORKERS, WorkerStatusBuilder.status(name)
+                .url("http://" + name + ":5100").addresses(ADDRESS).slots(8).types("boot", "live", "live-kiwi", "dvd")
+                .isolation(isolation.label()).build().toJson());
         }
     }
 

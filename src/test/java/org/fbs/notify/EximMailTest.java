@@ -3,6 +3,8 @@ package org.fbs.notify;
 import static org.fbs.testkit.Waits.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import org.fbs.testkit.MasterSettingsBuilder;
+import org.fbs.testkit.BuildBuilder;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -16,7 +18,6 @@ import java.util.function.BooleanSupplier;
 import org.fbs.testkit.Waits;
 import org.fbs.build.Build;
 import org.fbs.build.BuildState;
-import org.fbs.config.FbsConfig;
 import org.fbs.config.MasterSettings;
 import org.fbs.protocol.Addresses;
 import org.fbs.protocol.BuildChange;
@@ -49,10 +50,9 @@ class EximMailTest {
     void start() throws Exception {
         store = new AsyncBuildStore(vertx, BuildStore.open(data));
         exim = EximServer.start(eximDir);
-        MasterSettings settings = FbsConfig.from(new JsonObject().put("master", new JsonObject()
-            .put("public-url", "https://fbs.example.org").put("data-dir", data.toString())
-            .put("smtp", new JsonObject().put("host", "127.0.0.1").put("port", exim.port)
-                .put("starttls", "disabled").put("from", "fbs@example.org")))).master();
+        MasterSettings settings = MasterSettingsBuilder.master(data).publicUrl("https://fbs.example.org")
+            .smtp(new JsonObject().put("host", "127.0.0.1").put("port", exim.port)
+                .put("starttls", "disabled").put("from", "fbs@example.org")).build();
         await(vertx.deployVerticle(new Notifier(settings, store, Duration.ofMillis(200), 100),
             new DeploymentOptions()));
     }
@@ -131,8 +131,8 @@ class EximMailTest {
     private void publishStart(String email, String product) {
         JsonObject spec = new JsonObject().put("type", "boot").put("arch", "x86_64").put("release", "41")
             .put("email", email).put("boot", new JsonObject().put("product", product));
-        Build running = Build.queued(spec, "build.x86_64.41", "alice", T0).withId(7)
-            .assigned("w1", "http://w1.example.org:5100/log/7", T0.plusSeconds(1))
+        Build running = BuildBuilder.queued().spec(spec).at(T0).id(7).build()
+            .assigned("w1", "http://w1.example.org:5100/log/7", T0.plusSeconds(1), null)
             .running("side-repo", T0.plusSeconds(2), 1);
         vertx.eventBus().publish(Addresses.MASTER_BUILD_CHANGED,
             new BuildChange(BuildState.ASSIGNED, running, List.of()).toJson());

@@ -4,6 +4,8 @@ import static org.fbs.testkit.Waits.until;
 import static org.fbs.testkit.Waits.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import org.fbs.testkit.MasterSettingsBuilder;
+import org.fbs.testkit.BuildBuilder;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetupTest;
 import io.vertx.core.Vertx;
@@ -15,7 +17,6 @@ import java.util.List;
 import java.util.Optional;
 import org.fbs.build.Build;
 import org.fbs.build.BuildState;
-import org.fbs.config.FbsConfig;
 import org.fbs.config.MasterSettings;
 import org.fbs.protocol.Addresses;
 import org.fbs.protocol.BuildChange;
@@ -47,10 +48,9 @@ class MailOnceTest {
         smtp = new GreenMail(ServerSetupTest.SMTP.dynamicPort());
         smtp.start();
         store = new AsyncBuildStore(vertx, BuildStore.open(data));
-        MasterSettings settings = FbsConfig.from(new JsonObject().put("master", new JsonObject()
-            .put("data-dir", data.toString())
-            .put("smtp", new JsonObject().put("host", "127.0.0.1").put("port", smtp.getSmtp().getPort())
-                .put("starttls", "disabled").put("from", "fbs@example.org")))).master();
+        MasterSettings settings = MasterSettingsBuilder.master(data)
+            .smtp(new JsonObject().put("host", "127.0.0.1").put("port", smtp.getSmtp().getPort())
+                .put("starttls", "disabled").put("from", "fbs@example.org")).build();
         notifier = new Notifier(settings, store, Duration.ofMillis(200), 100);
         await(vertx.deployVerticle(notifier));
     }
@@ -64,12 +64,12 @@ class MailOnceTest {
     Build stored() throws Exception {
         JsonObject spec = new JsonObject().put("type", "boot").put("arch", "x86_64").put("release", "41")
             .put("email", "qa@example.org").put("boot", new JsonObject().put("product", "Fedora"));
-        return await(store.insert(Build.queued(spec, "build.x86_64.41", "alice", T0)));
+        return await(store.insert(BuildBuilder.queued().spec(spec).at(T0).build()));
     }
 
     @Test
     void aChangeKeptWithItsMailAndPublishedTwiceMailsOnce() throws Exception {
-        Build running = stored().assigned("w1", "http://w1/log/1", T0).running("image", T0, 1);
+        Build running = stored().assigned("w1", "http://w1/log/1", T0, null).running("image", T0, 1);
         Build done = running.finished(BuildState.SUCCEEDED, null, List.of(), T0.plusSeconds(60), 2);
         BuildChange change = new BuildChange(BuildState.RUNNING, done, List.of("last line"));
 
@@ -90,9 +90,9 @@ class MailOnceTest {
 
     @Test
     void eachAttemptHasItsOwnStartAndRequeueMail() throws Exception {
-        Build first = stored().assigned("w1", "http://w1/log/1", T0).running("image", T0, 1);
+        Build first = stored().assigned("w1", "http://w1/log/1", T0, null).running("image", T0, 1);
         Build requeued = first.requeued("worker w1 was lost", T0.plusSeconds(5));
-        Build second = requeued.assigned("w2", "http://w2/log/1", T0.plusSeconds(6)).running("image", T0, 1);
+        Build second = requeued.assigned("w2", "http://w2/log/1", T0.plusSeconds(6), null).running("image", T0, 1);
 
         Optional<OutboxMail> startFirst = notifier.mailAbout(new BuildChange(BuildState.ASSIGNED, first, List.of()));
         Optional<OutboxMail> requeue = notifier.mailAbout(new BuildChange(BuildState.RUNNING, requeued, List.of()));

@@ -4,9 +4,9 @@ import static org.fbs.testkit.Ports.freePort;
 import static org.fbs.testkit.Waits.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import org.fbs.testkit.MasterSettingsBuilder;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
-import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -17,7 +17,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.fbs.config.FbsConfig;
 import org.fbs.config.MasterSettings;
 import org.fbs.master.MasterRole;
 import org.junit.jupiter.api.AfterEach;
@@ -141,9 +140,7 @@ class ConnectionGuardTest {
     @Test
     void theMastersServerIsGuarded(@TempDir Path data) throws Exception {
         port = freePort();
-        MasterSettings settings = FbsConfig.from(new JsonObject().put("master", new JsonObject()
-            .put("http", new JsonObject().put("port", port))
-            .put("data-dir", data.toString()))).master();
+        MasterSettings settings = MasterSettingsBuilder.master(data).httpPort(port).build();
         await(MasterRole.deploy(vertx, settings));
         try (Socket socket = connect()) {
             socket.setSoTimeout(10_000);

@@ -5,6 +5,7 @@ import static org.fbs.testkit.Waits.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import org.fbs.testkit.BuildBuilder;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -53,15 +54,15 @@ class BuildStoreTest {
     private static Build queued(String arch) {
         JsonObject spec = new JsonObject().put("type", "boot").put("arch", arch).put("release", "rawhide")
             .put("boot", new JsonObject().put("product", "Fedora").put("updates", 1));
-        return Build.queued(spec, "build." + arch + ".rawhide", "alice", T0);
+        return BuildBuilder.queued().spec(spec).address("build." + arch + ".rawhide").at(T0).build();
     }
 
     private Build insertIn(BuildState state) throws SQLException {
         Build b = store.insert(queued("x86_64"));
         Build moved = switch (state) {
             case QUEUED -> b;
-            case ASSIGNED -> b.assigned("w1", "http://w1:5100/log/" + b.id(), T0.plusSeconds(1));
-            case RUNNING -> b.assigned("w1", null, T0.plusSeconds(1)).running("image", T0.plusSeconds(2), 1);
+            case ASSIGNED -> b.assigned("w1", "http://w1:5100/log/" + b.id(), T0.plusSeconds(1), null);
+            case RUNNING -> b.assigned("w1", null, T0.plusSeconds(1), null).running("image", T0.plusSeconds(2), 1);
             default -> b.finished(state, "done", List.of(), T0.plusSeconds(3), 2);
         };
         if (moved != b) {
@@ -105,7 +106,7 @@ class BuildStoreTest {
     @Test
     void aStoredBuildComesBackEqualAfterTheStoreIsReopened() throws Exception {
         Build b = store.insert(queued("x86_64"));
-        Build done = b.assigned("w1", "http://w1:5100/log/" + b.id(), T0.plusSeconds(1))
+        Build done = b.assigned("w1", "http://w1:5100/log/" + b.id(), T0.plusSeconds(1), null)
             .running("image", T0.plusSeconds(2), 3)
             .finished(BuildState.SUCCEEDED, null,
                 List.of(new Artifact("boot.iso", 123_456_789_012L, "ab".repeat(32), "file:///srv/fbs/x/boot.iso")),
@@ -121,7 +122,7 @@ class BuildStoreTest {
     @Test
     void theExtraPackagesOfABuildAreStoredAndARecordWithoutThemReadsAsNone() throws Exception {
         Build b = store.insert(queued("x86_64"));
-        Build done = b.assigned("w1", null, T0.plusSeconds(1))
+        Build done = b.assigned("w1", null, T0.plusSeconds(1), null)
             .finished(BuildState.SUCCEEDED, null, List.of(), T0.plusSeconds(3), 4)
             .withExtraPackages(List.of(new ExtraPackage("anaconda-41.35-1.fc41.x86_64", 2_345_678),
                 new ExtraPackage("anaconda-core-41.35-1.fc41.x86_64", 3_000_000_000L)));
@@ -139,7 +140,7 @@ class BuildStoreTest {
     @Test
     void updatePersistsTheNewStateAndHistory() throws Exception {
         Build b = store.insert(queued("x86_64"));
-        store.update(b.assigned("w1", null, T0.plusSeconds(1)).running("side-repo", T0.plusSeconds(2), 1));
+        store.update(b.assigned("w1", null, T0.plusSeconds(1), null).running("side-repo", T0.plusSeconds(2), 1));
 
         reopen();
 
@@ -172,7 +173,7 @@ class BuildStoreTest {
         Build aliceX86 = store.insert(queued("x86_64"));
         Build aliceArm = store.insert(queued("aarch64"));
         JsonObject live = new JsonObject().put("type", "live").put("arch", "x86_64").put("release", "41");
-        Build bobLive = store.insert(Build.queued(live, "build.x86_64.41", "bob", T0));
+        Build bobLive = store.insert(BuildBuilder.queued().spec(live).owner("bob").at(T0).build());
 
         assertThat(store.list(BuildQuery.all(10).ownedBy("alice"))).extracting(Build::id)
             .containsExactly(aliceArm.id(), aliceX86.id());
@@ -252,8 +253,8 @@ class BuildStoreTest {
         String password = "Hunter2-Zq9xW4";
         ApiToken token = store.insertToken(new ApiToken(0, "ci", "alice", "alice@example.org", false, T0, null), hash);
         JsonObject spec = queued("x86_64").spec().copy().put("staging", "ftp://bob:" + password + "@ftp.example.org/pub");
-        Build build = store.insert(Build.queued(spec, "build.x86_64.rawhide", "alice", T0));
-        Build running = build.assigned("w1", null, T0.plusSeconds(1)).running("image", T0.plusSeconds(2), 1);
+        Build build = store.insert(BuildBuilder.queued().spec(spec).address("build.x86_64.rawhide").at(T0).build());
+        Build running = build.assigned("w1", null, T0.plusSeconds(1), null).running("image", T0.plusSeconds(2), 1);
         store.update(running);
         assertThat(fileBytes()).as("the secrets are really in the files before").contains(hash, password);
 
@@ -306,7 +307,7 @@ class BuildStoreTest {
             AsyncBuildStore async = new AsyncBuildStore(vertx, store);
             Build a = await(async.insert(queued("x86_64")));
             Build b = await(async.insert(queued("aarch64")));
-            Build running = a.assigned("w1", null, T0.plusSeconds(1)).running("image", T0.plusSeconds(2), 1);
+            Build running = a.assigned("w1", null, T0.plusSeconds(1), null).running("image", T0.plusSeconds(2), 1);
             await(async.update(running));
 
             assertThat(await(async.get(a.id()))).contains(running);
@@ -328,7 +329,7 @@ class BuildStoreTest {
     void aBatchCommitsTogetherAndAFailingPieceIsUndoneAlone() throws Exception {
         Build existing = store.insert(queued("x86_64"));
         Build ghost = queued("s390x").withId(4242);
-        Build moved = existing.assigned("w1", null, T0.plusSeconds(1));
+        Build moved = existing.assigned("w1", null, T0.plusSeconds(1), null);
 
         List<BuildStore.Outcome> outcomes = store.batch(List.of(
             s -> s.insert(queued("aarch64")),

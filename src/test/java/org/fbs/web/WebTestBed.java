@@ -3,11 +3,11 @@ package org.fbs.web;
 import static org.fbs.testkit.Waits.eventually;
 import static org.fbs.testkit.Ports.freePort;
 import static org.fbs.testkit.Waits.await;
+import org.fbs.testkit.MasterSettingsBuilder;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.client.HttpRequest;
 import io.vertx.ext.web.client.HttpResponse;
@@ -21,7 +21,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.fbs.auth.Access;
 import org.fbs.auth.Caller;
-import org.fbs.config.FbsConfig;
 import org.fbs.config.MasterSettings;
 import org.fbs.master.BuildIntake;
 import org.fbs.master.Dispatcher;
@@ -54,9 +53,7 @@ final class WebTestBed implements AutoCloseable {
     static WebTestBed master(Path data) throws Exception {
         int port = freePort();
         WebTestBed bed = new WebTestBed("http://127.0.0.1:" + port);
-        await(MasterRole.deploy(bed.vertx, FbsConfig.from(new JsonObject().put("master", new JsonObject()
-            .put("http", new JsonObject().put("host", "127.0.0.1").put("port", port))
-            .put("data-dir", data.toString()))).master()));
+        await(MasterRole.deploy(bed.vertx, MasterSettingsBuilder.master(data).httpPort(port).build()));
         return bed;
     }
 
@@ -103,8 +100,7 @@ final class WebTestBed implements AutoCloseable {
 
     /** The master's settings with every default, as the pages' own intake needs them. */
     private static MasterSettings settings(Path data) {
-        return FbsConfig.from(new JsonObject().put("master", new JsonObject().put("data-dir", data.toString())))
-            .master();
+        return MasterSettingsBuilder.master(data).build();
     }
 
     HttpResponse<Buffer> get(String path) throws Exception {

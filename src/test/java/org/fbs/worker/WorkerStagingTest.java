@@ -4,6 +4,7 @@ import static org.fbs.testkit.Ports.freePort;
 import static org.fbs.testkit.Waits.until;
 import static org.fbs.testkit.Waits.await;
 import static org.assertj.core.api.Assertions.assertThat;
+import org.fbs.testkit.JobOfferBuilder;
 import org.fbs.testkit.WorkerSettingsBuilder;
 
 import io.vertx.core.Vertx;
@@ -33,7 +34,6 @@ import org.fbs.config.WorkerSettings;
 import org.fbs.protocol.Addresses;
 import org.fbs.protocol.BuildEvent;
 import org.fbs.protocol.BuildEvent.Kind;
-import org.fbs.protocol.JobOffer;
 import org.fbs.protocol.OfferReply;
 import org.fbs.spec.SpecParser;
 import org.fbs.staging.EmbeddedFtpServer;
@@ -318,7 +318,7 @@ class WorkerStagingTest {
         String ini = "[DEFAULT]\ntype=boot\narch=x86_64\nrelease=41\n" + (staging.isEmpty() ? "" : "staging="
             + staging + "\n");
         JsonObject spec = SpecParser.fromIni(ini).toJson();
-        Message<JsonObject> reply = await(vertx.eventBus().request(OFFERS, new JobOffer(id, spec, attempt).toJson(),
+        Message<JsonObject> reply = await(vertx.eventBus().request(OFFERS, JobOfferBuilder.offer(id, spec).attempt(attempt).build().toJson(),
             new DeliveryOptions().setSendTimeout(10_000)));
         assertThat(OfferReply.fromJson(reply.body()).accepted()).isTrue();
         until("the end of attempt " + attempt + " of build " + id, BUILD_PATIENCE, () -> events.stream().anyMatch(e ->
