@@ -150,8 +150,9 @@ class BuildStoreTest {
         assertThat(read.history()).extracting(t -> t.state())
             .containsExactly(BuildState.QUEUED, BuildState.ASSIGNED, BuildState.RUNNING);
         // The state column, not only the document, follows the update.
-        assertThat(store.list(BuildState.RUNNING, 10)).extracting(Build::id).containsExactly(b.id());
-        assertThat(store.list(BuildState.QUEUED, 10)).isEmpty();
+        assertThat(store.list(BuildQuery.all(10).inState(BuildState.RUNNING)))
+            .extracting(Build::id).containsExactly(b.id());
+        assertThat(store.list(BuildQuery.all(10).inState(BuildState.QUEUED))).isEmpty();
     }
 
     @Test
@@ -161,11 +162,15 @@ class BuildStoreTest {
         Build q2 = insertIn(BuildState.QUEUED);
         Build q3 = insertIn(BuildState.QUEUED);
 
-        assertThat(store.list(null, 10)).extracting(Build::id).containsExactly(q3.id(), q2.id(), f1.id(), q1.id());
-        assertThat(store.list(BuildState.QUEUED, 10)).extracting(Build::id).containsExactly(q3.id(), q2.id(), q1.id());
-        assertThat(store.list(BuildState.QUEUED, 2)).extracting(Build::id).containsExactly(q3.id(), q2.id());
-        assertThat(store.list(BuildState.FAILED, 10)).extracting(Build::id).containsExactly(f1.id());
-        assertThat(store.list(BuildState.CANCELED, 10)).isEmpty();
+        assertThat(store.list(BuildQuery.all(10)))
+            .extracting(Build::id).containsExactly(q3.id(), q2.id(), f1.id(), q1.id());
+        assertThat(store.list(BuildQuery.all(10).inState(BuildState.QUEUED)))
+            .extracting(Build::id).containsExactly(q3.id(), q2.id(), q1.id());
+        assertThat(store.list(BuildQuery.all(2).inState(BuildState.QUEUED)))
+            .extracting(Build::id).containsExactly(q3.id(), q2.id());
+        assertThat(store.list(BuildQuery.all(10).inState(BuildState.FAILED)))
+            .extracting(Build::id).containsExactly(f1.id());
+        assertThat(store.list(BuildQuery.all(10).inState(BuildState.CANCELED))).isEmpty();
     }
 
     @Test
@@ -203,7 +208,7 @@ class BuildStoreTest {
             s.execute("INSERT INTO builds(state, doc) VALUES ('QUEUED', '" + doc.encode() + "')");
         }
         store = BuildStore.open(old);
-        assertThat(store.list(BuildState.QUEUED, 10)).singleElement()
+        assertThat(store.list(BuildQuery.all(10).inState(BuildState.QUEUED))).singleElement()
             .satisfies(b -> assertThat(b.owner()).isNull());
         Build mine = store.insert(queued("aarch64"));
         assertThat(store.list(BuildQuery.all(10).ownedBy("alice"))).extracting(Build::id).containsExactly(mine.id());
@@ -243,7 +248,7 @@ class BuildStoreTest {
         Build ghost = queued("x86_64").withId(4242);
 
         assertThatThrownBy(() -> store.update(ghost)).isInstanceOf(SQLException.class).hasMessageContaining("4242");
-        assertThat(store.list(null, 10)).isEmpty();
+        assertThat(store.list(BuildQuery.all(10))).isEmpty();
     }
 
     @Test
@@ -311,7 +316,7 @@ class BuildStoreTest {
             await(async.update(running));
 
             assertThat(await(async.get(a.id()))).contains(running);
-            assertThat(await(async.list(null, 10))).extracting(Build::id).containsExactly(b.id(), a.id());
+            assertThat(await(async.list(BuildQuery.all(10)))).extracting(Build::id).containsExactly(b.id(), a.id());
             assertThat(await(async.unfinished())).extracting(Build::id).containsExactly(a.id(), b.id());
 
             Future<Void> closing = async.close();
@@ -353,7 +358,7 @@ class BuildStoreTest {
         assertThat(outcomes.get(3).error()).isNull();
         store.close();
         store = BuildStore.open(dataDir);
-        assertThat(store.list(null, 10)).extracting(b -> b.spec().getString("arch"))
+        assertThat(store.list(BuildQuery.all(10))).extracting(b -> b.spec().getString("arch"))
             .containsExactly("aarch64", "x86_64");
         assertThat(store.get(existing.id())).contains(moved);
     }
@@ -381,7 +386,7 @@ class BuildStoreTest {
             assertThat(threads).allMatch(t -> t.startsWith("vert.x-eventloop-thread"));
             await(async.close());
             store = BuildStore.open(dataDir);
-            assertThat(store.list(null, 1000)).hasSize(n);
+            assertThat(store.list(BuildQuery.all(1000))).hasSize(n);
         } finally {
             await(vertx.close());
         }
@@ -417,6 +422,6 @@ class BuildStoreTest {
         long answeredStored = all.stream().filter(Future::succeeded).count();
         assertThat(answeredStored).isPositive();
         store = BuildStore.open(dataDir);
-        assertThat(store.list(null, 100_000)).hasSizeGreaterThanOrEqualTo((int) answeredStored);
+        assertThat(store.list(BuildQuery.all(100_000))).hasSizeGreaterThanOrEqualTo((int) answeredStored);
     }
 }

@@ -22,6 +22,7 @@ import org.fbs.testkit.WorkerSettingsBuilder;
 import org.fbs.build.ExtraPackage;
 import org.fbs.config.KojiSettings;
 import org.fbs.config.WorkerSettings;
+import org.fbs.protocol.BuildEvent;
 import org.fbs.koji.KojiException;
 import org.fbs.koji.LocalKoji;
 import org.fbs.koji.TestRpms;
@@ -170,8 +171,8 @@ class SideRepoStageTest {
         BuildRunner.Outcome outcome = new BuildRunner(settings, ToolProbe.probe(settings)).run(11, spec(List.of("hello-1.0-1.fc41"), List.of()),
             log, stage -> { });
 
-        assertThat(outcome.succeeded()).as(outcome.reason()).isTrue();
-        assertThat(outcome.extraPackages()).extracting(ExtraPackage::nvra)
+        assertThat(outcome).as(outcome.reason()).isInstanceOf(BuildRunner.Outcome.Succeeded.class);
+        assertThat(((BuildRunner.Outcome.Succeeded) outcome).extraPackages()).extracting(ExtraPackage::nvra)
             .containsExactlyInAnyOrder("hello-1.0-1.fc41.x86_64", "hello-data-1.0-1.fc41.noarch");
         Path side = settings.workDir().resolve("builds/11-attempt-1/side-repo");
         // The stand-in opened it as lorax would: a file:// repository with repodata/repomd.xml.
@@ -214,7 +215,7 @@ class SideRepoStageTest {
         BuildRunner.Outcome outcome = new BuildRunner(settings, ToolProbe.probe(settings)).run(51, spec(List.of("hello-1.0-1.fc41"), List.of()),
             log(51), stage -> { });
 
-        assertThat(outcome.succeeded()).isFalse();
+        assertThat(outcome.kind()).isEqualTo(BuildEvent.Kind.FAILED);
         assertThat(outcome.reason()).startsWith("cannot reach the Koji hub " + closed + ": ");
     }
 
@@ -241,7 +242,7 @@ class SideRepoStageTest {
         BuildRunner.Outcome outcome = new BuildRunner(settings, ToolProbe.probe(settings)).run(21, spec(List.of("short-1-1.fc41"), List.of()),
             log, stage -> { });
 
-        assertThat(outcome.succeeded()).isFalse();
+        assertThat(outcome.kind()).isEqualTo(BuildEvent.Kind.FAILED);
         assertThat(outcome.reason()).startsWith("could not download short-1-1.fc41.x86_64 from ")
             .endsWith(" in 3 attempts: got " + listed / 2 + " bytes where Koji lists " + listed);
         assertThat(koji.downloads("short-1-1.fc41.x86_64") - before).isEqualTo(3);
@@ -256,9 +257,8 @@ class SideRepoStageTest {
         BuildLog log = log(31);
         BuildRunner.Outcome outcome = new BuildRunner(settings, ToolProbe.probe(settings)).run(31, spec, log, stage -> { });
 
-        assertThat(outcome.succeeded()).isFalse();
-        assertThat(outcome.reason()).isEqualTo(expected);
-        assertThat(outcome.extraPackages()).isEmpty();
+        // A failure: no artifacts, and no extra packages to report (only a success carries them).
+        assertThat(outcome).isEqualTo(new BuildRunner.Outcome.Failed(expected));
         assertThat(text(log)).contains("build failed: " + expected).doesNotContain("running: " + STANDIN_LORAX);
         // The SideRepoStage alone says the same.
         assertThatThrownBy(() -> new SideRepoStage(settings, new RunningTools())
