@@ -51,20 +51,19 @@ final class BuildRunner {
         BuildEvent.Kind kind();
 
         /** Why it did not succeed; null when it did. */
-        String reason();
+        default String reason() {
+            return null;
+        }
 
         /** What was staged: the images, checksums and log of a success, the log of a canceled build. */
-        List<Artifact> artifacts();
+        default List<Artifact> artifacts() {
+            return List.of();
+        }
 
         record Succeeded(List<Artifact> artifacts, List<ExtraPackage> extraPackages) implements Outcome {
             @Override
             public BuildEvent.Kind kind() {
                 return BuildEvent.Kind.SUCCEEDED;
-            }
-
-            @Override
-            public String reason() {
-                return null;
             }
         }
 
@@ -72,11 +71,6 @@ final class BuildRunner {
             @Override
             public BuildEvent.Kind kind() {
                 return BuildEvent.Kind.FAILED;
-            }
-
-            @Override
-            public List<Artifact> artifacts() {
-                return List.of();
             }
         }
 
@@ -95,11 +89,6 @@ final class BuildRunner {
             @Override
             public BuildEvent.Kind kind() {
                 return BuildEvent.Kind.LOST;
-            }
-
-            @Override
-            public List<Artifact> artifacts() {
-                return List.of();
             }
         }
     }

@@ -60,6 +60,16 @@ class BuildTimesTest {
     }
 
     @Test
+    void aDurationReadsTheSameInMailsTheCliAndThePages() {
+        assertThat(BuildTimes.text(42)).isEqualTo("42 s");
+        assertThat(BuildTimes.text(Duration.ofSeconds(243))).isEqualTo("4 min 03 s");
+        assertThat(BuildTimes.text(2 * 3600 + 5 * 60 + 9)).isEqualTo("2 h 05 min 09 s");
+        // Beyond a day, seconds say nothing.
+        assertThat(BuildTimes.text(2 * 86400 + 3 * 3600 + 10 * 60 + 59)).isEqualTo("2 d 03 h 10 min");
+        assertThat(BuildTimes.text(-5)).as("a clock that stepped back").isEqualTo("0 s");
+    }
+
+    @Test
     void thePlaceInLineSaysWhereItStandsAndWhatTheWorkersDo() {
         assertThat(new QueuePlace(3, 2, 2, 2, "x86_64/41").sentence())
             .isEqualTo("3rd in line for x86_64/41; 2 workers, both busy");

@@ -220,7 +220,8 @@ class ClusterTlsTest {
     /** Retries while the second node's subscriptions spread; a handshake failure would keep failing. */
     private static JsonObject awaitAnswer(Vertx from) throws Exception {
         return eventually("an answer over TLS", () -> await(from.eventBus().<JsonObject>request("fbs.test.tls",
-            new JsonObject().put("ping", "hello"), new DeliveryOptions().setSendTimeout(10_000))).body(), answer -> true);
+                new JsonObject().put("ping", "hello"), new DeliveryOptions().setSendTimeout(10_000))).body(),
+            answer -> true);
     }
 
     private Vertx join(ClusterSettings settings) throws Exception {

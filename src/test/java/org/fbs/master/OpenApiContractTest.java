@@ -303,7 +303,8 @@ class OpenApiContractTest {
             List<ExtraPackage> extra = kind == BuildEvent.Kind.SUCCEEDED
                 ? List.of(new ExtraPackage("anaconda-41.35-1.fc41.x86_64", 4096)) : List.of();
             await(master.vertx.eventBus().request(Addresses.EVENTS, BuildEventBuilder.event(build, kind).seq(seq)
-                .stage(stage).artifacts(artifacts).extraPackages(extra).logTail(List.of("done")).lease(leases.get(build))
+                .stage(stage).artifacts(artifacts).extraPackages(extra).logTail(List.of("done"))
+                .lease(leases.get(build))
                 .build().toJson()));
         }
     }

@@ -90,7 +90,8 @@ class EximMailTest {
     void aMailWhoseEveryRecipientIsRefusedFor550IsGivenUpAtOnce() throws Exception {
         publishStart("refused-a@example.org, refused-b@example.org");
 
-        untilExim("the mail given up", () -> !mails().isEmpty() && mails().get(0).status() == OutboxMail.Status.GAVE_UP);
+        untilExim("the mail given up",
+            () -> !mails().isEmpty() && mails().get(0).status() == OutboxMail.Status.GAVE_UP);
         Thread.sleep(1000); // five retry periods: a retried mail would have had its next attempt by now
         OutboxMail mail = mails().get(0);
         assertThat(mail.status()).isEqualTo(OutboxMail.Status.GAVE_UP);
@@ -115,7 +116,8 @@ class EximMailTest {
     void aMailRefusedWith550AfterItsDataIsGivenUpAtOnce() throws Exception {
         publishStart("qa@example.org", "Spammy");
 
-        untilExim("the mail given up", () -> !mails().isEmpty() && mails().get(0).status() == OutboxMail.Status.GAVE_UP);
+        untilExim("the mail given up",
+            () -> !mails().isEmpty() && mails().get(0).status() == OutboxMail.Status.GAVE_UP);
         Thread.sleep(1000); // five retry periods
         OutboxMail mail = mails().get(0);
         assertThat(mail.attempts()).isEqualTo(1);

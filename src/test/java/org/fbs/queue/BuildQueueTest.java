@@ -164,8 +164,8 @@ class BuildQueueTest {
         big.put(BuildBuilder.queued().spec(new JsonObject().put("kind", "dvd")).address(X86).owner("ann").at(T0).id(1)
             .build());
         for (long id = 2; id <= 100_001; id++) {
-            big.put(BuildBuilder.queued().spec(new JsonObject().put("kind", "boot")).address(X86).owner("u" + (id % 1000))
-                .at(T0).id(id).build());
+            big.put(BuildBuilder.queued().spec(new JsonObject().put("kind", "boot")).address(X86)
+                .owner("u" + (id % 1000)).at(T0).id(id).build());
         }
         int[] asked = {0};
         BuildQueue.Workers counting = lane -> {

@@ -17,7 +17,6 @@ public final class BuildBuilder {
     private JsonObject spec = new JsonObject().put("type", "boot").put("arch", "x86_64").put("release", "41");
     private String address = "build.x86_64.41";
     private String owner = "alice";
-    private boolean isolate;
     private Instant at = T0;
     private long id;
 
@@ -46,11 +45,6 @@ public final class BuildBuilder {
         return this;
     }
 
-    public BuildBuilder isolate(boolean value) {
-        isolate = value;
-        return this;
-    }
-
     /** When it was queued. */
     public BuildBuilder at(Instant value) {
         at = value;
@@ -64,7 +58,7 @@ public final class BuildBuilder {
     }
 
     public Build build() {
-        Build queued = Build.queued(spec, address, owner, isolate, at);
+        Build queued = Build.queued(spec, address, owner, false, at);
         return id == 0 ? queued : queued.withId(id);
     }
 }

@@ -1,12 +1,11 @@
 package org.fbs.testkit;
 
 import java.util.List;
-import java.util.Map;
 import org.fbs.protocol.WorkerStatus;
 
 /**
  * A {@link WorkerStatus} as a test's worker announces it: one free slot on no address, not draining, and silent about
- * what an older worker would not say (kinds, node, isolation, disk, load) unless the test says.
+ * what an older worker would not say (its kinds, disk, load; its node and isolation unless the test says).
  */
 public final class WorkerStatusBuilder {
 
@@ -16,13 +15,8 @@ public final class WorkerStatusBuilder {
     private int slots = 1;
     private List<Long> running = List.of();
     private List<String> types;
-    private boolean draining;
     private String node;
-    private Map<String, String> kinds;
     private String isolation;
-    private long freeDiskBytes = -1;
-    private double load = -1;
-    private String declining;
 
     private WorkerStatusBuilder(String worker) {
         this.worker = worker;
@@ -67,19 +61,9 @@ public final class WorkerStatusBuilder {
         return this;
     }
 
-    public WorkerStatusBuilder draining(boolean value) {
-        draining = value;
-        return this;
-    }
-
     /** Its cluster node id. */
     public WorkerStatusBuilder node(String value) {
         node = value;
-        return this;
-    }
-
-    public WorkerStatusBuilder kinds(Map<String, String> value) {
-        kinds = value;
         return this;
     }
 
@@ -89,23 +73,9 @@ public final class WorkerStatusBuilder {
         return this;
     }
 
-    public WorkerStatusBuilder freeDiskBytes(long value) {
-        freeDiskBytes = value;
-        return this;
-    }
-
-    public WorkerStatusBuilder load(double value) {
-        load = value;
-        return this;
-    }
-
-    public WorkerStatusBuilder declining(String why) {
-        declining = why;
-        return this;
-    }
-
     public WorkerStatus build() {
-        return new WorkerStatus(worker, url, addresses, slots, running, types, draining, node, kinds, isolation,
-            freeDiskBytes, load, declining);
+        // Not draining, and silent about its image kinds, free disk and load, as a worker before them was.
+        return new WorkerStatus(worker, url, addresses, slots, running, types, false, node, null, isolation, -1, -1,
+            null);
     }
 }

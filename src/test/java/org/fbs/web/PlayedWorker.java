@@ -89,8 +89,8 @@ public final class PlayedWorker implements AutoCloseable {
     }
 
     public void announce() {
-        vertx.eventBus().publish(Addresses.WORKERS, WorkerStatusBuilder.status("w1").url(url).addresses(ADDRESS).slots(2)
-            .types("boot", "live").build().toJson());
+        vertx.eventBus().publish(Addresses.WORKERS, WorkerStatusBuilder.status("w1").url(url).addresses(ADDRESS)
+            .slots(2).types("boot", "live").build().toJson());
     }
 
     /** Appends to the build's log, and sends it to everyone following it (on the event loop, as a worker does). */

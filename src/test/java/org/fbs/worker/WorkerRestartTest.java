@@ -275,7 +275,8 @@ class WorkerRestartTest {
         // The next offer's run is being marked and its log opened (a FIFO: the open waits for a reader) ...
         fifo(BuildLog.fileOf(settings.logsDir(), 42));
         AtomicReference<JsonObject> racing = new AtomicReference<>();
-        vertx.eventBus().<JsonObject>request(Addresses.build("x86_64", "41"), JobOfferBuilder.offer(42, spec()).build().toJson(),
+        vertx.eventBus().<JsonObject>request(Addresses.build("x86_64", "41"),
+            JobOfferBuilder.offer(42, spec()).build().toJson(),
             new DeliveryOptions().setSendTimeout(WAIT.toMillis())).onSuccess(reply -> racing.set(reply.body()));
         until("the run of build 42 marked", () -> hasMarker(42));
         // ... when build 41's tool fails by itself, ...
@@ -337,7 +338,8 @@ class WorkerRestartTest {
 
     private OfferReply offer(long id, int attempt) throws Exception {
         Message<JsonObject> reply = await(vertx.eventBus().request(Addresses.build("x86_64", "41"),
-            JobOfferBuilder.offer(id, spec()).attempt(attempt).build().toJson(), new DeliveryOptions().setSendTimeout(10_000)));
+            JobOfferBuilder.offer(id, spec()).attempt(attempt).build().toJson(),
+            new DeliveryOptions().setSendTimeout(10_000)));
         return OfferReply.fromJson(reply.body());
     }
 

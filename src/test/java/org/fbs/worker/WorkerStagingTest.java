@@ -318,7 +318,8 @@ class WorkerStagingTest {
         String ini = "[DEFAULT]\ntype=boot\narch=x86_64\nrelease=41\n" + (staging.isEmpty() ? "" : "staging="
             + staging + "\n");
         JsonObject spec = SpecParser.fromIni(ini).toJson();
-        Message<JsonObject> reply = await(vertx.eventBus().request(OFFERS, JobOfferBuilder.offer(id, spec).attempt(attempt).build().toJson(),
+        Message<JsonObject> reply = await(vertx.eventBus().request(OFFERS,
+            JobOfferBuilder.offer(id, spec).attempt(attempt).build().toJson(),
             new DeliveryOptions().setSendTimeout(10_000)));
         assertThat(OfferReply.fromJson(reply.body()).accepted()).isTrue();
         until("the end of attempt " + attempt + " of build " + id, BUILD_PATIENCE, () -> events.stream().anyMatch(e ->

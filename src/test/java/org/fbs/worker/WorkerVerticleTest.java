@@ -179,8 +179,8 @@ class WorkerVerticleTest {
 
         String lease = "5b1c0d3e-2222-4222-8222-000000000081";
         OfferReply fresh = OfferReply.fromJson(await(vertx.eventBus().<JsonObject>request(Addresses.offer("w-test"),
-            JobOfferBuilder.offer(81, spec).attempt(2).lease(lease).deadline(System.currentTimeMillis() + 10_000).build()
-                .toJson(),
+            JobOfferBuilder.offer(81, spec).attempt(2).lease(lease).deadline(System.currentTimeMillis() + 10_000)
+                .build().toJson(),
             new DeliveryOptions().setSendTimeout(10_000))).body());
         assertThat(fresh.accepted()).isTrue();
         assertThat(awaitEnd(81).kind()).isEqualTo(Kind.SUCCEEDED);
@@ -473,7 +473,8 @@ class WorkerVerticleTest {
         // An offer straight on the event bus: a kickstart no master of ours would have let through.
         JsonObject spec = SpecParser.fromJson(liveSpec(liveKickstart())).toJson();
         spec.getJsonObject("live").put("kickstart", liveKickstart() + "%include " + secret + " # note\n");
-        Message<JsonObject> reply = await(vertx.eventBus().request(OFFERS, JobOfferBuilder.offer(63, spec).build().toJson(),
+        Message<JsonObject> reply = await(vertx.eventBus().request(OFFERS,
+            JobOfferBuilder.offer(63, spec).build().toJson(),
             new DeliveryOptions().setSendTimeout(10_000)));
         assertThat(OfferReply.fromJson(reply.body()).accepted()).isTrue();
 
@@ -596,7 +597,8 @@ class WorkerVerticleTest {
         JsonObject live = SpecParser.fromJson(liveSpec(liveKickstart())).toJson();
 
         // As an older master, or one not ours, might send it: marked for isolation, to a worker without any.
-        Message<JsonObject> answer = await(vertx.eventBus().request(OFFERS, JobOfferBuilder.offer(68, live).isolate(true).build().toJson(),
+        Message<JsonObject> answer = await(vertx.eventBus().request(OFFERS,
+            JobOfferBuilder.offer(68, live).isolate(true).build().toJson(),
             new DeliveryOptions().setSendTimeout(10_000)));
         OfferReply reply = OfferReply.fromJson(answer.body());
 
@@ -629,7 +631,8 @@ class WorkerVerticleTest {
         // A VM install ends only when the kickstart powers the VM off (livemedia-creator refuses it otherwise).
         JsonObject live = SpecParser.fromJson(liveSpec(liveKickstart() + "shutdown\n")).toJson();
 
-        Message<JsonObject> answer = await(vertx.eventBus().request(OFFERS, JobOfferBuilder.offer(70, live).isolate(true).build().toJson(),
+        Message<JsonObject> answer = await(vertx.eventBus().request(OFFERS,
+            JobOfferBuilder.offer(70, live).isolate(true).build().toJson(),
             new DeliveryOptions().setSendTimeout(10_000)));
 
         assertThat(announcements.get(0).isolation()).isEqualTo("virt");
@@ -929,7 +932,8 @@ class WorkerVerticleTest {
     private OfferReply offer(long id, Path stagingDir, String bootSection) throws Exception {
         JsonObject spec = SpecParser.fromIni("[DEFAULT]\ntype=boot\narch=x86_64\nrelease=41\nstaging=file://"
             + stagingDir + "\n[boot]\n" + bootSection).toJson();
-        Message<JsonObject> reply = await(vertx.eventBus().request(OFFERS, JobOfferBuilder.offer(id, spec).build().toJson(),
+        Message<JsonObject> reply = await(vertx.eventBus().request(OFFERS,
+            JobOfferBuilder.offer(id, spec).build().toJson(),
             new DeliveryOptions().setSendTimeout(10_000)));
         return OfferReply.fromJson(reply.body());
     }
@@ -937,7 +941,8 @@ class WorkerVerticleTest {
     /** Offers build {@code id} of a spec given as JSON (canonicalized by the parser, as the master does). */
     private OfferReply offer(long id, JsonObject spec) throws Exception {
         Message<JsonObject> reply = await(vertx.eventBus().request(OFFERS,
-            JobOfferBuilder.offer(id, SpecParser.fromJson(spec).toJson()).build().toJson(), new DeliveryOptions().setSendTimeout(10_000)));
+            JobOfferBuilder.offer(id, SpecParser.fromJson(spec).toJson()).build().toJson(),
+            new DeliveryOptions().setSendTimeout(10_000)));
         return OfferReply.fromJson(reply.body());
     }
 
