@@ -16,8 +16,10 @@ public final class Waits {
 
     /** How long a wait lasts unless a test says otherwise. */
     public static final Duration PATIENCE = Duration.ofSeconds(30);
-    /** How often a condition is polled. */
-    private static final long POLL_MILLIS = 20;
+    /** The first pause between two polls; it doubles up to {@link #MAX_POLL_MILLIS}. */
+    private static final long FIRST_POLL_MILLIS = 20;
+    /** Polls of a slow thing (a cluster, a process) need not come more often than this. */
+    private static final long MAX_POLL_MILLIS = 200;
 
     private Waits() {
     }
@@ -49,18 +51,15 @@ public final class Waits {
     public static void until(String what, Duration limit, BooleanSupplier check, Callable<String> context)
         throws InterruptedException {
         long end = System.nanoTime() + limit.toNanos();
+        long pause = FIRST_POLL_MILLIS;
         while (!check.getAsBoolean()) {
             if (System.nanoTime() > end) {
-                String why;
-                try {
-                    why = context.call();
-                } catch (Exception e) {
-                    why = "(cannot say more: " + e + ")";
-                }
+                String why = said(context);
                 throw new AssertionError("never happened within " + limit.toSeconds() + " s: " + what
                     + (why.isEmpty() ? "" : "; " + why));
             }
-            Thread.sleep(POLL_MILLIS);
+            Thread.sleep(pause);
+            pause = Math.min(MAX_POLL_MILLIS, pause * 2);
         }
     }
 
@@ -71,7 +70,17 @@ public final class Waits {
      */
     public static <T> T eventually(String what, Duration limit, Callable<T> probe, Predicate<? super T> done)
         throws InterruptedException {
+        return eventually(what, limit, probe, done, () -> "");
+    }
+
+    /**
+     * {@link #eventually(String, Duration, Callable, Predicate)}, whose failure also shows what {@code context} says
+     * then (the nodes' output, say).
+     */
+    public static <T> T eventually(String what, Duration limit, Callable<T> probe, Predicate<? super T> done,
+                                   Callable<String> context) throws InterruptedException {
         long end = System.nanoTime() + limit.toNanos();
+        long pause = FIRST_POLL_MILLIS;
         Object last = "nothing yet";
         while (true) {
             try {
@@ -86,10 +95,12 @@ public final class Waits {
                 last = e;
             }
             if (System.nanoTime() > end) {
+                String why = said(context);
                 throw new AssertionError("never happened within " + limit.toSeconds() + " s: " + what + "; last: "
-                    + last);
+                    + last + (why.isEmpty() ? "" : "; " + why));
             }
-            Thread.sleep(POLL_MILLIS);
+            Thread.sleep(pause);
+            pause = Math.min(MAX_POLL_MILLIS, pause * 2);
         }
     }
 
@@ -97,5 +108,13 @@ public final class Waits {
     public static <T> T eventually(String what, Callable<T> probe, Predicate<? super T> done)
         throws InterruptedException {
         return eventually(what, PATIENCE, probe, done);
+    }
+
+    private static String said(Callable<String> context) {
+        try {
+            return context.call();
+        } catch (Exception e) {
+            return "(cannot say more: " + e + ")";
+        }
     }
 }
