@@ -46,21 +46,11 @@ public final class Waits {
 
     /**
      * Polls {@code check} until it holds; after {@code limit} fails naming {@code what}, followed by what
-     * {@code context} says then (a log, an outbox) to show why.
+     * {@code context} says then (a log, an outbox) to show why. A check that throws has not held yet.
      */
     public static void until(String what, Duration limit, BooleanSupplier check, Callable<String> context)
         throws InterruptedException {
-        long end = System.nanoTime() + limit.toNanos();
-        long pause = FIRST_POLL_MILLIS;
-        while (!check.getAsBoolean()) {
-            if (System.nanoTime() > end) {
-                String why = said(context);
-                throw new AssertionError("never happened within " + limit.toSeconds() + " s: " + what
-                    + (why.isEmpty() ? "" : "; " + why));
-            }
-            Thread.sleep(pause);
-            pause = Math.min(MAX_POLL_MILLIS, pause * 2);
-        }
+        eventually(what, limit, check::getAsBoolean, held -> held, context);
     }
 
     /**
