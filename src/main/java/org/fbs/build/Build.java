@@ -47,33 +47,6 @@ public record Build(long id, JsonObject spec, String address, BuildState state, 
             ? deadLeases.subList(deadLeases.size() - MAX_DEAD_LEASES, deadLeases.size()) : deadLeases);
     }
 
-    /** A build without leases. */
-    public Build(long id, JsonObject spec, String address, BuildState state, String stage, String worker,
-                 String logUrl, List<Artifact> artifacts, List<Transition> history, String reason, long lastSeq,
-                 List<ExtraPackage> extraPackages, String owner, int attempt, List<String> logTail, boolean isolate) {
-        this(id, spec, address, state, stage, worker, logUrl, artifacts, history, reason, lastSeq, extraPackages,
-            owner, attempt, logTail, isolate, null, List.of());
-    }
-
-    /** A build without extra packages, owner, attempts or log tail. */
-    public Build(long id, JsonObject spec, String address, BuildState state, String stage, String worker,
-                 String logUrl, List<Artifact> artifacts, List<Transition> history, String reason, long lastSeq) {
-        this(id, spec, address, state, stage, worker, logUrl, artifacts, history, reason, lastSeq, List.of(), null, 0,
-            List.of(), false);
-    }
-
-    /** A build that needs no isolation. */
-    public Build(long id, JsonObject spec, String address, BuildState state, String stage, String worker,
-                 String logUrl, List<Artifact> artifacts, List<Transition> history, String reason, long lastSeq,
-                 List<ExtraPackage> extraPackages, String owner, int attempt, List<String> logTail) {
-        this(id, spec, address, state, stage, worker, logUrl, artifacts, history, reason, lastSeq, extraPackages,
-            owner, attempt, logTail, false);
-    }
-
-    public static Build queued(JsonObject spec, String address, String owner, Instant now) {
-        return queued(spec, address, owner, false, now);
-    }
-
     public static Build queued(JsonObject spec, String address, String owner, boolean isolate, Instant now) {
         return new Build(0, spec, address, BuildState.QUEUED, null, null, null, List.of(),
             List.of(new Transition(BuildState.QUEUED, null, now, null)), null, 0, List.of(), owner, 0, List.of(),
@@ -96,11 +69,6 @@ public record Build(long id, JsonObject spec, String address, BuildState state, 
         return new Build(id, spec, address, BuildState.ASSIGNED, null, toWorker, workerLogUrl, artifacts,
             append(new Transition(BuildState.ASSIGNED, null, at, toWorker)), null, lastSeq, extraPackages, owner,
             attempt + 1, logTail, isolate, withLease, deadLeases);
-    }
-
-    /** Given to {@code toWorker} without a lease (tests of the state changes alone). */
-    public Build assigned(String toWorker, String workerLogUrl, Instant at) {
-        return assigned(toWorker, workerLogUrl, at, null);
     }
 
     /** Still queued; the master gave up on lease {@code dead} (an offer that went unanswered) and records it. */

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -83,14 +84,25 @@ public record BuildTimes(Map<String, Duration> parts, Duration queued, Duration 
             .put("builtSeconds", built.toSeconds()).put("totalSeconds", total.toSeconds()).put("ended", ended);
     }
 
-    /** "2 h 05 min 09 s", "4 min 03 s", "12 s": how a person reads a duration. */
+    /**
+     * "12 s", "4 min 03 s", "2 h 05 min 09 s", "2 d 03 h 10 min": how a person reads a duration, in mails, the CLI
+     * and the web pages alike.
+     */
     public static String text(Duration d) {
-        long s = Math.max(0, d.toSeconds());
+        return text(d.toSeconds());
+    }
+
+    /** {@link #text(Duration)} of {@code seconds}. */
+    public static String text(long seconds) {
+        long s = Math.max(0, seconds);
+        if (s >= 86400) {
+            return String.format(Locale.ROOT, "%d d %02d h %02d min", s / 86400, s / 3600 % 24, s / 60 % 60);
+        }
         if (s >= 3600) {
-            return String.format("%d h %02d min %02d s", s / 3600, s / 60 % 60, s % 60);
+            return String.format(Locale.ROOT, "%d h %02d min %02d s", s / 3600, s / 60 % 60, s % 60);
         }
         if (s >= 60) {
-            return String.format("%d min %02d s", s / 60, s % 60);
+            return String.format(Locale.ROOT, "%d min %02d s", s / 60, s % 60);
         }
         return s + " s";
     }

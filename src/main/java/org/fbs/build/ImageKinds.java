@@ -34,14 +34,15 @@ public final class ImageKinds {
         return ALL.stream().filter(k -> k.name().equals(name)).findFirst().orElse(null);
     }
 
-    /** The kind of a parsed spec. */
+    /** The kind of a parsed spec: that of its canonical form, read in one place. */
     public static ImageKind of(BuildSpec spec) {
-        return of(spec.type(), spec.live() == null ? null : spec.live().tool());
+        return of(spec.toJson());
     }
 
     /**
      * The kind of a spec in its canonical JSON form, as the master stores it, without parsing the whole spec again:
-     * the dispatcher asks this for every queued build each time it offers one.
+     * the dispatcher asks this for every queued build each time it offers one. The type and its section's
+     * {@code tool} key decide.
      */
     public static ImageKind of(JsonObject canonical) {
         String type = canonical.getString("type", BOOT);

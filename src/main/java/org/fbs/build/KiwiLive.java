@@ -8,14 +8,11 @@ import org.fbs.spec.ImageType;
 import org.fbs.spec.LiveOptions;
 
 /** A live ISO made by kiwi-ng from a kiwi description (the spec's {@code tool=kiwi}). */
-final class KiwiLive implements ImageKind {
+final class KiwiLive extends ToolKind {
 
-    /** kiwi-ng's version flag: "KIWI (next generation) version VERSION". */
-    static final String VERSION_FLAG = "--version";
-
-    @Override
-    public String name() {
-        return ImageKinds.LIVE_KIWI;
+    /** Its version flag --version: "KIWI (next generation) version VERSION". */
+    KiwiLive() {
+        super(ImageKinds.LIVE_KIWI, "kiwi-ng", "/usr/bin/kiwi-ng", "--version");
     }
 
     @Override
@@ -26,26 +23,6 @@ final class KiwiLive implements ImageKind {
     @Override
     public boolean builds(ImageType type, String tool) {
         return type == ImageType.LIVE && LiveOptions.KIWI.equals(tool);
-    }
-
-    @Override
-    public String tool() {
-        return "kiwi-ng";
-    }
-
-    @Override
-    public String defaultProgram() {
-        return "/usr/bin/kiwi-ng";
-    }
-
-    @Override
-    public List<String> probeFlags() {
-        return List.of(VERSION_FLAG);
-    }
-
-    @Override
-    public Capability capability(ToolAnswers answers) {
-        return Capability.available(answers.firstLine(VERSION_FLAG));
     }
 
     @Override

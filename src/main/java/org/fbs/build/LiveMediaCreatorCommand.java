@@ -20,33 +20,13 @@ import org.fbs.spec.LiveOptions;
  *                    booted from it instead of running anaconda on the host ({@code --no-virt}); null for the host
  */
 public record LiveMediaCreatorCommand(String program, BuildSpec spec, Path workDir, Path sideRepo, Path virtBootIso)
-    implements ImageCommand {
+    implements KickstartCommand {
 
     static final int MAX_VOLID = 32;
 
-    /** The command that runs anaconda on the host ({@code --no-virt}). */
-    public LiveMediaCreatorCommand(String program, BuildSpec spec, Path workDir, Path sideRepo) {
-        this(program, spec, workDir, sideRepo, null);
-    }
-
-    /** The kickstart livemedia-creator reads: flattened, with the side repository line. */
-    public Path kickstartFile() {
-        return workDir.resolve("live.ks");
-    }
-
-    /** The final kickstart text from the flattened one. */
-    public String kickstart(String flattened) {
-        return SideRepoLine.addTo(flattened, sideRepo);
-    }
-
     @Override
-    public Path input() {
-        return kickstartFile();
-    }
-
-    @Override
-    public String inputText(String flattened) {
-        return kickstart(flattened);
+    public String kickstartName() {
+        return "live.ks";
     }
 
     /** livemedia-creator refuses a result dir that exists, so this one is fresh inside the work dir. */

@@ -7,39 +7,16 @@ import org.fbs.spec.ImageType;
 import org.fbs.spec.LiveOptions;
 
 /** A live ISO made by livemedia-creator from a kickstart. */
-final class LmcLive implements ImageKind {
+final class LmcLive extends ToolKind {
 
-    /** Its version flag, as lorax's (lorax 46 src/pylorax/cmdline.py lmc_parser): "livemedia-creator-VERSION". */
-    static final String VERSION_FLAG = "-V";
-
-    @Override
-    public String name() {
-        return ImageKinds.LIVE;
+    /** Its version flag -V, as lorax's (lorax 46 src/pylorax/cmdline.py lmc_parser): "livemedia-creator-VERSION". */
+    LmcLive() {
+        super(ImageKinds.LIVE, "livemedia-creator", "/usr/sbin/livemedia-creator", "-V");
     }
 
     @Override
     public boolean builds(ImageType type, String tool) {
         return type == ImageType.LIVE && !LiveOptions.KIWI.equals(tool);
-    }
-
-    @Override
-    public String tool() {
-        return "livemedia-creator";
-    }
-
-    @Override
-    public String defaultProgram() {
-        return "/usr/sbin/livemedia-creator";
-    }
-
-    @Override
-    public List<String> probeFlags() {
-        return List.of(VERSION_FLAG);
-    }
-
-    @Override
-    public Capability capability(ToolAnswers answers) {
-        return Capability.available(answers.firstLine(VERSION_FLAG));
     }
 
     /** The ISO is named after the product: one our staging cannot take fails the build after the image ran. */

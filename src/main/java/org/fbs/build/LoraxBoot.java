@@ -7,39 +7,16 @@ import org.fbs.spec.ImageType;
 import org.fbs.spec.Repo;
 
 /** A boot.iso made by lorax. */
-final class LoraxBoot implements ImageKind {
+final class LoraxBoot extends ToolKind {
 
-    /** lorax's version flag: argparse's action="version" prints "lorax-VERSION" (lorax 46 src/pylorax/cmdline.py). */
-    static final String VERSION_FLAG = "-V";
-
-    @Override
-    public String name() {
-        return ImageKinds.BOOT;
+    /** Its version flag -V: argparse's action="version" prints "lorax-VERSION" (lorax 46 src/pylorax/cmdline.py). */
+    LoraxBoot() {
+        super(ImageKinds.BOOT, "lorax", "/usr/sbin/lorax", "-V");
     }
 
     @Override
     public boolean builds(ImageType type, String tool) {
         return type == ImageType.BOOT;
-    }
-
-    @Override
-    public String tool() {
-        return "lorax";
-    }
-
-    @Override
-    public String defaultProgram() {
-        return "/usr/sbin/lorax";
-    }
-
-    @Override
-    public List<String> probeFlags() {
-        return List.of(VERSION_FLAG);
-    }
-
-    @Override
-    public Capability capability(ToolAnswers answers) {
-        return Capability.available(answers.firstLine(VERSION_FLAG));
     }
 
     /**

@@ -20,27 +20,14 @@ import org.fbs.spec.DvdOptions;
  * @param workDir  the build's own folder: the kickstart, dest dir and cache dir go inside it
  * @param sideRepo the side repository (a createrepo_c repo dir), or null; it goes into the kickstart
  */
-public record PungiCommand(String program, BuildSpec spec, Path workDir, Path sideRepo) implements ImageCommand {
+public record PungiCommand(String program, BuildSpec spec, Path workDir, Path sideRepo) implements KickstartCommand {
 
     public static final String ALL_STAGES = "all";
 
-    /** The kickstart pungi reads (-c): flattened, with the side repository line. */
-    public Path kickstartFile() {
-        return workDir.resolve("dvd.ks");
-    }
-
-    public String kickstart(String flattened) {
-        return SideRepoLine.addTo(flattened, sideRepo);
-    }
-
+    /** The kickstart pungi reads (-c). */
     @Override
-    public Path input() {
-        return kickstartFile();
-    }
-
-    @Override
-    public String inputText(String flattened) {
-        return kickstart(flattened);
+    public String kickstartName() {
+        return "dvd.ks";
     }
 
     @Override

@@ -21,31 +21,20 @@ import org.fbs.spec.ImageType;
  * {@link PungiKojiCommand}); {@link DvdRoute} says which route a worker with both takes. {@code pungi-koji --version}
  * prints the same {@code get_full_version()} ({@code pungi/scripts/pungi_koji.py}).
  */
-final class PungiDvd implements ImageKind {
+final class PungiDvd extends ToolKind {
 
     static final String VERSION_FLAG = "--version";
     static final String HELP_FLAG = "--help";
     /** The first pungi whose pungi script only gathers packages. */
     static final int[] GATHER_ONLY_SINCE = {4, 8};
 
-    @Override
-    public String name() {
-        return ImageKinds.DVD;
+    PungiDvd() {
+        super(ImageKinds.DVD, DvdRoute.LEGACY.tool(), "/usr/bin/pungi", VERSION_FLAG);
     }
 
     @Override
     public boolean builds(ImageType type, String tool) {
         return type == ImageType.DVD;
-    }
-
-    @Override
-    public String tool() {
-        return "pungi";
-    }
-
-    @Override
-    public String defaultProgram() {
-        return "/usr/bin/pungi";
     }
 
     @Override

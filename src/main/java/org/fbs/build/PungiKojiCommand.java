@@ -27,7 +27,7 @@ import org.fbs.spec.DvdOptions;
  * @param nomacboot whether lorax (buildinstall) is told not to make the Mac boot image (no hfsplus-tools)
  */
 public record PungiKojiCommand(String program, BuildSpec spec, Path workDir, Path sideRepo, boolean nomacboot)
-    implements ImageCommand {
+    implements KickstartCommand {
 
     /** Every phase that a stage of the legacy script needs, in a compose that starts empty. */
     static final Map<String, List<String>> STAGE_PHASES = Map.of(
@@ -35,8 +35,10 @@ public record PungiKojiCommand(String program, BuildSpec spec, Path workDir, Pat
         "-C", List.of("init", "pkgset", "gather", "createrepo"),
         "-B", List.of("init", "pkgset", "buildinstall"));
 
-    public Path kickstartFile() {
-        return workDir.resolve("dvd.ks");
+    /** The kickstart is not pungi-koji's input, but it is the build's: it is staged with the images, as ever. */
+    @Override
+    public String kickstartName() {
+        return "dvd.ks";
     }
 
     public Path configDir() {
@@ -54,17 +56,6 @@ public record PungiKojiCommand(String program, BuildSpec spec, Path workDir, Pat
     @Override
     public String tool() {
         return DvdRoute.COMPOSE.tool();
-    }
-
-    @Override
-    public Path input() {
-        return kickstartFile();
-    }
-
-    /** The kickstart is not pungi-koji's input, but it is the build's: it is staged with the images, as ever. */
-    @Override
-    public String inputText(String flattened) {
-        return SideRepoLine.addTo(flattened, sideRepo);
     }
 
     /** The config, the variants and the comps files the compose reads, from the flattened kickstart. */

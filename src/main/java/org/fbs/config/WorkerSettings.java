@@ -70,24 +70,6 @@ public record WorkerSettings(String id, String httpHost, int httpPort, String pu
         }
     }
 
-    /** Settings without a free disk check (tests, whose temp dirs are anywhere). */
-    public WorkerSettings(String id, String httpHost, int httpPort, String publicUrl, List<String> arches,
-                          List<String> releases, int slots, Path workDir, List<Path> stagingRoots,
-                          Map<String, String> tools, KojiSettings koji, Duration retention,
-                          Duration buildTimeout, int keepFailedWorkdirs, int maxLogLine, boolean httpMetrics,
-                          Duration heartbeatInterval, Isolation isolation, AllowedHosts ftpAllowedHosts) {
-        this(id, httpHost, httpPort, publicUrl, arches, releases, slots, workDir, stagingRoots, tools, koji, retention,
-            buildTimeout, keepFailedWorkdirs, maxLogLine, httpMetrics, heartbeatInterval, isolation, ftpAllowedHosts,
-            0);
-    }
-
-    /** The same settings with {@code worker.min-free-disk} set to {@code bytes}. */
-    public WorkerSettings withMinFreeDisk(long bytes) {
-        return new WorkerSettings(id, httpHost, httpPort, publicUrl, arches, releases, slots, workDir, stagingRoots,
-            tools, koji, retention, buildTimeout, keepFailedWorkdirs, maxLogLine, httpMetrics, heartbeatInterval,
-            isolation, ftpAllowedHosts, bytes);
-    }
-
     /** Where build logs live, one {@code <id>.log} per build: written by the builds, served by the log server. */
     public Path logsDir() {
         return workDir.resolve("logs");

@@ -49,30 +49,6 @@ public record BuildEvent(long buildId, int attempt, long seq, String worker, Kin
         logTail = List.copyOf(logTail);
     }
 
-    /** An event of a run without a lease. */
-    public BuildEvent(long buildId, int attempt, long seq, String worker, Kind kind, String stage, String reason,
-                      List<Artifact> artifacts, Instant at, List<ExtraPackage> extraPackages, List<String> logTail) {
-        this(buildId, attempt, seq, worker, kind, stage, reason, artifacts, at, extraPackages, logTail, null);
-    }
-
-    /** The same event, of the run of lease {@code id}. */
-    public BuildEvent withLease(String id) {
-        return new BuildEvent(buildId, attempt, seq, worker, kind, stage, reason, artifacts, at, extraPackages,
-            logTail, id);
-    }
-
-    /** An event of a build's first attempt (a sender that does not know attempts). */
-    public BuildEvent(long buildId, long seq, String worker, Kind kind, String stage, String reason,
-                      List<Artifact> artifacts, Instant at, List<ExtraPackage> extraPackages, List<String> logTail) {
-        this(buildId, 1, seq, worker, kind, stage, reason, artifacts, at, extraPackages, logTail);
-    }
-
-    /** An event of the first attempt without extra packages or log lines: a stage, or a test's. */
-    public BuildEvent(long buildId, long seq, String worker, Kind kind, String stage, String reason,
-                      List<Artifact> artifacts, Instant at) {
-        this(buildId, 1, seq, worker, kind, stage, reason, artifacts, at, List.of(), List.of());
-    }
-
     public JsonObject toJson() {
         return new JsonObject()
             .put("build", buildId)

@@ -38,21 +38,6 @@ public record JobOffer(long buildId, JsonObject spec, int attempt, boolean isola
         deadLeases = List.copyOf(deadLeases);
     }
 
-    /** An offer of a build's first attempt. */
-    public JobOffer(long buildId, JsonObject spec) {
-        this(buildId, spec, 1, false);
-    }
-
-    /** An offer of a build that needs no isolation. */
-    public JobOffer(long buildId, JsonObject spec, int attempt) {
-        this(buildId, spec, attempt, false);
-    }
-
-    /** An offer without a lease (a master that does not make them, tests). */
-    public JobOffer(long buildId, JsonObject spec, int attempt, boolean isolate) {
-        this(buildId, spec, attempt, isolate, null, 0, List.of());
-    }
-
     /**
      * Whether the offer has lapsed at {@code now} on the receiver's clock, allowing {@code skew} for the difference
      * between the two clocks: an offer is refused at most {@code skew} too early, or taken at most that late.

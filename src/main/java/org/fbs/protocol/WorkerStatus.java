@@ -37,36 +37,6 @@ public record WorkerStatus(String worker, String url, List<String> addresses, in
         kinds = kinds == null ? null : Collections.unmodifiableMap(new LinkedHashMap<>(kinds));
     }
 
-    /** A worker that does not say its free disk, load, or that it declines builds. */
-    public WorkerStatus(String worker, String url, List<String> addresses, int slots, List<Long> running,
-                        List<String> types, boolean draining, String node, Map<String, String> kinds,
-                        String isolation) {
-        this(worker, url, addresses, slots, running, types, draining, node, kinds, isolation, -1, -1, null);
-    }
-
-    /** A worker that does not say why it cannot build a kind, nor its isolation. */
-    public WorkerStatus(String worker, String url, List<String> addresses, int slots, List<Long> running,
-                        List<String> types, boolean draining, String node) {
-        this(worker, url, addresses, slots, running, types, draining, node, null, null);
-    }
-
-    /** A worker that does not say its cluster node. */
-    public WorkerStatus(String worker, String url, List<String> addresses, int slots, List<Long> running,
-                        List<String> types, boolean draining) {
-        this(worker, url, addresses, slots, running, types, draining, null, null, null);
-    }
-
-    /** A worker that does not say which image kinds it builds. */
-    public WorkerStatus(String worker, String url, List<String> addresses, int slots, List<Long> running) {
-        this(worker, url, addresses, slots, running, null, false, null, null, null);
-    }
-
-    /** A worker that is not draining. */
-    public WorkerStatus(String worker, String url, List<String> addresses, int slots, List<Long> running,
-                        List<String> types) {
-        this(worker, url, addresses, slots, running, types, false, null, null, null);
-    }
-
     /** Whether it may build {@code kind}: it said so, or it said nothing. */
     public boolean builds(String kind) {
         return types == null || types.contains(kind);

@@ -16,7 +16,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import org.fbs.build.Build;
-import org.fbs.build.BuildState;
 
 /**
  * {@link BuildStore} for event-loop code. Every call joins a queue that one thread of its own drains in order; whatever has queued up while the previous batch was being written goes into the next one as a single
@@ -90,10 +89,6 @@ public final class AsyncBuildStore {
 
     public Future<Optional<Build>> get(long id) {
         return run(s -> s.get(id));
-    }
-
-    public Future<List<Build>> list(BuildState state, int limit) {
-        return run(s -> s.list(state, limit));
     }
 
     public Future<List<Build>> list(BuildQuery query) {

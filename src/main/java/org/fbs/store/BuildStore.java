@@ -17,7 +17,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.fbs.build.Build;
-import org.fbs.build.BuildState;
 
 /**
  * Every build, durably, in SQLite under the master's data dir. Blocking and single-connection: callers run it
@@ -84,11 +83,6 @@ public final class BuildStore implements AutoCloseable {
             List<Build> found = read(ps);
             return found.stream().findFirst();
         }
-    }
-
-    /** Newest first; {@code state} null for all. */
-    public List<Build> list(BuildState state, int limit) throws SQLException {
-        return list(BuildQuery.all(limit).inState(state));
     }
 
     /** The builds the query asks for, newest first. */

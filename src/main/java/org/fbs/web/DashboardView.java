@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.List;
 import org.fbs.build.Build;
 import org.fbs.build.BuildState;
+import org.fbs.build.BuildTimes;
 
 /**
  * What the dashboard template shows: the filter form as the caller filled it, and one row per build.
@@ -38,7 +39,7 @@ record DashboardView(boolean admin, Filter filter, List<Row> rows, String proble
             Instant last = b.history().isEmpty() ? null : b.history().get(b.history().size() - 1).at();
             return new Row(b.id(), b.state(), b.stage(), b.spec().getString("type"), b.spec().getString("arch"),
                 b.spec().getString("release"), b.owner(), first, last,
-                StageTimes.text(StageTimes.of(b, now).total()), b.reason());
+                BuildTimes.text(BuildTimes.of(b, now).total()), b.reason());
         }
     }
 

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.fbs.build.BuildState;
+import org.fbs.build.BuildTimes;
 import org.fbs.store.Trends;
 
 /**
@@ -38,7 +39,7 @@ record TrendsView(Trends trends, List<DayBar> days, long maxPerDay, List<Tick> t
     record Bar(String label, Long seconds, long width) {
 
         String text() {
-            return seconds == null ? "no builds" : StageTimes.text(seconds);
+            return seconds == null ? "no builds" : BuildTimes.text(seconds);
         }
     }
 

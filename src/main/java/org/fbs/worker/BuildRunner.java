@@ -32,6 +32,7 @@ import org.fbs.spec.BuildSpec;
 import org.fbs.staging.KeptArtifacts;
 import org.fbs.staging.Stagers;
 import org.fbs.staging.StagingException;
+import org.fbs.protocol.BuildEvent;
 import org.fbs.staging.StagingFolder;
 import org.fbs.staging.StagingMark;
 
@@ -42,19 +43,53 @@ import org.fbs.staging.StagingMark;
 final class BuildRunner {
 
     /**
-     * How a build ended on the worker. {@code workerStopped}: not the build's own end, but the worker's (it was
-     * stopping); such a run is not reported as failed.
+     * How a build ended on the worker: one of four ends, each the event the master is told ({@link #kind()}).
      */
-    record Outcome(boolean succeeded, String reason, List<Artifact> artifacts, List<ExtraPackage> extraPackages,
-                   boolean canceled, boolean workerStopped) {
+    sealed interface Outcome {
 
-        Outcome(boolean succeeded, String reason, List<Artifact> artifacts, List<ExtraPackage> extraPackages,
-                boolean canceled) {
-            this(succeeded, reason, artifacts, extraPackages, canceled, false);
+        /** The event that reports this end. */
+        BuildEvent.Kind kind();
+
+        /** Why it did not succeed; null when it did. */
+        default String reason() {
+            return null;
         }
 
-        static Outcome failed(String reason) {
-            return new Outcome(false, reason, List.of(), List.of(), false);
+        /** What was staged: the images, checksums and log of a success, the log of a canceled build. */
+        default List<Artifact> artifacts() {
+            return List.of();
+        }
+
+        record Succeeded(List<Artifact> artifacts, List<ExtraPackage> extraPackages) implements Outcome {
+            @Override
+            public BuildEvent.Kind kind() {
+                return BuildEvent.Kind.SUCCEEDED;
+            }
+        }
+
+        record Failed(String reason) implements Outcome {
+            @Override
+            public BuildEvent.Kind kind() {
+                return BuildEvent.Kind.FAILED;
+            }
+        }
+
+        record Canceled(String reason, List<Artifact> artifacts) implements Outcome {
+            @Override
+            public BuildEvent.Kind kind() {
+                return BuildEvent.Kind.CANCELED;
+            }
+        }
+
+        /**
+         * Not the build's own end but the worker's (it was stopping): not reported as failed. Its run marker stays, so
+         * the worker reports the attempt LOST when it starts again and the master queues the build again.
+         */
+        record WorkerStopped(String reason) implements Outcome {
+            @Override
+            public BuildEvent.Kind kind() {
+                return BuildEvent.Kind.LOST;
+            }
         }
     }
 
@@ -160,7 +195,7 @@ final class BuildRunner {
             files.add(ChecksumFile.write(dir, isos));
             files.addAll(inputs);
             List<Artifact> artifacts = stage(id, mark, spec, files, log, "build " + id + " succeeded");
-            return new Outcome(true, null, artifacts, side == null ? List.of() : side.packages(), false);
+            return new Outcome.Succeeded(artifacts, side == null ? List.of() : side.packages());
         } catch (Canceled e) {
             return canceled(id, mark, spec, log);
         } catch (WorkerStopped e) {
@@ -311,7 +346,7 @@ final class BuildRunner {
     private Outcome workerStopped(BuildLog log) {
         String reason = "worker " + settings.id() + " stopped during the build";
         log.line(reason + "; its tools and their children were stopped, and the build is queued again");
-        return new Outcome(false, reason, List.of(), List.of(), false, true);
+        return new Outcome.WorkerStopped(reason);
     }
 
     /** A canceled build: its tools are gone; its log is staged so that users can see how far it got. */
@@ -319,11 +354,10 @@ final class BuildRunner {
         String reason = "canceled on request";
         log.line("build " + id + " " + reason + "; its tools and their children were stopped");
         try {
-            return new Outcome(false, reason, stage(id, mark, spec, List.of(), log, "build " + id + " canceled"),
-                List.of(), true);
+            return new Outcome.Canceled(reason, stage(id, mark, spec, List.of(), log, "build " + id + " canceled"));
         } catch (StagingException e) {
             log.line("the log could not be staged: " + e.getMessage());
-            return new Outcome(false, reason, List.of(), List.of(), true);
+            return new Outcome.Canceled(reason, List.of());
         }
     }
 
@@ -424,7 +458,7 @@ final class BuildRunner {
             reason = full;
         }
         log.line("build failed: " + reason);
-        return Outcome.failed(reason);
+        return new Outcome.Failed(reason);
     }
 
     /** The worker is stopping; the build ends without going on to the next stage. */

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
+import org.fbs.protocol.BuildEvent;
 import org.fbs.build.Artifact;
 import org.fbs.build.Capability;
 import org.fbs.build.ImageKind;
@@ -26,9 +27,19 @@ import org.fbs.spec.BuildSpec;
  */
 public final class LocalBuild {
 
-    /** How the build ended, with the files it staged and where its whole log is. */
-    public record Result(long id, boolean succeeded, boolean canceled, String reason, List<Artifact> artifacts,
-                         Path log) {
+    /**
+     * How the build ended ({@code end}: SUCCEEDED, FAILED, CANCELED, or LOST when the program was stopped under it),
+     * with the files it staged and where its whole log is.
+     */
+    public record Result(long id, BuildEvent.Kind end, String reason, List<Artifact> artifacts, Path log) {
+
+        public boolean succeeded() {
+            return end == BuildEvent.Kind.SUCCEEDED;
+        }
+
+        public boolean canceled() {
+            return end == BuildEvent.Kind.CANCELED;
+        }
     }
 
     private final WorkerSettings settings;
@@ -57,7 +68,7 @@ public final class LocalBuild {
         String publicUrl = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
         return new WorkerSettings(w.id(), w.httpHost(), w.httpPort(), publicUrl, w.arches(), w.releases(), 1, dir,
             w.stagingRoots(), w.tools(), w.koji(), w.retention(), w.buildTimeout(), w.keepFailedWorkdirs(),
-            w.maxLogLine(), false, w.heartbeatInterval(), w.isolation(), AllowedHosts.ANY);
+            w.maxLogLine(), false, w.heartbeatInterval(), w.isolation(), AllowedHosts.ANY, w.minFreeDisk());
     }
 
     /** Where this build keeps its logs, work dirs and {@code worker}-staged files. */
@@ -96,7 +107,7 @@ public final class LocalBuild {
             settings.maxLogLine())) {
             outcome = runner.run(claimed, spec, log, stages);
         }
-        return new Result(claimed, outcome.succeeded(), outcome.canceled(), outcome.reason(), outcome.artifacts(),
+        return new Result(claimed, outcome.kind(), outcome.reason(), outcome.artifacts(),
             BuildLog.fileOf(settings.logsDir(), claimed));
     }
 

@@ -357,7 +357,7 @@ public final class WorkerVerticle extends VerticleBase {
                 } catch (SpecException e) {
                     String reason = "the worker cannot read this spec: " + e.getMessage();
                     log.line("build failed: " + reason);
-                    return BuildRunner.Outcome.failed(reason);
+                    return new BuildRunner.Outcome.Failed(reason);
                 }
                 return runner.run(id, attempt, lease, Set.copyOf(deadLeases), spec, isolate, log,
                     stage -> context.runOnContext(v -> outbox.stage(id, stage)));
@@ -370,11 +370,10 @@ public final class WorkerVerticle extends VerticleBase {
             }
             if (stopping) {
                 // The build threads are interrupted when their pool closes at the stop: no fault of the build's.
-                return finish(id, new BuildRunner.Outcome(false, "worker error: " + done.cause(), List.of(),
-                    List.of(), false, true), log.tail());
+                return finish(id, new BuildRunner.Outcome.WorkerStopped("worker error: " + done.cause()), log.tail());
             }
             LOG.error("build {} broke on this worker", id, done.cause());
-            return finish(id, BuildRunner.Outcome.failed("worker error: " + done.cause().getMessage()), log.tail());
+            return finish(id, new BuildRunner.Outcome.Failed("worker error: " + done.cause().getMessage()), log.tail());
         }).onComplete(done -> ends.remove(id)));
     }
 
@@ -385,17 +384,17 @@ public final class WorkerVerticle extends VerticleBase {
      * follows, is reported FAILED and does not spend a retry.
      */
     private Future<Void> finish(long id, BuildRunner.Outcome outcome, List<String> logTail) {
-        if (outcome.workerStopped()) {
+        if (outcome instanceof BuildRunner.Outcome.WorkerStopped) {
             // Not the build's failure: its run marker stays, and it is queued again (see stop()).
             LOG.info("build {} (attempt {}) ended with the worker's stop; it will be queued again", id,
                 running.remove(id).attempt());
             return Future.succeededFuture();
         }
         Future<Void> reported;
-        if (outcome.canceled()) {
-            reported = outbox.canceled(id, outcome.reason(), outcome.artifacts(), logTail);
-        } else if (outcome.succeeded()) {
-            reported = outbox.succeeded(id, outcome.artifacts(), outcome.extraPackages(), logTail);
+        if (outcome instanceof BuildRunner.Outcome.Succeeded done) {
+            reported = outbox.succeeded(id, done.artifacts(), done.extraPackages(), logTail);
+        } else if (outcome instanceof BuildRunner.Outcome.Canceled canceled) {
+            reported = outbox.canceled(id, canceled.reason(), canceled.artifacts(), logTail);
         } else {
             reported = outbox.failed(id, outcome.reason(), outcome.artifacts(), logTail);
         }

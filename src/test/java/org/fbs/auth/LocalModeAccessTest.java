@@ -1,13 +1,14 @@
 package org.fbs.auth;
 
+import static org.fbs.testkit.Ports.freePort;
+import static org.fbs.testkit.Waits.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.vertx.core.Future;
+import org.fbs.testkit.MasterSettingsBuilder;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.net.CookieManager;
 import java.net.HttpCookie;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -16,8 +17,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import org.fbs.config.FbsConfig;
 import org.fbs.config.MasterSettings;
 import org.fbs.master.MasterRole;
 import org.junit.jupiter.api.AfterEach;
@@ -40,13 +39,8 @@ class LocalModeAccessTest {
 
     @BeforeEach
     void start() throws Exception {
-        int port;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
-        settings = FbsConfig.from(new JsonObject().put("master", new JsonObject()
-            .put("http", new JsonObject().put("port", port))
-            .put("data-dir", data.toString()))).master();
+        int port = freePort();
+        settings = MasterSettingsBuilder.master(data).httpPort(port).build();
         vertx = Vertx.vertx();
         await(MasterRole.deploy(vertx, settings));
         url = "http://127.0.0.1:" + port;
@@ -55,10 +49,6 @@ class LocalModeAccessTest {
     @AfterEach
     void stop() throws Exception {
         await(vertx.close());
-    }
-
-    static <T> T await(Future<T> future) throws Exception {
-        return future.toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
     }
 
     HttpResponse<String> send(String method, String path, String body, Map<String, String> headers)

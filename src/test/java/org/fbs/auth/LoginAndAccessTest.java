@@ -1,7 +1,10 @@
 package org.fbs.auth;
 
+import static org.fbs.testkit.Ports.freePort;
+import static org.fbs.testkit.Waits.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import org.fbs.testkit.MasterSettingsBuilder;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
@@ -15,14 +18,12 @@ import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import java.net.CookieManager;
 import java.net.HttpCookie;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -37,11 +38,9 @@ import java.util.Date;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import no.nav.security.mock.oauth2.MockOAuth2Server;
 import no.nav.security.mock.oauth2.token.DefaultOAuth2TokenCallback;
-import org.fbs.config.FbsConfig;
 import org.fbs.config.MasterSettings;
 import org.fbs.master.MasterRole;
 import org.junit.jupiter.api.AfterAll;
@@ -83,22 +82,17 @@ class LoginAndAccessTest {
 
         provider = new MockOAuth2Server();
         provider.start();
-        int port;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
+        int port = freePort();
         url = "http://127.0.0.1:" + port;
-        MasterSettings settings = FbsConfig.from(new JsonObject().put("master", new JsonObject()
-            .put("http", new JsonObject().put("host", "127.0.0.1").put("port", port))
-            .put("data-dir", data.toString())
-            .put("auth", new JsonObject()
+        MasterSettings settings = MasterSettingsBuilder.master(data).httpPort(port)
+            .auth(new JsonObject()
                 .put("oidc", new JsonObject()
                     .put("issuer", provider.issuerUrl(ISSUER_ID).toString())
                     .put("client-id", CLIENT_ID)
                     .put("client-secret", CLIENT_SECRET))
                 .put("admin-group", "fbs-admins")
                 .put("trusted-group", "fbs-packagers")
-                .put("admins", new JsonArray().add("root-by-list"))))).master();
+                .put("admins", new JsonArray().add("root-by-list"))).build();
         vertx = Vertx.vertx();
         await(MasterRole.deploy(vertx, settings));
     }
@@ -118,10 +112,6 @@ class LoginAndAccessTest {
                 ((Logger) LoggerFactory.getLogger(name)).setLevel(null);
             }
         }
-    }
-
-    static <T> T await(Future<T> future) throws Exception {
-        return future.toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
     }
 
     /** Claims as Fedora's provider gives them: a user name, an address and the account's groups. */
@@ -413,12 +403,10 @@ class LoginAndAccessTest {
 
     @Test
     void pagesBehindRequireLoginSendStrangersToTheLoginWithSecureCookiesWhenAsked() throws Exception {
-        MasterSettings settings = FbsConfig.from(new JsonObject().put("master", new JsonObject()
-            .put("data-dir", data.resolve("pages").toString())
-            .put("public-url", "https://fbs.example.org")
-            .put("auth", new JsonObject().put("oidc", new JsonObject()
-                .put("issuer", provider.issuerUrl(ISSUER_ID).toString())
-                .put("client-id", CLIENT_ID).put("client-secret", CLIENT_SECRET))))).master();
+        MasterSettings settings = MasterSettingsBuilder.master(data.resolve("pages"))
+            .publicUrl("https://fbs.example.org")
+            .oidc(new JsonObject().put("issuer", provider.issuerUrl(ISSUER_ID).toString())
+                .put("client-id", CLIENT_ID).put("client-secret", CLIENT_SECRET)).build();
         Access access = await(Access.create(vertx, settings, null));
         assertThat(access.localMode()).isFalse();
         Router router = Router.router(vertx);
@@ -451,22 +439,14 @@ class LoginAndAccessTest {
         try {
             JsonObject oidc = new JsonObject().put("issuer", provider.issuerUrl(ISSUER_ID).toString())
                 .put("client-id", CLIENT_ID).put("client-secret", CLIENT_SECRET);
-            MasterSettings open = FbsConfig.from(new JsonObject().put("master", new JsonObject()
-                .put("http", new JsonObject().put("host", "0.0.0.0").put("port", 0))
-                .put("data-dir", data.resolve("open").toString())
-                .put("auth", new JsonObject().put("oidc", oidc)))).master();
+            MasterSettings open = MasterSettingsBuilder.master(data.resolve("open")).httpHost("0.0.0.0").httpPort(0)
+                .oidc(oidc).build();
             assertThat(await(MasterRole.deploy(other, open))).isNotBlank();
 
             // A provider that does not answer: the master does not start half-configured.
-            int dead;
-            try (ServerSocket socket = new ServerSocket(0)) {
-                dead = socket.getLocalPort();
-            }
-            MasterSettings lost = FbsConfig.from(new JsonObject().put("master", new JsonObject()
-                .put("http", new JsonObject().put("port", 0))
-                .put("data-dir", data.resolve("lost").toString())
-                .put("auth", new JsonObject().put("oidc", oidc.copy()
-                    .put("issuer", "http://127.0.0.1:" + dead + "/fedora"))))).master();
+            int dead = freePort();
+            MasterSettings lost = MasterSettingsBuilder.master(data.resolve("lost")).httpPort(0)
+                .oidc(oidc.copy().put("issuer", "http://127.0.0.1:" + dead + "/fedora")).build();
             org.assertj.core.api.Assertions.assertThatThrownBy(() -> await(MasterRole.deploy(other, lost)))
                 .hasMessageContaining("master.auth.oidc.issuer: the provider at http://127.0.0.1:" + dead
                     + "/fedora did not answer");

@@ -1,14 +1,15 @@
 package org.fbs.auth;
 
+import static org.fbs.testkit.Ports.freePort;
+import static org.fbs.testkit.Waits.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import org.fbs.testkit.MasterSettingsBuilder;
 import com.nimbusds.jwt.SignedJWT;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.CookieManager;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -20,7 +21,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import kotlin.jvm.functions.Function1;
 import no.nav.security.mock.oauth2.MockOAuth2Server;
 import no.nav.security.mock.oauth2.OAuth2Config;
@@ -31,7 +31,6 @@ import no.nav.security.mock.oauth2.http.Route;
 import no.nav.security.mock.oauth2.token.DefaultOAuth2TokenCallback;
 import okhttp3.Headers;
 import okhttp3.HttpUrl;
-import org.fbs.config.FbsConfig;
 import org.fbs.config.MasterSettings;
 import org.fbs.master.MasterRole;
 import org.junit.jupiter.api.AfterAll;
@@ -135,15 +134,10 @@ class StrictProviderLoginTest {
         ownHandler = own;
         provider = new MockOAuth2Server(config, new Passing(strictness, own.getAuthorizationServer()));
         provider.start();
-        int port;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
+        int port = freePort();
         url = "http://127.0.0.1:" + port;
-        MasterSettings settings = FbsConfig.from(new JsonObject().put("master", new JsonObject()
-            .put("http", new JsonObject().put("host", "127.0.0.1").put("port", port))
-            .put("data-dir", data.toString())
-            .put("auth", new JsonObject()
+        MasterSettings settings = MasterSettingsBuilder.master(data).httpPort(port)
+            .auth(new JsonObject()
                 .put("oidc", new JsonObject()
                     .put("issuer", provider.issuerUrl(ISSUER_ID).toString())
                     .put("client-id", CLIENT_ID)
@@ -152,7 +146,7 @@ class StrictProviderLoginTest {
                         .add("sub"))
                     .put("groups-claim", "roles"))
                 .put("admin-group", "fbs-admins")
-                .put("admins", new JsonArray().add("alice"))))).master();
+                .put("admins", new JsonArray().add("alice"))).build();
         vertx = Vertx.vertx();
         await(MasterRole.deploy(vertx, settings));
     }
@@ -174,10 +168,6 @@ class StrictProviderLoginTest {
         if (provider != null) {
             provider.shutdown();
         }
-    }
-
-    static <T> T await(Future<T> future) throws Exception {
-        return future.toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
     }
 
     static void nextLogin(String subject, Map<String, Object> claims) {

@@ -2,6 +2,7 @@ package org.fbs.build;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import org.fbs.testkit.BuildBuilder;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.time.Instant;
@@ -14,12 +15,12 @@ class BuildTimesTest {
     private static final Instant T0 = Instant.parse("2026-12-01T10:00:00Z");
 
     private static Build queued() {
-        return Build.queued(new JsonObject().put("type", "boot"), "build.x86_64.41", "alice", T0).withId(3);
+        return BuildBuilder.queued().spec(new JsonObject().put("type", "boot")).at(T0).id(3).build();
     }
 
     @Test
     void anEndedBuildHasItsTimeInEachPartQueuedBuiltAndTotalWhateverNowIs() {
-        Build done = queued().assigned("w1", null, T0.plusSeconds(190))
+        Build done = queued().assigned("w1", null, T0.plusSeconds(190), null)
             .running("side-repo", T0.plusSeconds(192), 1)
             .running("image", T0.plusSeconds(200), 2)
             .running("staging", T0.plusSeconds(3700), 3)
@@ -43,10 +44,10 @@ class BuildTimesTest {
 
     @Test
     void aRequeuedBuildAddsBothWaitsAndARunningOneCountsUpToNow() {
-        Build again = queued().assigned("w1", null, T0.plusSeconds(10))
+        Build again = queued().assigned("w1", null, T0.plusSeconds(10), null)
             .running("image", T0.plusSeconds(12), 1)
             .requeued("worker w1 was lost", T0.plusSeconds(100))
-            .assigned("w2", null, T0.plusSeconds(130))
+            .assigned("w2", null, T0.plusSeconds(130), null)
             .running("image", T0.plusSeconds(131), 1);
 
         BuildTimes times = BuildTimes.of(again, T0.plusSeconds(200));
@@ -56,6 +57,16 @@ class BuildTimesTest {
         assertThat(times.total()).isEqualTo(Duration.ofSeconds(200));
         assertThat(times.ended()).isFalse();
         assertThat(BuildTimes.of(queued(), T0.plusSeconds(42)).summary()).isEqualTo("42 s (queued 42 s)");
+    }
+
+    @Test
+    void aDurationReadsTheSameInMailsTheCliAndThePages() {
+        assertThat(BuildTimes.text(42)).isEqualTo("42 s");
+        assertThat(BuildTimes.text(Duration.ofSeconds(243))).isEqualTo("4 min 03 s");
+        assertThat(BuildTimes.text(2 * 3600 + 5 * 60 + 9)).isEqualTo("2 h 05 min 09 s");
+        // Beyond a day, seconds say nothing.
+        assertThat(BuildTimes.text(2 * 86400 + 3 * 3600 + 10 * 60 + 59)).isEqualTo("2 d 03 h 10 min");
+        assertThat(BuildTimes.text(-5)).as("a clock that stepped back").isEqualTo("0 s");
     }
 
     @Test

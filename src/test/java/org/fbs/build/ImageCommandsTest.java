@@ -64,7 +64,7 @@ class ImageCommandsTest {
     @Test
     void livemediaCreatorMakesAnIsoWithoutVirtFromTheFlatKickstartInPathsTheWorkerChose() {
         LiveMediaCreatorCommand lmc = new LiveMediaCreatorCommand("/usr/sbin/livemedia-creator",
-            live(lmc("Fedora-WS-Live-41", null)), WORK, SIDE);
+            live(lmc("Fedora-WS-Live-41", null)), WORK, SIDE, null);
 
         assertThat(lmc.arguments()).containsExactly("/usr/sbin/livemedia-creator",
             "--make-iso", "--no-virt",
@@ -85,13 +85,13 @@ class ImageCommandsTest {
     void livemediaCreatorNeverGetsTheTitleTheLogSaysWhyAndAVolumeIdFitsWhenNoLabelIs() {
         LiveOptions noLabel = new LiveOptions(LiveOptions.LIVEMEDIA_CREATOR, null, "Fedora Workstation Live",
             "Fedora Workstation Spin Remix", "41", null, new Kickstart("x.ks", ""));
-        LiveMediaCreatorCommand lmc = new LiveMediaCreatorCommand("lmc", live(noLabel), WORK, null);
+        LiveMediaCreatorCommand lmc = new LiveMediaCreatorCommand("lmc", live(noLabel), WORK, null, null);
 
         // Before: "--title Fedora Workstation Live", which lmc refuses ("unrecognized arguments").
         assertThat(lmc.arguments()).doesNotContain("--title", "Fedora Workstation Live");
         assertThat(lmc.notes()).singleElement().asString()
             .contains("[live] title 'Fedora Workstation Live' is not passed").contains("lorax 32");
-        assertThat(new LiveMediaCreatorCommand("lmc", live(lmc("L", null)), WORK, null).notes()).isEmpty();
+        assertThat(new LiveMediaCreatorCommand("lmc", live(lmc("L", null)), WORK, null, null).notes()).isEmpty();
         assertThat(lmc.volid()).hasSizeLessThanOrEqualTo(32).startsWith("Fedora-Workstation-Spin-Remix-Li");
         assertThat(lmc.isoName()).isEqualTo("Fedora-Workstation-Spin-Remix-Live-x86_64-41.iso");
     }
@@ -117,8 +117,8 @@ class ImageCommandsTest {
 
     @Test
     void theSideRepositoryGoesIntoTheKickstartNotOnTheCommandLine() {
-        LiveMediaCreatorCommand with = new LiveMediaCreatorCommand("lmc", live(lmc("L", null)), WORK, SIDE);
-        LiveMediaCreatorCommand without = new LiveMediaCreatorCommand("lmc", live(lmc("L", null)), WORK, null);
+        LiveMediaCreatorCommand with = new LiveMediaCreatorCommand("lmc", live(lmc("L", null)), WORK, SIDE, null);
+        LiveMediaCreatorCommand without = new LiveMediaCreatorCommand("lmc", live(lmc("L", null)), WORK, null, null);
 
         assertThat(with.kickstart("url --url=" + FEDORA + "\n")).startsWith("# Added by FBS")
             .contains("\nrepo --name=fbs-side --baseurl=file:///var/lib/fbs/work/builds/9/side-repo\nurl --url=");
@@ -131,7 +131,7 @@ class ImageCommandsTest {
         Path side = Files.createDirectories(work.resolve("side-repo/repodata")).getParent();
         Files.writeString(side.resolve("repodata/repomd.xml"), "<repomd/>\n");
         LiveMediaCreatorCommand lmc = new LiveMediaCreatorCommand(STANDINS.resolve("livemedia-creator").toString(),
-            live(lmc("Fedora-WS-Live-41", "Fedora Live")), work, side);
+            live(lmc("Fedora-WS-Live-41", "Fedora Live")), work, side, null);
         Files.writeString(lmc.kickstartFile(), lmc.kickstart(ToolFixtures.liveKickstart(FEDORA)));
 
         String output = run(lmc.arguments());

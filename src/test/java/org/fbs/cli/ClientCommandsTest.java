@@ -1,5 +1,6 @@
 package org.fbs.cli;
 
+import static org.fbs.testkit.Ports.freePort;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpExchange;
@@ -10,7 +11,6 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -191,7 +191,7 @@ class ClientCommandsTest {
 
     @Test
     void noMasterAtTheUrlIsExitCode2NamingTheUrl() throws IOException {
-        String closed = "http://127.0.0.1:" + closedPort();
+        String closed = "http://127.0.0.1:" + freePort();
 
         Run run = fbs(Map.of("FBS_URL", closed), "list");
 
@@ -319,9 +319,4 @@ class ClientCommandsTest {
         assertThat(String.valueOf((Object) parsed.matchedOptionValue("--role", null))).isEqualTo("worker");
     }
 
-    private static int closedPort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
 }

@@ -1,11 +1,12 @@
 package org.fbs.cluster;
 
+import static org.fbs.testkit.Waits.await;
+import static org.fbs.testkit.Ports.freePort;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.vertx.core.Vertx;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.time.Duration;
 import java.util.List;
@@ -33,7 +34,7 @@ class ClusterNodeTest {
         try {
             assertThat(vertx.isClustered()).isTrue();
         } finally {
-            vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+            await(vertx.close());
         }
     }
 
@@ -50,26 +51,20 @@ class ClusterNodeTest {
                 assertThat(socket.isConnected()).as("the event bus listens on " + eventBus).isTrue();
             }
             // A second node on this host with the same event-bus port: refused, naming the setting.
-            assertThatThrownBy(() -> ClusterNode.join(settings(freePort(), eventBus), NodeMetrics.newRegistry())
-                    .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS))
+            assertThatThrownBy(() -> await(ClusterNode.join(settings(freePort(), eventBus), NodeMetrics.newRegistry()),
+                    Duration.ofSeconds(60)))
                 .rootCause().isInstanceOf(java.net.BindException.class);
-            assertThatThrownBy(() -> ClusterNode.join(settings(freePort(), eventBus), NodeMetrics.newRegistry())
-                    .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS))
+            assertThatThrownBy(() -> await(ClusterNode.join(settings(freePort(), eventBus), NodeMetrics.newRegistry()),
+                    Duration.ofSeconds(60)))
                 .cause().hasMessageStartingWith("cluster.event-bus-port: cannot listen on 127.0.0.1:" + eventBus)
                 .hasMessageContaining("give each node on a host its own cluster.event-bus-port");
         } finally {
-            vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+            await(vertx.close());
         }
     }
 
     private static ClusterSettings settings(int hazelcast, int eventBus) {
         return new ClusterSettings("fbs-test-" + UUID.randomUUID(), List.of("127.0.0.1:" + hazelcast), "127.0.0.1",
             hazelcast, null, ClusterTls.OFF, null, Duration.ofDays(7), eventBus);
-    }
-
-    private static int freePort() throws Exception {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 }

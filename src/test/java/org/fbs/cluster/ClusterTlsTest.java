@@ -1,9 +1,11 @@
 package org.fbs.cluster;
 
+import static org.fbs.testkit.Ports.freePort;
+import static org.fbs.testkit.Waits.await;
+import static org.fbs.testkit.Waits.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.ReplyException;
@@ -12,7 +14,6 @@ import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -21,7 +22,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.fbs.Main;
@@ -41,6 +41,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ClusterTlsTest {
 
+    /** Joining a Hazelcast cluster takes seconds; on a loaded machine much longer. */
+    private static final java.time.Duration JOIN_PATIENCE = java.time.Duration.ofSeconds(60);
+
     @TempDir
     Path dir;
     final List<Vertx> nodes = new ArrayList<>();
@@ -48,7 +51,7 @@ class ClusterTlsTest {
     @AfterEach
     void stop() throws Exception {
         for (Vertx node : nodes) {
-            node.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+            await(node.close());
         }
     }
 
@@ -175,7 +178,7 @@ class ClusterTlsTest {
     void aNodeOtherHostsReachRefusesToStartWithoutTls() throws Exception {
         for (String host : List.of("10.255.255.1", "0.0.0.0", "")) {
             ClusterSettings open = new ClusterSettings("fbs-x", List.of("10.255.255.2:5701"), host, 0, null);
-            assertThatThrownBy(() -> await(ClusterNode.join(open, NodeMetrics.newRegistry())))
+            assertThatThrownBy(() -> await(ClusterNode.join(open, NodeMetrics.newRegistry()), JOIN_PATIENCE))
                 .as(host).rootCause().hasMessageContaining("cluster.host is ")
                 .hasMessageContaining("not a loopback address, but cluster.tls is off")
                 .hasMessageContaining("fbs cluster keys DIR");
@@ -216,23 +219,13 @@ class ClusterTlsTest {
 
     /** Retries while the second node's subscriptions spread; a handshake failure would keep failing. */
     private static JsonObject awaitAnswer(Vertx from) throws Exception {
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (true) {
-            try {
-                return from.eventBus().<JsonObject>request("fbs.test.tls", new JsonObject().put("ping", "hello"),
-                        new DeliveryOptions().setSendTimeout(10_000))
-                    .toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS).body();
-            } catch (ExecutionException e) {
-                if (System.nanoTime() > end) {
-                    throw e;
-                }
-                Thread.sleep(200);
-            }
-        }
+        return eventually("an answer over TLS", () -> await(from.eventBus().<JsonObject>request("fbs.test.tls",
+                new JsonObject().put("ping", "hello"), new DeliveryOptions().setSendTimeout(10_000))).body(),
+            answer -> true);
     }
 
     private Vertx join(ClusterSettings settings) throws Exception {
-        Vertx vertx = await(ClusterNode.join(settings, NodeMetrics.newRegistry()));
+        Vertx vertx = await(ClusterNode.join(settings, NodeMetrics.newRegistry()), JOIN_PATIENCE);
         nodes.add(vertx);
         return vertx;
     }
@@ -271,15 +264,5 @@ class ClusterTlsTest {
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         String output = new String(process.getInputStream().readAllBytes());
         assertThat(process.waitFor()).as(output).isZero();
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
-
-    private static <T> T await(Future<T> future) throws Exception {
-        return future.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
     }
 }

@@ -1,6 +1,6 @@
 package org.fbs.config;
 
-import static java.util.concurrent.TimeUnit.SECONDS;
+import static org.fbs.testkit.Waits.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -35,11 +35,11 @@ class FbsConfigTest {
 
     @AfterAll
     static void closeVertx() throws Exception {
-        vertx.close().toCompletionStage().toCompletableFuture().get(10, SECONDS);
+        await(vertx.close());
     }
 
     private static FbsConfig load(Path file) throws Exception {
-        return FbsConfig.load(vertx, file).toCompletionStage().toCompletableFuture().get(10, SECONDS);
+        return await(FbsConfig.load(vertx, file));
     }
 
     private FbsConfig loadYaml(String yaml) throws Exception {

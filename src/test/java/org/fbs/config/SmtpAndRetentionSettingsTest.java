@@ -1,5 +1,6 @@
 package org.fbs.config;
 
+import static org.fbs.testkit.Waits.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -7,7 +8,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -66,8 +66,7 @@ class SmtpAndRetentionSettingsTest {
     void theShippedConfigFileSaysWhatTheDefaultsAre() throws Exception {
         Vertx vertx = Vertx.vertx();
         try {
-            FbsConfig shipped = FbsConfig.load(vertx, Path.of("conf/fbs.yaml")).toCompletionStage()
-                .toCompletableFuture().get(10, TimeUnit.SECONDS);
+            FbsConfig shipped = await(FbsConfig.load(vertx, Path.of("conf/fbs.yaml")));
             FbsConfig defaults = FbsConfig.from(new JsonObject());
             assertThat(shipped.master().smtp()).isEqualTo(defaults.master().smtp());
             assertThat(shipped.worker().retention()).isEqualTo(defaults.worker().retention());

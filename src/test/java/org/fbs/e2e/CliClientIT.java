@@ -1,5 +1,6 @@
 package org.fbs.e2e;
 
+import static org.fbs.testkit.Ports.freePort;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -238,7 +239,7 @@ class CliClientIT {
     @Test
     @Order(5)
     void noMasterAtTheUrlExits2NamingIt() throws Exception {
-        String nobody = "http://127.0.0.1:" + FbsNode.freePort();
+        String nobody = "http://127.0.0.1:" + freePort();
 
         Run run = fbsAt(nobody, "submit", spec("boot.conf", "x86_64").toString());
 

@@ -1,5 +1,7 @@
 package org.fbs.e2e;
 
+import static org.fbs.testkit.Ports.freePort;
+import static org.fbs.testkit.Waits.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 import org.fbs.testkit.TestTools;
 
@@ -73,9 +75,9 @@ final class E2eCluster implements AutoCloseable {
             .toAbsolutePath();
         staging = Files.createDirectories(dir.resolve("staging"));
         clusterName = "fbs-" + name + "-" + UUID.randomUUID();
-        hazelcastPorts.put(MASTER, FbsNode.freePort());
+        hazelcastPorts.put(MASTER, freePort());
         for (String worker : workers) {
-            hazelcastPorts.put(worker, FbsNode.freePort());
+            hazelcastPorts.put(worker, freePort());
         }
         master = "http://127.0.0.1:" + httpPort(MASTER);
         // The secret every node of the cluster shares, as `fbs cluster keys` makes it: the master signs the worker
@@ -153,18 +155,8 @@ final class E2eCluster implements AutoCloseable {
     }
 
     private void awaitReady() throws Exception {
-        Instant end = Instant.now().plus(Duration.ofSeconds(90));
-        while (Instant.now().isBefore(end)) {
-            try {
-                if (get(master + "/readyz").statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException notYet) {
-                // still starting
-            }
-            Thread.sleep(200);
-        }
-        throw new AssertionError("the master did not start:" + outputs());
+        eventually("the master to start", Duration.ofSeconds(90), () -> get(master + "/readyz").statusCode(),
+            status -> status == 200, this::outputs);
     }
 
     /** A worker to configure and {@link Worker#start()}; x86_64/41 with the lorax stand-in unless told otherwise. */
@@ -289,7 +281,7 @@ final class E2eCluster implements AutoCloseable {
 
     private static int portOf(Map<String, Integer> ports, String name) throws IOException {
         if (!ports.containsKey(name)) {
-            ports.put(name, FbsNode.freePort());
+            ports.put(name, freePort());
         }
         return ports.get(name);
     }
@@ -320,23 +312,11 @@ final class E2eCluster implements AutoCloseable {
 
     /** Waits until the master's worker list names every one of {@code ids}. */
     void awaitWorkers(String... ids) throws Exception {
-        Instant end = Instant.now().plus(Duration.ofSeconds(120));
-        while (Instant.now().isBefore(end)) {
-            try {
-                HttpResponse<String> response = get(master + "/api/v1/workers");
-                if (response.statusCode() == 200) {
-                    List<String> names = new JsonObject(response.body()).getJsonArray("workers").stream()
-                        .map(w -> ((JsonObject) w).getString("worker")).toList();
-                    if (names.containsAll(List.of(ids))) {
-                        return;
-                    }
-                }
-            } catch (IOException notYet) {
-                // the master is (re)starting
-            }
-            Thread.sleep(200);
-        }
-        throw new AssertionError("workers " + List.of(ids) + " did not join:" + outputs());
+        // While the master (re)starts, the probe fails and is asked again.
+        eventually("workers " + List.of(ids) + " to join", Duration.ofSeconds(120), () -> new JsonObject(
+                get(master + "/api/v1/workers").body()).getJsonArray("workers").stream()
+                .map(w -> ((JsonObject) w).getString("worker")).toList(),
+            names -> names.containsAll(List.of(ids)), this::outputs);
     }
 
     // ---- the master's REST API --------------------------------------------------------------------------------
@@ -387,24 +367,10 @@ final class E2eCluster implements AutoCloseable {
 
     /** Polls build {@code id} until {@code done} holds (a master restarting meanwhile is waited for). */
     JsonObject awaitBuild(long id, Predicate<JsonObject> done, Duration limit) throws Exception {
-        Instant end = Instant.now().plus(limit);
-        JsonObject build = null;
-        while (Instant.now().isBefore(end)) {
-            try {
-                HttpResponse<String> response = get(master + "/api/v1/builds/" + id);
-                if (response.statusCode() == 200) {
-                    build = new JsonObject(response.body());
-                    if (done.test(build)) {
-                        return build;
-                    }
-                }
-            } catch (IOException masterDown) {
-                // polled while the master restarts
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("build " + id + " did not get there in " + limit + "; last seen: "
-            + (build == null ? "nothing" : build.encodePrettily()) + outputs());
+        return eventually("build " + id + " to get there", limit, () -> {
+            HttpResponse<String> response = get(master + "/api/v1/builds/" + id);
+            return response.statusCode() == 200 ? new JsonObject(response.body()) : null;
+        }, build -> build != null && done.test(build), this::outputs);
     }
 
     JsonObject awaitEnd(long id, Duration limit) throws Exception {

@@ -1,20 +1,14 @@
 package org.fbs.e2e;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 /** One real {@code java -jar fbs.jar} process of the end-to-end tests, with its YAML config and its output file. */
 final class FbsNode implements AutoCloseable {
-
-    private static final Set<Integer> HANDED_OUT = new HashSet<>();
 
     final String name;
     final Path output;
@@ -90,24 +84,5 @@ final class FbsNode implements AutoCloseable {
         if (!process.waitFor(20, TimeUnit.SECONDS)) {
             process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
         }
-    }
-
-    /**
-     * A port free now, below Linux's ephemeral range (32768 and up): a port the kernel picks (bind to 0) can be
-     * taken by any outgoing connection on the machine between this pick and the node's bind, seconds later. Each
-     * port is handed out once per test JVM.
-     */
-    static synchronized int freePort() throws IOException {
-        for (int tries = 0; tries < 1000; tries++) {
-            int port = ThreadLocalRandom.current().nextInt(20_000, 32_768);
-            if (HANDED_OUT.add(port)) {
-                try (ServerSocket socket = new ServerSocket(port)) {
-                    return port;
-                } catch (IOException taken) {
-                    // someone else's: try another
-                }
-            }
-        }
-        throw new IOException("no free port in 20000-32767");
     }
 }

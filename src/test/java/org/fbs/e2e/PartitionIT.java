@@ -1,5 +1,6 @@
 package org.fbs.e2e;
 
+import static org.fbs.testkit.Ports.freePort;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -71,7 +72,7 @@ class PartitionIT {
         // README step 2: the same name everywhere, every node in the members, this host's own address.
         String name = "fbs-partition-" + UUID.randomUUID();
         String members = "[\"" + masterHost + ":5701\", \"" + w1 + ":5701\", \"" + w2 + ":5701\"]";
-        int masterPort = FbsNode.freePort();
+        int masterPort = freePort();
         master = "http://127.0.0.1:" + masterPort;
         nodes.add(FbsNode.start("master", "master", cluster(name, members, masterHost, keyLines)
             + "master:\n"

@@ -1,5 +1,6 @@
 package org.fbs.e2e;
 
+import static org.fbs.testkit.Ports.freePort;
 import static org.assertj.core.api.Assertions.assertThat;
 import org.fbs.testkit.TestTools;
 
@@ -82,14 +83,14 @@ class WebUiIT {
         issuer = "http://127.0.0.1:" + provider.url("/").port() + "/" + ISSUER_ID;
 
         String cluster = "fbs-webui-" + UUID.randomUUID();
-        int masterHz = FbsNode.freePort();
-        int workerHz = FbsNode.freePort();
+        int masterHz = freePort();
+        int workerHz = freePort();
         String members = "[\"127.0.0.1:" + masterHz + "\", \"127.0.0.1:" + workerHz + "\"]";
         // The secret both nodes share, as `fbs cluster keys` makes it: the master signs the worker links with it.
         Path secret = dir.resolve("cluster-secret");
         Files.write(secret, org.fbs.cluster.LinkSigner.newSecret());
         Files.setPosixFilePermissions(secret, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
-        int masterPort = FbsNode.freePort();
+        int masterPort = freePort();
         master = "http://127.0.0.1:" + masterPort;
         nodes.add(FbsNode.start("master", "master", """
             cluster: {name: %s, host: 127.0.0.1, port: %d, event-bus-port: 0, members: %s, secret-file: "%s"}
@@ -112,7 +113,7 @@ class WebUiIT {
               releases: ["41"]
               work-dir: %s
               min-free-disk: 16MiB
-            %s""".formatted(cluster, workerHz, members, secret, FbsNode.freePort(), dir.resolve("w-ui"),
+            %s""".formatted(cluster, workerHz, members, secret, freePort(), dir.resolve("w-ui"),
             TestTools.yaml(Map.of("lorax", STANDINS.resolve("lorax").toString()), 2)), dir, Map.of("FBS_STANDIN_SLEEP", STANDIN_SECONDS)));
 
         ChromeDriverService service = new ChromeDriverService.Builder()

@@ -1,5 +1,7 @@
 package org.fbs.master;
 
+import static org.fbs.testkit.Waits.eventually;
+import static org.fbs.testkit.Waits.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.json.JsonObject;
@@ -130,15 +132,7 @@ class BuildLogApiTest {
     }
 
     static void poll(Supplier<String> read, Predicate<String> check) throws InterruptedException {
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        String seen = read.get();
-        while (!check.test(seen)) {
-            if (System.nanoTime() > end) {
-                throw new AssertionError("never got there; last seen: " + seen);
-            }
-            Thread.sleep(20);
-            seen = read.get();
-        }
+        eventually("the answer expected", read::get, check);
     }
 
     static void assertError(HttpResponse<String> answer, int status, String says) {
@@ -181,7 +175,7 @@ class BuildLogApiTest {
         long id = submit(alice);
         awaitBuild(id, alice, b -> b.getString("state").equals("ASSIGNED"));
         worker.log(id, "== side-repo ==\n");
-        MasterTestBed.await(worker.stage(id, "side-repo"));
+        await(worker.stage(id, "side-repo"));
 
         poll(() -> logText(id, alice), "== side-repo ==\n"::equals);
         HttpResponse<String> read = log(id, alice);
@@ -215,7 +209,7 @@ class BuildLogApiTest {
     void theMasterReadsOnlyAtTheWorkersAnnouncedUrlWithALinkItSigned() throws Exception {
         // A service inside the network that a lying worker wants the master to fetch for it.
         java.util.List<String> reached = new java.util.concurrent.CopyOnWriteArrayList<>();
-        io.vertx.core.http.HttpServer inside = MasterTestBed.await(master.vertx.createHttpServer()
+        io.vertx.core.http.HttpServer inside = await(master.vertx.createHttpServer()
             .requestHandler(req -> {
                 reached.add(req.uri());
                 req.response().end("internal secret\n");
@@ -249,7 +243,7 @@ class BuildLogApiTest {
             assertThat(http.send(HttpRequest.newBuilder(URI.create(otherBuild)).build(),
                 HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(403);
         } finally {
-            MasterTestBed.await(inside.close());
+            await(inside.close());
         }
     }
 
@@ -264,7 +258,7 @@ class BuildLogApiTest {
         worker.announce(); // the master offers the queued build to the worker that announced itself
         awaitBuild(id, bob, b -> b.getString("state").equals("ASSIGNED"));
         worker.log(id, "== side-repo ==\n");
-        MasterTestBed.await(worker.stage(id, "side-repo"));
+        await(worker.stage(id, "side-repo"));
 
         assertThat(followed.response().statusCode()).isEqualTo(200);
         poll(followed.text::toString, "== side-repo ==\n"::equals);
@@ -280,7 +274,7 @@ class BuildLogApiTest {
         long id = submit(alice);
         awaitBuild(id, alice, b -> b.getString("state").equals("ASSIGNED"));
         worker.log(id, "line 1\nline 2\nlorax exited with status 1\n");
-        MasterTestBed.await(worker.fail(id, "lorax exited with status 1", List.of(),
+        await(worker.fail(id, "lorax exited with status 1", List.of(),
             List.of("line 2", "lorax exited with status 1")));
         awaitBuild(id, alice, b -> b.getString("state").equals("FAILED"));
         assertThat(build(id, alice).containsKey("logTail")).as("the tail is not in the build's JSON").isFalse();
@@ -315,7 +309,7 @@ class BuildLogApiTest {
         long running = submit(alice);
         awaitBuild(ended, alice, b -> b.getString("state").equals("ASSIGNED"));
         awaitBuild(running, alice, b -> b.getString("state").equals("ASSIGNED"));
-        MasterTestBed.await(worker.fail(ended, "lorax exited with status 1", List.of(new Artifact("build-" + ended
+        await(worker.fail(ended, "lorax exited with status 1", List.of(new Artifact("build-" + ended
             + ".log", 100, "ab".repeat(32), "file:///srv/fbs/build-" + ended + ".log")), List.of()));
         awaitBuild(ended, alice, b -> b.getString("state").equals("FAILED"));
         worker.forget(ended);
@@ -350,7 +344,7 @@ class BuildLogApiTest {
         long id = submit(alice);
         awaitBuild(id, alice, b -> b.getString("state").equals("ASSIGNED"));
         worker.log(id, "line 1\n");
-        MasterTestBed.await(worker.stage(id, "image"));
+        await(worker.stage(id, "image"));
         // One on a socket of its own, to close it as a reader that goes away does.
         java.net.URI at = java.net.URI.create(master.url);
         java.net.Socket first = new java.net.Socket(at.getHost(), at.getPort());
@@ -397,7 +391,7 @@ class BuildLogApiTest {
         long id = submit(alice);
         awaitBuild(id, alice, b -> b.getString("state").equals("ASSIGNED"));
         worker.log(id, "line 1\n");
-        MasterTestBed.await(worker.stage(id, "image"));
+        await(worker.stage(id, "image"));
         List<Following> five = followers(id, 5, "line 1\n");
         poll(() -> String.valueOf(worker.following(id)), "5"::equals);
 
@@ -422,12 +416,12 @@ class BuildLogApiTest {
         long id = submit(alice);
         awaitBuild(id, alice, b -> b.getString("state").equals("ASSIGNED"));
         worker.log(id, "attempt 1\n");
-        MasterTestBed.await(worker.stage(id, "image"));
+        await(worker.stage(id, "image"));
         Following followed = followers(id, 1, "attempt 1\n").get(0);
         assertThat(followed.response().headers().firstValue("FBS-Attempt")).hasValue("1");
 
         // The worker's stream stays open and silent (no close, as after a power loss); the build goes to attempt 2.
-        MasterTestBed.await(worker.lost(id));
+        await(worker.lost(id));
         assertThat(followed.ended).failsWithin(20, TimeUnit.SECONDS);
         assertThat(followed.text.toString()).isEqualTo("attempt 1\n");
 
@@ -454,8 +448,8 @@ class BuildLogApiTest {
         poll(hanging.text::toString, "line 1\n"::equals);
 
         // The worker says the build ended before it writes its last lines and ends the stream, as a worker may.
-        MasterTestBed.await(worker.fail(normal, "lorax exited with status 1", List.of(), List.of("line 1")));
-        MasterTestBed.await(worker.fail(silent, "lorax exited with status 1", List.of(), List.of("line 1")));
+        await(worker.fail(normal, "lorax exited with status 1", List.of(), List.of("line 1")));
+        await(worker.fail(silent, "lorax exited with status 1", List.of(), List.of("line 1")));
         awaitBuild(normal, alice, b -> b.getString("state").equals("FAILED"));
         worker.log(normal, "lorax exited with status 1\n");
         worker.endLog(normal);

@@ -2,6 +2,7 @@ package org.fbs.master;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import org.fbs.testkit.BuildBuilder;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
@@ -22,11 +23,11 @@ class BuildMetricsTest {
 
     @Test
     void aBuildMovesFromGaugeToGaugeAndEndsAsACountAndADuration() {
-        Build queued = Build.queued(spec, "build.aarch64.rawhide", "alice", t0).withId(7);
+        Build queued = BuildBuilder.queued().spec(spec).address("build.aarch64.rawhide").at(t0).id(7).build();
         metrics.stored(queued);
         assertThat(builds("QUEUED")).isEqualTo(1);
 
-        Build assigned = queued.assigned("w1", "http://w1/log/7", t0.plusSeconds(3));
+        Build assigned = queued.assigned("w1", "http://w1/log/7", t0.plusSeconds(3), null);
         metrics.stored(assigned);
         assertThat(builds("QUEUED")).isZero();
         assertThat(builds("ASSIGNED")).isEqualTo(1);
@@ -47,7 +48,7 @@ class BuildMetricsTest {
 
     @Test
     void aBuildCanceledWhileQueuedCountsButHasNoDuration() {
-        Build queued = Build.queued(spec, "build.aarch64.rawhide", "alice", t0).withId(8);
+        Build queued = BuildBuilder.queued().spec(spec).address("build.aarch64.rawhide").at(t0).id(8).build();
         metrics.stored(queued);
         metrics.stored(queued.finished(BuildState.CANCELED, "canceled", List.of(), t0.plusSeconds(5), 0));
 

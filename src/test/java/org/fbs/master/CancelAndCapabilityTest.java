@@ -1,14 +1,16 @@
 package org.fbs.master;
 
+import static org.fbs.testkit.Waits.until;
+import static org.fbs.testkit.Waits.await;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.fbs.master.MasterTestBed.await;
 
+import org.fbs.testkit.WorkerStatusBuilder;
+import org.fbs.testkit.BuildEventBuilder;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -20,7 +22,6 @@ import org.fbs.protocol.BuildEvent;
 import org.fbs.protocol.CancelRequest;
 import org.fbs.protocol.JobOffer;
 import org.fbs.protocol.OfferReply;
-import org.fbs.protocol.WorkerStatus;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -80,7 +81,7 @@ class CancelAndCapabilityTest {
 
     void announce(List<String> types) {
         master.vertx.eventBus().publish(Addresses.WORKERS,
-            new WorkerStatus("w1", "http://w1:5100", List.of(ADDRESS), 1, List.of(), types).toJson());
+            WorkerStatusBuilder.status("w1").url("http://w1:5100").addresses(ADDRESS).types(types).build().toJson());
     }
 
     long submit(String contentType, String spec) throws Exception {
@@ -127,9 +128,9 @@ class CancelAndCapabilityTest {
             .isEqualTo("cancel requested; worker w1 is stopping the build");
         assertThat(cancels).containsExactly(id);
         Artifact log = new Artifact("build-" + id + ".log", 10, "ab".repeat(32), "file:///srv/fbs/build.log");
-        await(master.vertx.eventBus().request(Addresses.EVENTS, new BuildEvent(id, 1, "w1",
-            BuildEvent.Kind.CANCELED, null, "canceled on request", List.of(log), Instant.now())
-            .withLease(leases.get(id)).toJson()));
+        await(master.vertx.eventBus().request(Addresses.EVENTS, BuildEventBuilder.event(id,
+            BuildEvent.Kind.CANCELED).reason("canceled on request").artifacts(List.of(log)).lease(leases.get(id))
+            .build().toJson()));
         JsonObject ended = master.build(id);
         assertThat(ended.getString("state")).isEqualTo("CANCELED");
         assertThat(ended.getString("reason")).isEqualTo("canceled on request");
@@ -154,18 +155,13 @@ class CancelAndCapabilityTest {
     void aBuildCanceledWhileItsOfferWasOutIsStoppedOnTheWorkerThatTookIt() throws Exception {
         holding.set(true);
         long id = submit("text/plain", BOOT);
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        while (held.isEmpty() && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
+        until("the offer is out", () -> !held.isEmpty());
         assertThat(held).as("the offer is out").hasSize(1);
 
         assertThat(cancel(id).statusCode()).isEqualTo(200);
         held.get(0).reply(OfferReply.accept("w1").toJson());
 
-        while (cancels.isEmpty() && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
+        until("the worker is told to stop the build", () -> !cancels.isEmpty());
         assertThat(cancels).containsExactly(id);
         JsonObject build = master.build(id);
         assertThat(build.getString("state")).isEqualTo("CANCELED");

@@ -1,13 +1,15 @@
 package org.fbs.master;
 
+import static org.fbs.testkit.Waits.until;
+import static org.fbs.testkit.Waits.await;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.fbs.master.MasterTestBed.await;
 
+import org.fbs.testkit.WorkerStatusBuilder;
+import org.fbs.testkit.BuildEventBuilder;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -20,7 +22,6 @@ import org.fbs.protocol.Addresses;
 import org.fbs.protocol.BuildEvent;
 import org.fbs.protocol.JobOffer;
 import org.fbs.protocol.OfferReply;
-import org.fbs.protocol.WorkerStatus;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -77,7 +78,8 @@ class DispatcherTest {
 
         void announce(int slots, List<Long> running) {
             master.vertx.eventBus().publish(Addresses.WORKERS,
-                new WorkerStatus(name, "http://" + name + ":5100", List.of(ADDRESS), slots, running).toJson());
+                WorkerStatusBuilder.status(name).url("http://" + name + ":5100").addresses(ADDRESS).slots(slots)
+                    .running(running).build().toJson());
         }
     }
 
@@ -86,8 +88,8 @@ class DispatcherTest {
     }
 
     void event(long build, long seq, BuildEvent.Kind kind, String stage, List<Artifact> artifacts) throws Exception {
-        BuildEvent event = new BuildEvent(build, seq, "w1", kind, stage, null, artifacts, Instant.now())
-            .withLease(leases.get(build));
+        BuildEvent event = BuildEventBuilder.event(build, kind).seq(seq).stage(stage).artifacts(artifacts)
+            .lease(leases.get(build)).build();
         await(master.vertx.eventBus().request(Addresses.EVENTS, event.toJson()));
     }
 
@@ -151,7 +153,7 @@ class DispatcherTest {
         MessageConsumer<JsonObject> slow = master.vertx.eventBus().consumer(Addresses.offer("slow"), held::add);
         await(slow.completion());
         master.vertx.eventBus().publish(Addresses.WORKERS,
-            new WorkerStatus("slow", "http://slow:5100", List.of(ADDRESS), 8, List.of()).toJson());
+            WorkerStatusBuilder.status("slow").url("http://slow:5100").addresses(ADDRESS).slots(8).build().toJson());
         Thread.sleep(200); // the announcement arrives before the builds
 
         List<Long> ids = new ArrayList<>();
@@ -160,10 +162,7 @@ class DispatcherTest {
         }
 
         // All eight offers are out while none has been answered: one offer at a time would have sent one.
-        long end = System.nanoTime() + 10_000_000_000L;
-        while (held.size() < 8 && System.nanoTime() < end) {
-            Thread.sleep(10);
-        }
+        until("eight offers out", () -> held.size() >= 8);
         assertThat(held).hasSize(8);
         held.forEach(m -> m.reply(OfferReply.accept("slow").toJson()));
         for (long id : ids) {
@@ -225,9 +224,9 @@ class DispatcherTest {
         long id = submit();
         master.awaitBuild(id, b -> b.getString("state").equals("ASSIGNED"));
 
-        BuildEvent succeeded = new BuildEvent(id, 1, "w1", BuildEvent.Kind.SUCCEEDED, null, null, List.of(),
-            Instant.now(), List.of(new ExtraPackage("anaconda-41.35-1.fc41.x86_64", 2_345_678)), List.of())
-            .withLease(leases.get(id));
+        BuildEvent succeeded = BuildEventBuilder.event(id, BuildEvent.Kind.SUCCEEDED)
+            .extraPackages(List.of(new ExtraPackage("anaconda-41.35-1.fc41.x86_64", 2_345_678)))
+            .lease(leases.get(id)).build();
         await(master.vertx.eventBus().request(Addresses.EVENTS, succeeded.toJson()));
 
         JsonObject done = master.build(id);
@@ -242,8 +241,8 @@ class DispatcherTest {
         long id = submit();
         master.awaitBuild(id, b -> b.getString("state").equals("ASSIGNED"));
 
-        BuildEvent failed = new BuildEvent(id, 1, "w1", BuildEvent.Kind.FAILED, null, "lorax exited with status 1",
-            List.of(), Instant.now()).withLease(leases.get(id));
+        BuildEvent failed = BuildEventBuilder.event(id, BuildEvent.Kind.FAILED).reason("lorax exited with status 1")
+            .lease(leases.get(id)).build();
         await(master.vertx.eventBus().request(Addresses.EVENTS, failed.toJson()));
 
         JsonObject done = master.build(id);
@@ -257,7 +256,7 @@ class DispatcherTest {
             msg -> msg.reply(new JsonObject().put("accepted", "maybe")));
         await(broken.completion());
         master.vertx.eventBus().publish(Addresses.WORKERS,
-            new WorkerStatus("w1", "http://w1:5100", List.of(ADDRESS), 1, List.of()).toJson());
+            WorkerStatusBuilder.status("w1").url("http://w1:5100").addresses(ADDRESS).build().toJson());
         Thread.sleep(200); // the announcement arrives before the build
         long id = submit();
 

@@ -1,25 +1,25 @@
 package org.fbs.master;
 
+import static org.fbs.testkit.Waits.eventually;
+import static org.fbs.testkit.Ports.freePort;
+import static org.fbs.testkit.Waits.await;
 import static org.assertj.core.api.Assertions.assertThat;
+import org.fbs.testkit.JobOfferBuilder;
 import org.fbs.testkit.WorkerSettingsBuilder;
-import static org.fbs.master.MasterTestBed.await;
 
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.net.ServerSocket;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.fbs.config.WorkerSettings;
 import org.fbs.protocol.Addresses;
-import org.fbs.protocol.JobOffer;
 import org.fbs.worker.WorkerRole;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -50,10 +50,7 @@ class DrainTest {
         Files.writeString(gated, "#!/bin/sh\nwhile [ ! -e '" + gate + "' ]; do sleep 0.05; done\nexec '" + LORAX
             + "' \"$@\"\n");
         Files.setPosixFilePermissions(gated, PosixFilePermissions.fromString("rwxr-xr-x"));
-        int port;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
+        int port = freePort();
         WorkerSettings settings = WorkerSettingsBuilder.worker(dir.resolve("worker")).id("w-drain")
             .httpPort(port).stagingRoots(dir).tools(Map.of("lorax", gated.toString())).build();
         await(WorkerRole.deploy(master.vertx, settings, master.registry, exited::countDown));
@@ -79,7 +76,7 @@ class DrainTest {
         awaitWorker(w -> w.getBoolean("draining"));
         // Nothing consumes the worker's offers any more: an offer cannot even be sent.
         Throwable refused = master.vertx.eventBus().request(Addresses.build("x86_64", "41"),
-                new JobOffer(999, new JsonObject()).toJson()).toCompletionStage().toCompletableFuture()
+                JobOfferBuilder.offer(999, new JsonObject()).build().toJson()).toCompletionStage().toCompletableFuture()
             .handle((ok, err) -> err).get(10, TimeUnit.SECONDS);
         assertThat(refused).isInstanceOfSatisfying(ReplyException.class,
             e -> assertThat(e.failureType()).isEqualTo(ReplyFailure.NO_HANDLERS));
@@ -157,14 +154,6 @@ class DrainTest {
     }
 
     void awaitWorker(java.util.function.Predicate<JsonObject> check) throws Exception {
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        JsonObject w = worker();
-        while (w == null || !check.test(w)) {
-            if (System.nanoTime() > end) {
-                throw new AssertionError("the worker never got there: " + w);
-            }
-            Thread.sleep(20);
-            w = worker();
-        }
+        eventually("the worker gets there", this::worker, w -> w != null && check.test(w));
     }
 }

@@ -1,14 +1,17 @@
 package org.fbs.master;
 
+import static org.fbs.testkit.Ports.freePort;
+import static org.fbs.testkit.Waits.until;
+import static org.fbs.testkit.Waits.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.fbs.master.MasterTestBed.await;
 
+import org.fbs.testkit.WorkerStatusBuilder;
+import org.fbs.testkit.BuildEventBuilder;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -23,7 +26,6 @@ import org.fbs.protocol.BuildEvent.Kind;
 import org.fbs.protocol.CancelRequest;
 import org.fbs.protocol.JobOffer;
 import org.fbs.protocol.OfferReply;
-import org.fbs.protocol.WorkerStatus;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -58,9 +60,9 @@ class IntruderNodeTest {
     @Test
     void anotherNodeCannotEndOrAdvanceABuildItDoesNotHold() throws Exception {
         String cluster = "fbs-test-" + UUID.randomUUID();
-        int masterPort = MembershipLossTest.freePort();
-        int workerPort = MembershipLossTest.freePort();
-        int intruderPort = MembershipLossTest.freePort();
+        int masterPort = freePort();
+        int workerPort = freePort();
+        int intruderPort = freePort();
         List<String> members = List.of("127.0.0.1:" + masterPort, "127.0.0.1:" + workerPort,
             "127.0.0.1:" + intruderPort);
         master = new MasterTestBed(join(cluster, members, masterPort), data, new JsonObject());
@@ -72,8 +74,8 @@ class IntruderNodeTest {
             lease.set(JobOffer.fromJson(msg.body()).lease());
             msg.reply(OfferReply.accept("w-honest").toJson());
         }).completion());
-        workerNode.eventBus().publish(Addresses.WORKERS, new WorkerStatus("w-honest", "http://127.0.0.1:1",
-            List.of(ADDRESS), 1, List.of(), List.of("boot")).toJson());
+        workerNode.eventBus().publish(Addresses.WORKERS, WorkerStatusBuilder.status("w-honest")
+            .url("http://127.0.0.1:1").addresses(ADDRESS).types("boot").build().toJson());
         List<Long> toldToStop = new CopyOnWriteArrayList<>();
         await(intruderNode.eventBus().<JsonObject>consumer(Addresses.cancel("w-intruder"), msg -> {
             toldToStop.add(CancelRequest.fromJson(msg.body()).buildId());
@@ -83,20 +85,20 @@ class IntruderNodeTest {
         long id = new JsonObject(master.post("text/plain", "[DEFAULT]\ntype=boot\narch=x86_64\nrelease=41\n").body())
             .getLong("id");
         master.awaitBuild(id, b -> "w-honest".equals(b.getString("worker")));
-        await(workerNode.eventBus().request(Addresses.EVENTS, new BuildEvent(id, 1, 1, "w-honest", Kind.STAGE,
-            "image", null, List.of(), Instant.now(), List.of(), List.of(), lease.get()).toJson()));
+        await(workerNode.eventBus().request(Addresses.EVENTS, BuildEventBuilder.event(id, Kind.STAGE)
+            .worker("w-honest").stage("image").lease(lease.get()).build().toJson()));
         master.awaitBuild(id, b -> "RUNNING".equals(b.getString("state")));
 
         // The forged end: a later seq of the current attempt and even its lease, from a node that does not hold it.
-        BuildEvent forged = new BuildEvent(id, 1, 5, "w-intruder", Kind.SUCCEEDED, null, null,
-            List.of(new Artifact("boot.iso", 1, "0".repeat(64), "http://evil.example/boot.iso")), Instant.now(),
-            List.of(), List.of(), lease.get());
+        BuildEvent forged = BuildEventBuilder.event(id, Kind.SUCCEEDED).seq(5).worker("w-intruder")
+            .artifacts(List.of(new Artifact("boot.iso", 1, "0".repeat(64), "http://evil.example/boot.iso")))
+            .lease(lease.get()).build();
         assertThatThrownBy(() -> await(intruderNode.eventBus().request(Addresses.EVENTS, forged.toJson())))
             .hasRootCauseInstanceOf(ReplyException.class)
             .rootCause().hasMessageContaining("is not with worker w-intruder");
         // Without the lease: acknowledged (it will never apply) and not applied; the sender is told to stop.
-        BuildEvent forgedStage = new BuildEvent(id, 1, 6, "w-intruder", Kind.STAGE, "staging", null, List.of(),
-            Instant.now(), List.of(), List.of());
+        BuildEvent forgedStage = BuildEventBuilder.event(id, Kind.STAGE).seq(6).worker("w-intruder").stage("staging")
+            .build();
         await(intruderNode.eventBus().request(Addresses.EVENTS, forgedStage.toJson()));
 
         JsonObject unchanged = master.build(id);
@@ -104,12 +106,12 @@ class IntruderNodeTest {
         assertThat(unchanged.getString("stage")).isEqualTo("image");
         assertThat(unchanged.getJsonArray("artifacts")).isEmpty();
         assertThat(unchanged.encode()).doesNotContain("evil.example");
-        WorkerLossTest.until("the intruder is told to stop build " + id, () -> toldToStop.contains(id));
+        until("the intruder is told to stop build " + id, () -> toldToStop.contains(id));
 
         // The holder's own events still apply, from the seq it has reached.
-        await(workerNode.eventBus().request(Addresses.EVENTS, new BuildEvent(id, 1, 2, "w-honest", Kind.SUCCEEDED,
-            null, null, List.of(new Artifact("boot.iso", 1, "1".repeat(64), "file:///srv/boot.iso")), Instant.now(),
-            List.of(), List.of(), lease.get()).toJson()));
+        await(workerNode.eventBus().request(Addresses.EVENTS, BuildEventBuilder.event(id, Kind.SUCCEEDED)
+            .seq(2).worker("w-honest").artifacts(List.of(new Artifact("boot.iso", 1, "1".repeat(64),
+                "file:///srv/boot.iso"))).lease(lease.get()).build().toJson()));
         JsonObject done = master.awaitBuild(id, b -> "SUCCEEDED".equals(b.getString("state")));
         assertThat(done.getJsonArray("artifacts").getJsonObject(0).getString("location"))
             .isEqualTo("file:///srv/boot.iso");

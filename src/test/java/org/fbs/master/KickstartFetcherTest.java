@@ -1,5 +1,6 @@
 package org.fbs.master;
 
+import static org.fbs.testkit.Waits.await;
 import org.fbs.kickstart.KickstartFetcher;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -10,7 +11,6 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
 import java.time.Duration;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import io.vertx.core.json.JsonObject;
 import org.fbs.config.FbsConfig;
 import org.fbs.spec.Kickstart;
@@ -43,7 +43,7 @@ class KickstartFetcherTest {
     @AfterEach
     void stop() throws Exception {
         server.close();
-        MasterTestBed.await(vertx.close());
+        await(vertx.close());
     }
 
     private static void serve(HttpServerRequest request) {
@@ -71,7 +71,7 @@ class KickstartFetcherTest {
     }
 
     private String fetch(String url) throws Exception {
-        return MasterTestBed.await(fetcher.fetch(url));
+        return await(fetcher.fetch(url));
     }
 
     private String failure(String url) throws Exception {
@@ -81,7 +81,7 @@ class KickstartFetcherTest {
     private static String failure(KickstartFetcher fetcher, String url) throws Exception {
         Future<String> result = fetcher.fetch(url);
         try {
-            result.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+            await(result);
         } catch (ExecutionException e) {
             assertThat(e.getCause()).isInstanceOf(KickstartFetcher.FetchException.class);
             return e.getCause().getMessage();

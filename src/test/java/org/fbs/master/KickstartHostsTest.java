@@ -1,5 +1,6 @@
 package org.fbs.master;
 
+import static org.fbs.testkit.Waits.await;
 import org.fbs.kickstart.KickstartFetcher;
 import org.fbs.net.InternalAddresses;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -14,7 +15,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import org.fbs.config.FbsConfig;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -51,7 +51,7 @@ class KickstartHostsTest {
     @AfterEach
     void stop() throws Exception {
         server.close();
-        MasterTestBed.await(vertx.close());
+        await(vertx.close());
     }
 
     KickstartFetcher fetcher(JsonObject master) {
@@ -61,7 +61,7 @@ class KickstartHostsTest {
 
     static String failure(KickstartFetcher fetcher, String url) throws Exception {
         try {
-            fetcher.fetch(url).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+            await(fetcher.fetch(url));
         } catch (ExecutionException e) {
             assertThat(e.getCause()).isInstanceOf(KickstartFetcher.FetchException.class);
             return e.getCause().getMessage();
@@ -107,9 +107,9 @@ class KickstartHostsTest {
     @Test
     void listedHostsAndRangesAreFetchedAndARedirectIsCheckedAgain() throws Exception {
         String byName = server.url("/live.ks").replace("127.0.0.1", "localhost");
-        assertThat(MasterTestBed.await(fetcher(allowed("localhost")).fetch(byName))).isEqualTo(KS);
-        assertThat(MasterTestBed.await(fetcher(allowed("127.0.0.0/8")).fetch(server.url("/live.ks")))).isEqualTo(KS);
-        assertThat(MasterTestBed.await(fetcher(allowed("127.0.0.1")).fetch(server.url("/live.ks")))).isEqualTo(KS);
+        assertThat(await(fetcher(allowed("localhost")).fetch(byName))).isEqualTo(KS);
+        assertThat(await(fetcher(allowed("127.0.0.0/8")).fetch(server.url("/live.ks")))).isEqualTo(KS);
+        assertThat(await(fetcher(allowed("127.0.0.1")).fetch(server.url("/live.ks")))).isEqualTo(KS);
 
         // localhost is listed by name; the redirect goes to 127.0.0.1, which is not.
         String redirect = server.url("/to-loopback").replace("127.0.0.1", "localhost");

@@ -1,5 +1,6 @@
 package org.fbs.master;
 
+import static org.fbs.testkit.Waits.await;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
@@ -16,7 +17,7 @@ final class KickstartServer implements AutoCloseable {
     final List<String> asked = new CopyOnWriteArrayList<>();
 
     KickstartServer(Consumer<HttpServerRequest> handler) throws Exception {
-        server = MasterTestBed.await(vertx.createHttpServer().requestHandler(request -> {
+        server = await(vertx.createHttpServer().requestHandler(request -> {
             asked.add(request.path());
             handler.accept(request);
         }).listen(0, "127.0.0.1"));
@@ -28,6 +29,6 @@ final class KickstartServer implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
-        MasterTestBed.await(vertx.close());
+        await(vertx.close());
     }
 }

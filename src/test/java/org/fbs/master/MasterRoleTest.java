@@ -1,12 +1,12 @@
 package org.fbs.master;
 
+import static org.fbs.testkit.Waits.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import org.fbs.testkit.MasterSettingsBuilder;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
-import org.fbs.config.FbsConfig;
 import org.fbs.config.MasterSettings;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -15,17 +15,15 @@ class MasterRoleTest {
 
     @Test
     void withoutLoginTheMasterRefusesToListenBeyondLoopbackAndOpensNothing(@TempDir Path data) throws Exception {
-        MasterSettings open = FbsConfig.from(new JsonObject().put("master", new JsonObject()
-            .put("http", new JsonObject().put("host", "0.0.0.0"))
-            .put("data-dir", data.resolve("db").toString()))).master();
+        MasterSettings open = MasterSettingsBuilder.master(data.resolve("db")).httpHost("0.0.0.0").build();
         Vertx vertx = Vertx.vertx();
         try {
-            assertThatThrownBy(() -> MasterTestBed.await(MasterRole.deploy(vertx, open)))
+            assertThatThrownBy(() -> await(MasterRole.deploy(vertx, open)))
                 .hasMessageContaining("master.http.host is 0.0.0.0")
                 .hasMessageContaining("loopback only");
             assertThat(data.resolve("db")).doesNotExist();
         } finally {
-            MasterTestBed.await(vertx.close());
+            await(vertx.close());
         }
     }
 

@@ -1,18 +1,18 @@
 package org.fbs.master;
 
-import io.vertx.core.Future;
+import static org.fbs.testkit.Waits.eventually;
+import static org.fbs.testkit.Ports.freePort;
+import static org.fbs.testkit.Waits.await;
+import org.fbs.testkit.MasterSettingsBuilder;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
-import org.fbs.config.FbsConfig;
-import org.fbs.config.MasterSettings;
 import org.fbs.ops.NodeMetrics;
 import io.vertx.core.json.JsonObject;
 
@@ -39,19 +39,11 @@ final class MasterTestBed implements AutoCloseable {
     /** A master on {@code onVertx} (a clustered one, say), or on a local Vert.x of its own when null. */
     MasterTestBed(Vertx onVertx, Path dataDir, JsonObject masterSettings) throws Exception {
         vertx = onVertx != null ? onVertx : NodeMetrics.builder(new VertxOptions(), registry).build();
-        int port;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
-        MasterSettings settings = FbsConfig.from(new JsonObject().put("master", masterSettings.copy()
-            .put("http", new JsonObject().put("host", "127.0.0.1").put("port", port))
-            .put("data-dir", dataDir.toString()))).master();
-        await(MasterRole.deploy(vertx, settings, registry));
+        int port = freePort();
+        MasterSettingsBuilder settings = MasterSettingsBuilder.master(dataDir).httpPort(port);
+        masterSettings.forEach(setting -> settings.set(setting.getKey(), setting.getValue()));
+        await(MasterRole.deploy(vertx, settings.build(), registry));
         url = "http://127.0.0.1:" + port;
-    }
-
-    static <T> T await(Future<T> future) throws Exception {
-        return future.toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
     }
 
     HttpResponse<String> post(String contentType, String body) throws Exception {
@@ -80,18 +72,9 @@ final class MasterTestBed implements AutoCloseable {
         return new JsonObject(get("/api/v1/builds/" + id).body());
     }
 
-    /** Polls the build until {@code check} holds, up to 20 s. */
+    /** Polls the build until {@code check} holds. */
     JsonObject awaitBuild(long id, java.util.function.Predicate<JsonObject> check) throws Exception {
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        JsonObject build = build(id);
-        while (!check.test(build)) {
-            if (System.nanoTime() > end) {
-                throw new AssertionError("build " + id + " never got there: " + build.encodePrettily());
-            }
-            Thread.sleep(20);
-            build = build(id);
-        }
-        return build;
+        return eventually("build " + id + " gets there", () -> build(id), check);
     }
 
     /**

@@ -1,13 +1,14 @@
 package org.fbs.master;
 
+import static org.fbs.testkit.Ports.freePort;
+import static org.fbs.testkit.Waits.await;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.fbs.master.MasterTestBed.await;
 
+import org.fbs.testkit.WorkerStatusBuilder;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
 import org.fbs.cluster.membership.Membership;
 import io.vertx.core.json.JsonObject;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.UUID;
@@ -15,9 +16,7 @@ import org.fbs.cluster.ClusterNode;
 import org.fbs.config.ClusterSettings;
 import org.fbs.ops.NodeMetrics;
 import org.fbs.protocol.Addresses;
-import org.fbs.protocol.JobOffer;
 import org.fbs.protocol.OfferReply;
-import org.fbs.protocol.WorkerStatus;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -62,7 +61,7 @@ class MembershipLossTest {
             OfferReply.accept("w-node").toJson()));
         await(offers.completion());
         workerNode.eventBus().publish(Addresses.WORKERS,
-            new WorkerStatus("w-node", "http://w-node", List.of(ADDRESS), 1, List.of(), null, false, node).toJson());
+            WorkerStatusBuilder.status("w-node").addresses(ADDRESS).node(node).build().toJson());
         long id = new JsonObject(master.post("text/plain", "[DEFAULT]\ntype=boot\narch=x86_64\nrelease=41\n").body())
             .getLong("id");
         master.awaitBuild(id, b -> "w-node".equals(b.getString("worker")));
@@ -74,11 +73,5 @@ class MembershipLossTest {
         JsonObject requeued = master.awaitBuild(id, b -> b.getString("state").equals("QUEUED"));
         assertThat(WorkerLossTest.lastNote(requeued, "QUEUED"))
             .isEqualTo("worker w-node was lost (its cluster node left) during attempt 1 of 3; queued again");
-    }
-
-    static int freePort() throws Exception {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 }

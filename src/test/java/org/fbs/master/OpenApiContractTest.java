@@ -1,8 +1,12 @@
 package org.fbs.master;
 
+import static org.fbs.testkit.Ports.freePort;
+import static org.fbs.testkit.Waits.await;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.fbs.master.MasterTestBed.await;
 
+import org.fbs.testkit.MasterSettingsBuilder;
+import org.fbs.testkit.WorkerStatusBuilder;
+import org.fbs.testkit.BuildEventBuilder;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
@@ -11,11 +15,9 @@ import io.vertx.ext.web.Router;
 import io.vertx.openapi.contract.OpenAPIContract;
 import io.vertx.openapi.validation.ResponseValidator;
 import io.vertx.openapi.validation.ValidatableResponse;
-import java.net.ServerSocket;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -27,7 +29,6 @@ import org.fbs.auth.Access;
 import org.fbs.build.Artifact;
 import org.fbs.cluster.WorkerLinks;
 import org.fbs.build.ExtraPackage;
-import org.fbs.config.FbsConfig;
 import org.fbs.logs.LogRelay;
 import org.fbs.ops.OpsRoutes;
 import org.fbs.protocol.Addresses;
@@ -35,7 +36,6 @@ import org.fbs.protocol.BuildEvent;
 import org.fbs.protocol.CancelRequest;
 import org.fbs.protocol.JobOffer;
 import org.fbs.protocol.OfferReply;
-import org.fbs.protocol.WorkerStatus;
 import org.fbs.store.AsyncBuildStore;
 import org.fbs.store.BuildStore;
 import org.junit.jupiter.api.AfterEach;
@@ -108,9 +108,7 @@ class OpenApiContractTest {
     /** METHOD /path of each /api/v1 route (and POST /rest) of the API routes as the master mounts them. */
     private Set<String> routesOfTheRealApi() throws Exception {
         int port = freePort();
-        var settings = FbsConfig.from(new JsonObject().put("master", new JsonObject()
-            .put("http", new JsonObject().put("host", "127.0.0.1").put("port", port))
-            .put("data-dir", data.resolve("second").toString()))).master();
+        var settings = MasterSettingsBuilder.master(data.resolve("second")).httpPort(port).build();
         Files.createDirectories(settings.dataDir());
         AsyncBuildStore store = new AsyncBuildStore(master.vertx, BuildStore.open(settings.dataDir()));
         Access access = await(Access.create(master.vertx, settings, store));
@@ -301,8 +299,8 @@ class OpenApiContractTest {
         }
 
         void announce() {
-            master.vertx.eventBus().publish(Addresses.WORKERS, new WorkerStatus("w1", "http://127.0.0.1:5100",
-                List.of(ADDRESS), 2, List.of(), List.of("boot", "live")).toJson());
+            master.vertx.eventBus().publish(Addresses.WORKERS, WorkerStatusBuilder.status("w1")
+                .url("http://127.0.0.1:5100").addresses(ADDRESS).slots(2).types("boot", "live").build().toJson());
         }
 
         void event(long build, long seq, BuildEvent.Kind kind, String stage) throws Exception {
@@ -310,14 +308,10 @@ class OpenApiContractTest {
                 ? List.of(new Artifact("boot.iso", 2048, "ab".repeat(32), "file:///srv/fbs/boot.iso")) : List.of();
             List<ExtraPackage> extra = kind == BuildEvent.Kind.SUCCEEDED
                 ? List.of(new ExtraPackage("anaconda-41.35-1.fc41.x86_64", 4096)) : List.of();
-            await(master.vertx.eventBus().request(Addresses.EVENTS, new BuildEvent(build, seq, "w1", kind, stage,
-                null, artifacts, Instant.now(), extra, List.of("done")).withLease(leases.get(build)).toJson()));
-        }
-    }
-
-    private static int freePort() throws Exception {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
+            await(master.vertx.eventBus().request(Addresses.EVENTS, BuildEventBuilder.event(build, kind).seq(seq)
+                .stage(stage).artifacts(artifacts).extraPackages(extra).logTail(List.of("done"))
+                .lease(leases.get(build))
+                .build().toJson()));
         }
     }
 }

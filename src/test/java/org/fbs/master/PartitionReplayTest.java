@@ -1,14 +1,16 @@
 package org.fbs.master;
 
+import static org.fbs.testkit.Waits.until;
+import static org.fbs.testkit.Waits.await;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.fbs.master.MasterTestBed.await;
-import static org.fbs.master.WorkerLossTest.until;
 
+import org.fbs.testkit.WorkerStatusBuilder;
+import org.fbs.testkit.JobOfferBuilder;
+import org.fbs.testkit.BuildEventBuilder;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -17,12 +19,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.fbs.build.Artifact;
 import org.fbs.protocol.Addresses;
-import org.fbs.protocol.BuildEvent;
 import org.fbs.protocol.BuildEvent.Kind;
 import org.fbs.protocol.CancelRequest;
 import org.fbs.protocol.JobOffer;
 import org.fbs.protocol.OfferReply;
-import org.fbs.protocol.WorkerStatus;
 import org.fbs.spec.SpecParser;
 import org.fbs.staging.FileStager;
 import org.fbs.staging.StagingException;
@@ -88,14 +88,15 @@ class PartitionReplayTest {
         }
 
         void announce() {
-            master.vertx.eventBus().publish(Addresses.WORKERS, new WorkerStatus(name, "http://" + name, List.of(ADDRESS),
-                1, List.copyOf(taken.keySet())).toJson());
+            master.vertx.eventBus().publish(Addresses.WORKERS, WorkerStatusBuilder.status(name).addresses(ADDRESS)
+                .running(List.copyOf(taken.keySet())).build().toJson());
         }
 
         void send(JobOffer run, long seq, Kind kind, List<Artifact> artifacts) throws Exception {
-            await(master.vertx.eventBus().request(Addresses.EVENTS, new BuildEvent(run.buildId(), run.attempt(), seq,
-                name, kind, kind == Kind.STAGE ? "image" : null, kind == Kind.CANCELED ? "canceled on request" : null,
-                artifacts, Instant.now(), List.of(), List.of(), run.lease()).toJson()));
+            await(master.vertx.eventBus().request(Addresses.EVENTS, BuildEventBuilder.event(run.buildId(), kind)
+                .attempt(run.attempt()).seq(seq).worker(name).stage(kind == Kind.STAGE ? "image" : null)
+                .reason(kind == Kind.CANCELED ? "canceled on request" : null).artifacts(artifacts).lease(run.lease())
+                .build().toJson()));
         }
 
         /**
@@ -154,8 +155,9 @@ class PartitionReplayTest {
         // The link comes back: w-a's old end arrives, then a second copy of attempt 2 (an offer the master gave
         // up on, taken late), whose stop ends in CANCELED: none of it may touch the build.
         a.send(first, 2, Kind.SUCCEEDED, staleIso);
-        JobOffer lapsedCopy = new JobOffer(id, second.spec(), 2, false, "0a0a0a0a-dead-4000-8000-000000000002",
-            second.deadline(), List.of(first.lease()));
+        JobOffer lapsedCopy = JobOfferBuilder.offer(id, second.spec()).attempt(2)
+            .lease("0a0a0a0a-dead-4000-8000-000000000002").deadline(second.deadline())
+            .deadLeases(List.of(first.lease())).build();
         a.send(lapsedCopy, 1, Kind.STAGE, List.of());
         until("w-a is told to stop the copy it should not run", () -> a.stops.stream()
             .anyMatch(s -> s.buildId() == id && lapsedCopy.lease().equals(s.lease())));

@@ -1,7 +1,9 @@
 package org.fbs.master;
 
+import static org.fbs.testkit.Waits.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import org.fbs.testkit.BuildBuilder;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -9,7 +11,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.fbs.build.Build;
 import org.fbs.build.BuildState;
 import org.fbs.build.QueuePlace;
@@ -52,7 +53,7 @@ class QueueStandingTest {
         // Neither a failure nor another arch counts.
         ended("x86_64", BuildState.FAILED, 9_000, 9_000);
         ended("aarch64", BuildState.SUCCEEDED, 9_000, 9_000);
-        Build waiting = await(store.insert(Build.queued(spec("x86_64"), "build.x86_64.41", "alice", T0)));
+        Build waiting = await(store.insert(BuildBuilder.queued().spec(spec("x86_64")).at(T0).build()));
 
         QueuePlace place = await(standing().of(waiting));
 
@@ -69,7 +70,7 @@ class QueueStandingTest {
     @Test
     void theTypicalTimesAreReadOnceAndAgainOnlyAfterABuildOfTheirKindSucceeds() throws Exception {
         ended("x86_64", BuildState.SUCCEEDED, 10, 100);
-        Build waiting = await(store.insert(Build.queued(spec("x86_64"), "build.x86_64.41", "alice", T0)));
+        Build waiting = await(store.insert(BuildBuilder.queued().spec(spec("x86_64")).at(T0).build()));
         QueueStanding standing = standing();
         assertThat(await(standing.of(waiting)).typicalOf()).isEqualTo(1);
 
@@ -102,17 +103,13 @@ class QueueStandingTest {
     }
 
     private static Build finished(String arch, BuildState end, int waited, int took) throws Exception {
-        return Build.queued(spec(arch), "build." + arch + ".41", "bob", T0)
-            .assigned("w1", null, T0.plusSeconds(waited))
+        return BuildBuilder.queued().spec(spec(arch)).address("build." + arch + ".41").owner("bob").at(T0).build()
+            .assigned("w1", null, T0.plusSeconds(waited), null)
             .running("image", T0.plusSeconds(waited), 1)
             .finished(end, null, List.of(), T0.plusSeconds(waited + took), 2);
     }
 
     private static JsonObject spec(String arch) throws Exception {
         return SpecParser.fromIni("[DEFAULT]\ntype=boot\narch=" + arch + "\nrelease=41\n[boot]\n").toJson();
-    }
-
-    private static <T> T await(Future<T> future) throws Exception {
-        return future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     }
 }

@@ -1,8 +1,11 @@
 package org.fbs.master;
 
+import static org.fbs.testkit.Waits.eventually;
+import static org.fbs.testkit.Waits.await;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.fbs.master.MasterTestBed.await;
 
+import org.fbs.testkit.WorkerStatusBuilder;
+import org.fbs.testkit.BuildEventBuilder;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
@@ -11,9 +14,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
-import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.fbs.protocol.Addresses;
@@ -58,8 +59,8 @@ class SecretsAndMailsTest {
             msg.reply(OfferReply.accept("w1").toJson());
         }).completion());
         // Where w1 serves its logs: the master takes the log link from here, never from an offer's answer.
-        master.vertx.eventBus().publish(org.fbs.protocol.Addresses.WORKERS, new org.fbs.protocol.WorkerStatus("w1",
-            "http://w1:5100", List.of(DispatcherTest.ADDRESS), 8, List.of()).toJson());
+        master.vertx.eventBus().publish(org.fbs.protocol.Addresses.WORKERS, WorkerStatusBuilder.status("w1")
+            .url("http://w1:5100").addresses(DispatcherTest.ADDRESS).slots(8).build().toJson());
     }
 
     @AfterEach
@@ -130,23 +131,16 @@ class SecretsAndMailsTest {
 
     private void event(long id, long seq, BuildEvent.Kind kind, String stage, String reason, List<String> tail)
         throws Exception {
-        BuildEvent event = new BuildEvent(id, seq, "w1", kind, stage, reason, List.of(), Instant.now(), List.of(), tail)
-            .withLease(leases.get(id));
+        BuildEvent event = BuildEventBuilder.event(id, kind).seq(seq).stage(stage).reason(reason).logTail(tail)
+            .lease(leases.get(id)).build();
         await(master.vertx.eventBus().request(Addresses.EVENTS, event.toJson()));
     }
 
     private JsonArray awaitMails(int count) throws Exception {
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        JsonArray mails = new JsonObject(master.get("/api/v1/mails").body()).getJsonArray("mails");
-        while (mails.size() < count || mails.stream().anyMatch(m -> ((JsonObject) m).getString("status")
-            .equals("PENDING"))) {
-            if (System.nanoTime() > end) {
-                throw new AssertionError("expected " + count + " mails, got " + mails.encodePrettily());
-            }
-            Thread.sleep(20);
-            mails = new JsonObject(master.get("/api/v1/mails").body()).getJsonArray("mails");
-        }
-        return mails;
+        return eventually(count + " mails sent or given up",
+            () -> new JsonObject(master.get("/api/v1/mails").body()).getJsonArray("mails"),
+            mails -> mails.size() >= count && mails.stream()
+                .noneMatch(m -> ((JsonObject) m).getString("status").equals("PENDING")));
     }
 
     /** Every stored build document, read straight from the SQLite file. */

@@ -1,7 +1,8 @@
 package org.fbs.master;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.fbs.master.MasterTestBed.await;
+import static org.fbs.testkit.Ports.freePort;
+import static org.fbs.testkit.Waits.await;
 
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
@@ -23,7 +24,7 @@ import org.fbs.protocol.BuildEvent;
 import org.fbs.protocol.BuildEvent.Kind;
 import org.fbs.protocol.JobOffer;
 import org.fbs.protocol.OfferReply;
-import org.fbs.protocol.WorkerStatus;
+import org.fbs.testkit.WorkerStatusBuilder;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -65,9 +66,9 @@ class UnannouncedNodeTest {
         joins.start();
         membershipLog.addAppender(joins);
         String cluster = "fbs-test-" + UUID.randomUUID();
-        int masterPort = MembershipLossTest.freePort();
-        int workerPort = MembershipLossTest.freePort();
-        int strayPort = MembershipLossTest.freePort();
+        int masterPort = freePort();
+        int workerPort = freePort();
+        int strayPort = freePort();
         List<String> members = List.of("127.0.0.1:" + masterPort, "127.0.0.1:" + workerPort,
             "127.0.0.1:" + strayPort);
         master = new MasterTestBed(join(cluster, members, masterPort), data, new JsonObject());
@@ -89,8 +90,8 @@ class UnannouncedNodeTest {
                 "w-honest", Kind.SUCCEEDED, null, null, List.of(new Artifact("boot.iso", 1, "1".repeat(64),
                 "file:///srv/boot.iso")), Instant.now(), List.of(), List.of(), offer.lease()).toJson());
         }).completion());
-        workerNode.setPeriodic(200, t -> workerNode.eventBus().publish(Addresses.WORKERS, new WorkerStatus("w-honest",
-            "http://127.0.0.1:1", List.of(ADDRESS), 1, List.of(), List.of("boot")).toJson()));
+        workerNode.setPeriodic(200, t -> workerNode.eventBus().publish(Addresses.WORKERS, WorkerStatusBuilder.status("w-honest")
+            .url("http://127.0.0.1:1").addresses(ADDRESS).types("boot").build().toJson()));
 
         for (int i = 0; i < 3; i++) {
             long id = new JsonObject(master.post("text/plain", "[DEFAULT]\ntype=boot\narch=x86_64\nrelease=41\n")

@@ -1,9 +1,10 @@
 package org.fbs.master;
 
+import static org.fbs.testkit.Waits.eventually;
+import static org.fbs.testkit.Waits.await;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.fbs.master.MasterTestBed.await;
 
+import org.fbs.testkit.WorkerStatusBuilder;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
@@ -81,9 +82,9 @@ class UntrustedBuildsTest {
                 }
             });
             await(consumer.completion());
-            master.vertx.eventBus().publish(Addresses.WORKERS, new WorkerStatus(name, "http://" + name + ":5100",
-                List.of(ADDRESS), 8, List.of(), List.of("boot", "live", "live-kiwi", "dvd"), false, null, null,
-                isolation.label()).toJson());
+            master.vertx.eventBus().publish(Addresses.WORKERS, WorkerStatusBuilder.status(name)
+                .url("http://" + name + ":5100").addresses(ADDRESS).slots(8).types("boot", "live", "live-kiwi", "dvd")
+                .isolation(isolation.label()).build().toJson());
         }
     }
 
@@ -101,11 +102,8 @@ class UntrustedBuildsTest {
     }
 
     void awaitWorkers(int n) throws Exception {
-        long end = System.nanoTime() + 10_000_000_000L;
-        while (new JsonObject(master.get("/api/v1/workers").body()).getJsonArray("workers").size() < n) {
-            assertThat(System.nanoTime()).as("the master hears of the workers").isLessThan(end);
-            Thread.sleep(20);
-        }
+        eventually("the master hears of " + n + " workers",
+            () -> new JsonObject(master.get("/api/v1/workers").body()).getJsonArray("workers"), all -> all.size() >= n);
     }
 
     static MasterException refusal(io.vertx.core.Future<Build> submitted) {

@@ -1,25 +1,24 @@
 package org.fbs.master;
 
+import static org.fbs.testkit.Waits.until;
+import static org.fbs.testkit.Waits.await;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.fbs.master.MasterTestBed.await;
 
+import org.fbs.testkit.WorkerStatusBuilder;
+import org.fbs.testkit.BuildEventBuilder;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.BooleanSupplier;
 import org.fbs.protocol.Addresses;
 import org.fbs.protocol.BuildEvent;
 import org.fbs.protocol.CancelRequest;
 import org.fbs.protocol.JobOffer;
 import org.fbs.protocol.OfferReply;
-import org.fbs.protocol.WorkerStatus;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -95,7 +94,7 @@ class WorkerLossTest {
 
         void announce(List<Long> running) {
             master.vertx.eventBus().publish(Addresses.WORKERS,
-                new WorkerStatus(name, "http://" + name, List.of(ADDRESS), 1, running).toJson());
+                WorkerStatusBuilder.status(name).addresses(ADDRESS).running(running).build().toJson());
         }
 
         /** Stops answering anything, as a killed worker does. */
@@ -113,8 +112,8 @@ class WorkerLossTest {
 
         void event(long build, int attempt, long seq, BuildEvent.Kind kind, String stage, String lease)
             throws Exception {
-            BuildEvent event = new BuildEvent(build, attempt, seq, name, kind, stage, null, List.of(), Instant.now(),
-                List.of(), List.of(), lease);
+            BuildEvent event = BuildEventBuilder.event(build, kind).attempt(attempt).seq(seq).worker(name).stage(stage)
+                .lease(lease).build();
             await(master.vertx.eventBus().request(Addresses.EVENTS, event.toJson()));
         }
     }
@@ -270,16 +269,6 @@ class WorkerLossTest {
                 .map(m -> m.getString("kind")).toList();
         } catch (Exception e) {
             throw new AssertionError(e);
-        }
-    }
-
-    static void until(String what, BooleanSupplier check) throws InterruptedException {
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (!check.getAsBoolean()) {
-            if (System.nanoTime() > end) {
-                throw new AssertionError("never happened: " + what);
-            }
-            Thread.sleep(20);
         }
     }
 }

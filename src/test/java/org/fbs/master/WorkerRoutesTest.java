@@ -1,7 +1,7 @@
 package org.fbs.master;
 
+import static org.fbs.testkit.Waits.await;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.fbs.master.MasterTestBed.await;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;

@@ -1,9 +1,11 @@
 package org.fbs.notify;
 
+import static org.fbs.testkit.Waits.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import org.fbs.testkit.MasterSettingsBuilder;
+import org.fbs.testkit.BuildBuilder;
 import io.vertx.core.DeploymentOptions;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import jakarta.mail.internet.MimeMessage;
@@ -12,11 +14,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import org.fbs.testkit.Waits;
 import org.fbs.build.Build;
 import org.fbs.build.BuildState;
-import org.fbs.config.FbsConfig;
 import org.fbs.config.MasterSettings;
 import org.fbs.service.BuildChange;
 import org.fbs.service.BuildChanges;
@@ -49,10 +50,9 @@ class EximMailTest {
     void start() throws Exception {
         store = new AsyncBuildStore(vertx, BuildStore.open(data));
         exim = EximServer.start(eximDir);
-        MasterSettings settings = FbsConfig.from(new JsonObject().put("master", new JsonObject()
-            .put("public-url", "https://fbs.example.org").put("data-dir", data.toString())
-            .put("smtp", new JsonObject().put("host", "127.0.0.1").put("port", exim.port)
-                .put("starttls", "disabled").put("from", "fbs@example.org")))).master();
+        MasterSettings settings = MasterSettingsBuilder.master(data).publicUrl("https://fbs.example.org")
+            .smtp(new JsonObject().put("host", "127.0.0.1").put("port", exim.port)
+                .put("starttls", "disabled").put("from", "fbs@example.org")).build();
         await(vertx.deployVerticle(new Notifier(settings, store, Duration.ofMillis(200), 100),
             new DeploymentOptions()));
     }
@@ -67,9 +67,9 @@ class EximMailTest {
     void aRecipientRefusedWith550DoesNotHoldUpTheOthersAndIsNamedInTheOutbox() throws Exception {
         publishStart("qa@example.org, refused-bob@example.org, dev@example.org");
 
-        until("the mail recorded as sent", () -> !mails().isEmpty()
+        untilExim("the mail recorded as sent", () -> !mails().isEmpty()
             && mails().get(0).status() == OutboxMail.Status.SENT);
-        until("both copies delivered", () -> delivered().size() == 2);
+        untilExim("both copies delivered", () -> delivered().size() == 2);
         OutboxMail mail = mails().get(0);
         assertThat(mail.attempts()).as("sent on the first try, not retried").isZero();
         assertThat(mail.rejected()).containsExactly("refused-bob@example.org");
@@ -90,7 +90,8 @@ class EximMailTest {
     void aMailWhoseEveryRecipientIsRefusedFor550IsGivenUpAtOnce() throws Exception {
         publishStart("refused-a@example.org, refused-b@example.org");
 
-        until("the mail given up", () -> !mails().isEmpty() && mails().get(0).status() == OutboxMail.Status.GAVE_UP);
+        untilExim("the mail given up",
+            () -> !mails().isEmpty() && mails().get(0).status() == OutboxMail.Status.GAVE_UP);
         Thread.sleep(1000); // five retry periods: a retried mail would have had its next attempt by now
         OutboxMail mail = mails().get(0);
         assertThat(mail.status()).isEqualTo(OutboxMail.Status.GAVE_UP);
@@ -104,7 +105,7 @@ class EximMailTest {
     void aRecipientRefusedFor451OnlyIsTriedAgain() throws Exception {
         publishStart("busy-carol@example.org");
 
-        until("a second attempt", () -> !mails().isEmpty() && mails().get(0).attempts() >= 2);
+        untilExim("a second attempt", () -> !mails().isEmpty() && mails().get(0).attempts() >= 2);
         OutboxMail mail = mails().get(0);
         assertThat(mail.status()).isIn(OutboxMail.Status.PENDING, OutboxMail.Status.SENDING);
         assertThat(mail.lastError()).contains("451");
@@ -115,7 +116,8 @@ class EximMailTest {
     void aMailRefusedWith550AfterItsDataIsGivenUpAtOnce() throws Exception {
         publishStart("qa@example.org", "Spammy");
 
-        until("the mail given up", () -> !mails().isEmpty() && mails().get(0).status() == OutboxMail.Status.GAVE_UP);
+        untilExim("the mail given up",
+            () -> !mails().isEmpty() && mails().get(0).status() == OutboxMail.Status.GAVE_UP);
         Thread.sleep(1000); // five retry periods
         OutboxMail mail = mails().get(0);
         assertThat(mail.attempts()).isEqualTo(1);
@@ -131,8 +133,8 @@ class EximMailTest {
     private void publishStart(String email, String product) {
         JsonObject spec = new JsonObject().put("type", "boot").put("arch", "x86_64").put("release", "41")
             .put("email", email).put("boot", new JsonObject().put("product", product));
-        Build running = Build.queued(spec, "build.x86_64.41", "alice", T0).withId(7)
-            .assigned("w1", "http://w1.example.org:5100/log/7", T0.plusSeconds(1))
+        Build running = BuildBuilder.queued().spec(spec).at(T0).id(7).build()
+            .assigned("w1", "http://w1.example.org:5100/log/7", T0.plusSeconds(1), null)
             .running("side-repo", T0.plusSeconds(2), 1);
         BuildChanges.publish(vertx, new BuildChange(BuildState.ASSIGNED, running, List.of()));
     }
@@ -153,18 +155,8 @@ class EximMailTest {
         }
     }
 
-    private void until(String what, BooleanSupplier check) throws Exception {
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (!check.getAsBoolean()) {
-            if (System.nanoTime() > end) {
-                throw new AssertionError("never happened: " + what + "; outbox " + mails() + "; exim:\n"
-                    + exim.output());
-            }
-            Thread.sleep(20);
-        }
-    }
-
-    private static <T> T await(Future<T> future) throws Exception {
-        return future.toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+    /** Polls {@code check}; when it never holds, the failure shows the outbox and what exim said. */
+    private void untilExim(String what, BooleanSupplier check) throws Exception {
+        Waits.until(what, Waits.PATIENCE, check, () -> "outbox " + mails() + "; exim:\n" + exim.output());
     }
 }

@@ -1,11 +1,11 @@
 package org.fbs.notify;
 
+import static org.fbs.testkit.Ports.freePort;
 import jakarta.mail.Session;
 import jakarta.mail.internet.MimeMessage;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -95,10 +95,7 @@ final class EximServer implements AutoCloseable {
               mode = 0644
             """.formatted(dir, uid, gid, deliverUid, deliverGid));
         Files.setPosixFilePermissions(conf, PosixFilePermissions.fromString("rw-r--r--"));
-        int port;
-        try (ServerSocket free = new ServerSocket(0)) {
-            port = free.getLocalPort();
-        }
+        int port = freePort();
         // -bdf: the daemon in the foreground (destroy() stops it); -odi: deliver at once, not from a queue run.
         Process process = new ProcessBuilder(exim, "-bdf", "-odi", "-oX", String.valueOf(port), "-C", conf.toString())
             .redirectErrorStream(true)

@@ -1,10 +1,13 @@
 package org.fbs.notify;
 
+import static org.fbs.testkit.Waits.until;
+import static org.fbs.testkit.Waits.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import org.fbs.testkit.MasterSettingsBuilder;
+import org.fbs.testkit.BuildBuilder;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetupTest;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
@@ -12,11 +15,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.fbs.build.Build;
 import org.fbs.build.BuildState;
-import org.fbs.config.FbsConfig;
 import org.fbs.config.MasterSettings;
 import org.fbs.service.BuildChange;
 import org.fbs.service.BuildChanges;
@@ -48,10 +48,9 @@ class MailOnceTest {
         smtp = new GreenMail(ServerSetupTest.SMTP.dynamicPort());
         smtp.start();
         store = new AsyncBuildStore(vertx, BuildStore.open(data));
-        MasterSettings settings = FbsConfig.from(new JsonObject().put("master", new JsonObject()
-            .put("data-dir", data.toString())
-            .put("smtp", new JsonObject().put("host", "127.0.0.1").put("port", smtp.getSmtp().getPort())
-                .put("starttls", "disabled").put("from", "fbs@example.org")))).master();
+        MasterSettings settings = MasterSettingsBuilder.master(data)
+            .smtp(new JsonObject().put("host", "127.0.0.1").put("port", smtp.getSmtp().getPort())
+                .put("starttls", "disabled").put("from", "fbs@example.org")).build();
         notifier = new Notifier(settings, store, Duration.ofMillis(200), 100);
         await(vertx.deployVerticle(notifier));
     }
@@ -65,12 +64,12 @@ class MailOnceTest {
     Build stored() throws Exception {
         JsonObject spec = new JsonObject().put("type", "boot").put("arch", "x86_64").put("release", "41")
             .put("email", "qa@example.org").put("boot", new JsonObject().put("product", "Fedora"));
-        return await(store.insert(Build.queued(spec, "build.x86_64.41", "alice", T0)));
+        return await(store.insert(BuildBuilder.queued().spec(spec).at(T0).build()));
     }
 
     @Test
     void aChangeKeptWithItsMailAndPublishedTwiceMailsOnce() throws Exception {
-        Build running = stored().assigned("w1", "http://w1/log/1", T0).running("image", T0, 1);
+        Build running = stored().assigned("w1", "http://w1/log/1", T0, null).running("image", T0, 1);
         Build done = running.finished(BuildState.SUCCEEDED, null, List.of(), T0.plusSeconds(60), 2);
         BuildChange change = new BuildChange(BuildState.RUNNING, done, List.of("last line"));
 
@@ -91,9 +90,9 @@ class MailOnceTest {
 
     @Test
     void eachAttemptHasItsOwnStartAndRequeueMail() throws Exception {
-        Build first = stored().assigned("w1", "http://w1/log/1", T0).running("image", T0, 1);
+        Build first = stored().assigned("w1", "http://w1/log/1", T0, null).running("image", T0, 1);
         Build requeued = first.requeued("worker w1 was lost", T0.plusSeconds(5));
-        Build second = requeued.assigned("w2", "http://w2/log/1", T0.plusSeconds(6)).running("image", T0, 1);
+        Build second = requeued.assigned("w2", "http://w2/log/1", T0.plusSeconds(6), null).running("image", T0, 1);
 
         Optional<OutboxMail> startFirst = notifier.mailAbout(new BuildChange(BuildState.ASSIGNED, first, List.of()));
         Optional<OutboxMail> requeue = notifier.mailAbout(new BuildChange(BuildState.RUNNING, requeued, List.of()));
@@ -113,20 +112,6 @@ class MailOnceTest {
             return await(store.mails(100));
         } catch (Exception e) {
             throw new AssertionError(e);
-        }
-    }
-
-    static <T> T await(Future<T> future) throws Exception {
-        return future.toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
-    }
-
-    static void until(String what, BooleanSupplier check) throws InterruptedException {
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (!check.getAsBoolean()) {
-            if (System.nanoTime() > end) {
-                throw new AssertionError("never happened: " + what);
-            }
-            Thread.sleep(20);
         }
     }
 }

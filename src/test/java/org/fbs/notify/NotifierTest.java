@@ -1,32 +1,31 @@
 package org.fbs.notify;
 
+import static org.fbs.testkit.Ports.freePort;
+import static org.fbs.testkit.Waits.until;
+import static org.fbs.testkit.Waits.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import org.fbs.testkit.MasterSettingsBuilder;
+import org.fbs.testkit.BuildBuilder;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
 import com.icegreen.greenmail.util.ServerSetupTest;
 import io.vertx.core.DeploymentOptions;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import jakarta.mail.Multipart;
 import jakarta.mail.Part;
 import jakarta.mail.internet.MimeMessage;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import java.util.stream.IntStream;
 import org.fbs.build.Artifact;
 import org.fbs.build.Build;
 import org.fbs.build.BuildState;
-import org.fbs.build.Transition;
-import org.fbs.config.FbsConfig;
 import org.fbs.config.MasterSettings;
 import org.fbs.service.BuildChange;
 import org.fbs.service.BuildChanges;
@@ -200,8 +199,8 @@ class NotifierTest {
         deploy(smtpConfig(smtp.getSmtp().getPort()));
         JsonObject spec = spec("qa@example.org,evil@example.net\r\nBcc: boss@example.net");
         spec.getJsonObject("boot").put("product", "Fedora\r\nBcc: evil@example.net\r\nX-Injected: yes");
-        Build build = Build.queued(spec, "build.x86_64.41", "alice", T0).withId(7)
-            .assigned("w1\r\nX-Worker: evil", LOG_URL, T0.plusSeconds(1))
+        Build build = BuildBuilder.queued().spec(spec).at(T0).id(7).build()
+            .assigned("w1\r\nX-Worker: evil", LOG_URL, T0.plusSeconds(1), null)
             .running("side-repo", T0.plusSeconds(2), 1);
 
         publish(new BuildChange(BuildState.ASSIGNED, build, List.of()));
@@ -242,10 +241,8 @@ class NotifierTest {
         startSmtp(ServerSetupTest.SMTP.dynamicPort());
         deploy(smtpConfig(smtp.getSmtp().getPort()));
         Build running = running(spec("qa@example.org"));
-        List<Transition> history = new ArrayList<>(running.history());
-        history.add(new Transition(BuildState.QUEUED, null, T0.plusSeconds(90), "worker w1 was lost"));
-        Build requeued = new Build(7, running.spec(), running.address(), BuildState.QUEUED, null, null, null,
-            List.of(), history, "worker w1 stopped answering; queued again (retry 1 of 2)", 2);
+        Build requeued = running.requeued("worker w1 stopped answering; queued again (retry 1 of 2)",
+            T0.plusSeconds(90));
 
         publish(new BuildChange(BuildState.RUNNING, requeued, List.of()));
 
@@ -288,10 +285,7 @@ class NotifierTest {
 
     @Test
     void aMailThatCannotBeSentWaitsInTheOutboxAndGoesOutOnceTheServerAnswers() throws Exception {
-        int port;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
+        int port = freePort();
         deploy(smtpConfig(port));
 
         publish(new BuildChange(BuildState.ASSIGNED, running(spec("qa@example.org")), List.of()));
@@ -346,9 +340,8 @@ class NotifierTest {
     }
 
     private String deploy(JsonObject smtpJson) throws Exception {
-        MasterSettings settings = FbsConfig.from(new JsonObject().put("master", new JsonObject()
-            .put("public-url", "http://master.example.org").put("data-dir", data.toString())
-            .put("smtp", smtpJson))).master();
+        MasterSettings settings = MasterSettingsBuilder.master(data).publicUrl("http://master.example.org")
+            .smtp(smtpJson).build();
         return await(vertx.deployVerticle(new Notifier(settings, store, Duration.ofMillis(200), 100),
             new DeploymentOptions()));
     }
@@ -364,8 +357,8 @@ class NotifierTest {
     }
 
     private static Build running(JsonObject spec) {
-        return Build.queued(spec, "build.x86_64.41", "alice", T0).withId(7)
-            .assigned("w1", LOG_URL, T0.plusSeconds(1))
+        return BuildBuilder.queued().spec(spec).at(T0).id(7).build()
+            .assigned("w1", LOG_URL, T0.plusSeconds(1), null)
             .running("side-repo", T0, 1);
     }
 
@@ -406,19 +399,5 @@ class NotifierTest {
 
     private void received(int count, String what) throws InterruptedException {
         until(what, () -> smtp.getReceivedMessages().length >= count);
-    }
-
-    private static void until(String what, BooleanSupplier check) throws InterruptedException {
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (!check.getAsBoolean()) {
-            if (System.nanoTime() > end) {
-                throw new AssertionError("never happened: " + what);
-            }
-            Thread.sleep(20);
-        }
-    }
-
-    private static <T> T await(Future<T> future) throws Exception {
-        return future.toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
     }
 }

@@ -1,15 +1,15 @@
 package org.fbs.ops;
 
+import static org.fbs.testkit.Ports.freePort;
+import static org.fbs.testkit.Waits.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.vertx.core.Future;
+import org.fbs.testkit.MasterSettingsBuilder;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
-import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
@@ -17,7 +17,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.fbs.config.FbsConfig;
 import org.fbs.config.MasterSettings;
 import org.fbs.master.MasterRole;
 import org.junit.jupiter.api.AfterEach;
@@ -44,10 +43,6 @@ class ConnectionGuardTest {
     @AfterEach
     void stop() throws Exception {
         await(vertx.close());
-    }
-
-    static <T> T await(Future<T> future) throws Exception {
-        return future.toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
     }
 
     void serve(int maxConnections) throws Exception {
@@ -144,12 +139,8 @@ class ConnectionGuardTest {
 
     @Test
     void theMastersServerIsGuarded(@TempDir Path data) throws Exception {
-        try (ServerSocket free = new ServerSocket(0)) {
-            port = free.getLocalPort();
-        }
-        MasterSettings settings = FbsConfig.from(new JsonObject().put("master", new JsonObject()
-            .put("http", new JsonObject().put("port", port))
-            .put("data-dir", data.toString()))).master();
+        port = freePort();
+        MasterSettings settings = MasterSettingsBuilder.master(data).httpPort(port).build();
         await(MasterRole.deploy(vertx, settings));
         try (Socket socket = connect()) {
             socket.setSoTimeout(10_000);

@@ -3,6 +3,8 @@ package org.fbs.queue;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import org.fbs.testkit.BuildBuilder;
+import org.fbs.testkit.BuildEventBuilder;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -25,7 +27,8 @@ class BuildQueueTest {
     long nextId = 1;
 
     Build queued(String address, String kind, String owner) {
-        Build b = Build.queued(new JsonObject().put("kind", kind), address, owner, T0).withId(nextId++);
+        Build b = BuildBuilder.queued().spec(new JsonObject().put("kind", kind)).address(address).owner(owner).at(T0)
+            .id(nextId++).build();
         queue.put(b);
         return b;
     }
@@ -143,8 +146,8 @@ class BuildQueueTest {
     }
 
     BuildEvent event(Build b, String worker, String lease, long seq, BuildEvent.Kind kind) {
-        return new BuildEvent(b.id(), b.attempt(), seq, worker, kind, kind == BuildEvent.Kind.STAGE ? "image" : null,
-            null, List.of(), T0, List.of(), List.of(), lease);
+        return BuildEventBuilder.event(b.id(), kind).attempt(b.attempt()).seq(seq).worker(worker)
+            .stage(kind == BuildEvent.Kind.STAGE ? "image" : null).at(T0).lease(lease).build();
     }
 
     @Test
@@ -182,9 +185,11 @@ class BuildQueueTest {
     void takingTheNextBuildDoesNotWalkTheQueue() {
         // 100,000 queued builds of one kind, plus one of another kind no worker serves, at the head.
         BuildQueue big = new BuildQueue(b -> b.spec().getString("kind"), Integer.MAX_VALUE, 2);
-        big.put(Build.queued(new JsonObject().put("kind", "dvd"), X86, "ann", T0).withId(1));
+        big.put(BuildBuilder.queued().spec(new JsonObject().put("kind", "dvd")).address(X86).owner("ann").at(T0).id(1)
+            .build());
         for (long id = 2; id <= 100_001; id++) {
-            big.put(Build.queued(new JsonObject().put("kind", "boot"), X86, "u" + (id % 1000), T0).withId(id));
+            big.put(BuildBuilder.queued().spec(new JsonObject().put("kind", "boot")).address(X86)
+                .owner("u" + (id % 1000)).at(T0).id(id).build());
         }
         int[] asked = {0};
         BuildQueue.Workers counting = lane -> {

@@ -1,9 +1,11 @@
 package org.fbs.store;
 
-import static java.util.concurrent.TimeUnit.SECONDS;
+import static org.fbs.testkit.Waits.until;
+import static org.fbs.testkit.Waits.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import org.fbs.testkit.BuildBuilder;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -52,15 +54,15 @@ class BuildStoreTest {
     private static Build queued(String arch) {
         JsonObject spec = new JsonObject().put("type", "boot").put("arch", arch).put("release", "rawhide")
             .put("boot", new JsonObject().put("product", "Fedora").put("updates", 1));
-        return Build.queued(spec, "build." + arch + ".rawhide", "alice", T0);
+        return BuildBuilder.queued().spec(spec).address("build." + arch + ".rawhide").at(T0).build();
     }
 
     private Build insertIn(BuildState state) throws SQLException {
         Build b = store.insert(queued("x86_64"));
         Build moved = switch (state) {
             case QUEUED -> b;
-            case ASSIGNED -> b.assigned("w1", "http://w1:5100/log/" + b.id(), T0.plusSeconds(1));
-            case RUNNING -> b.assigned("w1", null, T0.plusSeconds(1)).running("image", T0.plusSeconds(2), 1);
+            case ASSIGNED -> b.assigned("w1", "http://w1:5100/log/" + b.id(), T0.plusSeconds(1), null);
+            case RUNNING -> b.assigned("w1", null, T0.plusSeconds(1), null).running("image", T0.plusSeconds(2), 1);
             default -> b.finished(state, "done", List.of(), T0.plusSeconds(3), 2);
         };
         if (moved != b) {
@@ -104,7 +106,7 @@ class BuildStoreTest {
     @Test
     void aStoredBuildComesBackEqualAfterTheStoreIsReopened() throws Exception {
         Build b = store.insert(queued("x86_64"));
-        Build done = b.assigned("w1", "http://w1:5100/log/" + b.id(), T0.plusSeconds(1))
+        Build done = b.assigned("w1", "http://w1:5100/log/" + b.id(), T0.plusSeconds(1), null)
             .running("image", T0.plusSeconds(2), 3)
             .finished(BuildState.SUCCEEDED, null,
                 List.of(new Artifact("boot.iso", 123_456_789_012L, "ab".repeat(32), "file:///srv/fbs/x/boot.iso")),
@@ -120,7 +122,7 @@ class BuildStoreTest {
     @Test
     void theExtraPackagesOfABuildAreStoredAndARecordWithoutThemReadsAsNone() throws Exception {
         Build b = store.insert(queued("x86_64"));
-        Build done = b.assigned("w1", null, T0.plusSeconds(1))
+        Build done = b.assigned("w1", null, T0.plusSeconds(1), null)
             .finished(BuildState.SUCCEEDED, null, List.of(), T0.plusSeconds(3), 4)
             .withExtraPackages(List.of(new ExtraPackage("anaconda-41.35-1.fc41.x86_64", 2_345_678),
                 new ExtraPackage("anaconda-core-41.35-1.fc41.x86_64", 3_000_000_000L)));
@@ -138,7 +140,7 @@ class BuildStoreTest {
     @Test
     void updatePersistsTheNewStateAndHistory() throws Exception {
         Build b = store.insert(queued("x86_64"));
-        store.update(b.assigned("w1", null, T0.plusSeconds(1)).running("side-repo", T0.plusSeconds(2), 1));
+        store.update(b.assigned("w1", null, T0.plusSeconds(1), null).running("side-repo", T0.plusSeconds(2), 1));
 
         reopen();
 
@@ -148,8 +150,9 @@ class BuildStoreTest {
         assertThat(read.history()).extracting(t -> t.state())
             .containsExactly(BuildState.QUEUED, BuildState.ASSIGNED, BuildState.RUNNING);
         // The state column, not only the document, follows the update.
-        assertThat(store.list(BuildState.RUNNING, 10)).extracting(Build::id).containsExactly(b.id());
-        assertThat(store.list(BuildState.QUEUED, 10)).isEmpty();
+        assertThat(store.list(BuildQuery.all(10).inState(BuildState.RUNNING)))
+            .extracting(Build::id).containsExactly(b.id());
+        assertThat(store.list(BuildQuery.all(10).inState(BuildState.QUEUED))).isEmpty();
     }
 
     @Test
@@ -159,11 +162,15 @@ class BuildStoreTest {
         Build q2 = insertIn(BuildState.QUEUED);
         Build q3 = insertIn(BuildState.QUEUED);
 
-        assertThat(store.list(null, 10)).extracting(Build::id).containsExactly(q3.id(), q2.id(), f1.id(), q1.id());
-        assertThat(store.list(BuildState.QUEUED, 10)).extracting(Build::id).containsExactly(q3.id(), q2.id(), q1.id());
-        assertThat(store.list(BuildState.QUEUED, 2)).extracting(Build::id).containsExactly(q3.id(), q2.id());
-        assertThat(store.list(BuildState.FAILED, 10)).extracting(Build::id).containsExactly(f1.id());
-        assertThat(store.list(BuildState.CANCELED, 10)).isEmpty();
+        assertThat(store.list(BuildQuery.all(10)))
+            .extracting(Build::id).containsExactly(q3.id(), q2.id(), f1.id(), q1.id());
+        assertThat(store.list(BuildQuery.all(10).inState(BuildState.QUEUED)))
+            .extracting(Build::id).containsExactly(q3.id(), q2.id(), q1.id());
+        assertThat(store.list(BuildQuery.all(2).inState(BuildState.QUEUED)))
+            .extracting(Build::id).containsExactly(q3.id(), q2.id());
+        assertThat(store.list(BuildQuery.all(10).inState(BuildState.FAILED)))
+            .extracting(Build::id).containsExactly(f1.id());
+        assertThat(store.list(BuildQuery.all(10).inState(BuildState.CANCELED))).isEmpty();
     }
 
     @Test
@@ -171,7 +178,7 @@ class BuildStoreTest {
         Build aliceX86 = store.insert(queued("x86_64"));
         Build aliceArm = store.insert(queued("aarch64"));
         JsonObject live = new JsonObject().put("type", "live").put("arch", "x86_64").put("release", "41");
-        Build bobLive = store.insert(Build.queued(live, "build.x86_64.41", "bob", T0));
+        Build bobLive = store.insert(BuildBuilder.queued().spec(live).owner("bob").at(T0).build());
 
         assertThat(store.list(BuildQuery.all(10).ownedBy("alice"))).extracting(Build::id)
             .containsExactly(aliceArm.id(), aliceX86.id());
@@ -201,7 +208,7 @@ class BuildStoreTest {
             s.execute("INSERT INTO builds(state, doc) VALUES ('QUEUED', '" + doc.encode() + "')");
         }
         store = BuildStore.open(old);
-        assertThat(store.list(BuildState.QUEUED, 10)).singleElement()
+        assertThat(store.list(BuildQuery.all(10).inState(BuildState.QUEUED))).singleElement()
             .satisfies(b -> assertThat(b.owner()).isNull());
         Build mine = store.insert(queued("aarch64"));
         assertThat(store.list(BuildQuery.all(10).ownedBy("alice"))).extracting(Build::id).containsExactly(mine.id());
@@ -241,7 +248,7 @@ class BuildStoreTest {
         Build ghost = queued("x86_64").withId(4242);
 
         assertThatThrownBy(() -> store.update(ghost)).isInstanceOf(SQLException.class).hasMessageContaining("4242");
-        assertThat(store.list(null, 10)).isEmpty();
+        assertThat(store.list(BuildQuery.all(10))).isEmpty();
     }
 
     @Test
@@ -251,8 +258,8 @@ class BuildStoreTest {
         String password = "Hunter2-Zq9xW4";
         ApiToken token = store.insertToken(new ApiToken(0, "ci", "alice", "alice@example.org", false, T0, null), hash);
         JsonObject spec = queued("x86_64").spec().copy().put("staging", "ftp://bob:" + password + "@ftp.example.org/pub");
-        Build build = store.insert(Build.queued(spec, "build.x86_64.rawhide", "alice", T0));
-        Build running = build.assigned("w1", null, T0.plusSeconds(1)).running("image", T0.plusSeconds(2), 1);
+        Build build = store.insert(BuildBuilder.queued().spec(spec).address("build.x86_64.rawhide").at(T0).build());
+        Build running = build.assigned("w1", null, T0.plusSeconds(1), null).running("image", T0.plusSeconds(2), 1);
         store.update(running);
         assertThat(fileBytes()).as("the secrets are really in the files before").contains(hash, password);
 
@@ -305,11 +312,11 @@ class BuildStoreTest {
             AsyncBuildStore async = new AsyncBuildStore(vertx, store);
             Build a = await(async.insert(queued("x86_64")));
             Build b = await(async.insert(queued("aarch64")));
-            Build running = a.assigned("w1", null, T0.plusSeconds(1)).running("image", T0.plusSeconds(2), 1);
+            Build running = a.assigned("w1", null, T0.plusSeconds(1), null).running("image", T0.plusSeconds(2), 1);
             await(async.update(running));
 
             assertThat(await(async.get(a.id()))).contains(running);
-            assertThat(await(async.list(null, 10))).extracting(Build::id).containsExactly(b.id(), a.id());
+            assertThat(await(async.list(BuildQuery.all(10)))).extracting(Build::id).containsExactly(b.id(), a.id());
             assertThat(await(async.unfinished())).extracting(Build::id).containsExactly(a.id(), b.id());
 
             Future<Void> closing = async.close();
@@ -327,7 +334,7 @@ class BuildStoreTest {
     void aBatchCommitsTogetherAndAFailingPieceIsUndoneAlone() throws Exception {
         Build existing = store.insert(queued("x86_64"));
         Build ghost = queued("s390x").withId(4242);
-        Build moved = existing.assigned("w1", null, T0.plusSeconds(1));
+        Build moved = existing.assigned("w1", null, T0.plusSeconds(1), null);
 
         List<BuildStore.Outcome> outcomes = store.batch(List.of(
             s -> s.insert(queued("aarch64")),
@@ -351,7 +358,7 @@ class BuildStoreTest {
         assertThat(outcomes.get(3).error()).isNull();
         store.close();
         store = BuildStore.open(dataDir);
-        assertThat(store.list(null, 10)).extracting(b -> b.spec().getString("arch"))
+        assertThat(store.list(BuildQuery.all(10))).extracting(b -> b.spec().getString("arch"))
             .containsExactly("aarch64", "x86_64");
         assertThat(store.get(existing.id())).contains(moved);
     }
@@ -379,7 +386,7 @@ class BuildStoreTest {
             assertThat(threads).allMatch(t -> t.startsWith("vert.x-eventloop-thread"));
             await(async.close());
             store = BuildStore.open(dataDir);
-            assertThat(store.list(null, 1000)).hasSize(n);
+            assertThat(store.list(BuildQuery.all(1000))).hasSize(n);
         } finally {
             await(vertx.close());
         }
@@ -406,10 +413,7 @@ class BuildStoreTest {
                 return async.close();
             }
         }));
-        long deadline = System.nanoTime() + SECONDS.toNanos(10);
-        while (inserts.stream().noneMatch(Future::succeeded) && System.nanoTime() < deadline) {
-            Thread.sleep(5);
-        }
+        until("an insert is stored", () -> inserts.stream().anyMatch(Future::succeeded));
 
         await(vertx.close());
 
@@ -418,10 +422,6 @@ class BuildStoreTest {
         long answeredStored = all.stream().filter(Future::succeeded).count();
         assertThat(answeredStored).isPositive();
         store = BuildStore.open(dataDir);
-        assertThat(store.list(null, 100_000)).hasSizeGreaterThanOrEqualTo((int) answeredStored);
-    }
-
-    private static <T> T await(Future<T> future) throws Exception {
-        return future.toCompletionStage().toCompletableFuture().get(10, SECONDS);
+        assertThat(store.list(BuildQuery.all(100_000))).hasSizeGreaterThanOrEqualTo((int) answeredStored);
     }
 }

@@ -2,6 +2,7 @@ package org.fbs.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import org.fbs.testkit.BuildBuilder;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -38,12 +39,12 @@ class BuildStoreTrendsTest {
     private Build built(String type, String at, long waitS, long runS, BuildState end) throws Exception {
         Instant submitted = Instant.parse(at);
         JsonObject spec = new JsonObject().put("type", type).put("arch", "x86_64").put("release", "41");
-        Build b = store.insert(Build.queued(spec, "build.x86_64.41", "alice", submitted));
+        Build b = store.insert(BuildBuilder.queued().spec(spec).at(submitted).build());
         if (waitS < 0) {
             return b;
         }
         Instant assigned = submitted.plusSeconds(waitS);
-        b = b.assigned("w1", "http://w1/log", assigned).running("image", assigned.plusSeconds(1), 1);
+        b = b.assigned("w1", "http://w1/log", assigned, null).running("image", assigned.plusSeconds(1), 1);
         if (end != null) {
             b = b.finished(end, end == BuildState.FAILED ? "lorax failed" : null, List.of(),
                 assigned.plusSeconds(runS), 2);

@@ -2,11 +2,11 @@ package org.fbs.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import org.fbs.testkit.BuildBuilder;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
-import org.fbs.build.Build;
 import org.fbs.store.BuildStore;
 import org.fbs.store.OutboxMail;
 import org.junit.jupiter.api.Test;
@@ -25,7 +25,7 @@ class BuildPageMailsTest {
         try (BuildStore store = BuildStore.open(data)) {
             JsonObject spec = new JsonObject().put("type", "boot").put("arch", "x86_64").put("release", "41")
                 .put("email", "qa@example.org,<b>refused</b>@example.org");
-            id = store.insert(Build.queued(spec, "build.x86_64.41", "local", t0)).id();
+            id = store.insert(BuildBuilder.queued().spec(spec).owner("local").at(t0).build()).id();
             OutboxMail mail = store.insertMail(OutboxMail.pending(id + "/started/1", id, "started",
                 List.of("qa@example.org", "<b>refused</b>@example.org"), "s", "t", "h", t0));
             store.updateMail(mail.sent(List.of("<b>refused</b>@example.org"), "refused"));

@@ -1,11 +1,13 @@
 package org.fbs.web;
 
+import static org.fbs.testkit.Waits.await;
+import org.fbs.testkit.WorkerStatusBuilder;
+import org.fbs.testkit.BuildEventBuilder;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -17,7 +19,6 @@ import org.fbs.protocol.Addresses;
 import org.fbs.protocol.BuildEvent;
 import org.fbs.protocol.JobOffer;
 import org.fbs.protocol.OfferReply;
-import org.fbs.protocol.WorkerStatus;
 
 /**
  * The test plays one worker in the real protocol: it announces itself, takes every offer for x86_64/41, serves build
@@ -50,7 +51,7 @@ public final class PlayedWorker implements AutoCloseable {
 
     public static PlayedWorker start(Vertx vertx) throws Exception {
         PlayedWorker[] self = new PlayedWorker[1];
-        HttpServer server = WebTestBed.await(vertx.createHttpServer().requestHandler(req -> {
+        HttpServer server = await(vertx.createHttpServer().requestHandler(req -> {
             String path = req.path();
             self[0].requests.add(req.uri());
             long id = path.startsWith("/log/") ? Long.parseLong(path.substring(5)) : -1;
@@ -69,7 +70,7 @@ public final class PlayedWorker implements AutoCloseable {
             }
         }).listen(0, "127.0.0.1"));
         self[0] = new PlayedWorker(vertx, server);
-        WebTestBed.await(vertx.eventBus().<JsonObject>consumer(Addresses.offer("w1"), msg -> {
+        await(vertx.eventBus().<JsonObject>consumer(Addresses.offer("w1"), msg -> {
             JobOffer offer = JobOffer.fromJson(msg.body());
             long id = offer.buildId();
             self[0].leases.put(id, offer.lease());
@@ -88,8 +89,8 @@ public final class PlayedWorker implements AutoCloseable {
     }
 
     public void announce() {
-        vertx.eventBus().publish(Addresses.WORKERS, new WorkerStatus("w1", url, List.of(ADDRESS), 2, List.of(),
-            List.of("boot", "live")).toJson());
+        vertx.eventBus().publish(Addresses.WORKERS, WorkerStatusBuilder.status("w1").url(url).addresses(ADDRESS)
+            .slots(2).types("boot", "live").build().toJson());
     }
 
     /** Appends to the build's log, and sends it to everyone following it (on the event loop, as a worker does). */
@@ -105,23 +106,20 @@ public final class PlayedWorker implements AutoCloseable {
     }
 
     public Future<?> stage(long id, String stage) {
-        return event(new BuildEvent(id, next(id), "w1", BuildEvent.Kind.STAGE, stage, null, List.of(), Instant.now()));
+        return event(event(id, BuildEvent.Kind.STAGE).stage(stage));
     }
 
     Future<?> succeed(long id, List<Artifact> artifacts, List<ExtraPackage> extras) {
-        return event(new BuildEvent(id, next(id), "w1", BuildEvent.Kind.SUCCEEDED, null, null, artifacts,
-            Instant.now(), extras, List.of()));
+        return event(event(id, BuildEvent.Kind.SUCCEEDED).artifacts(artifacts).extraPackages(extras));
     }
 
     Future<?> fail(long id, String reason) {
-        return event(new BuildEvent(id, next(id), "w1", BuildEvent.Kind.FAILED, null, reason, List.of(),
-            Instant.now()));
+        return event(event(id, BuildEvent.Kind.FAILED).reason(reason));
     }
 
     /** Ends the build FAILED, sending the last lines of its log and its artifacts as a worker does. */
     public Future<?> fail(long id, String reason, List<Artifact> artifacts, List<String> logTail) {
-        return event(new BuildEvent(id, next(id), "w1", BuildEvent.Kind.FAILED, null, reason, artifacts,
-            Instant.now(), List.of(), logTail));
+        return event(event(id, BuildEvent.Kind.FAILED).reason(reason).artifacts(artifacts).logTail(logTail));
     }
 
     /** How many follow streams of the build's log the worker holds open. */
@@ -131,8 +129,7 @@ public final class PlayedWorker implements AutoCloseable {
 
     /** Says the build's first attempt was lost, as a restarted worker does: the master queues the build again. */
     public Future<?> lost(long id) {
-        return event(new BuildEvent(id, 1, next(id), "w1", BuildEvent.Kind.LOST, null, "restarted", List.of(),
-            Instant.now(), List.of(), List.of()));
+        return event(event(id, BuildEvent.Kind.LOST).reason("restarted"));
     }
 
     /** The worker no longer has the build's log, as after its clean-up. */
@@ -144,12 +141,17 @@ public final class PlayedWorker implements AutoCloseable {
         return seq.merge(id, 1L, Long::sum);
     }
 
-    private Future<?> event(BuildEvent event) {
-        return vertx.eventBus().request(Addresses.EVENTS, event.withLease(leases.get(event.buildId())).toJson());
+    /** The next event of the build's first attempt from w1, under the lease of its offer. */
+    private BuildEventBuilder event(long id, BuildEvent.Kind kind) {
+        return BuildEventBuilder.event(id, kind).seq(next(id)).lease(leases.get(id));
+    }
+
+    private Future<?> event(BuildEventBuilder event) {
+        return vertx.eventBus().request(Addresses.EVENTS, event.build().toJson());
     }
 
     @Override
     public void close() throws Exception {
-        WebTestBed.await(server.close());
+        await(server.close());
     }
 }

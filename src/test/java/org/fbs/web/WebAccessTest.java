@@ -1,7 +1,7 @@
 package org.fbs.web;
 
+import static org.fbs.testkit.Waits.await;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.fbs.web.WebTestBed.await;
 import static org.fbs.web.WebTestBed.redirectedBuild;
 
 import io.vertx.core.Future;

@@ -1,10 +1,11 @@
 package org.fbs.web;
 
+import static org.fbs.testkit.Waits.eventually;
+import static org.fbs.testkit.Waits.await;
 import io.vertx.core.MultiMap;
 import java.util.regex.Matcher;
 import io.vertx.core.json.JsonArray;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.fbs.web.WebTestBed.await;
 import static org.fbs.web.WebTestBed.redirectedBuild;
 
 import io.vertx.core.buffer.Buffer;
@@ -413,26 +414,12 @@ class WebPagesTest {
     }
 
     static void poll(Check check) throws Exception {
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (!check.holds()) {
-            if (System.nanoTime() > end) {
-                throw new AssertionError("never happened");
-            }
-            Thread.sleep(20);
-        }
+        eventually("the check holds", check::holds, held -> held);
     }
 
     /** Polls {@code read} until its value passes {@code check}; fails with the last value seen. */
     static <T> void poll(Read<T> read, java.util.function.Predicate<T> check) throws Exception {
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        T value = read.get();
-        while (!check.test(value)) {
-            if (System.nanoTime() > end) {
-                throw new AssertionError("never happened; last seen: " + value);
-            }
-            Thread.sleep(20);
-            value = read.get();
-        }
+        eventually("the value expected", read::get, check);
     }
 
     interface Read<T> {

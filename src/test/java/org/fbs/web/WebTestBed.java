@@ -1,11 +1,13 @@
 package org.fbs.web;
 
+import static org.fbs.testkit.Waits.eventually;
+import static org.fbs.testkit.Ports.freePort;
+import static org.fbs.testkit.Waits.await;
+import org.fbs.testkit.MasterSettingsBuilder;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.client.HttpRequest;
 import io.vertx.ext.web.client.HttpResponse;
@@ -13,15 +15,12 @@ import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientSession;
 import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.ext.web.multipart.MultipartForm;
-import java.net.ServerSocket;
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.fbs.auth.Access;
 import org.fbs.auth.Caller;
-import org.fbs.config.FbsConfig;
 import org.fbs.config.MasterSettings;
 import org.fbs.master.Dispatcher;
 import org.fbs.master.LocalMasterService;
@@ -55,9 +54,7 @@ final class WebTestBed implements AutoCloseable {
     static WebTestBed master(Path data) throws Exception {
         int port = freePort();
         WebTestBed bed = new WebTestBed("http://127.0.0.1:" + port);
-        await(MasterRole.deploy(bed.vertx, FbsConfig.from(new JsonObject().put("master", new JsonObject()
-            .put("http", new JsonObject().put("host", "127.0.0.1").put("port", port))
-            .put("data-dir", data.toString()))).master()));
+        await(MasterRole.deploy(bed.vertx, MasterSettingsBuilder.master(data).httpPort(port).build()));
         return bed;
     }
 
@@ -117,18 +114,7 @@ final class WebTestBed implements AutoCloseable {
 
     /** The master's settings with every default, as the pages' own intake needs them. */
     private static MasterSettings settings(Path data) {
-        return FbsConfig.from(new JsonObject().put("master", new JsonObject().put("data-dir", data.toString())))
-            .master();
-    }
-
-    static <T> T await(Future<T> future) throws Exception {
-        return future.toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
-    }
-
-    private static int freePort() throws Exception {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
+        return MasterSettingsBuilder.master(data).build();
     }
 
     HttpResponse<Buffer> get(String path) throws Exception {
@@ -175,18 +161,9 @@ final class WebTestBed implements AutoCloseable {
         return m.find() ? m.group(1) : null;
     }
 
-    /** Polls the build page until its state passes {@code check}, up to 20 s. */
+    /** Polls the build page until its state passes {@code check}. */
     String awaitState(long id, String user, Predicate<String> check) throws Exception {
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        String state = state(id, user);
-        while (!check.test(state)) {
-            if (System.nanoTime() > end) {
-                throw new AssertionError("build " + id + " stayed " + state);
-            }
-            Thread.sleep(20);
-            state = state(id, user);
-        }
-        return state;
+        return eventually("the state of build " + id + " on its page", () -> state(id, user), check);
     }
 
     /** The build id a 303 answer to a form post leads to. */

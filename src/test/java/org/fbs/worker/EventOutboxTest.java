@@ -1,7 +1,10 @@
 package org.fbs.worker;
 
+import static org.fbs.testkit.Waits.until;
+import static org.fbs.testkit.Waits.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import org.fbs.testkit.BuildEventBuilder;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -11,9 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 import org.fbs.build.Artifact;
 import org.fbs.build.Stage;
@@ -192,8 +193,8 @@ class EventOutboxTest {
 
     @Test
     void aTornLastRecordFromACrashIsIgnoredAndTheRestIsSent() throws Exception {
-        BuildEvent kept = new BuildEvent(9, 1, 1, "w1", BuildEvent.Kind.STAGE, Stage.IMAGE.label(), null, List.of(),
-            java.time.Instant.parse("2026-12-01T10:00:00Z"), List.of(), List.of());
+        BuildEvent kept = BuildEventBuilder.event(9, BuildEvent.Kind.STAGE).stage(Stage.IMAGE.label())
+            .at(java.time.Instant.parse("2026-12-01T10:00:00Z")).build();
         String whole = WorkerJournal.line(new JsonObject().put("order", 1).put("event", kept.toJson()));
         String next = WorkerJournal.line(new JsonObject().put("order", 2).put("event", kept.toJson().put("seq", 2)));
         // The crash cut the second record short: no newline, and what is there does not match its checksum.
@@ -213,8 +214,8 @@ class EventOutboxTest {
 
     @Test
     void aRecordWhoseChecksumDoesNotMatchIsSkippedNotFatal() throws Exception {
-        BuildEvent event = new BuildEvent(11, 1, 1, "w1", BuildEvent.Kind.STAGE, Stage.IMAGE.label(), null, List.of(),
-            java.time.Instant.parse("2026-12-01T10:00:00Z"), List.of(), List.of());
+        BuildEvent event = BuildEventBuilder.event(11, BuildEvent.Kind.STAGE).stage(Stage.IMAGE.label())
+            .at(java.time.Instant.parse("2026-12-01T10:00:00Z")).build();
         String first = WorkerJournal.line(new JsonObject().put("order", 1).put("event", event.toJson()));
         String damaged = WorkerJournal.line(new JsonObject().put("order", 2).put("event", event.toJson().put("seq", 2)))
             .replace("\"seq\":2", "\"seq\":7");
@@ -228,10 +229,10 @@ class EventOutboxTest {
 
     @Test
     void theFilesOfTheOldOutboxFormatAreMovedIntoTheJournalOnce() throws Exception {
-        BuildEvent stage = new BuildEvent(12, 2, 1, "w1", BuildEvent.Kind.STAGE, Stage.SIDE_REPO.label(), null,
-            List.of(), java.time.Instant.parse("2026-12-01T10:00:00Z"), List.of(), List.of());
-        BuildEvent failed = new BuildEvent(13, 1, 2, "w1", BuildEvent.Kind.FAILED, null, "lorax exited with status 1",
-            List.of(), java.time.Instant.parse("2026-12-01T10:01:00Z"), List.of(), List.of());
+        BuildEvent stage = BuildEventBuilder.event(12, BuildEvent.Kind.STAGE).attempt(2).stage(Stage.SIDE_REPO.label())
+            .at(java.time.Instant.parse("2026-12-01T10:00:00Z")).build();
+        BuildEvent failed = BuildEventBuilder.event(13, BuildEvent.Kind.FAILED).seq(2)
+            .reason("lorax exited with status 1").at(java.time.Instant.parse("2026-12-01T10:01:00Z")).build();
         // What the version before the journal left: one file per event (order-build-attempt-seq) and per run.
         Files.writeString(dir.resolve("0000000000000002-13-1-2.event.json"), failed.toJson().encode());
         Files.writeString(dir.resolve("0000000000000001-12-2-1.event.json"), stage.toJson().encode());
@@ -293,20 +294,6 @@ class EventOutboxTest {
             return journal().events().size();
         } catch (Exception e) {
             throw new AssertionError(e);
-        }
-    }
-
-    static <T> T await(Future<T> future) throws Exception {
-        return future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-    }
-
-    static void until(String what, BooleanSupplier check) throws InterruptedException {
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (!check.getAsBoolean()) {
-            if (System.nanoTime() > end) {
-                throw new AssertionError("never happened: " + what);
-            }
-            Thread.sleep(20);
         }
     }
 }

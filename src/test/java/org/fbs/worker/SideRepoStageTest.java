@@ -1,19 +1,18 @@
 package org.fbs.worker;
 
+import static org.fbs.testkit.Ports.freePort;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -23,6 +22,7 @@ import org.fbs.testkit.WorkerSettingsBuilder;
 import org.fbs.build.ExtraPackage;
 import org.fbs.config.KojiSettings;
 import org.fbs.config.WorkerSettings;
+import org.fbs.protocol.BuildEvent;
 import org.fbs.koji.KojiException;
 import org.fbs.koji.LocalKoji;
 import org.fbs.koji.TestRpms;
@@ -171,8 +171,8 @@ class SideRepoStageTest {
         BuildRunner.Outcome outcome = new BuildRunner(settings, ToolProbe.probe(settings)).run(11, spec(List.of("hello-1.0-1.fc41"), List.of()),
             log, stage -> { });
 
-        assertThat(outcome.succeeded()).as(outcome.reason()).isTrue();
-        assertThat(outcome.extraPackages()).extracting(ExtraPackage::nvra)
+        assertThat(outcome).as(outcome.reason()).isInstanceOf(BuildRunner.Outcome.Succeeded.class);
+        assertThat(((BuildRunner.Outcome.Succeeded) outcome).extraPackages()).extracting(ExtraPackage::nvra)
             .containsExactlyInAnyOrder("hello-1.0-1.fc41.x86_64", "hello-data-1.0-1.fc41.noarch");
         Path side = settings.workDir().resolve("builds/11-attempt-1/side-repo");
         // The stand-in opened it as lorax would: a file:// repository with repodata/repomd.xml.
@@ -209,13 +209,13 @@ class SideRepoStageTest {
 
     @Test
     void anUnreachableHubFailsTheBuildSayingWhichHub() throws Exception {
-        URI closed = URI.create("http://127.0.0.1:" + closedPort() + "/kojihub");
+        URI closed = URI.create("http://127.0.0.1:" + freePort() + "/kojihub");
         settings = settings(new KojiSettings(closed, koji.topurl(), 4, 1L << 30));
 
         BuildRunner.Outcome outcome = new BuildRunner(settings, ToolProbe.probe(settings)).run(51, spec(List.of("hello-1.0-1.fc41"), List.of()),
             log(51), stage -> { });
 
-        assertThat(outcome.succeeded()).isFalse();
+        assertThat(outcome.kind()).isEqualTo(BuildEvent.Kind.FAILED);
         assertThat(outcome.reason()).startsWith("cannot reach the Koji hub " + closed + ": ");
     }
 
@@ -242,7 +242,7 @@ class SideRepoStageTest {
         BuildRunner.Outcome outcome = new BuildRunner(settings, ToolProbe.probe(settings)).run(21, spec(List.of("short-1-1.fc41"), List.of()),
             log, stage -> { });
 
-        assertThat(outcome.succeeded()).isFalse();
+        assertThat(outcome.kind()).isEqualTo(BuildEvent.Kind.FAILED);
         assertThat(outcome.reason()).startsWith("could not download short-1-1.fc41.x86_64 from ")
             .endsWith(" in 3 attempts: got " + listed / 2 + " bytes where Koji lists " + listed);
         assertThat(koji.downloads("short-1-1.fc41.x86_64") - before).isEqualTo(3);
@@ -257,9 +257,8 @@ class SideRepoStageTest {
         BuildLog log = log(31);
         BuildRunner.Outcome outcome = new BuildRunner(settings, ToolProbe.probe(settings)).run(31, spec, log, stage -> { });
 
-        assertThat(outcome.succeeded()).isFalse();
-        assertThat(outcome.reason()).isEqualTo(expected);
-        assertThat(outcome.extraPackages()).isEmpty();
+        // A failure: no artifacts, and no extra packages to report (only a success carries them).
+        assertThat(outcome).isEqualTo(new BuildRunner.Outcome.Failed(expected));
         assertThat(text(log)).contains("build failed: " + expected).doesNotContain("running: " + STANDIN_LORAX);
         // The SideRepoStage alone says the same.
         assertThatThrownBy(() -> new SideRepoStage(settings, new RunningTools())
@@ -280,11 +279,6 @@ class SideRepoStageTest {
         }
     }
 
-    private static int closedPort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort(); // closed again on return: nothing listens there
-        }
-    }
 
     private BuildSpec spec(List<String> nvrs, List<Long> ids) throws Exception {
         BuildSpec base = SpecParser.fromIni("[DEFAULT]\ntype=boot\narch=x86_64\nrelease=41\n");

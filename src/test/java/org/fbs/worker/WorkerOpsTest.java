@@ -1,22 +1,20 @@
 package org.fbs.worker;
 
+import static org.fbs.testkit.Ports.freePort;
+import static org.fbs.testkit.Waits.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import org.fbs.testkit.WorkerSettingsBuilder;
 import org.fbs.testkit.TestTools;
 
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.fbs.config.WorkerSettings;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -80,10 +78,7 @@ class WorkerOpsTest {
     }
 
     private void start(Map<String, String> tools) throws Exception {
-        int port;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
+        int port = freePort();
         url = "http://127.0.0.1:" + port;
         // With worker.http.metrics on: this test reads /metrics from the worker's port.
         WorkerSettings settings = WorkerSettingsBuilder.worker(workDir).id("w-ops").httpPort(port)
@@ -99,9 +94,5 @@ class WorkerOpsTest {
         JsonArray checks = answer.getJsonArray("checks");
         return checks.stream().map(JsonObject.class::cast).filter(c -> id.equals(c.getString("id"))).findFirst()
             .orElseThrow(() -> new AssertionError("no check " + id + " in " + answer.encode()));
-    }
-
-    private static <T> T await(Future<T> future) throws Exception {
-        return future.toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
     }
 }

@@ -1,14 +1,14 @@
 package org.fbs.worker;
 
+import static org.fbs.testkit.Ports.freePort;
+import static org.fbs.testkit.Waits.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import org.fbs.testkit.WorkerSettingsBuilder;
 
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -18,7 +18,6 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.fbs.cluster.LinkSigner;
 import org.fbs.config.WorkerSettings;
 import org.fbs.ops.NodeMetrics;
@@ -50,9 +49,7 @@ class WorkerPortTest {
 
     @BeforeEach
     void start() throws Exception {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
+        port = freePort();
         WorkerSettings settings = WorkerSettingsBuilder.worker(workDir).id("w-port").httpPort(port)
             .tools(Map.of("lorax", STANDIN_LORAX)).build();
         await(WorkerRole.deploy(vertx, settings, NodeMetrics.newRegistry(), () -> { }, master));
@@ -241,9 +238,5 @@ class WorkerPortTest {
             InputStream in = socket.getInputStream();
             return new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
         }
-    }
-
-    private static <T> T await(Future<T> future) throws Exception {
-        return future.toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
     }
 }

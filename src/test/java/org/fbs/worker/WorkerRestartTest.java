@@ -1,9 +1,10 @@
 package org.fbs.worker;
 
-import static org.fbs.worker.WorkerVerticleTest.await;
+import static org.fbs.testkit.Ports.freePort;
+import static org.fbs.testkit.Waits.until;
+import static org.fbs.testkit.Waits.await;
+import org.fbs.testkit.JobOfferBuilder;
 import org.fbs.testkit.WorkerSettingsBuilder;
-import static org.fbs.worker.WorkerVerticleTest.freePort;
-import static org.fbs.worker.WorkerVerticleTest.until;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -28,7 +29,6 @@ import org.fbs.config.WorkerSettings;
 import org.fbs.protocol.Addresses;
 import org.fbs.protocol.BuildEvent;
 import org.fbs.protocol.BuildEvent.Kind;
-import org.fbs.protocol.JobOffer;
 import org.fbs.protocol.OfferReply;
 import org.fbs.spec.SpecException;
 import org.fbs.spec.SpecParser;
@@ -275,7 +275,8 @@ class WorkerRestartTest {
         // The next offer's run is being marked and its log opened (a FIFO: the open waits for a reader) ...
         fifo(BuildLog.fileOf(settings.logsDir(), 42));
         AtomicReference<JsonObject> racing = new AtomicReference<>();
-        vertx.eventBus().<JsonObject>request(Addresses.build("x86_64", "41"), new JobOffer(42, spec(), 1).toJson(),
+        vertx.eventBus().<JsonObject>request(Addresses.build("x86_64", "41"),
+            JobOfferBuilder.offer(42, spec()).build().toJson(),
             new DeliveryOptions().setSendTimeout(WAIT.toMillis())).onSuccess(reply -> racing.set(reply.body()));
         until("the run of build 42 marked", () -> hasMarker(42));
         // ... when build 41's tool fails by itself, ...
@@ -337,7 +338,8 @@ class WorkerRestartTest {
 
     private OfferReply offer(long id, int attempt) throws Exception {
         Message<JsonObject> reply = await(vertx.eventBus().request(Addresses.build("x86_64", "41"),
-            new JobOffer(id, spec(), attempt).toJson(), new DeliveryOptions().setSendTimeout(10_000)));
+            JobOfferBuilder.offer(id, spec()).attempt(attempt).build().toJson(),
+            new DeliveryOptions().setSendTimeout(10_000)));
         return OfferReply.fromJson(reply.body());
     }
 

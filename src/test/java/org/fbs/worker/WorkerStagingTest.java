@@ -1,14 +1,16 @@
 package org.fbs.worker;
 
+import static org.fbs.testkit.Ports.freePort;
+import static org.fbs.testkit.Waits.until;
+import static org.fbs.testkit.Waits.await;
 import static org.assertj.core.api.Assertions.assertThat;
+import org.fbs.testkit.JobOfferBuilder;
 import org.fbs.testkit.WorkerSettingsBuilder;
 
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -24,18 +26,14 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 import org.fbs.build.Artifact;
 import org.fbs.config.AllowedHosts;
 import org.fbs.cluster.LinkSigner;
-import org.fbs.config.KojiSettings;
 import org.fbs.config.WorkerSettings;
 import org.fbs.protocol.Addresses;
 import org.fbs.protocol.BuildEvent;
 import org.fbs.protocol.BuildEvent.Kind;
-import org.fbs.protocol.JobOffer;
 import org.fbs.protocol.OfferReply;
 import org.fbs.spec.SpecParser;
 import org.fbs.staging.EmbeddedFtpServer;
@@ -50,6 +48,9 @@ import org.junit.jupiter.api.io.TempDir;
  * with this test playing the master on the event bus. lorax is the test stand-in, which writes a real ISO.
  */
 class WorkerStagingTest {
+
+    /** A stand-in build with staging takes seconds; on a loaded machine much longer. */
+    private static final java.time.Duration BUILD_PATIENCE = java.time.Duration.ofSeconds(60);
 
     private static final Path STANDIN_LORAX = Path.of("src/test/standins/lorax").toAbsolutePath();
     private static final String OFFERS = Addresses.build("x86_64", "41");
@@ -72,9 +73,7 @@ class WorkerStagingTest {
             events.add(BuildEvent.fromJson(msg.body()));
             msg.reply(new JsonObject());
         }).completion());
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
+        port = freePort();
         // The test's FTP server is on loopback: an internal address, which the operator must allow.
         WorkerSettings settings = WorkerSettingsBuilder.worker(workDir).httpPort(port).stagingRoots(tmp)
             .tools(Map.of("lorax", STANDIN_LORAX.toString()))
@@ -171,7 +170,7 @@ class WorkerStagingTest {
         await(vertx.deployVerticle(new ArtifactSweeper(new KeptArtifacts(workDir.resolve("artifacts")),
             Duration.ofSeconds(2))));
 
-        until("the sweep of build 14", () -> !Files.exists(workDir.resolve("artifacts/14")));
+        until("the sweep of build 14", BUILD_PATIENCE, () -> !Files.exists(workDir.resolve("artifacts/14")));
         assertThat(get("/artifacts/14/boot.iso", null).statusCode()).isEqualTo(404);
     }
 
@@ -319,10 +318,11 @@ class WorkerStagingTest {
         String ini = "[DEFAULT]\ntype=boot\narch=x86_64\nrelease=41\n" + (staging.isEmpty() ? "" : "staging="
             + staging + "\n");
         JsonObject spec = SpecParser.fromIni(ini).toJson();
-        Message<JsonObject> reply = await(vertx.eventBus().request(OFFERS, new JobOffer(id, spec, attempt).toJson(),
+        Message<JsonObject> reply = await(vertx.eventBus().request(OFFERS,
+            JobOfferBuilder.offer(id, spec).attempt(attempt).build().toJson(),
             new DeliveryOptions().setSendTimeout(10_000)));
         assertThat(OfferReply.fromJson(reply.body()).accepted()).isTrue();
-        until("the end of attempt " + attempt + " of build " + id, () -> events.stream().anyMatch(e ->
+        until("the end of attempt " + attempt + " of build " + id, BUILD_PATIENCE, () -> events.stream().anyMatch(e ->
             e.buildId() == id && e.attempt() == attempt && e.kind() != Kind.STAGE));
         return events.stream().filter(e -> e.buildId() == id && e.attempt() == attempt && e.kind() != Kind.STAGE)
             .findFirst().orElseThrow();
@@ -343,19 +343,5 @@ class WorkerStagingTest {
 
     private static String sha256(Path file) throws Exception {
         return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
-    }
-
-    private static void until(String what, BooleanSupplier check) throws InterruptedException {
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (!check.getAsBoolean()) {
-            if (System.nanoTime() > end) {
-                throw new AssertionError("never happened: " + what);
-            }
-            Thread.sleep(20);
-        }
-    }
-
-    private static <T> T await(Future<T> future) throws Exception {
-        return future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     }
 }

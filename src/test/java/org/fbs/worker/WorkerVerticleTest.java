@@ -1,11 +1,14 @@
 package org.fbs.worker;
 
+import static org.fbs.testkit.Ports.freePort;
+import static org.fbs.testkit.Waits.until;
+import static org.fbs.testkit.Waits.await;
 import static org.assertj.core.api.Assertions.assertThat;
+import org.fbs.testkit.JobOfferBuilder;
 import org.fbs.testkit.TestTools;
 import org.fbs.testkit.WorkerSettingsBuilder;
 import static org.assertj.core.api.Assertions.fail;
 
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
@@ -13,7 +16,6 @@ import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -33,7 +35,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -167,7 +168,8 @@ class WorkerVerticleTest {
         // Held up by a partition: the master stopped waiting for it 30 s ago (well past the allowed clock skew).
         long lapsed = System.currentTimeMillis() - 30_000 - JobOffer.MAX_CLOCK_SKEW.toMillis();
         OfferReply stale = OfferReply.fromJson(await(vertx.eventBus().<JsonObject>request(Addresses.offer("w-test"),
-            new JobOffer(81, spec, 2, false, "5b1c0d3e-1111-4111-8111-000000000081", lapsed, List.of()).toJson(),
+            JobOfferBuilder.offer(81, spec).attempt(2).lease("5b1c0d3e-1111-4111-8111-000000000081").deadline(lapsed)
+                .build().toJson(),
             new DeliveryOptions().setSendTimeout(10_000))).body());
 
         assertThat(stale.accepted()).isFalse();
@@ -177,7 +179,8 @@ class WorkerVerticleTest {
 
         String lease = "5b1c0d3e-2222-4222-8222-000000000081";
         OfferReply fresh = OfferReply.fromJson(await(vertx.eventBus().<JsonObject>request(Addresses.offer("w-test"),
-            new JobOffer(81, spec, 2, false, lease, System.currentTimeMillis() + 10_000, List.of()).toJson(),
+            JobOfferBuilder.offer(81, spec).attempt(2).lease(lease).deadline(System.currentTimeMillis() + 10_000)
+                .build().toJson(),
             new DeliveryOptions().setSendTimeout(10_000))).body());
         assertThat(fresh.accepted()).isTrue();
         assertThat(awaitEnd(81).kind()).isEqualTo(Kind.SUCCEEDED);
@@ -470,7 +473,8 @@ class WorkerVerticleTest {
         // An offer straight on the event bus: a kickstart no master of ours would have let through.
         JsonObject spec = SpecParser.fromJson(liveSpec(liveKickstart())).toJson();
         spec.getJsonObject("live").put("kickstart", liveKickstart() + "%include " + secret + " # note\n");
-        Message<JsonObject> reply = await(vertx.eventBus().request(OFFERS, new JobOffer(63, spec).toJson(),
+        Message<JsonObject> reply = await(vertx.eventBus().request(OFFERS,
+            JobOfferBuilder.offer(63, spec).build().toJson(),
             new DeliveryOptions().setSendTimeout(10_000)));
         assertThat(OfferReply.fromJson(reply.body()).accepted()).isTrue();
 
@@ -593,7 +597,8 @@ class WorkerVerticleTest {
         JsonObject live = SpecParser.fromJson(liveSpec(liveKickstart())).toJson();
 
         // As an older master, or one not ours, might send it: marked for isolation, to a worker without any.
-        Message<JsonObject> answer = await(vertx.eventBus().request(OFFERS, new JobOffer(68, live, 1, true).toJson(),
+        Message<JsonObject> answer = await(vertx.eventBus().request(OFFERS,
+            JobOfferBuilder.offer(68, live).isolate(true).build().toJson(),
             new DeliveryOptions().setSendTimeout(10_000)));
         OfferReply reply = OfferReply.fromJson(answer.body());
 
@@ -626,7 +631,8 @@ class WorkerVerticleTest {
         // A VM install ends only when the kickstart powers the VM off (livemedia-creator refuses it otherwise).
         JsonObject live = SpecParser.fromJson(liveSpec(liveKickstart() + "shutdown\n")).toJson();
 
-        Message<JsonObject> answer = await(vertx.eventBus().request(OFFERS, new JobOffer(70, live, 1, true).toJson(),
+        Message<JsonObject> answer = await(vertx.eventBus().request(OFFERS,
+            JobOfferBuilder.offer(70, live).isolate(true).build().toJson(),
             new DeliveryOptions().setSendTimeout(10_000)));
 
         assertThat(announcements.get(0).isolation()).isEqualTo("virt");
@@ -835,12 +841,6 @@ class WorkerVerticleTest {
         assertThat(announcements.get(0).running()).isEmpty();
     }
 
-    static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
-
     /** An executable /bin/sh script in the temp dir; it answers the worker's version probe (-V) and nothing else. */
     private Path wrapper(String name, String body) throws IOException {
         Path script = tmp.resolve(name);
@@ -932,7 +932,8 @@ class WorkerVerticleTest {
     private OfferReply offer(long id, Path stagingDir, String bootSection) throws Exception {
         JsonObject spec = SpecParser.fromIni("[DEFAULT]\ntype=boot\narch=x86_64\nrelease=41\nstaging=file://"
             + stagingDir + "\n[boot]\n" + bootSection).toJson();
-        Message<JsonObject> reply = await(vertx.eventBus().request(OFFERS, new JobOffer(id, spec).toJson(),
+        Message<JsonObject> reply = await(vertx.eventBus().request(OFFERS,
+            JobOfferBuilder.offer(id, spec).build().toJson(),
             new DeliveryOptions().setSendTimeout(10_000)));
         return OfferReply.fromJson(reply.body());
     }
@@ -940,7 +941,8 @@ class WorkerVerticleTest {
     /** Offers build {@code id} of a spec given as JSON (canonicalized by the parser, as the master does). */
     private OfferReply offer(long id, JsonObject spec) throws Exception {
         Message<JsonObject> reply = await(vertx.eventBus().request(OFFERS,
-            new JobOffer(id, SpecParser.fromJson(spec).toJson()).toJson(), new DeliveryOptions().setSendTimeout(10_000)));
+            JobOfferBuilder.offer(id, SpecParser.fromJson(spec).toJson()).build().toJson(),
+            new DeliveryOptions().setSendTimeout(10_000)));
         return OfferReply.fromJson(reply.body());
     }
 
@@ -991,21 +993,6 @@ class WorkerVerticleTest {
     }
 
     // ---- small helpers ------------------------------------------------------------------------------------------
-
-    static <T> T await(Future<T> future) throws Exception {
-        return future.toCompletionStage().toCompletableFuture().get(WAIT.toSeconds(), TimeUnit.SECONDS);
-    }
-
-    /** Polls {@code condition} until it holds, failing after 30 s. */
-    static void until(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                fail("gave up after " + WAIT.toSeconds() + " s waiting for " + what);
-            }
-            Thread.sleep(20);
-        }
-    }
 
     private static String sha256(Path file) throws Exception {
         return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
