@@ -1,30 +1,61 @@
 package org.fbs.build;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
  * What a pungi-koji compose needs from a dvd kickstart, which the legacy pungi read itself: its repositories
- * ({@code repo --baseurl}, {@code url --url}) and its {@code %packages} (groups, packages, exclusions). Read from the
- * flattened kickstart (ksflatten), in pykickstart's terms: pykickstart 3.74 {@code pykickstart/parser.py}
- * {@code Packages.add}: {@code @group} (with options after it) is a group, {@code -@group} an excluded group,
- * {@code -name} an excluded package, anything else a package; {@code #} starts a comment.
+ * ({@code repo --baseurl}, {@code url --url}) and its {@code %packages} (groups, environments, packages, exclusions).
+ * Read from the flattened kickstart (ksflatten), in pykickstart's terms: pykickstart 3.74 {@code pykickstart/parser.py}
+ * {@code Packages.add}: {@code @^env} is the environment, {@code @group} (with {@code --nodefaults} or
+ * {@code --optional} after it) a group, {@code -@group} an excluded group, {@code -name} an excluded package, anything
+ * else a package; {@code #} starts a comment; {@code %packages --ignoremissing} lets missing groups and packages pass.
  *
- * @param repos    base URLs, in the kickstart's order, each once
- * @param groups   group ids, without the {@code @}
- * @param packages package names (or globs)
- * @param excluded excluded package names
+ * @param repos         base URLs, in the kickstart's order, each once
+ * @param groups        the groups asked for, in order, each once
+ * @param environments  environment ids, without the {@code @^}
+ * @param packages      package names (or globs)
+ * @param excluded      excluded package names
+ * @param ignoreMissing {@code %packages --ignoremissing}
  */
-public record DvdKickstart(List<String> repos, List<String> groups, List<String> packages, List<String> excluded) {
+public record DvdKickstart(List<String> repos, List<GroupRequest> groups, List<String> environments,
+                           List<String> packages, List<String> excluded, boolean ignoreMissing) {
+
+    /**
+     * One {@code @group} line. Which of its packages it takes is the legacy pungi's rule (pungi 4.3.2
+     * {@code pungi/gather.py} {@code getPackagesFromGroup}, from pykickstart's include level): the mandatory ones
+     * always, the default ones unless {@code --nodefaults}, the optional ones with {@code --optional}.
+     */
+    public record GroupRequest(String id, boolean defaults, boolean optional) {
+
+        /** Whether a package of comps type {@code type} (mandatory, default, optional, conditional) is taken. */
+        public boolean takes(String type) {
+            return switch (type) {
+                case "mandatory", "conditional" -> true;
+                case "default" -> defaults;
+                case "optional" -> optional;
+                default -> false;
+            };
+        }
+    }
+
+    /** The group ids, in order. */
+    public List<String> groupIds() {
+        return groups.stream().map(GroupRequest::id).toList();
+    }
 
     public static DvdKickstart read(String kickstart) {
         Set<String> repos = new LinkedHashSet<>();
-        Set<String> groups = new LinkedHashSet<>();
+        Map<String, GroupRequest> groups = new LinkedHashMap<>();
+        Set<String> environments = new LinkedHashSet<>();
         Set<String> excludedGroups = new LinkedHashSet<>();
         Set<String> packages = new LinkedHashSet<>();
         Set<String> excluded = new LinkedHashSet<>();
+        boolean ignoreMissing = false;
         boolean inPackages = false;
         boolean inOtherSection = false;
         for (String raw : kickstart.split("\\R")) {
@@ -33,20 +64,29 @@ public record DvdKickstart(List<String> repos, List<String> groups, List<String>
                 continue;
             }
             if (line.startsWith("%")) {
-                String section = line.split("\\s+")[0];
+                List<String> words = words(line);
+                String section = words.get(0);
                 inPackages = section.equals("%packages");
                 inOtherSection = !inPackages && !section.equals("%end");
-                if (section.equals("%end")) {
-                    inPackages = false;
+                if (inPackages && words.contains("--ignoremissing")) {
+                    ignoreMissing = true;
                 }
                 continue;
             }
             if (inPackages) {
-                String item = line.split("\\s+")[0];
+                List<String> words = words(line.split("#", 2)[0]);
+                if (words.isEmpty()) {
+                    continue;
+                }
+                String item = words.get(0);
                 if (item.startsWith("-@")) {
                     excludedGroups.add(item.substring(2));
+                } else if (item.startsWith("@^")) {
+                    environments.add(item.substring(2));
                 } else if (item.startsWith("@")) {
-                    groups.add(item.substring(1));
+                    String id = item.substring(1);
+                    groups.putIfAbsent(id, new GroupRequest(id, !words.contains("--nodefaults"),
+                        words.contains("--optional")));
                 } else if (item.startsWith("-")) {
                     excluded.add(item.substring(1));
                 } else {
@@ -59,8 +99,9 @@ public record DvdKickstart(List<String> repos, List<String> groups, List<String>
                 }
             }
         }
-        groups.removeAll(excludedGroups);
-        return new DvdKickstart(List.copyOf(repos), List.copyOf(groups), List.copyOf(packages), List.copyOf(excluded));
+        excludedGroups.forEach(groups::remove);
+        return new DvdKickstart(List.copyOf(repos), List.copyOf(groups.values()), List.copyOf(environments),
+            List.copyOf(packages), List.copyOf(excluded), ignoreMissing);
     }
 
     /** The base URL of a {@code repo --baseurl} or {@code url --url} command, or null. */

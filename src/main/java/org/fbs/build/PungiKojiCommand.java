@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.fbs.spec.BuildSpec;
 import org.fbs.spec.DvdOptions;
@@ -25,9 +26,15 @@ import org.fbs.spec.DvdOptions;
  *
  * @param sideRepo  the side repository (a createrepo_c repo dir), or null: one more package repository
  * @param nomacboot whether lorax (buildinstall) is told not to make the Mac boot image (no hfsplus-tools)
+ * @param comps     reads the comps of the kickstart's repositories, for its {@code @group} lines
  */
-public record PungiKojiCommand(String program, BuildSpec spec, Path workDir, Path sideRepo, boolean nomacboot)
-    implements ImageCommand {
+public record PungiKojiCommand(String program, BuildSpec spec, Path workDir, Path sideRepo, boolean nomacboot,
+                               RepoComps.Reader comps) implements ImageCommand {
+
+    /** A command that reads the repositories' comps over the network ({@link RepoComps#standard()}). */
+    public PungiKojiCommand(String program, BuildSpec spec, Path workDir, Path sideRepo, boolean nomacboot) {
+        this(program, spec, workDir, sideRepo, nomacboot, RepoComps.standard());
+    }
 
     /** Every phase that a stage of the legacy script needs, in a compose that starts empty. */
     static final Map<String, List<String>> STAGE_PHASES = Map.of(
@@ -67,14 +74,24 @@ public record PungiKojiCommand(String program, BuildSpec spec, Path workDir, Pat
         return SideRepoLine.addTo(flattened, sideRepo);
     }
 
-    /** The config, the variants and the comps files the compose reads, from the flattened kickstart. */
+    /**
+     * The config, the variants and the comps files the compose reads, from the flattened kickstart; its groups are
+     * taken from its repositories' comps ({@link DvdGroups}: blocking, it reads them). Logs what it leaves out.
+     *
+     * @throws KickstartException a group the kickstart asks for is in no repository's comps, or their comps cannot be
+     *                            read
+     */
     @Override
-    public Map<Path, String> supportFiles(String flattened) {
+    public Map<Path, String> supportFiles(String flattened, Consumer<String> log) throws KickstartException {
         DvdKickstart ks = DvdKickstart.read(flattened);
+        DvdGroups groups = DvdGroups.of(ks, comps);
+        groups.notes().forEach(log);
         Map<Path, String> files = new LinkedHashMap<>();
         files.put(configFile(), config(ks).text());
-        files.put(configDir().resolve("fbs-variants.xml"), PungiComposeFiles.variants(variant(), spec.arch()));
-        files.put(configDir().resolve("fbs-comps.xml"), PungiComposeFiles.comps(name(), ks.packages()));
+        files.put(configDir().resolve("fbs-variants.xml"), PungiComposeFiles.variants(variant(), spec.arch(),
+            PungiComposeFiles.variantGroups(ks.packages(), groups.groups())));
+        files.put(configDir().resolve("fbs-comps.xml"), PungiComposeFiles.comps(name(), ks.packages(),
+            groups.groups()));
         return files;
     }
 
@@ -94,11 +111,6 @@ public record PungiKojiCommand(String program, BuildSpec spec, Path workDir, Pat
     public List<String> notes() {
         List<String> notes = new ArrayList<>();
         notes.add("dvd route: a pungi-koji compose (" + program + ")");
-        DvdKickstart ks = DvdKickstart.read(Objects.requireNonNullElse(spec.kickstart().text(), ""));
-        for (String group : ks.groups()) {
-            notes.add("kickstart group @" + group + ": not on the DVD; the compose's comps file holds only the"
-                + " kickstart's packages (name the group's packages in %packages)");
-        }
         if (spec.dvd().force()) {
             notes.add("[dvd] force: not passed; every compose starts in a new folder");
         }

@@ -45,6 +45,16 @@ class PungiKojiComposeTest {
         %%end
         """.formatted(FEDORA);
 
+    /** What the kickstart's Fedora repositories define, as far as these tests need: the group core. */
+    static final RepoComps.Reader FEDORA_COMPS = url -> Comps.parse(new java.io.ByteArrayInputStream("""
+        <comps><group><id>core</id><name>Core</name><packagelist>
+        <packagereq type="mandatory">dnf</packagereq><packagereq type="default">vim-minimal</packagereq>
+        </packagelist></group></comps>""".getBytes(StandardCharsets.UTF_8)), url);
+
+    static PungiKojiCommand command(String program, BuildSpec spec, Path work, Path side, boolean nomacboot) {
+        return new PungiKojiCommand(program, spec, work, side, nomacboot, FEDORA_COMPS);
+    }
+
     static BuildSpec dvd(String release, DvdOptions options) {
         return new BuildSpec(ImageType.DVD, "x86_64", release, BuildSpec.WORKER_STAGING, List.of(), KojiPackages.NONE,
             null, options, null);
@@ -65,7 +75,7 @@ class PungiKojiComposeTest {
                     for (int flags = 0; flags < 4; flags++) {
                         for (Path side : new Path[] {null, work.resolve("side-repo")}) {
                             for (boolean nomacboot : new boolean[] {false, true}) {
-                                out.add(new PungiKojiCommand("/usr/bin/pungi-koji", dvd(release, options(flavor,
+                                out.add(command("/usr/bin/pungi-koji", dvd(release, options(flavor,
                                     bugurl, (flags & 1) != 0, (flags & 2) != 0, "all", KICKSTART)), work, side,
                                     nomacboot));
                             }
@@ -78,11 +88,11 @@ class PungiKojiComposeTest {
     }
 
     @Test
-    void everyConfigFbsWritesFollowsPungisSchema() {
+    void everyConfigFbsWritesFollowsPungisSchema() throws Exception {
         List<PungiKojiCommand> shapes = everyShape(WORK);
         assertThat(shapes).hasSize(256);
         for (PungiKojiCommand command : shapes) {
-            String text = command.supportFiles(KICKSTART).get(command.configFile());
+            String text = command.supportFiles(KICKSTART, line -> { }).get(command.configFile());
             Map<String, Object> config = PythonLiterals.config(text);
             assertThat(PungiSchema.violations(config)).as(text).isEmpty();
             assertThat(config.keySet()).as(text).doesNotContain("release_is_layered", "gather_source", "runroot");
@@ -90,8 +100,8 @@ class PungiKojiComposeTest {
     }
 
     @Test
-    void theSchemaRulesCatchWhatPungiRefuses() {
-        Map<String, Object> good = PythonLiterals.config(everyShape(WORK).get(0).supportFiles(KICKSTART)
+    void theSchemaRulesCatchWhatPungiRefuses() throws Exception {
+        Map<String, Object> good = PythonLiterals.config(everyShape(WORK).get(0).supportFiles(KICKSTART, line -> { })
             .get(WORK.resolve("pungi-config/fbs-dvd.conf")));
         assertThat(PungiSchema.violations(good)).isEmpty();
 
@@ -119,10 +129,10 @@ class PungiKojiComposeTest {
     }
 
     @Test
-    void theConfigCarriesTheSpecTheKickstartAndTheSideRepository() {
-        PungiKojiCommand command = new PungiKojiCommand("/usr/bin/pungi-koji", dvd("rawhide",
+    void theConfigCarriesTheSpecTheKickstartAndTheSideRepository() throws Exception {
+        PungiKojiCommand command = command("/usr/bin/pungi-koji", dvd("rawhide",
             options("Server", "https://bugzilla.redhat.com/", false, true, "all", KICKSTART)), WORK, SIDE, true);
-        Map<Path, String> files = command.supportFiles(KICKSTART);
+        Map<Path, String> files = command.supportFiles(KICKSTART, line -> { });
         Map<String, Object> config = PythonLiterals.config(files.get(command.configFile()));
 
         assertThat(config).containsEntry("release_name", "Fedora").containsEntry("release_short", "Fedora")
@@ -140,19 +150,18 @@ class PungiKojiComposeTest {
 
         String variants = files.get(WORK.resolve("pungi-config/fbs-variants.xml"));
         assertThat(variants).contains("<variant id=\"Server\" name=\"Server\" type=\"variant\">",
-            "<arch>x86_64</arch>", "<group default=\"true\">fbs-dvd</group>");
+            "<arch>x86_64</arch>", "<group default=\"true\">fbs-dvd</group>", "<group default=\"true\">core</group>");
         String comps = files.get(WORK.resolve("pungi-config/fbs-comps.xml"));
         assertThat(comps).contains("<id>fbs-dvd</id>", "<packagereq type=\"mandatory\">kernel</packagereq>",
-            "<packagereq type=\"mandatory\">anaconda</packagereq>").doesNotContain("fprintd", "core");
-        assertThat(command.notes()).contains(
-            "kickstart group @core: not on the DVD; the compose's comps file holds only the kickstart's packages"
-                + " (name the group's packages in %packages)");
+            "<packagereq type=\"mandatory\">anaconda</packagereq>", "<id>core</id>",
+            "<packagereq type=\"mandatory\">dnf</packagereq>", "<packagereq type=\"default\">vim-minimal</packagereq>")
+            .doesNotContain("fprintd", "dial-up");
 
         // No source ISO unless asked for and not refused (the legacy --sourceisos, --nosource).
         for (boolean[] flags : new boolean[][] {{false, false}, {true, true}, {true, false}}) {
-            PungiKojiCommand plain = new PungiKojiCommand("pungi-koji", dvd("41",
+            PungiKojiCommand plain = command("pungi-koji", dvd("41",
                 options(null, null, flags[0], flags[1], "all", KICKSTART)), WORK, null, false);
-            Map<String, Object> c = PythonLiterals.config(plain.supportFiles(KICKSTART).get(plain.configFile()));
+            Map<String, Object> c = PythonLiterals.config(plain.supportFiles(KICKSTART, line -> { }).get(plain.configFile()));
             assertThat(c).containsEntry("createiso_skip", List.of(List.of("^.*$", Map.of("src", true))))
                 .doesNotContainKey("lorax_options");
             assertThat(plain.variant()).isEqualTo("DVD");
@@ -160,31 +169,33 @@ class PungiKojiComposeTest {
     }
 
     @Test
-    void aStringIsQuotedSoThatPythonReadsItBack() {
+    void aStringIsQuotedSoThatPythonReadsItBack() throws Exception {
         String nasty = "a\"b\\c'd\n\te\u0001 ${x} %(y)s";
         assertThat(PythonLiterals.config("k = " + PungiComposeConfig.quote(nasty))).containsEntry("k", nasty);
         assertThat(PungiComposeConfig.literal(new PungiComposeConfig.Tuple(List.of("x")))).isEqualTo("(\"x\",)");
     }
 
     @Test
-    void theKickstartIsReadAsPykickstartReadsIt() {
+    void theKickstartIsReadAsPykickstartReadsIt() throws Exception {
         DvdKickstart ks = DvdKickstart.read(KICKSTART);
         assertThat(ks.repos()).containsExactly(FEDORA,
             "https://dl.fedoraproject.org/pub/fedora/linux/updates/41/Everything/x86_64/");
-        assertThat(ks.groups()).containsExactly("core", "^server-product-environment");
+        assertThat(ks.groupIds()).containsExactly("core");
+        assertThat(ks.environments()).containsExactly("server-product-environment");
+        assertThat(ks.ignoreMissing()).isFalse();
         assertThat(ks.packages()).containsExactly("kernel", "anaconda");
         assertThat(ks.excluded()).containsExactly("fprintd");
     }
 
     @Test
-    void aStageBecomesThePhasesItNeeds() {
-        PungiKojiCommand all = new PungiKojiCommand("/usr/bin/pungi-koji",
+    void aStageBecomesThePhasesItNeeds() throws Exception {
+        PungiKojiCommand all = command("/usr/bin/pungi-koji",
             dvd("41", options(null, null, false, false, "all", KICKSTART)), WORK, null, false);
         assertThat(all.arguments()).containsExactly("/usr/bin/pungi-koji",
             "--config", "/var/lib/fbs/work/builds/9/pungi-config/fbs-dvd.conf",
             "--compose-dir", "/var/lib/fbs/work/builds/9/pungi-compose", "--test", "--no-latest-link");
         assertThat(all.tool()).isEqualTo("pungi-koji");
-        PungiKojiCommand gather = new PungiKojiCommand("/usr/bin/pungi-koji",
+        PungiKojiCommand gather = command("/usr/bin/pungi-koji",
             dvd("41", options(null, null, false, false, "-G", KICKSTART)), WORK, null, false);
         assertThat(gather.arguments()).endsWith("--just-phase", "init", "--just-phase", "pkgset", "--just-phase",
             "gather");
@@ -192,7 +203,7 @@ class PungiKojiComposeTest {
 
     @Test
     void theStandInComposesFromTheFilesFbsWrote(@TempDir Path work) throws Exception {
-        PungiKojiCommand command = new PungiKojiCommand(STANDINS.resolve("pungi-koji").toString(),
+        PungiKojiCommand command = command(STANDINS.resolve("pungi-koji").toString(),
             dvd("42", options("Server", null, false, true, "all", KICKSTART)), work, null, true);
         write(command);
         String out = run(command.arguments(), 0);
@@ -208,7 +219,7 @@ class PungiKojiComposeTest {
         byte[] iso = Files.readAllBytes(command.isos().get(2));
         assertThat(new String(iso, 32769, 5, StandardCharsets.US_ASCII)).isEqualTo("CD001");
 
-        PungiKojiCommand gather = new PungiKojiCommand(STANDINS.resolve("pungi-koji").toString(),
+        PungiKojiCommand gather = command(STANDINS.resolve("pungi-koji").toString(),
             dvd("42", options(null, null, false, false, "-G", KICKSTART)), work.resolve("g"), null, false);
         write(gather);
         run(gather.arguments(), 0);
@@ -217,7 +228,7 @@ class PungiKojiComposeTest {
 
     @Test
     void theStandInRefusesWhatPungiKojiRefuses(@TempDir Path work) throws Exception {
-        PungiKojiCommand command = new PungiKojiCommand(STANDINS.resolve("pungi-koji").toString(),
+        PungiKojiCommand command = command(STANDINS.resolve("pungi-koji").toString(),
             dvd("41", options(null, null, false, false, "all", KICKSTART)), work, null, false);
         write(command);
         String koji = command.program();
@@ -240,7 +251,7 @@ class PungiKojiComposeTest {
         assertThat(run(List.of(koji, "--config", conf, "--compose-dir", dir, "--test", "--just-phase", "gather"), 1))
             .contains("pkgset phase is skipped but it's needed by gather phase");
         assertThat(run(List.of(koji, "--version"), 0)).isEqualTo("pungi-4.9.0-1.fc41.noarch\n");
-        PungiKojiCommand noRepo = new PungiKojiCommand(koji, dvd("41", options(null, null, false, false, "all",
+        PungiKojiCommand noRepo = command(koji, dvd("41", options(null, null, false, false, "all",
             "%packages\nkernel\n%end\n")), work.resolve("no-repo"), null, false);
         write(noRepo, "%packages\nkernel\n%end\n");
         assertThat(run(noRepo.arguments(), 1)).contains("pkgset_repos names no repository");
@@ -259,7 +270,7 @@ class PungiKojiComposeTest {
     }
 
     private static void write(PungiKojiCommand command, String kickstart) throws Exception {
-        for (Map.Entry<Path, String> file : command.supportFiles(kickstart).entrySet()) {
+        for (Map.Entry<Path, String> file : command.supportFiles(kickstart, line -> { }).entrySet()) {
             Files.createDirectories(file.getKey().getParent());
             Files.writeString(file.getKey(), file.getValue());
         }
