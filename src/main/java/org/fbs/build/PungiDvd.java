@@ -160,11 +160,19 @@ final class PungiDvd implements ImageKind {
         return refused;
     }
 
-    /** NAME[-FLAVOR]-VERSION-ARCH-DVD.iso: pungi's iso_basename (family, then variant) and its DVD suffix. */
+    /**
+     * NAME[-FLAVOR]-VERSION-ARCH-DVD.iso: the legacy pungi's iso_basename (family, then variant) and its DVD suffix,
+     * the names the 2012 service's users knew; the compose route is configured to write the same
+     * ({@link PungiComposeConfig#imageNameFormat()}).
+     */
     static String isoName(BuildSpec spec) {
-        DvdOptions dvd = spec.dvd();
-        return name(dvd) + (dvd.flavor() == null ? "" : "-" + dvd.flavor()) + "-"
-            + Objects.requireNonNullElse(dvd.version(), spec.release()) + "-" + spec.arch() + "-DVD.iso";
+        return isoBaseName(spec.dvd()) + "-" + Objects.requireNonNullElse(spec.dvd().version(), spec.release()) + "-"
+            + spec.arch() + "-DVD.iso";
+    }
+
+    /** NAME[-FLAVOR]: what every ISO name of a dvd build starts with, on both routes. */
+    static String isoBaseName(DvdOptions dvd) {
+        return name(dvd) + (dvd.flavor() == null ? "" : "-" + dvd.flavor());
     }
 
     private static String name(DvdOptions dvd) {

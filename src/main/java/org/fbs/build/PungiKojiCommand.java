@@ -22,7 +22,8 @@ import org.fbs.spec.DvdOptions;
  * {@code --just-phase} takes a phase name and may repeat. The worker chooses every path.
  *
  * <p>The compose writes its ISOs to {@code COMPOSE/compose/VARIANT/ARCH/iso/} (and {@code .../source/iso/} for the
- * source ISO), the layout of {@code pungi/paths.py}.
+ * source ISO), the layout of {@code pungi/paths.py}, named as the legacy script named them
+ * ({@link PungiComposeConfig#imageNameFormat()}), so that both routes stage the same files for a spec.
  *
  * @param sideRepo  the side repository (a createrepo_c repo dir), or null: one more package repository
  * @param nomacboot whether lorax (buildinstall) is told not to make the Mac boot image (no hfsplus-tools)
@@ -104,7 +105,7 @@ public record PungiKojiCommand(String program, BuildSpec spec, Path workDir, Pat
         }
         return new PungiComposeConfig(name(), shortName(name()), version(), spec.arch(), repos,
             configDir().resolve("fbs-variants.xml").toString(), configDir().resolve("fbs-comps.xml").toString(),
-            dvd.bugurl(), nomacboot, dvd.sourceisos() && !dvd.nosource(), ks.excluded());
+            dvd.bugurl(), nomacboot, dvd.sourceisos() && !dvd.nosource(), ks.excluded(), PungiDvd.isoBaseName(dvd));
     }
 
     @Override

@@ -126,6 +126,40 @@ class PungiKojiComposeTest {
             "lorax_options.^(.*$.*.nomacboot: not of type boolean");
         assertThat(PungiSchema.violations(with(good, "release_version", 41L))).containsExactly(
             "release_version: 41 is not of type 'string'");
+        // every other key FBS writes, held to its type
+        assertThat(PungiSchema.violations(with(good, "variants_file", List.of("a")))).containsExactly(
+            "variants_file: [a] is not of type 'string'");
+        assertThat(PungiSchema.violations(with(good, "pkgset_source", "koji"))).contains(
+            "pkgset_source=koji conflicts with pkgset_repos");
+        assertThat(PungiSchema.violations(with(good, "pkgset_source", "local"))).contains(
+            "pkgset_source: local is not one of [koji, repos]");
+        assertThat(PungiSchema.violations(with(good, "pkgset_repos", Map.of("x86_64", 5L)))).containsExactly(
+            "pkgset_repos.x86_64: not a string or a list of strings");
+        assertThat(PungiSchema.violations(with(good, "buildinstall_method", "buildinstall"))).containsExactly(
+            "buildinstall_method: buildinstall is not one of [lorax]");
+        assertThat(PungiSchema.violations(without(with(good, "lorax_options", List.of(List.of("^.*$",
+            Map.of("*", Map.of("nomacboot", true))))), "buildinstall_method"))).containsExactly(
+            "buildinstall_method=null conflicts with lorax_options");
+        assertThat(PungiSchema.violations(with(good, "createiso_use_xorrisofs", "yes"))).containsExactly(
+            "createiso_use_xorrisofs: yes is not of type 'boolean'");
+        assertThat(PungiSchema.violations(with(good, "createiso_skip", List.of(List.of("^.*$"),
+            List.of("^.*$", Map.of("src", "yes")))))).containsExactly(
+            "createiso_skip: [^.*$] is not a [variant regex, {arch: value}] pair",
+            "createiso_skip.^.*$.src: not a boolean");
+        assertThat(PungiSchema.violations(with(good, "filter_packages", List.of(List.of("^.*$",
+            Map.of("*", "fprintd")))))).containsExactly("filter_packages.^.*$.*: not a list of strings");
+        assertThat(PungiSchema.violations(with(good, "image_name_format", "%(name)s-{x}.iso"))).containsExactly(
+            "image_name_format: unknown format element name",
+            "image_name_format: a % or brace outside a %(element)s");
+        assertThat(PungiSchema.violations(with(good, "disc_types", List.of("DVD")))).containsExactly(
+            "disc_types: [DVD] is not of type 'object'");
+        assertThat(PungiSchema.violations(with(good, "iso_size", true))).containsExactly(
+            "iso_size: true is not valid under any of the given schemas");
+        // a conflict counts only away from the option's default (checks.py _validate_requires)
+        assertThat(PungiSchema.violations(with(good, "pkgset_koji_inherit", true))).containsExactly(
+            "unknown config option pkgset_koji_inherit");
+        assertThat(PungiSchema.violations(with(good, "pkgset_koji_inherit", false))).containsExactly(
+            "unknown config option pkgset_koji_inherit", "pkgset_source=repos conflicts with pkgset_koji_inherit");
     }
 
     @Test
@@ -208,15 +242,15 @@ class PungiKojiComposeTest {
         write(command);
         String out = run(command.arguments(), 0);
         assertThat(out).contains("COMPOSE_ID=Fedora-42-").contains("Compose finished");
-        assertThat(command.isos()).extracting(p -> work.relativize(p).toString().replaceAll("[0-9]{8}", "DATE"))
-            .containsExactly(
-                "pungi-compose/compose/Server/source/iso/Fedora-42-DATE.t.0-Server-source-dvd1.iso",
-                "pungi-compose/compose/Server/x86_64/iso/Fedora-42-DATE.t.0-Server-x86_64-boot.iso",
-                "pungi-compose/compose/Server/x86_64/iso/Fedora-42-DATE.t.0-Server-x86_64-dvd1.iso");
+        // named as the legacy script named them (image_name_format, disc_types)
+        assertThat(command.isos()).extracting(p -> work.relativize(p).toString()).containsExactly(
+            "pungi-compose/compose/Server/source/iso/Fedora-Server-42-source-DVD.iso",
+            "pungi-compose/compose/Server/x86_64/iso/Fedora-Server-42-x86_64-DVD.iso",
+            "pungi-compose/compose/Server/x86_64/iso/Fedora-Server-42-x86_64-netinst.iso");
         assertThat(work.resolve("pungi-compose/compose/metadata/composeinfo.json")).content()
             .contains("\"type\": \"test\"");
         // a real ISO 9660 image: "CD001" at byte 32769
-        byte[] iso = Files.readAllBytes(command.isos().get(2));
+        byte[] iso = Files.readAllBytes(command.isos().get(1));
         assertThat(new String(iso, 32769, 5, StandardCharsets.US_ASCII)).isEqualTo("CD001");
 
         PungiKojiCommand gather = command(STANDINS.resolve("pungi-koji").toString(),
