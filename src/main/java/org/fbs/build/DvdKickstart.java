@@ -16,14 +16,16 @@ import java.util.Set;
  * else a package; {@code #} starts a comment; {@code %packages --ignoremissing} lets missing groups and packages pass.
  *
  * @param repos         base URLs, in the kickstart's order, each once
+ * @param mirrorlists   the repositories given by {@code --mirrorlist} or {@code --metalink} only, as their commands
  * @param groups        the groups asked for, in order, each once
  * @param environments  environment ids, without the {@code @^}
  * @param packages      package names (or globs)
  * @param excluded      excluded package names
  * @param ignoreMissing {@code %packages --ignoremissing}
  */
-public record DvdKickstart(List<String> repos, List<GroupRequest> groups, List<String> environments,
-                           List<String> packages, List<String> excluded, boolean ignoreMissing) {
+public record DvdKickstart(List<String> repos, List<String> mirrorlists, List<GroupRequest> groups,
+                           List<String> environments, List<String> packages, List<String> excluded,
+                           boolean ignoreMissing) {
 
     /**
      * One {@code @group} line. Which of its packages it takes is the legacy pungi's rule (pungi 4.3.2
@@ -50,6 +52,7 @@ public record DvdKickstart(List<String> repos, List<GroupRequest> groups, List<S
 
     public static DvdKickstart read(String kickstart) {
         Set<String> repos = new LinkedHashSet<>();
+        Set<String> mirrorlists = new LinkedHashSet<>();
         Map<String, GroupRequest> groups = new LinkedHashMap<>();
         Set<String> environments = new LinkedHashSet<>();
         Set<String> excludedGroups = new LinkedHashSet<>();
@@ -93,38 +96,58 @@ public record DvdKickstart(List<String> repos, List<GroupRequest> groups, List<S
                     packages.add(item);
                 }
             } else if (!inOtherSection) {
-                String url = commandUrl(line);
+                String url = commandUrl(line, false);
                 if (url != null) {
                     repos.add(url);
+                } else if (commandUrl(line, true) != null) {
+                    mirrorlists.add(line);
                 }
             }
         }
         excludedGroups.forEach(groups::remove);
-        return new DvdKickstart(List.copyOf(repos), List.copyOf(groups.values()), List.copyOf(environments),
-            List.copyOf(packages), List.copyOf(excluded), ignoreMissing);
+        return new DvdKickstart(List.copyOf(repos), List.copyOf(mirrorlists), List.copyOf(groups.values()),
+            List.copyOf(environments), List.copyOf(packages), List.copyOf(excluded), ignoreMissing);
     }
 
-    /** The base URL of a {@code repo --baseurl} or {@code url --url} command, or null. */
-    private static String commandUrl(String line) {
+    /**
+     * This kickstart with its repositories' {@code $releasever} and {@code $basearch} filled in, as the legacy pungi
+     * filled them (pungi 4.3.2 {@code pungi/gather.py} {@code _inityum}: releasever is its {@code --ver}, basearch
+     * rpmUtils' base arch of the tree's arch): a compose's pkgset_repos are used as written.
+     */
+    public DvdKickstart expanded(String releasever, String arch) {
+        String basearch = switch (arch) {
+            case "i386", "i486", "i586", "i686", "athlon" -> "i386";
+            default -> arch;
+        };
+        List<String> filled = repos.stream().map(url -> url.replace("${releasever}", releasever)
+            .replace("$releasever", releasever).replace("${basearch}", basearch).replace("$basearch", basearch))
+            .distinct().toList();
+        return new DvdKickstart(filled, mirrorlists, groups, environments, packages, excluded, ignoreMissing);
+    }
+
+    /**
+     * The base URL of a {@code repo --baseurl} or {@code url --url} command, or null; with {@code mirrors}, the mirror
+     * list of a {@code repo} or {@code url} command ({@code --mirrorlist}, {@code --metalink}), or null.
+     */
+    private static String commandUrl(String line, boolean mirrors) {
         List<String> words = words(line);
         if (words.isEmpty()) {
             return null;
         }
-        String option = switch (words.get(0)) {
-            case "repo" -> "--baseurl";
-            case "url" -> "--url";
-            default -> null;
+        List<String> options = switch (words.get(0)) {
+            case "repo" -> mirrors ? List.of("--mirrorlist", "--metalink") : List.of("--baseurl");
+            case "url" -> mirrors ? List.of("--mirrorlist", "--metalink") : List.of("--url");
+            default -> List.of();
         };
-        if (option == null) {
-            return null;
-        }
         for (int i = 1; i < words.size(); i++) {
             String word = words.get(i);
-            if (word.startsWith(option + "=")) {
-                return word.substring(option.length() + 1);
-            }
-            if (word.equals(option) && i + 1 < words.size()) {
-                return words.get(i + 1);
+            for (String option : options) {
+                if (word.startsWith(option + "=")) {
+                    return word.substring(option.length() + 1);
+                }
+                if (word.equals(option) && i + 1 < words.size()) {
+                    return words.get(i + 1);
+                }
             }
         }
         return null;

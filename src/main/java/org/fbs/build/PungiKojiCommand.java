@@ -84,7 +84,18 @@ public record PungiKojiCommand(String program, BuildSpec spec, Path workDir, Pat
      */
     @Override
     public Map<Path, String> supportFiles(String flattened, Consumer<String> log) throws KickstartException {
-        DvdKickstart ks = DvdKickstart.read(flattened);
+        DvdKickstart ks = DvdKickstart.read(flattened).expanded(version(), spec.arch());
+        // pungi's repos package set takes base URLs only (pkgset_repos); the legacy pungi (yum) took mirror lists too
+        for (String mirrored : ks.mirrorlists()) {
+            if (ks.repos().isEmpty()) {
+                throw new KickstartException("kickstart line '" + mirrored + "': a pungi-koji compose (Fedora "
+                    + DvdRoute.COMPOSE_ONLY_SINCE + " and later) reads packages from base URLs only (pungi's"
+                    + " pkgset_repos), and this kickstart has no other repository: give it --baseurl (url --url)"
+                    + " instead of a mirror list");
+            }
+            log.accept("kickstart line '" + mirrored + "': left out of the compose, which reads packages from base"
+                + " URLs only (pungi's pkgset_repos); its other repositories are used");
+        }
         DvdGroups groups = DvdGroups.of(ks, comps);
         groups.notes().forEach(log);
         Map<Path, String> files = new LinkedHashMap<>();

@@ -214,11 +214,51 @@ class PungiKojiComposeTest {
         DvdKickstart ks = DvdKickstart.read(KICKSTART);
         assertThat(ks.repos()).containsExactly(FEDORA,
             "https://dl.fedoraproject.org/pub/fedora/linux/updates/41/Everything/x86_64/");
+        assertThat(ks.mirrorlists()).containsExactly(
+            "repo --name=mirror --mirrorlist=https://mirrors.fedoraproject.org/metalink?repo=fedora-41");
         assertThat(ks.groupIds()).containsExactly("core");
         assertThat(ks.environments()).containsExactly("server-product-environment");
         assertThat(ks.ignoreMissing()).isFalse();
         assertThat(ks.packages()).containsExactly("kernel", "anaconda");
         assertThat(ks.excluded()).containsExactly("fprintd");
+    }
+
+    /**
+     * What a QA tester's rawhide kickstart brings: $releasever/$basearch in the URLs (the legacy pungi filled them in
+     * itself; a compose uses pkgset_repos as written), and Fedora's mirror lists, which a compose cannot read.
+     */
+    @Test
+    void releaseVariablesAreFilledInAndMirrorListsAreLeftOutOrRefusedWithTheReason() throws Exception {
+        String ks = """
+            url --url=https://dl.fedoraproject.org/pub/fedora/linux/development/$releasever/Everything/$basearch/os/
+            repo --name=extra --baseurl=https://example.org/${releasever}/${basearch}/
+            repo --name=rawhide --mirrorlist=https://mirrors.fedoraproject.org/mirrorlist?repo=rawhide&arch=$basearch
+            %packages
+            kernel
+            %end
+            """;
+        PungiKojiCommand command = command("/usr/bin/pungi-koji", dvd("rawhide",
+            options("Server", null, false, false, "all", ks)), WORK, null, false);
+        List<String> log = new ArrayList<>();
+        Map<String, Object> config = PythonLiterals.config(command.supportFiles(ks, log::add).get(command.configFile()));
+        assertThat(config).containsEntry("release_version", "rawhide").containsEntry("pkgset_repos", Map.of("x86_64",
+            List.of("https://dl.fedoraproject.org/pub/fedora/linux/development/rawhide/Everything/x86_64/os/",
+                "https://example.org/rawhide/x86_64/")))
+            .containsEntry("image_name_format", "Fedora-Server-%(version)s-%(arch)s-%(disc_type)s%(suffix)s");
+        assertThat(log).containsExactly("kickstart line 'repo --name=rawhide --mirrorlist=https://mirrors.fedoraproject"
+            + ".org/mirrorlist?repo=rawhide&arch=$basearch': left out of the compose, which reads packages from base"
+            + " URLs only (pungi's pkgset_repos); its other repositories are used");
+        assertThat(PungiDvd.isoName(command.spec())).isEqualTo("Fedora-Server-rawhide-x86_64-DVD.iso");
+
+        String mirrorsOnly = "url --mirrorlist=https://mirrors.fedoraproject.org/mirrorlist?repo=rawhide&arch=x86_64\n"
+            + "%packages\nkernel\n%end\n";
+        PungiKojiCommand refused = command("/usr/bin/pungi-koji", dvd("42",
+            options(null, null, false, false, "all", mirrorsOnly)), WORK, null, false);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> refused.supportFiles(mirrorsOnly, line -> { }))
+            .isInstanceOf(KickstartException.class).hasMessage("kickstart line 'url --mirrorlist=https://mirrors"
+                + ".fedoraproject.org/mirrorlist?repo=rawhide&arch=x86_64': a pungi-koji compose (Fedora 41 and later)"
+                + " reads packages from base URLs only (pungi's pkgset_repos), and this kickstart has no other"
+                + " repository: give it --baseurl (url --url) instead of a mirror list");
     }
 
     @Test

@@ -13,9 +13,9 @@ import org.fbs.koji.TestRpms;
  * Groups: {@code somegroup} (mandatory fbs-alpha, default fbs-beta, optional fbs-gamma) and {@code emptyish} (one
  * optional package only).
  */
-final class ReleaseRepo {
+public final class ReleaseRepo {
 
-    static final String COMPS = """
+    public static final String COMPS = """
         <?xml version="1.0" encoding="UTF-8"?>
         <!DOCTYPE comps PUBLIC "-//Red Hat, Inc.//DTD Comps info//EN" "comps.dtd">
         <comps>
@@ -51,7 +51,7 @@ final class ReleaseRepo {
     }
 
     /** Makes the repository in {@code dir}; returns its file:// base URL. */
-    static String make(Path dir) throws IOException, InterruptedException {
+    public static String make(Path dir) throws IOException, InterruptedException {
         Path build = Files.createDirectories(dir.resolveSibling(dir.getFileName() + "-rpmbuild"));
         Files.createDirectories(dir);
         for (String name : List.of("fbs-alpha", "fbs-beta", "fbs-gamma")) {
