@@ -30,7 +30,7 @@ public record DvdGroups(List<Comps.Group> groups, List<String> notes) {
      * @throws KickstartException a group is defined nowhere (without {@code --ignoremissing}), or a repository's
      *                            groups cannot be read
      */
-    public static DvdGroups of(DvdKickstart ks, RepoComps.Reader reader) throws KickstartException {
+    public static DvdGroups of(DvdKickstart ks, Repositories reader) throws KickstartException {
         List<String> notes = new ArrayList<>();
         for (String env : ks.environments()) {
             notes.add("kickstart environment @^" + env + ": not on the DVD; pungi takes no environment from a"
@@ -43,7 +43,7 @@ public record DvdGroups(List<Comps.Group> groups, List<String> notes) {
         Comps comps = Comps.NONE;
         for (String repo : ks.repos()) {
             try {
-                comps = comps.and(reader.read(repo));
+                comps = comps.and(reader.comps(repo));
             } catch (IOException e) {
                 throw new KickstartException("kickstart repository " + repo + ": its groups (the comps its"
                     + " repodata/repomd.xml names) could not be read, and the kickstart asks for @"

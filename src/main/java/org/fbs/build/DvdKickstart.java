@@ -16,7 +16,7 @@ import java.util.Set;
  * else a package; {@code #} starts a comment; {@code %packages --ignoremissing} lets missing groups and packages pass.
  *
  * @param repos         base URLs, in the kickstart's order, each once
- * @param mirrorlists   the repositories given by {@code --mirrorlist} or {@code --metalink} only, as their commands
+ * @param mirrorlists   the mirror-list URLs of repositories given by {@code --mirrorlist} or {@code --metalink} only
  * @param groups        the groups asked for, in order, each once
  * @param environments  environment ids, without the {@code @^}
  * @param packages      package names (or globs)
@@ -97,10 +97,11 @@ public record DvdKickstart(List<String> repos, List<String> mirrorlists, List<Gr
                 }
             } else if (!inOtherSection) {
                 String url = commandUrl(line, false);
+                String list = commandUrl(line, true);
                 if (url != null) {
                     repos.add(url);
-                } else if (commandUrl(line, true) != null) {
-                    mirrorlists.add(line);
+                } else if (list != null) {
+                    mirrorlists.add(list);
                 }
             }
         }
@@ -119,10 +120,19 @@ public record DvdKickstart(List<String> repos, List<String> mirrorlists, List<Gr
             case "i386", "i486", "i586", "i686", "athlon" -> "i386";
             default -> arch;
         };
-        List<String> filled = repos.stream().map(url -> url.replace("${releasever}", releasever)
-            .replace("$releasever", releasever).replace("${basearch}", basearch).replace("$basearch", basearch))
-            .distinct().toList();
-        return new DvdKickstart(filled, mirrorlists, groups, environments, packages, excluded, ignoreMissing);
+        java.util.function.UnaryOperator<String> fill = url -> url.replace("${releasever}", releasever)
+            .replace("$releasever", releasever).replace("${basearch}", basearch).replace("$basearch", basearch);
+        return new DvdKickstart(repos.stream().map(fill).distinct().toList(),
+            mirrorlists.stream().map(fill).distinct().toList(), groups, environments, packages, excluded,
+            ignoreMissing);
+    }
+
+    /** This kickstart with the base URLs its mirror lists came to, after its own, in place of the lists. */
+    public DvdKickstart withMirrors(List<String> mirrors) {
+        List<String> all = new ArrayList<>(repos);
+        mirrors.stream().filter(m -> !all.contains(m)).forEach(all::add);
+        return new DvdKickstart(List.copyOf(all), List.of(), groups, environments, packages, excluded,
+            ignoreMissing);
     }
 
     /**

@@ -27,14 +27,14 @@ import org.fbs.spec.DvdOptions;
  *
  * @param sideRepo  the side repository (a createrepo_c repo dir), or null: one more package repository
  * @param nomacboot whether lorax (buildinstall) is told not to make the Mac boot image (no hfsplus-tools)
- * @param comps     reads the comps of the kickstart's repositories, for its {@code @group} lines
+ * @param repositories reads the kickstart's repositories: their comps (for its {@code @group} lines) and mirror lists
  */
 public record PungiKojiCommand(String program, BuildSpec spec, Path workDir, Path sideRepo, boolean nomacboot,
-                               RepoComps.Reader comps) implements ImageCommand {
+                               Repositories repositories) implements ImageCommand {
 
-    /** A command that reads the repositories' comps over the network ({@link RepoComps#standard()}). */
+    /** A command that reads the repositories over the network ({@link RepoReader#standard()}). */
     public PungiKojiCommand(String program, BuildSpec spec, Path workDir, Path sideRepo, boolean nomacboot) {
-        this(program, spec, workDir, sideRepo, nomacboot, RepoComps.standard());
+        this(program, spec, workDir, sideRepo, nomacboot, RepoReader.standard());
     }
 
     /** Every phase that a stage of the legacy script needs, in a compose that starts empty. */
@@ -85,18 +85,23 @@ public record PungiKojiCommand(String program, BuildSpec spec, Path workDir, Pat
     @Override
     public Map<Path, String> supportFiles(String flattened, Consumer<String> log) throws KickstartException {
         DvdKickstart ks = DvdKickstart.read(flattened).expanded(version(), spec.arch());
-        // pungi's repos package set takes base URLs only (pkgset_repos); the legacy pungi (yum) took mirror lists too
-        for (String mirrored : ks.mirrorlists()) {
-            if (ks.repos().isEmpty()) {
-                throw new KickstartException("kickstart line '" + mirrored + "': a pungi-koji compose (Fedora "
-                    + DvdRoute.COMPOSE_ONLY_SINCE + " and later) reads packages from base URLs only (pungi's"
-                    + " pkgset_repos), and this kickstart has no other repository: give it --baseurl (url --url)"
-                    + " instead of a mirror list");
+        // pungi's repos package set takes base URLs only (pkgset_repos); the legacy pungi (yum) took mirror lists
+        // too: each becomes its first mirror, as dnf would try it first
+        List<String> mirrors = new ArrayList<>();
+        for (String list : ks.mirrorlists()) {
+            try {
+                String mirror = repositories.mirror(list);
+                mirrors.add(mirror);
+                log.accept("kickstart mirror list " + list + ": the compose reads base URLs only (pungi's"
+                    + " pkgset_repos), so it takes its first mirror, " + mirror);
+            } catch (IOException e) {
+                throw new KickstartException("kickstart mirror list " + list + ": a compose reads base URLs only"
+                    + " (pungi's pkgset_repos) and this list could not be read for one (" + e.getMessage() + ");"
+                    + " give the repository a --baseurl (url --url) instead");
             }
-            log.accept("kickstart line '" + mirrored + "': left out of the compose, which reads packages from base"
-                + " URLs only (pungi's pkgset_repos); its other repositories are used");
         }
-        DvdGroups groups = DvdGroups.of(ks, comps);
+        ks = ks.withMirrors(mirrors);
+        DvdGroups groups = DvdGroups.of(ks, repositories);
         groups.notes().forEach(log);
         Map<Path, String> files = new LinkedHashMap<>();
         files.put(configFile(), config(ks).text());

@@ -29,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class DvdGroupsTest {
 
-    static final RepoComps READER = new RepoComps(Duration.ofSeconds(10));
+    static final RepoReader READER = new RepoReader(Duration.ofSeconds(10));
 
     @TempDir
     static Path dir;
@@ -47,12 +47,12 @@ class DvdGroupsTest {
     static PungiKojiCommand command(Path work, String kickstart) {
         return new PungiKojiCommand(PungiKojiComposeTest.STANDINS.resolve("pungi-koji").toString(),
             PungiKojiComposeTest.dvd("42", new DvdOptions("Fedora", null, "Server", null, false, false, false, "all",
-                new Kickstart("dvd.ks", kickstart))), work, null, true, READER::read);
+                new Kickstart("dvd.ks", kickstart))), work, null, true, READER);
     }
 
     @Test
     void theReleaseCompsIsFoundThroughRepomdAndItsGroupsRead() throws Exception {
-        Comps comps = READER.read(repo);
+        Comps comps = READER.comps(repo);
         assertThat(comps.groups()).containsOnlyKeys("somegroup", "emptyish");
         Comps.Group group = comps.groups().get("somegroup");
         assertThat(group.name()).isEqualTo("Some Group"); // not the translation
@@ -63,7 +63,7 @@ class DvdGroupsTest {
         Files.createDirectories(plain.resolve("repodata"));
         Files.writeString(plain.resolve("repodata/repomd.xml"), "<repomd xmlns=\"http://linux.duke.edu/metadata/repo\">"
             + "<data type=\"primary\"><location href=\"repodata/primary.xml.gz\"/></data></repomd>");
-        assertThat(READER.read("file://" + plain).groups()).isEmpty();
+        assertThat(READER.comps("file://" + plain).groups()).isEmpty();
     }
 
     @Test
@@ -162,12 +162,12 @@ class DvdGroupsTest {
         HttpServer server = serve(dir);
         try {
             String base = "http://127.0.0.1:" + server.getAddress().getPort();
-            assertThat(READER.read(base + "/release/").groups()).containsOnlyKeys("somegroup", "emptyish");
-            assertThat(READER.read(base + "/gz-only").groups()).containsOnlyKeys("somegroup", "emptyish");
-            assertThatThrownBy(() -> READER.read(base + "/nothing-here/")).isInstanceOf(IOException.class)
+            assertThat(READER.comps(base + "/release/").groups()).containsOnlyKeys("somegroup", "emptyish");
+            assertThat(READER.comps(base + "/gz-only").groups()).containsOnlyKeys("somegroup", "emptyish");
+            assertThatThrownBy(() -> READER.comps(base + "/nothing-here/")).isInstanceOf(IOException.class)
                 .hasMessageContaining("answered HTTP 404");
             String ks = kickstart(base + "/nothing-here/", "%packages", "@somegroup");
-            assertThatThrownBy(() -> DvdGroups.of(DvdKickstart.read(ks), READER::read))
+            assertThatThrownBy(() -> DvdGroups.of(DvdKickstart.read(ks), READER))
                 .isInstanceOf(KickstartException.class).hasMessageStartingWith("kickstart repository " + base
                     + "/nothing-here/: its groups (the comps its repodata/repomd.xml names) could not be read, and the"
                     + " kickstart asks for @somegroup: ");
@@ -185,7 +185,7 @@ class DvdGroupsTest {
             Path evil = Files.createDirectories(dir.resolve("evil-" + Math.abs(href.hashCode())).resolve("repodata"));
             Files.writeString(evil.resolve("repomd.xml"), "<repomd><data type=\"group\"><location href=\"" + href
                 + "\"/></data></repomd>");
-            assertThatThrownBy(() -> READER.read("file://" + evil.getParent())).as(href)
+            assertThatThrownBy(() -> READER.comps("file://" + evil.getParent())).as(href)
                 .isInstanceOf(IOException.class).hasMessageContaining("outside the repository");
         }
     }

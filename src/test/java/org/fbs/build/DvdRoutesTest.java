@@ -125,7 +125,7 @@ class DvdRoutesTest {
                         spec, legacyDir, null);
                     PungiKojiCommand compose = new PungiKojiCommand(
                         PungiKojiComposeTest.STANDINS.resolve("pungi-koji").toString(), spec, composeDir, null, true,
-                        new RepoComps(java.time.Duration.ofSeconds(10))::read);
+                        new RepoReader(java.time.Duration.ofSeconds(10)));
                     List<String> legacyNames = staged(legacy, kickstart);
                     List<String> composeNames = staged(compose, kickstart);
                     assertThat(composeNames).as(spec.dvd().toString()).isEqualTo(legacyNames);

@@ -45,11 +45,24 @@ class PungiKojiComposeTest {
         %%end
         """.formatted(FEDORA);
 
-    /** What the kickstart's Fedora repositories define, as far as these tests need: the group core. */
-    static final RepoComps.Reader FEDORA_COMPS = url -> Comps.parse(new java.io.ByteArrayInputStream("""
-        <comps><group><id>core</id><name>Core</name><packagelist>
-        <packagereq type="mandatory">dnf</packagereq><packagereq type="default">vim-minimal</packagereq>
-        </packagelist></group></comps>""".getBytes(StandardCharsets.UTF_8)), url);
+    /**
+     * What the kickstart's Fedora repositories hold, as far as these tests need: the group core, and a metalink whose
+     * first mirror is the release's own repository (no network in tests).
+     */
+    static final Repositories FEDORA_COMPS = new Repositories() {
+        @Override
+        public Comps comps(String url) throws java.io.IOException {
+            return Comps.parse(new java.io.ByteArrayInputStream("""
+                <comps><group><id>core</id><name>Core</name><packagelist>
+                <packagereq type="mandatory">dnf</packagereq><packagereq type="default">vim-minimal</packagereq>
+                </packagelist></group></comps>""".getBytes(StandardCharsets.UTF_8)), url);
+        }
+
+        @Override
+        public String mirror(String mirrorlistUrl) {
+            return FEDORA;
+        }
+    };
 
     static PungiKojiCommand command(String program, BuildSpec spec, Path work, Path side, boolean nomacboot) {
         return new PungiKojiCommand(program, spec, work, side, nomacboot, FEDORA_COMPS);
@@ -214,8 +227,7 @@ class PungiKojiComposeTest {
         DvdKickstart ks = DvdKickstart.read(KICKSTART);
         assertThat(ks.repos()).containsExactly(FEDORA,
             "https://dl.fedoraproject.org/pub/fedora/linux/updates/41/Everything/x86_64/");
-        assertThat(ks.mirrorlists()).containsExactly(
-            "repo --name=mirror --mirrorlist=https://mirrors.fedoraproject.org/metalink?repo=fedora-41");
+        assertThat(ks.mirrorlists()).containsExactly("https://mirrors.fedoraproject.org/metalink?repo=fedora-41");
         assertThat(ks.groupIds()).containsExactly("core");
         assertThat(ks.environments()).containsExactly("server-product-environment");
         assertThat(ks.ignoreMissing()).isFalse();
@@ -225,40 +237,80 @@ class PungiKojiComposeTest {
 
     /**
      * What a QA tester's rawhide kickstart brings: $releasever/$basearch in the URLs (the legacy pungi filled them in
-     * itself; a compose uses pkgset_repos as written), and Fedora's mirror lists, which a compose cannot read.
+     * itself; a compose uses pkgset_repos as written), and Fedora's mirror lists and metalinks (a compose takes base
+     * URLs only: the first mirror), read from a local server playing mirrors.fedoraproject.org.
      */
     @Test
-    void releaseVariablesAreFilledInAndMirrorListsAreLeftOutOrRefusedWithTheReason() throws Exception {
-        String ks = """
-            url --url=https://dl.fedoraproject.org/pub/fedora/linux/development/$releasever/Everything/$basearch/os/
-            repo --name=extra --baseurl=https://example.org/${releasever}/${basearch}/
-            repo --name=rawhide --mirrorlist=https://mirrors.fedoraproject.org/mirrorlist?repo=rawhide&arch=$basearch
-            %packages
-            kernel
-            %end
-            """;
-        PungiKojiCommand command = command("/usr/bin/pungi-koji", dvd("rawhide",
-            options("Server", null, false, false, "all", ks)), WORK, null, false);
-        List<String> log = new ArrayList<>();
-        Map<String, Object> config = PythonLiterals.config(command.supportFiles(ks, log::add).get(command.configFile()));
-        assertThat(config).containsEntry("release_version", "rawhide").containsEntry("pkgset_repos", Map.of("x86_64",
-            List.of("https://dl.fedoraproject.org/pub/fedora/linux/development/rawhide/Everything/x86_64/os/",
-                "https://example.org/rawhide/x86_64/")))
-            .containsEntry("image_name_format", "Fedora-Server-%(version)s-%(arch)s-%(disc_type)s%(suffix)s");
-        assertThat(log).containsExactly("kickstart line 'repo --name=rawhide --mirrorlist=https://mirrors.fedoraproject"
-            + ".org/mirrorlist?repo=rawhide&arch=$basearch': left out of the compose, which reads packages from base"
-            + " URLs only (pungi's pkgset_repos); its other repositories are used");
-        assertThat(PungiDvd.isoName(command.spec())).isEqualTo("Fedora-Server-rawhide-x86_64-DVD.iso");
+    void releaseVariablesAreFilledInAndMirrorListsBecomeTheirFirstMirror(@TempDir Path dir) throws Exception {
+        com.sun.net.httpserver.HttpServer server = com.sun.net.httpserver.HttpServer.create(
+            new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+        Map<String, String> answers = Map.of(
+            "/mirrorlist", "# repo = rawhide arch = x86_64 country = DE\n\nftp://ftp.example/rawhide/x86_64/os/\n"
+                + "https://mirror.example/fedora/development/rawhide/Everything/x86_64/os/\n"
+                + "http://other.example/rawhide/x86_64/os/\n",
+            "/metalink", "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<metalink version=\"3.0\""
+                + " xmlns=\"http://www.metalinker.org/\"><files><file name=\"repomd.xml\"><resources>"
+                + "<url protocol=\"rsync\" type=\"rsync\">rsync://r.example/updates/repodata/repomd.xml</url>"
+                + "<url protocol=\"https\" type=\"https\">https://m.example/updates/42/x86_64/repodata/repomd.xml</url>"
+                + "</resources></file></files></metalink>\n",
+            "/empty", "# no mirrors\n");
+        server.createContext("/", exchange -> {
+            String body = answers.get(exchange.getRequestURI().getPath());
+            if (body == null) {
+                exchange.sendResponseHeaders(404, -1);
+            } else {
+                byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+                exchange.sendResponseHeaders(200, bytes.length);
+                exchange.getResponseBody().write(bytes);
+            }
+            exchange.close();
+        });
+        server.start();
+        try {
+            String base = "http://127.0.0.1:" + server.getAddress().getPort();
+            RepoReader reader = new RepoReader(java.time.Duration.ofSeconds(10));
+            String ks = """
+                url --url=https://dl.fedoraproject.org/pub/fedora/linux/development/$releasever/Everything/$basearch/os/
+                repo --name=extra --baseurl=https://example.org/${releasever}/${basearch}/
+                repo --name=rawhide --mirrorlist=%1$s/mirrorlist?repo=$releasever&arch=$basearch
+                repo --name=updates --metalink=%1$s/metalink?repo=updates-released-f42&arch=$basearch
+                %%packages
+                kernel
+                %%end
+                """.formatted(base);
+            PungiKojiCommand command = new PungiKojiCommand("/usr/bin/pungi-koji", dvd("rawhide",
+                options("Server", null, false, false, "all", ks)), WORK, null, false, reader);
+            List<String> log = new ArrayList<>();
+            Map<String, Object> config = PythonLiterals.config(command.supportFiles(ks, log::add)
+                .get(command.configFile()));
+            assertThat(config).containsEntry("release_version", "rawhide").containsEntry("pkgset_repos",
+                Map.of("x86_64", List.of(
+                    "https://dl.fedoraproject.org/pub/fedora/linux/development/rawhide/Everything/x86_64/os/",
+                    "https://example.org/rawhide/x86_64/",
+                    "https://mirror.example/fedora/development/rawhide/Everything/x86_64/os/",
+                    "https://m.example/updates/42/x86_64/")))
+                .containsEntry("image_name_format", "Fedora-Server-%(version)s-%(arch)s-%(disc_type)s%(suffix)s");
+            assertThat(log).containsExactly(
+                "kickstart mirror list " + base + "/mirrorlist?repo=rawhide&arch=x86_64: the compose reads base URLs"
+                    + " only (pungi's pkgset_repos), so it takes its first mirror,"
+                    + " https://mirror.example/fedora/development/rawhide/Everything/x86_64/os/",
+                "kickstart mirror list " + base + "/metalink?repo=updates-released-f42&arch=x86_64: the compose reads"
+                    + " base URLs only (pungi's pkgset_repos), so it takes its first mirror,"
+                    + " https://m.example/updates/42/x86_64/");
+            assertThat(PungiDvd.isoName(command.spec())).isEqualTo("Fedora-Server-rawhide-x86_64-DVD.iso");
 
-        String mirrorsOnly = "url --mirrorlist=https://mirrors.fedoraproject.org/mirrorlist?repo=rawhide&arch=x86_64\n"
-            + "%packages\nkernel\n%end\n";
-        PungiKojiCommand refused = command("/usr/bin/pungi-koji", dvd("42",
-            options(null, null, false, false, "all", mirrorsOnly)), WORK, null, false);
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> refused.supportFiles(mirrorsOnly, line -> { }))
-            .isInstanceOf(KickstartException.class).hasMessage("kickstart line 'url --mirrorlist=https://mirrors"
-                + ".fedoraproject.org/mirrorlist?repo=rawhide&arch=x86_64': a pungi-koji compose (Fedora 41 and later)"
-                + " reads packages from base URLs only (pungi's pkgset_repos), and this kickstart has no other"
-                + " repository: give it --baseurl (url --url) instead of a mirror list");
+            for (String list : List.of(base + "/empty", base + "/gone")) {
+                String bad = "url --mirrorlist=" + list + "\n%packages\nkernel\n%end\n";
+                PungiKojiCommand refused = new PungiKojiCommand("/usr/bin/pungi-koji", dvd("42",
+                    options(null, null, false, false, "all", bad)), WORK, null, false, reader);
+                org.assertj.core.api.Assertions.assertThatThrownBy(() -> refused.supportFiles(bad, line -> { }))
+                    .isInstanceOf(KickstartException.class).hasMessageStartingWith("kickstart mirror list " + list
+                        + ": a compose reads base URLs only (pungi's pkgset_repos) and this list could not be read"
+                        + " for one (").hasMessageEndingWith("); give the repository a --baseurl (url --url) instead");
+            }
+        } finally {
+            server.stop(0);
+        }
     }
 
     @Test

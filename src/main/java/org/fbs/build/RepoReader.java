@@ -15,6 +15,7 @@ import java.util.zip.GZIPInputStream;
 import org.w3c.dom.Element;
 
 /**
+ * What a worker reads of the kickstart's package repositories for a compose: their comps and their mirror lists.
  * The comps file of a package repository, as dnf finds it: {@code repodata/repomd.xml} names it in its
  * {@code <data type="group">} entry (plain XML), or {@code group_gz} (gzip), each with a {@code <location href>}
  * relative to the repository (createrepo_c {@code -g comps.xml} writes both). {@code http://}, {@code https://} and
@@ -24,38 +25,36 @@ import org.w3c.dom.Element;
  * <p>What a repository serves is not trusted: the location must stay inside the repository, each file is read up to
  * a size bound (and a gzip one unpacked up to one), and the XML is parsed by {@link SafeXml}.
  */
-public final class RepoComps {
-
-    /** Reads the comps of the repository at a base URL. */
-    @FunctionalInterface
-    public interface Reader {
-        Comps read(String baseUrl) throws IOException;
-    }
+public final class RepoReader implements Repositories {
 
     /** repomd.xml is a few KiB; Fedora's comps a few MiB (plain), its gzip less than one. */
     static final long MAX_REPOMD = 4L << 20;
     static final long MAX_COMPS = 64L << 20;
 
+    /** A mirror list is a few KiB of text (or a metalink's XML). */
+    static final long MAX_MIRRORLIST = 1L << 20;
+
     /** The reader builds use: two minutes for each file. */
-    public static Reader standard() {
-        return Standard.READER::read;
+    public static Repositories standard() {
+        return Standard.READER;
     }
 
     /** Made on first use: an HttpClient starts a thread. */
     private static final class Standard {
-        static final RepoComps READER = new RepoComps(Duration.ofMinutes(2));
+        static final RepoReader READER = new RepoReader(Duration.ofMinutes(2));
     }
 
     private final HttpClient http;
     private final Duration timeout;
 
-    public RepoComps(Duration timeout) {
+    public RepoReader(Duration timeout) {
         this.timeout = timeout;
         this.http = HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NORMAL)
             .build();
     }
 
-    public Comps read(String baseUrl) throws IOException {
+    @Override
+    public Comps comps(String baseUrl) throws IOException {
         URI base = base(baseUrl);
         Element repomd = SafeXml.parse(new ByteArrayInputStream(fetch(base.resolve("repodata/repomd.xml"),
             MAX_REPOMD)), base.resolve("repodata/repomd.xml").toString()).getDocumentElement();
@@ -81,6 +80,44 @@ public final class RepoComps {
             in = new BoundedStream(new GZIPInputStream(in), MAX_COMPS, comps.toString());
         }
         return Comps.parse(in, comps.toString());
+    }
+
+    /**
+     * The first http or https mirror of a mirror list, as dnf would try it first: a plain list (one URL a line,
+     * {@code #} comments: mirrors.fedoraproject.org's {@code mirrorlist?repo=...}) or a metalink (its {@code <url>}s
+     * of {@code .../repodata/repomd.xml}: {@code metalink?repo=...}).
+     */
+    @Override
+    public String mirror(String mirrorlistUrl) throws IOException {
+        URI uri;
+        try {
+            uri = new URI(mirrorlistUrl);
+        } catch (URISyntaxException e) {
+            throw new IOException(mirrorlistUrl + " is not a URL: " + e.getMessage(), e);
+        }
+        if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme())) {
+            throw new IOException(mirrorlistUrl + ": a mirror list is read over http or https only");
+        }
+        byte[] body = fetch(uri, MAX_MIRRORLIST);
+        String text = new String(body, java.nio.charset.StandardCharsets.UTF_8).strip();
+        if (text.startsWith("<")) {
+            Element metalink = SafeXml.parse(new ByteArrayInputStream(body), mirrorlistUrl).getDocumentElement();
+            org.w3c.dom.NodeList urls = metalink.getElementsByTagName("url");
+            for (int i = 0; i < urls.getLength(); i++) {
+                String url = urls.item(i).getTextContent().strip();
+                if (url.matches("https?://.*") && url.endsWith("/repodata/repomd.xml")) {
+                    return url.substring(0, url.length() - "repodata/repomd.xml".length());
+                }
+            }
+        } else {
+            for (String line : text.split("\\R")) {
+                String url = line.strip();
+                if (url.matches("https?://\\S+")) {
+                    return url.endsWith("/") ? url : url + "/";
+                }
+            }
+        }
+        throw new IOException(mirrorlistUrl + " lists no http or https mirror");
     }
 
     /** {@code url} as a directory URI. */
