@@ -45,9 +45,9 @@ public record DvdGroups(List<Comps.Group> groups, List<String> notes) {
             try {
                 comps = comps.and(reader.comps(repo));
             } catch (IOException e) {
-                throw new KickstartException("kickstart repository " + repo + ": its groups (the comps its"
-                    + " repodata/repomd.xml names) could not be read, and the kickstart asks for @"
-                    + ks.groups().get(0).id() + ": " + e.getMessage());
+                throw new KickstartException(Secrets.mask("kickstart repository " + repo + ": its groups (the comps"
+                    + " its repodata/repomd.xml names) could not be read, and the kickstart asks for @"
+                    + ks.groups().get(0).id() + ": " + e.getMessage()));
             }
         }
         List<Comps.Group> groups = new ArrayList<>();
@@ -55,11 +55,12 @@ public record DvdGroups(List<Comps.Group> groups, List<String> notes) {
             Comps.Group group = comps.groups().get(request.id());
             if (group == null) {
                 if (!ks.ignoreMissing()) {
-                    throw new KickstartException("kickstart group @" + request.id() + ": no repository of the"
-                        + " kickstart defines it in its comps (" + String.join(", ", ks.repos()) + "); the legacy"
-                        + " pungi would log \"Group " + request.id() + " not found in comps!\" and leave it off the"
-                        + " DVD, FBS stops instead: correct the group's id, or add --ignoremissing to %packages to"
-                        + " build without it");
+                    // the reason reaches the build page and mails: repository passwords masked
+                    throw new KickstartException(Secrets.mask("kickstart group @" + request.id() + ": no repository"
+                        + " of the kickstart defines it in its comps (" + String.join(", ", ks.repos()) + "); the"
+                        + " legacy pungi would log \"Group " + request.id() + " not found in comps!\" and leave it"
+                        + " off the DVD, FBS stops instead: correct the group's id, or add --ignoremissing to"
+                        + " %packages to build without it"));
                 }
                 notes.add("Group " + request.id() + " not found in comps! (kickstart group @" + request.id()
                     + " is in no repository's comps; left off the DVD, as %packages --ignoremissing asks)");

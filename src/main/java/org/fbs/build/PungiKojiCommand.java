@@ -95,9 +95,9 @@ public record PungiKojiCommand(String program, BuildSpec spec, Path workDir, Pat
                 log.accept("kickstart mirror list " + list + ": the compose reads base URLs only (pungi's"
                     + " pkgset_repos), so it takes its first mirror, " + mirror);
             } catch (IOException e) {
-                throw new KickstartException("kickstart mirror list " + list + ": a compose reads base URLs only"
-                    + " (pungi's pkgset_repos) and this list could not be read for one (" + e.getMessage() + ");"
-                    + " give the repository a --baseurl (url --url) instead");
+                throw new KickstartException(Secrets.mask("kickstart mirror list " + list + ": a compose reads base"
+                    + " URLs only (pungi's pkgset_repos) and this list could not be read for one (" + e.getMessage()
+                    + "); give the repository a --baseurl (url --url) instead"));
             }
         }
         ks = ks.withMirrors(mirrors);

@@ -55,6 +55,28 @@ public final class RepoReader implements Repositories {
 
     @Override
     public Comps comps(String baseUrl) throws IOException {
+        try {
+            return readComps(baseUrl);
+        } catch (IOException e) {
+            throw masked(e);
+        }
+    }
+
+    @Override
+    public String mirror(String mirrorlistUrl) throws IOException {
+        try {
+            return readMirror(mirrorlistUrl);
+        } catch (IOException e) {
+            throw masked(e);
+        }
+    }
+
+    /** {@code e} with the passwords of the URLs in its message masked: messages reach logs, pages and mails. */
+    private static IOException masked(IOException e) {
+        return new IOException(Secrets.mask(e.getMessage()), e);
+    }
+
+    private Comps readComps(String baseUrl) throws IOException {
         URI base = base(baseUrl);
         Element repomd = SafeXml.parse(new ByteArrayInputStream(fetch(base.resolve("repodata/repomd.xml"),
             MAX_REPOMD)), base.resolve("repodata/repomd.xml").toString()).getDocumentElement();
@@ -87,8 +109,7 @@ public final class RepoReader implements Repositories {
      * {@code #} comments: mirrors.fedoraproject.org's {@code mirrorlist?repo=...}) or a metalink (its {@code <url>}s
      * of {@code .../repodata/repomd.xml}: {@code metalink?repo=...}).
      */
-    @Override
-    public String mirror(String mirrorlistUrl) throws IOException {
+    private String readMirror(String mirrorlistUrl) throws IOException {
         URI uri;
         try {
             uri = new URI(mirrorlistUrl);
@@ -166,7 +187,19 @@ public final class RepoReader implements Repositories {
                 return in.readAllBytes();
             }
         }
-        HttpRequest request = HttpRequest.newBuilder(uri).timeout(timeout).GET().build();
+        HttpRequest.Builder builder = HttpRequest.newBuilder(uri).timeout(timeout).GET();
+        if (uri.getRawUserInfo() != null) {
+            // user:password@ in a repository URL is HTTP basic auth, as dnf takes it; the JDK client ignores it
+            try {
+                builder.uri(new URI(uri.getScheme(), null, uri.getHost(), uri.getPort(), uri.getPath(),
+                    uri.getQuery(), null));
+            } catch (URISyntaxException e) {
+                throw new IOException("unusable URL " + uri, e);
+            }
+            builder.header("Authorization", "Basic " + java.util.Base64.getEncoder().encodeToString(
+                uri.getUserInfo().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        }
+        HttpRequest request = builder.build();
         HttpResponse<InputStream> response;
         try {
             response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());

@@ -118,6 +118,28 @@ class DvdGroupsTest {
                 + " without it");
     }
 
+    /** The reason reaches the build page and mails: a repository's password never does. */
+    @Test
+    void theReasonMasksARepositoryPassword(@TempDir Path work) throws Exception {
+        HttpServer server = serve(dir);
+        try {
+            String withPassword = "http://qa:s3cret-pw@127.0.0.1:" + server.getAddress().getPort() + "/release/";
+            String ks = kickstart(withPassword, "%packages", "@no-such-group");
+            // the comps is read (with the credentials as basic auth): the group is missing, not the repository
+            assertThat(READER.comps(withPassword).groups()).containsKey("somegroup");
+            assertThatThrownBy(() -> READER.comps(withPassword.replace("s3cret-pw", "wrong")))
+                .hasMessageContaining("answered HTTP 401").hasMessageNotContaining("wrong");
+            assertThatThrownBy(() -> command(work, ks).supportFiles(ks, line -> { }))
+                .isInstanceOf(KickstartException.class).hasMessageStartingWith("kickstart group @no-such-group")
+                .hasMessageContaining("http://qa:***@127.0.0.1:").hasMessageNotContaining("s3cret-pw");
+            String gone = kickstart(withPassword.replace("/release/", "/gone/"), "%packages", "@somegroup");
+            assertThatThrownBy(() -> command(work, gone).supportFiles(gone, line -> { }))
+                .isInstanceOf(KickstartException.class).hasMessageNotContaining("s3cret-pw");
+        } finally {
+            server.stop(0);
+        }
+    }
+
     @Test
     void withIgnoreMissingTheGroupIsLeftOutAsTheLegacyPungiDoes(@TempDir Path work) throws Exception {
         String ks = kickstart(repo, "%packages --ignoremissing", "@somegroup", "@no-such-group", "@^some-environment");
@@ -234,10 +256,20 @@ class DvdGroupsTest {
         }
     }
 
-    /** A plain HTTP server for the files under {@code root} (404 for anything else). */
+    /**
+     * A plain HTTP server for the files under {@code root} (404 for anything else); a request with credentials must
+     * bring qa:s3cret-pw (401 otherwise).
+     */
     private static HttpServer serve(Path root) throws IOException {
         HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.createContext("/", exchange -> {
+            String auth = exchange.getRequestHeaders().getFirst("Authorization");
+            if (auth != null && !auth.equals("Basic " + java.util.Base64.getEncoder().encodeToString(
+                "qa:s3cret-pw".getBytes(StandardCharsets.UTF_8)))) {
+                exchange.sendResponseHeaders(401, -1);
+                exchange.close();
+                return;
+            }
             Path file = root.resolve(exchange.getRequestURI().getPath().substring(1)).normalize();
             if (!file.startsWith(root) || !Files.isRegularFile(file)) {
                 exchange.sendResponseHeaders(404, -1);
