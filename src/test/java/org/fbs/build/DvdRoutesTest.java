@@ -112,34 +112,34 @@ class DvdRoutesTest {
         // the legacy pungi names the DVD after the host's arch (no --arch with all stages): build for this host's
         String arch = hostArch();
         int n = 0;
-        for (String flavor : new String[] {null, "Server"}) {
-            for (boolean sourceisos : new boolean[] {false, true}) {
-                for (String version : new String[] {null, "42.1"}) {
-                    BuildSpec spec = new BuildSpec(org.fbs.spec.ImageType.DVD, arch, "41",
-                        BuildSpec.WORKER_STAGING, List.of(), org.fbs.spec.KojiPackages.NONE, null,
-                        new DvdOptions("Fedora", version, flavor, null, false, sourceisos, false, "all",
-                            new Kickstart("dvd.ks", kickstart)), null);
-                    Path legacyDir = work.resolve("legacy-" + n);
-                    Path composeDir = work.resolve("compose-" + n++);
-                    PungiCommand legacy = new PungiCommand(PungiKojiComposeTest.STANDINS.resolve("pungi").toString(),
-                        spec, legacyDir, null);
-                    PungiKojiCommand compose = new PungiKojiCommand(
-                        PungiKojiComposeTest.STANDINS.resolve("pungi-koji").toString(), spec, composeDir, null, true,
-                        new RepoReader(java.time.Duration.ofSeconds(10)));
-                    List<String> legacyNames = staged(legacy, kickstart);
-                    List<String> composeNames = staged(compose, kickstart);
-                    assertThat(composeNames).as(spec.dvd().toString()).isEqualTo(legacyNames);
-                    String base = "Fedora" + (flavor == null ? "" : "-" + flavor) + "-"
-                        + (version == null ? "41" : version);
-                    List<String> expected = new ArrayList<>(List.of(base + "-" + arch + "-DVD.iso",
-                        base + "-" + arch + "-netinst.iso", "dvd.ks"));
-                    if (sourceisos) {
-                        expected.add(base + "-source-DVD.iso");
-                    }
-                    assertThat(composeNames).containsExactlyInAnyOrderElementsOf(expected);
-                    assertThat(PungiDvd.isoName(spec)).isEqualTo(base + "-" + arch + "-DVD.iso");
-                }
+        // without a flavor; with one and source ISOs; with one and a version of its own
+        for (Object[] shape : new Object[][] {{null, false, null}, {"Server", true, null}, {"Server", false, "42.1"}}) {
+            String flavor = (String) shape[0];
+            boolean sourceisos = (Boolean) shape[1];
+            String version = (String) shape[2];
+            BuildSpec spec = new BuildSpec(org.fbs.spec.ImageType.DVD, arch, "41",
+                BuildSpec.WORKER_STAGING, List.of(), org.fbs.spec.KojiPackages.NONE, null,
+                new DvdOptions("Fedora", version, flavor, null, false, sourceisos, false, "all",
+                    new Kickstart("dvd.ks", kickstart)), null);
+            Path legacyDir = work.resolve("legacy-" + n);
+            Path composeDir = work.resolve("compose-" + n++);
+            PungiCommand legacy = new PungiCommand(PungiKojiComposeTest.STANDINS.resolve("pungi").toString(),
+                spec, legacyDir, null);
+            PungiKojiCommand compose = new PungiKojiCommand(
+                PungiKojiComposeTest.STANDINS.resolve("pungi-koji").toString(), spec, composeDir, null, true,
+                new RepoReader(java.time.Duration.ofSeconds(10)));
+            List<String> legacyNames = staged(legacy, kickstart);
+            List<String> composeNames = staged(compose, kickstart);
+            assertThat(composeNames).as(spec.dvd().toString()).isEqualTo(legacyNames);
+            String base = "Fedora" + (flavor == null ? "" : "-" + flavor) + "-"
+                + (version == null ? "41" : version);
+            List<String> expected = new ArrayList<>(List.of(base + "-" + arch + "-DVD.iso",
+                base + "-" + arch + "-netinst.iso", "dvd.ks"));
+            if (sourceisos) {
+                expected.add(base + "-source-DVD.iso");
             }
+            assertThat(composeNames).containsExactlyInAnyOrderElementsOf(expected);
+            assertThat(PungiDvd.isoName(spec)).isEqualTo(base + "-" + arch + "-DVD.iso");
         }
     }
 
