@@ -20,7 +20,8 @@ import java.util.Map;
  *       {@code (variant regex, {arch: value})}; {@code lorax_options} takes {@code bugurl} (string) and
  *       {@code nomacboot} (boolean) among others;</li>
  *   <li>{@code image_name_format} (a string), {@code disc_types} (an object) and {@code iso_size} (a number or
- *       string): the legacy route's ISO names ({@link #imageNameFormat()});</li>
+ *       string): the legacy route's ISO names ({@link #imageNameFormat()}); {@code image_volid_formats} (a list of
+ *       strings) and {@code volume_id_substitutions} (an object): its volume ids ({@link #volumeIdFormats()});</li>
  *   <li>deprecated, so never written: {@code release_is_layered}, {@code gather_source}, {@code runroot} (pungi's
  *       validator reports "was removed" for each).</li>
  * </ul>
@@ -56,6 +57,33 @@ public record PungiComposeConfig(String releaseName, String releaseShort, String
      * the name format has no disc number (pungi's default is 4.7 GB, a DVD's size).
      */
     static final long ISO_SIZE = 1L << 40;
+
+    /**
+     * The legacy script's volume id shortening (pungi 4.3.2 {@code pungi/gather.py} {@code _shortenVolID}), as pungi's
+     * {@code volume_id_substitutions} ({@code _apply_substitutions} in pungi/util.py, longest first).
+     */
+    static final Map<String, Object> VOLUME_ID_SUBSTITUTIONS = volumeIdSubstitutions();
+
+    private static Map<String, Object> volumeIdSubstitutions() {
+        Map<String, Object> map = new LinkedHashMap<>();
+        map.put("Workstation", "WS");
+        map.put("Server", "S");
+        map.put("Cloud", "C");
+        map.put("Alpha", "A");
+        map.put("Beta", "B");
+        map.put("TC", "T");
+        return java.util.Collections.unmodifiableMap(map);
+    }
+
+    /**
+     * pungi's {@code image_volid_formats} (pungi/util.py {@code get_volid} fills them with str.format): the legacy
+     * script's volume id {@code NAME-VERSION-ARCH} (its {@code _shortenVolID}; the name is literal text, as in
+     * {@link #imageNameFormat()}). Too long after the substitutions, both fail the build: the legacy script raises
+     * "Volume ID ... is longer than 32 characters", pungi "Could not create volume ID longer than 32 bytes".
+     */
+    public List<String> volumeIdFormats() {
+        return List.of(releaseName + "-{version}-{arch}");
+    }
 
     /**
      * pungi's {@code image_name_format} ({@code Compose.get_image_name} in pungi/compose.py fills it with
@@ -98,6 +126,8 @@ public record PungiComposeConfig(String releaseName, String releaseShort, String
         out.put("createiso_use_xorrisofs", true);
         out.put("image_name_format", imageNameFormat());
         out.put("disc_types", DISC_TYPES);
+        out.put("image_volid_formats", volumeIdFormats());
+        out.put("volume_id_substitutions", VOLUME_ID_SUBSTITUTIONS);
         out.put("iso_size", ISO_SIZE);
         if (!sourceIsos) {
             out.put("createiso_skip", variantArch("src", true));

@@ -150,6 +150,13 @@ final class PungiDvd implements ImageKind {
                 + " pungi), which starts from nothing and cannot run " + stage + " without the stages before it;"
                 + " use all, or -G to only gather the packages");
         }
+        // Both routes fail such a build (legacy gather.py _shortenVolID: "Volume ID ... is longer than 32
+        // characters"; pungi/util.py get_volid: "Could not create volume ID longer than 32 bytes"): refused here.
+        String volid = volumeId(spec);
+        if (volid.length() > MAX_VOLID) {
+            refused.add("[dvd] name: the DVD's volume id would be '" + volid + "' (" + volid.length()
+                + " characters), and pungi takes at most " + MAX_VOLID + "; use a shorter name or version");
+        }
         String name = name(dvd);
         String iso = isoName(spec);
         if (!StagedNames.stageable(iso)) {
@@ -168,6 +175,24 @@ final class PungiDvd implements ImageKind {
     static String isoName(BuildSpec spec) {
         return isoBaseName(spec.dvd()) + "-" + Objects.requireNonNullElse(spec.dvd().version(), spec.release()) + "-"
             + spec.arch() + "-DVD.iso";
+    }
+
+    /** An ISO 9660 volume id's length. */
+    static final int MAX_VOLID = 32;
+
+    /**
+     * NAME-VERSION-ARCH with the legacy script's shortenings ({@link PungiComposeConfig#VOLUME_ID_SUBSTITUTIONS},
+     * longest first): the DVD's volume id on both routes.
+     */
+    static String volumeId(BuildSpec spec) {
+        String volid = name(spec.dvd()) + "-" + Objects.requireNonNullElse(spec.dvd().version(), spec.release()) + "-"
+            + spec.arch();
+        List<String> keys = new ArrayList<>(PungiComposeConfig.VOLUME_ID_SUBSTITUTIONS.keySet());
+        keys.sort(java.util.Comparator.comparingInt(String::length).reversed());
+        for (String key : keys) {
+            volid = volid.replace(key, (String) PungiComposeConfig.VOLUME_ID_SUBSTITUTIONS.get(key));
+        }
+        return volid;
     }
 
     /** NAME[-FLAVOR]: what every ISO name of a dvd build starts with, on both routes. */

@@ -100,6 +100,21 @@ class DvdRoutesTest {
         }
     }
 
+    /** A volume id neither route can make (more than 32 characters after the legacy shortenings) is refused. */
+    @Test
+    void aDvdWhoseVolumeIdCannotFitIsRefusedAtSubmit() {
+        ImageKind kind = ImageKinds.named("dvd");
+        BuildSpec fits = PungiKojiComposeTest.dvd("rawhide", new DvdOptions("FedoraWorkstationRespin", null, null,
+            null, false, false, false, "all", new Kickstart("dvd.ks", "")));
+        assertThat(PungiDvd.volumeId(fits)).isEqualTo("FedoraWSRespin-rawhide-x86_64");
+        assertThat(kind.refusals(fits)).isEmpty();
+        BuildSpec tooLong = PungiKojiComposeTest.dvd("41", new DvdOptions("FedoraRespinForTheTestDay", "41.20261205",
+            null, null, false, false, false, "all", new Kickstart("dvd.ks", "")));
+        assertThat(kind.refusals(tooLong)).containsExactly("[dvd] name: the DVD's volume id would be"
+            + " 'FedoraRespinForTheTestDay-41.20261205-x86_64' (44 characters), and pungi takes at most 32; use a"
+            + " shorter name or version");
+    }
+
     /**
      * Both routes give the same results: for one spec, the legacy script (stand-in of pungi 4.3.2) and a compose
      * (stand-in of pungi-koji 4.9, given the config FBS writes) leave ISOs of the same names, so that the build stages
@@ -140,6 +155,26 @@ class DvdRoutesTest {
             }
             assertThat(composeNames).containsExactlyInAnyOrderElementsOf(expected);
             assertThat(PungiDvd.isoName(spec)).isEqualTo(base + "-" + arch + "-DVD.iso");
+            // and the same volume id: the legacy NAME-VERSION-ARCH (pungi: image_volid_formats)
+            String dvd = base + "-" + arch + "-DVD.iso";
+            assertThat(volumeId(find(composeDir, dvd))).isEqualTo(volumeId(find(legacyDir, dvd)))
+                .isEqualTo("Fedora-" + (version == null ? "41" : version) + "-" + arch);
+        }
+    }
+
+    /** The ISO 9660 primary volume descriptor's volume identifier (sector 16, bytes 40 to 72). */
+    private static String volumeId(Path iso) throws Exception {
+        try (java.io.RandomAccessFile file = new java.io.RandomAccessFile(iso.toFile(), "r")) {
+            byte[] id = new byte[32];
+            file.seek(16 * 2048 + 40);
+            file.readFully(id);
+            return new String(id, StandardCharsets.US_ASCII).strip();
+        }
+    }
+
+    private static Path find(Path dir, String name) throws Exception {
+        try (var files = Files.walk(dir)) {
+            return files.filter(f -> f.getFileName().toString().equals(name)).findFirst().orElseThrow();
         }
     }
 

@@ -164,6 +164,13 @@ class PungiKojiComposeTest {
         assertThat(PungiSchema.violations(with(good, "image_name_format", "%(name)s-{x}.iso"))).containsExactly(
             "image_name_format: unknown format element name",
             "image_name_format: a % or brace outside a %(element)s");
+        assertThat(PungiSchema.violations(with(good, "image_volid_formats", List.of("{name}-{arch}", 5L))))
+            .containsExactly("image_volid_formats: [{name}-{arch}, 5] is not a list of strings");
+        assertThat(PungiSchema.violations(with(good, "image_volid_formats", List.of("{name}-%s")))).containsExactly(
+            "image_volid_formats: unknown format element name", "image_volid_formats: a % (the format goes through %"
+                + " first)");
+        assertThat(PungiSchema.violations(with(good, "volume_id_substitutions", Map.of("Server", 1L))))
+            .containsExactly("volume_id_substitutions: a replacement is not a string");
         assertThat(PungiSchema.violations(with(good, "disc_types", List.of("DVD")))).containsExactly(
             "disc_types: [DVD] is not of type 'object'");
         assertThat(PungiSchema.violations(with(good, "iso_size", true))).containsExactly(
@@ -381,6 +388,14 @@ class PungiKojiComposeTest {
             "%packages\nkernel\n%end\n")), work.resolve("no-repo"), null, false);
         write(noRepo, "%packages\nkernel\n%end\n");
         assertThat(run(noRepo.arguments(), 1)).contains("pkgset_repos names no repository");
+
+        // a volume id no format fits (pungi/util.py get_volid)
+        PungiKojiCommand longName = command(koji, dvd("41", new DvdOptions("FedoraRespinForTheTestDay", "41.20261205",
+            null, null, false, false, false, "all", new Kickstart("dvd.ks", KICKSTART))), work.resolve("long"), null,
+            false);
+        write(longName);
+        assertThat(run(longName.arguments(), 1)).contains("Could not create volume ID longer than 32 bytes, options"
+            + " are FedoraRespinForTheTestDay-41.20261205-x86_64");
 
         String text = Files.readString(command.configFile());
         Files.writeString(command.configFile(), text.replaceAll("(?m)^gather_method = .*\n", "")

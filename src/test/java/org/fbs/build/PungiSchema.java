@@ -40,6 +40,11 @@ final class PungiSchema {
     static final Set<String> IMAGE_NAME_ELEMENTS = Set.of("compose_id", "release_short", "version", "date", "respin",
         "type", "type_suffix", "label", "label_major_version", "variant", "arch", "disc_type", "disc_num", "suffix");
 
+    /** What get_volid() (pungi/util.py) fills a volume id format with. */
+    static final Set<String> VOLID_ELEMENTS = Set.of("compose_id", "release_short", "version", "date", "respin",
+        "type", "type_suffix", "label", "label_major_version", "variant", "arch", "disc_type", "base_product_short",
+        "base_product_version");
+
     /** The schema of each key FBS may write. */
     static final Map<String, BiConsumer<Object, List<String>>> RULES = Map.ofEntries(
         Map.entry("release_name", string("release_name")),
@@ -114,6 +119,33 @@ final class PungiSchema {
                 e.add("disc_types: " + v + " is not of type 'object'");
             } else if (!map.values().stream().allMatch(x -> x instanceof String)) {
                 e.add("disc_types: a disc type's name is not a string");
+            }
+        }),
+        // {"$ref": "#/definitions/list_of_strings"}; get_volid (pungi/util.py) fills each with str.format from the
+        // format substitutions, release_short, version, arch, variant, disc_type and the base product's
+        Map.entry("image_volid_formats", (v, e) -> {
+            if (!isStrings(v)) {
+                e.add("image_volid_formats: " + v + " is not a list of strings");
+                return;
+            }
+            for (Object format : (List<?>) v) {
+                java.util.regex.Matcher m = Pattern.compile("\\{([^}]*)\\}").matcher((String) format);
+                while (m.find()) {
+                    if (!VOLID_ELEMENTS.contains(m.group(1))) {
+                        e.add("image_volid_formats: unknown format element " + m.group(1));
+                    }
+                }
+                if (((String) format).contains("%")) {
+                    e.add("image_volid_formats: a % (the format goes through % first)");
+                }
+            }
+        }),
+        // {"type": "object", "default": {}}: _apply_substitutions replaces each key by its value
+        Map.entry("volume_id_substitutions", (v, e) -> {
+            if (!(v instanceof Map<?, ?> map)) {
+                e.add("volume_id_substitutions: " + v + " is not of type 'object'");
+            } else if (!map.values().stream().allMatch(x -> x instanceof String)) {
+                e.add("volume_id_substitutions: a replacement is not a string");
             }
         }),
         // {"anyOf": [{"type": "string"}, {"type": "number"}], "default": 4700000000}
