@@ -1,5 +1,6 @@
 package org.fbs.build;
 
+import org.fbs.spec.KickstartException;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -26,11 +27,14 @@ public interface ImageCommand {
 
     /**
      * Files the tool reads besides {@link #input()} (a compose's config, variants and comps), by path, written by the
-     * worker before it runs the tool; not staged.
+     * worker before it runs the tool; not staged. Blocking: it may read what the kickstart's repositories serve.
      *
      * @param flattened the flattened kickstart when the kind reads one, else null
+     * @param log       takes lines for the build log (what of the kickstart is left out, and why)
+     * @throws KickstartException the kickstart asks for what cannot be had (the message says what and why)
      */
-    default java.util.Map<Path, String> supportFiles(String flattened) {
+    default java.util.Map<Path, String> supportFiles(String flattened, java.util.function.Consumer<String> log)
+        throws KickstartException {
         return java.util.Map.of();
     }
 

@@ -19,6 +19,9 @@ import java.util.Map;
  *   <li>{@code lorax_options}, {@code createiso_skip}, {@code filter_packages}: variant/arch mappings, a list of
  *       {@code (variant regex, {arch: value})}; {@code lorax_options} takes {@code bugurl} (string) and
  *       {@code nomacboot} (boolean) among others;</li>
+ *   <li>{@code image_name_format} (a string), {@code disc_types} (an object) and {@code iso_size} (a number or
+ *       string): the legacy route's ISO names ({@link #imageNameFormat()}); {@code image_volid_formats} (a list of
+ *       strings) and {@code volume_id_substitutions} (an object): its volume ids ({@link #volumeIdFormats()});</li>
  *   <li>deprecated, so never written: {@code release_is_layered}, {@code gather_source}, {@code runroot} (pungi's
  *       validator reports "was removed" for each).</li>
  * </ul>
@@ -34,10 +37,64 @@ import java.util.Map;
  * @param nomacboot      tell lorax not to make the Mac boot image (no hfsplus-tools on the worker)
  * @param sourceIsos     make the source ISO ({@code createiso} for the {@code src} arch)
  * @param excluded       packages the kickstart excludes ({@code filter_packages})
+ * @param isoBaseName    what every ISO name starts with, {@code NAME[-FLAVOR]} (letters, digits and {@code ._+-}, as
+ *                       checked at submit), so that the compose names its ISOs as the legacy script did
  */
 public record PungiComposeConfig(String releaseName, String releaseShort, String releaseVersion, String arch,
                                  List<String> repos, String variantsFile, String compsFile, String bugurl,
-                                 boolean nomacboot, boolean sourceIsos, List<String> excluded) {
+                                 boolean nomacboot, boolean sourceIsos, List<String> excluded, String isoBaseName) {
+
+    /**
+     * The legacy route's disc names, as pungi's {@code disc_types} (pungi/phases/createiso.py takes the DVD's from
+     * {@code "dvd"}, pungi/phases/buildinstall.py the boot ISO's from {@code "boot"}): {@code DVD} and
+     * {@code netinst}.
+     */
+    static final Map<String, Object> DISC_TYPES = orderedMap("dvd", "DVD", "boot", "netinst");
+
+    /**
+     * Big enough that createiso never splits the source DVD into several (it never splits a bootable one:
+     * pungi/phases/createiso.py {@code split_iso(..., no_split=bootable)}): the legacy script made one source DVD, and
+     * the name format has no disc number (pungi's default is 4.7 GB, a DVD's size).
+     */
+    static final long ISO_SIZE = 1L << 40;
+
+    /**
+     * The legacy script's volume id shortening (pungi 4.3.2 {@code pungi/gather.py} {@code _shortenVolID}), as pungi's
+     * {@code volume_id_substitutions} ({@code _apply_substitutions} in pungi/util.py, longest first).
+     */
+    static final Map<String, Object> VOLUME_ID_SUBSTITUTIONS = volumeIdSubstitutions();
+
+    private static Map<String, Object> volumeIdSubstitutions() {
+        Map<String, Object> map = new LinkedHashMap<>();
+        map.put("Workstation", "WS");
+        map.put("Server", "S");
+        map.put("Cloud", "C");
+        map.put("Alpha", "A");
+        map.put("Beta", "B");
+        map.put("TC", "T");
+        return java.util.Collections.unmodifiableMap(map);
+    }
+
+    /**
+     * pungi's {@code image_volid_formats} (pungi/util.py {@code get_volid} fills them with str.format): the legacy
+     * script's volume id {@code NAME-VERSION-ARCH} (its {@code _shortenVolID}; the name is literal text, as in
+     * {@link #imageNameFormat()}). Too long after the substitutions, both fail the build: the legacy script raises
+     * "Volume ID ... is longer than 32 characters", pungi "Could not create volume ID longer than 32 bytes".
+     */
+    public List<String> volumeIdFormats() {
+        return List.of(releaseName + "-{version}-{arch}");
+    }
+
+    /**
+     * pungi's {@code image_name_format} ({@code Compose.get_image_name} in pungi/compose.py fills it with
+     * {@code %(version)s}, {@code %(arch)s} ("source" for the source ISO), {@code %(disc_type)s},
+     * {@code %(disc_num)s} and {@code %(suffix)s}): {@code NAME[-FLAVOR]-VERSION-ARCH-DVD.iso},
+     * {@code ...-ARCH-netinst.iso} and {@code ...-source-DVD.iso}, the legacy route's names. The base name holds no
+     * {@code %} or brace, so it is literal text in the format.
+     */
+    public String imageNameFormat() {
+        return isoBaseName + "-%(version)s-%(arch)s-%(disc_type)s%(suffix)s";
+    }
 
     /** Every variant of this config: the DVD is one variant. */
     static final String ANY_VARIANT = "^.*$";
@@ -67,6 +124,11 @@ public record PungiComposeConfig(String releaseName, String releaseShort, String
         }
         // xorrisofs, not genisoimage: pungi's check() then needs /usr/bin/xorrisofs, which Fedora still ships.
         out.put("createiso_use_xorrisofs", true);
+        out.put("image_name_format", imageNameFormat());
+        out.put("disc_types", DISC_TYPES);
+        out.put("image_volid_formats", volumeIdFormats());
+        out.put("volume_id_substitutions", VOLUME_ID_SUBSTITUTIONS);
+        out.put("iso_size", ISO_SIZE);
         if (!sourceIsos) {
             out.put("createiso_skip", variantArch("src", true));
         }
@@ -74,6 +136,13 @@ public record PungiComposeConfig(String releaseName, String releaseShort, String
             out.put("filter_packages", variantArch("*", List.copyOf(excluded)));
         }
         return out;
+    }
+
+    private static Map<String, Object> orderedMap(String k1, Object v1, String k2, Object v2) {
+        Map<String, Object> map = new LinkedHashMap<>();
+        map.put(k1, v1);
+        map.put(k2, v2);
+        return java.util.Collections.unmodifiableMap(map);
     }
 
     /** {@code [("^.*$", {arch: value})]}: one value for every variant. */

@@ -139,6 +139,13 @@ final class PungiDvd extends ToolKind {
                 + " pungi), which starts from nothing and cannot run " + stage + " without the stages before it;"
                 + " use all, or -G to only gather the packages");
         }
+        // Both routes fail such a build (legacy gather.py _shortenVolID: "Volume ID ... is longer than 32
+        // characters"; pungi/util.py get_volid: "Could not create volume ID longer than 32 bytes"): refused here.
+        String volid = volumeId(spec);
+        if (volid.length() > MAX_VOLID) {
+            refused.add("[dvd] name: the DVD's volume id would be '" + volid + "' (" + volid.length()
+                + " characters), and pungi takes at most " + MAX_VOLID + "; use a shorter name or version");
+        }
         String name = name(dvd);
         String iso = isoName(spec);
         if (!StagedNames.stageable(iso)) {
@@ -149,11 +156,37 @@ final class PungiDvd extends ToolKind {
         return refused;
     }
 
-    /** NAME[-FLAVOR]-VERSION-ARCH-DVD.iso: pungi's iso_basename (family, then variant) and its DVD suffix. */
+    /**
+     * NAME[-FLAVOR]-VERSION-ARCH-DVD.iso: the legacy pungi's iso_basename (family, then variant) and its DVD suffix,
+     * the names the 2012 service's users knew; the compose route is configured to write the same
+     * ({@link PungiComposeConfig#imageNameFormat()}).
+     */
     static String isoName(BuildSpec spec) {
-        DvdOptions dvd = spec.dvd();
-        return name(dvd) + (dvd.flavor() == null ? "" : "-" + dvd.flavor()) + "-"
-            + Objects.requireNonNullElse(dvd.version(), spec.release()) + "-" + spec.arch() + "-DVD.iso";
+        return isoBaseName(spec.dvd()) + "-" + Objects.requireNonNullElse(spec.dvd().version(), spec.release()) + "-"
+            + spec.arch() + "-DVD.iso";
+    }
+
+    /** An ISO 9660 volume id's length. */
+    static final int MAX_VOLID = 32;
+
+    /**
+     * NAME-VERSION-ARCH with the legacy script's shortenings ({@link PungiComposeConfig#VOLUME_ID_SUBSTITUTIONS},
+     * longest first): the DVD's volume id on both routes.
+     */
+    static String volumeId(BuildSpec spec) {
+        String volid = name(spec.dvd()) + "-" + Objects.requireNonNullElse(spec.dvd().version(), spec.release()) + "-"
+            + spec.arch();
+        List<String> keys = new ArrayList<>(PungiComposeConfig.VOLUME_ID_SUBSTITUTIONS.keySet());
+        keys.sort(java.util.Comparator.comparingInt(String::length).reversed());
+        for (String key : keys) {
+            volid = volid.replace(key, (String) PungiComposeConfig.VOLUME_ID_SUBSTITUTIONS.get(key));
+        }
+        return volid;
+    }
+
+    /** NAME[-FLAVOR]: what every ISO name of a dvd build starts with, on both routes. */
+    static String isoBaseName(DvdOptions dvd) {
+        return name(dvd) + (dvd.flavor() == null ? "" : "-" + dvd.flavor());
     }
 
     private static String name(DvdOptions dvd) {

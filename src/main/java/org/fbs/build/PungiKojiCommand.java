@@ -1,5 +1,6 @@
 package org.fbs.build;
 
+import org.fbs.spec.KickstartException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -8,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.fbs.spec.BuildSpec;
 import org.fbs.spec.DvdOptions;
@@ -21,13 +23,20 @@ import org.fbs.spec.DvdOptions;
  * {@code --just-phase} takes a phase name and may repeat. The worker chooses every path.
  *
  * <p>The compose writes its ISOs to {@code COMPOSE/compose/VARIANT/ARCH/iso/} (and {@code .../source/iso/} for the
- * source ISO), the layout of {@code pungi/paths.py}.
+ * source ISO), the layout of {@code pungi/paths.py}, named as the legacy script named them
+ * ({@link PungiComposeConfig#imageNameFormat()}), so that both routes stage the same files for a spec.
  *
  * @param sideRepo  the side repository (a createrepo_c repo dir), or null: one more package repository
  * @param nomacboot whether lorax (buildinstall) is told not to make the Mac boot image (no hfsplus-tools)
+ * @param repositories reads the kickstart's repositories: their comps (for its {@code @group} lines) and mirror lists
  */
-public record PungiKojiCommand(String program, BuildSpec spec, Path workDir, Path sideRepo, boolean nomacboot)
-    implements KickstartCommand {
+public record PungiKojiCommand(String program, BuildSpec spec, Path workDir, Path sideRepo, boolean nomacboot,
+                               Repositories repositories) implements KickstartCommand {
+
+    /** A command that reads the repositories over the network ({@link RepoReader#standard()}). */
+    public PungiKojiCommand(String program, BuildSpec spec, Path workDir, Path sideRepo, boolean nomacboot) {
+        this(program, spec, workDir, sideRepo, nomacboot, RepoReader.standard());
+    }
 
     /** Every phase that a stage of the legacy script needs, in a compose that starts empty. */
     static final Map<String, List<String>> STAGE_PHASES = Map.of(
@@ -58,14 +67,40 @@ public record PungiKojiCommand(String program, BuildSpec spec, Path workDir, Pat
         return DvdRoute.COMPOSE.tool();
     }
 
-    /** The config, the variants and the comps files the compose reads, from the flattened kickstart. */
+    /**
+     * The config, the variants and the comps files the compose reads, from the flattened kickstart; its groups are
+     * taken from its repositories' comps ({@link DvdGroups}: blocking, it reads them). Logs what it leaves out.
+     *
+     * @throws KickstartException a group the kickstart asks for is in no repository's comps, or their comps cannot be
+     *                            read
+     */
     @Override
-    public Map<Path, String> supportFiles(String flattened) {
-        DvdKickstart ks = DvdKickstart.read(flattened);
+    public Map<Path, String> supportFiles(String flattened, Consumer<String> log) throws KickstartException {
+        DvdKickstart ks = DvdKickstart.read(flattened).expanded(version(), spec.arch());
+        // pungi's repos package set takes base URLs only (pkgset_repos); the legacy pungi (yum) took mirror lists
+        // too: each becomes its first mirror, as dnf would try it first
+        List<String> mirrors = new ArrayList<>();
+        for (String list : ks.mirrorlists()) {
+            try {
+                String mirror = repositories.mirror(list);
+                mirrors.add(mirror);
+                log.accept("kickstart mirror list " + list + ": the compose reads base URLs only (pungi's"
+                    + " pkgset_repos), so it takes its first mirror, " + mirror);
+            } catch (IOException e) {
+                throw new KickstartException(Secrets.mask("kickstart mirror list " + list + ": a compose reads base"
+                    + " URLs only (pungi's pkgset_repos) and this list could not be read for one (" + e.getMessage()
+                    + "); give the repository a --baseurl (url --url) instead"));
+            }
+        }
+        ks = ks.withMirrors(mirrors);
+        DvdGroups groups = DvdGroups.of(ks, repositories);
+        groups.notes().forEach(log);
         Map<Path, String> files = new LinkedHashMap<>();
         files.put(configFile(), config(ks).text());
-        files.put(configDir().resolve("fbs-variants.xml"), PungiComposeFiles.variants(variant(), spec.arch()));
-        files.put(configDir().resolve("fbs-comps.xml"), PungiComposeFiles.comps(name(), ks.packages()));
+        files.put(configDir().resolve("fbs-variants.xml"), PungiComposeFiles.variants(variant(), spec.arch(),
+            PungiComposeFiles.variantGroups(ks.packages(), groups.groups())));
+        files.put(configDir().resolve("fbs-comps.xml"), PungiComposeFiles.comps(name(), ks.packages(),
+            groups.groups()));
         return files;
     }
 
@@ -78,18 +113,13 @@ public record PungiKojiCommand(String program, BuildSpec spec, Path workDir, Pat
         }
         return new PungiComposeConfig(name(), shortName(name()), version(), spec.arch(), repos,
             configDir().resolve("fbs-variants.xml").toString(), configDir().resolve("fbs-comps.xml").toString(),
-            dvd.bugurl(), nomacboot, dvd.sourceisos() && !dvd.nosource(), ks.excluded());
+            dvd.bugurl(), nomacboot, dvd.sourceisos() && !dvd.nosource(), ks.excluded(), PungiDvd.isoBaseName(dvd));
     }
 
     @Override
     public List<String> notes() {
         List<String> notes = new ArrayList<>();
         notes.add("dvd route: a pungi-koji compose (" + program + ")");
-        DvdKickstart ks = DvdKickstart.read(Objects.requireNonNullElse(spec.kickstart().text(), ""));
-        for (String group : ks.groups()) {
-            notes.add("kickstart group @" + group + ": not on the DVD; the compose's comps file holds only the"
-                + " kickstart's packages (name the group's packages in %packages)");
-        }
         if (spec.dvd().force()) {
             notes.add("[dvd] force: not passed; every compose starts in a new folder");
         }

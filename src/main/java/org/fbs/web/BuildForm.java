@@ -93,17 +93,21 @@ final class BuildForm {
             text("boot.proxy", "Proxy", "http://proxy.example.org:3128", boot, "lorax --proxy: an http or https"
                 + " proxy for every repository.")));
         List<String> dvd = List.of("dvd");
-        GROUPS.put("Installation DVD (pungi)", List.of(
-            text("dvd.name", "Name", "Fedora", dvd, "pungi --name."),
-            text("dvd.version", "Version", "the release", dvd, "pungi --ver; empty uses the release."),
-            text("dvd.flavor", "Flavor", "Server", dvd, "pungi --flavor: letters and digits only."),
-            text("dvd.bugurl", "Bug URL", "https://bugzilla.redhat.com", dvd, "pungi --bugurl: where the"
-                + " installer sends bug reports."),
-            check("dvd.nosource", "No source packages", dvd, "pungi --nosource."),
-            check("dvd.sourceisos", "Source ISOs", dvd, "pungi --sourceisos: make source ISOs too."),
-            check("dvd.force", "Force", dvd, "pungi --force: go on over an existing destination."),
+        GROUPS.put("Installation DVD (pungi, or a pungi-koji compose for Fedora 41 and later)", List.of(
+            text("dvd.name", "Name", "Fedora", dvd, "pungi --name; a compose's release_name (Fedora 41 and later). Every ISO name starts with it."),
+            text("dvd.version", "Version", "the release", dvd, "pungi --ver; a compose's release_version. Empty uses the release (rawhide: rawhide)."),
+            text("dvd.flavor", "Flavor", "Server", dvd, "pungi --flavor: letters and digits only; a compose's variant (DVD when empty)."),
+            text("dvd.bugurl", "Bug URL", "https://bugzilla.redhat.com", dvd, "pungi --bugurl (a compose: lorax_options"
+                + " bugurl): where the installer sends bug reports."),
+            check("dvd.nosource", "No source packages", dvd, "pungi --nosource: no source ISO, whatever Source ISOs says."),
+            check("dvd.sourceisos", "Source ISOs", dvd, "pungi --sourceisos: make source ISOs too"
+                + " (NAME-FLAVOR-VERSION-source-DVD.iso)."),
+            check("dvd.force", "Force", dvd, "pungi --force: go on over an existing destination. A"
+                + " compose (Fedora 41 and later) always starts in a new folder, so it is not passed there."),
             select("dvd.stage", "Stage", List.of("all", "-G", "-C", "-B", "-I"), dvd, "all runs every stage"
-                + " (--all-stages); or only one: -G gather, -C createrepo, -B buildinstall, -I createiso.")));
+                + " (--all-stages); or only one: -G gather, -C createrepo, -B buildinstall, -I createiso. Fedora 41,"
+                + " 42 and rawhide DVDs are made by a pungi-koji compose, which cannot run a later stage alone:"
+                + " there only all and -G (gather, no ISO) are taken.")));
         List<String> live = List.of("live");
         GROUPS.put("Live image (livemedia-creator or kiwi)", List.of(
             select("live.tool", "Tool", List.of("livemedia-creator", "kiwi"), live, "livemedia-creator builds"

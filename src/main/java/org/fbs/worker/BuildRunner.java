@@ -23,6 +23,7 @@ import org.fbs.build.FileTrees;
 import org.fbs.build.ImageCommand;
 import org.fbs.build.ImageKind;
 import org.fbs.build.ImageKinds;
+import org.fbs.spec.KickstartException;
 import org.fbs.build.KickstartRedaction;
 import org.fbs.build.Secrets;
 import org.fbs.build.Stage;
@@ -251,7 +252,13 @@ final class BuildRunner {
         }
         ImageCommand command = kind.command(spec, dir, sideRepo, found.setup(kind, settings));
         command.notes().forEach(log::line);
-        for (Map.Entry<Path, String> file : command.supportFiles(flat).entrySet()) {
+        Map<Path, String> support;
+        try {
+            support = command.supportFiles(flat, log::line);
+        } catch (KickstartException e) {
+            throw new BuildFailure(e.getMessage());
+        }
+        for (Map.Entry<Path, String> file : support.entrySet()) {
             Files.createDirectories(file.getKey().getParent());
             Files.writeString(file.getKey(), file.getValue());
         }

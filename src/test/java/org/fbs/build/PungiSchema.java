@@ -9,9 +9,11 @@ import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
 /**
- * The rules of pungi's configuration schema that apply to what FBS writes, encoded from pungi 4.9
- * {@code pungi/checks.py} ({@code make_schema()}, its {@code definitions}, {@code _variant_arch_mapping},
- * {@code _one_or_list} and {@code CONFIG_DEPS}; read at the supakeen/pungi mirror of pagure.io/pungi). Each rule
+ * The rules of pungi's configuration schema that apply to what FBS writes, encoded from {@code pungi/checks.py}
+ * ({@code make_schema()}, its {@code definitions}, {@code _variant_arch_mapping}, {@code _one_or_list},
+ * {@code CONFIG_DEPS} and {@code _validate_requires}), read at commit 0726a4dc of the supakeen/pungi mirror of
+ * pagure.io/pungi (a 4.6+ schema: it has kiwibuild; the keys FBS writes read the same in pungi 4.9), plus the format
+ * elements {@code Compose.get_image_name} in {@code pungi/compose.py} fills. Each rule
  * names the schema entry it comes from. A key outside {@link #RULES} is reported: either pungi does not know it
  * (it warns "Unrecognized config option") or FBS has no business writing it.
  */
@@ -32,7 +34,16 @@ final class PungiSchema {
         Map.entry("add_arch_template", "strings"), Map.entry("add_template_var", "strings"),
         Map.entry("add_arch_template_var", "strings"), Map.entry("rootfs_size", "integer"),
         Map.entry("version", "string"), Map.entry("dracut_args", "strings"), Map.entry("skip_branding", "boolean"),
-        Map.entry("squashfs_only", "boolean"));
+        Map.entry("squashfs_only", "boolean"), Map.entry("configuration_file", "string"));
+
+    /** pungi/util.py get_format_substs() and the image's own values in Compose.get_image_name(). */
+    static final Set<String> IMAGE_NAME_ELEMENTS = Set.of("compose_id", "release_short", "version", "date", "respin",
+        "type", "type_suffix", "label", "label_major_version", "variant", "arch", "disc_type", "disc_num", "suffix");
+
+    /** What get_volid() (pungi/util.py) fills a volume id format with. */
+    static final Set<String> VOLID_ELEMENTS = Set.of("compose_id", "release_short", "version", "date", "respin",
+        "type", "type_suffix", "label", "label_major_version", "variant", "arch", "disc_type", "base_product_short",
+        "base_product_version");
 
     /** The schema of each key FBS may write. */
     static final Map<String, BiConsumer<Object, List<String>>> RULES = Map.ofEntries(
@@ -83,6 +94,66 @@ final class PungiSchema {
             });
         })),
         Map.entry("createiso_use_xorrisofs", bool("createiso_use_xorrisofs")),
+        // {"oneOf": [{"type": "string"}, {"type": "object", "patternProperties": {".+": _one_or_list(string)},
+        // "additionalProperties": False}]}; FBS writes the string. Its elements are those Compose.get_image_name
+        // (pungi/compose.py) fills, else createiso fails "Failed to create image name: unknown format element";
+        // the result then goes through str.format(), so a brace would fail too.
+        Map.entry("image_name_format", (v, e) -> {
+            if (!(v instanceof String format)) {
+                e.add("image_name_format: " + v + " is not of type 'string'");
+                return;
+            }
+            java.util.regex.Matcher m = Pattern.compile("%\\(([^)]*)\\)s").matcher(format);
+            while (m.find()) {
+                if (!IMAGE_NAME_ELEMENTS.contains(m.group(1))) {
+                    e.add("image_name_format: unknown format element " + m.group(1));
+                }
+            }
+            if (format.replaceAll("%\\([a-z_]+\\)s", "").matches(".*[%{}].*")) {
+                e.add("image_name_format: a % or brace outside a %(element)s");
+            }
+        }),
+        // {"type": "object", "default": {}}: any object; createiso and buildinstall read strings from it
+        Map.entry("disc_types", (v, e) -> {
+            if (!(v instanceof Map<?, ?> map)) {
+                e.add("disc_types: " + v + " is not of type 'object'");
+            } else if (!map.values().stream().allMatch(x -> x instanceof String)) {
+                e.add("disc_types: a disc type's name is not a string");
+            }
+        }),
+        // {"$ref": "#/definitions/list_of_strings"}; get_volid (pungi/util.py) fills each with str.format from the
+        // format substitutions, release_short, version, arch, variant, disc_type and the base product's
+        Map.entry("image_volid_formats", (v, e) -> {
+            if (!isStrings(v)) {
+                e.add("image_volid_formats: " + v + " is not a list of strings");
+                return;
+            }
+            for (Object format : (List<?>) v) {
+                java.util.regex.Matcher m = Pattern.compile("\\{([^}]*)\\}").matcher((String) format);
+                while (m.find()) {
+                    if (!VOLID_ELEMENTS.contains(m.group(1))) {
+                        e.add("image_volid_formats: unknown format element " + m.group(1));
+                    }
+                }
+                if (((String) format).contains("%")) {
+                    e.add("image_volid_formats: a % (the format goes through % first)");
+                }
+            }
+        }),
+        // {"type": "object", "default": {}}: _apply_substitutions replaces each key by its value
+        Map.entry("volume_id_substitutions", (v, e) -> {
+            if (!(v instanceof Map<?, ?> map)) {
+                e.add("volume_id_substitutions: " + v + " is not of type 'object'");
+            } else if (!map.values().stream().allMatch(x -> x instanceof String)) {
+                e.add("volume_id_substitutions: a replacement is not a string");
+            }
+        }),
+        // {"anyOf": [{"type": "string"}, {"type": "number"}], "default": 4700000000}
+        Map.entry("iso_size", (v, e) -> {
+            if (!(v instanceof String) && !(v instanceof Long) && !(v instanceof Double)) {
+                e.add("iso_size: " + v + " is not valid under any of the given schemas");
+            }
+        }),
         Map.entry("createiso_skip", variantArch("createiso_skip", (where, value, e) -> {
             if (!(value instanceof Boolean)) {
                 e.add(where + ": not a boolean");
@@ -120,10 +191,13 @@ final class PungiSchema {
             if (!config.containsKey("pkgset_repos")) {
                 errors.add("pkgset_source=repos requires pkgset_repos");
             }
-            for (String conflict : List.of("pkgset_koji_tag", "pkgset_koji_inherit")) {
-                if (config.containsKey(conflict)) {
-                    errors.add("pkgset_source=repos conflicts with " + conflict);
-                }
+            // _validate_requires: a conflicting option counts when it is set to other than its default
+            // (pkgset_koji_inherit defaults to True; pkgset_koji_tag has no default)
+            if (config.containsKey("pkgset_koji_tag")) {
+                errors.add("pkgset_source=repos conflicts with pkgset_koji_tag");
+            }
+            if (config.containsKey("pkgset_koji_inherit") && !Boolean.TRUE.equals(config.get("pkgset_koji_inherit"))) {
+                errors.add("pkgset_source=repos conflicts with pkgset_koji_inherit");
             }
         }
         if ("koji".equals(config.get("pkgset_source")) && config.containsKey("pkgset_repos")) {

@@ -25,14 +25,15 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class DvdComposeEndToEndIT {
 
-    static final String FEDORA = "https://dl.fedoraproject.org/pub/fedora/linux/releases/41/Everything/x86_64/os/";
-
     @AutoClose
     static E2eCluster cluster;
+    /** A real release repository (rpmbuild RPMs, createrepo_c -g comps.xml) with the group somegroup. */
+    static String release;
 
     @BeforeAll
     static void startCluster() throws Exception {
         cluster = new E2eCluster("dvd", "w-compose", "w-both", "w-neither");
+        release = org.fbs.build.ReleaseRepo.make(cluster.dir.resolve("release"));
         cluster.startMaster();
         String koji = E2eCluster.STANDINS.resolve("pungi-koji").toString();
         String gatherOnly = E2eCluster.STANDINS.resolve("pungi-4.9").toString();
@@ -47,10 +48,15 @@ class DvdComposeEndToEndIT {
     }
 
     static JsonObject dvd(String arch, String release, JsonObject options) {
-        return new JsonObject().put("type", "dvd").put("arch", arch).put("release", release)
+        return dvd(arch, release, options, "@somegroup");
+    }
+
+    static JsonObject dvd(String arch, String fedora, JsonObject options, String group) {
+        return new JsonObject().put("type", "dvd").put("arch", arch).put("release", fedora)
             .put("staging", cluster.staging.toUri().toString())
             .put("dvd", options.copy().put("flavor", "Server").put("config", "dvd.ks").put("kickstart",
-                "repo --name=fedora --baseurl=" + FEDORA + "\n%packages\n@core\nkernel\nanaconda\n-fprintd\n%end\n"));
+                "repo --name=release --baseurl=" + release + "\n%packages\n" + group
+                    + "\nkernel\nanaconda\n-fprintd\n%end\n"));
     }
 
     @Test
@@ -66,13 +72,13 @@ class DvdComposeEndToEndIT {
             assertThat(build.getString("worker")).isEqualTo("w-compose");
             List<String> names = names(build);
             String release = releases.get(i);
-            assertThat(names).anyMatch(n -> n.matches("Fedora-" + release + "-[0-9]{8}\\.t\\.0-Server-x86_64-dvd1\\.iso"))
-                .anyMatch(n -> n.matches("Fedora-" + release + "-[0-9]{8}\\.t\\.0-Server-x86_64-boot\\.iso"))
-                .anyMatch(n -> n.matches("Fedora-" + release + "-[0-9]{8}\\.t\\.0-Server-source-dvd1\\.iso"))
-                .contains("CHECKSUM", "dvd.ks", "build-" + ids.get(i) + ".log");
+            // the legacy route's names, as pungi-koji writes them with FBS's image_name_format and disc_types
+            assertThat(names).containsExactlyInAnyOrder("Fedora-Server-" + release + "-x86_64-DVD.iso",
+                "Fedora-Server-" + release + "-x86_64-netinst.iso", "Fedora-Server-" + release + "-source-DVD.iso",
+                "CHECKSUM", "dvd.ks", "build-" + ids.get(i) + ".log");
             String log = log(ids.get(i));
             assertThat(log).contains("dvd route: a pungi-koji compose", "--compose-dir", "--test", "--no-latest-link",
-                "kickstart group @core: not on the DVD", "Compose finished");
+                "Compose finished").doesNotContain("not found in comps", "does not match anything");
         }
     }
 
@@ -89,8 +95,21 @@ class DvdComposeEndToEndIT {
             .doesNotContain("pungi-koji");
         JsonObject compose = cluster.awaitEnd(fortyOne, Duration.ofSeconds(120));
         ImageTypesEndToEndIT.assertStaged(compose, 2); // the DVD and the boot ISO: no source ISO unless asked for
-        assertThat(names(compose)).anyMatch(n -> n.endsWith("-Server-aarch64-dvd1.iso")).contains("dvd.ks");
+        assertThat(names(compose)).contains("Fedora-Server-41-aarch64-DVD.iso", "dvd.ks");
         assertThat(log(fortyOne)).contains("dvd route: a pungi-koji compose");
+    }
+
+    /** A kickstart group the release's comps lack fails the compose-route build, naming the group. */
+    @Test
+    void aKickstartGroupTheReleaseLacksFailsTheBuildNamingIt() throws Exception {
+        long id = cluster.submit(dvd("x86_64", "42", new JsonObject(), "@no-such-group"));
+
+        JsonObject build = cluster.awaitEnd(id, Duration.ofSeconds(120));
+        assertThat(build.getString("state")).isEqualTo("FAILED");
+        assertThat(build.getString("reason")).startsWith("kickstart group @no-such-group: no repository of the"
+            + " kickstart defines it in its comps (" + release + ")");
+        assertThat(log(id)).contains("kickstart group @no-such-group: no repository of the kickstart defines it")
+            .doesNotContain("running: " + E2eCluster.STANDINS.resolve("pungi-koji"));
     }
 
     @Test

@@ -519,6 +519,22 @@ class StandInImageToolsTest {
             assertThat(dest.resolve("41/Server/source")).doesNotExist();
         }
 
+        /** pungi 4.3.2 gather.py _shortenVolID: shortened family and version, then at most 32 characters. */
+        @Test
+        void aVolumeIdIsShortenedAndOneStillTooLongIsRefused() throws Exception {
+            List<String> fits = new ArrayList<>(valid());
+            fits.set(fits.indexOf("Fedora"), "FedoraWorkstation");
+            Result ok = run("pungi", Map.of(), fits);
+            assertThat(ok.exitCode()).as(ok.all()).isZero();
+
+            List<String> tooLong = new ArrayList<>(valid());
+            tooLong.set(tooLong.indexOf("41"), "41.20261205.0.respin");
+            Result refused = run("pungi", Map.of(), tooLong);
+            assertThat(refused.exitCode()).isEqualTo(1);
+            assertThat(refused.stderr()).contains("RuntimeError: Volume ID Fedora-41.20261205.0.respin-" + arch
+                + " is longer than 32 characters");
+        }
+
         @Test
         void anExistingTreeNeedsForce() throws Exception {
             Files.createDirectories(dest.resolve("41/Server"));
