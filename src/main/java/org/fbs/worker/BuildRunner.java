@@ -121,7 +121,7 @@ final class BuildRunner {
 
     /**
      * The worker is stopping: stops every tool still running, and any started from now on; the builds end with a
-     * {@code workerStopped} outcome. Blocking.
+     * {@link Outcome.WorkerStopped} outcome. Blocking.
      */
     void stopTools() {
         tools.stopAll();

@@ -379,7 +379,7 @@ public final class WorkerVerticle extends VerticleBase {
 
     /**
      * Reports the end of a build, or, when the worker's stop ended it, keeps its run marker for a requeue. Only
-     * {@code workerStopped} says so: BuildRunner gives it for every end the stop caused (its tools stopped under it,
+     * {@code WorkerStopped} says so: BuildRunner gives it for every end the stop caused (its tools stopped under it,
      * in any stage; a stage ended early), while a build that failed by itself before it, whose end the stop merely
      * follows, is reported FAILED and does not spend a retry.
      */
