@@ -234,6 +234,11 @@ final class EventOutbox {
         return journal.fsyncs();
     }
 
+    /** Runs {@code task} on the journal's thread, ahead of what is written after this call (for tests). */
+    void onJournalThread(Runnable task) {
+        journal.onThread(task);
+    }
+
     /** How many events wait for the master's acknowledgement. */
     int unacknowledged() {
         return queue.size();
