@@ -117,7 +117,8 @@ class IntruderNodeTest {
             .isEqualTo("file:///srv/boot.iso");
     }
 
-    private static Vertx join(String cluster, List<String> members, int port) throws Exception {
+    /** A member of {@code cluster} on loopback at {@code port} (Hazelcast), as a node of this test's own. */
+    static Vertx join(String cluster, List<String> members, int port) throws Exception {
         return await(ClusterNode.join(new ClusterSettings(cluster, members, "127.0.0.1", port, null),
             NodeMetrics.newRegistry()));
     }

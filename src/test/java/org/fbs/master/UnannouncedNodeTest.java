@@ -15,10 +15,7 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.fbs.build.Artifact;
-import org.fbs.cluster.ClusterNode;
 import org.fbs.cluster.membership.Membership;
-import org.fbs.config.ClusterSettings;
-import org.fbs.ops.NodeMetrics;
 import org.fbs.protocol.Addresses;
 import org.fbs.protocol.BuildEvent;
 import org.fbs.protocol.BuildEvent.Kind;
@@ -71,9 +68,9 @@ class UnannouncedNodeTest {
         int strayPort = freePort();
         List<String> members = List.of("127.0.0.1:" + masterPort, "127.0.0.1:" + workerPort,
             "127.0.0.1:" + strayPort);
-        master = new MasterTestBed(join(cluster, members, masterPort), data, new JsonObject());
-        workerNode = join(cluster, members, workerPort);
-        strayNode = join(cluster, members, strayPort);
+        master = new MasterTestBed(IntruderNodeTest.join(cluster, members, masterPort), data, new JsonObject());
+        workerNode = IntruderNodeTest.join(cluster, members, workerPort);
+        strayNode = IntruderNodeTest.join(cluster, members, strayPort);
 
         // The stray listens where a build could be routed: the shared address and offer addresses it could guess.
         List<String> strayGot = new CopyOnWriteArrayList<>();
@@ -105,10 +102,5 @@ class UnannouncedNodeTest {
         assertThat(strayGot).isEmpty();
         assertThat(joins.list).extracting(ILoggingEvent::getFormattedMessage)
             .anySatisfy(line -> assertThat(line).startsWith("cluster member joined: [127.0.0.1]:" + strayPort));
-    }
-
-    private static Vertx join(String cluster, List<String> members, int port) throws Exception {
-        return await(ClusterNode.join(new ClusterSettings(cluster, members, "127.0.0.1", port, null),
-            NodeMetrics.newRegistry()));
     }
 }
