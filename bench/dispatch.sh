@@ -41,35 +41,40 @@ cleanup() {
     rabbitmqctl stop >/dev/null 2>&1 || true
     [ -f "$RABBITMQ_PID_FILE" ] && kill "$(cat "$RABBITMQ_PID_FILE")" 2>/dev/null || true
     wait 2>/dev/null || true
-    rm -rf "$WORK"
+    if [ -n "${KEEP:-}" ]; then echo "bench: kept $WORK" >&2; else rm -rf "$WORK"; fi
 }
 trap cleanup EXIT
 
 echo "bench: load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 # ---- Celery + RabbitMQ ------------------------------------------------------------------------------------------
-mkdir -p "$WORK/rabbit" "$WORK/celery"
-echo '[].' > "$RABBITMQ_ENABLED_PLUGINS_FILE"
-cp "$PEER/tasks.py" "$PEER/client.py" "$WORK/celery/"
-echo "bench: starting RabbitMQ (node $RABBITMQ_NODENAME, port $RABBITMQ_NODE_PORT) and a Celery worker (-c 2)"
-(cd "$WORK/rabbit" && HOME="$WORK/rabbit" /usr/lib/rabbitmq/bin/rabbitmq-server -detached)
-# The node registers with epmd some seconds after -detached returns; until then await_startup fails at once.
-for _ in $(seq 1 180); do
-    rabbitmqctl await_startup --timeout 180 >/dev/null 2>&1 && break
-    sleep 1
-done
-rabbitmqctl await_startup --timeout 10 >/dev/null
-export BROKER="amqp://guest@127.0.0.1:$RABBITMQ_NODE_PORT//" LAT_OUT="$WORK/celery/lat.txt"
-(cd "$WORK/celery" && exec /usr/bin/python3 -m celery -A tasks worker -Q fedora-17 -c 2 --loglevel=WARNING \
-    > "$WORK/celery/worker.out" 2>&1) &
-PIDS+=("$!")
-CELERY_PID=$!
-sleep 5 # the worker connects and declares its queue
-CELERY=$(cd "$WORK/celery" && /usr/bin/python3 client.py "$SEQ_N" "$BURST_N")
-echo "$CELERY" | sed 's/^/  celery /'
-kill "$CELERY_PID" 2>/dev/null || true
-wait "$CELERY_PID" 2>/dev/null || true
-rabbitmqctl stop >/dev/null 2>&1 || true
+# FBS_ONLY=1 leaves it out (for looking into FBS alone; the ratios then mean nothing).
+if [ -z "${FBS_ONLY:-}" ]; then
+    mkdir -p "$WORK/rabbit" "$WORK/celery"
+    echo '[].' > "$RABBITMQ_ENABLED_PLUGINS_FILE"
+    cp "$PEER/tasks.py" "$PEER/client.py" "$WORK/celery/"
+    echo "bench: starting RabbitMQ (node $RABBITMQ_NODENAME, port $RABBITMQ_NODE_PORT) and a Celery worker (-c 2)"
+    (cd "$WORK/rabbit" && HOME="$WORK/rabbit" /usr/lib/rabbitmq/bin/rabbitmq-server -detached)
+    # The node registers with epmd some seconds after -detached returns; until then await_startup fails at once.
+    for _ in $(seq 1 180); do
+        rabbitmqctl await_startup --timeout 180 >/dev/null 2>&1 && break
+        sleep 1
+    done
+    rabbitmqctl await_startup --timeout 10 >/dev/null
+    export BROKER="amqp://guest@127.0.0.1:$RABBITMQ_NODE_PORT//" LAT_OUT="$WORK/celery/lat.txt"
+    (cd "$WORK/celery" && exec /usr/bin/python3 -m celery -A tasks worker -Q fedora-17 -c 2 --loglevel=WARNING \
+        > "$WORK/celery/worker.out" 2>&1) &
+    PIDS+=("$!")
+    CELERY_PID=$!
+    sleep 5 # the worker connects and declares its queue
+    CELERY=$(cd "$WORK/celery" && /usr/bin/python3 client.py "$SEQ_N" "$BURST_N")
+    echo "$CELERY" | sed 's/^/  celery /'
+    kill "$CELERY_PID" 2>/dev/null || true
+    wait "$CELERY_PID" 2>/dev/null || true
+    rabbitmqctl stop >/dev/null 2>&1 || true
+else
+    CELERY=$(printf 'seq p50=0 p99=0\nburst p50=0 p99=0')
+fi
 
 # ---- FBS --------------------------------------------------------------------------------------------------------
 head -c 32 /dev/urandom > "$WORK/cluster-secret"

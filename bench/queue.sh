@@ -21,7 +21,7 @@ MASTER_PID=
 cleanup() {
     [ -n "$MASTER_PID" ] && kill "$MASTER_PID" 2>/dev/null || true
     wait 2>/dev/null || true
-    [ -n "${KEEP:-}" ] || rm -rf "$WORK"; [ -n "${KEEP:-}" ] && echo "kept $WORK"
+    if [ -n "${KEEP:-}" ]; then echo "bench: kept $WORK"; else rm -rf "$WORK"; fi
 }
 trap cleanup EXIT
 head -c 32 /dev/urandom > "$WORK/cluster-secret"

@@ -77,6 +77,8 @@ final class EventOutbox {
     private record Marked(int attempt, String lease) {
     }
     private long nextOrder = 1;
+    /** The context the outbox was started on: its seq counters, queue and sending live on that one thread. */
+    private Context home;
     private boolean sending;
     private long backoffMs;
 
@@ -102,6 +104,7 @@ final class EventOutbox {
      * and work dirs the caller cleans up before it reports them with {@link #reportLost}.
      */
     Future<List<Run>> start() {
+        home = vertx.getOrCreateContext();
         return vertx.executeBlocking(() -> {
             WorkerJournal opened = WorkerJournal.open(dir, worker, compactAt);
             LegacyOutbox.moveInto(dir, opened);
@@ -247,6 +250,12 @@ final class EventOutbox {
     /** Keeps the event on disk and queues it; completes once it is on disk (or could not be written). */
     private Future<Void> add(long build, BuildEvent.Kind kind, String stage, String reason, List<Artifact> artifacts,
                              List<ExtraPackage> extraPackages, List<String> logTail) {
+        if (Vertx.currentContext() != home) {
+            // Events queued from two threads could leave in another order than they were made (an end before its
+            // stages): a caller on a build thread must hop to the outbox's context first.
+            throw new IllegalStateException("build " + build + ": a " + kind + " event must be added on the outbox's"
+                + " context, not on " + Thread.currentThread().getName());
+        }
         Counter counter = counters.getOrDefault(build, new Counter(1, null, 0));
         long seq = counter.lastSeq() + 1;
         if (kind.isFinal()) {
@@ -266,7 +275,7 @@ final class EventOutbox {
         }
         // The journal completes its writes in the order they were queued: the events are queued to be sent in the
         // order they were made.
-        return Future.fromCompletionStage(written, vertx.getOrCreateContext()).onComplete(done -> {
+        return Future.fromCompletionStage(written, home).onComplete(done -> {
             if (done.failed()) {
                 // Still worth sending: only a restart before the acknowledgement would lose it.
                 LOG.error("could not keep event {} of build {} on disk; sending it anyway", seq, build, done.cause());

@@ -363,8 +363,13 @@ public final class WorkerVerticle extends VerticleBase {
                     stage -> context.runOnContext(v -> outbox.stage(id, stage)));
             }
         }, false);
+        // The end is handled on this verticle's event loop, where the build's stage events were queued: the build
+        // pool's future completes on a pool thread, and an end queued from there could overtake those events (the
+        // master then ended a build without its stages) and race this verticle's state.
+        Promise<BuildRunner.Outcome> ended = Promise.promise();
+        end.onComplete(done -> context.runOnContext(v -> ended.handle(done)));
         // A stopping worker waits for the end's event to be on disk too: it must not be cut off by the stop.
-        ends.put(id, end.transform(done -> {
+        ends.put(id, ended.future().transform(done -> {
             if (done.succeeded()) {
                 return finish(id, done.result(), log.tail());
             }

@@ -860,6 +860,38 @@ class WorkerVerticleTest {
     }
 
     @Test
+    void eachBuildsEventsReachTheMasterInTheOrderTheyWereMadeWhileOthersRunBesideIt() throws Exception {
+        // A tool that ends at once: the build's end comes on a build thread while its stage events are still being
+        // queued on the worker's event loop. An end queued from that thread overtook them (about 1 build in 300 in
+        // bench/dispatch.sh), and the master ended such builds without their stages.
+        Path quick = wrapper("lorax-quick", "for last; do :; done\nmkdir -p \"$last/images\" && printf 'quick\\n' > "
+            + "\"$last/images/boot.iso\"\n");
+        port = freePort();
+        await(WorkerRole.deploy(vertx, WorkerSettingsBuilder.worker(workDir).httpPort(port).stagingRoots(staging)
+            .tools(Map.of("lorax", quick.toString())).slots(12).build()));
+        until("the worker's first announcement", () -> !announcements.isEmpty());
+
+        List<Long> ids = java.util.stream.LongStream.rangeClosed(501, 512).boxed().toList();
+        List<io.vertx.core.Future<Message<JsonObject>>> offers = new java.util.ArrayList<>();
+        for (long id : ids) {
+            JsonObject spec = SpecParser.fromIni("[DEFAULT]\ntype=boot\narch=x86_64\nrelease=41\nstaging=file://"
+                + staging + "\n[boot]\n").toJson();
+            offers.add(vertx.eventBus().request(OFFERS, JobOfferBuilder.offer(id, spec).build().toJson(),
+                new DeliveryOptions().setSendTimeout(10_000)));
+        }
+        await(io.vertx.core.Future.all(offers));
+        for (long id : ids) {
+            assertThat(awaitEnd(id).kind()).as("build " + id).isEqualTo(Kind.SUCCEEDED);
+            List<BuildEvent> arrived = eventsOf(id);
+            assertThat(arrived).extracting(BuildEvent::seq).as("seqs of build " + id + " as they arrived")
+                .isSorted().doesNotHaveDuplicates().startsWith(1L);
+            assertThat(arrived).extracting(BuildEvent::kind).as("build " + id)
+                .startsWith(Kind.STAGE).endsWith(Kind.SUCCEEDED).containsOnlyOnce(Kind.SUCCEEDED);
+            assertThat(arrived).extracting(BuildEvent::stage).contains("image", "staging");
+        }
+    }
+
+    @Test
     void aProxyPasswordNeverReachesTheBuildLog() throws Exception {
         startWorker(STANDIN_LORAX);
 
