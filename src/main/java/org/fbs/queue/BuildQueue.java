@@ -62,31 +62,55 @@ public final class BuildQueue {
 
     /**
      * The ids of one address's queued builds in order. A page or API read asks for a build's place far more often
-     * than the line changes, so the place comes from a sorted copy made again only after a change: O(log n) per
-     * read instead of a walk over every active build.
+     * than the line changes, so the place comes from a sorted array: O(log n) per read. The usual changes keep it up
+     * to date at no cost (a new build has the largest id and joins the end; the oldest leaves from the front); any
+     * other change has it made again at the next read.
      */
     private static final class Line {
         final TreeSet<Long> ids = new TreeSet<>();
-        long[] sorted;
+        private long[] sorted = new long[16];
+        private int from;
+        private int to;
+        private boolean stale;
 
         void add(long id) {
-            if (ids.add(id)) {
-                sorted = null;
+            if (!ids.add(id)) {
+                return;
             }
+            if (stale || (to > from && id < sorted[to - 1])) {
+                stale = true;
+                return;
+            }
+            if (to == sorted.length) {
+                long[] grown = new long[Math.max(16, (to - from) * 2)];
+                System.arraycopy(sorted, from, grown, 0, to - from);
+                to -= from;
+                from = 0;
+                sorted = grown;
+            }
+            sorted[to++] = id;
         }
 
         void remove(long id) {
-            if (ids.remove(id)) {
-                sorted = null;
+            if (!ids.remove(id)) {
+                return;
+            }
+            if (!stale && to > from && sorted[from] == id) {
+                from++;
+            } else {
+                stale = true;
             }
         }
 
         int before(long id) {
-            if (sorted == null) {
+            if (stale) {
                 sorted = ids.stream().mapToLong(Long::longValue).toArray();
+                from = 0;
+                to = sorted.length;
+                stale = false;
             }
-            int at = java.util.Arrays.binarySearch(sorted, id);
-            return at >= 0 ? at : -at - 1;
+            int at = java.util.Arrays.binarySearch(sorted, from, to, id);
+            return (at >= 0 ? at : -at - 1) - from;
         }
     }
 

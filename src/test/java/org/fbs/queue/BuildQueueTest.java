@@ -79,6 +79,35 @@ class BuildQueueTest {
     }
 
     @Test
+    void placesInLineStayRightThroughAnyMixOfArrivalsCancelsAndTakes() {
+        BuildQueue big = new BuildQueue(b -> b.spec().getString("kind"), 10_000, 2);
+        java.util.Random random = new java.util.Random(18);
+        java.util.TreeMap<Long, Build> queued = new java.util.TreeMap<>();
+        long id = 1;
+        for (int step = 0; step < 400; step++) {
+            int what = random.nextInt(10);
+            if (what < 6 || queued.isEmpty()) {
+                Build b = Build.queued(new JsonObject().put("kind", "boot"), random.nextBoolean() ? X86 : ARM, "ann",
+                    false, T0).withId(id++);
+                big.put(b);
+                queued.put(b.id(), b);
+            } else {
+                // The oldest one taken by a worker (the usual case), or any one canceled.
+                Build gone = what < 8 ? queued.firstEntry().getValue()
+                    : new ArrayList<>(queued.values()).get(random.nextInt(queued.size()));
+                big.put(what < 8 ? gone.assigned("w1", null, T0, "L" + step)
+                    : gone.finished(BuildState.CANCELED, "canceled", List.of(), T0, 0));
+                queued.remove(gone.id());
+            }
+            for (Build b : queued.values()) {
+                long older = queued.headMap(b.id()).values().stream().filter(o -> o.address().equals(b.address()))
+                    .count();
+                assertThat(big.ahead(b.id())).as("step %d, build %d", step, b.id()).isEqualTo(older);
+            }
+        }
+    }
+
+    @Test
     void aLaneNoWorkerServesIsSkippedWithItsReasonAndDoesNotHoldUpTheOthers() {
         Build dvd = queued(X86, "dvd", "ann");
         Build boot = queued(X86, "boot", "ann");
