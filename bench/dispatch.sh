@@ -104,18 +104,7 @@ ready() {
     echo "bench: $1 never became ready" >&2
     return 1
 }
-settle() { # until no build is queued, assigned or running
-    for _ in $(seq 1 600); do
-        local busy=0
-        for state in QUEUED ASSIGNED RUNNING; do
-            curl -s "$MASTER/api/v1/builds?state=$state&limit=1" | grep -q '"id"' && busy=1
-        done
-        [ "$busy" = 0 ] && return 0
-        sleep 0.2
-    done
-    echo "bench: builds still running after 2 minutes" >&2
-    return 1
-}
+. "$ROOT/bench/lib.bash"
 echo "bench: starting an FBS master and one worker (256 slots, no-op lorax) from $JAR"
 node master master 16701 "master: {http: {host: 127.0.0.1, port: 16000}, data-dir: $WORK/master, max-queued-per-user: 1000000}"
 ready $MASTER
