@@ -23,6 +23,7 @@ import org.fbs.config.MasterSettings;
 import org.fbs.logs.LogRelay;
 import org.fbs.ops.BuildInfo;
 import org.fbs.ops.OpsRoutes;
+import org.fbs.service.BuildChanges;
 import org.fbs.service.KnownWorker;
 import org.fbs.service.MasterService;
 import org.fbs.spec.BuildSpec;
@@ -42,8 +43,8 @@ public final class ApiRoutes {
     static final int MAX_LIST = 1000;
     static final int TRENDS_DAYS = 30;
     static final int MAX_TRENDS_DAYS = 366;
-    /** Finished builds whose answers are kept for repeated reads (a few KiB each). */
-    static final int FINISHED_KEPT = 10_000;
+    /** Builds whose answers are kept for repeated reads (a few KiB each). */
+    static final int ANSWERS_KEPT = 10_000;
     /** Content types that say nothing about the spec's form. */
     static final Set<String> SNIFFED = Set.of("", "application/x-www-form-urlencoded", "application/octet-stream");
 
@@ -55,7 +56,7 @@ public final class ApiRoutes {
     private final WorkerLinks links;
     private final MasterService master;
     private final LogRelay logs;
-    private final FinishedBuilds finished = new FinishedBuilds(FINISHED_KEPT);
+    private final BuildAnswers answers = new BuildAnswers(ANSWERS_KEPT);
     private final Clock clock = Clock.systemUTC();
 
     /**
@@ -74,7 +75,9 @@ public final class ApiRoutes {
         this.logs = logs;
     }
 
+    /** Mounts the routes; call on the HTTP server's event loop, where the answers are kept and their changes heard. */
     public void mount(Router router) {
+        BuildChanges.listenToIds(vertx, answers::changed).ready().onSuccess(v -> answers.listening());
         router.post("/api/*").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY));
         new TokenRoutes(access.tokens()).mount(router);
         router.post("/api/v1/builds").handler(this::submit);
@@ -164,33 +167,41 @@ public final class ApiRoutes {
             return;
         }
         Caller caller = Caller.of(ctx);
-        FinishedBuilds.Kept kept = finished.get(id);
-        if (kept != null && (caller.admin() || caller.name().equals(kept.owner()))) {
-            // Kept unsigned: each answer gets links that work from now on.
-            ctx.response().putHeader("content-type", "application/json")
-                .end(links.signed(new JsonObject(kept.answer())).encode());
+        BuildAnswers.Kept kept = answers.get(id);
+        if (kept != null) {
+            answer(ctx, caller, kept, id);
             return;
         }
+        long mark = answers.mark();
         store.get(id).onComplete(found -> {
             if (found.failed()) {
                 ctx.fail(found.cause());
-            } else if (found.result().isEmpty() || !caller.maySee(found.result().get())) {
-                // Another user's build is answered like a missing one: ids say nothing about who builds what.
+            } else if (found.result().isEmpty()) {
                 error(ctx, 404, "no such build", List.of());
             } else {
-                Build build = found.result().get();
-                JsonObject view = BuildView.of(build.toJson());
-                if (build.state().isFinal()) {
-                    finished.put(id, build.owner(), view.encode());
-                }
-                // A queued build says where it stands; a dispatcher that does not answer leaves it out.
-                master.placeInLine(build).onComplete(place -> {
-                    if (place.succeeded() && place.result().isPresent()) {
-                        view.put("queue", place.result().get().toJson());
-                    }
-                    ctx.response().putHeader("content-type", "application/json").end(links.signed(view).encode());
-                });
+                answer(ctx, caller, answers.keep(found.result().get(), mark), id);
             }
+        });
+    }
+
+    /** A build's view with signed links, and where it stands if queued; another user's is answered as missing. */
+    private void answer(RoutingContext ctx, Caller caller, BuildAnswers.Kept kept, long id) {
+        if (!caller.maySee(kept.build())) {
+            // Another user's build is answered like a missing one: ids say nothing about who builds what.
+            error(ctx, 404, "no such build", List.of());
+            return;
+        }
+        JsonObject view = links.signed(kept.at(clock.instant()));
+        if (kept.build().state() != BuildState.QUEUED) {
+            ctx.response().putHeader("content-type", "application/json").end(view.encode());
+            return;
+        }
+        // A queued build says where it stands; a dispatcher that does not answer leaves it out.
+        master.placeInLine(kept.build()).onComplete(place -> {
+            if (place.succeeded() && place.result().isPresent()) {
+                view.put("queue", place.result().get().toJson());
+            }
+            ctx.response().putHeader("content-type", "application/json").end(view.encode());
         });
     }
 

@@ -6,6 +6,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
+import java.util.function.LongConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,6 +44,22 @@ public final class BuildChanges {
             listener.handle(change);
         });
         return new Listening(consumer);
+    }
+
+    /**
+     * As {@link #listen}, for a listener that needs only which build changed: it is told the id alone, without the
+     * cost of reading the whole build on every change.
+     */
+    public static Listening listenToIds(Vertx vertx, LongConsumer listener) {
+        return new Listening(vertx.eventBus().<JsonObject>localConsumer(ADDRESS, msg -> {
+            JsonObject build = msg.body().getJsonObject("build");
+            Long id = build == null ? null : build.getLong("id");
+            if (id == null) {
+                LOG.warn("dropping a build change without a build id");
+                return;
+            }
+            listener.accept(id);
+        }));
     }
 
     /** One listener's registration. */

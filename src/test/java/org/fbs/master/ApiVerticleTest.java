@@ -47,6 +47,27 @@ class ApiVerticleTest {
     }
 
     @Test
+    void aBuildReadOverAndOverShowsEachChangeAtOnce() throws Exception {
+        long id = new JsonObject(master.post("text/plain", INI).body()).getLong("id");
+        JsonObject waiting = master.awaitBuild(id, b -> b.getString("reason") != null);
+        // Read again: answered from the kept view, with its place in line and durations worked out per answer.
+        JsonObject again = master.build(id);
+        assertThat(again.getString("state")).isEqualTo("QUEUED");
+        assertThat(again.getJsonObject("queue").getInteger("position")).isEqualTo(1);
+        assertThat(again.getJsonObject("durations").getBoolean("ended")).isFalse();
+        assertThat(again.getString("reason")).isEqualTo(waiting.getString("reason"));
+
+        HttpResponse<String> canceled = master.post("/api/v1/builds/" + id + "/cancel", "text/plain", "");
+        assertThat(canceled.statusCode()).isEqualTo(200);
+        // The very next read, no waiting: the kept view was dropped when the cancel was stored.
+        JsonObject after = master.build(id);
+        assertThat(after.getString("state")).isEqualTo("CANCELED");
+        assertThat(after.containsKey("queue")).isFalse();
+        assertThat(after.getJsonObject("durations").getBoolean("ended")).isTrue();
+        assertThat(master.build(id)).isEqualTo(after);
+    }
+
+    @Test
     void jsonAndUnlabelledBodiesAreAcceptedToo() throws Exception {
         JsonObject json = new JsonObject().put("type", "boot").put("arch", "aarch64").put("release", "rawhide");
 

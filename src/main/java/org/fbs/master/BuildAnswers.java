@@ -1,0 +1,92 @@
+package org.fbs.master;
+
+import io.vertx.core.json.JsonObject;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.fbs.build.Build;
+import org.fbs.build.BuildTimes;
+import org.fbs.build.BuildView;
+
+/**
+ * The public view of recently read builds, so that a client polling its build is answered without the store, the
+ * JSON parse and the password masking each time. A build's view is dropped whenever the build changes (the API
+ * listens to every stored change), so nothing older than the store is answered once the change is heard. A view
+ * read from the store is kept only if no change at all was heard while it was read: a change heard in between may
+ * be the one that made it stale. A finished build never changes again; an active build's durations count up to
+ * each answer, so they are worked out per answer from its kept history. Bounded, least recently used first out.
+ * Event-loop only: not thread-safe.
+ */
+final class BuildAnswers {
+
+    /** A build as stored, and its public view without the durations. */
+    record Kept(Build build, JsonObject view) {
+
+        static Kept of(Build build) {
+            JsonObject view = BuildView.of(build.toJson());
+            view.remove("durations");
+            return new Kept(build, view);
+        }
+
+        /** The view with its durations (an active build's up to {@code now}); a copy the caller may change. */
+        JsonObject at(Instant now) {
+            JsonObject answer = view.copy();
+            if (!build.history().isEmpty()) {
+                answer.put("durations", BuildTimes.of(build.history(), now).toJson());
+            }
+            return answer;
+        }
+    }
+
+    private final Map<Long, Kept> answers;
+    /** How many changes were heard: a read that saw this number change keeps nothing. */
+    private long heard;
+    /** Nothing is kept before changes are heard. */
+    private boolean listening;
+
+    BuildAnswers(int capacity) {
+        this.answers = new LinkedHashMap<>(16, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<Long, Kept> eldest) {
+                return size() > capacity;
+            }
+        };
+    }
+
+    /** The kept view of build {@code id}, or null. */
+    Kept get(long id) {
+        return answers.get(id);
+    }
+
+    /** Taken before a read of the store, handed to {@link #keep}. */
+    long mark() {
+        return heard;
+    }
+
+    /**
+     * The view of {@code build}, read from the store after {@link #mark} gave {@code mark}; kept when no change was
+     * heard since.
+     */
+    Kept keep(Build build, long mark) {
+        Kept kept = Kept.of(build);
+        if (listening && mark == heard) {
+            answers.put(build.id(), kept);
+        }
+        return kept;
+    }
+
+    /** Changes are heard from now on: views may be kept. */
+    void listening() {
+        listening = true;
+    }
+
+    /** Build {@code id} changed: its kept view, and any read under way, are out of date. */
+    void changed(long id) {
+        heard++;
+        answers.remove(id);
+    }
+
+    int size() {
+        return answers.size();
+    }
+}

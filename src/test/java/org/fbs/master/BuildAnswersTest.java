@@ -1,0 +1,91 @@
+package org.fbs.master;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.fbs.testkit.BuildBuilder.T0;
+
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+import org.fbs.build.Build;
+import org.fbs.build.BuildState;
+import org.fbs.testkit.BuildBuilder;
+import org.junit.jupiter.api.Test;
+
+class BuildAnswersTest {
+
+    private final Build queued = BuildBuilder.queued().id(7).build();
+
+    private static BuildAnswers listening(int capacity) {
+        BuildAnswers answers = new BuildAnswers(capacity);
+        answers.listening();
+        return answers;
+    }
+
+    @Test
+    void aViewReadWithNoChangeHeardIsKeptUntilItsBuildChanges() {
+        BuildAnswers answers = listening(10);
+        answers.keep(queued, answers.mark());
+        assertThat(answers.get(7).build()).isEqualTo(queued);
+
+        answers.changed(8); // another build: this one's view still holds
+        assertThat(answers.get(7)).isNotNull();
+        answers.changed(7);
+        assertThat(answers.get(7)).isNull();
+    }
+
+    @Test
+    void aViewReadWhileAChangeWasHeardIsAnsweredButNotKept() {
+        // The read may have found the build before the change that was heard meanwhile: keeping it would answer a
+        // state older than the store's until the build changes again, for ever once it has ended.
+        BuildAnswers answers = listening(10);
+        long mark = answers.mark();
+        answers.changed(7);
+        BuildAnswers.Kept answered = answers.keep(queued, mark);
+
+        assertThat(answered.view().getLong("id")).isEqualTo(7L);
+        assertThat(answers.get(7)).isNull();
+        answers.keep(queued, answers.mark());
+        assertThat(answers.get(7)).isNotNull();
+    }
+
+    @Test
+    void nothingIsKeptBeforeChangesAreHeard() {
+        BuildAnswers answers = new BuildAnswers(10);
+        answers.keep(queued, answers.mark());
+        assertThat(answers.get(7)).isNull();
+    }
+
+    @Test
+    void anActiveBuildsDurationsCountUpToEachAnswerAndAnEndedOnesStayPut() {
+        BuildAnswers answers = listening(10);
+        Build running = queued.assigned("w1", "http://w1:8081", T0.plusSeconds(60), "lease-1")
+            .running("image", T0.plusSeconds(70), 1);
+        BuildAnswers.Kept kept = answers.keep(running, answers.mark());
+
+        assertThat(kept.view().containsKey("durations")).isFalse();
+        assertThat(kept.at(T0.plusSeconds(100)).getJsonObject("durations").getLong("totalSeconds"))
+            .isNotEqualTo(kept.at(T0.plusSeconds(4000)).getJsonObject("durations").getLong("totalSeconds"));
+
+        Build ended = running.finished(BuildState.SUCCEEDED, null, List.of(), T0.plusSeconds(130), 2);
+        BuildAnswers.Kept done = answers.keep(ended, answers.mark());
+        JsonObject later = done.at(T0.plusSeconds(9000));
+        assertThat(later.getJsonObject("durations")).isEqualTo(done.at(T0.plusSeconds(200)).getJsonObject("durations"));
+        // Each answer is a copy: signing or adding a place to one leaves the kept view as it was.
+        later.put("queue", new JsonObject());
+        assertThat(done.at(T0).containsKey("queue")).isFalse();
+    }
+
+    @Test
+    void theLeastRecentlyReadGoesFirstWhenFull() {
+        BuildAnswers answers = listening(2);
+        for (long id = 1; id <= 2; id++) {
+            answers.keep(BuildBuilder.queued().id(id).build(), answers.mark());
+        }
+        answers.get(1);
+        answers.keep(BuildBuilder.queued().id(3).build(), answers.mark());
+
+        assertThat(answers.get(1)).isNotNull();
+        assertThat(answers.get(2)).isNull();
+        assertThat(answers.get(3)).isNotNull();
+        assertThat(answers.size()).isEqualTo(2);
+    }
+}
