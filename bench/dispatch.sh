@@ -118,8 +118,12 @@ node w1 worker 16702 "worker:
   tools: {lorax: $ROOT/bench/noop-lorax}"
 ready http://127.0.0.1:16101
 sleep 2 # the worker announced
-BENCH=(java -cp "$JAR" "$ROOT/bench/src/ServiceBench.java")
-"${BENCH[@]}" dispatch $MASTER 300 5 41 >/dev/null # warm-up: a service that has run a while (the JIT has compiled its paths)
+bench_client "$WORK/client" "$JAR"
+# Warm-up: a service that has run a while, in both shapes measured, so that the JIT has compiled the paths of each
+# (after 300 builds it still compiled through the next 1,000).
+"${BENCH[@]}" dispatch $MASTER "${WARM_SEQ:-1000}" 1 41 5 >/dev/null
+settle
+"${BENCH[@]}" dispatch $MASTER "${WARM_BURST:-1000}" 50 41 >/dev/null
 settle
 FBS_SEQ=$("${BENCH[@]}" dispatch $MASTER "$SEQ_N" 1 41 20)
 echo "  fbs seq $FBS_SEQ"

@@ -14,3 +14,13 @@ settle() {
     echo "bench: builds still running after 2 minutes" >&2
     return 1
 }
+
+# bench_client DIR JAR: compiles the benchmark client (bench/src/ServiceBench.java) into DIR once and sets BENCH to the
+# command that runs it. Compiled ahead and run with the quick compiler only (-XX:TieredStopAtLevel=1): the client
+# shares the 2 cores with what it measures, and the source launcher's compile and the full JIT's work while a phase
+# runs would be charged to the service.
+bench_client() {
+    mkdir -p "$1"
+    javac -nowarn -d "$1" -cp "$2" "$(dirname "${BASH_SOURCE[0]}")/src/ServiceBench.java"
+    BENCH=(java -XX:TieredStopAtLevel=1 -cp "$2:$1" ServiceBench)
+}

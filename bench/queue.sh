@@ -47,7 +47,9 @@ for _ in $(seq 1 2400); do
 done
 echo "bench: load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "bench: $BUILDS submissions from 50 clients (release 99: no worker, all stay queued)"
-FILL=$(java -cp "$JAR" "$ROOT/bench/src/ServiceBench.java" fill $MASTER "$BUILDS" 50 99 $((BUILDS / 10)))
+. "$ROOT/bench/lib.bash"
+bench_client "$WORK/client" "$JAR"
+FILL=$("${BENCH[@]}" fill $MASTER "$BUILDS" 50 99 $((BUILDS / 10)))
 echo "  $FILL"
 QUEUED=$(curl -s "$MASTER/api/v1/builds/$((BUILDS / 2))" | grep -o '"state":"[A-Z]*"' | head -1)
 jcmd "$MASTER_PID" GC.run >/dev/null

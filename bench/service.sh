@@ -91,9 +91,8 @@ node w2 worker 15703 "$(worker_yaml w2 15102 41 noop-lorax 256)"
 ready http://127.0.0.1:15102 >/dev/null
 sleep 2 # both workers announced
 
-BENCH=(java -cp "$ROOT/target/fbs.jar" "$ROOT/bench/src/ServiceBench.java")
-
 . "$ROOT/bench/lib.bash"
+bench_client "$WORK/client" "$ROOT/target/fbs.jar"
 echo "bench: warm-up (200 builds)"
 "${BENCH[@]}" dispatch $MASTER 200 10 41 >/dev/null
 settle

@@ -13,8 +13,12 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import org.fbs.build.Artifact;
@@ -28,12 +32,15 @@ import org.slf4j.LoggerFactory;
 /**
  * The worker's events to the master, at least once. Each event is appended to the worker's journal (see
  * {@link WorkerJournal}: one file, one fsync for all that arrive together) before it is sent, and acknowledged there
- * once the master acknowledges it (the master stores the change before it acknowledges). Events go one at a time,
- * in the order they were made, so that a build's events arrive in seq order and its final event never overtakes a
- * stage; an unacknowledged one is resent with a growing wait. The journal also holds a marker per run that has not
- * ended, with the tool processes the run has going: a worker that restarts finds what its previous process left,
- * resends the events, and (once the caller has stopped the runs' tools) reports the runs it cannot resume as LOST.
- * A run's final (or LOST) event ends its marker in the same record, so a crash at any moment leaves one or the other.
+ * once the master acknowledges it (the master stores the change before it acknowledges). Each build's events go one
+ * at a time, in the order they were made, so that they arrive in seq order and its final event never overtakes a
+ * stage; the events of different builds go side by side (up to {@link #IN_FLIGHT} at once), so that one build's
+ * events do not wait for another's to be stored, and the master stores those that arrive together in one commit. A
+ * delivery that fails is resent with a growing wait, during which nothing new is sent (the master is likely away).
+ * The journal also holds a marker per run that has not ended, with the tool processes the run has going: a worker
+ * that restarts finds what its previous process left, resends the events, and (once the caller has stopped the runs'
+ * tools) reports the runs it cannot resume as LOST. A run's final (or LOST) event ends its marker in the same record,
+ * so a crash at any moment leaves one or the other.
  *
  * <p>Use on the worker verticle's context only, except {@link #markRunning} and {@link #recordTools} (any thread).
  */
@@ -43,6 +50,8 @@ final class EventOutbox {
     static final long ACK_TIMEOUT_MS = 10_000;
     /** Short, so that events flow again within seconds of a master restart. */
     static final long MAX_BACKOFF_MS = 5_000;
+    /** Events of different builds on their way to the master at once. */
+    static final int IN_FLIGHT = 32;
 
     /** An event kept on disk, under its place in the sending order. */
     private record Kept(long order, BuildEvent event) {
@@ -66,7 +75,12 @@ final class EventOutbox {
     private final String worker;
     private final long compactAt;
     private final Map<Long, Counter> counters = new HashMap<>();
-    private final Deque<Kept> queue = new ArrayDeque<>();
+    /** Each build's unsent events in the order they were made; the builds in the order they came to wait. */
+    private final Map<Long, Deque<Kept>> waiting = new LinkedHashMap<>();
+    /** The builds with an event on its way to the master: at most one each, so each build's arrive in order. */
+    private final Set<Long> inFlight = new HashSet<>();
+    /** Events kept and not yet acknowledged: waiting or on their way. */
+    private int unacknowledged;
     /**
      * Each run marked by this process and not ended; guarded by itself, so that its journal records are queued in the
      * order the map changes.
@@ -77,9 +91,10 @@ final class EventOutbox {
     private record Marked(int attempt, String lease) {
     }
     private long nextOrder = 1;
-    /** The context the outbox was started on: its seq counters, queue and sending live on that one thread. */
+    /** The context the outbox was started on: its seq counters and the events waiting and on their way live on that one thread. */
     private Context home;
-    private boolean sending;
+    /** A delivery failed: nothing new goes until its wait is over. */
+    private boolean pausing;
     private long backoffMs;
 
     EventOutbox(Vertx vertx, Path dir, String worker) {
@@ -95,7 +110,7 @@ final class EventOutbox {
 
     /** True when the master has acknowledged every event (a draining worker exits only then). */
     boolean isEmpty() {
-        return queue.isEmpty();
+        return unacknowledged == 0;
     }
 
     /**
@@ -111,7 +126,7 @@ final class EventOutbox {
             journal = opened;
             return opened.contents();
         }, false).map(left -> {
-            left.events().forEach((order, event) -> queue.add(new Kept(order, event)));
+            left.events().forEach((order, event) -> hold(new Kept(order, event)));
             nextOrder = left.events().isEmpty() ? 1 : left.events().lastKey() + 1;
             if (!left.events().isEmpty()) {
                 LOG.info("resending {} event(s) a previous run of worker {} left unacknowledged", left.events().size(),
@@ -244,7 +259,7 @@ final class EventOutbox {
 
     /** How many events wait for the master's acknowledgement. */
     int unacknowledged() {
-        return queue.size();
+        return unacknowledged;
     }
 
     /** Keeps the event on disk and queues it; completes once it is on disk (or could not be written). */
@@ -280,36 +295,73 @@ final class EventOutbox {
                 // Still worth sending: only a restart before the acknowledgement would lose it.
                 LOG.error("could not keep event {} of build {} on disk; sending it anyway", seq, build, done.cause());
             }
-            queue.add(kept);
+            hold(kept);
             send();
         }).<Void>mapEmpty().recover(err -> Future.succeededFuture());
     }
 
+    /** Queues a kept event behind its build's earlier ones. */
+    private void hold(Kept kept) {
+        waiting.computeIfAbsent(kept.event().buildId(), b -> new ArrayDeque<>()).addLast(kept);
+        unacknowledged++;
+    }
+
+    /** Sends the next event of each build that has none on its way, oldest waiting build first, up to the limit. */
     private void send() {
-        if (sending || queue.isEmpty()) {
+        if (pausing) {
             return;
         }
-        sending = true;
-        Kept head = queue.peek();
-        BuildEvent event = head.event();
+        List<Kept> going = new ArrayList<>();
+        Iterator<Map.Entry<Long, Deque<Kept>>> builds = waiting.entrySet().iterator();
+        while (inFlight.size() < IN_FLIGHT && builds.hasNext()) {
+            Map.Entry<Long, Deque<Kept>> build = builds.next();
+            if (inFlight.contains(build.getKey())) {
+                continue; // its events stay in order: the next goes once the master has this one
+            }
+            going.add(build.getValue().poll());
+            if (build.getValue().isEmpty()) {
+                builds.remove();
+            }
+            inFlight.add(build.getKey());
+        }
+        // Sent once the walk is done: a delivery that fails at once puts its event back among the waiting.
+        going.forEach(this::deliver);
+    }
+
+    private void deliver(Kept kept) {
+        BuildEvent event = kept.event();
         vertx.eventBus().request(Addresses.EVENTS, event.toJson(), new DeliveryOptions().setSendTimeout(ACK_TIMEOUT_MS))
             .onComplete(ack -> {
-                sending = false;
+                inFlight.remove(event.buildId());
                 if (ack.succeeded()) {
-                    queue.poll();
+                    unacknowledged--;
                     backoffMs = 0;
-                    journal.ack(head.order()).exceptionally(err -> {
+                    journal.ack(kept.order()).exceptionally(err -> {
                         LOG.warn("could not note acknowledged event {} of build {}: {}", event.seq(),
                             event.buildId(), err.toString());
                         return null;
                     });
                     send();
-                } else {
-                    backoffMs = Math.min(MAX_BACKOFF_MS, Math.max(250, backoffMs * 2));
-                    LOG.warn("event {} ({}) of build {} not acknowledged ({}); resending in {} ms", event.seq(),
-                        event.kind(), event.buildId(), ack.cause().getMessage(), backoffMs);
-                    vertx.setTimer(backoffMs, t -> send());
+                    return;
                 }
+                // Back at the head of its build's events: the later ones must not overtake it.
+                Deque<Kept> rest = waiting.get(event.buildId());
+                if (rest == null) {
+                    rest = new ArrayDeque<>();
+                    waiting.put(event.buildId(), rest);
+                }
+                rest.addFirst(kept);
+                if (pausing) {
+                    return; // one wait for all that fail together
+                }
+                pausing = true;
+                backoffMs = Math.min(MAX_BACKOFF_MS, Math.max(250, backoffMs * 2));
+                LOG.warn("event {} ({}) of build {} not acknowledged ({}); sending again in {} ms", event.seq(),
+                    event.kind(), event.buildId(), ack.cause().getMessage(), backoffMs);
+                vertx.setTimer(backoffMs, t -> {
+                    pausing = false;
+                    send();
+                });
             });
     }
 }

@@ -233,20 +233,18 @@ public final class WorkerVerticle extends VerticleBase {
         }
         running.put(id, new Held(attempt, lease));
         // The run is on disk (a restart reports it) and its log exists before the answer, so that the log link the
-        // master hands out works at once. The disk is looked at first (a declined offer leaves no marker); then the
-        // marker, which shares an fsync with whatever else the journal writes, and the log, opened unordered, are
-        // made side by side: an offer waits behind no other build's writes, and its marker not behind its log.
-        Future<Void> roomy = vertx.executeBlocking(() -> {
+        // master hands out works at once. The disk is looked at and the log opened in one blocking call, while the
+        // marker, which shares an fsync with whatever else the journal writes, is made beside them: an offer waits
+        // behind no other build's writes, and its marker not behind its log. A declined offer's marker is removed.
+        Future<BuildLog> opened = vertx.executeBlocking(() -> {
             // Looked at again now: the last announcement's look may be seconds old.
             String shortage = DiskSpace.shortage(DiskSpace.of(diskFolders()), settings.minFreeDisk());
             if (shortage != null) {
                 throw new LowDisk(shortage);
             }
-            return null;
+            return BuildLog.open(settings.logsDir(), id, vertx.eventBus(), live, settings.maxLogLine());
         }, false);
-        Future<BuildLog> opened = roomy.compose(v -> vertx.executeBlocking(() -> BuildLog.open(settings.logsDir(), id,
-            vertx.eventBus(), live, settings.maxLogLine()), false));
-        Future<Void> marked = roomy.compose(v -> outbox.markRunning(id, attempt, lease));
+        Future<Void> marked = outbox.markRunning(id, attempt, lease);
         Promise<Void> decided = Promise.promise();
         offersDeciding.put(id, decided.future());
         decided.future().onComplete(done -> offersDeciding.remove(id));

@@ -8,10 +8,12 @@ import org.fbs.testkit.BuildEventBuilder;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -112,6 +114,53 @@ class EventOutboxTest {
             .containsExactly(BuildEvent.Kind.STAGE, BuildEvent.Kind.STAGE, BuildEvent.Kind.SUCCEEDED);
         assertThat(acknowledged).allSatisfy(e -> assertThat(e.attempt()).isEqualTo(2));
         assertThat(acknowledged.get(2).artifacts()).extracting(Artifact::name).containsExactly("boot.iso");
+        until("the events acknowledged in the journal", () -> files() == 0);
+    }
+
+    @Test
+    void theEventsOfDifferentBuildsGoSideBySideAndEachBuildsStayInOrder() throws Exception {
+        EventOutbox outbox = outbox();
+        // The played master answers only once three events wait for their answers at once (or all nine came): an
+        // outbox that sent one event at a time, each after the last one's answer, would never get there. It also
+        // refuses build 2's first event once: resent after the wait, it still goes before build 2's later ones.
+        List<Message<JsonObject>> held = new ArrayList<>();
+        List<BuildEvent> arrived = new CopyOnWriteArrayList<>();
+        AtomicInteger mostAtOnce = new AtomicInteger();
+        AtomicInteger refused = new AtomicInteger();
+        master = vertx.eventBus().consumer(Addresses.EVENTS, msg -> {
+            BuildEvent event = BuildEvent.fromJson(msg.body());
+            if (event.buildId() == 2 && event.seq() == 1 && refused.getAndIncrement() == 0) {
+                msg.fail(500, "not stored: the disk is full");
+                return;
+            }
+            arrived.add(event);
+            held.add(msg);
+            mostAtOnce.accumulateAndGet(held.size(), Math::max);
+            if (held.size() == 3 || arrived.size() == 9) {
+                held.forEach(m -> m.reply(null));
+                held.clear();
+            }
+        });
+        await(master.completion());
+
+        run(() -> {
+            for (long build = 1; build <= 3; build++) {
+                outbox.begin(build, 1);
+                outbox.stage(build, Stage.SIDE_REPO);
+                outbox.stage(build, Stage.IMAGE);
+                outbox.succeeded(build, List.of(), List.of(), List.of());
+            }
+        });
+
+        until("nine events acknowledged", () -> arrived.size() == 9 && outbox.unacknowledged() == 0);
+        assertThat(mostAtOnce.get()).isEqualTo(3);
+        assertThat(refused.get()).isGreaterThanOrEqualTo(1);
+        for (long build = 1; build <= 3; build++) {
+            long id = build;
+            assertThat(arrived.stream().filter(e -> e.buildId() == id)).extracting(BuildEvent::seq)
+                .containsExactly(1L, 2L, 3L);
+        }
+        assertThat(outbox.isEmpty()).isTrue();
         until("the events acknowledged in the journal", () -> files() == 0);
     }
 
