@@ -8,11 +8,27 @@ settle() {
         for state in QUEUED ASSIGNED RUNNING; do
             curl -s "$MASTER/api/v1/builds?state=$state&limit=1" | grep -q '"id"' && busy=1
         done
-        [ "$busy" = 0 ] && return 0
+        [ "$busy" = 0 ] && { quiet; return 0; }
         sleep 0.2
     done
     echo "bench: builds still running after 2 minutes" >&2
     return 1
+}
+
+# quiet: waits (up to 30 s) for a second in which the CPUs are at least 90% idle: what the last phase left going (the
+# master's and the worker's own work once the builds have ended, garbage collection, the JIT) must not be measured in
+# the next one.
+quiet() {
+    for _ in $(seq 1 30); do
+        local a b
+        a=$(head -1 /proc/stat)
+        sleep 1
+        b=$(head -1 /proc/stat)
+        awk -v a="$a" -v b="$b" 'BEGIN { split(a, x); split(b, y); t = 0
+            for (i = 2; i <= 8; i++) t += y[i] - x[i]
+            exit !(t > 0 && (y[5] - x[5] + y[6] - x[6]) / t >= 0.9) }' && return 0
+    done
+    echo "bench: the CPUs were still busy 30 s after the phase ended" >&2
 }
 
 # bench_client DIR JAR: compiles the benchmark client (bench/src/ServiceBench.java) into DIR once and sets BENCH to the

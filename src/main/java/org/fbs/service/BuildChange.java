@@ -1,7 +1,5 @@
 package org.fbs.service;
 
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import java.util.List;
 import org.fbs.build.Build;
 import org.fbs.build.BuildState;
@@ -16,19 +14,5 @@ public record BuildChange(BuildState before, Build build, List<String> logTail) 
 
     public BuildChange {
         logTail = List.copyOf(logTail);
-    }
-
-    public JsonObject toJson() {
-        return new JsonObject()
-            .put("before", before == null ? null : before.name())
-            .put("build", build.toJson())
-            .put("logTail", new JsonArray(logTail));
-    }
-
-    public static BuildChange fromJson(JsonObject json) {
-        String before = json.getString("before");
-        return new BuildChange(before == null ? null : BuildState.valueOf(before),
-            Build.fromJson(json.getJsonObject("build")),
-            json.getJsonArray("logTail", new JsonArray()).stream().map(String::valueOf).toList());
     }
 }
