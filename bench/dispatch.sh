@@ -2,7 +2,9 @@
 # Dispatch latency, FBS against Celery + RabbitMQ side by side in one run on the same no-op build: submit to the
 # build's start on the worker (Celery: the task's first line; FBS: the worker's RUNNING timestamp), sequential
 # (one every 20 ms, as the Celery client spaces them) and a burst of BURST from 50 clients. Prints both and the
-# ratio of the p99s.
+# ratio of the p99s. Celery runs twice: the peer's task, which writes one line, and the same task followed by the
+# stand-in tool FBS's worker runs for each build (bench/celery/tool_tasks.py), so that the work a build does after
+# it starts weighs on both sides.
 # Needs: Java 17, target/fbs.jar (built when missing), curl, python3-celery and rabbitmq-server
 # (apt-get install -y python3-celery rabbitmq-server), and the peer's files (../shared/peers/celery, or
 # CELERY_PEER=DIR), which are copied into a temporary dir at run time.
@@ -62,18 +64,26 @@ if [ -z "${FBS_ONLY:-}" ]; then
     done
     rabbitmqctl await_startup --timeout 10 >/dev/null
     export BROKER="amqp://guest@127.0.0.1:$RABBITMQ_NODE_PORT//" LAT_OUT="$WORK/celery/lat.txt"
-    (cd "$WORK/celery" && exec /usr/bin/python3 -m celery -A tasks worker -Q fedora-17 -c 2 --loglevel=WARNING \
-        > "$WORK/celery/worker.out" 2>&1) &
-    PIDS+=("$!")
-    CELERY_PID=$!
-    sleep 5 # the worker connects and declares its queue
-    CELERY=$(cd "$WORK/celery" && /usr/bin/python3 client.py "$SEQ_N" "$BURST_N")
+    export NOOP_TOOL="$ROOT/bench/noop-lorax"
+    cp "$ROOT/bench/celery/tool_tasks.py" "$WORK/celery/"
+    celery_run() { # APP: the peer's tasks, or tool_tasks (the same task, then FBS's no-op tool)
+        (cd "$WORK/celery" && exec /usr/bin/python3 -m celery -A "$1" worker -Q fedora-17 -c 2 --loglevel=WARNING \
+            > "$WORK/celery/worker-$1.out" 2>&1) &
+        PIDS+=("$!")
+        local pid=$!
+        sleep 5 # the worker connects and declares its queue
+        (cd "$WORK/celery" && /usr/bin/python3 client.py "$SEQ_N" "$BURST_N")
+        kill "$pid" 2>/dev/null || true
+        wait "$pid" 2>/dev/null || true
+    }
+    CELERY=$(celery_run tasks)
     echo "$CELERY" | sed 's/^/  celery /'
-    kill "$CELERY_PID" 2>/dev/null || true
-    wait "$CELERY_PID" 2>/dev/null || true
+    CELERY_TOOL=$(celery_run tool_tasks)
+    echo "$CELERY_TOOL" | sed 's/^/  celery+tool /'
     rabbitmqctl stop >/dev/null 2>&1 || true
 else
     CELERY=$(printf 'seq p50=0 p99=0\nburst p50=0 p99=0')
+    CELERY_TOOL=$CELERY
 fi
 
 # ---- FBS --------------------------------------------------------------------------------------------------------
@@ -132,20 +142,22 @@ FBS_BURST=$("${BENCH[@]}" dispatch $MASTER "$BURST_N" 50 41)
 echo "  fbs burst $FBS_BURST"
 
 field() { echo "$1" | grep -o "\"$2\":[0-9.]*" | head -1 | cut -d: -f2; } # the first: the whole span
-celery_field() { echo "$CELERY" | grep "^$1 " | grep -o "$2=[0-9.]*" | cut -d= -f2; }
+celery_field() { echo "${3:-$CELERY}" | grep "^$1 " | grep -o "$2=[0-9.]*" | cut -d= -f2; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", a / b }'; }
 CS50=$(celery_field seq p50); CS99=$(celery_field seq p99)
 CB50=$(celery_field burst p50); CB99=$(celery_field burst p99)
+TS50=$(celery_field seq p50 "$CELERY_TOOL"); TS99=$(celery_field seq p99 "$CELERY_TOOL")
+TB50=$(celery_field burst p50 "$CELERY_TOOL"); TB99=$(celery_field burst p99 "$CELERY_TOOL")
 FS50=$(field "$FBS_SEQ" p50_ms); FS99=$(field "$FBS_SEQ" p99_ms)
 FB50=$(field "$FBS_BURST" p50_ms); FB99=$(field "$FBS_BURST" p99_ms)
 cat <<MD
 
 $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, load average after: $(cut -d' ' -f1-3 /proc/loadavg), FBS $(basename "$JAR") $(git rev-parse --short=12 HEAD 2>/dev/null || echo)
 
-| | Celery + RabbitMQ, p50 / p99 | FBS, p50 / p99 | FBS / Celery at p99 |
-| --- | --- | --- | --- |
-| sequential, $SEQ_N (20 ms apart) | $CS50 / $CS99 ms | $FS50 / $FS99 ms | $(ratio "$FS99" "$CS99") |
-| $BURST_N from 50 clients | $CB50 / $CB99 ms | $FB50 / $FB99 ms | $(ratio "$FB99" "$CB99") |
+| | Celery + RabbitMQ, p50 / p99 | FBS, p50 / p99 | FBS / Celery at p99 | Celery running FBS's no-op tool too, p50 / p99 | FBS / that at p99 |
+| --- | --- | --- | --- | --- | --- |
+| sequential, $SEQ_N (20 ms apart) | $CS50 / $CS99 ms | $FS50 / $FS99 ms | $(ratio "$FS99" "$CS99") | $TS50 / $TS99 ms | $(ratio "$FS99" "$TS99") |
+| $BURST_N from 50 clients | $CB50 / $CB99 ms | $FB50 / $FB99 ms | $(ratio "$FB99" "$CB99") | $TB50 / $TB99 ms | $(ratio "$FB99" "$TB99") |
 
 Growth over the sequential run, FBS, submission to RUNNING: the first 100 $(echo "$FBS_SEQ" | grep -o '"first100":{[^}]*}' | cut -d: -f2-),
 the last 100 $(echo "$FBS_SEQ" | grep -o '"last100":{[^}]*}' | cut -d: -f2-).
