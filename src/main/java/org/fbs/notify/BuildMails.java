@@ -32,21 +32,41 @@ final class BuildMails {
     Optional<OutboxMail> about(BuildChange change, Instant now) {
         Build build = change.build();
         List<String> to = recipients(build.spec());
+        return switch (to.isEmpty() ? Occasion.NONE : occasion(change)) {
+            case STARTED -> Optional.of(started(build, to, now));
+            case FINISHED -> Optional.of(finished(build, change.logTail(), to, now));
+            case REQUEUED -> Optional.of(requeued(build, to, now));
+            case NONE -> Optional.empty();
+        };
+    }
+
+    /**
+     * Whether the change calls for a mail at all: most do not (a stage, an offer), and the caller need not sign the
+     * build's links for those.
+     */
+    boolean callsFor(BuildChange change) {
+        return occasion(change) != Occasion.NONE && !recipients(change.build().spec()).isEmpty();
+    }
+
+    /** What a change is, for mails. */
+    private enum Occasion { STARTED, FINISHED, REQUEUED, NONE }
+
+    private static Occasion occasion(BuildChange change) {
         BuildState before = change.before();
-        BuildState after = build.state();
-        if (to.isEmpty() || before == after) {
-            return Optional.empty();
+        BuildState after = change.build().state();
+        if (before == after) {
+            return Occasion.NONE;
         }
         if (after == BuildState.RUNNING) {
-            return Optional.of(started(build, to, now));
+            return Occasion.STARTED;
         }
         if (after.isFinal() && (before == null || !before.isFinal())) {
-            return Optional.of(finished(build, change.logTail(), to, now));
+            return Occasion.FINISHED;
         }
         if (after == BuildState.QUEUED && (before == BuildState.ASSIGNED || before == BuildState.RUNNING)) {
-            return Optional.of(requeued(build, to, now));
+            return Occasion.REQUEUED;
         }
-        return Optional.empty();
+        return Occasion.NONE;
     }
 
     private OutboxMail started(Build build, List<String> to, Instant now) {

@@ -165,6 +165,9 @@ public final class Notifier extends VerticleBase {
 
     /** The mail, its links to the worker signed: they work for the link lifetime, and for this build only. */
     private Optional<OutboxMail> about(BuildChange change) {
+        if (!mails.callsFor(change)) {
+            return Optional.empty();
+        }
         BuildChange signed = new BuildChange(change.before(), links.signed(change.build()), change.logTail());
         return mails.about(signed, Instant.now());
     }
