@@ -130,7 +130,7 @@ public final class BuildLog implements AutoCloseable {
      * at the end of the stream.
      */
     void copy(InputStream output, Consumer<String> also) throws IOException {
-        byte[] chunk = new byte[64 * 1024];
+        byte[] chunk = new byte[16 * 1024]; // a tool writes lines: a larger buffer is only more to allocate per run
         byte[] kept = new byte[maxLine];
         int length = 0;
         long dropped = 0;
