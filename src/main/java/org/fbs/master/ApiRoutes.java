@@ -169,7 +169,7 @@ public final class ApiRoutes {
         Caller caller = Caller.of(ctx);
         BuildAnswers.Kept kept = answers.get(id);
         if (kept != null) {
-            answer(ctx, caller, kept, id);
+            answer(ctx, caller, kept);
             return;
         }
         long mark = answers.mark();
@@ -179,19 +179,19 @@ public final class ApiRoutes {
             } else if (found.result().isEmpty()) {
                 error(ctx, 404, "no such build", List.of());
             } else {
-                answer(ctx, caller, answers.keep(found.result().get(), mark), id);
+                answer(ctx, caller, answers.keep(found.result().get(), mark));
             }
         });
     }
 
     /** A build's view with signed links, and where it stands if queued; another user's is answered as missing. */
-    private void answer(RoutingContext ctx, Caller caller, BuildAnswers.Kept kept, long id) {
+    private void answer(RoutingContext ctx, Caller caller, BuildAnswers.Kept kept) {
         if (!caller.maySee(kept.build())) {
             // Another user's build is answered like a missing one: ids say nothing about who builds what.
             error(ctx, 404, "no such build", List.of());
             return;
         }
-        JsonObject view = links.signed(kept.at(clock.instant()));
+        JsonObject view = kept.withDurations(links.signed(kept.view()), clock.instant());
         if (kept.build().state() != BuildState.QUEUED) {
             ctx.response().putHeader("content-type", "application/json").end(view.encode());
             return;

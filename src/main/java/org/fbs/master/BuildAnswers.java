@@ -28,9 +28,11 @@ final class BuildAnswers {
             return new Kept(build, view);
         }
 
-        /** The view with its durations (an active build's up to {@code now}); a copy the caller may change. */
-        JsonObject at(Instant now) {
-            JsonObject answer = view.copy();
+        /**
+         * Puts the build's durations (an active build's up to {@code now}) into {@code answer}, a copy of the view
+         * (the signed one), and returns it.
+         */
+        JsonObject withDurations(JsonObject answer, Instant now) {
             if (!build.history().isEmpty()) {
                 answer.put("durations", BuildTimes.of(build.history(), now).toJson());
             }

@@ -91,7 +91,7 @@ final class EventOutbox {
     private record Marked(int attempt, String lease) {
     }
     private long nextOrder = 1;
-    /** The context the outbox was started on: its seq counters and the events waiting and on their way live on that one thread. */
+    /** The context the outbox was started on: its seq counters and its events, waiting or on their way, live there. */
     private Context home;
     /** A delivery failed: nothing new goes until its wait is over. */
     private boolean pausing;

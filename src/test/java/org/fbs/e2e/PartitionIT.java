@@ -118,6 +118,9 @@ class PartitionIT {
         List<String> rounds = new ArrayList<>();
         for (int round = 1; round <= ROUNDS; round++) {
             Duration cut = Duration.ofSeconds(round % 2 == 1 ? 12 : 20);
+            // Both workers free, as the master hears them now: after the last round's cut, w1 may be back in the
+            // cluster before it has announced itself again, and a build would then wait for it while the other ran.
+            awaitFree(Instant.now(), "w1", "w2");
             long a = submit();
             long b = submit();
             // Both workers are free: each takes one. Cut the one w1 runs while its tool runs.
@@ -244,6 +247,23 @@ class PartitionIT {
     }
 
     /** Waits until the master lists {@code id} again after the cable came back. */
+    /** Waits until the master has heard each worker announce a free slot since {@code since}. */
+    private static void awaitFree(Instant since, String... ids) throws Exception {
+        Instant end = Instant.now().plus(Duration.ofSeconds(120));
+        List<String> waiting = List.of(ids);
+        while (Instant.now().isBefore(end)) {
+            List<String> free = new JsonObject(get("/api/v1/workers")).getJsonArray("workers").stream()
+                .map(JsonObject.class::cast)
+                .filter(w -> w.getInteger("free", 0) > 0 && Instant.parse(w.getString("lastSeen")).isAfter(since))
+                .map(w -> w.getString("worker")).toList();
+            if (free.containsAll(waiting)) {
+                return;
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("workers " + waiting + " did not announce a free slot" + outputs());
+    }
+
     private static void awaitWorkerHeard(String id) throws Exception {
         Thread.sleep(500);
         awaitWorkers(id);
