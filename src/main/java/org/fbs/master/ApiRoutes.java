@@ -43,8 +43,10 @@ public final class ApiRoutes {
     static final int MAX_LIST = 1000;
     static final int TRENDS_DAYS = 30;
     static final int MAX_TRENDS_DAYS = 366;
-    /** Builds whose answers are kept for repeated reads (a few KiB each). */
+    /** Builds whose answers are kept for repeated reads (a few KiB each, up to 2 MiB with a large kickstart)... */
     static final int ANSWERS_KEPT = 10_000;
+    /** ...and the memory they may take at most. */
+    static final long ANSWERS_BYTES = 64L * 1024 * 1024;
     /** Content types that say nothing about the spec's form. */
     static final Set<String> SNIFFED = Set.of("", "application/x-www-form-urlencoded", "application/octet-stream");
 
@@ -56,7 +58,7 @@ public final class ApiRoutes {
     private final WorkerLinks links;
     private final MasterService master;
     private final LogRelay logs;
-    private final BuildAnswers answers = new BuildAnswers(ANSWERS_KEPT);
+    private final BuildAnswers answers = new BuildAnswers(ANSWERS_KEPT, ANSWERS_BYTES);
     private final Clock clock = Clock.systemUTC();
 
     /**
@@ -77,7 +79,7 @@ public final class ApiRoutes {
 
     /** Mounts the routes; call on the HTTP server's event loop, where the answers are kept and their changes heard. */
     public void mount(Router router) {
-        BuildChanges.listenToIds(vertx, answers::changed).ready().onSuccess(v -> answers.listening());
+        BuildChanges.listen(vertx, change -> answers.changed(change.build().id())).ready().onSuccess(v -> answers.listening());
         router.post("/api/*").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY));
         new TokenRoutes(access.tokens()).mount(router);
         router.post("/api/v1/builds").handler(this::submit);

@@ -11,7 +11,6 @@ import io.vertx.core.eventbus.MessageConsumer;
 import java.util.Collections;
 import java.util.Map;
 import java.util.WeakHashMap;
-import java.util.function.LongConsumer;
 
 /**
  * Each stored change of a build, told to whoever listens on this master: the notifier (mails) and the log relay (a
@@ -42,11 +41,6 @@ public final class BuildChanges {
     /** Listens on the caller's context until {@link Listening#stop()}. */
     public static Listening listen(Vertx vertx, Handler<BuildChange> listener) {
         return new Listening(bus(vertx).<BuildChange>localConsumer(ADDRESS, msg -> listener.handle(msg.body())));
-    }
-
-    /** As {@link #listen}, for a listener that needs only which build changed. */
-    public static Listening listenToIds(Vertx vertx, LongConsumer listener) {
-        return listen(vertx, change -> listener.accept(change.build().id()));
     }
 
     private static EventBus bus(Vertx vertx) {

@@ -15,7 +15,7 @@ class BuildAnswersTest {
     private final Build queued = BuildBuilder.queued().id(7).build();
 
     private static BuildAnswers listening(int capacity) {
-        BuildAnswers answers = new BuildAnswers(capacity);
+        BuildAnswers answers = new BuildAnswers(capacity, 1L << 30);
         answers.listening();
         return answers;
     }
@@ -49,7 +49,7 @@ class BuildAnswersTest {
 
     @Test
     void nothingIsKeptBeforeChangesAreHeard() {
-        BuildAnswers answers = new BuildAnswers(10);
+        BuildAnswers answers = new BuildAnswers(10, 1L << 30);
         answers.keep(queued, answers.mark());
         assertThat(answers.get(7)).isNull();
     }
@@ -75,6 +75,47 @@ class BuildAnswersTest {
 
     private static JsonObject durations(BuildAnswers.Kept kept, java.time.Instant now) {
         return kept.withDurations(kept.view().copy(), now).getJsonObject("durations");
+    }
+
+    @Test
+    void viewsAreKeptWithinTheirMemoryBoundLeastRecentlyReadFirstOut() {
+        // A kickstart of a MiB is a legal spec: a bound on the count alone would let 10,000 of them fill the heap.
+        Build small = BuildBuilder.queued().id(1).build();
+        long smallBytes = Kept(small).bytes();
+        JsonObject bigSpec = new JsonObject().put("type", "live").put("arch", "x86_64").put("release", "41")
+            .put("kickstart", "#".repeat(100_000));
+        BuildAnswers answers = new BuildAnswers(100, 2 * smallBytes + 150_000);
+        answers.listening();
+        answers.keep(small, answers.mark());
+        answers.keep(BuildBuilder.queued().id(2).build(), answers.mark());
+        assertThat(answers.bytes()).isEqualTo(2 * smallBytes);
+
+        answers.get(1);
+        answers.keep(BuildBuilder.queued().spec(bigSpec).id(3).build(), answers.mark());
+        assertThat(answers.get(3)).isNull(); // alone more than the bound: answered, never kept
+        long bigBytes = Kept(BuildBuilder.queued().spec(bigSpec).id(3).build()).bytes();
+        long bound = 2 * bigBytes + smallBytes;
+        BuildAnswers roomy = new BuildAnswers(100, bound);
+        roomy.listening();
+        roomy.keep(small, roomy.mark());
+        roomy.keep(BuildBuilder.queued().id(2).build(), roomy.mark());
+        roomy.get(1);
+        roomy.keep(BuildBuilder.queued().spec(bigSpec).id(3).build(), roomy.mark());
+        assertThat(roomy.size()).isEqualTo(3);
+        roomy.keep(BuildBuilder.queued().spec(bigSpec).id(4).build(), roomy.mark());
+        // Both big ones and both small ones do not fit: the least recently read (2) goes, and the rest fit.
+        assertThat(roomy.size()).isEqualTo(3);
+        assertThat(roomy.bytes()).isEqualTo(bound).isEqualTo(smallBytes + 2 * bigBytes);
+        assertThat(roomy.get(2)).isNull();
+        assertThat(roomy.get(1)).isNotNull();
+        assertThat(roomy.get(3)).isNotNull();
+        assertThat(roomy.get(4)).isNotNull();
+        roomy.changed(3);
+        assertThat(roomy.bytes()).isEqualTo(smallBytes + bigBytes);
+    }
+
+    private static BuildAnswers.Kept Kept(Build build) {
+        return BuildAnswers.Kept.of(build);
     }
 
     @Test

@@ -25,7 +25,7 @@ class BuildChangesTest {
             List<BuildChange> heard = new CopyOnWriteArrayList<>();
             List<Long> ids = new CopyOnWriteArrayList<>();
             await(BuildChanges.listen(first, heard::add).ready());
-            await(BuildChanges.listenToIds(first, ids::add).ready());
+            await(BuildChanges.listen(first, c -> ids.add(c.build().id())).ready());
             await(BuildChanges.listen(second, heard::add).ready());
 
             BuildChanges.publish(first, change);
