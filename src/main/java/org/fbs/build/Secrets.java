@@ -8,12 +8,22 @@ import java.util.regex.Pattern;
 public final class Secrets {
 
     private static final Pattern URL_PASSWORD = Pattern.compile("([a-zA-Z][a-zA-Z0-9+.-]*://[^/@:\\s]*):[^/@\\s]*@");
+    /** What a password becomes, with the colon and at sign around it. */
+    private static final String MASKED = ":***@";
 
     private Secrets() {
     }
 
     public static String mask(String text) {
-        return text == null ? null : URL_PASSWORD.matcher(text).replaceAll("$1:***@");
+        return text == null ? null : URL_PASSWORD.matcher(text).replaceAll("$1" + MASKED);
+    }
+
+    /**
+     * Whether {@code json} (already masked) shows a masked password anywhere: true for everything that had one
+     * before {@link #maskJson}, and also for a URL its user wrote with "***" as the password.
+     */
+    public static boolean hidesAny(JsonObject json) {
+        return json != null && json.encode().contains(MASKED);
     }
 
     /** A copy of {@code json} with every string in it, however deep, masked. */

@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.fbs.build.Build;
+import org.fbs.build.Secrets;
 
 /**
  * Every build, durably, in SQLite under the master's data dir. Blocking and single-connection: callers run it
@@ -72,8 +73,9 @@ public final class BuildStore implements AutoCloseable {
                 throw new SQLException("no build " + build.id());
             }
         }
-        // An ended build is stored without the passwords of its spec: the versions that had them go too.
-        secretsDropped |= build.state().isFinal();
+        // An ended build is stored without the passwords of its spec: the versions that had them go too. Only when
+        // it had one: the wipe is a checkpoint that holds every other write back, and most builds have none.
+        secretsDropped |= build.state().isFinal() && Secrets.hidesAny(build.spec());
         wipeOldVersions();
     }
 

@@ -278,6 +278,24 @@ class BuildStoreTest {
         assertThat(store.tokens("alice")).isEmpty();
     }
 
+    @Test
+    void anEndedBuildWithoutAPasswordIsNotWipedFor() throws Exception {
+        // The wipe empties the write-ahead log (a checkpoint that holds every other write back); with no password in
+        // the build there is nothing to wipe, and most builds have none.
+        Build build = store.insert(queued("x86_64"));
+        Build running = build.assigned("w1", null, T0.plusSeconds(1), null).running("image", T0.plusSeconds(2), 1);
+        store.update(running);
+        store.update(running.finished(BuildState.SUCCEEDED, null, List.of(), T0.plusSeconds(3), 2).withoutSecrets());
+
+        assertThat(Files.size(dataDir.resolve("fbs.db-wal"))).as("the log was not emptied").isPositive();
+
+        Build other = store.insert(BuildBuilder.queued().spec(queued("x86_64").spec().copy()
+            .put("staging", "ftp://bob:Hunter2@ftp.example.org/pub")).address("build.x86_64.rawhide").at(T0).build());
+        store.update(other.finished(BuildState.CANCELED, "canceled", List.of(), T0.plusSeconds(3), 1)
+            .withoutSecrets());
+        assertThat(Files.size(dataDir.resolve("fbs.db-wal"))).as("a password was there: the log is emptied").isZero();
+    }
+
     /** Everything SQLite keeps on disk for the store (the database, its write-ahead log), as Latin-1 text. */
     private String fileBytes() throws Exception {
         StringBuilder all = new StringBuilder();
