@@ -4,7 +4,7 @@
 # (one every 20 ms, as the Celery client spaces them) and a burst of BURST from 50 clients. Prints both and the
 # ratio of the p99s. Celery runs twice: the peer's task, which writes one line, and the same task followed by the
 # stand-in tool FBS's worker runs for each build (bench/celery/tool_tasks.py), so that the work a build does after
-# it starts weighs on both sides.
+# it starts weighs on both sides. That tool is bench/noop-lorax.c when a C compiler is there (else bench/noop-lorax).
 # Needs: Java 17, target/fbs.jar (built when missing), curl, python3-celery and rabbitmq-server
 # (apt-get install -y python3-celery rabbitmq-server), and the peer's files (../shared/peers/celery, or
 # CELERY_PEER=DIR), which are copied into a temporary dir at run time.
@@ -46,6 +46,8 @@ cleanup() {
     if [ -n "${KEEP:-}" ]; then echo "bench: kept $WORK" >&2; else rm -rf "$WORK"; fi
 }
 trap cleanup EXIT
+. "$ROOT/bench/lib.bash"
+noop_tool "$WORK/tool" # the same for both: FBS's worker and Celery's second run fork it for each build
 
 echo "bench: load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 
@@ -64,7 +66,7 @@ if [ -z "${FBS_ONLY:-}" ]; then
     done
     rabbitmqctl await_startup --timeout 10 >/dev/null
     export BROKER="amqp://guest@127.0.0.1:$RABBITMQ_NODE_PORT//" LAT_OUT="$WORK/celery/lat.txt"
-    export NOOP_TOOL="$ROOT/bench/noop-lorax"
+    export NOOP_TOOL
     cp "$ROOT/bench/celery/tool_tasks.py" "$WORK/celery/"
     celery_run() { # APP: the peer's tasks, or tool_tasks (the same task, then FBS's no-op tool)
         (cd "$WORK/celery" && exec /usr/bin/python3 -m celery -A "$1" worker -Q fedora-17 -c 2 --loglevel=WARNING \
@@ -114,10 +116,10 @@ ready() {
     echo "bench: $1 never became ready" >&2
     return 1
 }
-. "$ROOT/bench/lib.bash"
 echo "bench: starting an FBS master and one worker (256 slots, no-op lorax) from $JAR"
 node master master 16701 "master: {http: {host: 127.0.0.1, port: 16000}, data-dir: $WORK/master, max-queued-per-user: 1000000}"
 ready $MASTER
+MASTER_PID=${PIDS[-1]}
 node w1 worker 16702 "worker:
   id: w1
   http: {host: 127.0.0.1, port: 16101}
@@ -125,21 +127,33 @@ node w1 worker 16702 "worker:
   releases: [\"41\"]
   slots: 256
   work-dir: $WORK/w1
-  tools: {lorax: $ROOT/bench/noop-lorax}"
+  tools: {lorax: $NOOP_TOOL}"
 ready http://127.0.0.1:16101
+WORKER_PID=${PIDS[-1]}
 sleep 2 # the worker announced
 bench_client "$WORK/client" "$JAR"
-# Warm-up: a service that has run a while, in both shapes measured, so that the JIT has compiled the paths of each
-# (after 300 builds it still compiled through the next 1,000).
-"${BENCH[@]}" dispatch $MASTER "${WARM_SEQ:-1000}" 1 41 5 >/dev/null
-settle
-"${BENCH[@]}" dispatch $MASTER "${WARM_BURST:-1000}" 50 41 >/dev/null
-settle
+# Warm-up: a service that has run a while, in both shapes measured, until its JIT has compiled what they run: rounds
+# of 500 sequential builds and 500 from 50 clients, until a round makes fewer than WARM_QUIET (100) compilations in
+# the master and the worker together, at most WARM_ROUNDS (16).
+warm_round() {
+    "${BENCH[@]}" dispatch $MASTER 500 1 41 5
+    settle
+    "${BENCH[@]}" dispatch $MASTER 500 50 41
+}
+WARMED=$(warm_up "${WARM_ROUNDS:-16}" "${WARM_QUIET:-100}" "$MASTER_PID" "$WORKER_PID" -- warm_round)
+echo "$WARMED"
+JIT_BEFORE=$(compiled "$MASTER_PID" "$WORKER_PID")
+CPU=$(cpu_times)
 FBS_SEQ=$("${BENCH[@]}" dispatch $MASTER "$SEQ_N" 1 41 20)
-echo "  fbs seq $FBS_SEQ"
+SEQ_BUSY=$(cpu_busy "$CPU")
+echo "  fbs seq $FBS_SEQ (CPUs ${SEQ_BUSY}% busy)"
 settle
+CPU=$(cpu_times)
 FBS_BURST=$("${BENCH[@]}" dispatch $MASTER "$BURST_N" 50 41)
-echo "  fbs burst $FBS_BURST"
+BURST_BUSY=$(cpu_busy "$CPU")
+echo "  fbs burst $FBS_BURST (CPUs ${BURST_BUSY}% busy)"
+JIT_DURING=$(($(compiled "$MASTER_PID" "$WORKER_PID") - JIT_BEFORE))
+echo "bench: JIT compilations during the measured phases: $JIT_DURING"
 
 field() { echo "$1" | grep -o "\"$2\":[0-9.]*" | head -1 | cut -d: -f2; } # the first: the whole span
 celery_field() { echo "${3:-$CELERY}" | grep "^$1 " | grep -o "$2=[0-9.]*" | cut -d= -f2; }
@@ -158,6 +172,9 @@ $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, load average after: $(cut -d' 
 | --- | --- | --- | --- | --- | --- |
 | sequential, $SEQ_N (20 ms apart) | $CS50 / $CS99 ms | $FS50 / $FS99 ms | $(ratio "$FS99" "$CS99") | $TS50 / $TS99 ms | $(ratio "$FS99" "$TS99") |
 | $BURST_N from 50 clients | $CB50 / $CB99 ms | $FB50 / $FB99 ms | $(ratio "$FB99" "$CB99") | $TB50 / $TB99 ms | $(ratio "$FB99" "$TB99") |
+
+FBS: ${WARMED#bench: }; $JIT_DURING JIT compilations during the two phases measured. The CPUs were
+$SEQ_BUSY% busy during the sequential phase and $BURST_BUSY% during the burst. The no-op lorax: $NOOP_TOOL.
 
 Growth over the sequential run, FBS, submission to RUNNING: the first 100 $(echo "$FBS_SEQ" | grep -o '"first100":{[^}]*}' | cut -d: -f2-),
 the last 100 $(echo "$FBS_SEQ" | grep -o '"last100":{[^}]*}' | cut -d: -f2-).

@@ -1,8 +1,9 @@
 # The Celery peer's task with the work of FBS's no-op build added: after its first line (the moment measured, as
-# FBS's RUNNING), it runs the same stand-in tool FBS's worker runs (bench/noop-lorax, NOOP_TOOL) in a work dir of its
-# own, then removes it. The peer's task writes one line and forks nothing; this one shows what a fork per build costs
-# a broker-based service on the same 2 cores. Started by bench/dispatch.sh as the worker's app (-A tool_tasks), next
-# to the peer's tasks.py, whose app and settings it takes; the client sends the task by its name, "build".
+# FBS's RUNNING), it runs the same stand-in tool FBS's worker runs (NOOP_TOOL: bench/noop-lorax.c compiled, or the
+# script bench/noop-lorax) in a work dir of its own, then removes it. The peer's task writes one line and forks
+# nothing; this one shows what a fork per build costs a broker-based service on the same 2 cores. Started by
+# bench/dispatch.sh as the worker's app (-A tool_tasks), next to the peer's tasks.py, whose app and settings it
+# takes; the client sends the task by its name, "build".
 import os
 import shutil
 import subprocess
