@@ -60,6 +60,8 @@ public final class ApiRoutes {
     private final LogRelay logs;
     private final BuildAnswers answers = new BuildAnswers(ANSWERS_KEPT, ANSWERS_BYTES);
     private final Clock clock = Clock.systemUTC();
+    /** The stored changes the answers hear of; set by {@link #mount}. */
+    private BuildChanges.Listening changes;
 
     /**
      * @param links signs the worker links in every build it answers with
@@ -79,7 +81,8 @@ public final class ApiRoutes {
 
     /** Mounts the routes; call on the HTTP server's event loop, where the answers are kept and their changes heard. */
     public void mount(Router router) {
-        BuildChanges.listen(vertx, change -> answers.changed(change.build().id())).ready().onSuccess(v -> answers.listening());
+        changes = BuildChanges.listen(vertx, change -> answers.changed(change.build().id()));
+        changes.ready().onSuccess(v -> answers.listening());
         router.post("/api/*").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY));
         new TokenRoutes(access.tokens()).mount(router);
         router.post("/api/v1/builds").handler(this::submit);
@@ -169,7 +172,9 @@ public final class ApiRoutes {
             return;
         }
         Caller caller = Caller.of(ctx);
-        BuildAnswers.Kept kept = answers.get(id);
+        // While a stored change is on its way to the answers, a kept view may be older than what its worker was
+        // told is stored: the store answers instead.
+        BuildAnswers.Kept kept = changes.behind() ? null : answers.get(id);
         if (kept != null) {
             answer(ctx, caller, kept);
             return;

@@ -12,7 +12,8 @@ import org.fbs.build.BuildView;
 /**
  * The public view of recently read builds, so that a client polling its build is answered without the store, the
  * JSON parse and the password masking each time. A build's view is dropped whenever the build changes (the API
- * listens to every stored change), so nothing older than the store is answered once the change is heard. A view
+ * listens to every stored change), so nothing older than the store is answered once the change is heard; until it
+ * is heard, the API does not answer from here ({@link org.fbs.service.BuildChanges.Listening#behind}). A view
  * read from the store is kept only if no change at all was heard while it was read: a change heard in between may
  * be the one that made it stale. A finished build never changes again; an active build's durations count up to
  * each answer, so they are worked out per answer from its kept history. Bounded in count and in memory, least

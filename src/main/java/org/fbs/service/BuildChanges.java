@@ -11,6 +11,7 @@ import io.vertx.core.eventbus.MessageConsumer;
 import java.util.Collections;
 import java.util.Map;
 import java.util.WeakHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Each stored change of a build, told to whoever listens on this master: the notifier (mails) and the log relay (a
@@ -27,47 +28,58 @@ public final class BuildChanges {
      * decoding it once per listener was most of what a stored change cost the master. Local only.
      */
     private static final DeliveryOptions LOCAL = new DeliveryOptions().setLocalOnly(true).setCodecName(InMemory.NAME);
-    /** The event buses the codec is registered with (once each). */
-    private static final Map<EventBus, Boolean> REGISTERED = Collections.synchronizedMap(new WeakHashMap<>());
+    /** The event buses the codec is registered with (once each), with how many changes each has had published. */
+    private static final Map<EventBus, AtomicLong> PUBLISHED = Collections.synchronizedMap(new WeakHashMap<>());
+
+    /** A change with its place among the changes published on its bus. */
+    private record Numbered(long seq, BuildChange change) {
+    }
 
     private BuildChanges() {
     }
 
     /** Tells every listener of this Vert.x instance; never fails. */
     public static void publish(Vertx vertx, BuildChange change) {
-        bus(vertx).publish(ADDRESS, change, LOCAL);
+        // Counted before it is sent: whoever hears of the change in another way (the worker whose event it was, once
+        // acknowledged) finds every listener behind until it has heard it.
+        long seq = published(vertx).incrementAndGet();
+        vertx.eventBus().publish(ADDRESS, new Numbered(seq, change), LOCAL);
     }
 
     /** Listens on the caller's context until {@link Listening#stop()}. */
     public static Listening listen(Vertx vertx, Handler<BuildChange> listener) {
-        return new Listening(bus(vertx).<BuildChange>localConsumer(ADDRESS, msg -> listener.handle(msg.body())));
+        AtomicLong published = published(vertx);
+        Listening listening = new Listening(published);
+        listening.consumer = vertx.eventBus().<Numbered>localConsumer(ADDRESS, msg -> {
+            listening.heard = msg.body().seq();
+            listener.handle(msg.body().change());
+        });
+        return listening;
     }
 
-    private static EventBus bus(Vertx vertx) {
-        EventBus bus = vertx.eventBus();
-        REGISTERED.computeIfAbsent(bus, b -> {
-            b.registerCodec(new InMemory());
-            return true;
+    private static AtomicLong published(Vertx vertx) {
+        return PUBLISHED.computeIfAbsent(vertx.eventBus(), bus -> {
+            bus.registerCodec(new InMemory());
+            return new AtomicLong();
         });
-        return bus;
     }
 
     /** Hands the change over as it is; it never leaves this process. */
-    private static final class InMemory implements MessageCodec<BuildChange, BuildChange> {
+    private static final class InMemory implements MessageCodec<Numbered, Numbered> {
         static final String NAME = "fbs-build-change";
 
         @Override
-        public void encodeToWire(Buffer buffer, BuildChange change) {
+        public void encodeToWire(Buffer buffer, Numbered change) {
             throw new UnsupportedOperationException("a build change never leaves its master");
         }
 
         @Override
-        public BuildChange decodeFromWire(int pos, Buffer buffer) {
+        public Numbered decodeFromWire(int pos, Buffer buffer) {
             throw new UnsupportedOperationException("a build change never leaves its master");
         }
 
         @Override
-        public BuildChange transform(BuildChange change) {
+        public Numbered transform(Numbered change) {
             return change;
         }
 
@@ -84,15 +96,29 @@ public final class BuildChanges {
 
     /** One listener's registration. */
     public static final class Listening {
-        private final MessageConsumer<BuildChange> consumer;
+        private final AtomicLong published;
+        private MessageConsumer<Numbered> consumer;
+        /** The place of the last change heard. */
+        private volatile long heard;
 
-        private Listening(MessageConsumer<BuildChange> consumer) {
-            this.consumer = consumer;
+        private Listening(AtomicLong published) {
+            this.published = published;
         }
 
-        /** Completes once changes reach the listener: a change published after this is heard. */
+        /**
+         * Completes once changes reach the listener: a change published after this is heard. The ones published
+         * before count as heard (a listener that keeps what it reads keeps nothing read before this).
+         */
         public Future<Void> ready() {
-            return consumer.completion();
+            return consumer.completion().onSuccess(v -> heard = Math.max(heard, published.get()));
+        }
+
+        /**
+         * Whether a change was published that this listener has not heard yet: one stored and told to its worker
+         * may still be on its way here, so what the listener kept from before it may be out of date.
+         */
+        public boolean behind() {
+            return published.get() > heard;
         }
 
         public Future<Void> stop() {
