@@ -48,13 +48,7 @@ public final class BuildChanges {
 
     /** Listens on the caller's context until {@link Listening#stop()}. */
     public static Listening listen(Vertx vertx, Handler<BuildChange> listener) {
-        AtomicLong published = published(vertx);
-        Listening listening = new Listening(published);
-        listening.consumer = vertx.eventBus().<Numbered>localConsumer(ADDRESS, msg -> {
-            listening.heard = msg.body().seq();
-            listener.handle(msg.body().change());
-        });
-        return listening;
+        return new Listening(vertx.eventBus(), published(vertx), listener);
     }
 
     private static AtomicLong published(Vertx vertx) {
@@ -97,12 +91,16 @@ public final class BuildChanges {
     /** One listener's registration. */
     public static final class Listening {
         private final AtomicLong published;
-        private MessageConsumer<Numbered> consumer;
+        private final MessageConsumer<Numbered> consumer;
         /** The place of the last change heard. */
         private volatile long heard;
 
-        private Listening(AtomicLong published) {
+        private Listening(EventBus bus, AtomicLong published, Handler<BuildChange> listener) {
             this.published = published;
+            this.consumer = bus.localConsumer(ADDRESS, msg -> {
+                heard = msg.body().seq();
+                listener.handle(msg.body().change());
+            });
         }
 
         /**
